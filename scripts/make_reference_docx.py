@@ -1,0 +1,157 @@
+"""Create the default Word reference document, ``styles/referens.docx``.
+
+Run once to (re)create the default; editors then change styles in Word and save. Running it
+again overwrites their changes, so it refuses to when the file exists unless ``--force``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import docx
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, RGBColor
+
+ACCENT = RGBColor(0x00, 0x56, 0x6B)
+FONT = "Arial"
+OUT = Path(__file__).resolve().parent.parent / "styles" / "referens.docx"
+
+TABLE_STYLE = f"""
+<w:style {nsdecls('w')} w:type="table" w:customStyle="1" w:styleId="VbgenTabell">
+  <w:name w:val="Vbgen tabell"/>
+  <w:basedOn w:val="TableNormal"/>
+  <w:uiPriority w:val="59"/>
+  <w:pPr><w:spacing w:before="20" w:after="20"/></w:pPr>
+  <w:rPr><w:sz w:val="17"/></w:rPr>
+  <w:tblPr>
+    <w:tblBorders>
+      <w:bottom w:val="single" w:sz="4" w:space="0" w:color="8A9BA1"/>
+      <w:insideH w:val="single" w:sz="4" w:space="0" w:color="8A9BA1"/>
+    </w:tblBorders>
+    <w:tblCellMar><w:left w:w="70" w:type="dxa"/><w:right w:w="70" w:type="dxa"/></w:tblCellMar>
+  </w:tblPr>
+  <w:tblStylePr w:type="firstRow">
+    <w:rPr><w:b/><w:color w:val="FFFFFF"/></w:rPr>
+    <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="00566B"/></w:tcPr>
+  </w:tblStylePr>
+  <w:tblStylePr w:type="band2Horz">
+    <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="EEF3F4"/></w:tcPr>
+  </w:tblStylePr>
+</w:style>
+"""
+
+
+def _paragraph_style(d: docx.document.Document, name: str, base: str = "Normal",
+                     size: float | None = None, bold: bool = False, italic: bool = False,
+                     color: RGBColor | None = None) -> None:
+    try:
+        style = d.styles[name]
+    except KeyError:
+        style = d.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = d.styles[base]
+    style.font.name = FONT
+    if size:
+        style.font.size = Pt(size)
+    style.font.bold = bold or None
+    style.font.italic = italic or None
+    if color is not None:
+        style.font.color.rgb = color
+
+
+def _field(paragraph, instr: str, cached: str) -> None:
+    def run(xml: str) -> None:
+        paragraph._p.append(parse_xml(f"<w:r {nsdecls('w')}>{xml}</w:r>"))
+
+    run('<w:fldChar w:fldCharType="begin"/>')
+    run(f'<w:instrText xml:space="preserve"> {instr} </w:instrText>')
+    run('<w:fldChar w:fldCharType="separate"/>')
+    run(f"<w:t>{cached}</w:t>")
+    run('<w:fldChar w:fldCharType="end"/>')
+
+
+def main() -> int:
+    if OUT.exists() and "--force" not in sys.argv:
+        print(f"{OUT} finns redan; lägg till --force för att skriva över den.")
+        return 1
+    d = docx.Document()
+
+    # Document language and default font for every style.
+    rpr = d.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="sv-SE" w:eastAsia="sv-SE" w:bidi="ar-SA"/>'))
+
+    normal = d.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(10)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+
+    for level, size in ((1, 18), (2, 14), (3, 12), (4, 11), (5, 10), (6, 10)):
+        h = d.styles[f"Heading {level}"]
+        h.font.name = FONT
+        h.font.size = Pt(size)
+        h.font.bold = True
+        h.font.italic = level == 6
+        h.font.color.rgb = ACCENT
+        h.paragraph_format.keep_with_next = True
+        h.paragraph_format.space_before = Pt(18 if level == 1 else 10)
+        h.paragraph_format.space_after = Pt(4)
+        h.paragraph_format.page_break_before = level == 1
+
+    _paragraph_style(d, "Title", size=28, bold=True, color=ACCENT)
+    _paragraph_style(d, "Subtitle", size=16)
+    _paragraph_style(d, "Caption", size=9, bold=True, color=ACCENT)
+    _paragraph_style(d, "TOC Heading", base="Heading 1")
+    d.styles["TOC Heading"].paragraph_format.page_break_before = True
+    _paragraph_style(d, "TOC 1", size=10)
+    _paragraph_style(d, "TOC 2", size=9.5)
+    d.styles["TOC 2"].paragraph_format.left_indent = Cm(0.6)
+    _paragraph_style(d, "Footnote Text", size=8)
+    _paragraph_style(d, "Tabelltext", size=8.5)
+    d.styles["Tabelltext"].paragraph_format.space_after = Pt(0)
+    _paragraph_style(d, "Tabellnot", size=8, italic=True)
+    _paragraph_style(d, "Lucka", bold=True, color=RGBColor(0xAA, 0x33, 0x33))
+    _paragraph_style(d, "Bildtext", size=8.5)
+    for name in ("List Bullet", "List Number"):
+        d.styles[name].font.name = FONT
+
+    ref = d.styles.add_style("Footnote Reference", WD_STYLE_TYPE.CHARACTER)
+    ref.font.superscript = True
+    d.styles.element.append(parse_xml(TABLE_STYLE))
+
+    section = d.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.5)
+    section.left_margin, section.right_margin = Cm(2.5), Cm(2.2)
+    section.different_first_page_header_footer = True
+    header = section.header.paragraphs[0]
+    header.text = "[sidhuvud]"
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    header.style.font.size = Pt(8)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer.add_run("Sida ")
+    _field(footer, "PAGE", "1")
+    footer.add_run(" (")
+    _field(footer, "NUMPAGES", "1")
+    footer.add_run(")")
+    assert section.start_type == WD_SECTION.NEW_PAGE
+
+    d.add_paragraph("Referensdokument för vbgen. Innehållet ersätts när rapporten byggs; "
+                    "bara formatmallar, sidhuvud, sidfot och marginaler används.")
+    d.core_properties.title = "vbgen referensdokument"
+    d.core_properties.language = "sv-SE"
+    OUT.parent.mkdir(exist_ok=True)
+    d.save(OUT)
+    print(f"skrev {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,117 @@
+"""Build the documents for a data folder: the only module that writes files.
+
+Everything is loaded, checked, derived and rendered in memory first; files are written only
+when all of that has succeeded, each one whole (a temporary file renamed into place).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import compose, doc
+from .derive import Figures, derive
+from .load import load
+from .model import Report
+from .resources import styles_dir
+from .writers.docx import write_docx
+from .writers.pdf import write_pdf
+
+FORMATS = ("docx", "pdf")
+MANIFEST = ".vbgen.json"
+
+#: The documents vbgen builds: name -> main template.
+DOCUMENTS = {"verksamhetsberattelse": "verksamhetsberattelse.j2"}
+
+
+class OverwriteError(Exception):
+    """An output file was changed since vbgen wrote it; it is left alone."""
+
+
+@dataclass
+class Options:
+    out: Path
+    formats: tuple[str, ...] = FORMATS
+    templates: Path | None = None
+    styles: Path | None = None
+    force: bool = False
+
+
+def stem(report: Report, name: str) -> str:
+    """The file name (without suffix) of a built document."""
+    namnd = report.namnd.lower().replace(" ", "-")
+    return f"{name}-{namnd}-{report.ar}"
+
+
+def compose_document(report: Report, figures: Figures, template: str,
+                     templates: Path | None = None) -> doc.Document:
+    """Render ``template`` for ``report`` into the document model."""
+    xml = compose.render(template, {"vb": report, "fig": figures}, templates)
+    return compose.parse(xml)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_manifest(out: Path) -> dict[str, str]:
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _check_untouched(path: Path, manifest: dict[str, str]) -> None:
+    """Refuse to replace a file that someone has edited since vbgen wrote it."""
+    if not path.exists():
+        return
+    known = manifest.get(path.name)
+    if known is None or _digest(path.read_bytes()) != known:
+        raise OverwriteError(
+            f"{path} har ändrats efter att vbgen skrev den (eller skrevs inte av vbgen) och "
+            "skrivs inte över. Flytta eller byt namn på filen, välj en annan mapp med --ut, "
+            "eller använd --skriv-over för att ersätta den.")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build(folder: Path, options: Options) -> list[Path]:
+    """Build every document for ``folder``; return the paths written."""
+    report = load(folder)
+    figures = derive(report)
+    styles = options.styles or styles_dir()
+
+    outputs: dict[Path, bytes] = {}
+    for name, template in DOCUMENTS.items():
+        document = compose_document(report, figures, template, options.templates)
+        base = options.out / stem(report, name)
+        if "docx" in options.formats:
+            outputs[base.with_suffix(".docx")] = write_docx(document, styles / "referens.docx")
+        if "pdf" in options.formats:
+            outputs[base.with_suffix(".pdf")] = write_pdf(document, styles / "rapport.css",
+                                                          base_url=folder)
+
+    options.out.mkdir(parents=True, exist_ok=True)
+    manifest = _read_manifest(options.out)
+    if not options.force:
+        for path in outputs:
+            _check_untouched(path, manifest)
+    for path, data in outputs.items():
+        _write_atomic(path, data)
+        manifest[path.name] = _digest(data)
+    _write_atomic(options.out / MANIFEST,
+                  json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
+    return list(outputs)

@@ -1,0 +1,290 @@
+"""Render the section templates into the document model.
+
+Templates (Jinja) write a small XML vocabulary, described in ``docs/redaktorer.md``: ``h1``,
+``p``, ``ul``, ``table``, ``figure`` and a few more. It is parsed here into
+:mod:`vbgen.doc` objects, which every writer consumes. Prose from the data is Markdown and
+is turned into the same vocabulary by the ``md`` filter.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+import xml.etree.ElementTree as ET
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+from mdit_py_plugins.footnote import footnote_plugin
+
+from . import doc, fmt
+from .errors import TemplateError
+from .resources import template_dirs
+
+_MD = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True}).use(footnote_plugin)
+_SPACE = re.compile(r"[ \t\r\n]+")  # not \s: a no-break space must survive
+
+
+# --- Markdown prose -> XML vocabulary -------------------------------------------------------
+
+
+def _inline_xml(tokens: list[Token], env: dict[str, Any]) -> str:
+    out: list[str] = []
+    for t in tokens:
+        if t.type == "text" or t.type == "code_inline":
+            out.append(escape(t.content, quote=False))
+        elif t.type in ("softbreak",):
+            out.append("\n")
+        elif t.type == "hardbreak":
+            out.append("<br/>")
+        elif t.type in ("strong_open", "strong_close", "em_open", "em_close"):
+            tag = "b" if t.type.startswith("strong") else "i"
+            out.append(f"<{tag}>" if t.nesting == 1 else f"</{tag}>")
+        elif t.type == "footnote_ref":
+            note = env["footnotes"]["list"][t.meta["id"]]
+            inner = _inline_xml(note.get("tokens") or [], env)
+            out.append(f"<fn>{inner}</fn>")
+        elif t.children:
+            out.append(_inline_xml(t.children, env))
+    return "".join(out)
+
+
+def markdown_xml(text: str, heading_level: int = 4) -> str:
+    """Turn Markdown prose into the template vocabulary; headings start at ``heading_level``."""
+    env: dict[str, Any] = {}
+    tokens = _MD.parse(text, env)
+    out: list[str] = []
+    in_footnotes = False
+    level = heading_level
+    for t in tokens:
+        if t.type == "footnote_block_open":
+            in_footnotes = True
+        elif t.type == "footnote_block_close":
+            in_footnotes = False
+        elif in_footnotes:
+            continue
+        elif t.type == "heading_open":
+            # "###" is the top level in prose; "####" one below it, and so on.
+            level = min(6, heading_level + max(0, int(t.tag[1]) - 3))
+            out.append(f'<h{level} toc="nej">')
+        elif t.type == "heading_close":
+            out.append(f"</h{level}>")
+        elif t.type == "paragraph_open" and not t.hidden:
+            out.append("<p>")
+        elif t.type == "paragraph_close" and not t.hidden:
+            out.append("</p>")
+        elif t.type in ("bullet_list_open", "ordered_list_open", "list_item_open",
+                        "bullet_list_close", "ordered_list_close", "list_item_close"):
+            out.append(f"<{t.tag}>" if t.nesting == 1 else f"</{t.tag}>")
+        elif t.type == "inline":
+            out.append(_inline_xml(t.children or [], env))
+        elif t.type in ("fence", "code_block"):
+            out.append(f"<p>{escape(t.content.strip(), quote=False)}</p>")
+    return "".join(out)
+
+
+def _md_filter(text: str | None, rubrikniva: int = 4, lucka: str = "") -> Markup:
+    if text is None or not str(text).strip():
+        return gap(lucka) if lucka else Markup("")
+    return Markup(markdown_xml(str(text), rubrikniva))
+
+
+def gap(what: str) -> Markup:
+    """A visible mark where the data does not yet have what this place needs."""
+    return Markup('<p class="lucka">{}</p>').format(f"[Saknas: {what}]")
+
+
+# --- Jinja ------------------------------------------------------------------------------
+
+
+def environment(user_templates: Path | None = None) -> jinja2.Environment:
+    """The template environment: the user's folder first, the built-in templates after."""
+    dirs = ([user_templates] if user_templates else []) + template_dirs()
+    env = SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        extensions=["jinja2.ext.do"],
+    )
+    env.filters.update(fmt.FILTERS)
+    env.filters["md"] = _md_filter
+    env.globals["lucka"] = gap
+    return env
+
+
+def _template_location(exc: BaseException) -> str:
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and frame.filename.endswith(".j2"):
+            return f"{Path(frame.filename).name}, rad {frame.lineno}"
+    return ""
+
+
+def render(template: str, context: dict[str, Any], user_templates: Path | None = None) -> str:
+    """Render ``template`` to the XML vocabulary, with editor-friendly errors."""
+    env = environment(user_templates)
+    try:
+        return env.get_template(template).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.name or template}, rad {exc.lineno}: mallen har ett "
+                            f"syntaxfel ({exc.message})") from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f'mallen "{exc.name}" finns inte') from None
+    except jinja2.UndefinedError as exc:
+        where = _template_location(exc) or template
+        raise TemplateError(f"{where}: mallen använder något som inte finns i data "
+                            f"({exc.message})") from None
+
+
+# --- XML vocabulary -> document model -----------------------------------------------------
+
+
+def _norm(text: str | None) -> str:
+    return _SPACE.sub(" ", text or "")
+
+
+def _inlines(el: ET.Element) -> list[doc.Inline]:
+    out: list[doc.Inline] = []
+    if el.text:
+        out.append(doc.Text(_norm(el.text)))
+    for child in el:
+        tag = child.tag
+        if tag in ("b", "strong"):
+            out.append(doc.Strong(_inlines(child)))
+        elif tag in ("i", "em"):
+            out.append(doc.Emph(_inlines(child)))
+        elif tag == "fn":
+            out.append(doc.Footnote(_strip(_inlines(child))))
+        elif tag == "br":
+            out.append(doc.LineBreak())
+        else:
+            raise TemplateError(f"okänd tagg <{tag}> inne i en text")
+        if child.tail:
+            out.append(doc.Text(_norm(child.tail)))
+    return out
+
+
+def _strip(inlines: list[doc.Inline]) -> list[doc.Inline]:
+    """Trim whitespace at both ends, as HTML does at block edges."""
+    items = [i for i in inlines if not (isinstance(i, doc.Text) and not i.text)]
+    if items and isinstance(items[0], doc.Text):
+        items[0] = doc.Text(items[0].text.lstrip())
+    if items and isinstance(items[-1], doc.Text):
+        items[-1] = doc.Text(items[-1].text.rstrip())
+    # A footnote mark hugs the word before it.
+    for i in range(1, len(items)):
+        if isinstance(items[i], doc.Footnote) and isinstance(items[i - 1], doc.Text):
+            items[i - 1] = doc.Text(items[i - 1].text.rstrip())  # type: ignore[union-attr]
+    return [i for i in items if not (isinstance(i, doc.Text) and not i.text)]
+
+
+def _cell(el: ET.Element) -> doc.Cell:
+    classes = (el.get("class") or "").split()
+    align: doc.Align = "right" if "tal" in classes else ("center" if "mitt" in classes else "left")
+    return doc.Cell(_strip(_inlines(el)), align=align, colspan=int(el.get("colspan", "1")),
+                    header=el.tag == "th")
+
+
+def _rows(section: ET.Element) -> list[doc.Row]:
+    rows = []
+    for tr in section.findall("tr"):
+        role = "summa" if "summa" in (tr.get("class") or "").split() else ""
+        rows.append(doc.Row([_cell(c) for c in tr if c.tag in ("td", "th")], role=role))
+    return rows
+
+
+def _table(el: ET.Element) -> doc.Table:
+    caption_el = el.find("caption")
+    caption = _norm(caption_el.text).strip() if caption_el is not None else ""
+    head = _rows(el.find("thead")) if el.find("thead") is not None else []
+    body = _rows(el.find("tbody")) if el.find("tbody") is not None else []
+    notes_el = el.find("notes")
+    notes = ([doc.Paragraph(_strip(_inlines(p)), role="not") for p in notes_el.findall("p")]
+             if notes_el is not None else [])
+    widths = [float(w) for w in (el.get("bredder") or "").split()]
+    if not caption:
+        raise TemplateError("varje <table> behöver en <caption> (tabellens rubrik)")
+    return doc.Table(caption, head, body, notes, widths, role=el.get("class") or "")
+
+
+def _blocks(parent: ET.Element) -> list[doc.Block]:
+    blocks: list[doc.Block] = []
+    for el in parent:
+        blocks.extend(_block(el))
+    return blocks
+
+
+def _list_item(li: ET.Element) -> list[doc.Block]:
+    if any(c.tag in ("p", "ul", "ol") for c in li):
+        items: list[doc.Block] = []
+        if li.text and li.text.strip():
+            items.append(doc.Paragraph(_strip([doc.Text(_norm(li.text))])))
+        for c in li:
+            items.extend(_block(c))
+        return items
+    return [doc.Paragraph(_strip(_inlines(li)))]
+
+
+def _block(el: ET.Element) -> list[doc.Block]:
+    tag = el.tag
+    if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return [doc.Heading(int(tag[1]), _strip(_inlines(el)), id=el.get("id", ""),
+                            toc=el.get("toc") != "nej")]
+    if tag == "p":
+        inl = _strip(_inlines(el))
+        return [doc.Paragraph(inl, role=el.get("class") or "")] if inl else []
+    if tag in ("ul", "ol"):
+        return [doc.ListBlock([_list_item(li) for li in el.findall("li")], ordered=tag == "ol")]
+    if tag == "table":
+        return [_table(el)]
+    if tag == "figure":
+        cap = el.find("figcaption")
+        return [doc.Figure(el.get("src", ""), el.get("alt", ""),
+                           _strip(_inlines(cap)) if cap is not None else [],
+                           float(el.get("bredd", "16")))]
+    if tag == "sidbrytning":
+        return [doc.PageBreak()]
+    if tag == "innehall":
+        return [doc.TableOfContents(el.get("titel", "Innehållsförteckning"),
+                                    int(el.get("djup", "2")))]
+    if tag == "titelsida":
+        return [doc.TitlePage(el.get("titel", ""), [_norm(r.text).strip()
+                                                    for r in el.findall("rad")])]
+    if tag in ("avsnitt", "div"):
+        return _blocks(el)
+    raise TemplateError(f"okänd tagg <{tag}>; se docs/redaktorer.md för de taggar som finns")
+
+
+def _assign_ids(blocks: list[doc.Block]) -> None:
+    seen: dict[str, int] = {}
+    for b in blocks:
+        if isinstance(b, doc.Heading) and not b.id:
+            base = re.sub(r"[^a-z0-9åäö]+", "-", doc.plain(b.children).lower()).strip("-")
+            base = base or "rubrik"
+            seen[base] = seen.get(base, 0) + 1
+            b.id = base if seen[base] == 1 else f"{base}-{seen[base]}"
+
+
+def parse(xml: str) -> doc.Document:
+    """Parse rendered template output into a :class:`~vbgen.doc.Document`."""
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError as exc:
+        line = exc.position[0]
+        snippet = xml.splitlines()[line - 1].strip() if 0 < line <= len(xml.splitlines()) else ""
+        raise TemplateError(f"mallarnas resultat är inte giltig struktur på rad {line} "
+                            f"({exc}): {snippet[:120]}") from None
+    if root.tag != "dokument":
+        raise TemplateError("huvudmallen ska börja med <dokument>")
+    blocks = _blocks(root)
+    _assign_ids(blocks)
+    return doc.Document(title=root.get("titel", ""), blocks=blocks,
+                        author=root.get("forfattare", ""), subject=root.get("amne", ""),
+                        header=root.get("sidhuvud", ""))

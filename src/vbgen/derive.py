@@ -1,0 +1,174 @@
+"""Every computed figure of the report, in one place.
+
+Templates and charts never do arithmetic: they show what :func:`derive` returns. The same
+figures feed every document built from the data, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import Problem
+from .model import DriftRad, Indicator, Level, Namndmal, Report, ResultatRad
+
+#: Largest difference, in tkr, between a total and the sum of its rows that is rounding.
+TOLERANCE_TKR = 1.0
+
+
+def change_pct(new: float | None, old: float | None) -> float | None:
+    """Förändring in percent from ``old`` to ``new``; missing when it cannot be computed."""
+    if new is None or old is None or old == 0:
+        return None
+    return (new - old) / abs(old) * 100
+
+
+def share_pct(part: float | None, whole: float | None) -> float | None:
+    """``part`` as a percentage of ``whole``."""
+    if part is None or whole is None or whole == 0:
+        return None
+    return part / abs(whole) * 100
+
+
+@dataclass(frozen=True)
+class ResultatFigur:
+    """A resultaträkning row with its avvikelse (utfall − budget, signed amounts)."""
+
+    rad: ResultatRad
+    avvikelse: float
+    forandring_pct: float | None
+
+
+@dataclass(frozen=True)
+class DriftFigur:
+    """A drift row with its avvikelse (budget − utfall, net costs)."""
+
+    rad: DriftRad
+    avvikelse: float
+    avvikelse_pct: float | None
+    forandring_pct: float | None
+
+
+@dataclass(frozen=True)
+class IndicatorFigur:
+    """An indicator and whether this year's value reached its etappmål."""
+
+    indikator: Indicator
+    varde: float | None
+    uppnatt: bool | None
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    level: Level
+    antal: int
+
+
+@dataclass
+class Figures:
+    """The derived figures of one report."""
+
+    resultat: list[ResultatFigur] = field(default_factory=list)
+    drift: list[DriftFigur] = field(default_factory=list)
+    #: Net budget and outcome as positive amounts in tkr (from the resultat row).
+    nettobudget: float | None = None
+    nettokostnad: float | None = None
+    nettokostnad_foregaende: float | None = None
+    #: Positive when the result is better than budget.
+    resultat_avvikelse: float | None = None
+    resultat_avvikelse_pct: float | None = None
+    nettokostnad_forandring_pct: float | None = None
+    malbedomning: list[LevelCount] = field(default_factory=list)
+    antal_namndmal: int = 0
+    antal_obedomda: int = 0
+    indikatorer: dict[int, IndicatorFigur] = field(default_factory=dict)
+
+    def indikator(self, ind: Indicator) -> IndicatorFigur:
+        return self.indikatorer[id(ind)]
+
+    def indikatorer_for(self, nm: Namndmal) -> list[IndicatorFigur]:
+        return [self.indikatorer[id(ind)] for ind in nm.indikatorer]
+
+
+def reached(ind: Indicator, value: float | None) -> bool | None:
+    """Whether ``value`` reaches the indicator's etappmål; missing if either is missing."""
+    if value is None or ind.etappmal is None:
+        return None
+    return value >= ind.etappmal if ind.hog_ar_bra else value <= ind.etappmal
+
+
+def goal_counts(report: Report) -> list[LevelCount]:
+    """How many nämndmål have each level of the scale, best level first."""
+    goals = report.all_namndmal()
+    return [LevelCount(lv, sum(1 for nm in goals if nm.maluppfyllelse == lv.text))
+            for lv in report.skala]
+
+
+def derive(report: Report) -> Figures:
+    """Compute every derived figure of ``report``."""
+    fig = Figures()
+    for r in report.resultatrakning:
+        fig.resultat.append(ResultatFigur(r, r.utfall - r.budget, change_pct(r.utfall, r.foregaende)))
+    for d in report.drift:
+        avv = d.budget - d.utfall
+        fig.drift.append(DriftFigur(d, avv, share_pct(avv, d.budget),
+                                    change_pct(d.utfall, d.foregaende)))
+
+    total = next((r for r in report.resultatrakning if r.typ == "resultat"), None)
+    if total is not None:
+        # The result row is negative (a net cost); the prose speaks of positive amounts.
+        fig.nettobudget = -total.budget
+        fig.nettokostnad = -total.utfall
+        fig.nettokostnad_foregaende = -total.foregaende if total.foregaende is not None else None
+        fig.resultat_avvikelse = total.utfall - total.budget
+        fig.resultat_avvikelse_pct = share_pct(fig.resultat_avvikelse, fig.nettobudget)
+        fig.nettokostnad_forandring_pct = change_pct(fig.nettokostnad, fig.nettokostnad_foregaende)
+
+    goals: list[Namndmal] = report.all_namndmal()
+    fig.malbedomning = goal_counts(report)
+    fig.antal_namndmal = len(goals)
+    fig.antal_obedomda = sum(1 for nm in goals if report.level(nm.maluppfyllelse) is None)
+    for nm in goals:
+        for ind in nm.indikatorer:
+            value = ind.values.get(report.ar)
+            fig.indikatorer[id(ind)] = IndicatorFigur(ind, value, reached(ind, value))
+    return fig
+
+
+def _check_sum(problems: list[Problem], table: str, total_row: ResultatRad | DriftRad,
+               rows: list[ResultatRad] | list[DriftRad], what: str) -> None:
+    for column, label in (("budget", "budget"), ("utfall", "utfall"),
+                          ("foregaende", "utfall föregående år")):
+        given = getattr(total_row, column)
+        parts = [getattr(r, column) for r in rows]
+        if given is None or any(p is None for p in parts):
+            continue
+        expected = sum(parts)
+        if abs(given - expected) > TOLERANCE_TKR:
+            from .fmt import number
+
+            problems.append(Problem(
+                total_row.source.file,
+                f"summan stämmer inte: raden anger {number(given)} men {what} "
+                f"blir {number(expected)}",
+                total_row.source.row, label, "kolumn"))
+
+
+def check_totals(report: Report) -> list[Problem]:
+    """Check every total row against the sum of its rows."""
+    problems: list[Problem] = []
+    rr = report.resultatrakning
+    kostnader = [r for r in rr if r.typ == "kostnad"]
+    intakter = [r for r in rr if r.typ == "intäkt"]
+    summa = next((r for r in rr if r.typ == "summa kostnader"), None)
+    resultat = next((r for r in rr if r.typ == "resultat"), None)
+    if summa is not None:
+        _check_sum(problems, "resultatrakning", summa, kostnader, "summan av kostnadsraderna")
+    if resultat is not None:
+        parts = intakter + ([summa] if summa is not None else kostnader)
+        _check_sum(problems, "resultatrakning", resultat, parts,
+                   "intäkter plus kostnader")
+
+    rows = [d for d in report.drift if not d.summa]
+    for total in (d for d in report.drift if d.summa):
+        _check_sum(problems, "drift", total, rows, "summan av verksamheterna")
+    return problems

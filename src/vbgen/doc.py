@@ -1,0 +1,154 @@
+"""The document model: what every writer consumes.
+
+Templates render into this small tree of blocks and inlines; the DOCX and PDF writers each
+walk it. Nothing here knows about a file format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# --- Inlines ------------------------------------------------------------------------------
+
+
+@dataclass
+class Text:
+    text: str
+
+
+@dataclass
+class Strong:
+    children: list[Inline]
+
+
+@dataclass
+class Emph:
+    children: list[Inline]
+
+
+@dataclass
+class LineBreak:
+    pass
+
+
+@dataclass
+class Footnote:
+    """A footnote; its mark is placed where it stands."""
+
+    children: list[Inline]
+
+
+Inline = Text | Strong | Emph | LineBreak | Footnote
+
+
+def plain(inlines: list[Inline]) -> str:
+    """The text of ``inlines`` without marks or footnotes."""
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, Strong | Emph):
+            out.append(plain(node.children))
+        elif isinstance(node, LineBreak):
+            out.append("\n")
+    return "".join(out)
+
+
+# --- Blocks -------------------------------------------------------------------------------
+
+
+@dataclass
+class Heading:
+    level: int
+    children: list[Inline]
+    id: str = ""
+    #: False for headings that should not appear in the table of contents.
+    toc: bool = True
+
+
+@dataclass
+class Paragraph:
+    children: list[Inline]
+    #: A named role the writers map to a style: "", "ingress", "lucka", "not", "kalla".
+    role: str = ""
+
+
+@dataclass
+class ListBlock:
+    items: list[list[Block]]
+    ordered: bool = False
+
+
+Align = Literal["left", "right", "center"]
+
+
+@dataclass
+class Cell:
+    children: list[Inline]
+    align: Align = "left"
+    colspan: int = 1
+    header: bool = False
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    #: "" for a body row, "summa" for a total row shown bold.
+    role: str = ""
+
+
+@dataclass
+class Table:
+    caption: str
+    head: list[Row]
+    body: list[Row]
+    notes: list[Paragraph] = field(default_factory=list)
+    #: Relative column widths, when the template gives them.
+    widths: list[float] = field(default_factory=list)
+    role: str = ""
+
+
+@dataclass
+class Figure:
+    path: str
+    alt: str
+    caption: list[Inline] = field(default_factory=list)
+    width_cm: float = 16.0
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+@dataclass
+class TableOfContents:
+    title: str
+    depth: int = 2
+
+
+@dataclass
+class TitlePage:
+    title: str
+    lines: list[str]
+
+
+Block = (Heading | Paragraph | ListBlock | Table | Figure | PageBreak | TableOfContents
+         | TitlePage)
+
+
+@dataclass
+class Document:
+    """A whole document and its metadata."""
+
+    title: str
+    blocks: list[Block]
+    lang: str = "sv-SE"
+    author: str = ""
+    subject: str = ""
+    #: Running header text, shown on every page but the title page.
+    header: str = ""
+
+    def headings(self, max_level: int = 6) -> list[Heading]:
+        return [b for b in self.blocks if isinstance(b, Heading) and b.level <= max_level]

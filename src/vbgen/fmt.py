@@ -1,0 +1,86 @@
+"""Swedish number formatting, shared by templates (as Jinja filters) and charts.
+
+Every figure a reader sees passes through here: ``501 534``, ``−3,6``, ``0,9 %``,
+``4,5 miljoner kronor`` and ``-`` for a missing value.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_decimal
+
+LOCALE = "sv_SE"
+MINUS = "\u2212"
+NBSP = "\u00a0"
+MISSING = "-"
+
+Number = int | float | Decimal
+
+
+def _round(value: Number, decimals: int) -> Decimal:
+    # Half up, as in accounting; Babel alone would round half to even.
+    quantum = Decimal(1).scaleb(-decimals)
+    return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def number(value: Number | None, decimals: int | None = 0) -> str:
+    """Format a number the Swedish way; ``decimals=None`` keeps up to two significant decimals."""
+    if value is None:
+        return MISSING
+    if decimals is None:
+        rounded = _round(value, 2).normalize()
+        shown = max(0, -rounded.as_tuple().exponent)  # type: ignore[operator]
+        pattern = "#,##0" + ("." + "0" * shown if shown else "")
+    else:
+        rounded = _round(value, decimals)
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if rounded == 0:
+        rounded = abs(rounded)  # never show "−0"
+    text = format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=True)
+    # Babel uses a hyphen-minus for sv_SE; typeset Swedish uses the real minus sign.
+    return text.replace("-", MINUS).replace("\u202f", NBSP)
+
+
+def percent(value: Number | None, decimals: int = 1) -> str:
+    """Format a value already in percent: ``0,9 %``."""
+    if value is None:
+        return MISSING
+    return f"{number(value, decimals)}{NBSP}%"
+
+
+def tkr(value: Number | None) -> str:
+    """Format an amount in tkr for a table: whole thousands."""
+    return number(value, 0)
+
+
+def mnkr(value_tkr: Number | None, decimals: int = 1) -> str:
+    """Format an amount given in tkr as prose: ``4,5 miljoner kronor``."""
+    if value_tkr is None:
+        return MISSING
+    return f"{number(Decimal(str(value_tkr)) / 1000, decimals)} miljoner kronor"
+
+
+def count_word(n: int) -> str:
+    """Write small counts as words, as Swedish prose does (``tre``), larger as digits."""
+    words = ["noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
+             "elva", "tolv"]
+    return words[n] if 0 <= n < len(words) else number(n)
+
+
+def join_list(items: list[str]) -> str:
+    """Join phrases the Swedish way: ``a, b och c``."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " och " + items[-1]
+
+
+FILTERS = {
+    "tal": number,
+    "procent": percent,
+    "tkr": tkr,
+    "mnkr": mnkr,
+    "antal_ord": count_word,
+    "och_lista": join_list,
+}

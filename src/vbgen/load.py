@@ -1,0 +1,482 @@
+"""Read a data folder into a :class:`~vbgen.model.Report`, collecting every problem.
+
+Files go in, typed objects come out; nothing is written. All problems are gathered and
+raised together as one :class:`~vbgen.errors.DataError`, each naming file, line and field.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import DataError, Problem
+from .model import (
+    DriftRad,
+    Indicator,
+    Meta,
+    Report,
+    ResultatRad,
+    Risk,
+    Source,
+    Uppdrag,
+)
+
+MAIN_FILE = "vb.yaml"
+TABLE_SUFFIXES = (".csv", ".xlsx")
+RESULTAT_TYPER = ("intäkt", "kostnad", "summa kostnader", "resultat")
+
+Path_ = tuple[str | int, ...]
+
+
+# --- YAML with line numbers -------------------------------------------------------------
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every value by its path."""
+
+
+def _load_yaml(text: str) -> tuple[Any, dict[Path_, int]]:
+    loader = _LineLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    lines: dict[Path_, int] = {}
+
+    def walk(n: yaml.Node | None, path: Path_) -> Any:
+        if n is None:
+            return None
+        lines[path] = n.start_mark.line + 1
+        if isinstance(n, yaml.MappingNode):
+            out = {}
+            for k, v in n.value:
+                key = loader.construct_object(k, deep=True)
+                lines[(*path, key)] = k.start_mark.line + 1
+                out[key] = walk(v, (*path, key))
+                lines[(*path, key)] = k.start_mark.line + 1
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [walk(v, (*path, i)) for i, v in enumerate(n.value)]
+        return loader.construct_object(n, deep=True)
+
+    return walk(node, ()), lines
+
+
+def _line_for(lines: dict[Path_, int], path: Path_) -> int | None:
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# --- Messages -----------------------------------------------------------------------------
+
+_PYDANTIC_MESSAGES = {
+    "missing": "saknas men krävs",
+    "int_parsing": "förväntade ett heltal",
+    "int_type": "förväntade ett heltal",
+    "int_from_float": "förväntade ett heltal",
+    "float_parsing": "förväntade ett tal",
+    "float_type": "förväntade ett tal",
+    "string_type": "förväntade en text",
+    "list_type": "förväntade en lista (rader som börjar med -)",
+    "dict_type": "förväntade en grupp av fält (namn: värde)",
+    "model_type": "förväntade en grupp av fält (namn: värde)",
+    "model_attributes_type": "förväntade en grupp av fält (namn: värde)",
+    "extra_forbidden": "okänt fält; kontrollera stavningen mot docs/dataformat.md",
+    "too_short": "får inte vara tom",
+    "bool_parsing": "förväntade ja eller nej",
+}
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    if kind == "value_error":
+        return str(err["ctx"]["error"])
+    text = _PYDANTIC_MESSAGES.get(kind, err["msg"])
+    if kind not in ("missing", "extra_forbidden") and "input" in err:
+        value = err["input"]
+        if isinstance(value, str | int | float):
+            text += f', fick "{value}"'
+    return text
+
+
+# --- Prose from files --------------------------------------------------------------------
+
+
+def _resolve_texts(
+    data: Any, path: Path_, folder: Path, file: str, lines: dict[Path_, int],
+    problems: list[Problem],
+) -> Any:
+    """Replace every ``{fil: x.md}`` with the text of that file."""
+    if isinstance(data, dict):
+        if set(data) == {"fil"}:
+            rel = data["fil"]
+            target = folder / str(rel)
+            if not target.is_file():
+                problems.append(Problem(file, f'filen "{rel}" finns inte i mappen',
+                                        _line_for(lines, path), _dotted(path)))
+                return None
+            try:
+                return target.read_text(encoding="utf-8-sig")
+            except UnicodeDecodeError:
+                problems.append(Problem(str(rel), "filen är inte sparad som UTF-8"))
+                return None
+        return {k: _resolve_texts(v, (*path, k), folder, file, lines, problems)
+                for k, v in data.items()}
+    if isinstance(data, list):
+        return [_resolve_texts(v, (*path, i), folder, file, lines, problems)
+                for i, v in enumerate(data)]
+    return data
+
+
+def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict[Path_, int]]:
+    main = folder / MAIN_FILE
+    if not main.is_file():
+        problems.append(Problem(str(folder), f"huvudfilen {MAIN_FILE} saknas i mappen"))
+        return None, {}
+    try:
+        data, lines = _load_yaml(main.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        problems.append(Problem(MAIN_FILE, "filen är inte sparad som UTF-8"))
+        return None, {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problems.append(Problem(MAIN_FILE, f"kan inte läsas som YAML ({exc.problem})", line))
+        return None, {}
+    if not isinstance(data, dict):
+        problems.append(Problem(MAIN_FILE, "förväntade fält som namn: värde", 1))
+        return None, {}
+    data = _resolve_texts(data, (), folder, MAIN_FILE, lines, problems)
+    try:
+        return Meta.model_validate(data), lines
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            problems.append(Problem(MAIN_FILE, _message(err), _line_for(lines, loc), _dotted(loc)))
+        return None, lines
+
+
+# --- Tables -------------------------------------------------------------------------------
+
+
+def _norm_header(name: str) -> str:
+    return " ".join(str(name).replace("_", " ").split()).lower()
+
+
+def _find_table(folder: Path, stem: str, problems: list[Problem]) -> Path | None:
+    found = [folder / (stem + s) for s in TABLE_SUFFIXES if (folder / (stem + s)).is_file()]
+    if len(found) > 1:
+        problems.append(Problem(found[0].name, f"både {stem}.csv och {stem}.xlsx finns; "
+                                "ta bort den ena"))
+        return None
+    return found[0] if found else None
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Swedish Excel saves "CSV" as Windows-1252 unless told otherwise.
+        return raw.decode("cp1252", errors="replace")
+
+
+def _read_csv(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
+    text = _decode(path.read_bytes())
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        problems.append(Problem(path.name, "filen är tom; första raden ska vara kolumnnamnen"))
+        return
+    except csv.Error as exc:
+        problems.append(Problem(path.name, f"raden kan inte läsas ({exc})", 1))
+        return
+    names = [_norm_header(h) for h in header]
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.append(Problem(path.name, f"raden kan inte läsas ({exc})", reader.line_num))
+            continue
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
+            problems.append(Problem(
+                path.name,
+                f"raden har {len(cells)} fält men rubrikraden har {len(names)}; "
+                f"kontrollera avgränsare ({delimiter}) och citattecken", line))
+            continue
+        yield line, {n: (cells[i].strip() if i < len(cells) else "") for i, n in enumerate(names)}
+
+
+def _read_xlsx(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        problems.append(Problem(path.name, f"kan inte öppnas som Excelfil ({exc.__class__.__name__})"))
+        return
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            problems.append(Problem(path.name, "bladet är tomt; första raden ska vara kolumnnamnen"))
+            return
+        names = [_norm_header(h) if h is not None else "" for h in header]
+        for line, values in enumerate(rows, start=2):
+            cells = ["" if v is None else _cell_text(v) for v in values]
+            if not any(c.strip() for c in cells):
+                continue
+            yield line, {n: (cells[i].strip() if i < len(cells) else "")
+                         for i, n in enumerate(names) if n}
+    finally:
+        wb.close()
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rows(folder: Path, stem: str, problems: list[Problem],
+          required: bool = False) -> tuple[str, list[tuple[int, dict[str, str]]]]:
+    path = _find_table(folder, stem, problems)
+    if path is None:
+        if required:
+            problems.append(Problem(str(folder), f"tabellen {stem}.csv (eller {stem}.xlsx) saknas"))
+        return stem + ".csv", []
+    reader = _read_xlsx if path.suffix == ".xlsx" else _read_csv
+    return path.name, list(reader(path, problems))
+
+
+# --- Cell values --------------------------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def parse_number(text: str) -> float | None:
+    """Read a number written the Swedish or the English way; blank or ``-`` is missing."""
+    s = _SPACES.sub("", text).replace("\u2212", "-").replace("\u2013", "-")
+    if s in ("", "-"):
+        return None
+    if s.endswith("%"):
+        s = s[:-1]
+    if "," in s:
+        if "." in s:
+            raise ValueError  # 1.234,5 and 1,234.5 are too ambiguous to guess
+        s = s.replace(",", ".")
+    return float(s)
+
+
+class _Row:
+    """Typed access to one table row, recording problems instead of raising."""
+
+    def __init__(self, file: str, line: int, cells: dict[str, str], problems: list[Problem]):
+        self.file, self.line, self.cells, self.problems = file, line, cells, problems
+        self.ok = True
+
+    @property
+    def source(self) -> Source:
+        return Source(self.file, self.line)
+
+    def _fail(self, column: str, message: str) -> None:
+        self.ok = False
+        self.problems.append(Problem(self.file, message, self.line, column, "kolumn"))
+
+    def text(self, column: str, required: bool = False) -> str:
+        value = self.cells.get(column, "")
+        if required and not value:
+            if column not in self.cells:
+                self._fail(column, "kolumnen saknas i rubrikraden")
+            else:
+                self._fail(column, "värde saknas men krävs")
+        return value
+
+    def number(self, column: str, required: bool = False) -> float | None:
+        raw = self.text(column, required)
+        if not raw:
+            return None
+        try:
+            value = parse_number(raw)
+        except ValueError:
+            self._fail(column, f'förväntade ett tal, fick "{raw}"')
+            return None
+        if value is None and required:
+            self._fail(column, "värde saknas men krävs")
+        return value
+
+    def integer(self, column: str, low: int, high: int) -> int | None:
+        value = self.number(column)
+        if value is None:
+            return None
+        if not value.is_integer() or not low <= value <= high:
+            self._fail(column, f"förväntade ett heltal {low}–{high}, fick "
+                               f'"{self.cells.get(column, "")}"')
+            return None
+        return int(value)
+
+    def choice(self, column: str, allowed: list[str] | tuple[str, ...]) -> str:
+        value = self.text(column, required=True)
+        if value and value not in allowed:
+            # Accept a different case, as typed by hand.
+            match = next((a for a in allowed if a.lower() == value.lower()), None)
+            if match is None:
+                options = ", ".join(f'"{a}"' for a in allowed)
+                self._fail(column, f'okänt värde "{value}"; tillåtna värden: {options}')
+                return value
+            return match
+        return value
+
+
+def _table(folder: Path, stem: str, problems: list[Problem],
+           build: Callable[[_Row], BaseModel | None], required: bool = False) -> list[Any]:
+    file, rows = _rows(folder, stem, problems, required)
+    out = []
+    for line, cells in rows:
+        row = _Row(file, line, cells, problems)
+        item = build(row)
+        if item is not None and row.ok:
+            out.append(item)
+    return out
+
+
+# --- The whole folder ----------------------------------------------------------------------
+
+
+def load(folder: str | Path) -> Report:
+    """Read and check a data folder; raise :class:`DataError` listing every problem."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        raise DataError([Problem(str(folder), "mappen finns inte")])
+    meta, lines = _load_meta(folder, problems)
+    years = [meta.ar - 2, meta.ar - 1, meta.ar] if meta else []
+    statuses = meta.uppdragsstatus if meta else []
+
+    def indicator(r: _Row) -> Indicator | None:
+        values = {y: r.number(str(y)) for y in years}
+        for y in years:
+            if str(y) not in r.cells:
+                r._fail(str(y), "kolumnen saknas i rubrikraden")
+        riktning = r.cells.get("riktning", "").lower() or "hög"
+        if riktning not in ("hög", "låg"):
+            r._fail("riktning", f'okänt värde "{riktning}"; tillåtna värden: "hög", "låg"')
+        return Indicator(
+            namndmal=r.text("nämndmål", True), namn=r.text("indikator", True),
+            not_=r.text("not"), values=values, etappmal=r.number("etappmål"),
+            malvarde=r.number("målvärde"), hog_ar_bra=riktning != "låg",
+            kalla=r.text("källa"), kolada_id=r.text("kolada id"), source=r.source)
+
+    def uppdrag(r: _Row) -> Uppdrag:
+        return Uppdrag(namndmal=r.text("nämndmål", True), status=r.choice("status", statuses),
+                       ursprung=r.text("ursprung"), text=r.text("uppdrag", True),
+                       kommentar=r.text("kommentar"), source=r.source)
+
+    def resultat(r: _Row) -> ResultatRad | None:
+        budget, utfall = r.number("budget", True), r.number("utfall", True)
+        typ = r.choice("typ", RESULTAT_TYPER)
+        if budget is None or utfall is None:
+            return None
+        return ResultatRad(post=r.text("post", True), typ=typ, budget=budget, utfall=utfall,
+                           foregaende=r.number("utfall föregående år"), source=r.source)
+
+    def drift(r: _Row) -> DriftRad | None:
+        budget, utfall = r.number("budget", True), r.number("utfall", True)
+        typ = r.text("typ").lower()
+        if typ not in ("", "summa"):
+            r._fail("typ", f'okänt värde "{typ}"; lämna tomt eller skriv "summa"')
+        if budget is None or utfall is None:
+            return None
+        return DriftRad(verksamhet=r.text("verksamhet", True), summa=typ == "summa",
+                        budget=budget, utfall=utfall,
+                        foregaende=r.number("utfall föregående år"), source=r.source)
+
+    def risk(r: _Row) -> Risk:
+        return Risk(process=r.text("process", True), risk=r.text("risk", True),
+                    sannolikhet=r.integer("sannolikhet", 1, 4),
+                    konsekvens=r.integer("konsekvens", 1, 4), atgard=r.text("åtgärd", True),
+                    status=r.choice("status", statuses), kommentar=r.text("kommentar"),
+                    source=r.source)
+
+    indikatorer = _table(folder, "indikatorer", problems, indicator) if meta else []
+    uppdragen = _table(folder, "uppdrag", problems, uppdrag) if meta else []
+    resultatrakning = _table(folder, "resultatrakning", problems, resultat)
+    driften = _table(folder, "drift", problems, drift)
+    risker = _table(folder, "risker", problems, risk) if meta else []
+
+    if meta is None:
+        raise DataError(problems)
+
+    report = Report(**dict(meta), resultatrakning=resultatrakning, drift=driften,
+                    risker=risker)
+    _attach(report, indikatorer, uppdragen, problems)
+    _check_tree(report, lines, problems)
+
+    from .derive import check_totals  # derive depends on the model only
+
+    # A table with unreadable rows would only add misleading sum errors.
+    broken = {p.file for p in problems}
+    problems.extend(p for p in check_totals(report) if p.file not in broken)
+    if problems:
+        raise DataError(problems)
+    return report
+
+
+def _attach(report: Report, indikatorer: list[Indicator], uppdragen: list[Uppdrag],
+            problems: list[Problem]) -> None:
+    by_id = {nm.id: nm for nm in report.all_namndmal()}
+    known = ", ".join(by_id)
+    for item in [*indikatorer, *uppdragen]:
+        nm = by_id.get(item.namndmal)
+        if nm is None:
+            problems.append(Problem(item.source.file,
+                                    f'okänt nämndmål "{item.namndmal}"; kända id: {known}',
+                                    item.source.row, "nämndmål", "kolumn"))
+        elif isinstance(item, Indicator):
+            nm.indikatorer.append(item)
+        else:
+            nm.uppdrag.append(item)
+
+
+def _check_tree(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
+    seen: set[str] = set()
+    levels = [lv.text for lv in report.skala]
+    for i, mo in enumerate(report.malomraden):
+        for j, kf in enumerate(mo.kf_mal):
+            for k, nm in enumerate(kf.namndmal):
+                where: Path_ = ("malomraden", i, "kf_mal", j, "namndmal", k)
+                if nm.id in seen:
+                    loc = (*where, "id")
+                    problems.append(Problem(MAIN_FILE, f'id "{nm.id}" används av flera nämndmål',
+                                            _line_for(lines, loc), _dotted(loc)))
+                seen.add(nm.id)
+                if nm.maluppfyllelse is not None and nm.maluppfyllelse not in levels:
+                    options = ", ".join(f'"{t}"' for t in levels)
+                    loc = (*where, "maluppfyllelse")
+                    problems.append(Problem(
+                        MAIN_FILE, f'okänd nivå "{nm.maluppfyllelse}"; skalan har {options}',
+                        _line_for(lines, loc), _dotted(loc)))

@@ -1,0 +1,175 @@
+"""The data model: one nämnd's year, as typed objects.
+
+Field names follow the Swedish domain (without å, ä, ö); ``docs/dataformat.md`` maps each
+to the file and column it comes from. The loader fills these; nothing here reads files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Markdown = str
+
+
+class _Strict(BaseModel):
+    # Unknown keys are errors: a misspelt field must not vanish silently.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a row came from, for error messages."""
+
+    file: str
+    row: int
+
+
+class Level(_Strict):
+    """One step of the måluppfyllelse scale."""
+
+    text: str
+    symbol: str = ""
+    #: The text after a count above one ("två ... uppfyllda"); derived when left out.
+    plural: str = ""
+
+    def for_count(self, n: int) -> str:
+        """The level as it reads after a count in a sentence: "i hög grad uppfyllda"."""
+        text = self.plural or (self.text[:-1] + "da" if self.text.endswith("fyllt") else self.text)
+        text = text if n != 1 else self.text
+        return text[:1].lower() + text[1:]
+
+
+class Indicator(BaseModel):
+    """An indikator under a nämndmål, with its yearly values and targets."""
+
+    namndmal: str
+    namn: str
+    not_: str = ""
+    values: dict[int, float | None]
+    etappmal: float | None = None
+    malvarde: float | None = None
+    hog_ar_bra: bool = True
+    kalla: str = ""
+    kolada_id: str = ""
+    source: Source
+
+
+class Uppdrag(BaseModel):
+    """An assignment to the förvaltning and its status."""
+
+    namndmal: str
+    status: str
+    ursprung: str = ""
+    text: str
+    kommentar: str = ""
+    source: Source
+
+
+class Namndmal(_Strict):
+    """A nämndmål with its assessment and prose."""
+
+    id: str
+    namn: str
+    maluppfyllelse: str | None = None
+    motivering: Markdown | None = None
+    analys: Markdown | None = None
+    genomfort_arbete: Markdown | None = None
+    # Filled from the tables, not from YAML.
+    indikatorer: list[Indicator] = Field(default_factory=list, exclude=True)
+    uppdrag: list[Uppdrag] = Field(default_factory=list, exclude=True)
+
+
+class KfMal(_Strict):
+    """A kommunfullmäktigemål and the nämndmål under it."""
+
+    namn: str
+    namndmal: list[Namndmal] = Field(min_length=1)
+
+
+class Malomrade(_Strict):
+    """A målområde of the kommun."""
+
+    namn: str
+    beskrivning: Markdown | None = None
+    kf_mal: list[KfMal] = Field(min_length=1)
+
+
+class EkonomiText(_Strict):
+    kommentar: Markdown | None = None
+    drift_kommentar: Markdown | None = None
+
+
+class InternKontrollText(_Strict):
+    bedomning: Markdown | None = None
+
+
+class ResultatRad(BaseModel):
+    """A row of the resultaträkning, in tkr, signed (costs negative)."""
+
+    post: str
+    typ: str
+    budget: float
+    utfall: float
+    foregaende: float | None = None
+    source: Source
+
+
+class DriftRad(BaseModel):
+    """Net cost of one verksamhet in tkr, or the total row."""
+
+    verksamhet: str
+    summa: bool = False
+    budget: float
+    utfall: float
+    foregaende: float | None = None
+    source: Source
+
+
+class Risk(BaseModel):
+    """A risk in the internal control plan and the action taken."""
+
+    process: str
+    risk: str
+    sannolikhet: int | None = None
+    konsekvens: int | None = None
+    atgard: str
+    status: str
+    kommentar: str = ""
+    source: Source
+
+
+class Meta(_Strict):
+    """The main YAML file, before the tables are attached."""
+
+    kommun: str
+    namnd: str
+    ar: int
+    forvaltning: str
+    malvarde_ar: int
+    skala: list[Level] = Field(min_length=1)
+    uppdragsstatus: list[str] = Field(default_factory=lambda: ["Klart", "Pågår", "Ej klart i år"])
+    sammanfattning: Markdown | None = None
+    malomraden: list[Malomrade] = Field(min_length=1)
+    ekonomi: EkonomiText = Field(default_factory=EkonomiText)
+    intern_kontroll: InternKontrollText = Field(default_factory=InternKontrollText)
+
+
+class Report(Meta):
+    """Everything one verksamhetsberättelse is built from."""
+
+    resultatrakning: list[ResultatRad] = Field(default_factory=list)
+    drift: list[DriftRad] = Field(default_factory=list)
+    risker: list[Risk] = Field(default_factory=list)
+
+    @property
+    def years(self) -> list[int]:
+        """The three years shown in indicator tables, oldest first."""
+        return [self.ar - 2, self.ar - 1, self.ar]
+
+    def all_namndmal(self) -> list[Namndmal]:
+        return [nm for mo in self.malomraden for kf in mo.kf_mal for nm in kf.namndmal]
+
+    def level(self, text: str | None) -> Level | None:
+        return next((lv for lv in self.skala if lv.text == text), None)

@@ -1,0 +1,114 @@
+"""The built Word file, read back with python-docx."""
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+NB = "\u00a0"
+MINUS = "\u2212"
+
+SECTIONS = ["Sammanfattning", "Målbedömning", "Nämndens mål och resultat", "Ekonomi",
+            "Intern kontroll", "Källförteckning"]
+
+
+@pytest.fixture(scope="module")
+def document(built):
+    return docx.Document(str(built["docx"]))
+
+
+def _table(document, first_header: str):
+    for t in document.tables:
+        if t.rows[0].cells[0].text == first_header:
+            return [[c.text for c in row.cells] for row in t.rows]
+    raise AssertionError(f"ingen tabell börjar med {first_header!r}")
+
+
+def test_each_section_is_a_heading_1(document):
+    h1 = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert h1 == SECTIONS
+
+
+def test_title_page(document):
+    title = [p.text for p in document.paragraphs if p.style.name == "Title"]
+    assert title == ["Verksamhetsberättelse 2024"]
+    subtitles = [p.text for p in document.paragraphs if p.style.name == "Subtitle"]
+    assert subtitles == ["Socialnämnden", "Huddinge kommun"]
+
+
+def test_goal_tree_headings(document):
+    h2 = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert "Målområde: En hållbar naturkommun - ekologisk hållbarhet" in h2
+    h4 = [p.text for p in document.paragraphs if p.style.name == "Heading 4"]
+    assert len([h for h in h4 if h.startswith("Nämndmål: ")]) == 7
+    h5 = [p.text for p in document.paragraphs if p.style.name == "Heading 5"]
+    for part in ("Måluppfyllelse", "Motivering", "Analys", "Genomfört arbete"):
+        assert h5.count(part) == 7
+
+
+def test_resultatrakning_figures(document):
+    rows = _table(document, "Resultaträkning")
+    assert rows[0] == ["Resultaträkning", "Budget helår", "Utfall helår", "Avvikelse helår",
+                       "Utfall föregående år"]
+    by_post = {r[0]: r[1:] for r in rows[1:]}
+    assert by_post["Årets resultat"] == [f"{MINUS}501{NB}534", f"{MINUS}497{NB}046",
+                                         f"4{NB}487", f"{MINUS}466{NB}299"]
+    assert by_post["Köp av verksamhet"][2] == f"{MINUS}3{NB}351"
+    assert by_post["Bidrag kostnader"][2] == "930"
+
+
+def test_drift_figures_with_percent(document):
+    rows = _table(document, "Verksamhet")
+    by_name = {r[0]: r[1:] for r in rows[1:]}
+    assert by_name["Årets resultat"] == [f"501{NB}533", f"497{NB}046", f"4{NB}488",
+                                         f"0,9{NB}%", f"466{NB}299"]
+    assert by_name["Barn & ungdomsvård"][2] == f"6{NB}647"
+
+
+def test_indicator_table(document):
+    rows = _table(document, "Indikatorer")
+    assert rows[0] == ["Indikatorer", "2022", "2023", "2024", "Etappmål 2024", "Målvärde 2030"]
+    visits = next(r for r in rows if r[0].startswith("Antal besök inom socialpsykiatrins"))
+    assert visits[1:] == ["470", f"1{NB}894", f"3{NB}351", f"1{NB}200", f"1{NB}500"]
+
+
+def test_missing_indicator_value_is_a_dash(document):
+    for t in document.tables:
+        for row in t.rows:
+            if row.cells[0].text.startswith("Fordon med förnyelsebara"):
+                assert [c.text for c in row.cells[1:]] == ["47,4", "71,4", "80", "89", "-"]
+                return
+    raise AssertionError("fordonsindikatorn saknas")
+
+
+def test_malbedomning_table_shows_symbol_and_text(document):
+    rows = _table(document, "Målområde")
+    assert len(rows) == 8
+    assert rows[1][3] == "● I mycket hög grad uppfyllt"
+    assert rows[5][3] == "◑ Delvis uppfyllt"
+
+
+def test_header_rows_repeat_and_rows_do_not_split(document):
+    for t in document.tables:
+        first = t.rows[0]._tr.trPr
+        assert first is not None and first.find(qn("w:tblHeader")) is not None
+        for row in t.rows:
+            assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_generated_summary_sentence(document):
+    texts = [p.text for p in document.paragraphs]
+    assert ("Av nämndens sju nämndmål är två i mycket hög grad uppfyllda, ett i hög grad "
+            "uppfyllt och fyra delvis uppfyllda.") in " ".join(texts)
+    assert any("4,5 miljoner kronor" in t and "0,9 %".replace(" ", NB) in t for t in texts)
+
+
+def test_core_properties(document):
+    cp = document.core_properties
+    assert cp.title == "Verksamhetsberättelse 2024 Socialnämnden"
+    assert cp.author == "Socialnämnden, Huddinge kommun"
+    assert cp.language == "sv-SE"
+
+
+def test_footnotes_are_word_footnotes(document):
+    refs = document.element.body.findall(".//" + qn("w:footnoteReference"))
+    assert len(refs) >= 4
