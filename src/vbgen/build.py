@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import compose, doc
+from .charts import ChartRenderer
 from .derive import Figures, derive
 from .load import load
 from .model import Report
@@ -23,6 +24,7 @@ from .writers.pdf import write_pdf
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
+CACHE = ".vbgen-cache"
 
 #: The documents vbgen builds: name -> main template.
 DOCUMENTS = {"verksamhetsberattelse": "verksamhetsberattelse.j2"}
@@ -43,15 +45,22 @@ class Options:
 
 def stem(report: Report, name: str) -> str:
     """The file name (without suffix) of a built document."""
-    namnd = report.namnd.lower().replace(" ", "-")
+    namnd = report.namnd.lower().replace(" ", "-").translate(str.maketrans("åäö", "aao"))
     return f"{name}-{namnd}-{report.ar}"
 
 
 def compose_document(report: Report, figures: Figures, template: str,
-                     templates: Path | None = None) -> doc.Document:
+                     charts: ChartRenderer, templates: Path | None = None) -> doc.Document:
     """Render ``template`` for ``report`` into the document model."""
-    xml = compose.render(template, {"vb": report, "fig": figures}, templates)
-    return compose.parse(xml)
+    context = {"vb": report, "fig": figures,
+               "diagram": compose.chart_global(report.diagramdata, charts)}
+    return compose.parse(compose.render(template, context, templates))
+
+
+def _style_file(styles: Path, name: str) -> Path:
+    """A style file from the user's styles folder, or the built-in one."""
+    own = styles / name
+    return own if own.is_file() else styles_dir() / name
 
 
 def _digest(data: bytes) -> str:
@@ -93,16 +102,18 @@ def build(folder: Path, options: Options) -> list[Path]:
     report = load(folder)
     figures = derive(report)
     styles = options.styles or styles_dir()
+    charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"))
 
     outputs: dict[Path, bytes] = {}
     for name, template in DOCUMENTS.items():
-        document = compose_document(report, figures, template, options.templates)
+        document = compose_document(report, figures, template, charts, options.templates)
         base = options.out / stem(report, name)
         if "docx" in options.formats:
-            outputs[base.with_suffix(".docx")] = write_docx(document, styles / "referens.docx")
+            outputs[base.with_suffix(".docx")] = write_docx(
+                document, _style_file(styles, "referens.docx"))
         if "pdf" in options.formats:
-            outputs[base.with_suffix(".pdf")] = write_pdf(document, styles / "rapport.css",
-                                                          base_url=folder)
+            outputs[base.with_suffix(".pdf")] = write_pdf(
+                document, _style_file(styles, "rapport.css"), base_url=folder)
 
     options.out.mkdir(parents=True, exist_ok=True)
     manifest = _read_manifest(options.out)

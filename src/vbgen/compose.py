@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import traceback
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import doc, fmt
+from .charts import Chart, ChartRenderer
 from .errors import TemplateError
 from .resources import template_dirs
 
@@ -125,6 +127,24 @@ def _template_location(exc: BaseException) -> str:
         if frame.filename and frame.filename.endswith(".j2"):
             return f"{Path(frame.filename).name}, rad {frame.lineno}"
     return ""
+
+
+def chart_global(charts: dict[str, Chart], renderer: ChartRenderer
+                 ) -> Callable[[str], Markup]:
+    """The template function ``diagram("id")``: the chart as a figure with alt text."""
+
+    def diagram(chart_id: str, bredd: float = 16) -> Markup:
+        chart = charts.get(chart_id)
+        if chart is None:
+            known = ", ".join(sorted(charts)) or "inga"
+            raise TemplateError(f'diagrammet "{chart_id}" finns inte i data (diagram i '
+                                f"vb.yaml); kända diagram: {known}")
+        image = renderer.render(chart)
+        caption = f"Diagram: {chart.titel}." + (f" Källa: {chart.kalla}." if chart.kalla else "")
+        return Markup('<figure src="{}" alt="{}" bredd="{}"><figcaption>{}</figcaption>'
+                      "</figure>").format(str(image.path), image.alt, bredd, caption)
+
+    return diagram
 
 
 def render(template: str, context: dict[str, Any], user_templates: Path | None = None) -> str:

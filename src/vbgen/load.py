@@ -10,12 +10,15 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .charts import KINDS, Chart, Series
+from .derive import check_totals
 from .errors import DataError, Problem
 from .model import (
     DriftRad,
@@ -262,6 +265,11 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _read_any(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, str]]]:
+    reader = _read_xlsx if path.suffix.lower() == ".xlsx" else _read_csv
+    return list(reader(path, problems))
+
+
 def _rows(folder: Path, stem: str, problems: list[Problem],
           required: bool = False) -> tuple[str, list[tuple[int, dict[str, str]]]]:
     path = _find_table(folder, stem, problems)
@@ -269,8 +277,7 @@ def _rows(folder: Path, stem: str, problems: list[Problem],
         if required:
             problems.append(Problem(str(folder), f"tabellen {stem}.csv (eller {stem}.xlsx) saknas"))
         return stem + ".csv", []
-    reader = _read_xlsx if path.suffix == ".xlsx" else _read_csv
-    return path.name, list(reader(path, problems))
+    return path.name, _read_any(path, problems)
 
 
 # --- Cell values --------------------------------------------------------------------------
@@ -352,16 +359,101 @@ class _Row:
         return value
 
 
-def _table(folder: Path, stem: str, problems: list[Problem],
-           build: Callable[[_Row], BaseModel | None], required: bool = False) -> list[Any]:
-    file, rows = _rows(folder, stem, problems, required)
+def _table(folder: Path, spec: TableSpec, ctx: Context, problems: list[Problem]) -> list[Any]:
+    file, rows = _rows(folder, spec.stem, problems, spec.required)
     out = []
     for line, cells in rows:
         row = _Row(file, line, cells, problems)
-        item = build(row)
+        item = spec.build(row, ctx)
         if item is not None and row.ok:
             out.append(item)
     return out
+
+
+# --- The whole folder ----------------------------------------------------------------------
+
+
+# --- Row builders: one per table -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    """What row builders need from the main file."""
+
+    years: list[int]
+    statuses: list[str]
+
+
+def _indicator(r: _Row, ctx: Context) -> Indicator:
+    values = {y: r.number(str(y)) for y in ctx.years}
+    for y in ctx.years:
+        if str(y) not in r.cells:
+            r._fail(str(y), "kolumnen saknas i rubrikraden")
+    riktning = r.cells.get("riktning", "").lower() or "hög"
+    if riktning not in ("hög", "låg"):
+        r._fail("riktning", f'okänt värde "{riktning}"; tillåtna värden: "hög", "låg"')
+    return Indicator(
+        namndmal=r.text("nämndmål", True), namn=r.text("indikator", True),
+        not_=r.text("not"), values=values, etappmal=r.number("etappmål"),
+        malvarde=r.number("målvärde"), hog_ar_bra=riktning != "låg",
+        kalla=r.text("källa"), kolada_id=r.text("kolada id"), source=r.source)
+
+
+def _uppdrag(r: _Row, ctx: Context) -> Uppdrag:
+    return Uppdrag(namndmal=r.text("nämndmål", True), status=r.choice("status", ctx.statuses),
+                   ursprung=r.text("ursprung"), text=r.text("uppdrag", True),
+                   kommentar=r.text("kommentar"), source=r.source)
+
+
+def _resultat(r: _Row, ctx: Context) -> ResultatRad | None:
+    budget, utfall = r.number("budget", True), r.number("utfall", True)
+    typ = r.choice("typ", RESULTAT_TYPER)
+    if budget is None or utfall is None:
+        return None
+    return ResultatRad(post=r.text("post", True), typ=typ, budget=budget, utfall=utfall,
+                       foregaende=r.number("utfall föregående år"), source=r.source)
+
+
+def _drift(r: _Row, ctx: Context) -> DriftRad | None:
+    budget, utfall = r.number("budget", True), r.number("utfall", True)
+    typ = r.text("typ").lower()
+    if typ not in ("", "summa"):
+        r._fail("typ", f'okänt värde "{typ}"; lämna tomt eller skriv "summa"')
+    if budget is None or utfall is None:
+        return None
+    return DriftRad(verksamhet=r.text("verksamhet", True), summa=typ == "summa",
+                    budget=budget, utfall=utfall,
+                    foregaende=r.number("utfall föregående år"), source=r.source)
+
+
+def _risk(r: _Row, ctx: Context) -> Risk:
+    return Risk(process=r.text("process", True), risk=r.text("risk", True),
+                sannolikhet=r.integer("sannolikhet", 1, 4),
+                konsekvens=r.integer("konsekvens", 1, 4), atgard=r.text("åtgärd", True),
+                status=r.choice("status", ctx.statuses), kommentar=r.text("kommentar"),
+                source=r.source)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table file of the data folder and the :class:`Report` field it fills."""
+
+    stem: str
+    field: str
+    build: Callable[[_Row, Context], BaseModel | None]
+    required: bool = False
+    #: Rows are checked against the main file (years, statuses, goal ids).
+    needs_meta: bool = True
+
+
+#: Every table vbgen reads. Adding a table: a row model, a builder, and a line here.
+TABLES: list[TableSpec] = [
+    TableSpec("indikatorer", "indikatorer", _indicator),
+    TableSpec("uppdrag", "uppdrag", _uppdrag),
+    TableSpec("resultatrakning", "resultatrakning", _resultat, needs_meta=False),
+    TableSpec("drift", "drift", _drift, needs_meta=False),
+    TableSpec("risker", "risker", _risk),
+]
 
 
 # --- The whole folder ----------------------------------------------------------------------
@@ -374,69 +466,22 @@ def load(folder: str | Path) -> Report:
     if not folder.is_dir():
         raise DataError([Problem(str(folder), "mappen finns inte")])
     meta, lines = _load_meta(folder, problems)
-    years = [meta.ar - 2, meta.ar - 1, meta.ar] if meta else []
-    statuses = meta.uppdragsstatus if meta else []
-
-    def indicator(r: _Row) -> Indicator | None:
-        values = {y: r.number(str(y)) for y in years}
-        for y in years:
-            if str(y) not in r.cells:
-                r._fail(str(y), "kolumnen saknas i rubrikraden")
-        riktning = r.cells.get("riktning", "").lower() or "hög"
-        if riktning not in ("hög", "låg"):
-            r._fail("riktning", f'okänt värde "{riktning}"; tillåtna värden: "hög", "låg"')
-        return Indicator(
-            namndmal=r.text("nämndmål", True), namn=r.text("indikator", True),
-            not_=r.text("not"), values=values, etappmal=r.number("etappmål"),
-            malvarde=r.number("målvärde"), hog_ar_bra=riktning != "låg",
-            kalla=r.text("källa"), kolada_id=r.text("kolada id"), source=r.source)
-
-    def uppdrag(r: _Row) -> Uppdrag:
-        return Uppdrag(namndmal=r.text("nämndmål", True), status=r.choice("status", statuses),
-                       ursprung=r.text("ursprung"), text=r.text("uppdrag", True),
-                       kommentar=r.text("kommentar"), source=r.source)
-
-    def resultat(r: _Row) -> ResultatRad | None:
-        budget, utfall = r.number("budget", True), r.number("utfall", True)
-        typ = r.choice("typ", RESULTAT_TYPER)
-        if budget is None or utfall is None:
-            return None
-        return ResultatRad(post=r.text("post", True), typ=typ, budget=budget, utfall=utfall,
-                           foregaende=r.number("utfall föregående år"), source=r.source)
-
-    def drift(r: _Row) -> DriftRad | None:
-        budget, utfall = r.number("budget", True), r.number("utfall", True)
-        typ = r.text("typ").lower()
-        if typ not in ("", "summa"):
-            r._fail("typ", f'okänt värde "{typ}"; lämna tomt eller skriv "summa"')
-        if budget is None or utfall is None:
-            return None
-        return DriftRad(verksamhet=r.text("verksamhet", True), summa=typ == "summa",
-                        budget=budget, utfall=utfall,
-                        foregaende=r.number("utfall föregående år"), source=r.source)
-
-    def risk(r: _Row) -> Risk:
-        return Risk(process=r.text("process", True), risk=r.text("risk", True),
-                    sannolikhet=r.integer("sannolikhet", 1, 4),
-                    konsekvens=r.integer("konsekvens", 1, 4), atgard=r.text("åtgärd", True),
-                    status=r.choice("status", statuses), kommentar=r.text("kommentar"),
-                    source=r.source)
-
-    indikatorer = _table(folder, "indikatorer", problems, indicator) if meta else []
-    uppdragen = _table(folder, "uppdrag", problems, uppdrag) if meta else []
-    resultatrakning = _table(folder, "resultatrakning", problems, resultat)
-    driften = _table(folder, "drift", problems, drift)
-    risker = _table(folder, "risker", problems, risk) if meta else []
-
     if meta is None:
+        # Tables that depend on the main file cannot be checked; the others still are, so
+        # that every problem is reported in one go.
+        for spec in TABLES:
+            if not spec.needs_meta:
+                _table(folder, spec, Context([], []), problems)
         raise DataError(problems)
+    ctx = Context([meta.ar - 2, meta.ar - 1, meta.ar], meta.uppdragsstatus)
 
-    report = Report(**dict(meta), resultatrakning=resultatrakning, drift=driften,
-                    risker=risker)
+    tables = {spec.field: _table(folder, spec, ctx, problems) for spec in TABLES}
+    indikatorer = tables.pop("indikatorer")
+    uppdragen = tables.pop("uppdrag")
+    report = Report(**dict(meta), **tables)
+    report.diagramdata = _charts(folder, meta, lines, problems)
     _attach(report, indikatorer, uppdragen, problems)
     _check_tree(report, lines, problems)
-
-    from .derive import check_totals  # derive depends on the model only
 
     # A table with unreadable rows would only add misleading sum errors.
     broken = {p.file for p in problems}
@@ -444,6 +489,80 @@ def load(folder: str | Path) -> Report:
     if problems:
         raise DataError(problems)
     return report
+
+
+def _charts(folder: Path, meta: Meta, lines: dict[Path_, int],
+            problems: list[Problem]) -> dict[str, Chart]:
+    """Read the figures of every declared chart."""
+    charts: dict[str, Chart] = {}
+    for i, d in enumerate(meta.diagram):
+        loc: Path_ = ("diagram", i)
+        if d.typ not in KINDS:
+            where = (*loc, "typ")
+            options = ", ".join(f'"{k}"' for k in KINDS)
+            problems.append(Problem(MAIN_FILE, f'okänd diagramtyp "{d.typ}"; välj {options}',
+                                    _line_for(lines, where), _dotted(where)))
+            continue
+        if d.id in charts:
+            where = (*loc, "id")
+            problems.append(Problem(MAIN_FILE, f'id "{d.id}" används av flera diagram',
+                                    _line_for(lines, where), _dotted(where)))
+            continue
+        path = folder / d.fil
+        if not path.is_file():
+            where = (*loc, "fil")
+            problems.append(Problem(MAIN_FILE, f'filen "{d.fil}" finns inte i mappen',
+                                    _line_for(lines, where), _dotted(where)))
+            continue
+        before = len(problems)
+        raw = _read_file_with_header(path, problems)
+        if raw is None or len(problems) > before:
+            continue
+        header, rows = raw
+        if len(header) < 2 or not rows:
+            problems.append(Problem(d.fil, "förväntade en kategorikolumn, minst en serie och "
+                                           "minst en rad", 1))
+            continue
+        categories: list[str] = []
+        values: list[list[float | None]] = [[] for _ in header[1:]]
+        for line, cells in rows:
+            categories.append(cells[0])
+            for j, name in enumerate(header[1:]):
+                try:
+                    values[j].append(parse_number(cells[j + 1]))
+                except ValueError:
+                    problems.append(Problem(d.fil, f'förväntade ett tal, fick "{cells[j + 1]}"',
+                                            line, name, "kolumn"))
+        charts[d.id] = Chart(
+            id=d.id, typ=d.typ, titel=d.titel, kategorier=categories,
+            serier=[Series(n, v) for n, v in zip(header[1:], values, strict=True)],
+            kalla=d.kalla, enhet=d.enhet, kategorinamn=header[0], decimaler=d.decimaler,
+            source_file=d.fil)
+    return charts
+
+
+def _read_file_with_header(path: Path, problems: list[Problem]
+                           ) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
+    """Read a chart table keeping the column names as written and the column order."""
+    rows = _read_any(path, problems)
+    if not rows:
+        problems.append(Problem(path.name, "filen har inga rader med värden", 2))
+        return None
+    # _read_any lower-cases names for lookup; charts show them, so read the header again.
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        header = [str(h).strip() for h in next(wb.worksheets[0].iter_rows(values_only=True))
+                  if h is not None]
+        wb.close()
+    else:
+        text = _decode(path.read_bytes())
+        first = text.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") >= first.count(",") else ","
+        header = [h.strip() for h in next(csv.reader(io.StringIO(first), delimiter=delimiter))]
+    out = [(line, [cells.get(_norm_header(h), "") for h in header]) for line, cells in rows]
+    return header, out
 
 
 def _attach(report: Report, indikatorer: list[Indicator], uppdragen: list[Uppdrag],

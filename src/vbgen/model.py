@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 Markdown = str
@@ -140,6 +142,18 @@ class Risk(BaseModel):
     source: Source
 
 
+class DiagramDef(_Strict):
+    """A chart declared in the main file; its figures are in a table file."""
+
+    id: str
+    typ: str = "linje"
+    titel: str
+    fil: str
+    enhet: str = ""
+    kalla: str = ""
+    decimaler: int | None = None
+
+
 class Meta(_Strict):
     """The main YAML file, before the tables are attached."""
 
@@ -154,6 +168,7 @@ class Meta(_Strict):
     malomraden: list[Malomrade] = Field(min_length=1)
     ekonomi: EkonomiText = Field(default_factory=EkonomiText)
     intern_kontroll: InternKontrollText = Field(default_factory=InternKontrollText)
+    diagram: list[DiagramDef] = Field(default_factory=list)
 
 
 class Report(Meta):
@@ -162,6 +177,8 @@ class Report(Meta):
     resultatrakning: list[ResultatRad] = Field(default_factory=list)
     drift: list[DriftRad] = Field(default_factory=list)
     risker: list[Risk] = Field(default_factory=list)
+    #: Charts by id, with their figures read from the files named in ``diagram``.
+    diagramdata: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
     @property
     def years(self) -> list[int]:

@@ -1,0 +1,170 @@
+"""Charts: one function per chart kind, each returning the image and its alt text.
+
+The look comes from ``styles/diagram.mplstyle`` (fonts, sizes, grid) and the palette below;
+tick labels are formatted by :mod:`vbgen.fmt`. Meaning is never carried by colour alone:
+lines differ in marker and dash, bars in hatching. The same PNG goes into DOCX and PDF.
+Images are cached by content, so an unchanged chart is not drawn again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import fmt
+
+#: Colours with at least 4,5:1 contrast against white, told apart also by marker and hatch.
+PALETTE = ["#00566b", "#b35900", "#5c3c92", "#2e6b30", "#a3193b", "#4d4d4d"]
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+DASHES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1))]
+HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
+KINDS = ("linje", "stapel", "grupperad_stapel")
+_VERSION = "1"  # bump when drawing code changes, to invalidate cached images
+
+
+@dataclass(frozen=True)
+class Series:
+    namn: str
+    values: list[float | None]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What a chart shows; built by the loader from a ``diagram`` entry and its table."""
+
+    id: str
+    typ: str
+    titel: str
+    kategorier: list[str]
+    serier: list[Series]
+    kalla: str = ""
+    enhet: str = ""
+    kategorinamn: str = ""
+    decimaler: int | None = None
+    source_file: str = ""
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    path: Path
+    alt: str
+
+
+@dataclass
+class ChartRenderer:
+    """Draws charts into ``cache_dir``; reuses an image whose content has not changed."""
+
+    cache_dir: Path
+    style: Path | None = None
+    drawn: list[str] = field(default_factory=list)
+
+    def render(self, chart: Chart) -> RenderedChart:
+        style_text = self.style.read_text(encoding="utf-8") if self.style else ""
+        key = hashlib.sha256(json.dumps([_VERSION, style_text, asdict(chart)],
+                                        sort_keys=True, default=str).encode()).hexdigest()[:20]
+        path = self.cache_dir / f"{chart.id}-{key}.png"
+        if not path.exists():
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp.png")
+            _draw(chart, tmp, self.style)
+            tmp.replace(path)
+            self.drawn.append(chart.id)
+        return RenderedChart(path, alt_text(chart))
+
+
+def _value(v: float | None, chart: Chart) -> str:
+    text = fmt.number(v, chart.decimaler)
+    if v is None:
+        return text
+    if chart.enhet == "%":
+        return f"{text}{fmt.NBSP}%"
+    return f"{text} {chart.enhet}".rstrip()
+
+
+def alt_text(chart: Chart) -> str:
+    """Describe the chart for someone who cannot see it: subject, range, highest, latest."""
+    kind = {"linje": "Linjediagram", "stapel": "Stapeldiagram",
+            "grupperad_stapel": "Stapeldiagram"}.get(chart.typ, "Diagram")
+    names = fmt.join_list([s.namn for s in chart.serier])
+    per = f" per {chart.kategorinamn.lower()}" if chart.kategorinamn else ""
+    parts = [f"{kind}: {chart.titel}.",
+             f"Visar {names}{per}, från {chart.kategorier[0]} till {chart.kategorier[-1]}."]
+    points = [(v, s.namn, chart.kategorier[i]) for s in chart.serier
+              for i, v in enumerate(s.values) if v is not None]
+    if points:
+        top = max(points, key=lambda p: p[0])
+        parts.append(f"Högsta värdet är {_value(top[0], chart)} ({top[1]}, {top[2]}).")
+        latest = []
+        for s in chart.serier:
+            last = next(((v, chart.kategorier[i]) for i, v in reversed(list(enumerate(s.values)))
+                         if v is not None), None)
+            if last:
+                latest.append(f"{s.namn} {_value(last[0], chart)} ({last[1]})")
+        parts.append("Senaste värden: " + "; ".join(latest) + ".")
+    if chart.kalla:
+        parts.append(f"Källa: {chart.kalla}.")
+    return " ".join(parts)
+
+
+# --- Drawing ---------------------------------------------------------------------------------
+
+
+def _axes(chart: Chart, style: Path | None):  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    with matplotlib.rc_context(fname=str(style)) if style else matplotlib.rc_context():
+        figure = Figure(figsize=(6.4, 3.2), dpi=200)
+        ax = figure.add_subplot()
+    ax.yaxis.set_major_formatter(FuncFormatter(
+        lambda v, _pos: fmt.number(v, chart.decimaler if chart.decimaler is not None else 0)))
+    if chart.enhet:
+        ax.set_ylabel(chart.enhet)
+    return figure, ax
+
+
+def _line(chart: Chart, ax) -> None:  # type: ignore[no-untyped-def]
+    x = list(range(len(chart.kategorier)))
+    for i, s in enumerate(chart.serier):
+        ax.plot(x, [float("nan") if v is None else v for v in s.values], label=s.namn,
+                color=PALETTE[i % 6], marker=MARKERS[i % 6], linestyle=DASHES[i % 6],
+                markersize=3.5, linewidth=1.6)
+    ax.set_xticks(x, chart.kategorier)
+
+
+def _bars(chart: Chart, ax) -> None:  # type: ignore[no-untyped-def]
+    n = len(chart.serier)
+    width = 0.8 / n
+    for i, s in enumerate(chart.serier):
+        xs = [k + (i - (n - 1) / 2) * width for k in range(len(chart.kategorier))]
+        ax.bar(xs, [0 if v is None else v for v in s.values], width=width * 0.95,
+               label=s.namn, color=PALETTE[i % 6], hatch=HATCHES[i % 6], edgecolor="white",
+               linewidth=0.5)
+    ax.set_xticks(range(len(chart.kategorier)), chart.kategorier)
+
+
+_DRAW: dict[str, Callable[..., None]] = {"linje": _line, "stapel": _bars,
+                                          "grupperad_stapel": _bars}
+
+
+def _draw(chart: Chart, path: Path, style: Path | None) -> None:
+    import matplotlib
+
+    with matplotlib.rc_context(fname=str(style)) if style else matplotlib.rc_context():
+        figure, ax = _axes(chart, style)
+        _DRAW[chart.typ](chart, ax)
+        if len(chart.kategorier) > 8:
+            for label in ax.get_xticklabels():
+                label.set_rotation(45)
+                label.set_ha("right")
+        if len(chart.serier) > 1:
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16 if len(chart.kategorier) <= 8
+                                                          else -0.28),
+                      ncol=min(3, len(chart.serier)), frameon=False)
+        figure.savefig(path, format="png", metadata={"Software": None}, bbox_inches="tight")
