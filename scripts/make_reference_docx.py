@@ -84,7 +84,8 @@ def main() -> int:
     rpr = d.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     for old in rpr.findall(qn("w:lang")):
         rpr.remove(old)
-    rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="sv-SE" w:eastAsia="sv-SE" w:bidi="ar-SA"/>'))
+    rpr.append(parse_xml(
+        f'<w:lang {nsdecls("w")} w:val="sv-SE" w:eastAsia="sv-SE" w:bidi="ar-SA"/>'))
 
     normal = d.styles["Normal"]
     normal.font.name = FONT

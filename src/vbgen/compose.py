@@ -209,7 +209,7 @@ def _cell(el: ET.Element) -> doc.Cell:
     classes = (el.get("class") or "").split()
     align: doc.Align = "right" if "tal" in classes else ("center" if "mitt" in classes else "left")
     return doc.Cell(_strip(_inlines(el)), align=align, colspan=int(el.get("colspan", "1")),
-                    header=el.tag == "th")
+                    rowspan=int(el.get("rowspan", "1")), header=el.tag == "th")
 
 
 def _rows(section: ET.Element) -> list[doc.Row]:

@@ -107,7 +107,8 @@ def derive(report: Report) -> Figures:
     """Compute every derived figure of ``report``."""
     fig = Figures()
     for r in report.resultatrakning:
-        fig.resultat.append(ResultatFigur(r, r.utfall - r.budget, change_pct(r.utfall, r.foregaende)))
+        fig.resultat.append(
+            ResultatFigur(r, r.utfall - r.budget, change_pct(r.utfall, r.foregaende)))
     for d in report.drift:
         avv = d.budget - d.utfall
         fig.drift.append(DriftFigur(d, avv, share_pct(avv, d.budget),

@@ -88,6 +88,7 @@ class Cell:
     children: list[Inline]
     align: Align = "left"
     colspan: int = 1
+    rowspan: int = 1
     header: bool = False
 
 

@@ -240,13 +240,15 @@ def _read_xlsx(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        problems.append(Problem(path.name, f"kan inte öppnas som Excelfil ({exc.__class__.__name__})"))
+        problems.append(
+            Problem(path.name, f"kan inte öppnas som Excelfil ({exc.__class__.__name__})"))
         return
     try:
         rows = wb.worksheets[0].iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
-            problems.append(Problem(path.name, "bladet är tomt; första raden ska vara kolumnnamnen"))
+            problems.append(
+                Problem(path.name, "bladet är tomt; första raden ska vara kolumnnamnen"))
             return
         names = [_norm_header(h) if h is not None else "" for h in header]
         for line, values in enumerate(rows, start=2):

@@ -7,7 +7,6 @@ to the file and column it comes from. The loader fills these; nothing here reads
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -96,6 +95,10 @@ class Malomrade(_Strict):
     namn: str
     beskrivning: Markdown | None = None
     kf_mal: list[KfMal] = Field(min_length=1)
+
+    def antal_namndmal(self) -> int:
+        """How many nämndmål the målområde has: the rows it spans in a goal table."""
+        return sum(len(kf.namndmal) for kf in self.kf_mal)
 
 
 class EkonomiText(_Strict):

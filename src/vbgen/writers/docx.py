@@ -216,15 +216,27 @@ class DocxWriter:
     def visit_table(self, t: doc.Table) -> None:
         cap = self.d.add_paragraph(t.caption, style=STYLES["caption"])
         cap.paragraph_format.keep_with_next = True
-        ncols = max((sum(c.colspan for c in r.cells) for r in t.head + t.body), default=1)
-        table = self.d.add_table(rows=0, cols=ncols)
+        rows = t.head + t.body
+        places = _placements(rows)
+        ncols = max((c + cell.colspan for (_, c), (cell, _) in places.items()), default=1)
+        table = self.d.add_table(rows=len(rows), cols=ncols)
         table.style = self.d.styles[STYLES["table"]]
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         self._table_properties(table, t)
-        for r in t.head:
-            self._row(table, r, header=True)
-        for r in t.body:
-            self._row(table, r, header=False)
+        for i, row in enumerate(table.rows):
+            trPr = row._tr.get_or_add_trPr()
+            trPr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+            if i < len(t.head):
+                trPr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+        for (r, c), (cell_model, role) in places.items():
+            cell = table.cell(r, c)
+            if cell_model.colspan > 1 or cell_model.rowspan > 1:
+                cell = cell.merge(table.cell(r + cell_model.rowspan - 1,
+                                             c + cell_model.colspan - 1))
+            p = cell.paragraphs[0]
+            p.style = self.d.styles[STYLES["table_text"]]
+            p.alignment = _ALIGN[cell_model.align]
+            self.inlines(p, cell_model.children, bold=role == "summa")
         if t.widths:
             total = sum(t.widths)
             usable = 16.3
@@ -258,23 +270,6 @@ class DocxWriter:
             tblPr.remove(old)
         tblPr.insert(1, width)
 
-    def _row(self, table: DocxTable, r: doc.Row, header: bool) -> None:
-        row = table.add_row()
-        trPr = row._tr.get_or_add_trPr()
-        trPr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
-        if header:
-            trPr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
-        col = 0
-        for c in r.cells:
-            cell = row.cells[col]
-            if c.colspan > 1:
-                cell = cell.merge(row.cells[col + c.colspan - 1])
-            col += c.colspan
-            p = cell.paragraphs[0]
-            p.style = self.d.styles[STYLES["table_text"]]
-            p.alignment = _ALIGN[c.align]
-            self.inlines(p, c.children, bold=r.role == "summa")
-
     def visit_figure(self, f: doc.Figure) -> None:
         p = self.d.add_paragraph(style=STYLES["body"])
         p.paragraph_format.keep_with_next = bool(f.caption)
@@ -289,6 +284,23 @@ class DocxWriter:
 
     def visit_pagebreak(self, _: doc.PageBreak) -> None:
         self.d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _placements(rows: list[doc.Row]) -> dict[tuple[int, int], tuple[doc.Cell, str]]:
+    """Where each cell starts in the grid, skipping places taken by spans from above."""
+    taken: set[tuple[int, int]] = set()
+    out: dict[tuple[int, int], tuple[doc.Cell, str]] = {}
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row.cells:
+            while (r, c) in taken:
+                c += 1
+            out[(r, c)] = (cell, row.role)
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    taken.add((r + dr, c + dc))
+            c += cell.colspan
+    return out
 
 
 def _attr(text: str) -> str:

@@ -77,6 +77,8 @@ class HtmlWriter:
             attrs = ' scope="col"' if head else ""
             if c.colspan > 1:
                 attrs += f' colspan="{c.colspan}"'
+            if c.rowspan > 1:
+                attrs += f' rowspan="{c.rowspan}"'
             if c.align != "left":
                 attrs += f' class="{c.align}"'
             cells.append(f"<{tag}{attrs}>{_inlines(c.children)}</{tag}>")
@@ -110,9 +112,8 @@ class HtmlWriter:
         items = []
         for h in self.document.headings(toc.depth):
             if h.toc:
-                items.append(f'<li class="niva{h.level}"><a href="#{h.id}">'
-                             f"{_inlines([i for i in h.children if not isinstance(i, doc.Footnote)])}"
-                             f"</a></li>")
+                text = _inlines([i for i in h.children if not isinstance(i, doc.Footnote)])
+                items.append(f'<li class="niva{h.level}"><a href="#{h.id}">{text}</a></li>')
         return (f'<nav class="innehall" aria-label="{escape(toc.title)}">'
                 f'<h2 class="ej-toc innehall-rubrik">{escape(toc.title)}</h2>'
                 f"<ol>{''.join(items)}</ol></nav>")
