@@ -1,0 +1,87 @@
+"""Outputs are written whole, and a file someone has edited is never silently replaced."""
+
+import pytest
+from click.testing import CliRunner
+
+from vbgen.build import Options, OverwriteError, build
+from vbgen.cli import main
+
+
+@pytest.fixture
+def out(tmp_path, sample_copy):
+    target = tmp_path / "ut"
+    build(sample_copy, Options(target, formats=("docx",)))
+    return target
+
+
+def test_rebuild_replaces_untouched_output(sample_copy, out):
+    first = next(out.glob("*.docx")).read_bytes()
+    paths = build(sample_copy, Options(out, formats=("docx",)))
+    assert paths[0].read_bytes()[:2] == b"PK"
+    assert len(first) > 0
+
+
+def test_edited_output_is_not_overwritten(sample_copy, out):
+    docx = next(out.glob("*.docx"))
+    docx.write_bytes(docx.read_bytes() + b"redigerad")
+    edited = docx.read_bytes()
+    with pytest.raises(OverwriteError):
+        build(sample_copy, Options(out, formats=("docx",)))
+    assert docx.read_bytes() == edited
+
+
+def test_cli_reports_edited_file_and_force_replaces_it(sample_copy, out):
+    docx = next(out.glob("*.docx"))
+    docx.write_bytes(b"en annan fil")
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", str(sample_copy), "--ut", str(out), "--format", "docx"])
+    assert result.exit_code == 1
+    assert "har ändrats efter att vbgen skrev den" in result.output
+    assert "--skriv-over" in result.output
+    assert docx.read_bytes() == b"en annan fil"
+    result = runner.invoke(main, ["build", str(sample_copy), "--ut", str(out), "--format", "docx",
+                                  "--skriv-over"])
+    assert result.exit_code == 0
+    assert docx.read_bytes()[:2] == b"PK"
+
+
+def test_no_temporary_files_left(sample_copy, out):
+    build(sample_copy, Options(out, formats=("docx",)))
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_template_error_is_reported_for_editors(sample_copy, tmp_path):
+    own = tmp_path / "mallar" / "avsnitt"
+    own.mkdir(parents=True)
+    (own / "sammanfattning.j2").write_text("<h1>Sammanfattning</h1>\n<p>{{ vb.finns_inte }}</p>\n",
+                                           encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(sample_copy), "--ut", str(tmp_path / "ut"),
+                                       "--mallar", str(tmp_path / "mallar")])
+    assert result.exit_code == 1
+    assert result.output.startswith("Fel i mallarna: sammanfattning.j2, rad 2:")
+    assert "Traceback" not in result.output
+
+
+def test_unknown_tag_is_reported(sample_copy, tmp_path):
+    own = tmp_path / "mallar" / "avsnitt"
+    own.mkdir(parents=True)
+    (own / "sammanfattning.j2").write_text("<h1>Sammanfattning</h1><blink>x</blink>",
+                                           encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(sample_copy), "--ut", str(tmp_path / "ut"),
+                                       "--mallar", str(tmp_path / "mallar")])
+    assert result.exit_code == 1
+    assert "okänd tagg <blink>" in result.output
+
+
+def test_own_template_overrides_heading(sample_copy, tmp_path):
+    import docx
+
+    own = tmp_path / "mallar" / "avsnitt"
+    own.mkdir(parents=True)
+    (own / "intern_kontroll.j2").write_text("<h1>Vår interna kontroll</h1><p>Text.</p>",
+                                            encoding="utf-8")
+    paths = build(sample_copy, Options(tmp_path / "ut", formats=("docx",),
+                                       templates=tmp_path / "mallar"))
+    headings = [p.text for p in docx.Document(str(paths[0])).paragraphs
+                if p.style.name == "Heading 1"]
+    assert "Vår interna kontroll" in headings and "Intern kontroll" not in headings

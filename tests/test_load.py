@@ -1,0 +1,107 @@
+"""Real Swedish exports: Excel files, Windows-1252 CSV, comma or semicolon, decimal commas."""
+
+import csv
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from vbgen.errors import DataError
+from vbgen.load import load, parse_number
+
+
+def _csv_to_xlsx(path: Path) -> Path:
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        # Excel stores numbers as numbers: write the numeric cells as floats.
+        out = []
+        for cell in row:
+            try:
+                out.append(parse_number(cell) if cell and cell[0] in "-0123456789" else cell)
+            except ValueError:
+                out.append(cell)
+        ws.append(out)
+    target = path.with_suffix(".xlsx")
+    wb.save(target)
+    path.unlink()
+    return target
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("501 534", 501534), ("−3 351", -3351), ("-3\u00a0351", -3351), ("47,4", 47.4),
+    ("47.4", 47.4), ("0,9 %", 0.9), ("", None), ("-", None), ("1\u202f137", 1137),
+])
+def test_parse_number(value, expected):
+    assert parse_number(value) == expected
+
+
+@pytest.mark.parametrize("value", ["1.234,5", "abc", "1,2,3"])
+def test_parse_number_rejects(value):
+    with pytest.raises(ValueError):
+        parse_number(value)
+
+
+def test_tables_as_excel_give_the_same_report(sample_copy):
+    reference = load(sample_copy)
+    for stem in ("indikatorer", "resultatrakning", "drift"):
+        _csv_to_xlsx(sample_copy / f"{stem}.csv")
+    report = load(sample_copy)
+    assert [r.utfall for r in report.drift] == [r.utfall for r in reference.drift]
+    assert [r.budget for r in report.resultatrakning] == \
+        [r.budget for r in reference.resultatrakning]
+    ind = [i.values for nm in report.all_namndmal() for i in nm.indikatorer]
+    assert ind == [i.values for nm in reference.all_namndmal() for i in nm.indikatorer]
+
+
+def test_excel_cell_error_names_sheet_row(sample_copy):
+    xlsx = _csv_to_xlsx(sample_copy / "drift.csv")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(xlsx)
+    wb.active["D3"] = "okänt"
+    wb.save(xlsx)
+    with pytest.raises(DataError) as exc:
+        load(sample_copy)
+    assert str(exc.value.problems[0]) == \
+        'drift.xlsx, rad 3, kolumn "utfall": förväntade ett tal, fick "okänt"'
+
+
+def test_both_csv_and_xlsx_is_an_error(sample_copy):
+    wb = Workbook()
+    wb.save(sample_copy / "drift.xlsx")
+    with pytest.raises(DataError) as exc:
+        load(sample_copy)
+    assert any("både drift.csv och drift.xlsx finns" in str(p) for p in exc.value.problems)
+
+
+def test_windows_1252_and_comma_separated_csv(sample_copy):
+    path = sample_copy / "uppdrag.csv"
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    with path.open("w", encoding="cp1252", newline="") as fh:
+        csv.writer(fh, delimiter=",").writerows(rows)
+    report = load(sample_copy)
+    texts = [u.text for nm in report.all_namndmal() for u in nm.uppdrag]
+    assert texts == [r[3] for r in rows[1:]]
+    assert any("å" in t or "ä" in t for t in texts)
+
+
+def test_missing_required_column(sample_copy):
+    path = sample_copy / "uppdrag.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("status;", "tillstånd;", 1), encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        load(sample_copy)
+    assert 'uppdrag.csv, rad 2, kolumn "status": kolumnen saknas i rubrikraden' in \
+        [str(p) for p in exc.value.problems]
+
+
+def test_empty_csv(sample_copy):
+    (sample_copy / "risker.csv").write_text("", encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        load(sample_copy)
+    assert "risker.csv: filen är tom; första raden ska vara kolumnnamnen" in \
+        [str(p) for p in exc.value.problems]
