@@ -12,13 +12,15 @@ from pathlib import Path
 import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 ACCENT = RGBColor(0x00, 0x56, 0x6B)
 FONT = "Arial"
+#: Page width less the left and right margins below.
+TEXT_WIDTH = Cm(21.0 - 2.5 - 2.2)
 OUT = Path(__file__).resolve().parent.parent / "styles" / "referens.docx"
 
 TABLE_STYLE = f"""
@@ -48,11 +50,13 @@ TABLE_STYLE = f"""
 
 def _paragraph_style(d: docx.document.Document, name: str, base: str = "Normal",
                      size: float | None = None, bold: bool = False, italic: bool = False,
-                     color: RGBColor | None = None) -> None:
+                     color: RGBColor | None = None, builtin: bool = False) -> None:
+    """A paragraph style; ``builtin`` for Word's own styles, named as Word names them inside
+    the file ("toc 1"), so that Word uses them for its table of contents and footnotes."""
     try:
         style = d.styles[name]
     except KeyError:
-        style = d.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style = d.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=builtin)
     style.base_style = d.styles[base]
     style.font.name = FONT
     if size:
@@ -110,10 +114,14 @@ def main() -> int:
     _paragraph_style(d, "Caption", size=9, bold=True, color=ACCENT)
     _paragraph_style(d, "TOC Heading", base="Heading 1")
     d.styles["TOC Heading"].paragraph_format.page_break_before = True
-    _paragraph_style(d, "TOC 1", size=10)
-    _paragraph_style(d, "TOC 2", size=9.5)
-    d.styles["TOC 2"].paragraph_format.left_indent = Cm(0.6)
-    _paragraph_style(d, "Footnote Text", size=8)
+    for level, size in ((1, 10), (2, 9.5), (3, 9)):
+        _paragraph_style(d, f"toc {level}", size=size, builtin=True)
+        toc = d.styles[f"toc {level}"].paragraph_format
+        toc.left_indent = Cm(0.6 * (level - 1))
+        toc.space_after = Pt(3)
+        # Page numbers at the right margin, joined to the heading by a dotted line.
+        toc.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    _paragraph_style(d, "footnote text", size=8, builtin=True)
     _paragraph_style(d, "Tabelltext", size=8.5)
     d.styles["Tabelltext"].paragraph_format.space_after = Pt(0)
     _paragraph_style(d, "Tabellnot", size=8, italic=True)
@@ -122,7 +130,7 @@ def main() -> int:
     for name in ("List Bullet", "List Number"):
         d.styles[name].font.name = FONT
 
-    ref = d.styles.add_style("Footnote Reference", WD_STYLE_TYPE.CHARACTER)
+    ref = d.styles.add_style("footnote reference", WD_STYLE_TYPE.CHARACTER, builtin=True)
     ref.font.superscript = True
     d.styles.element.append(parse_xml(TABLE_STYLE))
 
