@@ -18,7 +18,11 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 ACCENT = RGBColor(0x00, 0x56, 0x6B)
+#: Body text font: set on Normal (and as the document default); every other style except the
+#: headings and the title inherits it, so changing Normal in Word changes all body text.
 FONT = "Arial"
+#: Heading font: set on Title and Heading 1-6.
+HEADING_FONT = "Arial"
 #: Page width less the left and right margins below.
 TEXT_WIDTH = Cm(21.0 - 2.5 - 2.2)
 OUT = Path(__file__).resolve().parent.parent / "styles" / "referens.docx"
@@ -50,7 +54,8 @@ TABLE_STYLE = f"""
 
 def _paragraph_style(d: docx.document.Document, name: str, base: str = "Normal",
                      size: float | None = None, bold: bool = False, italic: bool = False,
-                     color: RGBColor | None = None, builtin: bool = False) -> None:
+                     color: RGBColor | None = None, builtin: bool = False,
+                     font: str | None = None) -> None:
     """A paragraph style; ``builtin`` for Word's own styles, named as Word names them inside
     the file ("toc 1"), so that Word uses them for its table of contents and footnotes."""
     try:
@@ -58,7 +63,7 @@ def _paragraph_style(d: docx.document.Document, name: str, base: str = "Normal",
     except KeyError:
         style = d.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=builtin)
     style.base_style = d.styles[base]
-    style.font.name = FONT
+    style.font.name = font  # None: the font of the base style
     if size:
         style.font.size = Pt(size)
     style.font.bold = bold or None
@@ -90,6 +95,11 @@ def main() -> int:
         rpr.remove(old)
     rpr.append(parse_xml(
         f'<w:lang {nsdecls("w")} w:val="sv-SE" w:eastAsia="sv-SE" w:bidi="ar-SA"/>'))
+    fonts = rpr.find(qn("w:rFonts"))
+    for key in list(fonts.attrib):
+        del fonts.attrib[key]
+    for key in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{key}"), FONT)
 
     normal = d.styles["Normal"]
     normal.font.name = FONT
@@ -99,7 +109,7 @@ def main() -> int:
 
     for level, size in ((1, 18), (2, 14), (3, 12), (4, 11), (5, 10), (6, 10)):
         h = d.styles[f"Heading {level}"]
-        h.font.name = FONT
+        h.font.name = HEADING_FONT
         h.font.size = Pt(size)
         h.font.bold = True
         h.font.italic = level == 6
@@ -109,7 +119,7 @@ def main() -> int:
         h.paragraph_format.space_after = Pt(4)
         h.paragraph_format.page_break_before = level == 1
 
-    _paragraph_style(d, "Title", size=28, bold=True, color=ACCENT)
+    _paragraph_style(d, "Title", size=28, bold=True, color=ACCENT, font=HEADING_FONT)
     _paragraph_style(d, "Subtitle", size=16)
     _paragraph_style(d, "Caption", size=9, bold=True, color=ACCENT)
     _paragraph_style(d, "TOC Heading", base="Heading 1")
@@ -128,11 +138,18 @@ def main() -> int:
     _paragraph_style(d, "Lucka", bold=True, color=RGBColor(0xAA, 0x33, 0x33))
     _paragraph_style(d, "Bildtext", size=8.5)
     for name in ("List Bullet", "List Number"):
-        d.styles[name].font.name = FONT
+        d.styles[name].font.name = None
 
     ref = d.styles.add_style("footnote reference", WD_STYLE_TYPE.CHARACTER, builtin=True)
     ref.font.superscript = True
     d.styles.element.append(parse_xml(TABLE_STYLE))
+
+    # Theme fonts win over named ones in Word, so the template's theme references go.
+    for fonts in d.styles.element.iter(qn("w:rFonts")):
+        for key in [k for k in fonts.attrib if k.lower().endswith("theme")]:
+            del fonts.attrib[key]
+        if not len(fonts.attrib):
+            fonts.getparent().remove(fonts)
 
     section = d.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)

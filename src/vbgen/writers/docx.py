@@ -228,6 +228,9 @@ class DocxWriter:
 
     def visit_heading(self, h: doc.Heading) -> None:
         p = self.paragraph("heading", level=min(h.level, 6))
+        if not h.toc:
+            # Outline level "body text" keeps it out of Word's table of contents on update.
+            p._p.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="9"/>'))
         name = self.bookmarks.get(id(h))
         number = len(self.d.element.body)
         if name:
