@@ -12,13 +12,19 @@ from pathlib import Path
 import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 ACCENT = RGBColor(0x00, 0x56, 0x6B)
+#: Body text font: set on Normal (and as the document default); every other style except the
+#: headings and the title inherits it, so changing Normal in Word changes all body text.
 FONT = "Arial"
+#: Heading font: set on Title and Heading 1-6.
+HEADING_FONT = "Arial"
+#: Page width less the left and right margins below.
+TEXT_WIDTH = Cm(21.0 - 2.5 - 2.2)
 OUT = Path(__file__).resolve().parent.parent / "styles" / "referens.docx"
 
 TABLE_STYLE = f"""
@@ -48,13 +54,16 @@ TABLE_STYLE = f"""
 
 def _paragraph_style(d: docx.document.Document, name: str, base: str = "Normal",
                      size: float | None = None, bold: bool = False, italic: bool = False,
-                     color: RGBColor | None = None) -> None:
+                     color: RGBColor | None = None, builtin: bool = False,
+                     font: str | None = None) -> None:
+    """A paragraph style; ``builtin`` for Word's own styles, named as Word names them inside
+    the file ("toc 1"), so that Word uses them for its table of contents and footnotes."""
     try:
         style = d.styles[name]
     except KeyError:
-        style = d.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style = d.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=builtin)
     style.base_style = d.styles[base]
-    style.font.name = FONT
+    style.font.name = font  # None: the font of the base style
     if size:
         style.font.size = Pt(size)
     style.font.bold = bold or None
@@ -86,6 +95,11 @@ def main() -> int:
         rpr.remove(old)
     rpr.append(parse_xml(
         f'<w:lang {nsdecls("w")} w:val="sv-SE" w:eastAsia="sv-SE" w:bidi="ar-SA"/>'))
+    fonts = rpr.find(qn("w:rFonts"))
+    for key in list(fonts.attrib):
+        del fonts.attrib[key]
+    for key in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{key}"), FONT)
 
     normal = d.styles["Normal"]
     normal.font.name = FONT
@@ -95,7 +109,7 @@ def main() -> int:
 
     for level, size in ((1, 18), (2, 14), (3, 12), (4, 11), (5, 10), (6, 10)):
         h = d.styles[f"Heading {level}"]
-        h.font.name = FONT
+        h.font.name = HEADING_FONT
         h.font.size = Pt(size)
         h.font.bold = True
         h.font.italic = level == 6
@@ -105,26 +119,37 @@ def main() -> int:
         h.paragraph_format.space_after = Pt(4)
         h.paragraph_format.page_break_before = level == 1
 
-    _paragraph_style(d, "Title", size=28, bold=True, color=ACCENT)
+    _paragraph_style(d, "Title", size=28, bold=True, color=ACCENT, font=HEADING_FONT)
     _paragraph_style(d, "Subtitle", size=16)
     _paragraph_style(d, "Caption", size=9, bold=True, color=ACCENT)
     _paragraph_style(d, "TOC Heading", base="Heading 1")
     d.styles["TOC Heading"].paragraph_format.page_break_before = True
-    _paragraph_style(d, "TOC 1", size=10)
-    _paragraph_style(d, "TOC 2", size=9.5)
-    d.styles["TOC 2"].paragraph_format.left_indent = Cm(0.6)
-    _paragraph_style(d, "Footnote Text", size=8)
+    for level, size in ((1, 10), (2, 9.5), (3, 9)):
+        _paragraph_style(d, f"toc {level}", size=size, builtin=True)
+        toc = d.styles[f"toc {level}"].paragraph_format
+        toc.left_indent = Cm(0.6 * (level - 1))
+        toc.space_after = Pt(3)
+        # Page numbers at the right margin, joined to the heading by a dotted line.
+        toc.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    _paragraph_style(d, "footnote text", size=8, builtin=True)
     _paragraph_style(d, "Tabelltext", size=8.5)
     d.styles["Tabelltext"].paragraph_format.space_after = Pt(0)
     _paragraph_style(d, "Tabellnot", size=8, italic=True)
     _paragraph_style(d, "Lucka", bold=True, color=RGBColor(0xAA, 0x33, 0x33))
     _paragraph_style(d, "Bildtext", size=8.5)
     for name in ("List Bullet", "List Number"):
-        d.styles[name].font.name = FONT
+        d.styles[name].font.name = None
 
-    ref = d.styles.add_style("Footnote Reference", WD_STYLE_TYPE.CHARACTER)
+    ref = d.styles.add_style("footnote reference", WD_STYLE_TYPE.CHARACTER, builtin=True)
     ref.font.superscript = True
     d.styles.element.append(parse_xml(TABLE_STYLE))
+
+    # Theme fonts win over named ones in Word, so the template's theme references go.
+    for fonts in d.styles.element.iter(qn("w:rFonts")):
+        for key in [k for k in fonts.attrib if k.lower().endswith("theme")]:
+            del fonts.attrib[key]
+        if not len(fonts.attrib):
+            fonts.getparent().remove(fonts)
 
     section = d.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)

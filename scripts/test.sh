@@ -2,6 +2,27 @@
 # Install vbgen with its test needs into .venv and run the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# System packages the tests use: LibreOffice opens the built Word file, poppler renders PDF
+# pages, HarfBuzz subsetting keeps the PDF's fonts small. Installed only when running as root
+# with apt-get, and only what is missing; without them the LibreOffice test is skipped.
+SYSTEM_PACKAGES=(libreoffice-writer-nogui poppler-utils libharfbuzz-subset0)
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    missing=()
+    for pkg in "${SYSTEM_PACKAGES[@]}"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "Installerar ${missing[*]} ..."
+        export DEBIAN_FRONTEND=noninteractive
+        if ! { apt-get update -q && apt-get install -y -q --no-install-recommends \
+                "${missing[@]}"; } >/tmp/vbgen-apt.log 2>&1; then
+            echo "Kunde inte installera ${missing[*]} (se /tmp/vbgen-apt.log); testerna som" \
+                 "behöver dem hoppas över."
+        fi
+    fi
+fi
+
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"

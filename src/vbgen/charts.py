@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import fmt
+from .resources import styles_dir
 
 #: Colours with at least 4,5:1 contrast against white, told apart also by marker and hatch.
 PALETTE = ["#00566b", "#b35900", "#5c3c92", "#2e6b30", "#a3193b", "#4d4d4d"]
@@ -153,9 +154,24 @@ _DRAW: dict[str, Callable[..., None]] = {"linje": _line, "stapel": _bars,
                                           "grupperad_stapel": _bars}
 
 
+def _add_fonts(style: Path | None) -> None:
+    """Make the font files in ``fonts/`` beside the chart style known to matplotlib."""
+    from matplotlib import font_manager
+
+    for folder in {p / "fonts" for p in (style.parent if style else None, styles_dir()) if p}:
+        for font in sorted(folder.glob("*.[ot]tf")):
+            if str(font) not in _FONTS_ADDED:
+                font_manager.fontManager.addfont(str(font))
+                _FONTS_ADDED.add(str(font))
+
+
+_FONTS_ADDED: set[str] = set()
+
+
 def _draw(chart: Chart, path: Path, style: Path | None) -> None:
     import matplotlib
 
+    _add_fonts(style)
     with matplotlib.rc_context(fname=str(style)) if style else matplotlib.rc_context():
         figure, ax = _axes(chart, style)
         _DRAW[chart.typ](chart, ax)

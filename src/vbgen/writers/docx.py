@@ -26,7 +26,9 @@ from lxml import etree
 
 from .. import doc
 
-#: Every style the writer uses, by role. The reference document must define them.
+#: Every style the writer uses, by role, by Word's internal (English) name; Word shows the
+#: built-in ones in its own language ("toc 1" is "Innehåll 1" in Swedish Word). The reference
+#: document must define them.
 STYLES = {
     "title": "Title",
     "subtitle": "Subtitle",
@@ -36,15 +38,22 @@ STYLES = {
     "number": "List Number",
     "caption": "Caption",
     "toc_heading": "TOC Heading",
-    "toc": "TOC {level}",
+    "toc": "toc {level}",
     "table": "Vbgen tabell",
     "table_text": "Tabelltext",
     "table_note": "Tabellnot",
     "gap": "Lucka",
     "figure_caption": "Bildtext",
-    "footnote_text": "Footnote Text",
-    "footnote_ref": "Footnote Reference",
+    "footnote_text": "footnote text",
+    "footnote_ref": "footnote reference",
 }
+
+#: Children of w:tblPr in the order the OOXML schema requires; Word reports a file with them
+#: out of order as damaged.
+_TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+                "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
+                "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription",
+                "tblPrChange"]
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT,
           "center": WD_ALIGN_PARAGRAPH.CENTER}
@@ -107,6 +116,9 @@ class DocxWriter:
         self.d = docx.Document(str(reference))
         self._clear_body()
         self.footnotes = _Footnotes(self.d)
+        # Each heading gets a hidden bookmark, the kind Word's own table of contents links to.
+        self.bookmarks = {id(h): f"_Toc{n:08d}"
+                          for n, h in enumerate(document.headings(), start=1)}
 
     def _clear_body(self) -> None:
         body = self.d.element.body
@@ -114,8 +126,22 @@ class DocxWriter:
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
 
+    def style(self, name: str):  # type: ignore[no-untyped-def]
+        """A style of the reference document, also under an older capitalised name."""
+        older = name.upper() if name.startswith("toc ") else name.title()
+        for candidate in (name, older):
+            try:
+                return self.d.styles[candidate]
+            except KeyError:
+                pass
+        raise KeyError(f"formatmallen {name!r} saknas i referensdokumentet")
+
     def style_id(self, name: str) -> str:
-        return self.d.styles[name].style_id
+        return self.style(name).style_id
+
+    def paragraph(self, role: str, level: int = 0) -> DocxParagraph:
+        """A new body paragraph in the style for ``role``."""
+        return self.d.add_paragraph(style=self.style(STYLES[role].format(level=level)))
 
     # --- inlines ---------------------------------------------------------------------
 
@@ -173,20 +199,26 @@ class DocxWriter:
             self.d.add_paragraph(line, style=STYLES["subtitle"])
 
     def visit_tableofcontents(self, toc: doc.TableOfContents) -> None:
-        self.d.add_paragraph(toc.title, style=STYLES["toc_heading"])
+        self.paragraph("toc_heading").add_run(toc.title)
         entries = [h for h in self.document.headings(toc.depth) if h.toc]
-        # A TOC field whose result is already filled in: readable as opened, and Word can
-        # refresh it (with page numbers) from the headings.
+        # A TOC field whose result is already filled in: each entry links to its heading's
+        # bookmark, so the list is readable and clickable as opened. Page numbers depend on
+        # Word's layout; Word adds them when the field is updated (F9).
         first = True
-        for h in entries or [doc.Heading(1, [doc.Text("")])]:
-            p = self.d.add_paragraph(style=STYLES["toc"].format(level=h.level))
+        for h in entries or [None]:
+            p = self.paragraph("toc", level=h.level if h else 1)
             if first:
                 self._fld(p, "begin")
                 p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve">'
                                       f' TOC \\o "1-{toc.depth}" \\h \\z \\u </w:instrText></w:r>'))
                 self._fld(p, "separate")
                 first = False
-            p.add_run(doc.plain(h.children))
+            if h is None:
+                continue
+            text = _attr(doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)]))
+            p._p.append(parse_xml(
+                f'<w:hyperlink {nsdecls("w")} w:anchor="{self.bookmarks[id(h)]}" '
+                f'w:history="1"><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:hyperlink>'))
         end = self.d.add_paragraph()
         self._fld(end, "end")
 
@@ -195,8 +227,18 @@ class DocxWriter:
         p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="{kind}"/></w:r>'))
 
     def visit_heading(self, h: doc.Heading) -> None:
-        p = self.d.add_paragraph(style=STYLES["heading"].format(level=min(h.level, 6)))
+        p = self.paragraph("heading", level=min(h.level, 6))
+        if not h.toc:
+            # Outline level "body text" keeps it out of Word's table of contents on update.
+            p._p.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="9"/>'))
+        name = self.bookmarks.get(id(h))
+        number = len(self.d.element.body)
+        if name:
+            p._p.append(parse_xml(
+                f'<w:bookmarkStart {nsdecls("w")} w:id="{number}" w:name="{name}"/>'))
         self.inlines(p, h.children)
+        if name:
+            p._p.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{number}"/>'))
 
     def visit_paragraph(self, para: doc.Paragraph) -> None:
         style = STYLES["gap"] if para.role == "lucka" else STYLES["body"]
@@ -242,6 +284,8 @@ class DocxWriter:
             usable = 16.3
             for i, col in enumerate(table.columns):
                 if i < len(t.widths):
+                    # The grid (read by LibreOffice) and each cell (read by Word) agree.
+                    col.width = Cm(usable * t.widths[i] / total)
                     for cell in col.cells:
                         cell.width = Cm(usable * t.widths[i] / total)
         for note in t.notes:
@@ -269,6 +313,7 @@ class DocxWriter:
         if old is not None:
             tblPr.remove(old)
         tblPr.insert(1, width)
+        _schema_order(tblPr, _TBLPR_ORDER)
 
     def visit_figure(self, f: doc.Figure) -> None:
         p = self.d.add_paragraph(style=STYLES["body"])
@@ -301,6 +346,16 @@ def _placements(rows: list[doc.Row]) -> dict[tuple[int, int], tuple[doc.Cell, st
                     taken.add((r + dr, c + dc))
             c += cell.colspan
     return out
+
+
+def _schema_order(parent, order: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Put the children of ``parent`` in the schema's order (a stable sort by local name)."""
+    rank = {qn(f"w:{name}"): i for i, name in enumerate(order)}
+    children = list(parent)
+    for child in children:
+        parent.remove(child)
+    for child in sorted(children, key=lambda c: rank.get(c.tag, len(order))):
+        parent.append(child)
 
 
 def _attr(text: str) -> str:

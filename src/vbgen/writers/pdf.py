@@ -2,12 +2,19 @@
 
 All look comes from ``styles/rapport.css``; this module only emits structure (headings,
 tables with header cells, figures with alt text, footnotes) and metadata.
+
+WeasyPrint writes a tagged PDF/UA-1 file; :func:`finish_tagging` then fills three gaps it
+leaves (see docs/stilar.md): running headers and footers become artifacts, table header
+cells get a scope, and links get a description and the print flag.
 """
 
 from __future__ import annotations
 
+import io
 from html import escape
 from pathlib import Path
+
+import pikepdf
 
 from .. import doc
 
@@ -44,8 +51,7 @@ class HtmlWriter:
         return (
             f'<!DOCTYPE html>\n<html lang="{d.lang}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(d.title)}</title>\n{meta}</head>\n"
-            f'<body data-sidhuvud="{escape(d.header)}">\n'
-            f'<div class="sidhuvud">{escape(d.header)}</div>\n{body}\n</body>\n</html>\n'
+            f'<body data-sidhuvud="{escape(d.header)}">\n{body}\n</body>\n</html>\n'
         )
 
     def block(self, b: doc.Block) -> str:
@@ -74,7 +80,7 @@ class HtmlWriter:
         cells = []
         for c in row.cells:
             tag = "th" if head or c.header else "td"
-            attrs = ' scope="col"' if head else ""
+            attrs = ' scope="col"' if head else (' scope="row"' if c.header else "")
             if c.colspan > 1:
                 attrs += f' colspan="{c.colspan}"'
             if c.rowspan > 1:
@@ -120,8 +126,8 @@ class HtmlWriter:
 
     def visit_titlepage(self, tp: doc.TitlePage) -> str:
         lines = "".join(f'<p class="titelrad">{escape(line)}</p>' for line in tp.lines)
-        return (f'<section class="titelsida"><p class="titel" role="heading" aria-level="1">'
-                f"{escape(tp.title)}</p>{lines}</section>")
+        return (f'<section class="titelsida"><h1 class="titel">{escape(tp.title)}</h1>'
+                f"{lines}</section>")
 
 
 def to_html(document: doc.Document) -> str:
@@ -137,7 +143,110 @@ def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path) -> bytes
     fonts = FontConfiguration()
     html = HTML(string=to_html(document), base_url=str(base_url))
     css = CSS(filename=str(stylesheet), font_config=fonts)
-    return html.write_pdf(
+    pdf = html.write_pdf(
         stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1",
         pdf_identifier=None, uncompressed_pdf=False, custom_metadata=True,
     )
+    links = {h.id: doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)])
+             for h in document.headings() if h.id}
+    return finish_tagging(pdf, links)
+
+
+# --- Tagging repairs --------------------------------------------------------------------------
+
+
+def _kids(elem):  # type: ignore[no-untyped-def]
+    kids = elem.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _structure(pdf):  # type: ignore[no-untyped-def]
+    """Every structure element reachable from the structure tree root, by object id."""
+    found: dict[tuple[int, int], pikepdf.Dictionary] = {}
+    todo = _kids(pdf.Root.StructTreeRoot)
+    while todo:
+        elem = todo.pop()
+        if not isinstance(elem, pikepdf.Dictionary) or "/S" not in elem:
+            continue  # marked-content ids, object and marked-content references
+        if elem.objgen in found:
+            continue
+        found[elem.objgen] = elem
+        todo.extend(_kids(elem))
+    return found
+
+
+def _artifact_margins(pdf, reachable) -> int:  # type: ignore[no-untyped-def]
+    """Turn content that no reachable structure element owns into pagination artifacts.
+
+    WeasyPrint marks the text of page-margin boxes (running header, page numbers) as content
+    but leaves their structure elements out of the tree. PDF/UA-1 wants them as artifacts.
+    """
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    owners: dict[int, pikepdf.Array] = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    changed = 0
+    for page in pdf.pages:
+        key = page.obj.get("/StructParents")
+        table = owners.get(int(key)) if key is not None else None
+        if not isinstance(table, pikepdf.Array):
+            continue
+        orphans = {mcid for mcid, ref in enumerate(table)
+                   if isinstance(ref, pikepdf.Dictionary) and ref.objgen not in reachable}
+        if not orphans:
+            continue
+        ops = []
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if (str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary)
+                    and int(operands[1].get("/MCID", -1)) in orphans):
+                operands = [pikepdf.Name.Artifact,
+                            pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
+                changed += 1
+            ops.append((operands, operator))
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+        for mcid in orphans:
+            table[mcid] = None
+    return changed
+
+
+def _scope_headers(reachable) -> None:  # type: ignore[no-untyped-def]
+    """Give every table header cell a scope: column in the table head, row elsewhere."""
+    for elem in reachable.values():
+        if elem.S != pikepdf.Name.TH:
+            continue
+        row = elem.get("/P")
+        group = row.get("/P") if isinstance(row, pikepdf.Dictionary) else None
+        in_head = isinstance(group, pikepdf.Dictionary) and group.get("/S") == "/THead"
+        scope = pikepdf.Name.Column if in_head else pikepdf.Name.Row
+        attrs = elem.get("/A")
+        if isinstance(attrs, pikepdf.Dictionary):
+            attrs.Scope = scope
+        else:
+            elem.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
+
+
+def _describe_links(pdf, headings: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """Links are printed, and say where they go in words rather than by an anchor id."""
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", []):
+            if annot.get("/Subtype") != "/Link":
+                continue
+            annot.F = 4  # print flag
+            dest = annot.get("/Dest")
+            if isinstance(dest, pikepdf.String) and str(dest) in headings:
+                annot.Contents = pikepdf.String(f"Gå till {headings[str(dest)]}")
+
+
+def finish_tagging(data: bytes, headings: dict[str, str] | None = None) -> bytes:
+    """Repair what WeasyPrint leaves out of a tagged PDF; ``headings`` maps ids to titles."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if "/StructTreeRoot" not in pdf.Root:
+            return data
+        reachable = _structure(pdf)
+        _artifact_margins(pdf, reachable)
+        _scope_headers(reachable)
+        _describe_links(pdf, headings or {})
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
