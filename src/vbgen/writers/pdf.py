@@ -44,7 +44,7 @@ class HtmlWriter:
         return (
             f'<!DOCTYPE html>\n<html lang="{d.lang}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(d.title)}</title>\n{meta}</head>\n"
-            f'<body data-sidhuvud="{escape(d.header)}">\n'
+            f'<body class="{escape(d.typ)}" data-sidhuvud="{escape(d.header)}">\n'
             f'<div class="sidhuvud">{escape(d.header)}</div>\n{body}\n</body>\n</html>\n'
         )
 
