@@ -12,11 +12,28 @@ SAMPLE = ROOT / "sample_data" / "socialnamnden-2024"
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The sample report, built once for the whole session."""
+def built_all(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Every document of the sample, built once for the whole session."""
     out = tmp_path_factory.mktemp("out")
-    paths = build(SAMPLE, Options(out))
-    return {p.suffix.lstrip("."): p for p in paths}
+    return build(SAMPLE, Options(out))
+
+
+def _document(paths: list[Path], name: str) -> dict[str, Path]:
+    found = {p.suffix.lstrip("."): p for p in paths if p.name.startswith(name + "-")}
+    assert set(found) == {"docx", "pdf"}, f"{name} byggdes inte som DOCX och PDF"
+    return found
+
+
+@pytest.fixture(scope="session")
+def built(built_all: list[Path]) -> dict[str, Path]:
+    """The sample verksamhetsberättelse: {"docx": path, "pdf": path}."""
+    return _document(built_all, "verksamhetsberattelse")
+
+
+@pytest.fixture(scope="session")
+def memo(built_all: list[Path]) -> dict[str, Path]:
+    """The sample tjänsteskrivelse: {"docx": path, "pdf": path}."""
+    return _document(built_all, "tjanstskrivelse")
 
 
 @pytest.fixture

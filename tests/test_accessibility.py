@@ -396,7 +396,8 @@ def test_body_font_comes_from_the_reference_document(sample_copy, tmp_path):
     reference.styles["Normal"].font.name = "Liberation Serif"
     reference.save(str(styles / "referens.docx"))
     shutil.copy(styles_dir() / "rapport.css", styles / "rapport.css")
-    (path,) = build(sample_copy, Options(tmp_path / "ut", formats=("docx",), styles=styles))
+    (path,) = build(sample_copy, Options(tmp_path / "ut", formats=("docx",), styles=styles,
+                                              documents=("verksamhetsberattelse",)))
     built = docx.Document(str(path))
     for name in ("Normal", "Tabelltext", "List Bullet", "Caption", "toc 1", "footnote text"):
         assert _font(built.styles[name]) == "Liberation Serif", name

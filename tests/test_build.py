@@ -6,17 +6,19 @@ from click.testing import CliRunner
 from vbgen.build import Options, OverwriteError, build
 from vbgen.cli import main
 
+REPORT = ("verksamhetsberattelse",)
+
 
 @pytest.fixture
 def out(tmp_path, sample_copy):
     target = tmp_path / "ut"
-    build(sample_copy, Options(target, formats=("docx",)))
+    build(sample_copy, Options(target, formats=("docx",), documents=REPORT))
     return target
 
 
 def test_rebuild_replaces_untouched_output(sample_copy, out):
     first = next(out.glob("*.docx")).read_bytes()
-    paths = build(sample_copy, Options(out, formats=("docx",)))
+    paths = build(sample_copy, Options(out, formats=("docx",), documents=REPORT))
     assert paths[0].read_bytes()[:2] == b"PK"
     assert len(first) > 0
 
@@ -26,7 +28,7 @@ def test_edited_output_is_not_overwritten(sample_copy, out):
     docx.write_bytes(docx.read_bytes() + b"redigerad")
     edited = docx.read_bytes()
     with pytest.raises(OverwriteError):
-        build(sample_copy, Options(out, formats=("docx",)))
+        build(sample_copy, Options(out, formats=("docx",), documents=REPORT))
     assert docx.read_bytes() == edited
 
 
@@ -34,19 +36,20 @@ def test_cli_reports_edited_file_and_force_replaces_it(sample_copy, out):
     docx = next(out.glob("*.docx"))
     docx.write_bytes(b"en annan fil")
     runner = CliRunner()
-    result = runner.invoke(main, ["build", str(sample_copy), "--ut", str(out), "--format", "docx"])
+    result = runner.invoke(main, ["build", str(sample_copy), "--ut", str(out), "--format", "docx",
+                                  "--dokument", "verksamhetsberattelse"])
     assert result.exit_code == 1
     assert "har ändrats efter att vbgen skrev den" in result.output
     assert "--skriv-over" in result.output
     assert docx.read_bytes() == b"en annan fil"
     result = runner.invoke(main, ["build", str(sample_copy), "--ut", str(out), "--format", "docx",
-                                  "--skriv-over"])
+                                  "--dokument", "verksamhetsberattelse", "--skriv-over"])
     assert result.exit_code == 0
     assert docx.read_bytes()[:2] == b"PK"
 
 
 def test_no_temporary_files_left(sample_copy, out):
-    build(sample_copy, Options(out, formats=("docx",)))
+    build(sample_copy, Options(out, formats=("docx",), documents=REPORT))
     assert not list(out.glob(".*.tmp"))
 
 
@@ -81,7 +84,7 @@ def test_own_template_overrides_heading(sample_copy, tmp_path):
     (own / "intern_kontroll.j2").write_text("<h1>Vår interna kontroll</h1><p>Text.</p>",
                                             encoding="utf-8")
     paths = build(sample_copy, Options(tmp_path / "ut", formats=("docx",),
-                                       templates=tmp_path / "mallar"))
+                                       templates=tmp_path / "mallar", documents=REPORT))
     headings = [p.text for p in docx.Document(str(paths[0])).paragraphs
                 if p.style.name == "Heading 1"]
     assert "Vår interna kontroll" in headings and "Intern kontroll" not in headings

@@ -16,7 +16,8 @@ from pathlib import Path
 from . import compose, doc
 from .charts import ChartRenderer
 from .derive import Figures, derive
-from .load import load
+from .errors import DataError, Problem
+from .load import MAIN_FILE, load
 from .model import Report
 from .resources import styles_dir
 from .writers.docx import write_docx
@@ -26,8 +27,25 @@ FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
 CACHE = ".vbgen-cache"
 
-#: The documents vbgen builds: name -> main template.
-DOCUMENTS = {"verksamhetsberattelse": "verksamhetsberattelse.j2"}
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """A document vbgen builds from a data folder."""
+
+    template: str
+    #: How messages name it: "tjänsteskrivelsen".
+    label: str
+    #: The field of the main file the document is built from, if it needs one of its own;
+    #: without it the document is left out of a default build.
+    needs: str | None = None
+
+
+#: The documents vbgen builds, by the name used on the command line and in file names.
+DOCUMENTS = {
+    "verksamhetsberattelse": DocumentSpec("verksamhetsberattelse.j2", "verksamhetsberättelsen"),
+    "tjanstskrivelse": DocumentSpec("tjanstskrivelse.j2", "tjänsteskrivelsen",
+                                    needs="tjanstskrivelse"),
+}
 
 
 class OverwriteError(Exception):
@@ -41,6 +59,8 @@ class Options:
     templates: Path | None = None
     styles: Path | None = None
     force: bool = False
+    #: The documents to build, by name; None builds every document the data has.
+    documents: tuple[str, ...] | None = None
 
 
 def stem(report: Report, name: str) -> str:
@@ -97,15 +117,45 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def build(folder: Path, options: Options) -> list[Path]:
-    """Build every document for ``folder``; return the paths written."""
+def select_documents(report: Report, requested: tuple[str, ...] | None
+                     ) -> tuple[list[str], list[str]]:
+    """The documents to build and a note for each one left out for want of data.
+
+    A document asked for by name must have its data; without a request, a document whose
+    data is missing is left out with a note.
+    """
+    unknown = [n for n in requested or () if n not in DOCUMENTS]
+    if unknown:
+        raise ValueError(f"okänt dokument {', '.join(unknown)}; välj bland "
+                         f"{', '.join(DOCUMENTS)}")
+    wanted = list(dict.fromkeys(requested)) if requested else list(DOCUMENTS)
+    lacking = [n for n in wanted
+               if DOCUMENTS[n].needs and getattr(report, str(DOCUMENTS[n].needs)) is None]
+    if requested and lacking:
+        raise DataError([Problem(MAIN_FILE, f"{DOCUMENTS[n].label} kan inte byggas: fältet "
+                                            f"{DOCUMENTS[n].needs} saknas (se docs/dataformat.md)")
+                         for n in lacking])
+    notes = [f"{DOCUMENTS[n].label.capitalize()} byggdes inte: {MAIN_FILE} saknar fältet "
+             f"{DOCUMENTS[n].needs} (se docs/dataformat.md)." for n in lacking]
+    return [n for n in wanted if n not in lacking], notes
+
+
+def build(folder: Path, options: Options, notes: list[str] | None = None) -> list[Path]:
+    """Build the documents for ``folder``; return the paths written.
+
+    Documents left out because their data is missing are described in ``notes``.
+    """
     report = load(folder)
+    names, left_out = select_documents(report, options.documents)
+    if notes is not None:
+        notes.extend(left_out)
     figures = derive(report)
     styles = options.styles or styles_dir()
     charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"))
 
     outputs: dict[Path, bytes] = {}
-    for name, template in DOCUMENTS.items():
+    for name in names:
+        template = DOCUMENTS[name].template
         document = compose_document(report, figures, template, charts, options.templates)
         base = options.out / stem(report, name)
         if "docx" in options.formats:

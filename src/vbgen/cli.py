@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import FORMATS, Options, OverwriteError, build
+from .build import DOCUMENTS, FORMATS, Options, OverwriteError, build
 from .errors import DataError, TemplateError
 from .load import load
 
@@ -19,6 +19,19 @@ def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[
     if unknown or not items:
         raise click.BadParameter(
             f"okänt format {', '.join(unknown) or '(tomt)'}; välj bland {', '.join(FORMATS)}")
+    return items
+
+
+def _documents(_ctx: click.Context, _param: click.Parameter, value: str | None
+               ) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    items = tuple(v.strip().lower() for v in value.split(",") if v.strip())
+    unknown = [v for v in items if v not in DOCUMENTS]
+    if unknown or not items:
+        raise click.BadParameter(
+            f"okänt dokument {', '.join(unknown) or '(tomt)'}; välj bland "
+            f"{', '.join(DOCUMENTS)}")
     return items
 
 
@@ -45,11 +58,16 @@ def main() -> None:
               path_type=Path), help="Egen stilmapp med rapport.css och referens.docx.")
 @click.option("--skriv-over", "force", is_flag=True,
               help="Skriv över filer som har ändrats sedan vbgen skrev dem.")
+@click.option("--dokument", "documents", callback=_documents, metavar="NAMN[,NAMN]",
+              help="Dokument att bygga, kommaseparerade: "
+                   f"{', '.join(DOCUMENTS)}. Standard: alla som data räcker till.")
 def build_command(mapp: Path, formats: tuple[str, ...], out: Path, templates: Path | None,
-                  styles: Path | None, force: bool) -> None:
+                  styles: Path | None, force: bool, documents: tuple[str, ...] | None) -> None:
     """Bygg dokumenten för datamappen MAPP."""
+    notes: list[str] = []
     try:
-        written = build(mapp, Options(out, formats, templates, styles, force))
+        written = build(mapp, Options(out, formats, templates, styles, force, documents),
+                        notes)
     except DataError as exc:
         _fail(str(exc))
     except TemplateError as exc:
@@ -58,6 +76,8 @@ def build_command(mapp: Path, formats: tuple[str, ...], out: Path, templates: Pa
         _fail(str(exc))
     for path in written:
         click.echo(f"Skrev {path} ({path.stat().st_size // 1024} kB)")
+    for note in notes:
+        click.echo(note)
 
 
 @main.command("validate")

@@ -307,4 +307,4 @@ def parse(xml: str) -> doc.Document:
     _assign_ids(blocks)
     return doc.Document(title=root.get("titel", ""), blocks=blocks,
                         author=root.get("forfattare", ""), subject=root.get("amne", ""),
-                        header=root.get("sidhuvud", ""))
+                        header=root.get("sidhuvud", ""), typ=root.get("typ", ""))

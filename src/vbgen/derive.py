@@ -7,9 +7,10 @@ figures feed every document built from the data, so they cannot disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import Problem
-from .model import DriftRad, Indicator, Level, Namndmal, Report, ResultatRad
+from .model import DriftRad, Indicator, Level, Malomrade, Namndmal, Report, ResultatRad
 
 #: Largest difference, in tkr, between a total and the sum of its rows that is rounding.
 TOLERANCE_TKR = 1.0
@@ -63,6 +64,33 @@ class LevelCount:
     antal: int
 
 
+@dataclass(frozen=True)
+class MalomradeFigur:
+    """How the nämndmål of one målområde were assessed."""
+
+    malomrade: Malomrade
+    antal: int
+    #: Levels with at least one nämndmål, best first.
+    per_niva: list[LevelCount]
+    antal_obedomda: int
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    antal: int
+
+
+@dataclass(frozen=True)
+class OverforingFigur:
+    """The part of the year's result balanced against the nämnd's eget kapital, in tkr."""
+
+    #: Signed: positive adds a surplus to eget kapital, negative takes a deficit from it.
+    belopp: float
+    balanserat_fore: float
+    balanserat_efter: float
+
+
 @dataclass
 class Figures:
     """The derived figures of one report."""
@@ -81,6 +109,14 @@ class Figures:
     antal_namndmal: int = 0
     antal_obedomda: int = 0
     indikatorer: dict[int, IndicatorFigur] = field(default_factory=dict)
+    #: Change in net cost from the previous year, in tkr (positive when it grew).
+    nettokostnad_forandring: float | None = None
+    malomraden: list[MalomradeFigur] = field(default_factory=list)
+    uppdrag_per_status: list[StatusCount] = field(default_factory=list)
+    antal_uppdrag: int = 0
+    resultatoverforing: OverforingFigur | None = None
+    #: The nämnd's name as it reads inside a sentence: "socialnämnden".
+    namnd_i_text: str = ""
 
     def indikator(self, ind: Indicator) -> IndicatorFigur:
         return self.indikatorer[id(ind)]
@@ -132,7 +168,60 @@ def derive(report: Report) -> Figures:
         for ind in nm.indikatorer:
             value = ind.values.get(report.ar)
             fig.indikatorer[id(ind)] = IndicatorFigur(ind, value, reached(ind, value))
+    derive_summaries(report, fig)
     return fig
+
+
+# --- Summaries for the tjänsteskrivelse (and any document that wants them) ------------------
+
+
+def malomrade_figure(report: Report, mo: Malomrade) -> MalomradeFigur:
+    """The assessments of one målområde's nämndmål, counted per level."""
+    goals = [nm for kf in mo.kf_mal for nm in kf.namndmal]
+    counts = [LevelCount(lv, sum(1 for nm in goals if nm.maluppfyllelse == lv.text))
+              for lv in report.skala]
+    unassessed = sum(1 for nm in goals if report.level(nm.maluppfyllelse) is None)
+    return MalomradeFigur(mo, len(goals), [c for c in counts if c.antal], unassessed)
+
+
+def whole_tkr(value: float) -> float:
+    """Round an amount to whole tkr, half away from zero as in accounting."""
+    return float(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def resultatoverforing(report: Report, resultat: float | None) -> OverforingFigur | None:
+    """The amount to balance against eget kapital, from the memo's policy and the result.
+
+    ``resultat`` is the year's result against budget in tkr (the resultaträkning's
+    avvikelse); with a share policy the amount is that share, in whole tkr.
+    """
+    ts = report.tjanstskrivelse
+    if ts is None:
+        return None
+    policy = ts.resultatoverforing
+    if policy.belopp is not None:
+        amount = policy.belopp
+    elif resultat is not None and policy.andel is not None:
+        amount = whole_tkr(resultat * policy.andel / 100)
+    else:
+        return None
+    before = policy.balanserat_resultat
+    return OverforingFigur(amount, before, before + amount)
+
+
+def derive_summaries(report: Report, fig: Figures) -> None:
+    """Add the figures the tjänsteskrivelse shows besides the report's own."""
+    if fig.nettokostnad is not None and fig.nettokostnad_foregaende is not None:
+        fig.nettokostnad_forandring = fig.nettokostnad - fig.nettokostnad_foregaende
+    fig.malomraden = [malomrade_figure(report, mo) for mo in report.malomraden]
+    uppdrag = [u for nm in report.all_namndmal() for u in nm.uppdrag]
+    fig.antal_uppdrag = len(uppdrag)
+    fig.uppdrag_per_status = [StatusCount(st, n) for st in report.uppdragsstatus
+                              if (n := sum(1 for u in uppdrag if u.status == st))]
+    fig.resultatoverforing = resultatoverforing(report, fig.resultat_avvikelse)
+    ts = report.tjanstskrivelse
+    fig.namnd_i_text = (ts.namnd_i_text if ts is not None and ts.namnd_i_text
+                        else report.namnd[:1].lower() + report.namnd[1:])
 
 
 def _check_sum(problems: list[Problem], table: str, total_row: ResultatRad | DriftRad,

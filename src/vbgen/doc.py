@@ -150,6 +150,8 @@ class Document:
     subject: str = ""
     #: Running header text, shown on every page but the title page.
     header: str = ""
+    #: Which kind of document this is ("tjanstskrivelse"), for document-specific styles.
+    typ: str = ""
 
     def headings(self, max_level: int = 6) -> list[Heading]:
         return [b for b in self.blocks if isinstance(b, Heading) and b.level <= max_level]

@@ -67,7 +67,12 @@ def _load_yaml(text: str) -> tuple[Any, dict[Path_, int]]:
             return out
         if isinstance(n, yaml.SequenceNode):
             return [walk(v, (*path, i)) for i, v in enumerate(n.value)]
-        return loader.construct_object(n, deep=True)
+        try:
+            return loader.construct_object(n, deep=True)
+        except ValueError:
+            # A value that looks like a date but is none, e.g. 2025-02-30.
+            raise yaml.constructor.ConstructorError(
+                None, None, f'"{n.value}" är inte ett giltigt datum', n.start_mark) from None
 
     return walk(node, ()), lines
 
@@ -104,6 +109,9 @@ _PYDANTIC_MESSAGES = {
     "extra_forbidden": "okänt fält; kontrollera stavningen mot docs/dataformat.md",
     "too_short": "får inte vara tom",
     "bool_parsing": "förväntade ja eller nej",
+    "date_type": "förväntade ett datum som ÅÅÅÅ-MM-DD",
+    "date_parsing": "förväntade ett datum som ÅÅÅÅ-MM-DD",
+    "date_from_datetime_parsing": "förväntade ett datum som ÅÅÅÅ-MM-DD",
 }
 
 
@@ -484,6 +492,7 @@ def load(folder: str | Path) -> Report:
     report.diagramdata = _charts(folder, meta, lines, problems)
     _attach(report, indikatorer, uppdragen, problems)
     _check_tree(report, lines, problems)
+    _check_tjanstskrivelse(report, lines, problems)
 
     # A table with unreadable rows would only add misleading sum errors.
     broken = {p.file for p in problems}
@@ -601,3 +610,16 @@ def _check_tree(report: Report, lines: dict[Path_, int], problems: list[Problem]
                     problems.append(Problem(
                         MAIN_FILE, f'okänd nivå "{nm.maluppfyllelse}"; skalan har {options}',
                         _line_for(lines, loc), _dotted(loc)))
+
+
+def _check_tjanstskrivelse(report: Report, lines: dict[Path_, int],
+                           problems: list[Problem]) -> None:
+    """Check the memo's overall assessment against the scale."""
+    ts = report.tjanstskrivelse
+    levels = [lv.text for lv in report.skala]
+    if ts is not None and ts.samlad_bedomning is not None and ts.samlad_bedomning not in levels:
+        options = ", ".join(f'"{t}"' for t in levels)
+        loc = ("tjanstskrivelse", "samlad_bedomning")
+        problems.append(Problem(
+            MAIN_FILE, f'okänd nivå "{ts.samlad_bedomning}"; skalan har {options}',
+            _line_for(lines, loc), _dotted(loc)))

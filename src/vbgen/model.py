@@ -7,9 +7,10 @@ to the file and column it comes from. The loader fills these; nothing here reads
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Markdown = str
 
@@ -157,6 +158,67 @@ class DiagramDef(_Strict):
     decimaler: int | None = None
 
 
+# --- Tjänsteskrivelse ---
+
+
+class Underskrift(_Strict):
+    """Who signs the tjänsteskrivelse for the förvaltning."""
+
+    namn: str
+    titel: str
+
+
+class Resultatoverforing(_Strict):
+    """How much of the year's result the nämnd asks to balance against its eget kapital.
+
+    Exactly one of ``andel`` (percent of the result) and ``belopp`` (tkr) is given; the
+    amount itself is computed in :mod:`vbgen.derive`.
+    """
+
+    andel: float | None = None
+    belopp: float | None = None
+    #: Balanserat resultat (eget kapital) before this year's transfer, in tkr.
+    balanserat_resultat: float
+    motivering: Markdown | None = None
+
+    @model_validator(mode="after")
+    def _one_policy(self) -> Resultatoverforing:
+        if (self.andel is None) == (self.belopp is None):
+            raise ValueError("ange antingen andel (procent av årets resultat) eller belopp "
+                             "(tkr), inte båda och inte ingen")
+        if self.andel is not None and not 0 <= self.andel <= 100:
+            given = f"{self.andel:g}".replace(".", ",")
+            raise ValueError(f"andel ska vara en procentsats 0–100, fick {given}")
+        return self
+
+
+class Tjanstskrivelse(_Strict):
+    """The förvaltning's cover memo that puts the verksamhetsberättelse before the nämnd."""
+
+    datum: date
+    diarienummer: str
+    underskrift: Underskrift
+    #: The nämnd's name inside a sentence; by default the name with a small first letter.
+    namnd_i_text: str | None = None
+    #: The nämnd's overall assessment: one of the texts of ``skala``.
+    samlad_bedomning: str | None = None
+    sammanfattning: Markdown | None = None
+    beskrivning: Markdown | None = None
+    synpunkter: Markdown | None = None
+    ekonomi: Markdown | None = None
+    resultatoverforing: Resultatoverforing
+    effektivisering: Markdown | None = None
+    lokaler: Markdown | None = None
+    personal: Markdown | None = None
+    intern_kontroll: Markdown | None = None
+    uppdrag: Markdown | None = None
+    #: Decisions after the two generated ones, each a whole sentence.
+    beslut: list[str] = Field(default_factory=list)
+    #: Appendices after the verksamhetsberättelse itself.
+    bilagor: list[str] = Field(default_factory=list)
+    skickas_till: list[str] = Field(default_factory=list)
+
+
 class Meta(_Strict):
     """The main YAML file, before the tables are attached."""
 
@@ -172,6 +234,7 @@ class Meta(_Strict):
     ekonomi: EkonomiText = Field(default_factory=EkonomiText)
     intern_kontroll: InternKontrollText = Field(default_factory=InternKontrollText)
     diagram: list[DiagramDef] = Field(default_factory=list)
+    tjanstskrivelse: Tjanstskrivelse | None = None
 
 
 class Report(Meta):

@@ -171,6 +171,10 @@ class DocxWriter:
         for b in self.document.blocks:
             getattr(self, "visit_" + type(b).__name__.lower())(b)
         self.footnotes.save()
+        if not any(isinstance(b, doc.TitlePage) for b in self.document.blocks):
+            # Only a title page hides the header: without one, page 1 shows it too.
+            for section in self.d.sections:
+                section.different_first_page_header_footer = False
         self._header_text()
         self._properties()
         buf = io.BytesIO()
@@ -247,10 +251,12 @@ class DocxWriter:
 
     def visit_listblock(self, lst: doc.ListBlock) -> None:
         style = STYLES["number"] if lst.ordered else STYLES["bullet"]
-        for item in lst.items:
+        for n, item in enumerate(lst.items):
             for i, b in enumerate(item):
                 if isinstance(b, doc.Paragraph):
                     p = self.d.add_paragraph(style=style if i == 0 else STYLES["body"])
+                    if lst.ordered and n == 0 and i == 0:
+                        self._restart_numbering(p)
                     self.inlines(p, b.children)
                 elif isinstance(b, doc.ListBlock):
                     self.visit_listblock(b)
@@ -329,6 +335,17 @@ class DocxWriter:
 
     def visit_pagebreak(self, _: doc.PageBreak) -> None:
         self.d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def _restart_numbering(self, p: DocxParagraph) -> None:
+        """Number a list from 1: without this, every numbered list continues the last."""
+        ppr = self.d.styles[STYLES["number"]].element.pPr
+        if ppr is None or ppr.numPr is None or ppr.numPr.numId is None:
+            return  # the reference document's list style has no numbering to restart
+        numbering = self.d.part.numbering_part.element
+        abstract = numbering.num_having_numId(ppr.numPr.numId.val).abstractNumId.val
+        num = numbering.add_num(abstract)
+        num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        p._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = num.numId
 
 
 def _placements(rows: list[doc.Row]) -> dict[tuple[int, int], tuple[doc.Cell, str]]:

@@ -51,7 +51,8 @@ class HtmlWriter:
         return (
             f'<!DOCTYPE html>\n<html lang="{d.lang}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(d.title)}</title>\n{meta}</head>\n"
-            f'<body data-sidhuvud="{escape(d.header)}">\n{body}\n</body>\n</html>\n'
+            f'<body class="{escape(d.typ)}" data-sidhuvud="{escape(d.header)}">\n'
+            f"{body}\n</body>\n</html>\n"
         )
 
     def block(self, b: doc.Block) -> str:
