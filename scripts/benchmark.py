@@ -47,7 +47,7 @@ def main() -> None:
         report = load(args.mapp)
         figures = derive(report)
         charts = ChartRenderer(out / CACHE, styles_dir() / "diagram.mplstyle")
-        template = DOCUMENTS["verksamhetsberattelse"]
+        template = DOCUMENTS["verksamhetsberattelse"].template
         document = compose_document(report, figures, template, charts)
         rows = [
             ("läsa data", _time(lambda: load(args.mapp), args.runs)),

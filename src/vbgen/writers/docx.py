@@ -21,6 +21,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from docx.table import Table as DocxTable
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
@@ -114,6 +115,7 @@ class DocxWriter:
     def __init__(self, document: doc.Document, reference: Path) -> None:
         self.document = document
         self.d = docx.Document(str(reference))
+        self._style_ids: dict[str, str] = {}
         self._clear_body()
         self.footnotes = _Footnotes(self.d)
         # Each heading gets a hidden bookmark, the kind Word's own table of contents links to.
@@ -137,11 +139,24 @@ class DocxWriter:
         raise KeyError(f"formatmallen {name!r} saknas i referensdokumentet")
 
     def style_id(self, name: str) -> str:
-        return self.style(name).style_id
+        # Cached: python-docx's own lookup by name walks every style each time.
+        if name not in self._style_ids:
+            self._style_ids[name] = self.style(name).style_id
+        return self._style_ids[name]
+
+    def set_style(self, p: DocxParagraph, name: str) -> None:
+        """Give ``p`` the paragraph style ``name``, by its id."""
+        p._p.get_or_add_pPr().style = self.style_id(name)
+
+    def new_paragraph(self, name: str, text: str = "") -> DocxParagraph:
+        """A new body paragraph in the style ``name``."""
+        p = self.d.add_paragraph(text)
+        self.set_style(p, name)
+        return p
 
     def paragraph(self, role: str, level: int = 0) -> DocxParagraph:
         """A new body paragraph in the style for ``role``."""
-        return self.d.add_paragraph(style=self.style(STYLES[role].format(level=level)))
+        return self.new_paragraph(STYLES[role].format(level=level))
 
     # --- inlines ---------------------------------------------------------------------
 
@@ -198,9 +213,9 @@ class DocxWriter:
         cp.last_modified_by = "vbgen"
 
     def visit_titlepage(self, tp: doc.TitlePage) -> None:
-        self.d.add_paragraph(tp.title, style=STYLES["title"])
+        self.new_paragraph(STYLES["title"], tp.title)
         for line in tp.lines:
-            self.d.add_paragraph(line, style=STYLES["subtitle"])
+            self.new_paragraph(STYLES["subtitle"], line)
 
     def visit_tableofcontents(self, toc: doc.TableOfContents) -> None:
         self.paragraph("toc_heading").add_run(toc.title)
@@ -246,7 +261,7 @@ class DocxWriter:
 
     def visit_paragraph(self, para: doc.Paragraph) -> None:
         style = STYLES["gap"] if para.role == "lucka" else STYLES["body"]
-        p = self.d.add_paragraph(style=style)
+        p = self.new_paragraph(style)
         self.inlines(p, para.children)
 
     def visit_listblock(self, lst: doc.ListBlock) -> None:
@@ -254,7 +269,7 @@ class DocxWriter:
         for n, item in enumerate(lst.items):
             for i, b in enumerate(item):
                 if isinstance(b, doc.Paragraph):
-                    p = self.d.add_paragraph(style=style if i == 0 else STYLES["body"])
+                    p = self.new_paragraph(style if i == 0 else STYLES["body"])
                     if lst.ordered and n == 0 and i == 0:
                         self._restart_numbering(p)
                     self.inlines(p, b.children)
@@ -262,7 +277,7 @@ class DocxWriter:
                     self.visit_listblock(b)
 
     def visit_table(self, t: doc.Table) -> None:
-        cap = self.d.add_paragraph(t.caption, style=STYLES["caption"])
+        cap = self.new_paragraph(STYLES["caption"], t.caption)
         cap.paragraph_format.keep_with_next = True
         rows = t.head + t.body
         places = _placements(rows)
@@ -276,30 +291,34 @@ class DocxWriter:
             trPr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
             if i < len(t.head):
                 trPr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
-        for (r, c), (cell_model, role) in places.items():
-            cell = table.cell(r, c)
-            if cell_model.colspan > 1 or cell_model.rowspan > 1:
-                cell = cell.merge(table.cell(r + cell_model.rowspan - 1,
-                                             c + cell_model.colspan - 1))
-            p = cell.paragraphs[0]
-            p.style = self.d.styles[STYLES["table_text"]]
-            p.alignment = _ALIGN[cell_model.align]
-            self.inlines(p, cell_model.children, bold=role == "summa")
+        widths = []
         if t.widths:
             total = sum(t.widths)
-            usable = 16.3
+            widths = [Cm(16.3 * w / total) for w in t.widths]
             for i, col in enumerate(table.columns):
-                if i < len(t.widths):
-                    # The grid (read by LibreOffice) and each cell (read by Word) agree.
-                    col.width = Cm(usable * t.widths[i] / total)
-                    for cell in col.cells:
-                        cell.width = Cm(usable * t.widths[i] / total)
+                if i < len(widths):
+                    col.width = widths[i]  # the grid, read by LibreOffice
+        # Fill the plain grid first and merge spans after: python-docx looks a cell up by
+        # walking the whole table, too slow to do for every cell.
+        grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+        for row_cells in grid:
+            for i, cell in enumerate(row_cells):
+                if i < len(widths):
+                    cell.width = widths[i]  # each cell, read by Word
+        for (r, c), (cell_model, role) in places.items():
+            p = grid[r][c].paragraphs[0]
+            self.set_style(p, STYLES["table_text"])
+            p.alignment = _ALIGN[cell_model.align]
+            self.inlines(p, cell_model.children, bold=role == "summa")
+        for (r, c), (cell_model, _) in places.items():
+            if cell_model.colspan > 1 or cell_model.rowspan > 1:
+                grid[r][c].merge(grid[r + cell_model.rowspan - 1][c + cell_model.colspan - 1])
         for note in t.notes:
-            p = self.d.add_paragraph(style=STYLES["table_note"])
+            p = self.new_paragraph(STYLES["table_note"])
             self.inlines(p, note.children)
         if not t.notes:
             # An empty paragraph keeps two following tables from merging in Word.
-            spacer = self.d.add_paragraph(style=STYLES["body"])
+            spacer = self.new_paragraph(STYLES["body"])
             spacer.paragraph_format.space_after = 0
 
     def _table_properties(self, table: DocxTable, t: doc.Table) -> None:
@@ -322,7 +341,7 @@ class DocxWriter:
         _schema_order(tblPr, _TBLPR_ORDER)
 
     def visit_figure(self, f: doc.Figure) -> None:
-        p = self.d.add_paragraph(style=STYLES["body"])
+        p = self.new_paragraph(STYLES["body"])
         p.paragraph_format.keep_with_next = bool(f.caption)
         run = p.add_run()
         shape = run.add_picture(f.path, width=Cm(min(f.width_cm, 16.0)))
@@ -330,7 +349,7 @@ class DocxWriter:
         docpr.set("descr", f.alt)
         docpr.set("title", doc.plain(f.caption)[:250] if f.caption else "")
         if f.caption:
-            cap = self.d.add_paragraph(style=STYLES["figure_caption"])
+            cap = self.new_paragraph(STYLES["figure_caption"])
             self.inlines(cap, f.caption)
 
     def visit_pagebreak(self, _: doc.PageBreak) -> None:
