@@ -203,15 +203,18 @@ class DocxWriter:
         p = self.d.add_paragraph(style=style)
         self.inlines(p, para.children)
 
-    def visit_listblock(self, lst: doc.ListBlock) -> None:
+    def visit_listblock(self, lst: doc.ListBlock, depth: int = 1) -> None:
         style = STYLES["number"] if lst.ordered else STYLES["bullet"]
+        # A nested list takes the next level's style: "List Bullet 2", "List Bullet 3".
+        if depth > 1:
+            style = f"{style} {min(depth, 3)}"
         for item in lst.items:
             for i, b in enumerate(item):
                 if isinstance(b, doc.Paragraph):
                     p = self.d.add_paragraph(style=style if i == 0 else STYLES["body"])
                     self.inlines(p, b.children)
                 elif isinstance(b, doc.ListBlock):
-                    self.visit_listblock(b)
+                    self.visit_listblock(b, depth + 1)
 
     def visit_table(self, t: doc.Table) -> None:
         cap = self.d.add_paragraph(t.caption, style=STYLES["caption"])
