@@ -7,8 +7,9 @@ from docx.oxml.ns import qn
 NB = "\u00a0"
 MINUS = "\u2212"
 
-SECTIONS = ["Sammanfattning", "Målbedömning", "Nämndens mål och resultat", "Ekonomi",
-            "Intern kontroll", "Källförteckning"]
+SECTIONS = ["Sammanfattning", "Målbedömning", "Nämndens mål och resultat", "Årets händelser",
+            "Effektiviseringsarbete", "Ekonomi", "Väsentliga personalförhållanden",
+            "Intern kontroll", "Plan för uppföljning och insyn", "Källförteckning"]
 
 
 @pytest.fixture(scope="module")
