@@ -246,8 +246,8 @@ def test_lov_sentence(document):
 def test_reasons_are_a_nested_list(document):
     items = [(p.style.name, p.text) for p in document.paragraphs
              if p.style.name.startswith("List Bullet")]
-    i = items.index(("List Bullet", "Kommunen har sagt upp avtal med utförare på grund av"))
-    assert items[i + 1] == ("List Bullet 2", "brister i yrkesutövningen")
+    i = items.index(("List Bullet", "Kommunen har sagt upp avtalet med en utförare därför"))
+    assert items[i + 1] == ("List Bullet 2", "att det fanns brister i yrkesutövningen")
     assert [name for name, _ in items[i + 1:i + 7]] == ["List Bullet 2"] * 6
 
 
