@@ -10,6 +10,11 @@ from vbgen.build import Options, build
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "socialnamnden-2024"
 
+#: The Heading 1 sections of the sample report, in order.
+SECTIONS = ["Sammanfattning", "Målbedömning", "Nämndens mål och resultat", "Årets händelser",
+            "Effektiviseringsarbete", "Ekonomi", "Väsentliga personalförhållanden",
+            "Intern kontroll", "Plan för uppföljning och insyn", "Källförteckning"]
+
 
 @pytest.fixture(scope="session")
 def built_all(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:

@@ -4,11 +4,11 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
+from .conftest import SECTIONS
+
 NB = "\u00a0"
 MINUS = "\u2212"
 
-SECTIONS = ["Sammanfattning", "Målbedömning", "Nämndens mål och resultat", "Ekonomi",
-            "Intern kontroll", "Källförteckning"]
 
 
 @pytest.fixture(scope="module")

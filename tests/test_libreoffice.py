@@ -8,8 +8,7 @@ import subprocess
 import pypdf
 import pytest
 
-SECTIONS = ["Sammanfattning", "Målbedömning", "Nämndens mål och resultat", "Ekonomi",
-            "Intern kontroll", "Källförteckning"]
+from .conftest import SECTIONS
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

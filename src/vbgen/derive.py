@@ -10,7 +10,18 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import Problem
-from .model import DriftRad, Indicator, Level, Malomrade, Namndmal, Report, ResultatRad
+from .model import (
+    DriftRad,
+    Indicator,
+    Level,
+    LovRad,
+    Malomrade,
+    Namndmal,
+    Report,
+    ResultatRad,
+    Risk,
+    SjukfranvaroRad,
+)
 
 #: Largest difference, in tkr, between a total and the sum of its rows that is rounding.
 TOLERANCE_TKR = 1.0
@@ -117,6 +128,16 @@ class Figures:
     resultatoverforing: OverforingFigur | None = None
     #: The nämnd's name as it reads inside a sentence: "socialnämnden".
     namnd_i_text: str = ""
+    # Personal, intern kontroll and uppföljning.
+    personal: PersonalFigurer | None = None
+    sjukfranvaro: list[SjukfranvaroFigur] = field(default_factory=list)
+    risker: list[RiskFigur] = field(default_factory=list)
+    #: Whether any risk has both sannolikhet and konsekvens, so a risknivå can be shown.
+    visa_riskniva: bool = False
+    lov: list[LovFigur] = field(default_factory=list)
+    #: Utförare in all ramavtal together, at the start and the end of the year.
+    ramavtal_borjan: int | None = None
+    ramavtal_slut: int | None = None
 
     def indikator(self, ind: Indicator) -> IndicatorFigur:
         return self.indikatorer[id(ind)]
@@ -169,6 +190,7 @@ def derive(report: Report) -> Figures:
             value = ind.values.get(report.ar)
             fig.indikatorer[id(ind)] = IndicatorFigur(ind, value, reached(ind, value))
     derive_summaries(report, fig)
+    _derive_avsnitt(report, fig)
     return fig
 
 
@@ -262,3 +284,82 @@ def check_totals(report: Report) -> list[Problem]:
     for total in (d for d in report.drift if d.summa):
         _check_sum(problems, "drift", total, rows, "summan av verksamheterna")
     return problems
+
+
+# --- Personal, intern kontroll and uppföljning ------------------------------------------------
+
+
+def difference(new: float | None, old: float | None) -> float | None:
+    """``new − old`` (in procentenheter for percentages); missing if either is missing."""
+    if new is None or old is None:
+        return None
+    return round(new - old, 6)
+
+
+@dataclass(frozen=True)
+class PersonalFigurer:
+    """Figures of Väsentliga personalförhållanden."""
+
+    ar: int
+    foregaende_ar: int
+    #: Employees in December this year minus December last year.
+    anstallda_skillnad: float | None
+    andel_kvinnor: float | None
+    andel_man: float | None
+    andel_heltid: float | None
+    deltid: int | None
+    #: Change of personalomsättning in procentenheter.
+    personalomsattning_forandring: float | None
+
+
+@dataclass(frozen=True)
+class SjukfranvaroFigur:
+    """A sick leave row with its changes from last year, in procentenheter."""
+
+    rad: SjukfranvaroRad
+    totalt_forandring: float | None
+    kort_forandring: float | None
+
+
+@dataclass(frozen=True)
+class RiskFigur:
+    """A risk and its risknivå (sannolikhet × konsekvens, at most 16)."""
+
+    risk: Risk
+    riskniva: int | None
+
+
+@dataclass(frozen=True)
+class LovFigur:
+    """A valfrihetssystem with its private utförare (all minus egen regi)."""
+
+    rad: LovRad
+    privata: int
+
+
+def _derive_avsnitt(report: Report, fig: Figures) -> None:
+    p = report.personal
+    fig.personal = PersonalFigurer(
+        ar=report.ar, foregaende_ar=report.ar - 1,
+        anstallda_skillnad=difference(p.anstallda, p.anstallda_foregaende),
+        andel_kvinnor=share_pct(p.kvinnor, p.anstallda),
+        andel_man=share_pct(p.man, p.anstallda),
+        andel_heltid=share_pct(p.heltid, p.anstallda),
+        deltid=p.anstallda - p.heltid if p.anstallda is not None and p.heltid is not None
+        else None,
+        personalomsattning_forandring=difference(p.personalomsattning,
+                                                 p.personalomsattning_foregaende))
+    fig.sjukfranvaro = [
+        SjukfranvaroFigur(r, difference(r.totalt, r.totalt_foregaende),
+                          difference(r.kort, r.kort_foregaende)) for r in report.sjukfranvaro]
+    fig.risker = [
+        RiskFigur(r, r.sannolikhet * r.konsekvens
+                  if r.sannolikhet is not None and r.konsekvens is not None else None)
+        for r in report.risker]
+    fig.visa_riskniva = any(f.riskniva is not None for f in fig.risker)
+    fig.lov = [LovFigur(r, r.utforare - r.egen_regi) for r in report.lov]
+    ramavtal = report.ramavtal
+    if ramavtal and all(r.vid_arets_borjan is not None for r in ramavtal):
+        fig.ramavtal_borjan = sum(r.vid_arets_borjan or 0 for r in ramavtal)
+    if ramavtal and all(r.vid_arets_slut is not None for r in ramavtal):
+        fig.ramavtal_slut = sum(r.vid_arets_slut or 0 for r in ramavtal)

@@ -22,11 +22,16 @@ from .derive import check_totals
 from .errors import DataError, Problem
 from .model import (
     DriftRad,
+    Granskning,
+    IndexRad,
     Indicator,
+    LovRad,
     Meta,
+    RamavtalRad,
     Report,
     ResultatRad,
     Risk,
+    SjukfranvaroRad,
     Source,
     Uppdrag,
 )
@@ -456,6 +461,50 @@ class TableSpec:
     needs_meta: bool = True
 
 
+# --- Row builders: personal, intern kontroll, uppföljning ----------------------------------
+
+
+def _sjukfranvaro(r: _Row, ctx: Context) -> SjukfranvaroRad:
+    return SjukfranvaroRad(grupp=r.text("grupp", True), totalt=r.number("totalt"),
+                           totalt_foregaende=r.number("totalt föregående år"),
+                           kort=r.number("kort"), kort_foregaende=r.number("kort föregående år"),
+                           source=r.source)
+
+
+def _index(r: _Row, ctx: Context) -> IndexRad:
+    typ = r.text("typ").lower()
+    if typ not in ("", "summa"):
+        r._fail("typ", f'okänt värde "{typ}"; lämna tomt eller skriv "summa"')
+    return IndexRad(index=r.text("index", True), namnden=r.number("nämnden"),
+                    kommunen=r.number("kommunen"), summa=typ == "summa", source=r.source)
+
+
+def _granskning(r: _Row, ctx: Context) -> Granskning:
+    return Granskning(granskning=r.text("granskning", True), diarienummer=r.text("diarienummer"),
+                      bakgrund=r.text("bakgrund"), atgard=r.text("åtgärd", True),
+                      status=r.choice("status", ctx.statuses), kommentar=r.text("kommentar"),
+                      source=r.source)
+
+
+def _lov(r: _Row, ctx: Context) -> LovRad | None:
+    utforare = r.integer("utförare", 0, 100_000) if r.text("utförare", True) else None
+    egen = r.integer("varav egen regi", 0, 100_000)
+    if utforare is not None and egen is not None and egen > utforare:
+        r._fail("varav egen regi", f"{egen} utförare i egen regi är fler än alla utförare "
+                                   f"({utforare})")
+    if utforare is None:
+        return None
+    return LovRad(namn=r.text("valfrihetssystem", True), utforare=utforare, egen_regi=egen or 0,
+                  kommentar=r.text("kommentar"), source=r.source)
+
+
+def _ramavtal(r: _Row, ctx: Context) -> RamavtalRad:
+    return RamavtalRad(ramavtal=r.text("ramavtal", True),
+                       vid_arets_borjan=r.integer("vid årets början", 0, 100_000),
+                       vid_arets_slut=r.integer("vid årets slut", 0, 100_000),
+                       resultat=r.text("resultat"), source=r.source)
+
+
 #: Every table vbgen reads. Adding a table: a row model, a builder, and a line here.
 TABLES: list[TableSpec] = [
     TableSpec("indikatorer", "indikatorer", _indicator),
@@ -463,6 +512,11 @@ TABLES: list[TableSpec] = [
     TableSpec("resultatrakning", "resultatrakning", _resultat, needs_meta=False),
     TableSpec("drift", "drift", _drift, needs_meta=False),
     TableSpec("risker", "risker", _risk),
+    TableSpec("sjukfranvaro", "sjukfranvaro", _sjukfranvaro, needs_meta=False),
+    TableSpec("hme", "hme", _index, needs_meta=False),
+    TableSpec("revision", "revision", _granskning),
+    TableSpec("lov", "lov", _lov, needs_meta=False),
+    TableSpec("ramavtal", "ramavtal", _ramavtal, needs_meta=False),
 ]
 
 
@@ -493,6 +547,7 @@ def load(folder: str | Path) -> Report:
     _attach(report, indikatorer, uppdragen, problems)
     _check_tree(report, lines, problems)
     _check_tjanstskrivelse(report, lines, problems)
+    _check_personal(report, lines, problems)
 
     # A table with unreadable rows would only add misleading sum errors.
     broken = {p.file for p in problems}
@@ -623,3 +678,20 @@ def _check_tjanstskrivelse(report: Report, lines: dict[Path_, int],
         problems.append(Problem(
             MAIN_FILE, f'okänd nivå "{ts.samlad_bedomning}"; skalan har {options}',
             _line_for(lines, loc), _dotted(loc)))
+def _check_personal(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
+    """The headcounts in ``personal`` must add up to the number of employees."""
+    p = report.personal
+    parts = (("tillsvidare", "visstid", "tillsvidare- och visstidsanställda"),
+             ("kvinnor", "man", "kvinnor och män"))
+    for first, second, what in parts:
+        a, b = getattr(p, first), getattr(p, second)
+        if a is None or b is None or p.anstallda is None or a + b == p.anstallda:
+            continue
+        loc: Path_ = ("personal", first)
+        problems.append(Problem(MAIN_FILE, f"{what} blir tillsammans {a + b} "
+                                f"({first} {a} + {second} {b}), men anstallda är "
+                                f"{p.anstallda}", _line_for(lines, loc), _dotted(loc)))
+    if p.heltid is not None and p.anstallda is not None and p.heltid > p.anstallda:
+        loc = ("personal", "heltid")
+        problems.append(Problem(MAIN_FILE, f"heltid ({p.heltid}) är fler än anstallda "
+                                f"({p.anstallda})", _line_for(lines, loc), _dotted(loc)))

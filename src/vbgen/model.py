@@ -89,6 +89,10 @@ class KfMal(_Strict):
     namn: str
     namndmal: list[Namndmal] = Field(min_length=1)
 
+    def antal_indikatorer(self) -> int:
+        """How many indicators its nämndmål have: the rows it spans in the source table."""
+        return sum(len(nm.indikatorer) for nm in self.namndmal)
+
 
 class Malomrade(_Strict):
     """A målområde of the kommun."""
@@ -109,6 +113,8 @@ class EkonomiText(_Strict):
 
 class InternKontrollText(_Strict):
     bedomning: Markdown | None = None
+    kommunovergripande: Markdown | None = None
+    internkontrollarbete: Markdown | None = None
 
 
 class ResultatRad(BaseModel):
@@ -217,6 +223,95 @@ class Tjanstskrivelse(_Strict):
     #: Appendices after the verksamhetsberättelse itself.
     bilagor: list[str] = Field(default_factory=list)
     skickas_till: list[str] = Field(default_factory=list)
+# --- Årets händelser, personal, intern kontroll, uppföljning ---
+
+
+class Personal(_Strict):
+    """Väsentliga personalförhållanden: headcounts from the main file, prose by part."""
+
+    #: Employees in December of the year before and of the year.
+    anstallda_foregaende: int | None = None
+    anstallda: int | None = None
+    tillsvidare: int | None = None
+    visstid: int | None = None
+    kvinnor: int | None = None
+    man: int | None = None
+    heltid: int | None = None
+    #: Personalomsättning in percent, this year and the year before.
+    personalomsattning: float | None = None
+    personalomsattning_foregaende: float | None = None
+    #: The last month of the rolling twelve months (R12) the sick leave figures cover.
+    sjukfranvaro_manad: str = "december"
+    anstallda_text: Markdown | None = None
+    personalomsattning_text: Markdown | None = None
+    sjukfranvaro_text: Markdown | None = None
+    sjukfranvaro_analys: Markdown | None = None
+    medarbetarenkat: Markdown | None = None
+    personalforsorjning: Markdown | None = None
+    kompetensutveckling: Markdown | None = None
+
+
+class Uppfoljning(_Strict):
+    """Plan för uppföljning och insyn: prose around the LOV and LOU tables."""
+
+    inledning: Markdown | None = None
+    planerad: Markdown | None = None
+    lou_orsaker: Markdown | None = None
+    lou_resultat: Markdown | None = None
+    direktupphandlade: Markdown | None = None
+
+
+class SjukfranvaroRad(BaseModel):
+    """Sick leave (R12, percent) for the whole nämnd or one group, this year and last."""
+
+    grupp: str
+    totalt: float | None = None
+    totalt_foregaende: float | None = None
+    kort: float | None = None
+    kort_foregaende: float | None = None
+    source: Source
+
+
+class IndexRad(BaseModel):
+    """One index of the employee survey, for the nämnd and for the whole kommun."""
+
+    index: str
+    namnden: float | None = None
+    kommunen: float | None = None
+    summa: bool = False
+    source: Source
+
+
+class Granskning(BaseModel):
+    """A recommendation from the auditors or another external review, and the action."""
+
+    granskning: str
+    diarienummer: str = ""
+    bakgrund: str = ""
+    atgard: str
+    status: str
+    kommentar: str = ""
+    source: Source
+
+
+class LovRad(BaseModel):
+    """A valfrihetssystem (LOV) and its utförare at the end of the year."""
+
+    namn: str
+    utforare: int
+    egen_regi: int = 0
+    kommentar: str = ""
+    source: Source
+
+
+class RamavtalRad(BaseModel):
+    """A ramavtal (LOU) with its number of utförare at the start and end of the year."""
+
+    ramavtal: str
+    vid_arets_borjan: int | None = None
+    vid_arets_slut: int | None = None
+    resultat: str = ""
+    source: Source
 
 
 class Meta(_Strict):
@@ -235,6 +330,10 @@ class Meta(_Strict):
     intern_kontroll: InternKontrollText = Field(default_factory=InternKontrollText)
     diagram: list[DiagramDef] = Field(default_factory=list)
     tjanstskrivelse: Tjanstskrivelse | None = None
+    arets_handelser: Markdown | None = None
+    effektivisering: Markdown | None = None
+    personal: Personal = Field(default_factory=Personal)
+    uppfoljning: Uppfoljning = Field(default_factory=Uppfoljning)
 
 
 class Report(Meta):
@@ -245,6 +344,12 @@ class Report(Meta):
     risker: list[Risk] = Field(default_factory=list)
     #: Charts by id, with their figures read from the files named in ``diagram``.
     diagramdata: dict[str, Any] = Field(default_factory=dict, exclude=True)
+    # Personal, intern kontroll and uppföljning.
+    sjukfranvaro: list[SjukfranvaroRad] = Field(default_factory=list)
+    hme: list[IndexRad] = Field(default_factory=list)
+    revision: list[Granskning] = Field(default_factory=list)
+    lov: list[LovRad] = Field(default_factory=list)
+    ramavtal: list[RamavtalRad] = Field(default_factory=list)
 
     @property
     def years(self) -> list[int]:

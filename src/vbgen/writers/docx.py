@@ -264,17 +264,20 @@ class DocxWriter:
         p = self.new_paragraph(style)
         self.inlines(p, para.children)
 
-    def visit_listblock(self, lst: doc.ListBlock) -> None:
+    def visit_listblock(self, lst: doc.ListBlock, depth: int = 1) -> None:
         style = STYLES["number"] if lst.ordered else STYLES["bullet"]
+        # A nested list takes the next level's style: "List Bullet 2", "List Bullet 3".
+        if depth > 1:
+            style = f"{style} {min(depth, 3)}"
         for n, item in enumerate(lst.items):
             for i, b in enumerate(item):
                 if isinstance(b, doc.Paragraph):
                     p = self.new_paragraph(style if i == 0 else STYLES["body"])
-                    if lst.ordered and n == 0 and i == 0:
+                    if lst.ordered and depth == 1 and n == 0 and i == 0:
                         self._restart_numbering(p)
                     self.inlines(p, b.children)
                 elif isinstance(b, doc.ListBlock):
-                    self.visit_listblock(b)
+                    self.visit_listblock(b, depth + 1)
 
     def visit_table(self, t: doc.Table) -> None:
         cap = self.new_paragraph(STYLES["caption"], t.caption)

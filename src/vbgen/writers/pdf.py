@@ -74,7 +74,12 @@ class HtmlWriter:
             if len(item) == 1 and isinstance(item[0], doc.Paragraph):
                 items.append(f"<li>{_inlines(item[0].children)}</li>")
             else:
-                items.append("<li>" + "".join(self.block(b) for b in item) + "</li>")
+                # The item's own text stays inline so the item gets a list body; only what
+                # follows it (a nested list, more paragraphs) is written as blocks.
+                first, rest = item[0], item[1:]
+                lead = (_inlines(first.children) if isinstance(first, doc.Paragraph)
+                        else self.block(first))
+                items.append("<li>" + lead + "".join(self.block(b) for b in rest) + "</li>")
         return f"<{tag}>{''.join(items)}</{tag}>"
 
     def _row(self, row: doc.Row, head: bool) -> str:
@@ -99,11 +104,18 @@ class HtmlWriter:
             cols = "<colgroup>" + "".join(
                 f'<col style="width:{w / total * 100:.1f}%">' for w in t.widths) + "</colgroup>"
         head = "".join(self._row(r, True) for r in t.head)
-        body = "".join(self._row(r, False) for r in t.body)
+        groups = _span_groups(t.body)
+        if len(groups) > 1:
+            # Rows joined by a spanning cell stay on one page: a span cut by a page break
+            # leaves a table grid that assistive technology cannot read.
+            body = "".join('<tbody class="grupp">' + "".join(self._row(r, False) for r in g)
+                           + "</tbody>" for g in groups)
+        else:
+            body = "<tbody>" + "".join(self._row(r, False) for r in t.body) + "</tbody>"
         notes = "".join(f'<p class="not">{_inlines(n.children)}</p>' for n in t.notes)
         cls = f' class="{t.role}"' if t.role else ""
         table = (f"<table{cls}><caption>{escape(t.caption)}</caption>{cols}"
-                 f"<thead>{head}</thead><tbody>{body}</tbody></table>")
+                 f"<thead>{head}</thead>{body}</table>")
         return f'<div class="tabell">{table}{notes}</div>' if notes else table
 
     def visit_figure(self, f: doc.Figure) -> str:
@@ -151,6 +163,18 @@ def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path) -> bytes
     links = {h.id: doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)])
              for h in document.headings() if h.id}
     return finish_tagging(pdf, links)
+
+
+def _span_groups(rows: list[doc.Row]) -> list[list[doc.Row]]:
+    """Split rows where no cell from a row above spans across."""
+    groups: list[list[doc.Row]] = []
+    reach = 0  # the first row index not covered by any span seen so far
+    for i, row in enumerate(rows):
+        if i >= reach:
+            groups.append([])
+        groups[-1].append(row)
+        reach = max(reach, i + max((c.rowspan for c in row.cells), default=1))
+    return groups
 
 
 # --- Tagging repairs --------------------------------------------------------------------------
