@@ -8,7 +8,8 @@ NB = "\u00a0"
 MINUS = "\u2212"
 
 SECTIONS = ["Sammanfattning", "Målbedömning", "Nämndens mål och resultat", "Ekonomi",
-            "Intern kontroll", "Källförteckning"]
+            "Intern kontroll", "Källförteckning",
+            "Bilaga 2. Externa volymer per den sista december 2024 socialnämnden"]
 
 
 @pytest.fixture(scope="module")
