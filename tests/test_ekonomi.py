@@ -463,3 +463,27 @@ def test_bad_number_with_mark(sample_copy):
     line = _line_of(path, "2 174 x")
     assert (f'extern_finansiering.csv, rad {line}, kolumn "ansökt": förväntade ett tal, '
             'eventuellt följt av * eller **, fick "2 174 x"') in _validate(sample_copy)
+
+
+def test_without_the_optional_economy_tables(sample_copy):
+    """A folder without the new tables still gives whole sections, without empty tables."""
+    from markupsafe import Markup
+
+    from vbgen import compose
+
+    for name in ("drift_historik", "satsningar", "extern_finansiering", "investeringar",
+                 "externa_volymer"):
+        (sample_copy / f"{name}.csv").unlink()
+    text = (sample_copy / "vb.yaml").read_text(encoding="utf-8")
+    start, end = text.index("    noter:"), text.index("    text: |\n      Med hjälp")
+    (sample_copy / "vb.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    report = load(sample_copy)
+    context = {"vb": report, "fig": derive(report), "diagram": lambda _id: Markup("")}
+    xml = compose.render("avsnitt/ekonomi.j2", context)
+    document = compose.parse(f"<dokument>{xml}</dokument>")
+    captions = [b.caption for b in document.blocks if hasattr(b, "caption")]
+    assert "Extern finansiering, tkr" not in captions
+    assert "Investeringar, tkr" not in captions
+    assert "Barn och ungdomsvård: nettokostnad tre år, tkr" in captions
+    assert "<h2>Extern finansiering</h2>" in xml  # its text is still there
+    assert "Bilaga" not in compose.render("avsnitt/bilaga_volymer.j2", context)

@@ -323,6 +323,3 @@ class Report(Meta):
     def textdelar(self, text: str | None) -> list[TextDel]:
         """Prose split at its ``[diagram: id]`` marks, for templates."""
         return text_parts(text)
-
-    def namndmal_by_id(self, id_: str) -> Namndmal | None:
-        return next((nm for nm in self.all_namndmal() if nm.id == id_), None)
