@@ -5,22 +5,30 @@ from pathlib import Path
 
 import pytest
 
-from vbgen.build import Options, build
+from vbgen.build import CACHE, Options, build
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "socialnamnden-2024"
+#: Chart images kept between test runs; images are keyed by content, so reuse is safe.
+CHART_CACHE = ROOT / ".pytest_cache" / "vbgen-diagram"
 
 #: The Heading 1 sections of the sample report, in order.
 SECTIONS = ["Sammanfattning", "Målbedömning", "Nämndens mål och resultat", "Årets händelser",
             "Effektiviseringsarbete", "Ekonomi", "Väsentliga personalförhållanden",
-            "Intern kontroll", "Plan för uppföljning och insyn", "Källförteckning"]
+            "Intern kontroll", "Plan för uppföljning och insyn", "Källförteckning",
+            "Bilaga 2. Externa volymer per den sista december 2024 socialnämnden"]
 
 
 @pytest.fixture(scope="session")
 def built_all(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """Every document of the sample, built once for the whole session."""
     out = tmp_path_factory.mktemp("out")
-    return build(SAMPLE, Options(out))
+    if CHART_CACHE.is_dir():
+        shutil.copytree(CHART_CACHE, out / CACHE)
+    paths = build(SAMPLE, Options(out))
+    shutil.rmtree(CHART_CACHE, ignore_errors=True)
+    shutil.copytree(out / CACHE, CHART_CACHE)
+    return paths
 
 
 def _document(paths: list[Path], name: str) -> dict[str, Path]:

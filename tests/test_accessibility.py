@@ -1,7 +1,7 @@
 """Accessibility of the built documents: tagged PDF/UA-1 and a Word file that stands up.
 
-The sample report (the session fixture ``built``) has no chart, so a small document with a
-chart, a row-header cell and a footnote is built here as well.
+Beside the sample report (the session fixture ``built``), a small document with one chart,
+a row-header cell and a footnote is built here, so that exact structure can be asserted.
 """
 
 from __future__ import annotations
@@ -241,8 +241,17 @@ def _outloud(path: Path) -> set[str]:
     result = check(str(path))
     assert result.error is None
     assert sum(run.status == "ran" for run in result.runs) > 30  # the checker really ran
+    headings: set[str] = set()
+    if path.with_suffix(".docx").exists():
+        word = docx.Document(str(path.with_suffix(".docx")))
+        headings = {p.text for p in word.paragraphs if p.style.name.startswith("Heading")}
     return {f"{f.rule} ({f.severity}): {f.message}" for f in result.findings
-            if f.rule not in ALLOWED_OUTLOUD}
+            if f.rule not in ALLOWED_OUTLOUD and not _heading_at_top(f, headings)}
+
+
+def _heading_at_top(finding, headings: set[str]) -> bool:
+    """PAG-001 takes a heading that happens to open three pages for a running header."""
+    return finding.rule == "PAG-001" and finding.evidence in headings
 
 
 def _pdfua(path: Path) -> set[str]:

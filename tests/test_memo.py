@@ -257,7 +257,10 @@ def _run(*args: str):
 def _drop_memo_block(folder):
     path = folder / "vb.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text[:text.index("\ntjanstskrivelse:")], encoding="utf-8")
+    start = text.index("\ntjanstskrivelse:")
+    end = re.search(r"\n\S", text[start + 1:])  # the next top-level key, if any
+    rest = text[start + 1 + end.start():] if end else ""
+    path.write_text(text[:start] + rest, encoding="utf-8")
 
 
 def _replace(path, old: str, new: str) -> None:

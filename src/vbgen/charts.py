@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import textwrap
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ MARKERS = ["o", "s", "^", "D", "v", "P"]
 DASHES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1))]
 HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
 KINDS = ("linje", "stapel", "grupperad_stapel")
-_VERSION = "1"  # bump when drawing code changes, to invalidate cached images
+_VERSION = "2"  # bump when drawing code changes, to invalidate cached images
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,9 @@ def _bars(chart: Chart, ax) -> None:  # type: ignore[no-untyped-def]
         ax.bar(xs, [0 if v is None else v for v in s.values], width=width * 0.95,
                label=s.namn, color=PALETTE[i % 6], hatch=HATCHES[i % 6], edgecolor="white",
                linewidth=0.5)
-    ax.set_xticks(range(len(chart.kategorier)), chart.kategorier)
+    # Long category names (insatser) are wrapped so that neighbouring labels do not overlap.
+    ax.set_xticks(range(len(chart.kategorier)),
+                  [textwrap.fill(k, 18) for k in chart.kategorier])
 
 
 _DRAW: dict[str, Callable[..., None]] = {"linje": _line, "stapel": _bars,
@@ -180,7 +183,9 @@ def _draw(chart: Chart, path: Path, style: Path | None) -> None:
                 label.set_rotation(45)
                 label.set_ha("right")
         if len(chart.serier) > 1:
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16 if len(chart.kategorier) <= 8
-                                                          else -0.28),
+            # Below the axis labels, however many lines the (wrapped) labels take.
+            lines = max(t.get_text().count("\n") + 1 for t in ax.get_xticklabels())
+            below = (-0.16 if len(chart.kategorier) <= 8 else -0.28) - 0.07 * (lines - 1)
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, below),
                       ncol=min(3, len(chart.serier)), frameon=False)
         figure.savefig(path, format="png", metadata={"Software": None}, bbox_inches="tight")

@@ -11,8 +11,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import Problem
 from .model import (
+    BidragRad,
     DriftRad,
     Indicator,
+    InvesteringRad,
     Level,
     LovRad,
     Malomrade,
@@ -20,7 +22,10 @@ from .model import (
     Report,
     ResultatRad,
     Risk,
+    SatsningRad,
     SjukfranvaroRad,
+    VerksamhetText,
+    VolymRad,
 )
 
 #: Largest difference, in tkr, between a total and the sum of its rows that is rounding.
@@ -138,12 +143,222 @@ class Figures:
     #: Utförare in all ramavtal together, at the start and the end of the year.
     ramavtal_borjan: int | None = None
     ramavtal_slut: int | None = None
+    # Ekonomi
+    poster: list[PostFigur] = field(default_factory=list)
+    #: Outcome minus forecast avvikelse, tkr; negative when the result fell short of it.
+    prognos_skillnad: float | None = None
+    drift_avsnitt: list[DriftAvsnitt] = field(default_factory=list)
+    satsningar: list[SatsningRad] = field(default_factory=list)
+    satsningar_summa: SatsningRad | None = None
+    bidrag: list[BidragFigur] = field(default_factory=list)
+    bidrag_summa: BidragRad | None = None
+    investeringar: list[InvesteringFigur] = field(default_factory=list)
+    investeringar_summa: InvesteringFigur | None = None
+    volymer: list[VolymGrupp] = field(default_factory=list)
+    volymer_summa: VolymFigur | None = None
 
     def indikator(self, ind: Indicator) -> IndicatorFigur:
         return self.indikatorer[id(ind)]
 
     def indikatorer_for(self, nm: Namndmal) -> list[IndicatorFigur]:
         return [self.indikatorer[id(ind)] for ind in nm.indikatorer]
+
+
+# --- Ekonomi ---
+
+
+@dataclass(frozen=True)
+class PostFigur:
+    """A resultaträkning row as prose speaks of it: positive amounts, in tkr."""
+
+    rad: ResultatRad
+    belopp: float
+    #: Amount minus budgeted amount: positive when more was earned or spent than budgeted.
+    mot_budget: float
+    #: Amount minus last year's amount, and the same in percent.
+    forandring: float | None
+    forandring_pct: float | None
+
+
+@dataclass(frozen=True)
+class DriftAvsnitt:
+    """One verksamhet's subsection: its drift row, three years of outcome and their changes."""
+
+    rad: DriftFigur
+    rubrik: str
+    text: str | None
+    #: (year, net cost in tkr, change from the year before in percent), oldest first.
+    ar: list[tuple[int, float | None, float | None]]
+    #: Net cost this year minus last year, in tkr.
+    forandring: float | None
+
+
+@dataclass(frozen=True)
+class BidragFigur:
+    rad: BidragRad
+    #: The name of the nämndmål the grant serves, or empty.
+    namndmal: str
+
+
+@dataclass(frozen=True)
+class InvesteringFigur:
+    """An investment and its avvikelse (budget − utfall, a missing figure counted as 0)."""
+
+    namn: str
+    budget: float | None
+    utfall: float | None
+    avvikelse: float
+
+
+@dataclass(frozen=True)
+class VolymFigur:
+    rad: VolymRad | None
+    antal: float | None
+    foregaende: float | None
+    forandring: float | None
+    forandring_pct: float | None
+
+
+@dataclass(frozen=True)
+class VolymGrupp:
+    """The insatser of one verksamhet in the table of external volumes."""
+
+    verksamhet: str
+    rader: list[VolymFigur]
+
+
+def _sum(values: list[float | None]) -> float | None:
+    """The sum of the present values; missing only when all are missing."""
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def _diff(new: float | None, old: float | None) -> float | None:
+    return None if new is None or old is None else new - old
+
+
+def _post(r: ResultatRad) -> PostFigur:
+    belopp = abs(r.utfall)
+    old = abs(r.foregaende) if r.foregaende is not None else None
+    return PostFigur(r, belopp, belopp - abs(r.budget), _diff(belopp, old),
+                     change_pct(belopp, old))
+
+
+def drift_sections(report: Report, drift: list[DriftFigur]) -> list[DriftAvsnitt]:
+    """A subsection per verksamhet of drift.csv, in its order, with three years' outcome."""
+    texts: dict[str, VerksamhetText] = {v.verksamhet: v for v in report.ekonomi.verksamheter}
+    history = {h.verksamhet: h.values for h in report.drift_historik}
+    out = []
+    for f in drift:
+        if f.rad.summa:
+            continue
+        values = dict(history.get(f.rad.verksamhet, {}))
+        # This year and last year come from drift.csv; the history file adds older years.
+        values[report.ar] = f.rad.utfall
+        values[report.ar - 1] = f.rad.foregaende
+        years = report.years
+        series = [(y, values.get(y), change_pct(values.get(y), values.get(y - 1))
+                   if i else None) for i, y in enumerate(years)]
+        text = texts.get(f.rad.verksamhet)
+        out.append(DriftAvsnitt(f, (text.rubrik if text and text.rubrik else f.rad.verksamhet),
+                                text.text if text else None, series,
+                                _diff(f.rad.utfall, f.rad.foregaende)))
+    return out
+
+
+def _investment(name: str, budget: float | None, utfall: float | None) -> InvesteringFigur:
+    return InvesteringFigur(name, budget, utfall, (budget or 0) - (utfall or 0))
+
+
+def _volume(rad: VolymRad | None, antal: float | None, old: float | None) -> VolymFigur:
+    return VolymFigur(rad, antal, old, _diff(antal, old), change_pct(antal, old))
+
+
+def derive_ekonomi(report: Report, fig: Figures) -> None:
+    """The economy figures beyond the two main tables."""
+    fig.poster = [_post(r) for r in report.resultatrakning]
+    prognos = report.ekonomi.prognos
+    if prognos is not None and fig.resultat_avvikelse is not None:
+        fig.prognos_skillnad = fig.resultat_avvikelse - prognos.avvikelse
+    fig.drift_avsnitt = drift_sections(report, fig.drift)
+
+    fig.satsningar = list(report.satsningar)
+    if len(fig.satsningar) > 1:
+        fig.satsningar_summa = SatsningRad(
+            satsning="Summa", budget=_sum([r.budget for r in fig.satsningar]),
+            utfall=_sum([r.utfall for r in fig.satsningar]), source=fig.satsningar[0].source)
+
+    names = {nm.id: nm.namn for nm in report.all_namndmal()}
+    rows = [b for b in report.extern_finansiering if not b.summa]
+    fig.bidrag = [BidragFigur(b, names.get(b.namndmal, "")) for b in rows]
+    given = next((b for b in report.extern_finansiering if b.summa), None)
+    if given is not None:
+        fig.bidrag_summa = given  # checked against the rows by check_totals
+    elif rows:
+        fig.bidrag_summa = BidragRad(
+            bidrag="Summa", summa=True, ansokt=_sum([b.ansokt for b in rows]),
+            erhallet=_sum([b.erhallet for b in rows]),
+            budgeterat=_sum([b.budgeterat for b in rows]), source=rows[0].source)
+
+    inv = [i for i in report.investeringar if not i.summa]
+    fig.investeringar = [_investment(i.investering, i.budget, i.utfall) for i in inv]
+    total = next((i for i in report.investeringar if i.summa), None)
+    if total is not None:
+        fig.investeringar_summa = _investment(total.investering, total.budget, total.utfall)
+    elif inv:
+        fig.investeringar_summa = _investment("Summa investeringar",
+                                              _sum([i.budget for i in inv]),
+                                              _sum([i.utfall for i in inv]))
+
+    groups: dict[str, list[VolymFigur]] = {}
+    for v in report.externa_volymer:
+        groups.setdefault(v.verksamhet, []).append(_volume(v, v.antal, v.foregaende))
+    fig.volymer = [VolymGrupp(k, rows_) for k, rows_ in groups.items()]
+    if report.externa_volymer:
+        fig.volymer_summa = _volume(None, _sum([v.antal for v in report.externa_volymer]),
+                                    _sum([v.foregaende for v in report.externa_volymer]))
+
+
+def check_ekonomi_totals(report: Report) -> list[Problem]:
+    """Check the total rows of the economy tables and the drift history against drift.csv."""
+    from .fmt import number
+
+    problems: list[Problem] = []
+
+    def check(total: BidragRad | InvesteringRad, rows: list[BidragRad] | list[InvesteringRad],
+              columns: tuple[tuple[str, str], ...], what: str) -> None:
+        for attr, label in columns:
+            given = getattr(total, attr)
+            expected = _sum([getattr(r, attr) for r in rows]) or 0.0
+            if abs((given or 0.0) - expected) > TOLERANCE_TKR:
+                problems.append(Problem(
+                    total.source.file, f"summan stämmer inte: raden anger {number(given)} men "
+                                       f"{what} blir {number(expected)}",
+                    total.source.row, label, "kolumn"))
+
+    bidrag = [b for b in report.extern_finansiering if not b.summa]
+    for total in (b for b in report.extern_finansiering if b.summa):
+        check(total, bidrag, (("ansokt", "ansökt"), ("erhallet", "erhållet"),
+                              ("budgeterat", "budgeterat")), "summan av bidragen")
+    inv = [i for i in report.investeringar if not i.summa]
+    for total in (i for i in report.investeringar if i.summa):
+        check(total, inv, (("budget", "budget"), ("utfall", "utfall")),
+              "summan av investeringarna")
+
+    drift = {d.verksamhet: d for d in report.drift if not d.summa}
+    for h in report.drift_historik:
+        d = drift.get(h.verksamhet)
+        if d is None:
+            continue
+        for year, label, value in ((report.ar - 1, "utfall föregående år", d.foregaende),
+                                   (report.ar, "utfall", d.utfall)):
+            own = h.values.get(year)
+            if own is not None and value is not None and abs(own - value) > TOLERANCE_TKR:
+                problems.append(Problem(
+                    h.source.file, f"{number(own)} stämmer inte med drift.csv, där "
+                                   f'"{h.verksamhet}" har {label} {number(value)}',
+                    h.source.row, str(year), "kolumn"))
+    return problems
 
 
 def reached(ind: Indicator, value: float | None) -> bool | None:
@@ -191,6 +406,7 @@ def derive(report: Report) -> Figures:
             fig.indikatorer[id(ind)] = IndicatorFigur(ind, value, reached(ind, value))
     derive_summaries(report, fig)
     _derive_avsnitt(report, fig)
+    derive_ekonomi(report, fig)
     return fig
 
 
@@ -283,6 +499,7 @@ def check_totals(report: Report) -> list[Problem]:
     rows = [d for d in report.drift if not d.summa]
     for total in (d for d in report.drift if d.summa):
         _check_sum(problems, "drift", total, rows, "summan av verksamheterna")
+    problems.extend(check_ekonomi_totals(report))
     return problems
 
 

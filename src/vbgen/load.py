@@ -21,19 +21,25 @@ from .charts import KINDS, Chart, Series
 from .derive import check_totals
 from .errors import DataError, Problem
 from .model import (
+    CHART_MARK,
+    BidragRad,
+    DriftHistorikRad,
     DriftRad,
     Granskning,
     IndexRad,
     Indicator,
+    InvesteringRad,
     LovRad,
     Meta,
     RamavtalRad,
     Report,
     ResultatRad,
     Risk,
+    SatsningRad,
     SjukfranvaroRad,
     Source,
     Uppdrag,
+    VolymRad,
 )
 
 MAIN_FILE = "vb.yaml"
@@ -426,7 +432,8 @@ def _resultat(r: _Row, ctx: Context) -> ResultatRad | None:
     if budget is None or utfall is None:
         return None
     return ResultatRad(post=r.text("post", True), typ=typ, budget=budget, utfall=utfall,
-                       foregaende=r.number("utfall föregående år"), source=r.source)
+                       foregaende=r.number("utfall föregående år"),
+                       kommentar=r.text("kommentar"), source=r.source)
 
 
 def _drift(r: _Row, ctx: Context) -> DriftRad | None:
@@ -447,6 +454,70 @@ def _risk(r: _Row, ctx: Context) -> Risk:
                 konsekvens=r.integer("konsekvens", 1, 4), atgard=r.text("åtgärd", True),
                 status=r.choice("status", ctx.statuses), kommentar=r.text("kommentar"),
                 source=r.source)
+
+
+# --- Ekonomi ---
+
+_MARK = re.compile(r"^(.*?)[\s\u00a0]*(\*+)$")
+
+
+def _summa_typ(r: _Row) -> bool:
+    """The optional ``typ`` column of a table with a total row: empty or ``summa``."""
+    typ = r.text("typ").lower()
+    if typ not in ("", "summa"):
+        r._fail("typ", f'okänt värde "{typ}"; lämna tomt eller skriv "summa"')
+    return typ == "summa"
+
+
+def _number_with_mark(r: _Row, column: str, marks: dict[str, str], key: str) -> float | None:
+    """A number that may end with a mark such as ``*`` or ``**`` (``2 174 *``)."""
+    raw = r.text(column)
+    m = _MARK.match(raw)
+    if m:
+        marks[key] = m.group(2)
+        raw = m.group(1)
+    try:
+        return parse_number(raw)
+    except ValueError:
+        r._fail(column, f'förväntade ett tal, eventuellt följt av * eller **, fick '
+                        f'"{r.cells.get(column, "")}"')
+        return None
+
+
+def _drift_historik(r: _Row, ctx: Context) -> DriftHistorikRad:
+    first = str(ctx.years[0])
+    if first not in r.cells:
+        r._fail(first, "kolumnen saknas i rubrikraden")
+    return DriftHistorikRad(verksamhet=r.text("verksamhet", True),
+                            values={y: r.number(str(y)) for y in ctx.years if str(y) in r.cells},
+                            source=r.source)
+
+
+def _satsning(r: _Row, ctx: Context) -> SatsningRad:
+    return SatsningRad(satsning=r.text("satsning", True), budget=r.number("budget"),
+                       utfall=r.number("utfall"), source=r.source)
+
+
+def _bidrag(r: _Row, ctx: Context) -> BidragRad:
+    marks: dict[str, str] = {}
+    values = {key: _number_with_mark(r, column, marks, key)
+              for key, column in (("ansokt", "ansökt"), ("erhallet", "erhållet"),
+                                  ("budgeterat", "budgeterat"))}
+    return BidragRad(bidrag=r.text("bidrag", True), summa=_summa_typ(r), **values, noter=marks,
+                     namndmal=r.text("nämndmål"), rubrik=r.text("rubrik"),
+                     beskrivning=r.text("beskrivning"), source=r.source)
+
+
+def _investering(r: _Row, ctx: Context) -> InvesteringRad:
+    return InvesteringRad(investering=r.text("investering", True), summa=_summa_typ(r),
+                          budget=r.number("budget"), utfall=r.number("utfall"),
+                          source=r.source)
+
+
+def _volym(r: _Row, ctx: Context) -> VolymRad:
+    return VolymRad(verksamhet=r.text("verksamhet", True), insats=r.text("insats", True),
+                    antal=r.number("antal"), foregaende=r.number("antal föregående år"),
+                    source=r.source)
 
 
 @dataclass(frozen=True)
@@ -517,6 +588,11 @@ TABLES: list[TableSpec] = [
     TableSpec("revision", "revision", _granskning),
     TableSpec("lov", "lov", _lov, needs_meta=False),
     TableSpec("ramavtal", "ramavtal", _ramavtal, needs_meta=False),
+    TableSpec("drift_historik", "drift_historik", _drift_historik),
+    TableSpec("satsningar", "satsningar", _satsning, needs_meta=False),
+    TableSpec("extern_finansiering", "extern_finansiering", _bidrag, needs_meta=False),
+    TableSpec("investeringar", "investeringar", _investering, needs_meta=False),
+    TableSpec("externa_volymer", "externa_volymer", _volym, needs_meta=False),
 ]
 
 
@@ -548,6 +624,7 @@ def load(folder: str | Path) -> Report:
     _check_tree(report, lines, problems)
     _check_tjanstskrivelse(report, lines, problems)
     _check_personal(report, lines, problems)
+    _check_ekonomi(report, lines, problems)
 
     # A table with unreadable rows would only add misleading sum errors.
     broken = {p.file for p in problems}
@@ -695,3 +772,68 @@ def _check_personal(report: Report, lines: dict[Path_, int], problems: list[Prob
         loc = ("personal", "heltid")
         problems.append(Problem(MAIN_FILE, f"heltid ({p.heltid}) är fler än anstallda "
                                 f"({p.anstallda})", _line_for(lines, loc), _dotted(loc)))
+def _check_ekonomi(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
+    """Cross-check the economy texts and tables against each other and the main file."""
+    ek = report.ekonomi
+    names = [d.verksamhet for d in report.drift if not d.summa]
+    known = ", ".join(f'"{n}"' for n in names) or "inga"
+    seen: set[str] = set()
+    for i, v in enumerate(ek.verksamheter):
+        loc: Path_ = ("ekonomi", "verksamheter", i, "verksamhet")
+        if v.verksamhet not in names:
+            problems.append(Problem(MAIN_FILE, f'okänd verksamhet "{v.verksamhet}"; '
+                                    f"verksamheterna i drift.csv är {known}",
+                                    _line_for(lines, loc), _dotted(loc)))
+        elif v.verksamhet in seen:
+            problems.append(Problem(MAIN_FILE, f'verksamheten "{v.verksamhet}" står flera '
+                                    "gånger", _line_for(lines, loc), _dotted(loc)))
+        seen.add(v.verksamhet)
+    for h in report.drift_historik:
+        if h.verksamhet not in names:
+            problems.append(Problem(h.source.file, f'okänd verksamhet "{h.verksamhet}"; '
+                                    f"verksamheterna i drift.csv är {known}",
+                                    h.source.row, "verksamhet", "kolumn"))
+
+    # Charts placed in the economy texts with [diagram: id].
+    declared = [d.id for d in report.diagram]
+    texts: list[tuple[Path_, str | None]] = [
+        (("ekonomi", k), getattr(ek, k)) for k in
+        ("inledning", "kommentar", "drift_kommentar", "satsningar", "investeringar",
+         "lokalprojekt", "externa_volymer")]
+    if ek.prognos is not None:
+        texts.append((("ekonomi", "prognos", "kommentar"), ek.prognos.kommentar))
+    texts += [(("ekonomi", "verksamheter", i, "text"), v.text)
+              for i, v in enumerate(ek.verksamheter)]
+    texts.append((("ekonomi", "extern_finansiering", "text"), ek.extern_finansiering.text))
+    for loc, text in texts:
+        for m in CHART_MARK.finditer(text or ""):
+            if m.group(1) not in declared:
+                options = ", ".join(declared) or "inga"
+                problems.append(Problem(
+                    MAIN_FILE, f'diagrammet "{m.group(1)}" i texten finns inte under diagram; '
+                               f"kända diagram: {options}", _line_for(lines, loc), _dotted(loc)))
+
+    # Nämndmål and marks in the table of external grants.
+    ids = [nm.id for nm in report.all_namndmal()]
+    note_marks = {re.match(r"\**", n).group(0) for n in ek.extern_finansiering.noter}  # type: ignore[union-attr]
+    used: set[str] = set()
+    columns = {"ansokt": "ansökt", "erhallet": "erhållet", "budgeterat": "budgeterat"}
+    for b in report.extern_finansiering:
+        if b.namndmal and b.namndmal not in ids:
+            problems.append(Problem(b.source.file, f'okänt nämndmål "{b.namndmal}"; kända id: '
+                                    + ", ".join(ids), b.source.row, "nämndmål", "kolumn"))
+        for key, mark in b.noter.items():
+            used.add(mark)
+            if mark not in note_marks:
+                problems.append(Problem(
+                    b.source.file, f'markeringen "{mark}" har ingen förklaring; lägg till en '
+                                   f'not som börjar med "{mark}" under '
+                                   "ekonomi.extern_finansiering.noter i vb.yaml",
+                    b.source.row, columns[key], "kolumn"))
+    for i, note in enumerate(ek.extern_finansiering.noter):
+        mark = re.match(r"\**", note).group(0)  # type: ignore[union-attr]
+        if mark and mark not in used:
+            loc = ("ekonomi", "extern_finansiering", "noter", i)
+            problems.append(Problem(MAIN_FILE, f'noten förklarar markeringen "{mark}" men ingen '
+                                    "siffra i extern_finansiering.csv har den",
+                                    _line_for(lines, loc), _dotted(loc)))

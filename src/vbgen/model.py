@@ -6,6 +6,7 @@ to the file and column it comes from. The loader fills these; nothing here reads
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -109,6 +110,17 @@ class Malomrade(_Strict):
 class EkonomiText(_Strict):
     kommentar: Markdown | None = None
     drift_kommentar: Markdown | None = None
+    #: Text directly under the Ekonomi heading, before the generated result sentence.
+    inledning: Markdown | None = None
+    prognos: Prognos | None = None
+    #: Rubrik and prose per verksamhet of drift.csv, matched by name.
+    verksamheter: list[VerksamhetText] = Field(default_factory=list)
+    satsningar: Markdown | None = None
+    extern_finansiering: ExternFinansieringText = Field(
+        default_factory=lambda: ExternFinansieringText())
+    investeringar: Markdown | None = None
+    lokalprojekt: Markdown | None = None
+    externa_volymer: Markdown | None = None
 
 
 class InternKontrollText(_Strict):
@@ -125,6 +137,8 @@ class ResultatRad(BaseModel):
     budget: float
     utfall: float
     foregaende: float | None = None
+    #: Prose about the row, shown after its generated figures.
+    kommentar: str = ""
     source: Source
 
 
@@ -311,6 +325,110 @@ class RamavtalRad(BaseModel):
     vid_arets_borjan: int | None = None
     vid_arets_slut: int | None = None
     resultat: str = ""
+# --- Ekonomi ---
+
+#: A chart placed in prose: a line of its own reading ``[diagram: id]``.
+CHART_MARK = re.compile(r"^[ \t]*\[diagram:[ \t]*([^\]\s]+)[ \t]*\][ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class TextDel:
+    """A stretch of Markdown prose, or a chart placed between two stretches."""
+
+    text: str = ""
+    diagram: str = ""
+
+
+def text_parts(text: str | None) -> list[TextDel]:
+    """Split prose at its chart marks, keeping the order."""
+    if not text:
+        return []
+    parts: list[TextDel] = []
+    pos = 0
+    for m in CHART_MARK.finditer(text):
+        if text[pos:m.start()].strip():
+            parts.append(TextDel(text=text[pos:m.start()]))
+        parts.append(TextDel(diagram=m.group(1)))
+        pos = m.end()
+    if text[pos:].strip():
+        parts.append(TextDel(text=text[pos:]))
+    return parts
+
+
+class Prognos(_Strict):
+    """The result forecast in the last delårsrapport, compared with the outcome."""
+
+    #: When the forecast was made, as it reads after "per": "augusti 2024".
+    delarsrapport: str
+    #: Forecast avvikelse against budget in tkr, positive when better than budget.
+    avvikelse: float
+    kommentar: Markdown | None = None
+
+
+class VerksamhetText(_Strict):
+    """The subsection of one verksamhet under Drift per verksamhet."""
+
+    verksamhet: str
+    rubrik: str | None = None
+    text: Markdown | None = None
+
+
+class ExternFinansieringText(_Strict):
+    text: Markdown | None = None
+    #: Notes under the table, each starting with the mark it explains ("* ...").
+    noter: list[str] = Field(default_factory=list)
+
+
+class DriftHistorikRad(BaseModel):
+    """Net cost of one verksamhet in earlier years, in tkr."""
+
+    verksamhet: str
+    values: dict[int, float | None]
+    source: Source
+
+
+class SatsningRad(BaseModel):
+    """A särskild satsning: budget and outcome in tkr."""
+
+    satsning: str
+    budget: float | None = None
+    utfall: float | None = None
+    source: Source
+
+
+class BidragRad(BaseModel):
+    """An external grant: applied for, received and budgeted, in tkr, or the total row."""
+
+    bidrag: str
+    summa: bool = False
+    ansokt: float | None = None
+    erhallet: float | None = None
+    budgeterat: float | None = None
+    #: Marks such as ``*`` after a figure, keyed by column (ansokt, erhallet, budgeterat).
+    noter: dict[str, str] = Field(default_factory=dict)
+    namndmal: str = ""
+    rubrik: str = ""
+    beskrivning: str = ""
+    source: Source
+
+
+class InvesteringRad(BaseModel):
+    """An investment: budget and outcome in tkr, or the total row."""
+
+    investering: str
+    summa: bool = False
+    budget: float | None = None
+    utfall: float | None = None
+    source: Source
+
+
+class VolymRad(BaseModel):
+    """Externally placed people on the last day of the year, per insats."""
+
+    verksamhet: str
+    insats: str
+    antal: float | None = None
+    foregaende: float | None = None
     source: Source
 
 
@@ -342,6 +460,11 @@ class Report(Meta):
     resultatrakning: list[ResultatRad] = Field(default_factory=list)
     drift: list[DriftRad] = Field(default_factory=list)
     risker: list[Risk] = Field(default_factory=list)
+    drift_historik: list[DriftHistorikRad] = Field(default_factory=list)
+    satsningar: list[SatsningRad] = Field(default_factory=list)
+    extern_finansiering: list[BidragRad] = Field(default_factory=list)
+    investeringar: list[InvesteringRad] = Field(default_factory=list)
+    externa_volymer: list[VolymRad] = Field(default_factory=list)
     #: Charts by id, with their figures read from the files named in ``diagram``.
     diagramdata: dict[str, Any] = Field(default_factory=dict, exclude=True)
     # Personal, intern kontroll and uppföljning.
@@ -361,3 +484,7 @@ class Report(Meta):
 
     def level(self, text: str | None) -> Level | None:
         return next((lv for lv in self.skala if lv.text == text), None)
+
+    def textdelar(self, text: str | None) -> list[TextDel]:
+        """Prose split at its ``[diagram: id]`` marks, for templates."""
+        return text_parts(text)
