@@ -1,5 +1,8 @@
 """Outputs are written whole, and a file someone has edited is never silently replaced."""
 
+import os
+import stat
+
 import pytest
 from click.testing import CliRunner
 
@@ -46,6 +49,15 @@ def test_cli_reports_edited_file_and_force_replaces_it(sample_copy, out):
                                   "--dokument", "verksamhetsberattelse", "--skriv-over"])
     assert result.exit_code == 0
     assert docx.read_bytes()[:2] == b"PK"
+
+
+def test_outputs_get_the_usual_file_mode(sample_copy, out):
+    mask = os.umask(0o022)
+    try:
+        paths = build(sample_copy, Options(out, formats=("docx",), documents=REPORT))
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(paths[0].stat().st_mode) == 0o644
 
 
 def test_no_temporary_files_left(sample_copy, out):
