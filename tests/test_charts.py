@@ -1,7 +1,12 @@
-from vbgen.charts import Chart, ChartRenderer, Series, alt_text
+import pytest
+
+from vbgen.charts import Chart, ChartRenderer, Series, _tick_formatter, alt_text
+from vbgen.compose import chart_globals
+from vbgen.errors import TemplateError
 from vbgen.resources import styles_dir
 
 NB = "\u00a0"
+MINUS = "\u2212"
 
 CHART = Chart(
     id="sjuk", typ="linje", titel="Sjukfrånvaro per månad, R12",
@@ -36,3 +41,43 @@ def test_bar_chart_renders(tmp_path):
     image = ChartRenderer(tmp_path).render(bars)
     assert image.path.stat().st_size > 1000
     assert f"135{NB}700 tkr (2024, Familjehem)" in image.alt
+
+
+def test_tick_labels_are_swedish_with_the_decimals_they_need():
+    ticks = _tick_formatter(1)
+    assert ticks.format_ticks([0.0, 50.0, 100.0]) == ["0", "50", "100"]
+    assert ticks.format_ticks([6.5, 7.0, 7.5]) == ["6,5", "7,0", "7,5"]
+    assert ticks.format_ticks([-1500.0, 0.0, 1500.0]) == [f"{MINUS}1{NB}500", "0", f"1{NB}500"]
+
+
+def test_horizontal_bars_speak_of_lowest_not_latest(tmp_path):
+    bars = Chart(id="drift", typ="liggande_stapel", titel="Nettokostnad per verksamhet",
+                 kategorier=["Barn och unga", "Familjerätt", "Flyktingmottagande"], enhet="mnkr",
+                 decimaler=1, serier=[Series("Budget", [310.8, 11.1, -1.4]),
+                                      Series("Utfall", [304.1, 11.0, -2.0])])
+    image = ChartRenderer(tmp_path, styles_dir() / "diagram.mplstyle").render(bars)
+    assert image.path.stat().st_size > 1000
+    assert image.alt.startswith("Liggande stapeldiagram: Nettokostnad per verksamhet.")
+    assert "Högsta värdet är 310,8 mnkr (Budget, Barn och unga)." in image.alt
+    assert f"Lägsta värdet är {MINUS}2,0 mnkr (Utfall, Flyktingmottagande)." in image.alt
+    assert "Senaste" not in image.alt
+
+
+def test_chart_from_a_templates_figures(tmp_path):
+    functions = chart_globals({}, ChartRenderer(tmp_path))
+    html = functions["diagram_av"]("kost", "Kostnad", ["A", "B"], {"2024": [1.0, 2.5]},
+                                   typ="stapel", enhet="mnkr", kalla="Tabellen ovan",
+                                   decimaler=1)
+    assert 'alt="Stapeldiagram: Kostnad. Visar 2024, från A till B.' in html
+    assert "<figcaption>Diagram: Kostnad. Källa: Tabellen ovan.</figcaption>" in html
+
+
+def test_chart_from_figures_reports_a_template_mistake(tmp_path):
+    functions = chart_globals({}, ChartRenderer(tmp_path))
+    with pytest.raises(TemplateError, match=r'diagram_av\("kost"\): varje serie ska ha ett '
+                                            r"värde per kategori \(2 st\)"):
+        functions["diagram_av"]("kost", "Kostnad", ["A", "B"], {"2024": [1.0]})
+    with pytest.raises(TemplateError, match='okänd diagramtyp "cirkel"'):
+        functions["diagram_av"]("kost", "Kostnad", ["A"], {"2024": [1.0]}, typ="cirkel")
+    with pytest.raises(TemplateError, match='diagrammet "saknas" finns inte i data'):
+        functions["diagram"]("saknas")

@@ -73,7 +73,7 @@ def compose_document(report: Report, figures: Figures, template: str,
                      charts: ChartRenderer, templates: Path | None = None) -> doc.Document:
     """Render ``template`` for ``report`` into the document model."""
     context = {"vb": report, "fig": figures,
-               "diagram": compose.chart_global(report.diagramdata, charts)}
+               **compose.chart_globals(report.diagramdata, charts)}
     return compose.parse(compose.render(template, context, templates))
 
 

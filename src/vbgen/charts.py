@@ -23,8 +23,8 @@ PALETTE = ["#00566b", "#b35900", "#5c3c92", "#2e6b30", "#a3193b", "#4d4d4d"]
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 DASHES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1))]
 HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
-KINDS = ("linje", "stapel", "grupperad_stapel")
-_VERSION = "2"  # bump when drawing code changes, to invalidate cached images
+KINDS = ("linje", "stapel", "grupperad_stapel", "liggande_stapel")
+_VERSION = "4"  # bump when drawing code changes, to invalidate cached images
 
 
 @dataclass(frozen=True)
@@ -86,32 +86,61 @@ def _value(v: float | None, chart: Chart) -> str:
     return f"{text} {chart.enhet}".rstrip()
 
 
+KIND_NAMES = {"linje": "Linjediagram", "stapel": "Stapeldiagram",
+              "grupperad_stapel": "Stapeldiagram", "liggande_stapel": "Liggande stapeldiagram"}
+
+
 def alt_text(chart: Chart) -> str:
     """Describe the chart for someone who cannot see it: subject, range, highest, latest."""
-    kind = {"linje": "Linjediagram", "stapel": "Stapeldiagram",
-            "grupperad_stapel": "Stapeldiagram"}.get(chart.typ, "Diagram")
     names = fmt.join_list([s.namn for s in chart.serier])
     per = f" per {chart.kategorinamn.lower()}" if chart.kategorinamn else ""
-    parts = [f"{kind}: {chart.titel}.",
+    parts = [f"{KIND_NAMES.get(chart.typ, 'Diagram')}: {chart.titel}.",
              f"Visar {names}{per}, från {chart.kategorier[0]} till {chart.kategorier[-1]}."]
     points = [(v, s.namn, chart.kategorier[i]) for s in chart.serier
               for i, v in enumerate(s.values) if v is not None]
     if points:
         top = max(points, key=lambda p: p[0])
         parts.append(f"Högsta värdet är {_value(top[0], chart)} ({top[1]}, {top[2]}).")
-        latest = []
-        for s in chart.serier:
-            last = next(((v, chart.kategorier[i]) for i, v in reversed(list(enumerate(s.values)))
-                         if v is not None), None)
-            if last:
-                latest.append(f"{s.namn} {_value(last[0], chart)} ({last[1]})")
-        parts.append("Senaste värden: " + "; ".join(latest) + ".")
+        if chart.typ == "liggande_stapel":
+            # Its categories are not a time line, so there is no "latest" to speak of.
+            low = min(points, key=lambda p: p[0])
+            parts.append(f"Lägsta värdet är {_value(low[0], chart)} ({low[1]}, {low[2]}).")
+        else:
+            parts.append(_latest(chart))
     if chart.kalla:
         parts.append(f"Källa: {chart.kalla}.")
     return " ".join(parts)
 
 
+def _latest(chart: Chart) -> str:
+    latest = []
+    for s in chart.serier:
+        last = next(((v, chart.kategorier[i]) for i, v in reversed(list(enumerate(s.values)))
+                     if v is not None), None)
+        if last:
+            latest.append(f"{s.namn} {_value(last[0], chart)} ({last[1]})")
+    return "Senaste värden: " + "; ".join(latest) + "."
+
+
 # --- Drawing ---------------------------------------------------------------------------------
+
+
+def _tick_formatter(most: int):  # type: ignore[no-untyped-def]
+    """Swedish tick labels with as many decimals as the ticks need, and no more than ``most``."""
+    from matplotlib.ticker import Formatter
+
+    class SwedishTicks(Formatter):
+        def format_ticks(self, values: list[float]) -> list[str]:
+            shown = 0
+            for v in values:
+                while shown < most and round(v, shown) != round(v, most):
+                    shown += 1
+            return [fmt.number(v, shown) for v in values]
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return fmt.number(x, most)
+
+    return SwedishTicks()
 
 
 def _axes(chart: Chart, style: Path | None):  # type: ignore[no-untyped-def]
@@ -119,15 +148,18 @@ def _axes(chart: Chart, style: Path | None):  # type: ignore[no-untyped-def]
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
 
+    horizontal = chart.typ == "liggande_stapel"
+    # A horizontal chart grows with its categories so that every name has room.
+    height = max(3.2, 0.8 + 0.22 * len(chart.kategorier) * len(chart.serier)) if horizontal \
+        else 3.2
     with matplotlib.rc_context(fname=str(style)) if style else matplotlib.rc_context():
-        figure = Figure(figsize=(6.4, 3.2), dpi=200)
+        figure = Figure(figsize=(6.4, height), dpi=200)
         ax = figure.add_subplot()
-    ax.yaxis.set_major_formatter(FuncFormatter(
-        lambda v, _pos: fmt.number(v, chart.decimaler if chart.decimaler is not None else 0)))
+    values = ax.xaxis if horizontal else ax.yaxis
+    values.set_major_formatter(_tick_formatter(chart.decimaler or 0))
     if chart.enhet:
-        ax.set_ylabel(chart.enhet)
+        (ax.set_xlabel if horizontal else ax.set_ylabel)(chart.enhet)
     return figure, ax
 
 
@@ -153,8 +185,25 @@ def _bars(chart: Chart, ax) -> None:  # type: ignore[no-untyped-def]
                   [textwrap.fill(k, 18) for k in chart.kategorier])
 
 
+def _horizontal_bars(chart: Chart, ax) -> None:  # type: ignore[no-untyped-def]
+    n = len(chart.serier)
+    height = 0.8 / n
+    for i, s in enumerate(chart.serier):
+        ys = [k + (i - (n - 1) / 2) * height for k in range(len(chart.kategorier))]
+        ax.barh(ys, [0 if v is None else v for v in s.values], height=height * 0.95,
+                label=s.namn, color=PALETTE[i % 6], hatch=HATCHES[i % 6], edgecolor="white",
+                linewidth=0.5)
+    ax.set_yticks(range(len(chart.kategorier)),
+                  [textwrap.fill(k, 28) for k in chart.kategorier])
+    ax.invert_yaxis()  # the first category on top, as in the table it comes from
+    ax.grid(False, axis="y")
+    ax.grid(True, axis="x")
+    ax.axvline(0, color="#333333", linewidth=0.8)
+
+
 _DRAW: dict[str, Callable[..., None]] = {"linje": _line, "stapel": _bars,
-                                          "grupperad_stapel": _bars}
+                                          "grupperad_stapel": _bars,
+                                          "liggande_stapel": _horizontal_bars}
 
 
 def _add_fonts(style: Path | None) -> None:
@@ -178,14 +227,19 @@ def _draw(chart: Chart, path: Path, style: Path | None) -> None:
     with matplotlib.rc_context(fname=str(style)) if style else matplotlib.rc_context():
         figure, ax = _axes(chart, style)
         _DRAW[chart.typ](chart, ax)
-        if len(chart.kategorier) > 8:
+        if len(chart.kategorier) > 8 and chart.typ != "liggande_stapel":
             for label in ax.get_xticklabels():
                 label.set_rotation(45)
                 label.set_ha("right")
         if len(chart.serier) > 1:
             # Below the axis labels, however many lines the (wrapped) labels take.
-            lines = max(t.get_text().count("\n") + 1 for t in ax.get_xticklabels())
-            below = (-0.16 if len(chart.kategorier) <= 8 else -0.28) - 0.07 * (lines - 1)
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, below),
-                      ncol=min(3, len(chart.serier)), frameon=False)
+            if chart.typ == "liggande_stapel":
+                ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.45 / figure.get_figheight()
+                                                              - 0.05),
+                          ncol=min(3, len(chart.serier)), frameon=False)
+            else:
+                lines = max(t.get_text().count("\n") + 1 for t in ax.get_xticklabels())
+                below = (-0.16 if len(chart.kategorier) <= 8 else -0.28) - 0.07 * (lines - 1)
+                ax.legend(loc="upper center", bbox_to_anchor=(0.5, below),
+                          ncol=min(3, len(chart.serier)), frameon=False)
         figure.savefig(path, format="png", metadata={"Software": None}, bbox_inches="tight")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import traceback
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import doc, fmt
-from .charts import Chart, ChartRenderer
+from .charts import KINDS, Chart, ChartRenderer, Series
 from .errors import TemplateError
 from .resources import template_dirs
 
@@ -129,9 +129,20 @@ def _template_location(exc: BaseException) -> str:
     return ""
 
 
-def chart_global(charts: dict[str, Chart], renderer: ChartRenderer
-                 ) -> Callable[[str], Markup]:
-    """The template function ``diagram("id")``: the chart as a figure with alt text."""
+def chart_globals(charts: dict[str, Chart], renderer: ChartRenderer
+                  ) -> dict[str, Callable[..., Markup]]:
+    """The template functions that place a chart as a figure with its alt text.
+
+    ``diagram("id")`` shows a chart declared under ``diagram`` in the data;
+    ``diagram_av(...)`` draws one from figures the template already has, so a chart of a
+    table's rows shows exactly the table's numbers.
+    """
+
+    def figure(chart: Chart, bredd: float) -> Markup:
+        image = renderer.render(chart)
+        caption = f"Diagram: {chart.titel}." + (f" Källa: {chart.kalla}." if chart.kalla else "")
+        return Markup('<figure src="{}" alt="{}" bredd="{}"><figcaption>{}</figcaption>'
+                      "</figure>").format(str(image.path), image.alt, bredd, caption)
 
     def diagram(chart_id: str, bredd: float = 16) -> Markup:
         chart = charts.get(chart_id)
@@ -139,12 +150,24 @@ def chart_global(charts: dict[str, Chart], renderer: ChartRenderer
             known = ", ".join(sorted(charts)) or "inga"
             raise TemplateError(f'diagrammet "{chart_id}" finns inte i data (diagram i '
                                 f"vb.yaml); kända diagram: {known}")
-        image = renderer.render(chart)
-        caption = f"Diagram: {chart.titel}." + (f" Källa: {chart.kalla}." if chart.kalla else "")
-        return Markup('<figure src="{}" alt="{}" bredd="{}"><figcaption>{}</figcaption>'
-                      "</figure>").format(str(image.path), image.alt, bredd, caption)
+        return figure(chart, bredd)
 
-    return diagram
+    def diagram_av(id: str, titel: str, kategorier: Iterable[object],
+                   serier: dict[str, Iterable[float | None]], typ: str = "grupperad_stapel",
+                   enhet: str = "", kalla: str = "", decimaler: int | None = None,
+                   bredd: float = 16) -> Markup:
+        if typ not in KINDS:
+            raise TemplateError(f'diagram_av("{id}"): okänd diagramtyp "{typ}"; välj '
+                                + ", ".join(f'"{k}"' for k in KINDS))
+        names = [str(k) for k in kategorier]
+        series = [Series(str(n), list(v)) for n, v in serier.items()]
+        if any(len(s.values) != len(names) for s in series):
+            raise TemplateError(f'diagram_av("{id}"): varje serie ska ha ett värde per '
+                                f"kategori ({len(names)} st)")
+        return figure(Chart(id=id, typ=typ, titel=titel, kategorier=names, serier=series,
+                            kalla=kalla, enhet=enhet, decimaler=decimaler), bredd)
+
+    return {"diagram": diagram, "diagram_av": diagram_av}
 
 
 def render(template: str, context: dict[str, Any], user_templates: Path | None = None) -> str:

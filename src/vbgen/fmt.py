@@ -61,6 +61,11 @@ def mnkr(value_tkr: Number | None, decimals: int = 1) -> str:
     return f"{number(Decimal(str(value_tkr)) / 1000, decimals)} miljoner kronor"
 
 
+def to_mnkr(value_tkr: Number | None) -> float | None:
+    """An amount in tkr as a number of miljoner kronor, for a chart's values."""
+    return None if value_tkr is None else float(value_tkr) / 1000
+
+
 def count_word(n: int) -> str:
     """Write small counts as words, as Swedish prose does (``tre``), larger as digits."""
     words = ["noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
@@ -81,6 +86,7 @@ FILTERS = {
     "procent": percent,
     "tkr": tkr,
     "mnkr": mnkr,
+    "till_mnkr": to_mnkr,
     "antal_ord": count_word,
     "och_lista": join_list,
 }
