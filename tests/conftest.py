@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from vbgen.build import CACHE, Options, build
@@ -44,9 +46,23 @@ def built(built_all: list[Path]) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
+def report_pages(built: dict[str, Path]) -> list[str]:
+    """The text of each page of the sample report's PDF, read back once for the session."""
+    return [page.extract_text() for page in pypdf.PdfReader(str(built["pdf"])).pages]
+
+
+@pytest.fixture(scope="session")
 def memo(built_all: list[Path]) -> dict[str, Path]:
     """The sample tjänsteskrivelse: {"docx": path, "pdf": path}."""
     return _document(built_all, "tjanstskrivelse")
+
+
+@pytest.fixture
+def warm_charts(built_all: list[Path]) -> Callable[[Path], None]:
+    """Give an output folder the chart images already drawn, so a test build skips drawing."""
+    def copy(out: Path) -> None:
+        shutil.copytree(CHART_CACHE, out / CACHE, dirs_exist_ok=True)
+    return copy
 
 
 @pytest.fixture

@@ -12,11 +12,12 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from vbgen import doc
-from vbgen.build import compose_document
+from vbgen.build import CACHE, compose_document
 from vbgen.charts import ChartRenderer
 from vbgen.derive import derive
 from vbgen.load import load
 from vbgen.model import Personal, Uppfoljning
+from vbgen.resources import styles_dir
 
 from .conftest import SAMPLE
 from .test_errors import _line_of, _replace, _run
@@ -74,9 +75,9 @@ def pdf(built):
 
 
 @pytest.fixture(scope="module")
-def pdf_text(pdf):
+def pdf_text(report_pages):
     """The PDF's text with every run of white space made one space."""
-    return " ".join("\n".join(p.extract_text() for p in pdf.pages).replace(NB, " ").split())
+    return " ".join("\n".join(report_pages).replace(NB, " ").split())
 
 
 def _headings(document) -> dict[str, list[int]]:
@@ -315,7 +316,8 @@ def test_every_footnote_is_in_the_pdf(document, pdf_text):
 # --- Gaps and bad input --------------------------------------------------------------------
 
 
-def test_missing_personnel_data_shows_gaps(tmp_path):
+def test_missing_personnel_data_shows_gaps(tmp_path, warm_charts):
+    warm_charts(tmp_path)
     report = load(SAMPLE)
     report.personal = Personal()
     report.uppfoljning = Uppfoljning()
@@ -328,7 +330,7 @@ def test_missing_personnel_data_shows_gaps(tmp_path):
     report.diagramdata = {k: v for k, v in report.diagramdata.items()
                           if not k.startswith("sjukfranvaro")}
     document = compose_document(report, derive(report), "verksamhetsberattelse.j2",
-                                ChartRenderer(tmp_path))
+                                ChartRenderer(tmp_path / CACHE, styles_dir() / "diagram.mplstyle"))
     gaps = [doc.plain(b.children) for b in document.blocks
             if isinstance(b, doc.Paragraph) and b.role == "lucka"]
     for what in ("[Saknas: årets händelser (arets_handelser i vb.yaml)]",

@@ -13,8 +13,9 @@ REPORT = ("verksamhetsberattelse",)
 
 
 @pytest.fixture
-def out(tmp_path, sample_copy):
+def out(tmp_path, sample_copy, warm_charts):
     target = tmp_path / "ut"
+    warm_charts(target)
     build(sample_copy, Options(target, formats=("docx",), documents=REPORT))
     return target
 
@@ -77,7 +78,8 @@ def test_template_error_is_reported_for_editors(sample_copy, tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_unknown_tag_is_reported(sample_copy, tmp_path):
+def test_unknown_tag_is_reported(sample_copy, tmp_path, warm_charts):
+    warm_charts(tmp_path / "ut")
     own = tmp_path / "mallar" / "avsnitt"
     own.mkdir(parents=True)
     (own / "sammanfattning.j2").write_text("<h1>Sammanfattning</h1><blink>x</blink>",
@@ -88,9 +90,10 @@ def test_unknown_tag_is_reported(sample_copy, tmp_path):
     assert "okänd tagg <blink>" in result.output
 
 
-def test_own_template_overrides_heading(sample_copy, tmp_path):
+def test_own_template_overrides_heading(sample_copy, tmp_path, warm_charts):
     import docx
 
+    warm_charts(tmp_path / "ut")
     own = tmp_path / "mallar" / "avsnitt"
     own.mkdir(parents=True)
     (own / "intern_kontroll.j2").write_text("<h1>Vår interna kontroll</h1><p>Text.</p>",

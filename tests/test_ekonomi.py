@@ -5,7 +5,6 @@ from pathlib import Path
 from statistics import mean
 
 import docx
-import pypdf
 import pytest
 from click.testing import CliRunner
 from docx.oxml.ns import qn
@@ -276,9 +275,8 @@ def test_appendix_of_external_volumes(document):
 
 
 @pytest.fixture(scope="module")
-def pdf_text(built):
-    reader = pypdf.PdfReader(str(built["pdf"]))
-    text = "\n".join(page.extract_text() for page in reader.pages)
+def pdf_text(report_pages):
+    text = "\n".join(report_pages)
     return " ".join(text.replace(NB, " ").split())
 
 

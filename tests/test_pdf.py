@@ -1,6 +1,5 @@
 """The built PDF, its text read back."""
 
-import pypdf
 import pytest
 
 NB = "\u00a0"
@@ -8,9 +7,8 @@ MINUS = "\u2212"
 
 
 @pytest.fixture(scope="module")
-def text(built):
-    reader = pypdf.PdfReader(str(built["pdf"]))
-    return "\n".join(page.extract_text() for page in reader.pages)
+def text(report_pages):
+    return "\n".join(report_pages)
 
 
 def _norm(s: str) -> str:
