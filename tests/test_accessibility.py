@@ -6,6 +6,7 @@ a row-header cell and a footnote is built here, so that exact structure can be a
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -420,3 +421,44 @@ def test_body_font_comes_from_the_reference_document(sample_copy, tmp_path, warm
     body = [p for p in built.paragraphs if p.style.name == "Normal" and p.text]
     assert body and all(r.font.name is None for p in body for r in p.runs)
 
+
+
+# --- The logotype on the title page -----------------------------------------------------------
+
+
+def test_logotype_from_the_styles_folder_on_the_title_page(tmp_path, warm_charts):
+    from PIL import Image
+
+    from vbgen.build import CACHE, _logo, compose_document
+    from vbgen.derive import derive
+    from vbgen.load import load
+
+    from .conftest import SAMPLE
+
+    styles = tmp_path / "stilar"
+    styles.mkdir()
+    assert _logo(styles) is None  # vbgen ships no logotype of its own
+    Image.new("RGB", (300, 100), (0, 90, 110)).save(styles / "logotyp.png")
+    warm_charts(tmp_path)
+    report = load(SAMPLE)
+    document = compose_document(report, derive(report), "verksamhetsberattelse.j2",
+                                ChartRenderer(tmp_path / CACHE,
+                                              styles_dir() / "diagram.mplstyle"),
+                                logo=_logo(styles))
+    title = document.blocks[0]
+    assert isinstance(title, doc.TitlePage)
+    assert (title.logo, title.logo_alt) == (str(styles / "logotyp.png"),
+                                            "Huddinge kommuns logotyp")
+
+    document.blocks = [title, doc.Heading(1, [doc.Text("Sammanfattning")], id="s"),
+                       doc.Paragraph([doc.Text("Text.")])]
+    word = docx.Document(io.BytesIO(write_docx(document, styles_dir() / "referens.docx")))
+    assert [s._inline.docPr.get("descr") for s in word.inline_shapes] == [
+        "Huddinge kommuns logotyp"]
+    assert word.paragraphs[1].style.name == "Title"  # the logotype stands above the title
+    path = tmp_path / "logo.pdf"
+    path.write_bytes(write_pdf(document, styles_dir() / "rapport.css", tmp_path))
+    with pikepdf.open(path) as pdf:
+        figures = [str(e.Alt) for e in _structure(pdf).values() if e.S == "/Figure"]
+    assert figures == ["Huddinge kommuns logotyp"]
+    assert _outloud(path) == set() and _pdfua(path) == set()

@@ -70,17 +70,31 @@ def stem(report: Report, name: str) -> str:
 
 
 def compose_document(report: Report, figures: Figures, template: str,
-                     charts: ChartRenderer, templates: Path | None = None) -> doc.Document:
+                     charts: ChartRenderer, templates: Path | None = None,
+                     logo: Path | None = None) -> doc.Document:
     """Render ``template`` for ``report`` into the document model."""
-    context = {"vb": report, "fig": figures,
+    context = {"vb": report, "fig": figures, "logotyp": str(logo) if logo else None,
                **compose.chart_globals(report.diagramdata, charts)}
     return compose.parse(compose.render(template, context, templates))
+
+
+#: The logotype's file in the styles folder, in the order they are looked for.
+LOGO_FILES = ("logotyp.png", "logotyp.jpg")
 
 
 def _style_file(styles: Path, name: str) -> Path:
     """A style file from the user's styles folder, or the built-in one."""
     own = styles / name
     return own if own.is_file() else styles_dir() / name
+
+
+def _logo(styles: Path) -> Path | None:
+    """The kommun's logotype, if the styles folder has one; vbgen itself ships none."""
+    for name in LOGO_FILES:
+        for folder in (styles, styles_dir()):
+            if (folder / name).is_file():
+                return folder / name
+    return None
 
 
 def _digest(data: bytes) -> str:
@@ -164,7 +178,8 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
     outputs: dict[Path, bytes] = {}
     for name in names:
         template = DOCUMENTS[name].template
-        document = compose_document(report, figures, template, charts, options.templates)
+        document = compose_document(report, figures, template, charts, options.templates,
+                                    _logo(styles))
         base = options.out / stem(report, name)
         if "docx" in options.formats:
             outputs[base.with_suffix(".docx")] = write_docx(

@@ -298,8 +298,9 @@ def _block(el: ET.Element) -> list[doc.Block]:
         return [doc.TableOfContents(el.get("titel", "Innehållsförteckning"),
                                     int(el.get("djup", "2")))]
     if tag == "titelsida":
-        return [doc.TitlePage(el.get("titel", ""), [_norm(r.text).strip()
-                                                    for r in el.findall("rad")])]
+        return [doc.TitlePage(el.get("titel", ""),
+                              [_norm(r.text).strip() for r in el.findall("rad")],
+                              el.get("logotyp") or None, el.get("alt", ""))]
     if tag in ("avsnitt", "div"):
         return _blocks(el)
     raise TemplateError(f"okänd tagg <{tag}>; se docs/redaktorer.md för de taggar som finns")

@@ -133,6 +133,9 @@ class TableOfContents:
 class TitlePage:
     title: str
     lines: list[str]
+    #: An image above the title (the kommun's logotype) and its alt text.
+    logo: str | None = None
+    logo_alt: str = ""
 
 
 Block = (Heading | Paragraph | ListBlock | Table | Figure | PageBreak | TableOfContents

@@ -27,6 +27,9 @@ from lxml import etree
 
 from .. import doc
 
+#: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
+LOGO_WIDTH_CM = 5.0
+
 #: Every style the writer uses, by role, by Word's internal (English) name; Word shows the
 #: built-in ones in its own language ("toc 1" is "Innehåll 1" in Swedish Word). The reference
 #: document must define them.
@@ -213,6 +216,10 @@ class DocxWriter:
         cp.last_modified_by = "vbgen"
 
     def visit_titlepage(self, tp: doc.TitlePage) -> None:
+        if tp.logo:
+            shape = self.new_paragraph(STYLES["body"]).add_run().add_picture(
+                tp.logo, width=Cm(LOGO_WIDTH_CM))
+            shape._inline.docPr.set("descr", tp.logo_alt)
         self.new_paragraph(STYLES["title"], tp.title)
         for line in tp.lines:
             self.new_paragraph(STYLES["subtitle"], line)

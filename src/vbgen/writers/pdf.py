@@ -139,7 +139,9 @@ class HtmlWriter:
 
     def visit_titlepage(self, tp: doc.TitlePage) -> str:
         lines = "".join(f'<p class="titelrad">{escape(line)}</p>' for line in tp.lines)
-        return (f'<section class="titelsida"><h1 class="titel">{escape(tp.title)}</h1>'
+        logo = (f'<img class="logotyp" src="{Path(tp.logo).resolve().as_uri()}" '
+                f'alt="{escape(tp.logo_alt)}">' if tp.logo else "")
+        return (f'<section class="titelsida">{logo}<h1 class="titel">{escape(tp.title)}</h1>'
                 f"{lines}</section>")
 
 
