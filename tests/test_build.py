@@ -103,3 +103,42 @@ def test_own_template_overrides_heading(sample_copy, tmp_path, warm_charts):
     headings = [p.text for p in docx.Document(str(paths[0])).paragraphs
                 if p.style.name == "Heading 1"]
     assert "Vår interna kontroll" in headings and "Intern kontroll" not in headings
+
+
+def _build_with_styles(sample_copy, tmp_path, styles):
+    return CliRunner().invoke(main, ["build", str(sample_copy), "--ut", str(tmp_path / "ut"),
+                                     "--format", "docx", "--dokument", "verksamhetsberattelse",
+                                     "--stilar", str(styles)])
+
+
+def test_reference_document_without_a_needed_style(sample_copy, tmp_path, warm_charts):
+    import docx
+
+    from vbgen.resources import styles_dir
+
+    warm_charts(tmp_path / "ut")
+    styles = tmp_path / "stilar"
+    styles.mkdir()
+    reference = docx.Document(str(styles_dir() / "referens.docx"))
+    for name in ("Tabelltext", "Bildtext"):
+        element = reference.styles[name].element
+        element.getparent().remove(element)
+    reference.save(str(styles / "referens.docx"))
+    result = _build_with_styles(sample_copy, tmp_path, styles)
+    assert result.exit_code == 1
+    assert result.output == (
+        f'Fel i stilarna: {styles / "referens.docx"}: formatmallarna "Tabelltext", "Bildtext" '
+        "saknas i referensdokumentet. Utgå från styles/referens.docx och ändra mallarna i "
+        "stället för att ta bort dem (se docs/stilar.md).\n")
+    assert not list((tmp_path / "ut").glob("*.docx"))
+
+
+def test_reference_document_that_is_not_a_word_file(sample_copy, tmp_path, warm_charts):
+    warm_charts(tmp_path / "ut")
+    styles = tmp_path / "stilar"
+    styles.mkdir()
+    (styles / "referens.docx").write_text("inte ett Word-dokument", encoding="utf-8")
+    result = _build_with_styles(sample_copy, tmp_path, styles)
+    assert result.exit_code == 1
+    assert result.output == (f"Fel i stilarna: {styles / 'referens.docx'}: filen går inte att "
+                             "läsa som ett Word-dokument (.docx)\n")

@@ -9,7 +9,7 @@ import click
 
 from . import __version__
 from .build import DOCUMENTS, FORMATS, Options, OverwriteError, build
-from .errors import DataError, TemplateError
+from .errors import DataError, StyleError, TemplateError
 from .load import load
 
 
@@ -72,6 +72,8 @@ def build_command(mapp: Path, formats: tuple[str, ...], out: Path, templates: Pa
         _fail(str(exc))
     except TemplateError as exc:
         _fail(f"Fel i mallarna: {exc}")
+    except StyleError as exc:
+        _fail(f"Fel i stilarna: {exc}")
     except OverwriteError as exc:
         _fail(str(exc))
     for path in written:

@@ -40,3 +40,8 @@ class DataError(Exception):
 
 class TemplateError(Exception):
     """A template cannot be rendered; the message is for an editor."""
+
+
+class StyleError(Exception):
+    """A style file (such as the reference document) cannot be used; the message is for an
+    editor."""

@@ -26,6 +26,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
 from .. import doc
+from ..errors import StyleError
 
 #: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
 LOGO_WIDTH_CM = 5.0
@@ -117,13 +118,36 @@ class DocxWriter:
 
     def __init__(self, document: doc.Document, reference: Path) -> None:
         self.document = document
-        self.d = docx.Document(str(reference))
+        try:
+            self.d = docx.Document(str(reference))
+        except Exception:  # python-docx raises several kinds for a file that is not a docx
+            raise StyleError(f"{reference}: filen går inte att läsa som ett Word-dokument "
+                             "(.docx)") from None
         self._style_ids: dict[str, str] = {}
+        self._check_styles(reference)
         self._clear_body()
         self.footnotes = _Footnotes(self.d)
         # Each heading gets a hidden bookmark, the kind Word's own table of contents links to.
         self.bookmarks = {id(h): f"_Toc{n:08d}"
                           for n, h in enumerate(document.headings(), start=1)}
+
+    def _check_styles(self, reference: Path) -> None:
+        """Name every style the document needs that the reference document lacks."""
+        levels = {h.level for h in self.document.headings()}
+        needed = [n for n in STYLES.values() if "{level}" not in n]
+        needed += [STYLES["heading"].format(level=n) for n in sorted(levels)]
+        needed += [STYLES["toc"].format(level=n) for n in sorted(levels) if n <= 3]
+        missing = []
+        for name in needed:
+            try:
+                self.style(name)
+            except KeyError:
+                missing.append(f'"{name}"')
+        if missing:
+            raise StyleError(
+                f"{reference}: formatmallarna {', '.join(missing)} saknas i "
+                "referensdokumentet. Utgå från styles/referens.docx och ändra mallarna i "
+                "stället för att ta bort dem (se docs/stilar.md).")
 
     def _clear_body(self) -> None:
         body = self.d.element.body
