@@ -324,6 +324,20 @@ def test_bad_transfer_policy(sample_copy, policy, message):
             in result.output)
 
 
+@pytest.mark.parametrize("belopp, shown", [("5000", "5\u00a0000"),
+                                           ("-1000", "\u22121\u00a0000")])
+def test_transfer_larger_than_the_result_or_of_the_other_sign(sample_copy, belopp, shown):
+    vb = sample_copy / "vb.yaml"
+    _replace(vb, "andel: 100 ", f"belopp: {belopp} ")
+    result = _run("validate", str(sample_copy))
+    assert result.exit_code == 1
+    line = _line_of(vb, f"belopp: {belopp}")
+    assert (f'vb.yaml, rad {line}, fält "tjanstskrivelse.resultatoverforing.belopp": beloppet '
+            f"{shown} tkr går inte att föra över: årets resultat mot budget är 4\u00a0487 tkr "
+            "(resultatrakning.csv), och beloppet ska ha samma tecken och vara högst så stort"
+            ) in result.output
+
+
 def test_bad_date(sample_copy):
     vb = sample_copy / "vb.yaml"
     _replace(vb, "datum: 2025-02-11", "datum: 2025-02-30")

@@ -386,13 +386,13 @@ def derive(report: Report) -> Figures:
         fig.drift.append(DriftFigur(d, avv, share_pct(avv, d.budget),
                                     change_pct(d.utfall, d.foregaende)))
 
-    total = next((r for r in report.resultatrakning if r.typ == "resultat"), None)
+    total = result_row(report)
     if total is not None:
         # The result row is negative (a net cost); the prose speaks of positive amounts.
         fig.nettobudget = -total.budget
         fig.nettokostnad = -total.utfall
         fig.nettokostnad_foregaende = -total.foregaende if total.foregaende is not None else None
-        fig.resultat_avvikelse = total.utfall - total.budget
+        fig.resultat_avvikelse = result_against_budget(total)
         fig.resultat_avvikelse_pct = share_pct(fig.resultat_avvikelse, fig.nettobudget)
         fig.nettokostnad_forandring_pct = change_pct(fig.nettokostnad, fig.nettokostnad_foregaende)
 
@@ -420,6 +420,16 @@ def malomrade_figure(report: Report, mo: Malomrade) -> MalomradeFigur:
               for lv in report.skala]
     unassessed = sum(1 for nm in goals if report.level(nm.maluppfyllelse) is None)
     return MalomradeFigur(mo, len(goals), [c for c in counts if c.antal], unassessed)
+
+
+def result_row(report: Report) -> ResultatRad | None:
+    """The resultaträkning's row for the year's result, if it has one."""
+    return next((r for r in report.resultatrakning if r.typ == "resultat"), None)
+
+
+def result_against_budget(total: ResultatRad) -> float:
+    """The year's result against budget in tkr: positive when the nämnd spent less."""
+    return total.utfall - total.budget
 
 
 def whole_tkr(value: float) -> float:

@@ -17,8 +17,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from . import fmt
 from .charts import KINDS, Chart, Series
-from .derive import check_totals
+from .derive import check_totals, result_against_budget, result_row
 from .errors import DataError, Problem
 from .model import (
     CHART_MARK,
@@ -746,8 +747,18 @@ def _check_tree(report: Report, lines: dict[Path_, int], problems: list[Problem]
 
 def _check_tjanstskrivelse(report: Report, lines: dict[Path_, int],
                            problems: list[Problem]) -> None:
-    """Check the memo's overall assessment against the scale."""
+    """Check the memo's overall assessment against the scale, its transfer against the result."""
     ts = report.tjanstskrivelse
+    total = result_row(report)
+    if ts is not None and ts.resultatoverforing.belopp is not None and total is not None:
+        belopp, result = ts.resultatoverforing.belopp, result_against_budget(total)
+        if belopp * result < 0 or abs(belopp) > abs(result):
+            loc: Path_ = ("tjanstskrivelse", "resultatoverforing", "belopp")
+            problems.append(Problem(
+                MAIN_FILE, f"beloppet {fmt.number(belopp)} tkr går inte att föra över: årets "
+                f"resultat mot budget är {fmt.number(result)} tkr (resultatrakning.csv), och "
+                "beloppet ska ha samma tecken och vara högst så stort",
+                _line_for(lines, loc), _dotted(loc)))
     levels = [lv.text for lv in report.skala]
     if ts is not None and ts.samlad_bedomning is not None and ts.samlad_bedomning not in levels:
         options = ", ".join(f'"{t}"' for t in levels)
@@ -755,6 +766,8 @@ def _check_tjanstskrivelse(report: Report, lines: dict[Path_, int],
         problems.append(Problem(
             MAIN_FILE, f'okänd nivå "{ts.samlad_bedomning}"; skalan har {options}',
             _line_for(lines, loc), _dotted(loc)))
+
+
 def _check_personal(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
     """The headcounts in ``personal`` must add up to the number of employees."""
     p = report.personal
@@ -772,6 +785,8 @@ def _check_personal(report: Report, lines: dict[Path_, int], problems: list[Prob
         loc = ("personal", "heltid")
         problems.append(Problem(MAIN_FILE, f"heltid ({p.heltid}) är fler än anstallda "
                                 f"({p.anstallda})", _line_for(lines, loc), _dotted(loc)))
+
+
 def _check_ekonomi(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
     """Cross-check the economy texts and tables against each other and the main file."""
     ek = report.ekonomi
