@@ -298,6 +298,15 @@ def test_memo_left_out_without_its_data(sample_copy):
                      "(se docs/dataformat.md)."]
 
 
+def test_validate_says_the_memo_cannot_be_built(sample_copy):
+    _drop_memo_block(sample_copy)
+    result = _run("validate", str(sample_copy))
+    assert result.exit_code == 0
+    assert result.output.splitlines()[1:] == [
+        "Tjänsteskrivelsen kan inte byggas: vb.yaml saknar fältet tjanstskrivelse "
+        "(se docs/dataformat.md)."]
+
+
 def test_memo_asked_for_without_its_data(sample_copy, tmp_path):
     _drop_memo_block(sample_copy)
     out = tmp_path / "ut"

@@ -94,6 +94,10 @@ def validate_command(mapp: Path) -> None:
     indicators = sum(len(nm.indikatorer) for nm in report.all_namndmal())
     click.echo(f"{mapp}: inga fel. {report.namnd} {report.ar}: {goals} nämndmål, "
                f"{indicators} indikatorer.")
+    for spec in DOCUMENTS.values():
+        if spec.needs and getattr(report, spec.needs) is None:
+            click.echo(f"{spec.label.capitalize()} kan inte byggas: vb.yaml saknar fältet "
+                       f"{spec.needs} (se docs/dataformat.md).")
 
 
 if __name__ == "__main__":
