@@ -43,6 +43,25 @@ def test_wrong_type_in_yaml(sample_copy):
         in result.output
 
 
+def test_numbers_in_yaml_may_be_written_the_swedish_way(sample_copy):
+    from vbgen.load import load
+
+    _replace(sample_copy / "vb.yaml", "avvikelse: 9900 ", 'avvikelse: "\u22129 900,5"')
+    _replace(sample_copy / "vb.yaml", "balanserat_resultat: 9412", "balanserat_resultat: 9 412")
+    report = load(sample_copy)
+    assert report.ekonomi.prognos.avvikelse == -9900.5
+    assert report.tjanstskrivelse.resultatoverforing.balanserat_resultat == 9412
+
+
+def test_missing_number_in_yaml(sample_copy):
+    _replace(sample_copy / "vb.yaml", "avvikelse: 9900 ", 'avvikelse: "-" ')
+    result = _run("validate", str(sample_copy))
+    assert result.exit_code == 1
+    line = _line_of(sample_copy / "vb.yaml", 'avvikelse: "-"')
+    assert f'vb.yaml, rad {line}, fält "ekonomi.prognos.avvikelse": förväntade ett tal\n' \
+        in result.output
+
+
 def test_missing_field_in_yaml(sample_copy):
     _replace(sample_copy / "vb.yaml", "kommun: Huddinge kommun\n", "")
     result = _run("validate", str(sample_copy))

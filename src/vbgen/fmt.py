@@ -1,4 +1,4 @@
-"""Swedish number formatting, shared by templates (as Jinja filters) and charts.
+"""Swedish numbers: formatted for templates (as Jinja filters) and charts, and read back.
 
 Every figure a reader sees passes through here: ``501 534``, ``−3,6``, ``0,9 %``,
 ``4,5 miljoner kronor`` and ``-`` for a missing value.
@@ -6,6 +6,7 @@ Every figure a reader sees passes through here: ``501 534``, ``−3,6``, ``0,9 %
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
@@ -90,3 +91,20 @@ FILTERS = {
     "antal_ord": count_word,
     "och_lista": join_list,
 }
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def parse_number(text: str) -> float | None:
+    """Read a number written the Swedish or the English way; blank or ``-`` is missing."""
+    s = _SPACES.sub("", text).replace("\u2212", "-").replace("\u2013", "-")
+    if s in ("", "-"):
+        return None
+    if s.endswith("%"):
+        s = s[:-1]
+    if "," in s:
+        if "." in s:
+            raise ValueError  # 1.234,5 and 1,234.5 are too ambiguous to guess
+        s = s.replace(",", ".")
+    return float(s)

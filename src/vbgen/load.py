@@ -21,6 +21,7 @@ from . import fmt
 from .charts import KINDS, Chart, Series
 from .derive import check_totals, result_against_budget, result_row
 from .errors import DataError, Problem
+from .fmt import parse_number
 from .model import (
     CHART_MARK,
     BidragRad,
@@ -303,23 +304,6 @@ def _rows(folder: Path, stem: str, problems: list[Problem],
 
 
 # --- Cell values --------------------------------------------------------------------------
-
-_SPACES = re.compile(r"[\s\u00a0\u202f]")
-
-
-def parse_number(text: str) -> float | None:
-    """Read a number written the Swedish or the English way; blank or ``-`` is missing."""
-    s = _SPACES.sub("", text).replace("\u2212", "-").replace("\u2013", "-")
-    if s in ("", "-"):
-        return None
-    if s.endswith("%"):
-        s = s[:-1]
-    if "," in s:
-        if "." in s:
-            raise ValueError  # 1.234,5 and 1,234.5 are too ambiguous to guess
-        s = s.replace(",", ".")
-    return float(s)
-
 
 class _Row:
     """Typed access to one table row, recording problems instead of raising."""

@@ -9,11 +9,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from .fmt import parse_number
 
 Markdown = str
+
+
+def _swedish_number(value: Any) -> Any:
+    # "9 900" and "−2,5" in the main file are numbers as a Swedish reader writes them.
+    if isinstance(value, str):
+        try:
+            return parse_number(value)
+        except ValueError:
+            pass  # left for the type check, which reports "förväntade ett tal"
+    return value
+
+
+#: A number in the main file, written either way: 9900, 9 900, −9 900,5.
+Tal = Annotated[float, BeforeValidator(_swedish_number)]
+Heltal = Annotated[int, BeforeValidator(_swedish_number)]
 
 
 class _Strict(BaseModel):
@@ -195,10 +212,10 @@ class Resultatoverforing(_Strict):
     amount itself is computed in :mod:`vbgen.derive`.
     """
 
-    andel: float | None = None
-    belopp: float | None = None
+    andel: Tal | None = None
+    belopp: Tal | None = None
     #: Balanserat resultat (eget kapital) before this year's transfer, in tkr.
-    balanserat_resultat: float
+    balanserat_resultat: Tal
     motivering: Markdown | None = None
 
     @model_validator(mode="after")
@@ -244,16 +261,16 @@ class Personal(_Strict):
     """Väsentliga personalförhållanden: headcounts from the main file, prose by part."""
 
     #: Employees in December of the year before and of the year.
-    anstallda_foregaende: int | None = None
-    anstallda: int | None = None
-    tillsvidare: int | None = None
-    visstid: int | None = None
-    kvinnor: int | None = None
-    man: int | None = None
-    heltid: int | None = None
+    anstallda_foregaende: Heltal | None = None
+    anstallda: Heltal | None = None
+    tillsvidare: Heltal | None = None
+    visstid: Heltal | None = None
+    kvinnor: Heltal | None = None
+    man: Heltal | None = None
+    heltid: Heltal | None = None
     #: Personalomsättning in percent, this year and the year before.
-    personalomsattning: float | None = None
-    personalomsattning_foregaende: float | None = None
+    personalomsattning: Tal | None = None
+    personalomsattning_foregaende: Tal | None = None
     #: The last month of the rolling twelve months (R12) the sick leave figures cover.
     sjukfranvaro_manad: str = "december"
     anstallda_text: Markdown | None = None
@@ -361,7 +378,7 @@ class Prognos(_Strict):
     #: When the forecast was made, as it reads after "per": "augusti 2024".
     delarsrapport: str
     #: Forecast avvikelse against budget in tkr, positive when better than budget.
-    avvikelse: float
+    avvikelse: Tal
     kommentar: Markdown | None = None
 
 
