@@ -13,6 +13,7 @@ import json
 import textwrap
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import fmt
@@ -172,29 +173,21 @@ def _line(chart: Chart, ax) -> None:  # type: ignore[no-untyped-def]
     ax.set_xticks(x, chart.kategorier)
 
 
-def _bars(chart: Chart, ax) -> None:  # type: ignore[no-untyped-def]
+def _bars(chart: Chart, ax, horizontal: bool = False) -> None:  # type: ignore[no-untyped-def]
     n = len(chart.serier)
-    width = 0.8 / n
+    thickness = 0.8 / n
+    draw = ax.barh if horizontal else ax.bar  # both take (position, value, thickness)
     for i, s in enumerate(chart.serier):
-        xs = [k + (i - (n - 1) / 2) * width for k in range(len(chart.kategorier))]
-        ax.bar(xs, [0 if v is None else v for v in s.values], width=width * 0.95,
-               label=s.namn, color=PALETTE[i % 6], hatch=HATCHES[i % 6], edgecolor="white",
-               linewidth=0.5)
+        places = [k + (i - (n - 1) / 2) * thickness for k in range(len(chart.kategorier))]
+        draw(places, [0 if v is None else v for v in s.values], thickness * 0.95,
+             label=s.namn, color=PALETTE[i % 6], hatch=HATCHES[i % 6], edgecolor="white",
+             linewidth=0.5)
     # Long category names (insatser) are wrapped so that neighbouring labels do not overlap.
-    ax.set_xticks(range(len(chart.kategorier)),
-                  [textwrap.fill(k, 18) for k in chart.kategorier])
-
-
-def _horizontal_bars(chart: Chart, ax) -> None:  # type: ignore[no-untyped-def]
-    n = len(chart.serier)
-    height = 0.8 / n
-    for i, s in enumerate(chart.serier):
-        ys = [k + (i - (n - 1) / 2) * height for k in range(len(chart.kategorier))]
-        ax.barh(ys, [0 if v is None else v for v in s.values], height=height * 0.95,
-                label=s.namn, color=PALETTE[i % 6], hatch=HATCHES[i % 6], edgecolor="white",
-                linewidth=0.5)
-    ax.set_yticks(range(len(chart.kategorier)),
-                  [textwrap.fill(k, 28) for k in chart.kategorier])
+    labels = [textwrap.fill(k, 28 if horizontal else 18) for k in chart.kategorier]
+    if not horizontal:
+        ax.set_xticks(range(len(chart.kategorier)), labels)
+        return
+    ax.set_yticks(range(len(chart.kategorier)), labels)
     ax.invert_yaxis()  # the first category on top, as in the table it comes from
     ax.grid(False, axis="y")
     ax.grid(True, axis="x")
@@ -203,7 +196,7 @@ def _horizontal_bars(chart: Chart, ax) -> None:  # type: ignore[no-untyped-def]
 
 _DRAW: dict[str, Callable[..., None]] = {"linje": _line, "stapel": _bars,
                                           "grupperad_stapel": _bars,
-                                          "liggande_stapel": _horizontal_bars}
+                                          "liggande_stapel": partial(_bars, horizontal=True)}
 
 
 def _add_fonts(style: Path | None) -> None:
