@@ -90,11 +90,8 @@ def _style_file(styles: Path, name: str) -> Path:
 
 def _logo(styles: Path) -> Path | None:
     """The kommun's logotype, if the styles folder has one; vbgen itself ships none."""
-    for name in LOGO_FILES:
-        for folder in (styles, styles_dir()):
-            if (folder / name).is_file():
-                return folder / name
-    return None
+    found = (_style_file(styles, name) for name in LOGO_FILES)
+    return next((path for path in found if path.is_file()), None)
 
 
 def _digest(data: bytes) -> str:
@@ -139,6 +136,12 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def lacking_data(report: Report, names: list[str]) -> list[str]:
+    """Those of the documents ``names`` whose own field of the main file is missing."""
+    return [n for n in names
+            if DOCUMENTS[n].needs and getattr(report, str(DOCUMENTS[n].needs)) is None]
+
+
 def select_documents(report: Report, requested: tuple[str, ...] | None
                      ) -> tuple[list[str], list[str]]:
     """The documents to build and a note for each one left out for want of data.
@@ -151,8 +154,7 @@ def select_documents(report: Report, requested: tuple[str, ...] | None
         raise ValueError(f"okänt dokument {', '.join(unknown)}; välj bland "
                          f"{', '.join(DOCUMENTS)}")
     wanted = list(dict.fromkeys(requested)) if requested else list(DOCUMENTS)
-    lacking = [n for n in wanted
-               if DOCUMENTS[n].needs and getattr(report, str(DOCUMENTS[n].needs)) is None]
+    lacking = lacking_data(report, wanted)
     if requested and lacking:
         raise DataError([Problem(MAIN_FILE, f"{DOCUMENTS[n].label} kan inte byggas: fältet "
                                             f"{DOCUMENTS[n].needs} saknas (se docs/dataformat.md)")

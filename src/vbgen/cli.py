@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import DOCUMENTS, FORMATS, Options, OverwriteError, build
+from .build import DOCUMENTS, FORMATS, Options, OverwriteError, build, lacking_data
 from .errors import DataError, StyleError, TemplateError
 from .load import load
 
@@ -94,10 +94,9 @@ def validate_command(mapp: Path) -> None:
     indicators = sum(len(nm.indikatorer) for nm in report.all_namndmal())
     click.echo(f"{mapp}: inga fel. {report.namnd} {report.ar}: {goals} nämndmål, "
                f"{indicators} indikatorer.")
-    for spec in DOCUMENTS.values():
-        if spec.needs and getattr(report, spec.needs) is None:
-            click.echo(f"{spec.label.capitalize()} kan inte byggas: vb.yaml saknar fältet "
-                       f"{spec.needs} (se docs/dataformat.md).")
+    for name in lacking_data(report, list(DOCUMENTS)):
+        click.echo(f"{DOCUMENTS[name].label.capitalize()} kan inte byggas: vb.yaml saknar "
+                   f"fältet {DOCUMENTS[name].needs} (se docs/dataformat.md).")
 
 
 if __name__ == "__main__":
