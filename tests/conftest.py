@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from click.testing import CliRunner, Result
 
 from vbgen.build import CACHE, Options, build
+from vbgen.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "socialnamnden-2024"
@@ -71,3 +73,29 @@ def sample_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(SAMPLE, target)
     return target
+
+
+# --- Helpers for tests that break a copy of the sample ----------------------------------------
+
+
+def run_cli(*args: str) -> Result:
+    """Run ``vbgen`` with ``args``; whatever happens, the user never sees a traceback."""
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result
+
+
+def replace_text(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in the file with ``new``; ``old`` must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} finns inte i {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The number of the first line of the file that contains ``needle``."""
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return i
+    raise AssertionError(needle)

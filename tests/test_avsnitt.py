@@ -19,8 +19,7 @@ from vbgen.load import load
 from vbgen.model import Personal, Uppfoljning
 from vbgen.resources import styles_dir
 
-from .conftest import SAMPLE
-from .test_errors import _line_of, _replace, _run
+from .conftest import SAMPLE, line_of, replace_text, run_cli
 
 NB = "\u00a0"
 MINUS = "\u2212"
@@ -343,35 +342,35 @@ def test_missing_personnel_data_shows_gaps(tmp_path, warm_charts):
 
 
 def test_headcounts_that_do_not_add_up(sample_copy):
-    _replace(sample_copy / "vb.yaml", "tillsvidare: 380", "tillsvidare: 381")
-    result = _run("validate", str(sample_copy))
+    replace_text(sample_copy / "vb.yaml", "tillsvidare: 380", "tillsvidare: 381")
+    result = run_cli("validate", str(sample_copy))
     assert result.exit_code == 1
-    line = _line_of(sample_copy / "vb.yaml", "tillsvidare: 381")
+    line = line_of(sample_copy / "vb.yaml", "tillsvidare: 381")
     assert (f'vb.yaml, rad {line}, fält "personal.tillsvidare": tillsvidare- och '
             "visstidsanställda blir tillsammans 392 (tillsvidare 381 + visstid 11), men "
             "anstallda är 391") in result.output
 
 
 def test_more_own_utforare_than_all(sample_copy):
-    _replace(sample_copy / "lov.csv", "Familjerådgivning;12;1;", "Familjerådgivning;12;13;")
-    result = _run("validate", str(sample_copy))
+    replace_text(sample_copy / "lov.csv", "Familjerådgivning;12;1;", "Familjerådgivning;12;13;")
+    result = run_cli("validate", str(sample_copy))
     assert result.exit_code == 1
     assert ('lov.csv, rad 2, kolumn "varav egen regi": 13 utförare i egen regi är fler än '
             "alla utförare (12)") in result.output
 
 
 def test_unknown_status_in_revision(sample_copy):
-    _replace(sample_copy / "revision.csv", ";Klart;", ";Färdigt;")
-    result = _run("validate", str(sample_copy))
+    replace_text(sample_copy / "revision.csv", ";Klart;", ";Färdigt;")
+    result = run_cli("validate", str(sample_copy))
     assert result.exit_code == 1
     assert ('revision.csv, rad 2, kolumn "status": okänt värde "Färdigt"; tillåtna värden: '
             '"Klart", "Pågår", "Ej klart i år"') in result.output
 
 
 def test_count_that_is_not_a_whole_number(sample_copy):
-    _replace(sample_copy / "ramavtal.csv", "Skyddat boende;20;17;", "Skyddat boende;20;17,5;")
-    result = _run("validate", str(sample_copy))
-    line = _line_of(sample_copy / "ramavtal.csv", "17,5")
+    replace_text(sample_copy / "ramavtal.csv", "Skyddat boende;20;17;", "Skyddat boende;20;17,5;")
+    result = run_cli("validate", str(sample_copy))
+    line = line_of(sample_copy / "ramavtal.csv", "17,5")
     assert (f'ramavtal.csv, rad {line}, kolumn "vid årets slut": förväntade ett heltal '
             '0–100000, fick "17,5"') in result.output
 

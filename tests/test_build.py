@@ -4,10 +4,10 @@ import os
 import stat
 
 import pytest
-from click.testing import CliRunner
 
 from vbgen.build import Options, OverwriteError, build
-from vbgen.cli import main
+
+from .conftest import run_cli
 
 REPORT = ("verksamhetsberattelse",)
 
@@ -39,15 +39,14 @@ def test_edited_output_is_not_overwritten(sample_copy, out):
 def test_cli_reports_edited_file_and_force_replaces_it(sample_copy, out):
     docx = next(out.glob("*.docx"))
     docx.write_bytes(b"en annan fil")
-    runner = CliRunner()
-    result = runner.invoke(main, ["build", str(sample_copy), "--ut", str(out), "--format", "docx",
-                                  "--dokument", "verksamhetsberattelse"])
+    args = ("build", str(sample_copy), "--ut", str(out), "--format", "docx",
+            "--dokument", "verksamhetsberattelse")
+    result = run_cli(*args)
     assert result.exit_code == 1
     assert "har ändrats efter att vbgen skrev den" in result.output
     assert "--skriv-over" in result.output
     assert docx.read_bytes() == b"en annan fil"
-    result = runner.invoke(main, ["build", str(sample_copy), "--ut", str(out), "--format", "docx",
-                                  "--dokument", "verksamhetsberattelse", "--skriv-over"])
+    result = run_cli(*args, "--skriv-over")
     assert result.exit_code == 0
     assert docx.read_bytes()[:2] == b"PK"
 
@@ -66,13 +65,18 @@ def test_no_temporary_files_left(sample_copy, out):
     assert not list(out.glob(".*.tmp"))
 
 
-def test_template_error_is_reported_for_editors(sample_copy, tmp_path):
+def _build_with_summary(sample_copy, tmp_path, template: str):
+    """Build with an own template for Sammanfattning."""
     own = tmp_path / "mallar" / "avsnitt"
     own.mkdir(parents=True)
-    (own / "sammanfattning.j2").write_text("<h1>Sammanfattning</h1>\n<p>{{ vb.finns_inte }}</p>\n",
-                                           encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", str(sample_copy), "--ut", str(tmp_path / "ut"),
-                                       "--mallar", str(tmp_path / "mallar")])
+    (own / "sammanfattning.j2").write_text(template, encoding="utf-8")
+    return run_cli("build", str(sample_copy), "--ut", str(tmp_path / "ut"),
+                   "--mallar", str(tmp_path / "mallar"))
+
+
+def test_template_error_is_reported_for_editors(sample_copy, tmp_path):
+    result = _build_with_summary(sample_copy, tmp_path,
+                                 "<h1>Sammanfattning</h1>\n<p>{{ vb.finns_inte }}</p>\n")
     assert result.exit_code == 1
     assert result.output.startswith("Fel i mallarna: sammanfattning.j2, rad 2:")
     assert "Traceback" not in result.output
@@ -80,12 +84,8 @@ def test_template_error_is_reported_for_editors(sample_copy, tmp_path):
 
 def test_unknown_tag_is_reported(sample_copy, tmp_path, warm_charts):
     warm_charts(tmp_path / "ut")
-    own = tmp_path / "mallar" / "avsnitt"
-    own.mkdir(parents=True)
-    (own / "sammanfattning.j2").write_text("<h1>Sammanfattning</h1><blink>x</blink>",
-                                           encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", str(sample_copy), "--ut", str(tmp_path / "ut"),
-                                       "--mallar", str(tmp_path / "mallar")])
+    result = _build_with_summary(sample_copy, tmp_path,
+                                 "<h1>Sammanfattning</h1><blink>x</blink>")
     assert result.exit_code == 1
     assert "okänd tagg <blink>" in result.output
 
@@ -106,9 +106,8 @@ def test_own_template_overrides_heading(sample_copy, tmp_path, warm_charts):
 
 
 def _build_with_styles(sample_copy, tmp_path, styles):
-    return CliRunner().invoke(main, ["build", str(sample_copy), "--ut", str(tmp_path / "ut"),
-                                     "--format", "docx", "--dokument", "verksamhetsberattelse",
-                                     "--stilar", str(styles)])
+    return run_cli("build", str(sample_copy), "--ut", str(tmp_path / "ut"), "--format", "docx",
+                   "--dokument", "verksamhetsberattelse", "--stilar", str(styles))
 
 
 def test_reference_document_without_a_needed_style(sample_copy, tmp_path, warm_charts):

@@ -6,16 +6,14 @@ from statistics import mean
 
 import docx
 import pytest
-from click.testing import CliRunner
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from vbgen.cli import main
 from vbgen.derive import derive
 from vbgen.load import load
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, line_of, replace_text, run_cli
 
 NB = "\u00a0"
 MINUS = "\u2212"
@@ -363,36 +361,26 @@ def test_illustrative_series_agree_with_the_prose():
 
 
 def _validate(folder: Path) -> str:
-    result = CliRunner().invoke(main, ["validate", str(folder)])
-    assert "Traceback" not in result.output
+    result = run_cli("validate", str(folder))
     assert result.exit_code == 1, result.output
     return result.output
 
 
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} finns inte i {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _line_of(path: Path, needle: str) -> int:
-    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return i
-    raise AssertionError(needle)
 
 
 def test_extern_finansiering_summa_that_does_not_add_up(sample_copy):
     path = sample_copy / "extern_finansiering.csv"
-    _replace(path, "Summa;summa;9 123;", "Summa;summa;9 223;")
-    line = _line_of(path, "Summa;summa")
+    replace_text(path, "Summa;summa;9 123;", "Summa;summa;9 223;")
+    line = line_of(path, "Summa;summa")
     assert (f'extern_finansiering.csv, rad {line}, kolumn "ansökt": summan stämmer inte: '
             f"raden anger 9{NB}223 men summan av bidragen blir 9{NB}123") in _validate(sample_copy)
 
 
 def test_investeringar_summa_that_does_not_add_up(sample_copy):
     path = sample_copy / "investeringar.csv"
-    _replace(path, "Besökskorridor;;155;207", "Besökskorridor;;155;270")
+    replace_text(path, "Besökskorridor;;155;207", "Besökskorridor;;155;270")
     assert ('investeringar.csv, rad 4, kolumn "utfall": summan stämmer inte: raden anger 207 '
             "men summan av investeringarna blir 270") in _validate(sample_copy)
 
@@ -409,7 +397,7 @@ def test_history_that_disagrees_with_drift(sample_copy):
 
 
 def test_history_of_unknown_verksamhet(sample_copy):
-    _replace(sample_copy / "drift_historik.csv", "Ekonomiskt bistånd;", "Ekonomiskt stöd;")
+    replace_text(sample_copy / "drift_historik.csv", "Ekonomiskt bistånd;", "Ekonomiskt stöd;")
     assert ('drift_historik.csv, rad 6, kolumn "verksamhet": okänd verksamhet '
             '"Ekonomiskt stöd"; verksamheterna i drift.csv är "Nämnd- & styrelseverksamhet"'
             ) in _validate(sample_copy)
@@ -417,16 +405,16 @@ def test_history_of_unknown_verksamhet(sample_copy):
 
 def test_text_for_unknown_verksamhet(sample_copy):
     path = sample_copy / "vb.yaml"
-    _replace(path, "- verksamhet: Ekonomiskt bistånd", "- verksamhet: Ekonomiskt stöd")
-    line = _line_of(path, "- verksamhet: Ekonomiskt stöd")
+    replace_text(path, "- verksamhet: Ekonomiskt bistånd", "- verksamhet: Ekonomiskt stöd")
+    line = line_of(path, "- verksamhet: Ekonomiskt stöd")
     assert (f'vb.yaml, rad {line}, fält "ekonomi.verksamheter[5].verksamhet": okänd '
             'verksamhet "Ekonomiskt stöd"') in _validate(sample_copy)
 
 
 def test_unknown_chart_in_text(sample_copy):
-    _replace(sample_copy / "text" / "drift" / "familjeratt.md",
+    replace_text(sample_copy / "text" / "drift" / "familjeratt.md",
              "[diagram: familjeradgivning_samtal]", "[diagram: samtal]")
-    line = _line_of(sample_copy / "vb.yaml", "text: {fil: text/drift/familjeratt.md}")
+    line = line_of(sample_copy / "vb.yaml", "text: {fil: text/drift/familjeratt.md}")
     assert (f'vb.yaml, rad {line}, fält "ekonomi.verksamheter[3].text": diagrammet "samtal" '
             "i texten finns inte under diagram; kända diagram: sjukfranvaro_total, "
             ) in _validate(sample_copy)
@@ -434,24 +422,24 @@ def test_unknown_chart_in_text(sample_copy):
 
 def test_unknown_goal_of_a_grant(sample_copy):
     path = sample_copy / "extern_finansiering.csv"
-    _replace(path, "1 185;N1;", "1 185;N8;")
-    line = _line_of(path, "Personligt ombud;")
+    replace_text(path, "1 185;N1;", "1 185;N8;")
+    line = line_of(path, "Personligt ombud;")
     assert (f'extern_finansiering.csv, rad {line}, kolumn "nämndmål": okänt nämndmål "N8"; '
             "kända id: N1, N2") in _validate(sample_copy)
 
 
 def test_mark_without_a_note(sample_copy):
     path = sample_copy / "extern_finansiering.csv"
-    _replace(path, ";912;1 418;", ";912 ***;1 418;")
-    line = _line_of(path, "912 ***")
+    replace_text(path, ";912;1 418;", ";912 ***;1 418;")
+    line = line_of(path, "912 ***")
     assert (f'extern_finansiering.csv, rad {line}, kolumn "erhållet": markeringen "***" har '
             'ingen förklaring; lägg till en not som börjar med "***" under '
             "ekonomi.extern_finansiering.noter i vb.yaml") in _validate(sample_copy)
 
 
 def test_note_without_a_mark(sample_copy):
-    _replace(sample_copy / "extern_finansiering.csv", "2 174 *", "2 174")
-    line = _line_of(sample_copy / "vb.yaml", '- "* Ansökan')
+    replace_text(sample_copy / "extern_finansiering.csv", "2 174 *", "2 174")
+    line = line_of(sample_copy / "vb.yaml", '- "* Ansökan')
     assert (f'vb.yaml, rad {line}, fält "ekonomi.extern_finansiering.noter[1]": noten '
             'förklarar markeringen "*" men ingen siffra i extern_finansiering.csv har den'
             ) in _validate(sample_copy)
@@ -459,8 +447,8 @@ def test_note_without_a_mark(sample_copy):
 
 def test_bad_number_with_mark(sample_copy):
     path = sample_copy / "extern_finansiering.csv"
-    _replace(path, "2 174 *", "2 174 x")
-    line = _line_of(path, "2 174 x")
+    replace_text(path, "2 174 *", "2 174 x")
+    line = line_of(path, "2 174 x")
     assert (f'extern_finansiering.csv, rad {line}, kolumn "ansökt": förväntade ett tal, '
             'eventuellt följt av * eller **, fick "2 174 x"') in _validate(sample_copy)
 

@@ -5,16 +5,14 @@ import re
 import docx
 import pypdf
 import pytest
-from click.testing import CliRunner
 from docx.oxml.ns import qn
 
 from vbgen.build import select_documents
-from vbgen.cli import main
 from vbgen.compose import environment
 from vbgen.derive import derive
 from vbgen.load import load
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, line_of, replace_text, run_cli
 
 NB = "\u00a0"
 
@@ -247,11 +245,6 @@ def test_nämnd_name_in_running_text_can_be_given(report):
 # --- Choosing documents and bad input -----------------------------------------------------
 
 
-def _run(*args: str):
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    return result
 
 
 def _drop_memo_block(folder):
@@ -263,20 +256,13 @@ def _drop_memo_block(folder):
     path.write_text(text[:start] + rest, encoding="utf-8")
 
 
-def _replace(path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _line_of(path, needle: str) -> int:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return next(i for i, line in enumerate(lines, start=1) if needle in line)
 
 
 def test_only_the_memo_when_asked(sample_copy, tmp_path):
     out = tmp_path / "ut"
-    result = _run("build", str(sample_copy), "--ut", str(out), "--dokument", "tjanstskrivelse",
+    result = run_cli("build", str(sample_copy), "--ut", str(out), "--dokument", "tjanstskrivelse",
                   "--format", "docx")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
@@ -284,7 +270,7 @@ def test_only_the_memo_when_asked(sample_copy, tmp_path):
 
 
 def test_unknown_document(sample_copy):
-    result = _run("build", str(sample_copy), "--dokument", "arsredovisning")
+    result = run_cli("build", str(sample_copy), "--dokument", "arsredovisning")
     assert result.exit_code == 2
     assert ("okänt dokument arsredovisning; välj bland verksamhetsberattelse, tjanstskrivelse"
             in result.output)
@@ -300,7 +286,7 @@ def test_memo_left_out_without_its_data(sample_copy):
 
 def test_validate_says_the_memo_cannot_be_built(sample_copy):
     _drop_memo_block(sample_copy)
-    result = _run("validate", str(sample_copy))
+    result = run_cli("validate", str(sample_copy))
     assert result.exit_code == 0
     assert result.output.splitlines()[1:] == [
         "Tjänsteskrivelsen kan inte byggas: vb.yaml saknar fältet tjanstskrivelse "
@@ -310,7 +296,7 @@ def test_validate_says_the_memo_cannot_be_built(sample_copy):
 def test_memo_asked_for_without_its_data(sample_copy, tmp_path):
     _drop_memo_block(sample_copy)
     out = tmp_path / "ut"
-    result = _run("build", str(sample_copy), "--ut", str(out), "--dokument",
+    result = run_cli("build", str(sample_copy), "--ut", str(out), "--dokument",
                   "verksamhetsberattelse,tjanstskrivelse")
     assert result.exit_code == 1
     assert ("vb.yaml: tjänsteskrivelsen kan inte byggas: fältet tjanstskrivelse saknas "
@@ -325,10 +311,10 @@ def test_memo_asked_for_without_its_data(sample_copy, tmp_path):
 ])
 def test_bad_transfer_policy(sample_copy, policy, message):
     vb = sample_copy / "vb.yaml"
-    _replace(vb, "andel: 100 ", policy + " ")
-    result = _run("validate", str(sample_copy))
+    replace_text(vb, "andel: 100 ", policy + " ")
+    result = run_cli("validate", str(sample_copy))
     assert result.exit_code == 1
-    line = _line_of(vb, "resultatoverforing:")
+    line = line_of(vb, "resultatoverforing:")
     assert (f'vb.yaml, rad {line}, fält "tjanstskrivelse.resultatoverforing": {message}'
             in result.output)
 
@@ -337,10 +323,10 @@ def test_bad_transfer_policy(sample_copy, policy, message):
                                            ("-1000", "\u22121\u00a0000")])
 def test_transfer_larger_than_the_result_or_of_the_other_sign(sample_copy, belopp, shown):
     vb = sample_copy / "vb.yaml"
-    _replace(vb, "andel: 100 ", f"belopp: {belopp} ")
-    result = _run("validate", str(sample_copy))
+    replace_text(vb, "andel: 100 ", f"belopp: {belopp} ")
+    result = run_cli("validate", str(sample_copy))
     assert result.exit_code == 1
-    line = _line_of(vb, f"belopp: {belopp}")
+    line = line_of(vb, f"belopp: {belopp}")
     assert (f'vb.yaml, rad {line}, fält "tjanstskrivelse.resultatoverforing.belopp": beloppet '
             f"{shown} tkr går inte att föra över: årets resultat mot budget är 4\u00a0487 tkr "
             "(resultatrakning.csv), och beloppet ska ha samma tecken och vara högst så stort"
@@ -349,29 +335,29 @@ def test_transfer_larger_than_the_result_or_of_the_other_sign(sample_copy, belop
 
 def test_bad_date(sample_copy):
     vb = sample_copy / "vb.yaml"
-    _replace(vb, "datum: 2025-02-11", "datum: 2025-02-30")
-    result = _run("validate", str(sample_copy))
+    replace_text(vb, "datum: 2025-02-11", "datum: 2025-02-30")
+    result = run_cli("validate", str(sample_copy))
     assert result.exit_code == 1
-    line = _line_of(vb, "datum: 2025-02-30")
+    line = line_of(vb, "datum: 2025-02-30")
     assert (f'vb.yaml, rad {line}: kan inte läsas som YAML ("2025-02-30" är inte ett giltigt '
             "datum)") in result.output
 
 
 def test_date_in_words(sample_copy):
     vb = sample_copy / "vb.yaml"
-    _replace(vb, "datum: 2025-02-11", "datum: 11 februari 2025")
-    result = _run("validate", str(sample_copy))
-    line = _line_of(vb, "datum: 11 februari")
+    replace_text(vb, "datum: 2025-02-11", "datum: 11 februari 2025")
+    result = run_cli("validate", str(sample_copy))
+    line = line_of(vb, "datum: 11 februari")
     assert (f'vb.yaml, rad {line}, fält "tjanstskrivelse.datum": förväntade ett datum som '
             'ÅÅÅÅ-MM-DD, fick "11 februari 2025"') in result.output
 
 
 def test_unknown_overall_assessment(sample_copy):
     vb = sample_copy / "vb.yaml"
-    _replace(vb, "samlad_bedomning: I hög grad uppfyllt", "samlad_bedomning: Godkänt")
-    result = _run("validate", str(sample_copy))
+    replace_text(vb, "samlad_bedomning: I hög grad uppfyllt", "samlad_bedomning: Godkänt")
+    result = run_cli("validate", str(sample_copy))
     assert result.exit_code == 1
-    line = _line_of(vb, "samlad_bedomning: Godkänt")
+    line = line_of(vb, "samlad_bedomning: Godkänt")
     assert (f'vb.yaml, rad {line}, fält "tjanstskrivelse.samlad_bedomning": okänd nivå '
             '"Godkänt"; skalan har "I mycket hög grad uppfyllt", "I hög grad uppfyllt", '
             '"Delvis uppfyllt", "Ej uppfyllt"') in result.output
