@@ -176,12 +176,12 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
     figures = derive(report)
     styles = options.styles or styles_dir()
     charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"))
+    logo = _logo(styles)
 
     outputs: dict[Path, bytes] = {}
     for name in names:
         template = DOCUMENTS[name].template
-        document = compose_document(report, figures, template, charts, options.templates,
-                                    _logo(styles))
+        document = compose_document(report, figures, template, charts, options.templates, logo)
         base = options.out / stem(report, name)
         if "docx" in options.formats:
             outputs[base.with_suffix(".docx")] = write_docx(

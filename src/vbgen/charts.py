@@ -13,7 +13,6 @@ import json
 import textwrap
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from functools import partial
 from pathlib import Path
 
 from . import fmt
@@ -48,6 +47,11 @@ class Chart:
     kategorinamn: str = ""
     decimaler: int | None = None
     source_file: str = ""
+
+    @property
+    def horizontal(self) -> bool:
+        """Bars lie along the categories, which then need not be a time line."""
+        return self.typ == "liggande_stapel"
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ def alt_text(chart: Chart) -> str:
     if points:
         top = max(points, key=lambda p: p[0])
         parts.append(f"Högsta värdet är {_value(top[0], chart)} ({top[1]}, {top[2]}).")
-        if chart.typ == "liggande_stapel":
+        if chart.horizontal:
             # Its categories are not a time line, so there is no "latest" to speak of.
             low = min(points, key=lambda p: p[0])
             parts.append(f"Lägsta värdet är {_value(low[0], chart)} ({low[1]}, {low[2]}).")
@@ -150,7 +154,7 @@ def _axes(chart: Chart, style: Path | None):  # type: ignore[no-untyped-def]
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    horizontal = chart.typ == "liggande_stapel"
+    horizontal = chart.horizontal
     # A horizontal chart grows with its categories so that every name has room.
     height = max(3.2, 0.8 + 0.22 * len(chart.kategorier) * len(chart.serier)) if horizontal \
         else 3.2
@@ -173,7 +177,8 @@ def _line(chart: Chart, ax) -> None:  # type: ignore[no-untyped-def]
     ax.set_xticks(x, chart.kategorier)
 
 
-def _bars(chart: Chart, ax, horizontal: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _bars(chart: Chart, ax) -> None:  # type: ignore[no-untyped-def]
+    horizontal = chart.horizontal
     n = len(chart.serier)
     thickness = 0.8 / n
     draw = ax.barh if horizontal else ax.bar  # both take (position, value, thickness)
@@ -196,7 +201,7 @@ def _bars(chart: Chart, ax, horizontal: bool = False) -> None:  # type: ignore[n
 
 _DRAW: dict[str, Callable[..., None]] = {"linje": _line, "stapel": _bars,
                                           "grupperad_stapel": _bars,
-                                          "liggande_stapel": partial(_bars, horizontal=True)}
+                                          "liggande_stapel": _bars}
 
 
 def _add_fonts(style: Path | None) -> None:
@@ -220,19 +225,17 @@ def _draw(chart: Chart, path: Path, style: Path | None) -> None:
     with matplotlib.rc_context(fname=str(style)) if style else matplotlib.rc_context():
         figure, ax = _axes(chart, style)
         _DRAW[chart.typ](chart, ax)
-        if len(chart.kategorier) > 8 and chart.typ != "liggande_stapel":
+        if len(chart.kategorier) > 8 and not chart.horizontal:
             for label in ax.get_xticklabels():
                 label.set_rotation(45)
                 label.set_ha("right")
         if len(chart.serier) > 1:
             # Below the axis labels, however many lines the (wrapped) labels take.
-            if chart.typ == "liggande_stapel":
-                ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.45 / figure.get_figheight()
-                                                              - 0.05),
-                          ncol=min(3, len(chart.serier)), frameon=False)
+            if chart.horizontal:
+                below = -0.45 / figure.get_figheight() - 0.05
             else:
                 lines = max(t.get_text().count("\n") + 1 for t in ax.get_xticklabels())
                 below = (-0.16 if len(chart.kategorier) <= 8 else -0.28) - 0.07 * (lines - 1)
-                ax.legend(loc="upper center", bbox_to_anchor=(0.5, below),
-                          ncol=min(3, len(chart.serier)), frameon=False)
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, below),
+                      ncol=min(3, len(chart.serier)), frameon=False)
         figure.savefig(path, format="png", metadata={"Software": None}, bbox_inches="tight")
