@@ -24,6 +24,8 @@ MARKERS = ["o", "s", "^", "D", "v", "P"]
 DASHES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1))]
 HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
 KINDS = ("linje", "stapel", "grupperad_stapel", "liggande_stapel")
+#: The kinds as an error message lists them.
+KINDS_LISTED = ", ".join(f'"{k}"' for k in KINDS)
 _VERSION = "4"  # bump when drawing code changes, to invalidate cached images
 
 

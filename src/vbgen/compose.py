@@ -24,7 +24,7 @@ from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import doc, fmt
-from .charts import KINDS, Chart, ChartRenderer, Series
+from .charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
 from .errors import TemplateError
 from .resources import template_dirs
 
@@ -158,7 +158,7 @@ def chart_globals(charts: dict[str, Chart], renderer: ChartRenderer
                    bredd: float = 16) -> Markup:
         if typ not in KINDS:
             raise TemplateError(f'diagram_av("{id}"): okänd diagramtyp "{typ}"; välj '
-                                + ", ".join(f'"{k}"' for k in KINDS))
+                                f"{KINDS_LISTED}")
         names = [str(k) for k in kategorier]
         series = [Series(str(n), list(v)) for n, v in serier.items()]
         if any(len(s.values) != len(names) for s in series):

@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import fmt
-from .charts import KINDS, Chart, Series
+from .charts import KINDS, KINDS_LISTED, Chart, Series
 from .derive import check_totals, result_against_budget, result_row
 from .errors import DataError, Problem
 from .fmt import parse_number
@@ -627,8 +627,7 @@ def _charts(folder: Path, meta: Meta, lines: dict[Path_, int],
         loc: Path_ = ("diagram", i)
         if d.typ not in KINDS:
             where = (*loc, "typ")
-            options = ", ".join(f'"{k}"' for k in KINDS)
-            problems.append(Problem(MAIN_FILE, f'okänd diagramtyp "{d.typ}"; välj {options}',
+            problems.append(Problem(MAIN_FILE, f'okänd diagramtyp "{d.typ}"; välj {KINDS_LISTED}',
                                     _line_for(lines, where), _dotted(where)))
             continue
         if d.id in charts:
