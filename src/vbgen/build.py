@@ -1,24 +1,41 @@
 """Build the documents for a data folder: the only module that writes files.
 
-Everything is loaded, checked, derived and rendered in memory first; files are written only
-when all of that has succeeded, each one whole (a temporary file renamed into place).
+Everything is loaded, checked, derived and rendered first (charts into a private temporary
+folder); only when all of that has succeeded is the output folder touched. Then, holding the
+folder's lock file, the new documents, chart images and the record of what was written are
+put in a hidden folder, which is renamed into place in one step (the commit) and emptied into
+the output folder, the record last. A build killed before the commit leaves the old files; one
+killed after it is completed by the next vbgen run on the folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
+import time
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import compose, doc
-from .charts import ChartRenderer
+from .charts import Chart, ChartRenderer, RenderedChart, alt_text
 from .derive import Figures, derive
-from .errors import DataError, Problem
+from .errors import (
+    DataError,
+    EnvironmentProblem,
+    OutputBusyError,
+    Problem,
+    StyleError,
+    environment_problem,
+)
 from .load import MAIN_FILE, load
 from .model import Report
+from .paths import MAX_IMAGE_PIXELS, MAX_INPUT_BYTES, inside, safe_name
 from .resources import styles_dir
 from .writers.docx import write_docx
 from .writers.pdf import write_pdf
@@ -26,6 +43,14 @@ from .writers.pdf import write_pdf
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
 CACHE = ".vbgen-cache"
+#: The lock file that keeps two builds from writing into one output folder at once.
+LOCK = ".vbgen.lock"
+#: A build's files, complete, waiting to be moved into the output folder.
+COMMIT = ".vbgen-commit"
+#: The prefix of the hidden folder a build fills before its commit.
+STAGING = ".vbgen-ny-"
+#: How long a build waits for another build into the same folder, in seconds.
+LOCK_WAIT = 300.0
 
 
 @dataclass(frozen=True)
@@ -64,9 +89,8 @@ class Options:
 
 
 def stem(report: Report, name: str) -> str:
-    """The file name (without suffix) of a built document."""
-    namnd = report.namnd.lower().replace(" ", "-").translate(str.maketrans("åäö", "aao"))
-    return f"{name}-{namnd}-{report.ar}"
+    """The file name (without suffix) of a built document, in a fixed safe alphabet."""
+    return f"{name}-{safe_name(report.namnd, 'namnd')}-{report.ar}"
 
 
 def compose_document(report: Report, figures: Figures, template: str,
@@ -85,13 +109,47 @@ LOGO_FILES = ("logotyp.png", "logotyp.jpg")
 def _style_file(styles: Path, name: str) -> Path:
     """A style file from the user's styles folder, or the built-in one."""
     own = styles / name
+    if own.is_file() and not inside(styles, own):
+        raise StyleError(f"{own}: filen är en länk ut ur stilmappen; vbgen läser bara filer "
+                         "inuti stilmappen")
     return own if own.is_file() else styles_dir() / name
 
 
 def _logo(styles: Path) -> Path | None:
     """The kommun's logotype, if the styles folder has one; vbgen itself ships none."""
     found = (_style_file(styles, name) for name in LOGO_FILES)
-    return next((path for path in found if path.is_file()), None)
+    logo = next((path for path in found if path.is_file()), None)
+    if logo is not None:
+        _check_logo(logo)
+    return logo
+
+
+def _check_logo(path: Path) -> None:
+    """The logotype must be a PNG or JPEG, as its name says, and of a printable size."""
+    from PIL import Image, UnidentifiedImageError
+
+    expected = "PNG" if path.suffix.lower() == ".png" else "JPEG"
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise StyleError(f"{path}: logotypen är {size // 1024 // 1024} MB; högst "
+                             f"{MAX_INPUT_BYTES // 1024 // 1024} MB")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the pixel count is checked below
+            with Image.open(path) as image:
+                kind, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, Image.DecompressionBombError):
+        raise StyleError(f"{path}: filen är ingen {expected}-bild (en SVG eller en annan sorts "
+                         f"fil med fel namn?); spara logotypen som {expected}") from None
+    except OSError as exc:
+        raise environment_problem(exc, "kan inte läsa", path) from None
+    if kind != expected:
+        raise StyleError(f"{path}: filen är en {kind}-bild men heter {path.name}; spara "
+                         f"logotypen som {expected}")
+    if width * height > MAX_IMAGE_PIXELS:
+        raise StyleError(f"{path}: logotypen är {width} × {height} bildpunkter, mer än "
+                         f"vbgen tar (högst {MAX_IMAGE_PIXELS // 1_000_000} miljoner "
+                         "bildpunkter); spara den mindre, till exempel 2 000 bildpunkter bred")
 
 
 def _digest(data: bytes) -> str:
@@ -100,17 +158,26 @@ def _digest(data: bytes) -> str:
 
 def _read_manifest(out: Path) -> dict[str, str]:
     try:
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
 
 
-def _check_untouched(path: Path, manifest: dict[str, str]) -> None:
-    """Refuse to replace a file that someone has edited since vbgen wrote it."""
-    if not path.exists():
+def _check_untouched(path: Path, manifest: dict[str, str], force: bool = False) -> None:
+    """Refuse to replace a file that someone has edited since vbgen wrote it (unless
+    ``force``), and a folder in the place of a file in any case."""
+    if path.is_dir():
+        raise EnvironmentProblem(f"{path} är en mapp, och vbgen skriver en fil med det namnet; "
+                                 "flytta mappen eller välj en annan mapp med --ut")
+    if force or not path.exists():
         return
-    known = manifest.get(path.name)
-    if known is None or _digest(path.read_bytes()) != known:
+    try:
+        known = manifest.get(path.name)
+        edited = known is None or _digest(path.read_bytes()) != known
+    except OSError as exc:
+        raise environment_problem(exc, "kan inte läsa", path) from None
+    if edited:
         raise OverwriteError(
             f"{path} har ändrats efter att vbgen skrev den (eller skrevs inte av vbgen) och "
             "skrivs inte över. Flytta eller byt namn på filen, välj en annan mapp med --ut, "
@@ -123,17 +190,112 @@ def _umask() -> int:
     return mask
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a file in a build's own hidden folder, readable like any file the user saves."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 & ~_umask())
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold the output folder's lock; a second build waits for the first, then refuses."""
+    import fcntl
+
     try:
-        # mkstemp makes the file private; a report is shared like any file the user saves.
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+    except OSError as exc:
+        raise environment_problem(exc, "kan inte skriva i utmappen", out) from None
+    try:
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise OutputBusyError(
+                        f"en annan körning av vbgen skriver fortfarande till {out} "
+                        f"(låsfilen {LOCK}); vänta tills den är klar eller välj en annan "
+                        "mapp med --ut") from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def recover(out: Path) -> None:
+    """Finish a build that was stopped after its commit; drop one stopped before it.
+
+    Called with the output folder's lock held, so nothing here belongs to a running build.
+    """
+    commit = out / COMMIT
+    if commit.is_dir():
+        cache = commit / CACHE
+        if cache.is_dir():
+            (out / CACHE).mkdir(exist_ok=True)
+            for image in cache.iterdir():
+                os.replace(image, out / CACHE / image.name)
+            cache.rmdir()
+        for item in commit.iterdir():
+            if item.name != MANIFEST:
+                os.replace(item, out / item.name)
+        if (commit / MANIFEST).exists():
+            # The record of what was written goes last: until it is in place, the folder
+            # still reads as the previous build.
+            os.replace(commit / MANIFEST, out / MANIFEST)
+        commit.rmdir()
+    for stale in out.glob(STAGING + "*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bool) -> None:
+    """Put ``outputs`` and the new chart ``images`` into ``out`` as one transaction."""
+    # Checked before anything is created, so that a refused build writes nothing; and again
+    # under the lock, in case another build wrote in between.
+    manifest = _read_manifest(out)
+    for path in outputs:
+        _check_untouched(path, manifest, force)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise environment_problem(exc, "kan inte skapa utmappen", out) from None
+    with _locked(out):
+        try:
+            recover(out)
+        except OSError as exc:
+            raise environment_problem(exc, "kan inte avsluta en tidigare körning i", out) \
+                from None
+        manifest = _read_manifest(out)
+        for path in outputs:
+            _check_untouched(path, manifest, force)
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
+        except OSError as exc:
+            raise environment_problem(exc, "kan inte skriva i utmappen", out) from None
+        try:
+            for path, data in outputs.items():
+                _write_new(staging / path.name, data)
+                manifest[path.name] = _digest(data)
+            if images:
+                (staging / CACHE).mkdir()
+                for image in images:
+                    shutil.copyfile(image, staging / CACHE / image.name)
+            _write_new(staging / MANIFEST,
+                       json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
+            os.chmod(staging, 0o755 & ~_umask())
+            os.rename(staging, out / COMMIT)  # the commit: one step, all or nothing
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise environment_problem(exc, "kan inte skriva i utmappen", out) from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        try:
+            recover(out)
+        except OSError as exc:
+            raise environment_problem(exc, "kan inte flytta de nya filerna på plats i", out) \
+                from None
 
 
 def lacking_data(report: Report, names: list[str]) -> list[str]:
@@ -164,6 +326,30 @@ def select_documents(report: Report, requested: tuple[str, ...] | None
     return [n for n in wanted if n not in lacking], notes
 
 
+class _Unrendered(ChartRenderer):
+    """Charts placed but not drawn: what ``check`` needs to run the templates."""
+
+    def render(self, chart: Chart) -> RenderedChart:
+        return RenderedChart(self.cache_dir / f"{safe_name(chart.id, 'diagram', 40)}.png",
+                             alt_text(chart))
+
+
+def check(folder: Path, templates: Path | None = None, styles: Path | None = None) -> Report:
+    """Everything a build does with the data short of drawing, typesetting and writing.
+
+    ``vbgen validate`` runs this, so that "inga fel" means a build will not fail on the data.
+    """
+    report = load(folder)
+    names, _ = select_documents(report, None)
+    figures = derive(report)
+    styles = styles or styles_dir()
+    logo = _logo(styles)
+    charts = _Unrendered(Path(tempfile.gettempdir()))
+    for name in names:
+        compose_document(report, figures, DOCUMENTS[name].template, charts, templates, logo)
+    return report
+
+
 def build(folder: Path, options: Options, notes: list[str] | None = None) -> list[Path]:
     """Build the documents for ``folder``; return the paths written.
 
@@ -175,29 +361,28 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         notes.extend(left_out)
     figures = derive(report)
     styles = options.styles or styles_dir()
-    charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"))
     logo = _logo(styles)
-
-    outputs: dict[Path, bytes] = {}
-    for name in names:
-        template = DOCUMENTS[name].template
-        document = compose_document(report, figures, template, charts, options.templates, logo)
-        base = options.out / stem(report, name)
-        if "docx" in options.formats:
-            outputs[base.with_suffix(".docx")] = write_docx(
-                document, _style_file(styles, "referens.docx"))
-        if "pdf" in options.formats:
-            outputs[base.with_suffix(".pdf")] = write_pdf(
-                document, _style_file(styles, "rapport.css"), base_url=folder)
-
-    options.out.mkdir(parents=True, exist_ok=True)
-    manifest = _read_manifest(options.out)
-    if not options.force:
-        for path in outputs:
-            _check_untouched(path, manifest)
-    for path, data in outputs.items():
-        _write_atomic(path, data)
-        manifest[path.name] = _digest(data)
-    _write_atomic(options.out / MANIFEST,
-                  json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
+    work = Path(tempfile.mkdtemp(prefix="vbgen-"))
+    try:
+        charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"),
+                               staging=work)
+        # The PDF engine may read the style folders, the chart images and nothing else.
+        readable = [styles, styles_dir(), work, options.out / CACHE]
+        outputs: dict[Path, bytes] = {}
+        for name in names:
+            template = DOCUMENTS[name].template
+            document = compose_document(report, figures, template, charts, options.templates,
+                                        logo)
+            base = options.out / stem(report, name)
+            if "docx" in options.formats:
+                outputs[base.with_suffix(".docx")] = write_docx(
+                    document, _style_file(styles, "referens.docx"))
+            if "pdf" in options.formats:
+                outputs[base.with_suffix(".pdf")] = write_pdf(
+                    document, _style_file(styles, "rapport.css"), base_url=folder,
+                    readable=readable)
+        images = sorted(p for p in work.glob("*.png") if not p.name.startswith("."))
+        _commit(options.out, outputs, images, options.force)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return list(outputs)

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 import textwrap
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import fmt
+from .paths import safe_name
 from .resources import styles_dir
 
 #: Colours with at least 4,5:1 contrast against white, told apart also by marker and hatch.
@@ -69,17 +72,29 @@ class ChartRenderer:
     cache_dir: Path
     style: Path | None = None
     drawn: list[str] = field(default_factory=list)
+    #: Where new images are drawn, if not into the cache: a build's own folder, so that
+    #: a build that fails leaves the cache as it was.
+    staging: Path | None = None
 
     def render(self, chart: Chart) -> RenderedChart:
         style_text = self.style.read_text(encoding="utf-8") if self.style else ""
         key = hashlib.sha256(json.dumps([_VERSION, style_text, asdict(chart)],
                                         sort_keys=True, default=str).encode()).hexdigest()[:20]
-        path = self.cache_dir / f"{chart.id}-{key}.png"
-        if not path.exists():
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp.png")
-            _draw(chart, tmp, self.style)
-            tmp.replace(path)
+        # The id comes from data: only a safe part of it goes into the file name.
+        name = f"{safe_name(chart.id, 'diagram', 40)}-{key}.png"
+        path = self.cache_dir / name
+        if not path.is_file():
+            folder = self.staging or self.cache_dir
+            path = folder / name
+        if not path.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".png", dir=folder)
+            os.close(fd)
+            try:
+                _draw(chart, Path(tmp), self.style)
+                os.replace(tmp, path)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
             self.drawn.append(chart.id)
         return RenderedChart(path, alt_text(chart))
 

@@ -6,6 +6,7 @@ Every figure a reader sees passes through here: ``501 534``, ``−3,6``, ``0,9 %
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -107,4 +108,18 @@ def parse_number(text: str) -> float | None:
         if "." in s:
             raise ValueError  # 1.234,5 and 1,234.5 are too ambiguous to guess
         s = s.replace(",", ".")
-    return float(s)
+    value = float(s)
+    if not in_range(value):
+        raise ValueError(OUT_OF_RANGE)
+    return value
+
+
+#: Every number vbgen reads lies strictly between minus and plus this (a million million).
+NUMBER_LIMIT = 1e12
+OUT_OF_RANGE = ("talet ligger utanför det vbgen tar emot (ett ändligt tal mellan "
+                "−999 999 999 999 och 999 999 999 999)")
+
+
+def in_range(value: float) -> bool:
+    """Whether ``value`` is a finite number that vbgen can compute with and show."""
+    return math.isfinite(value) and abs(value) < NUMBER_LIMIT
