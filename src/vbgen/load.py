@@ -892,7 +892,9 @@ def load(folder: str | Path) -> Report:
     _check_tree(report, lines, problems)
     _check_tjanstskrivelse(report, lines, problems)
     _check_personal(report, lines, problems)
-    _check_ekonomi(report, lines, problems)
+    drift = _find_table(folder, "drift", [])
+    _check_ekonomi(report, lines, problems, drift is not None and not any(
+        p.file == drift.name for p in problems))
 
     # A table with unreadable rows would only add misleading sum errors.
     broken = {p.file for p in problems}
@@ -1058,13 +1060,23 @@ def _check_personal(report: Report, lines: dict[Path_, int], problems: list[Prob
                                 f"({p.anstallda})", _line_for(lines, loc), _dotted(loc)))
 
 
-def _check_ekonomi(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
-    """Cross-check the economy texts and tables against each other and the main file."""
+def _check_ekonomi(report: Report, lines: dict[Path_, int], problems: list[Problem],
+                   drift_read: bool = True) -> None:
+    """Cross-check the economy texts and tables against each other and the main file.
+
+    Names are checked against drift.csv only when it was read whole (``drift_read``): a
+    missing file is one problem, not one per name.
+    """
     ek = report.ekonomi
     names = [d.verksamhet for d in report.drift if not d.summa]
     known = ", ".join(f'"{n}"' for n in names) or "inga"
     seen: set[str] = set()
-    for i, v in enumerate(ek.verksamheter):
+    if not drift_read and not any(p.file.startswith("drift.") for p in problems) and (
+            ek.verksamheter or report.drift_historik):
+        problems.append(Problem("drift.csv", "tabellen drift.csv (eller drift.xlsx) saknas i "
+                                "mappen; ekonomi.verksamheter i vb.yaml och drift_historik.csv "
+                                "nämner verksamheterna i den"))
+    for i, v in enumerate(ek.verksamheter if drift_read else []):
         loc: Path_ = ("ekonomi", "verksamheter", i, "verksamhet")
         if v.verksamhet not in names:
             problems.append(Problem(MAIN_FILE, f'okänd verksamhet "{v.verksamhet}"; '
@@ -1075,7 +1087,7 @@ def _check_ekonomi(report: Report, lines: dict[Path_, int], problems: list[Probl
                                     "gånger", _line_for(lines, loc), _dotted(loc)))
         seen.add(v.verksamhet)
     for h in report.drift_historik:
-        if h.verksamhet not in names:
+        if drift_read and h.verksamhet not in names:
             problems.append(Problem(h.source.file, f'okänd verksamhet "{h.verksamhet}"; '
                                     f"verksamheterna i drift.csv är {known}",
                                     h.source.row, "verksamhet", "kolumn"))
