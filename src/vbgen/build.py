@@ -252,10 +252,12 @@ def recover(out: Path) -> None:
 def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bool) -> None:
     """Put ``outputs`` and the new chart ``images`` into ``out`` as one transaction."""
     # Checked before anything is created, so that a refused build writes nothing; and again
-    # under the lock, in case another build wrote in between.
-    manifest = _read_manifest(out)
-    for path in outputs:
-        _check_untouched(path, manifest, force)
+    # under the lock, in case another build wrote in between. A commit still to be completed
+    # changes what the folder holds, so then only the second check counts.
+    if not (out / COMMIT).exists():
+        manifest = _read_manifest(out)
+        for path in outputs:
+            _check_untouched(path, manifest, force)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

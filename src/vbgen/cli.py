@@ -62,9 +62,10 @@ def _log_internal(exc: BaseException, out: Path | None) -> Path | None:
     """Write the details of an unexpected error to a log file; return where, if anywhere."""
     details = "".join(traceback.format_exception(exc))
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    places = [out] if out is not None and out.is_dir() else []
+    places = [out] if out is not None else []
     for place in [*places, Path(tempfile.gettempdir())]:
         try:
+            place.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(prefix=f"vbgen-fel-{stamp}-", suffix=".log", dir=place)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(f"vbgen {__version__}\n{details}")
