@@ -13,7 +13,6 @@ import docx
 import pytest
 from openpyxl import Workbook
 
-from vbgen.build import Options, build
 from vbgen.load import load
 
 from .conftest import line_of, replace_text, run_cli
