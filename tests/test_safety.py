@@ -308,6 +308,15 @@ def test_thousands_of_indicator_rows_build(sample_copy, tmp_path, warm_charts):
     assert max(len(t.rows) for t in d.tables) > 1500
 
 
+def test_oversized_table_is_refused(sample_copy):
+    path = sample_copy / "risker.csv"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(("x" * 1023 + "\n") * 21 * 1024)
+    result = run_cli("validate", str(sample_copy))
+    assert result.exit_code == 1
+    assert "risker.csv: filen är för stor (21 MB; högst 20 MB)" in result.output
+
+
 # --- Misleading messages ----------------------------------------------------------------------
 
 

@@ -247,6 +247,10 @@ def recover(out: Path) -> None:
         commit.rmdir()
     for stale in out.glob(STAGING + "*"):
         shutil.rmtree(stale, ignore_errors=True)
+    # Temporary files that earlier versions of vbgen could leave when stopped mid-write.
+    for pattern in (".*.docx.*.tmp", ".*.pdf.*.tmp", f"{MANIFEST}.*.tmp", f"{CACHE}/*.tmp.png"):
+        for stale in out.glob(pattern):
+            stale.unlink(missing_ok=True)
 
 
 def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bool) -> None:
