@@ -19,7 +19,7 @@ from .conftest import CHART_CACHE, SAMPLE
 FAST = settings(max_examples=12, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
 #: Full builds are slow; a handful of examples still mixes text, numbers and charts.
-FULL = settings(max_examples=4, deadline=None,
+FULL = settings(max_examples=3, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 #: What users' files contain where things go wrong: separators, quotes, line ends, control
@@ -108,7 +108,7 @@ def test_mutated_main_file_loads_or_gives_messages(folder, data):
         path.write_text(original, encoding="utf-8")
 
 
-@FAST
+@settings(FAST, max_examples=8)
 @given(text=st.text(max_size=400))
 def test_any_markdown_text_loads_and_composes(folder, text):
     path = folder / "text" / "sammanfattning.md"

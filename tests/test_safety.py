@@ -298,14 +298,15 @@ def test_vertical_tab_in_a_text_becomes_a_line_break(sample_copy, tmp_path, warm
 def test_thousands_of_indicator_rows_build(sample_copy, tmp_path, warm_charts):
     path = sample_copy / "indikatorer.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join([lines[0]] + [lines[1]] * 1500) + "\n", encoding="utf-8")
+    # More rows than Python's recursion limit, in one cell spanning them all.
+    path.write_text("\n".join([lines[0]] + [lines[1]] * 1100) + "\n", encoding="utf-8")
     out = tmp_path / "ut"
     warm_charts(out)
     assert run_cli("validate", str(sample_copy)).exit_code == 0
     result = _build_docx(sample_copy, out)
     assert result.exit_code == 0, result.output
     d = docx.Document(str(out / "verksamhetsberattelse-socialnamnden-2024.docx"))
-    assert max(len(t.rows) for t in d.tables) > 1500
+    assert max(len(t.rows) for t in d.tables) > 1100
 
 
 def test_oversized_table_is_refused(sample_copy):
