@@ -190,11 +190,16 @@ def test_two_builds_into_one_folder_are_serialised(two_versions, tmp_path, warm_
     a, b = two_versions
     out = tmp_path / "ut"
     warm_charts(out)
+    # Both draw the same new chart image at once, each in its own folder.
+    for data in (a, b):
+        replace_text(data / "vb.yaml", "titel: Sjukfrånvaro totalt", "titel: Ny sjukfrånvaro")
     children = [_build_in_child(a, out), _build_in_child(b, out)]
     for pid in children:
         assert _wait(pid) == 0
     assert _assert_complete(out) in ("Huddinge kommun", "Huddinge kommun B")
     assert sorted(p.name for p in out.iterdir()) == sorted([*DOCS, MANIFEST, LOCK, CACHE])
+    assert len([p for p in (out / CACHE).iterdir() if p.name.startswith("sjukfranvaro-total-")
+                and not p.name.startswith(".")]) == 2
 
 
 def test_a_build_that_cannot_get_the_lock_refuses_clearly(sample_copy, tmp_path, warm_charts,
