@@ -589,3 +589,36 @@ def test_svg_in_the_styles_cannot_fetch(sample_copy, tmp_path, http_server, warm
     assert hits == []
     assert result.exit_code == 1
     assert f"{base}/bild.png" in result.output
+
+
+def test_style_file_that_links_outside_is_refused(sample_copy, tmp_path, secret):
+    styles = _styles(tmp_path)
+    (styles / "rapport.css").symlink_to(secret)
+    result = run_cli("build", str(sample_copy), "--ut", str(tmp_path / "ut"), "--format", "pdf",
+                     "--dokument", "tjanstskrivelse", "--stilar", str(styles))
+    assert result.exit_code == 1
+    assert result.output == (f"Fel i stilarna: {styles / 'rapport.css'}: filen är en länk ut ur "
+                             "stilmappen; vbgen läser bara filer inuti stilmappen\n")
+
+
+def test_template_cannot_show_a_file_as_an_image(sample_copy, tmp_path, secret):
+    own = tmp_path / "mallar" / "avsnitt"
+    own.mkdir(parents=True)
+    (own / "sammanfattning.j2").write_text(
+        f'<h1>Sammanfattning</h1><figure src="{secret}" alt="x"/>', encoding="utf-8")
+    result = _build_docx(sample_copy, tmp_path / "ut", "--mallar", str(tmp_path / "mallar"))
+    assert result.exit_code == 1
+    assert result.output == (f'Fel i mallarna: mallen visar bilden "{secret}", som inte är ett '
+                             "diagram eller logotypen; mallar kan bara visa diagram (diagram(), "
+                             "diagram_av()) och logotypen\n")
+
+
+def test_chart_with_too_many_categories(sample_copy):
+    path = sample_copy / "serier" / "bou_placeringar.csv"
+    header = path.read_text(encoding="utf-8").splitlines()[0]
+    path.write_text("\n".join([header] + [f"k{i};1;2;3;4" for i in range(1001)]) + "\n",
+                    encoding="utf-8")
+    result = run_cli("validate", str(sample_copy))
+    assert result.exit_code == 1
+    assert ("bou_placeringar.csv: diagrammet har 1001 rader (kategorier); ett diagram av typen "
+            "linje kan visa högst 1000") in result.output

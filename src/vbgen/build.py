@@ -31,6 +31,7 @@ from .errors import (
     OutputBusyError,
     Problem,
     StyleError,
+    TemplateError,
     environment_problem,
 )
 from .load import MAIN_FILE, load
@@ -200,8 +201,6 @@ def _write_new(path: Path, data: bytes) -> None:
 @contextlib.contextmanager
 def _locked(out: Path) -> Iterator[None]:
     """Hold the output folder's lock; a second build waits for the first, then refuses."""
-    import fcntl
-
     try:
         fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
     except OSError as exc:
@@ -210,9 +209,9 @@ def _locked(out: Path) -> Iterator[None]:
         deadline = time.monotonic() + LOCK_WAIT
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                _try_lock(fd)
                 break
-            except BlockingIOError:
+            except (BlockingIOError, PermissionError):
                 if time.monotonic() > deadline:
                     raise OutputBusyError(
                         f"en annan körning av vbgen skriver fortfarande till {out} "
@@ -222,6 +221,29 @@ def _locked(out: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _try_lock(fd: int) -> None:
+    """Take the lock on ``fd`` or raise at once; the lock ends when ``fd`` is closed."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _check_images(document: doc.Document, readable: list[Path]) -> None:
+    """A template may show the charts vbgen drew and the logotype, and no other file."""
+    paths = [b.path for b in document.blocks if isinstance(b, doc.Figure)]
+    paths += [b.logo for b in document.blocks if isinstance(b, doc.TitlePage) and b.logo]
+    for path in paths:
+        if not any(inside(folder, Path(path)) for folder in readable):
+            raise TemplateError(f'mallen visar bilden "{path}", som inte är ett diagram eller '
+                                "logotypen; mallar kan bara visa diagram (diagram(), "
+                                "diagram_av()) och logotypen")
 
 
 def recover(out: Path) -> None:
@@ -379,6 +401,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
             template = DOCUMENTS[name].template
             document = compose_document(report, figures, template, charts, options.templates,
                                         logo)
+            _check_images(document, [work, options.out / CACHE, *([logo] if logo else [])])
             base = options.out / stem(report, name)
             if "docx" in options.formats:
                 outputs[base.with_suffix(".docx")] = write_docx(

@@ -904,6 +904,11 @@ def load(folder: str | Path) -> Report:
     return report
 
 
+#: The most categories a chart can show and still be read (a horizontal chart grows with
+#: them); "" for every other kind.
+MAX_CATEGORIES = {"liggande_stapel": 100, "": 1000}
+
+
 def _charts(folder: Path, meta: Meta, lines: dict[Path_, int],
             problems: list[Problem]) -> dict[str, Chart]:
     """Read the figures of every declared chart."""
@@ -935,6 +940,13 @@ def _charts(folder: Path, meta: Meta, lines: dict[Path_, int],
         if len(header) < 2 or not rows:
             problems.append(Problem(d.fil, "förväntade en kategorikolumn, minst en serie och "
                                            "minst en rad", 1))
+            continue
+        limit = MAX_CATEGORIES.get(d.typ, MAX_CATEGORIES[""])
+        if len(rows) > limit:
+            problems.append(Problem(d.fil, f"diagrammet har {len(rows)} rader (kategorier); "
+                                           f"ett diagram av typen {d.typ} kan visa högst "
+                                           f"{limit}. Dela upp det eller visa siffrorna i en "
+                                           "tabell"))
             continue
         categories: list[str] = []
         values: list[list[float | None]] = [[] for _ in header[1:]]
