@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from pathlib import Path
 
@@ -162,3 +163,39 @@ def test_whatever_validates_builds(tmp_path_factory, text, number):
     written = build(data, Options(out, formats=("docx", "pdf"), documents=("tjanstskrivelse",)))
     written += build(data, Options(out, formats=("docx",), documents=("verksamhetsberattelse",)))
     assert all(p.stat().st_size > 0 for p in written)
+
+
+CELLS = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-10**20, max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    # Excel cannot store control characters, so neither can a real workbook.
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
+    st.datetimes(min_value=datetime.datetime(1900, 3, 1),
+                 max_value=datetime.datetime(2100, 1, 1)),
+    st.sampled_from(["1 234,5", "−3", "6,6 %", "-", "=1+1", "nan", "1e300"]))
+FORMATS = st.sampled_from(["General", "0.0%", "0%", "yyyy-mm-dd", '"%"0', "# ##0", "@"])
+
+
+@FAST
+@given(cells=st.lists(st.tuples(st.integers(0, 6), st.integers(0, 8), CELLS, FORMATS),
+                      min_size=1, max_size=12))
+def test_excel_cells_of_any_kind_load_or_give_messages(folder, cells):
+    from openpyxl import Workbook
+
+    original = (SAMPLE / "risker.csv").read_text(encoding="utf-8")
+    wb = Workbook()
+    ws = wb.active
+    for line in original.splitlines():
+        ws.append(line.split(";"))
+    for row, column, value, number_format in cells:
+        cell = ws.cell(row=row + 2, column=column + 1)
+        cell.value = value
+        cell.number_format = number_format
+    (folder / "risker.csv").unlink()
+    wb.save(folder / "risker.xlsx")
+    try:
+        if _load_cleanly(folder):
+            check(folder)
+    finally:
+        (folder / "risker.xlsx").unlink()
+        (folder / "risker.csv").write_text(original, encoding="utf-8")

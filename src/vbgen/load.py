@@ -12,6 +12,7 @@ import io
 import itertools
 import math
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -491,7 +492,7 @@ def _read_xlsx(folder: Path, path: Path, problems: list[Problem]
 
 def _number_text(value: float) -> str:
     # Rounded to ten decimals: 0,066 shown as a percent is 6,6, not 6,6000000000000005.
-    value = round(value, 10)
+    value = round(float(value), 10)
     return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
 
 
@@ -526,7 +527,11 @@ def _cell_text(cell: Any) -> str:
 def _read_any(folder: Path, path: Path, problems: list[Problem]
               ) -> list[tuple[int, dict[str, str]]]:
     reader = _read_xlsx if path.suffix.lower() == ".xlsx" else _read_csv
-    return list(reader(folder, path, problems))
+    with warnings.catch_warnings():
+        # openpyxl warns about what it cannot read (a date beyond year 9999, an unknown
+        # style); such a cell comes through as an error value, which the checks then name.
+        warnings.simplefilter("ignore")
+        return list(reader(folder, path, problems))
 
 
 def _rows(folder: Path, stem: str, problems: list[Problem],
@@ -979,10 +984,13 @@ def _read_file_with_header(folder: Path, path: Path, problems: list[Problem]
         if wb is None:
             return None
         try:
-            sheet = _sheet_rows(wb, path, problems)
-            if sheet is None:
-                return None
-            header = [_clean(str(c.value)).strip() for c in next(sheet) if c.value is not None]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                sheet = _sheet_rows(wb, path, problems)
+                if sheet is None:
+                    return None
+                header = [_clean(str(c.value)).strip() for c in next(sheet)
+                          if c.value is not None]
         finally:
             wb.close()
     else:
