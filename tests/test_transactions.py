@@ -358,3 +358,20 @@ def test_full_disk(sample_copy, tmp_path, warm_charts):
     assert "disken är full" in result.stderr
     # Nothing half-written is left on the full disk: only the lock file.
     assert result.stdout.split("kod 2", 1)[1].split() == [LOCK]
+
+
+def test_output_folder_that_is_a_file(sample_copy, tmp_path):
+    out = tmp_path / "ut"
+    out.write_text("en fil", encoding="utf-8")
+    result = run_cli("build", str(sample_copy), "--ut", str(out), "--format", "docx",
+                     "--dokument", "tjanstskrivelse")
+    assert result.exit_code == 2
+    assert result.output == (f"Kan inte fortsätta: kan inte skapa utmappen {out}: det finns "
+                             "redan en fil med det namnet\n")
+    assert out.read_text(encoding="utf-8") == "en fil"
+
+
+def test_missing_style_folder_is_named_in_swedish(sample_copy, tmp_path):
+    result = run_cli("build", str(sample_copy), "--stilar", str(tmp_path / "saknas"))
+    assert result.exit_code == 1
+    assert result.output == f"Stilmappen {tmp_path / 'saknas'} finns inte (eller är ingen mapp).\n"

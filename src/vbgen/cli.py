@@ -108,15 +108,15 @@ def main() -> None:
 
 
 @main.command("build")
-@click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("mapp", type=click.Path(path_type=Path))
 @click.option("--format", "formats", default=",".join(FORMATS), callback=_formats,
               show_default=True, help="Format att bygga, kommaseparerade.")
-@click.option("--ut", "--out", "out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--ut", "--out", "out", type=click.Path(path_type=Path),
               default=Path("output"), show_default=True, help="Mapp för de färdiga filerna.")
-@click.option("--mallar", "templates", type=click.Path(file_okay=False, exists=True,
-              path_type=Path), help="Egen mallmapp; mallar där ersätter de inbyggda.")
-@click.option("--stilar", "styles", type=click.Path(file_okay=False, exists=True,
-              path_type=Path), help="Egen stilmapp med rapport.css och referens.docx.")
+@click.option("--mallar", "templates", type=click.Path(path_type=Path),
+              help="Egen mallmapp; mallar där ersätter de inbyggda.")
+@click.option("--stilar", "styles", type=click.Path(path_type=Path),
+              help="Egen stilmapp med rapport.css och referens.docx.")
 @click.option("--skriv-over", "force", is_flag=True,
               help="Skriv över filer som har ändrats sedan vbgen skrev dem.")
 @click.option("--dokument", "documents", callback=_documents, metavar="NAMN[,NAMN]",
@@ -125,6 +125,11 @@ def main() -> None:
 def build_command(mapp: Path, formats: tuple[str, ...], out: Path, templates: Path | None,
                   styles: Path | None, force: bool, documents: tuple[str, ...] | None) -> None:
     """Bygg dokumenten för datamappen MAPP."""
+
+    # Checked here rather than by click, so that the message is in Swedish.
+    for folder, what in ((templates, "Mallmappen"), (styles, "Stilmappen")):
+        if folder is not None and not folder.is_dir():
+            _fail(f"{what} {folder} finns inte (eller är ingen mapp).")
 
     def run() -> None:
         notes: list[str] = []
@@ -139,7 +144,7 @@ def build_command(mapp: Path, formats: tuple[str, ...], out: Path, templates: Pa
 
 
 @main.command("validate")
-@click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("mapp", type=click.Path(path_type=Path))
 def validate_command(mapp: Path) -> None:
     """Kontrollera datamappen MAPP utan att skriva något."""
 

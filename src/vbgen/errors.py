@@ -66,6 +66,7 @@ _REASONS = {
     errno.EISDIR: "det är en mapp, inte en fil",
     errno.ENOTDIR: "en del av sökvägen är en fil, inte en mapp",
     errno.ENOENT: "finns inte",
+    errno.EEXIST: "det finns redan en fil med det namnet",
     errno.ENAMETOOLONG: "namnet är för långt",
     errno.EIO: "in- eller utmatningsfel på disken",
 }
