@@ -164,10 +164,12 @@ def select_documents(report: Report, requested: tuple[str, ...] | None
     return [n for n in wanted if n not in lacking], notes
 
 
-def build(folder: Path, options: Options, notes: list[str] | None = None) -> list[Path]:
-    """Build the documents for ``folder``; return the paths written.
+def compose_all(folder: Path, options: Options, notes: list[str] | None = None
+                ) -> tuple[Report, dict[str, doc.Document], Path]:
+    """Load ``folder`` and compose each document it asks for, in memory.
 
-    Documents left out because their data is missing are described in ``notes``.
+    Returns the report, the documents by name and the styles folder. Documents left out
+    because their data is missing are described in ``notes``.
     """
     report = load(folder)
     names, left_out = select_documents(report, options.documents)
@@ -177,11 +179,20 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
     styles = options.styles or styles_dir()
     charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"))
     logo = _logo(styles)
+    documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
+                                        options.templates, logo)
+                 for name in names}
+    return report, documents, styles
 
+
+def build(folder: Path, options: Options, notes: list[str] | None = None) -> list[Path]:
+    """Build the documents for ``folder``; return the paths written.
+
+    Documents left out because their data is missing are described in ``notes``.
+    """
+    report, documents, styles = compose_all(folder, options, notes)
     outputs: dict[Path, bytes] = {}
-    for name in names:
-        template = DOCUMENTS[name].template
-        document = compose_document(report, figures, template, charts, options.templates, logo)
+    for name, document in documents.items():
         base = options.out / stem(report, name)
         if "docx" in options.formats:
             outputs[base.with_suffix(".docx")] = write_docx(

@@ -7,7 +7,8 @@ walk it. Nothing here knows about a file format.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 # --- Inlines ------------------------------------------------------------------------------
 
@@ -158,3 +159,26 @@ class Document:
 
     def headings(self, max_level: int = 6) -> list[Heading]:
         return [b for b in self.blocks if isinstance(b, Heading) and b.level <= max_level]
+
+
+def snapshot(document: Document) -> dict[str, Any]:
+    """The document as plain data, stable between builds: for golden tests and inspection.
+
+    Each node carries its kind; a figure's image is named by its chart id, without the
+    content hash that differs with the chart style.
+    """
+
+    def node(obj: Any) -> Any:
+        if isinstance(obj, list):
+            return [node(o) for o in obj]
+        if hasattr(obj, "__dataclass_fields__"):
+            data = {"nod": type(obj).__name__}
+            for name in obj.__dataclass_fields__:
+                value = getattr(obj, name)
+                if isinstance(obj, Figure) and name == "path":
+                    value = Path(value).stem.rsplit("-", 1)[0]
+                data[name] = node(value)
+            return data
+        return obj
+
+    return node(document)  # type: ignore[no-any-return]
