@@ -7,7 +7,7 @@ import pytest
 
 from vbgen.build import Options, OverwriteError, build
 
-from .conftest import run_cli
+from .conftest import replace_text, run_cli
 
 REPORT = ("verksamhetsberattelse",)
 
@@ -94,15 +94,19 @@ def test_own_template_overrides_heading(sample_copy, tmp_path, warm_charts):
     import docx
 
     warm_charts(tmp_path / "ut")
-    own = tmp_path / "mallar" / "avsnitt"
+    own = tmp_path / "mallar" / "block"
     own.mkdir(parents=True)
-    (own / "intern_kontroll.j2").write_text("<h1>Vår interna kontroll</h1><p>Text.</p>",
-                                            encoding="utf-8")
+    # The block layout for a section's text, overridden: every text is shown in a box.
+    (own / "text.j2").write_text('<h2>Vår ruta</h2>{{ b.varde | md }}', encoding="utf-8")
+    replace_text(sample_copy / "vb.yaml", "  - rubrik: Intern kontroll\n",
+                 "  - rubrik: Vår interna kontroll\n    block:\n      - text: Egen text.\n"
+                 "  - rubrik: Intern kontroll\n")
     paths = build(sample_copy, Options(tmp_path / "ut", formats=("docx",),
                                        templates=tmp_path / "mallar", documents=REPORT))
     headings = [p.text for p in docx.Document(str(paths[0])).paragraphs
                 if p.style.name == "Heading 1"]
-    assert "Vår interna kontroll" in headings and "Intern kontroll" not in headings
+    assert headings.index("Vår interna kontroll") == headings.index("Intern kontroll") - 1
+    assert "Vår ruta" in [p.text for p in docx.Document(str(paths[0])).paragraphs]
 
 
 def _build_with_styles(sample_copy, tmp_path, styles):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,7 +66,8 @@ class Options:
 
 def stem(report: Report, name: str) -> str:
     """The file name (without suffix) of a built document."""
-    namnd = report.namnd.lower().replace(" ", "-").translate(str.maketrans("åäö", "aao"))
+    namnd = report.namnd.lower().translate(str.maketrans("åäö", "aao"))
+    namnd = "-".join(re.findall(r"[a-z0-9]+", namnd))
     return f"{name}-{namnd}-{report.ar}"
 
 
@@ -74,7 +76,8 @@ def compose_document(report: Report, figures: Figures, template: str,
                      logo: Path | None = None) -> doc.Document:
     """Render ``template`` for ``report`` into the document model."""
     context = {"vb": report, "fig": figures, "logotyp": str(logo) if logo else None,
-               **compose.chart_globals(report.diagramdata, charts)}
+               **compose.chart_globals(report.diagramdata, charts),
+               **compose.report_globals(report, charts)}
     return compose.parse(compose.render(template, context, templates))
 
 

@@ -9,8 +9,10 @@ import click
 
 from . import __version__
 from .build import DOCUMENTS, FORMATS, Options, OverwriteError, build, lacking_data
+from .derive import Figures, derive
 from .errors import DataError, StyleError, TemplateError
 from .load import load
+from .model import Report
 
 
 def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -82,6 +84,13 @@ def build_command(mapp: Path, formats: tuple[str, ...], out: Path, templates: Pa
         click.echo(note)
 
 
+def assessment_notes(report: Report, figures: Figures) -> list[str]:
+    """A note for each goal assessed otherwise than its indicators suggest."""
+    return [f'Obs: "{a.mal.namn}" är bedömt som "{a.bedomning.text}", men indikatorerna '
+            f'föreslår "{a.forslag.text}" (se docs/dataformat.md om förslaget).'
+            for a in figures.avvikande_bedomningar]
+
+
 @main.command("validate")
 @click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
 def validate_command(mapp: Path) -> None:
@@ -90,10 +99,13 @@ def validate_command(mapp: Path) -> None:
         report = load(mapp)
     except DataError as exc:
         _fail(str(exc))
-    goals = len(report.all_namndmal())
-    indicators = sum(len(nm.indikatorer) for nm in report.all_namndmal())
-    click.echo(f"{mapp}: inga fel. {report.namnd} {report.ar}: {goals} nämndmål, "
-               f"{indicators} indikatorer.")
+    goals = len(report.assessed_goals())
+    level = report.level_name(report.assessed_level)
+    indicators = sum(len(g.indikatorer) for g in report.all_goals())
+    click.echo(f"{mapp}: inga fel. {report.namnd} {report.ar}: {goals} "
+               f"{level.i_text if goals == 1 else level.plural_form}, {indicators} indikatorer.")
+    for note in assessment_notes(report, derive(report)):
+        click.echo(note)
     for name in lacking_data(report, list(DOCUMENTS)):
         click.echo(f"{DOCUMENTS[name].label.capitalize()} kan inte byggas: vb.yaml saknar "
                    f"fältet {DOCUMENTS[name].needs} (se docs/dataformat.md).")

@@ -23,9 +23,11 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import doc, fmt
+from . import derive, doc, fmt, tables
 from .charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
+from .derive import GoalRow
 from .errors import TemplateError
+from .model import CardsOptions, Report, TableChart
 from .resources import template_dirs
 
 _MD = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True}).use(footnote_plugin)
@@ -90,6 +92,15 @@ def markdown_xml(text: str, heading_level: int = 4) -> str:
     return "".join(out)
 
 
+def _md_row(text: str | None) -> Markup:
+    """Inline Markdown for a table cell or a note: bold, italic, links' text, footnotes."""
+    if text is None or not str(text).strip():
+        return Markup("")
+    xml = markdown_xml(str(text))
+    # One paragraph becomes the cell's own text; several keep their line breaks.
+    return Markup(xml.removeprefix("<p>").removesuffix("</p>").replace("</p><p>", "<br/>"))
+
+
 def _md_filter(text: str | None, rubrikniva: int = 4, lucka: str = "") -> Markup:
     if text is None or not str(text).strip():
         return gap(lucka) if lucka else Markup("")
@@ -118,6 +129,7 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     )
     env.filters.update(fmt.FILTERS)
     env.filters["md"] = _md_filter
+    env.filters["md_rad"] = _md_row
     env.globals["lucka"] = gap
     return env
 
@@ -168,6 +180,35 @@ def chart_globals(charts: dict[str, Chart], renderer: ChartRenderer
                             kalla=kalla, enhet=enhet, decimaler=decimaler), bredd)
 
     return {"diagram": diagram, "diagram_av": diagram_av}
+
+
+def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callable[..., Any]]:
+    """The template functions that show declared tables, cards, goal tables and charts of a
+    table's rows; each returns what :mod:`vbgen.tables` and :mod:`vbgen.derive` computed."""
+
+    def table(table_id: str) -> tables.TableView:
+        return tables.view(_declared(table_id))
+
+    def _declared(table_id: str) -> tables.DataTable:
+        found = report.tabelldata.get(table_id)
+        if found is None:
+            known = ", ".join(sorted(report.tabelldata)) or "inga"
+            raise TemplateError(f'tabellen "{table_id}" finns inte under tabeller i vb.yaml; '
+                                f"kända tabeller: {known}")
+        return found  # type: ignore[no-any-return]
+
+    def cards(opts: CardsOptions) -> list[tables.Card]:
+        return tables.cards(_declared(opts.tabell), opts.titel, opts.falt)
+
+    def goal_rows(levels: list[int], per_indikator: bool = False) -> list[GoalRow]:
+        return derive.goal_rows(report, levels, per_indikator)
+
+    def table_chart(opts: TableChart, bredd: float = 16) -> Markup:
+        chart = derive.table_chart(_declared(opts.tabell), opts)
+        return chart_globals({chart.id: chart}, renderer)["diagram"](chart.id, bredd)
+
+    return {"tabell": table, "kort": cards, "malrader": goal_rows,
+            "diagram_ur_tabell": table_chart}
 
 
 def render(template: str, context: dict[str, Any], user_templates: Path | None = None) -> str:

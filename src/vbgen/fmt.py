@@ -7,8 +7,10 @@ Every figure a reader sees passes through here: ``501 534``, ``−3,6``, ``0,9 %
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LOCALE = "sv_SE"
@@ -65,6 +67,11 @@ def mnkr(value_tkr: Number | None, decimals: int = 1) -> str:
 def to_mnkr(value_tkr: Number | None) -> float | None:
     """An amount in tkr as a number of miljoner kronor, for a chart's values."""
     return None if value_tkr is None else float(value_tkr) / 1000
+
+
+def date_text(value: date) -> str:
+    """A date as Swedish prose and tables write it: ``3 maj 2024``."""
+    return format_date(value, format="d MMMM y", locale=LOCALE)
 
 
 def count_word(n: int) -> str:
