@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from .derive import Figures, derive
 from .errors import DataError, StyleError, TemplateError
 from .load import load
 from .model import Report
+from .schema import json_schema
 
 
 def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -109,6 +111,17 @@ def validate_command(mapp: Path) -> None:
     for name in lacking_data(report, list(DOCUMENTS)):
         click.echo(f"{DOCUMENTS[name].label.capitalize()} kan inte byggas: vb.yaml saknar "
                    f"fältet {DOCUMENTS[name].needs} (se docs/dataformat.md).")
+
+
+@main.command("schema")
+@click.option("--kommun", "profile", is_flag=True,
+              help="Schemat för en kommunprofils kommun.yaml i stället för vb.yaml.")
+def schema_command(profile: bool) -> None:
+    """Skriv JSON Schema för vb.yaml, så att en editor kan komplettera och kontrollera filen.
+
+    Spara det med till exempel: vbgen schema > vb.schema.json
+    """
+    click.echo(json.dumps(json_schema(profile), ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

@@ -12,10 +12,12 @@ from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from .fmt import parse_number
 
-Markdown = str
+#: Prose in Markdown: written in the main file, or ``{fil: text/x.md}`` for a file's text.
+Markdown = Annotated[str, Field(json_schema_extra={"x-vbgen": "markdown"})]
 
 
 def _swedish_number(value: Any) -> Any:
@@ -29,8 +31,10 @@ def _swedish_number(value: Any) -> Any:
 
 
 #: A number in the main file, written either way: 9900, 9 900, −9 900,5.
-Tal = Annotated[float, BeforeValidator(_swedish_number)]
-Heltal = Annotated[int, BeforeValidator(_swedish_number)]
+Tal = Annotated[float, BeforeValidator(_swedish_number),
+                Field(json_schema_extra={"x-vbgen": "tal"})]
+Heltal = Annotated[int, BeforeValidator(_swedish_number),
+                   Field(json_schema_extra={"x-vbgen": "tal"})]
 
 
 class _Strict(BaseModel):
@@ -162,9 +166,9 @@ class Goal(_Strict):
     under: list[Goal] = Field(default_factory=list,
                               description="Målen på nivån under, i samma form.")
     # Filled by the loader, not from YAML.
-    niva: int = Field(1, exclude=True)
-    indikatorer: list[Indicator] = Field(default_factory=list, exclude=True)
-    uppdrag: list[Uppdrag] = Field(default_factory=list, exclude=True)
+    niva: SkipJsonSchema[int] = Field(1, exclude=True)
+    indikatorer: SkipJsonSchema[list[Indicator]] = Field(default_factory=list, exclude=True)
+    uppdrag: SkipJsonSchema[list[Uppdrag]] = Field(default_factory=list, exclude=True)
 
     def walk(self) -> list[Goal]:
         """This goal and every goal below it, depth first."""
@@ -271,7 +275,7 @@ def _yes_no(value: Any) -> Any:
     return value
 
 
-JaNej = Annotated[bool, BeforeValidator(_yes_no)]
+JaNej = Annotated[bool, BeforeValidator(_yes_no), Field(json_schema_extra={"x-vbgen": "janej"})]
 
 
 class Column(_Strict):
