@@ -78,7 +78,7 @@ def test_template_error_is_reported_for_editors(sample_copy, tmp_path):
     result = _build_with_summary(sample_copy, tmp_path,
                                  "<h1>Sammanfattning</h1>\n<p>{{ vb.finns_inte }}</p>\n")
     assert result.exit_code == 1
-    assert result.output.startswith("Fel i mallarna: sammanfattning.j2, rad 2:")
+    assert result.output.startswith("Fel i mallarna: avsnitt/sammanfattning.j2, rad 2:")
     assert "Traceback" not in result.output
 
 
@@ -87,7 +87,26 @@ def test_unknown_tag_is_reported(sample_copy, tmp_path, warm_charts):
     result = _build_with_summary(sample_copy, tmp_path,
                                  "<h1>Sammanfattning</h1><blink>x</blink>")
     assert result.exit_code == 1
-    assert "okänd tagg <blink>" in result.output
+    assert result.output.startswith(
+        "Fel i mallarna: avsnitt/sammanfattning.j2, rad 1: okänd tagg <blink>;")
+
+
+@pytest.mark.parametrize(("template", "message"), [
+    ("<p>Före.</p>\n<table><tbody><tr><td>1</td></tr></tbody></table>\n",
+     "avsnitt/sammanfattning.j2, rad 2: varje <table> behöver en <caption>"),
+    ("<p>Före.</p>\n<p>Trasig <b>fetstil</p>\n",
+     "avsnitt/sammanfattning.j2, rad 2: mallens resultat är inte giltig struktur"),
+    ("<p>Före.</p>\n<p>Om {{ tabell('finns_inte') }}</p>\n",
+     'avsnitt/sammanfattning.j2, rad 2: tabellen "finns_inte" finns inte under tabeller'),
+    ("<p>Före.</p>\n{% include 'saknas.j2' %}\n",
+     'avsnitt/sammanfattning.j2, rad 2: mallen "saknas.j2" finns inte'),
+])
+def test_template_errors_name_the_template_and_its_line(sample_copy, tmp_path, warm_charts,
+                                                        template, message):
+    warm_charts(tmp_path / "ut")
+    result = _build_with_summary(sample_copy, tmp_path, template)
+    assert result.exit_code == 1
+    assert result.output.startswith("Fel i mallarna: " + message), result.output
 
 
 def test_own_template_overrides_heading(sample_copy, tmp_path, warm_charts):

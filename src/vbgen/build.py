@@ -78,7 +78,8 @@ def compose_document(report: Report, figures: Figures, template: str,
     context = {"vb": report, "fig": figures, "logotyp": str(logo) if logo else None,
                **compose.chart_globals(report.diagramdata, charts),
                **compose.report_globals(report, charts)}
-    return compose.parse(compose.render(template, context, templates))
+    return compose.parse(compose.render(template, context, templates), template,
+                         compose.locator(templates))
 
 
 #: The logotype's file in the styles folder, in the order they are looked for.
