@@ -136,6 +136,10 @@ _PYDANTIC_MESSAGES = {
     "date_type": "förväntade ett datum som ÅÅÅÅ-MM-DD",
     "date_parsing": "förväntade ett datum som ÅÅÅÅ-MM-DD",
     "date_from_datetime_parsing": "förväntade ett datum som ÅÅÅÅ-MM-DD",
+    "string_pattern_mismatch": "har tecken som inte är tillåtna här (se docs/dataformat.md)",
+    "greater_than_equal": "är för litet (se docs/dataformat.md)",
+    "less_than_equal": "är för stort (se docs/dataformat.md)",
+    "too_long": "har för många värden (se docs/dataformat.md)",
 }
 
 

@@ -433,7 +433,7 @@ class Block(_Strict):
     innehall: TocOptions | None = None
     titelsida: dict[str, Any] | None = None
     sidbrytning: dict[str, Any] | None = None
-    mall: str | None = Field(None, pattern=r"^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_/.-]*\.j2$",
+    mall: str | None = Field(None, pattern=r"^\w[\w-]*(/\w[\w-]*)*\.j2$",
                              description="En egen mall (.j2) i mallmappen, till exempel "
                                          "avsnitt/ekonomi.j2.")
 
