@@ -98,6 +98,18 @@ def _logo(styles: Path) -> Path | None:
     return next((path for path in found if path.is_file()), None)
 
 
+#: The folder of a kommun profile that holds the kommun's own styles (font, colours, logo).
+PROFILE_STYLES = "stilar"
+
+
+def profile_styles(folder: Path, report: Report) -> Path | None:
+    """The styles folder of the report's kommun profile, if it has one."""
+    if report.profil is None:
+        return None
+    own = (folder / report.profil / PROFILE_STYLES).resolve()
+    return own if own.is_dir() else None
+
+
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -180,7 +192,7 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None
     if notes is not None:
         notes.extend(left_out)
     figures = derive(report)
-    styles = options.styles or styles_dir()
+    styles = options.styles or profile_styles(folder, report) or styles_dir()
     charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"))
     logo = _logo(styles)
     documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,

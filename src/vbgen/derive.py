@@ -74,7 +74,7 @@ class IndicatorFigur:
     """An indicator and whether this year's value reached its etappmål."""
 
     indikator: Indicator
-    varde: float | None
+    varde: float | str | None
     uppnatt: bool | None
 
 
@@ -376,11 +376,11 @@ def check_ekonomi_totals(report: Report) -> list[Problem]:
     return problems
 
 
-def reached(ind: Indicator, value: float | None) -> bool | None:
+def reached(ind: Indicator, value: float | str | None) -> bool | None:
     """Whether ``value`` reaches the indicator's numeric etappmål; missing when either is
     missing or the etappmål is a text."""
     target = ind.etappmal
-    if value is None or target is None or isinstance(target, str):
+    if value is None or target is None or isinstance(target, str) or isinstance(value, str):
         return None
     compare = {"≥": value >= target, "≤": value <= target, ">": value > target,
                "<": value < target}

@@ -516,11 +516,22 @@ def _target(r: _Row, column: str) -> tuple[float | str | None, str]:
         return None, ""
 
 
+_RANK = re.compile(r"^(\d+)\s*/\s*(\d+)$")
+
+
+def _indicator_value(r: _Row, column: str) -> float | str | None:
+    """A year's value: a number, or a rank among others such as ``19/26``."""
+    m = _RANK.match(r.text(column))
+    if m:
+        return f"{m.group(1)}/{m.group(2)}"
+    return r.number(column)
+
+
 def _indicator(r: _Row, ctx: Context) -> Indicator:
     years = sorted(int(k) for k in r.cells if _YEAR.match(k))
     if ctx.years and str(ctx.years[-1]) not in r.cells:
         r._fail(str(ctx.years[-1]), "kolumnen saknas i rubrikraden")
-    values = {y: r.number(str(y)) for y in years}
+    values = {y: _indicator_value(r, str(y)) for y in years}
     riktning = r.cells.get("riktning", "").lower() or "hög"
     if riktning not in ("hög", "låg"):
         r._fail("riktning", f'okänt värde "{riktning}"; tillåtna värden: "hög", "låg"')
@@ -1025,6 +1036,7 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
     """Every table, chart, column and goal level the outline names must exist."""
     charts = [d.id for d in report.diagram]
     levels = [lv.namn for lv in report.malnivaer]
+    goal_ids = [str(g.id) for g in report.all_goals() if g.id]
 
     def fail(loc: Path_, message: str) -> None:
         problems.append(Problem(MAIN_FILE, message, _line_for(lines, loc), _dotted(loc)))
@@ -1078,6 +1090,9 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
                 if t is not None:
                     columns(where, t, [*([value.titel] if value.titel else []),
                                        *(value.falt or [])])
+            elif b.typ == "indikatorer" and value.mal not in goal_ids:
+                fail((*where, "mal"), f'okänt mål "{value.mal}"; kända id: '
+                                      + (", ".join(goal_ids) or "inga"))
             elif b.typ in ("malbedomning", "malrapport", "kallforteckning") and value.nivaer:
                 for name in value.nivaer:
                     if name not in levels:

@@ -73,7 +73,8 @@ class Indicator(BaseModel):
     mal_kolumn: str = "mål"
     namn: str
     not_: str = ""
-    values: dict[int, float | None]
+    #: The value of each year: a number, or a rank such as "19/26".
+    values: dict[int, float | str | None]
     #: This year's target: a number, or a text such as "≥ riktvärdet".
     etappmal: float | str | None = None
     #: How a value is compared with a numeric etappmål: "≥", "≤", ">", "<", or "" to
@@ -409,6 +410,22 @@ class GoalTableOptions(_Strict):
         None, description="Nivåerna som visas, med namnen i malnivaer; som standard alla.")
 
 
+class GoalReportOptions(GoalTableOptions):
+    """What the goal report shows under each goal."""
+
+    indikatorer: JaNej = Field(True, description="nej för att inte visa indikatortabellerna "
+                                                 "under målen (visa dem med indikatorer-block).")
+    uppdrag: JaNej = Field(True, description="nej för att inte visa uppdragen under målen.")
+
+
+class IndicatorTableOptions(_Strict):
+    """An indicator table placed on its own."""
+
+    mal: str = Field(description="Id för målet vars indikatorer visas.")
+    rubrik: str | None = Field(None, description="Tabellens rubrik; som standard "
+                                                 "\"Indikatorer för\" och nivåns namn.")
+
+
 class TocOptions(_Strict):
     titel: str = "Innehållsförteckning"
     djup: int = Field(2, ge=1, le=6)
@@ -426,7 +443,8 @@ class Block(_Strict):
         None, description="Ett diagram under diagram, med sitt id, eller ritat ur en tabell.")
     kort: CardsOptions | None = None
     malbedomning: GoalTableOptions | None = None
-    malrapport: GoalTableOptions | None = None
+    malrapport: GoalReportOptions | None = None
+    indikatorer: IndicatorTableOptions | None = None
     kallforteckning: GoalTableOptions | None = None
     malsammanfattning: dict[str, Any] | None = None
     uppdrag: dict[str, Any] | None = None
@@ -832,6 +850,10 @@ class Report(Meta):
             known = [lv.namn for lv in self.malnivaer]
             return sorted(known.index(n) + 1 for n in names if n in known)
         return list(range(1, (upp_till or len(self.malnivaer)) + 1))
+
+    def goal(self, goal_id: str) -> Goal:
+        """The goal with ``goal_id``; the loader has checked that it exists."""
+        return next(g for g in self.all_goals() if g.id == goal_id)
 
     def all_uppdrag(self) -> list[Uppdrag]:
         """Every uppdrag, in the order of the goal tree."""

@@ -39,8 +39,11 @@ GROUPS = {
                        "utan inställningar skrivs som bara ordet: - malrapport."),
     "TableChart": ("diagram (ur en tabell)", "Ett diagram som ritas ur en tabells rader."),
     "CardsOptions": ("kort", "Kort ur en tabell: ett kort per rad."),
-    "GoalTableOptions": ("malbedomning, malrapport, kallforteckning",
+    "GoalTableOptions": ("malbedomning, kallforteckning",
                          "Vilka målnivåer en måltabell visar."),
+    "GoalReportOptions": ("malrapport", "Vad målrapporten visar under varje mål."),
+    "IndicatorTableOptions": ("indikatorer", "Ett måls indikatortabell, var som helst i "
+                                             "rapporten."),
     "TocOptions": ("innehall", "Innehållsförteckningen."),
     "DiagramDef": ("diagram", "Ett diagram vars tal står i en egen fil (se Diagram ovan)."),
     "Tjanstskrivelse": ("tjanstskrivelse", "Tjänsteskrivelsen som lägger fram "
