@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import compose, doc
 from .charts import ChartRenderer
-from .derive import Figures, derive
+from .derive import Figures, assessment_notes, derive
 from .errors import DataError, Problem
 from .load import MAIN_FILE, load
 from .model import Report
@@ -192,6 +192,8 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None
     if notes is not None:
         notes.extend(left_out)
     figures = derive(report)
+    if notes is not None:
+        notes.extend(assessment_notes(report, figures))
     styles = options.styles or profile_styles(folder, report) or styles_dir()
     charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"))
     logo = _logo(styles)

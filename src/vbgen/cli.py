@@ -10,10 +10,9 @@ import click
 
 from . import __version__
 from .build import DOCUMENTS, FORMATS, Options, OverwriteError, build, lacking_data
-from .derive import Figures, derive
+from .derive import assessment_notes, derive
 from .errors import DataError, StyleError, TemplateError
 from .load import load
-from .model import Report
 from .schema import json_schema
 
 
@@ -84,13 +83,6 @@ def build_command(mapp: Path, formats: tuple[str, ...], out: Path, templates: Pa
         click.echo(f"Skrev {path} ({path.stat().st_size // 1024} kB)")
     for note in notes:
         click.echo(note)
-
-
-def assessment_notes(report: Report, figures: Figures) -> list[str]:
-    """A note for each goal assessed otherwise than its indicators suggest."""
-    return [f'Obs: "{a.mal.namn}" är bedömt som "{a.bedomning.text}", men indikatorerna '
-            f'föreslår "{a.forslag.text}" (se docs/dataformat.md om förslaget).'
-            for a in figures.avvikande_bedomningar]
 
 
 @main.command("validate")

@@ -799,3 +799,10 @@ def goal_rows(report: Report, levels: list[int], per_indicator: bool) -> list[Go
 
 def _at(chain: list[Goal], level: int) -> Goal | None:
     return chain[level - 1] if level <= len(chain) else None
+
+
+def assessment_notes(report: Report, figures: Figures) -> list[str]:
+    """A note for each goal assessed otherwise than its indicators suggest."""
+    return [f'Obs: "{a.mal.namn}" är bedömt som "{a.bedomning.text}", men indikatorerna '
+            f'föreslår "{a.forslag.text}" (se docs/dataformat.md om förslaget).'
+            for a in figures.avvikande_bedomningar]
