@@ -93,12 +93,15 @@ def markdown_xml(text: str, heading_level: int = 4) -> str:
 
 
 def _md_row(text: str | None) -> Markup:
-    """Inline Markdown for a table cell or a note: bold, italic, links' text, footnotes."""
+    """Inline Markdown for a table cell or a note: bold, italic and footnotes, never blocks.
+
+    A cell reading "- 3" or a note starting "* " is shown as written, not as a list.
+    """
     if text is None or not str(text).strip():
         return Markup("")
-    xml = markdown_xml(str(text))
-    # One paragraph becomes the cell's own text; several keep their line breaks.
-    return Markup(xml.removeprefix("<p>").removesuffix("</p>").replace("</p><p>", "<br/>"))
+    env: dict[str, Any] = {}
+    tokens = _MD.parseInline(str(text), env)
+    return Markup(_inline_xml(tokens[0].children or [], env) if tokens else "")
 
 
 def _md_filter(text: str | None, rubrikniva: int = 4, lucka: str = "") -> Markup:

@@ -15,6 +15,7 @@ from .charts import Chart, Series
 from .errors import Problem
 from .model import (
     BidragRad,
+    Column,
     DriftRad,
     Goal,
     Indicator,
@@ -704,7 +705,7 @@ def check_table_totals(table: DataTable) -> list[Problem]:
             if given is None or given.value is None or not present:
                 continue
             expected = sum(present)  # type: ignore[arg-type]
-            if abs(float(given.value) - expected) > table.decl.tolerans:  # type: ignore[arg-type]
+            if abs(float(given.value) - expected) > _tolerance(table, c):  # type: ignore[arg-type]
                 source = row.source
                 problems.append(Problem(
                     source.file if source else table.decl.fil,
@@ -715,6 +716,18 @@ def check_table_totals(table: DataTable) -> list[Problem]:
         if row.kind == "summa":
             since_summa = []
     return problems
+
+
+def _tolerance(table: DataTable, column: Column) -> float:
+    """How far a total may differ from its rows: rounding, as the column's type allows."""
+    if table.decl.tolerans is not None:
+        return table.decl.tolerans
+    if column.typ == "belopp":
+        return TOLERANCE_TKR
+    if column.typ == "heltal":
+        return 0.0
+    decimals = column.decimaler if column.decimaler is not None else table.decl.decimaler
+    return 10.0 ** -(decimals if decimals is not None else 2) + 1e-9
 
 
 def table_chart(table: DataTable, opts: TableChart) -> Chart:

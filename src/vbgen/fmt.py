@@ -6,6 +6,7 @@ Every figure a reader sees passes through here: ``501 534``, ``−3,6``, ``0,9 %
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -114,4 +115,7 @@ def parse_number(text: str) -> float | None:
         if "." in s:
             raise ValueError  # 1.234,5 and 1,234.5 are too ambiguous to guess
         s = s.replace(",", ".")
-    return float(s)
+    value = float(s)
+    if not math.isfinite(value):
+        raise ValueError  # "nan", "inf" and numbers too large to hold are no figures
+    return value

@@ -335,8 +335,11 @@ class TableDecl(_Strict):
     visa: str | None = Field(None, description="Enheten belopp visas i; som standard enhet.")
     decimaler: int | None = Field(None, ge=0, le=6,
                                   description="Standard för talkolumnernas decimaler.")
-    tolerans: float = Field(1.0, ge=0, description="Största skillnad, i filens enhet, mellan "
-                                                   "en summarad och summan av dess rader.")
+    tolerans: float | None = Field(
+        None, ge=0, description="Största skillnad, i filens enhet, mellan en summarad och "
+                                "summan av dess rader. Som standard 1 för belopp (avrundning "
+                                "till hela tkr), 0 för heltal och en enhet i den sista "
+                                "visade decimalen för tal.")
     noter: list[str] = Field(default_factory=list, description="Noter under tabellen.")
     kolumner: list[Column] = Field(min_length=1, description="Alla kolumner, i visningsordning.")
 
