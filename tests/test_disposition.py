@@ -311,6 +311,32 @@ def test_unknown_block_kind_is_an_error(tmp_path: Path) -> None:
         "block med värde"]
 
 
+def test_a_missing_text_file_of_a_section_is_an_error(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path, """\
+        disposition:
+          - rubrik: Ett
+            text: {fil: text/saknas.md}
+        """)
+    assert problems(folder) == [
+        f'vb.yaml, rad {line_of(folder / "vb.yaml", "saknas.md")}, fält '
+        '"disposition[1].text": filen "text/saknas.md" finns inte i mappen']
+
+
+@pytest.mark.xfail(strict=True, reason="a missing {fil: x.md} as a text block leaves the "
+                   "block {text: None}; Block.typ then raises StopIteration in _check_outline "
+                   "(load.py): a traceback instead of the error")
+def test_a_missing_text_file_of_a_text_block_is_an_error(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path, """\
+        disposition:
+          - rubrik: Ett
+            block:
+              - text: {fil: text/saknas.md}
+        """)
+    assert problems(folder) == [
+        f'vb.yaml, rad {line_of(folder / "vb.yaml", "saknas.md")}, fält '
+        '"disposition[1].block[1].text": filen "text/saknas.md" finns inte i mappen']
+
+
 def test_block_with_unknown_table_is_an_error(tmp_path: Path) -> None:
     folder = make_folder(tmp_path, TABLE + dedent("""\
         disposition:

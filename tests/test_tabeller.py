@@ -523,7 +523,7 @@ def test_xlsx_unknown_sheet_is_an_error(tmp_path: Path) -> None:
 NUMERIC = {"heltal": 0, "tal": 2, "belopp": 0, "procent": 1}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, database=None)
 @given(typ=st.sampled_from(sorted(NUMERIC)), units=st.integers(-10**12, 10**12),
        decimals=st.integers(0, 3), mark=st.sampled_from(["", "*", "**"]))
 def test_a_formatted_number_reads_back_as_the_same_number(typ: str, units: int, decimals: int,
@@ -538,20 +538,20 @@ def test_a_formatted_number_reads_back_as_the_same_number(typ: str, units: int, 
     assert read.mark == mark
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, database=None)
 @given(st.integers(1, 5000), st.integers(0, 5000))
 def test_a_rank_reads_back(place: int, more: int) -> None:
     assert cell_value(Column(kolumn="x", typ="rang"),
                       f"{place}/{place + more}").value == f"{place}/{place + more}"
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, database=None)
 @given(st.dates())
 def test_a_date_reads_back(day: date) -> None:
     assert cell_value(Column(kolumn="x", typ="datum"), day.isoformat()).value == day
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, database=None)
 @given(typ=st.sampled_from(COLUMN_TYPES), raw=st.text())
 def test_any_text_gives_a_value_or_a_swedish_value_error(typ: str, raw: str) -> None:
     try:
