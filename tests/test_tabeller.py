@@ -17,8 +17,9 @@ from openpyxl import Workbook
 
 from vbgen import doc, fmt
 from vbgen.build import Options, build
+from vbgen.derive import table_chart
 from vbgen.load import load
-from vbgen.model import COLUMN_TYPES, Column
+from vbgen.model import COLUMN_TYPES, Column, TableChart
 from vbgen.tables import cell_value, view
 
 from .conftest import line_of
@@ -253,6 +254,41 @@ def test_a_table_with_forandring_on_a_zero_base_builds(tmp_path: Path) -> None:
         "- Förändringen i procent visas inte när utgångsvärdet är noll eller negativt."]
 
 
+@pytest.mark.parametrize(("calculation", "line"), [
+    ("{skillnad: [a]}", "skillnad"), ("{produkt: []}", "produkt")])
+@pytest.mark.xfail(strict=True, reason="the number of columns a berakning names is not "
+                   "checked: skillnad with one column raises IndexError in compute_column "
+                   "(derive.py); produkt of no columns shows 1 on every row")
+def test_a_calculation_with_the_wrong_number_of_columns_is_an_error(
+        tmp_path: Path, calculation: str, line: str) -> None:
+    columns = f"- {{kolumn: a, typ: tal}}\n- {{id: b, berakning: {calculation}}}\n"
+    folder = make_folder(tmp_path, table_yaml(columns), {"t.csv": "a\n1\n"})
+    [message] = problems(folder)
+    assert message.startswith(f'vb.yaml, rad {line_of(folder / "vb.yaml", line)}, fält '
+                              '"tabeller[1].kolumner[2]')
+
+
+def test_errors_in_a_tables_declaration(tmp_path: Path) -> None:
+    cases = {
+        "id": (table_yaml("- {kolumn: a}\n").replace("id: t", "id: Tabell"),
+               'fält "tabeller[1].id": har tecken som inte är tillåtna här (se '
+               'docs/dataformat.md), fick "Tabell"'),
+        "decimaler": (table_yaml("- {kolumn: a, typ: tal, decimaler: 9}\n"),
+                      'fält "tabeller[1].kolumner[1].decimaler": är för stort (se '
+                      'docs/dataformat.md), fick "9"'),
+        "c]": (table_yaml("- {kolumn: a, typ: tal}\n- {id: b, berakning: {skillnad: [a, c]}}\n"),
+               'fält "tabeller[1]": kolumnen "b" räknar med "c", som inte finns bland '
+               "kolumnerna"),
+        "kvot": (table_yaml("- {kolumn: a, typ: tal}\n- {id: b, berakning: {kvot: [a, a]}}\n"),
+                 'fält "tabeller[1].kolumner[2]": berakning ska ha en av skillnad, forandring, '
+                 "andel, summa, produkt"),
+    }
+    for i, (needle, (body, message)) in enumerate(cases.items()):
+        folder = make_folder(tmp_path, body, {"t.csv": "a\n1\n"}, name=f"data{i}")
+        line = line_of(folder / "vb.yaml", needle if needle != "c]" else "- id: t")
+        assert problems(folder) == [f"vb.yaml, rad {line}, {message}"]
+
+
 # --- Total rows --------------------------------------------------------------------------------
 
 TOTALS = """\
@@ -472,6 +508,26 @@ def test_a_chart_drawn_from_a_table_shows_its_figures_in_the_shown_unit(tmp_path
         assert shown in figure.alt
     assert "Summa" not in figure.alt and "20,5" not in figure.alt
     assert Path(figure.path).is_file()
+
+
+def test_a_chart_from_a_table_takes_its_categories_and_total_rows_as_told(tmp_path: Path
+                                                                        ) -> None:
+    columns = """\
+    - {kolumn: kod}
+    - {kolumn: verksamhet}
+    - {kolumn: utfall, typ: belopp}
+    - {kolumn: radtyp, visas: nej}
+    """
+    csv = "kod;verksamhet;utfall;radtyp\n1;Bibliotek;1 000;\n2;Bad;500;\n;Summa;1 500;summa\n"
+    folder = make_folder(tmp_path, table_yaml(columns, "    visa: mnkr\n"), {"t.csv": csv})
+    table = load(folder).tabelldata["t"]
+    default = table_chart(table, TableChart(tabell="t", titel="T", serier=["utfall"]))
+    assert default.kategorier == ["1", "2"]
+    assert [(s.namn, s.values) for s in default.serier] == [("utfall", [1.0, 0.5])]
+    chosen = table_chart(table, TableChart(tabell="t", titel="T", serier=["utfall"],
+                                           kategorier="verksamhet", summarader=True))
+    assert chosen.kategorier == ["Bibliotek", "Bad", "Summa"]
+    assert chosen.serier[0].values == [1.0, 0.5, 1.5]
 
 
 def test_a_chart_of_an_unknown_column_is_an_error(tmp_path: Path) -> None:
