@@ -322,9 +322,6 @@ def test_a_missing_text_file_of_a_section_is_an_error(tmp_path: Path) -> None:
         '"disposition[1].text": filen "text/saknas.md" finns inte i mappen']
 
 
-@pytest.mark.xfail(strict=True, reason="a missing {fil: x.md} as a text block leaves the "
-                   "block {text: None}; Block.typ then raises StopIteration in _check_outline "
-                   "(load.py): a traceback instead of the error")
 def test_a_missing_text_file_of_a_text_block_is_an_error(tmp_path: Path) -> None:
     folder = make_folder(tmp_path, """\
         disposition:

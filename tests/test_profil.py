@@ -6,8 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from textwrap import dedent
 
-import pytest
-
 from vbgen import doc
 from vbgen.load import load
 
@@ -123,9 +121,6 @@ def test_an_unknown_kommun_text_is_an_error(tmp_path: Path) -> None:
         "eller kommunprofilen); kända: styrmodell, vision"]
 
 
-@pytest.mark.xfail(strict=True, reason="an unknown {kommun: x} as a text block leaves the "
-                   "block {text: None}; Block.typ then raises StopIteration in _check_outline "
-                   "(load.py) instead of the error being reported")
 def test_an_unknown_kommun_text_in_a_text_block_is_an_error(tmp_path: Path) -> None:
     make_profile(tmp_path)
     body = NAMND + dedent("""\
@@ -215,9 +210,6 @@ def test_the_old_malomraden_form_gives_the_migration_message(tmp_path: Path) -> 
         "Se docs/dataformat.md\n")
 
 
-@pytest.mark.xfail(strict=True, reason="an unknown {kommun: x} in the profile's own "
-                   "disposition is reported as vb.yaml, rad 1 (_kommun_texts in load.py uses "
-                   "the main file's name and lines for every text)")
 def test_an_unknown_kommun_text_in_the_profiles_outline_names_kommun_yaml(tmp_path: Path
                                                                           ) -> None:
     profile = make_profile(tmp_path, PROFILE.replace("text: {kommun: vision}",

@@ -256,9 +256,6 @@ def test_a_table_with_forandring_on_a_zero_base_builds(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("calculation", "line"), [
     ("{skillnad: [a]}", "skillnad"), ("{produkt: []}", "produkt")])
-@pytest.mark.xfail(strict=True, reason="the number of columns a berakning names is not "
-                   "checked: skillnad with one column raises IndexError in compute_column "
-                   "(derive.py); produkt of no columns shows 1 on every row")
 def test_a_calculation_with_the_wrong_number_of_columns_is_an_error(
         tmp_path: Path, calculation: str, line: str) -> None:
     columns = f"- {{kolumn: a, typ: tal}}\n- {{id: b, berakning: {calculation}}}\n"
@@ -364,9 +361,6 @@ def test_a_declared_column_missing_from_the_file_is_an_error(tmp_path: Path) -> 
         "vb.yaml deklarerar den)"]
 
 
-@pytest.mark.xfail(strict=True, reason="read_table takes the header from the first data "
-                   "row, so a file with only its header row is not checked against the "
-                   "declaration (tables.py, read_table)")
 def test_the_header_of_a_file_without_rows_is_checked_too(tmp_path: Path) -> None:
     folder = make_folder(tmp_path, table_yaml("- {kolumn: a}\n- {kolumn: b, typ: tal}\n"),
                          {"t.csv": "a;c\n"})

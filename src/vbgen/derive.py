@@ -177,7 +177,9 @@ class Figures:
         return self.indikatorer[id(ind)]
 
     def indikatorer_for(self, nm: Goal) -> list[IndicatorFigur]:
-        return [self.indikatorer[id(ind)] for ind in nm.indikatorer]
+        """The goal's indicators as counted against etappmål: for an indicator reported by
+        kön, only its total row."""
+        return [self.indikatorer[id(ind)] for ind in nm.indikatorer if ind.kon in ("", "T")]
 
 
 # --- Ekonomi ---

@@ -237,22 +237,24 @@ def _profile(folder: Path, data: dict[str, Any], lines: dict[Path_, int],
     return own, name, own_lines
 
 
-def _kommun_texts(data: Any, texts: dict[str, Any], path: Path_, lines: dict[Path_, int],
-                  problems: list[Problem]) -> Any:
+def _kommun_texts(data: Any, texts: dict[str, Any], path: Path_, file: str,
+                  lines: dict[Path_, int], problems: list[Problem]) -> Any:
     """Replace every ``{kommun: name}`` with the shared text of that name."""
     if isinstance(data, dict):
         if set(data) == {"kommun"} and path and path[-1] != "kommun":
             name = str(data["kommun"])
             if name not in texts:
                 known = ", ".join(sorted(texts)) or "inga"
-                problems.append(Problem(MAIN_FILE, f'texten "{name}" finns inte under texter '
+                problems.append(Problem(file, f'texten "{name}" finns inte under texter '
                                         f"(i vb.yaml eller kommunprofilen); kända: {known}",
                                         _line_for(lines, path), _dotted(path)))
                 return None
             return texts[name]
-        return {k: _kommun_texts(v, texts, (*path, k), lines, problems) for k, v in data.items()}
+        return {k: _kommun_texts(v, texts, (*path, k), file, lines, problems)
+                for k, v in data.items()}
     if isinstance(data, list):
-        return [_kommun_texts(v, texts, (*path, i), lines, problems) for i, v in enumerate(data)]
+        return [_kommun_texts(v, texts, (*path, i), file, lines, problems)
+                for i, v in enumerate(data)]
     return data
 
 
@@ -274,8 +276,9 @@ def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict
     shared, profile_name, profile_lines = _profile(folder, data, lines, problems)
     from_profile = {k for k in shared if k not in data}
     texts = {**(shared.get("texter") or {}), **(data.get("texter") or {})}
+    shared = _kommun_texts(shared, texts, (), profile_name, profile_lines, problems)
+    data = _kommun_texts(data, texts, (), MAIN_FILE, lines, problems)
     data = {**shared, **data, "texter": texts}
-    data = _kommun_texts(data, texts, (), lines, problems)
     try:
         return Meta.model_validate(data), lines
     except ValidationError as exc:
@@ -384,6 +387,28 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _header(path: Path, sheet: str | None = None) -> list[str]:
+    """The column names on the first line of a table file, as written; empty if unreadable."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            from openpyxl import load_workbook
+
+            wb = load_workbook(path, read_only=True, data_only=True)
+            try:
+                if sheet is not None and sheet not in wb.sheetnames:
+                    return []  # the reader says which sheets there are
+                ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+                first = next(ws.iter_rows(values_only=True), ())
+            finally:
+                wb.close()
+            return [str(h).strip() for h in first if h is not None]
+        first_line = _decode(path.read_bytes()).split("\n", 1)[0]
+        delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+        return [h.strip() for h in next(csv.reader([first_line], delimiter=delimiter), [])]
+    except Exception:  # noqa: BLE001 - the readers report why the file cannot be read
+        return []
 
 
 def _read_any(path: Path, problems: list[Problem], sheet: str | None = None
@@ -791,7 +816,7 @@ def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
                                     _line_for(lines, where), _dotted(where)))
             continue
         rows = _read_any(path, problems, decl.flik)
-        out[decl.id] = read_table(decl, decl.fil, rows, problems)
+        out[decl.id] = read_table(decl, decl.fil, _header(path, decl.flik), rows, problems)
         derive_table(out[decl.id])
     return out
 
@@ -1093,7 +1118,7 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
             elif b.typ == "indikatorer" and value.mal not in goal_ids:
                 fail((*where, "mal"), f'okänt mål "{value.mal}"; kända id: '
                                       + (", ".join(goal_ids) or "inga"))
-            elif b.typ in ("malbedomning", "malrapport", "kallforteckning") and value.nivaer:
+            elif b.typ in ("malbedomning", "kallforteckning") and value.nivaer:
                 for name in value.nivaer:
                     if name not in levels:
                         fail((*where, "nivaer"), f'okänd nivå "{name}"; malnivaer har '

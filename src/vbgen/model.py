@@ -307,6 +307,11 @@ class Column(_Strict):
         if self.berakning is not None:
             if len(self.berakning) != 1 or next(iter(self.berakning)) not in CALCULATIONS:
                 raise ValueError("berakning ska ha en av " + ", ".join(CALCULATIONS))
+            (kind, names), = self.berakning.items()
+            if kind in ("skillnad", "forandring", "andel") and len(names) != 2:
+                raise ValueError(f"{kind} räknar med exakt två kolumner, fick {len(names)}")
+            if kind in ("summa", "produkt") and len(names) < 2:
+                raise ValueError(f"{kind} räknar med minst två kolumner, fick {len(names)}")
             if self.id is None and self.kolumn is None:
                 raise ValueError("en beräknad kolumn behöver ett id")
         elif self.kolumn is None:
@@ -413,7 +418,7 @@ class GoalTableOptions(_Strict):
         None, description="Nivåerna som visas, med namnen i malnivaer; som standard alla.")
 
 
-class GoalReportOptions(GoalTableOptions):
+class GoalReportOptions(_Strict):
     """What the goal report shows under each goal."""
 
     indikatorer: JaNej = Field(True, description="nej för att inte visa indikatortabellerna "
@@ -474,8 +479,9 @@ class Block(_Strict):
 
     @property
     def typ(self) -> str:
-        """The block's kind: the one field that is set."""
-        return next(name for name in type(self).model_fields if getattr(self, name) is not None)
+        """The block's kind: the one field written (its text may be missing, when the file it
+        names could not be read; that is reported by the loader)."""
+        return next(iter(self.model_fields_set))
 
     @property
     def varde(self) -> Any:

@@ -95,19 +95,22 @@ def cell_value(column: Column, raw: str) -> Value:
     return Value(number, mark)
 
 
-def read_table(decl: TableDecl, file: str, rows: list[tuple[int, dict[str, str]]],
-               problems: list[Problem]) -> DataTable:
-    """Type the ``rows`` of ``file`` by ``decl``; every problem is added to ``problems``."""
+def read_table(decl: TableDecl, file: str, header: list[str],
+               rows: list[tuple[int, dict[str, str]]], problems: list[Problem]) -> DataTable:
+    """Type the ``rows`` of ``file``, whose first line is ``header``, by ``decl``.
+
+    Every problem is added to ``problems``.
+    """
     table = DataTable(decl)
     in_file = {c.kolumn and norm(c.kolumn): c for c in decl.kolumner if c.berakning is None}
-    header = list(rows[0][1]) if rows else []
+    header = [norm(h) for h in header]
     for name in header:
         if name and name not in in_file and name != ROW_KIND_COLUMN:
             problems.append(Problem(
                 file, f'kolumnen "{name}" finns i filen men inte under kolumner för tabellen '
                       f'"{decl.id}" i vb.yaml; lägg till den (med visas: nej om den inte ska '
                       "visas) eller ta bort den ur filen", 1, name, "kolumn"))
-    if rows:
+    if header:
         for key, c in in_file.items():
             if key not in header:
                 problems.append(Problem(
