@@ -41,7 +41,7 @@ def test_goal_counts(figures):
 
 def test_indicator_reached_respects_direction(figures):
     report, fig = figures
-    inds = {i.namn: fig.indikator(i) for nm in report.all_namndmal() for i in nm.indikatorer}
+    inds = {i.namn: fig.indikator(i) for g in report.all_goals() for i in g.indikatorer}
     assert inds["Sjukfrånvaro, totalt (%)"].uppnatt is True  # 6,6 <= 7, lower is better
     assert inds["HME, totalt (%)"].uppnatt is False  # 82 < 85
 

@@ -6,6 +6,7 @@ and read the diff of ``tests/golden/`` before committing it.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import shutil
@@ -34,5 +35,9 @@ def test_document_model_matches_golden(folder: Path, tmp_path: Path,
         if os.environ.get("VBGEN_UPPDATERA_GOLDEN"):
             golden.write_text(text, encoding="utf-8")
         assert golden.is_file(), f"{golden.name} saknas; skapa den med VBGEN_UPPDATERA_GOLDEN=1"
-        assert json.loads(text) == json.loads(golden.read_text(encoding="utf-8")), (
-            f"{name} för {folder.name} skiljer sig från {golden.name}")
+        expected = golden.read_text(encoding="utf-8")
+        if json.loads(text) != json.loads(expected):
+            diff = difflib.unified_diff(expected.splitlines(), text.splitlines(),
+                                        golden.name, "nu", n=2, lineterm="")
+            pytest.fail(f"{name} för {folder.name} skiljer sig från {golden.name}:\n"
+                        + "\n".join(list(diff)[:80]))

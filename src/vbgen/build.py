@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import compose, doc
 from .charts import ChartRenderer
-from .derive import Figures, derive
+from .derive import Figures, assessment_notes, derive
 from .errors import DataError, Problem
 from .load import MAIN_FILE, load
 from .model import Report
@@ -65,7 +66,8 @@ class Options:
 
 def stem(report: Report, name: str) -> str:
     """The file name (without suffix) of a built document."""
-    namnd = report.namnd.lower().replace(" ", "-").translate(str.maketrans("åäö", "aao"))
+    namnd = report.namnd.lower().translate(str.maketrans("åäö", "aao"))
+    namnd = "-".join(re.findall(r"[a-z0-9]+", namnd))
     return f"{name}-{namnd}-{report.ar}"
 
 
@@ -74,8 +76,10 @@ def compose_document(report: Report, figures: Figures, template: str,
                      logo: Path | None = None) -> doc.Document:
     """Render ``template`` for ``report`` into the document model."""
     context = {"vb": report, "fig": figures, "logotyp": str(logo) if logo else None,
-               **compose.chart_globals(report.diagramdata, charts)}
-    return compose.parse(compose.render(template, context, templates))
+               **compose.chart_globals(report.diagramdata, charts),
+               **compose.report_globals(report, charts)}
+    return compose.parse(compose.render(template, context, templates), template,
+                         compose.locator(templates))
 
 
 #: The logotype's file in the styles folder, in the order they are looked for.
@@ -92,6 +96,18 @@ def _logo(styles: Path) -> Path | None:
     """The kommun's logotype, if the styles folder has one; vbgen itself ships none."""
     found = (_style_file(styles, name) for name in LOGO_FILES)
     return next((path for path in found if path.is_file()), None)
+
+
+#: The folder of a kommun profile that holds the kommun's own styles (font, colours, logo).
+PROFILE_STYLES = "stilar"
+
+
+def profile_styles(folder: Path, report: Report) -> Path | None:
+    """The styles folder of the report's kommun profile, if it has one."""
+    if report.profil is None:
+        return None
+    own = (folder / report.profil / PROFILE_STYLES).resolve()
+    return own if own.is_dir() else None
 
 
 def _digest(data: bytes) -> str:
@@ -176,7 +192,9 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None
     if notes is not None:
         notes.extend(left_out)
     figures = derive(report)
-    styles = options.styles or styles_dir()
+    if notes is not None:
+        notes.extend(assessment_notes(report, figures))
+    styles = options.styles or profile_styles(folder, report) or styles_dir()
     charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"))
     logo = _logo(styles)
     documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,

@@ -6,9 +6,12 @@ Every figure a reader sees passes through here: ``501 534``, ``−3,6``, ``0,9 %
 
 from __future__ import annotations
 
+import math
 import re
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LOCALE = "sv_SE"
@@ -67,6 +70,11 @@ def to_mnkr(value_tkr: Number | None) -> float | None:
     return None if value_tkr is None else float(value_tkr) / 1000
 
 
+def date_text(value: date) -> str:
+    """A date as Swedish prose and tables write it: ``3 maj 2024``."""
+    return format_date(value, format="d MMMM y", locale=LOCALE)
+
+
 def count_word(n: int) -> str:
     """Write small counts as words, as Swedish prose does (``tre``), larger as digits."""
     words = ["noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
@@ -107,4 +115,7 @@ def parse_number(text: str) -> float | None:
         if "." in s:
             raise ValueError  # 1.234,5 and 1,234.5 are too ambiguous to guess
         s = s.replace(",", ".")
-    return float(s)
+    value = float(s)
+    if not math.isfinite(value):
+        raise ValueError  # "nan", "inf" and numbers too large to hold are no figures
+    return value

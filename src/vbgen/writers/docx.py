@@ -361,7 +361,10 @@ class DocxWriter:
         if look is None:
             look = parse_xml(f"<w:tblLook {nsdecls('w')}/>")
             tblPr.append(look)
-        for key, val in (("firstRow", "1"), ("lastRow", "0"), ("firstColumn", "0"),
+        # A table without a header row (a card) has its labels in the first column instead.
+        labels = not t.head and any(row.cells and row.cells[0].header for row in t.body)
+        for key, val in (("firstRow", "1" if t.head else "0"), ("lastRow", "0"),
+                         ("firstColumn", "1" if labels else "0"),
                          ("lastColumn", "0"), ("noHBand", "0"), ("noVBand", "1"),
                          ("val", "04A0")):
             look.set(qn(f"w:{key}"), val)

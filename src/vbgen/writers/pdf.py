@@ -115,7 +115,7 @@ class HtmlWriter:
         notes = "".join(f'<p class="not">{_inlines(n.children)}</p>' for n in t.notes)
         cls = f' class="{t.role}"' if t.role else ""
         table = (f"<table{cls}><caption>{escape(t.caption)}</caption>{cols}"
-                 f"<thead>{head}</thead>{body}</table>")
+                 f"{f'<thead>{head}</thead>' if head else ''}{body}</table>")
         return f'<div class="tabell">{table}{notes}</div>' if notes else table
 
     def visit_figure(self, f: doc.Figure) -> str:
