@@ -80,3 +80,41 @@ def test_kommun_profile_brings_its_styles(kultur, tmp_path):
     title = next(b for b in document.blocks if isinstance(b, doc.TitlePage))
     assert title.logo == str((styles / "logotyp.png").resolve())
     assert title.logo_alt == "Norrviks kommuns logotyp"
+
+
+def test_a_malvarde_keeps_its_comparator(kultur, tmp_path):
+    replace_text(kultur / "indikatorer.csv", "≥ rikssnittet;76;", "≥ rikssnittet;≥ 76;")
+    document = _compose(kultur, tmp_path / "ut")
+    row = next(r for t in _tables(document, "Indikatorer för delmålet") for r in t.body
+               if doc.plain(r.cells[0].children).startswith("Nöjd Medborgar-Index"))
+    assert doc.plain(row.cells[-1].children) == "≥\u00a076"
+
+
+@pytest.mark.parametrize(("name", "definite", "plural"), [
+    ("Nämndmål", "nämndmålet", "nämndmål"), ("Målområde", "målområdet", "målområden"),
+    ("Åtagande", "åtagandet", "åtaganden"), ("Strategi", "strategin", "strategier"),
+    ("Inriktning", "inriktningen", "inriktningar"), ("Aktivitet", "aktiviteten", "aktiviteter"),
+    ("Fokusområde", "fokusområdet", "fokusområden"), ("Insats", "insatsen", "insatser"),
+])
+def test_level_names_in_sentences(name, definite, plural):
+    from vbgen.model import GoalLevel
+
+    level = GoalLevel(namn=name)
+    assert (level.bestamd_form, level.plural_form) == (definite, plural)
+
+
+def test_a_broken_profile_gives_no_errors_from_the_declared_tables(kultur):
+    replace_text(kultur.parent / PROFILE.name / "kommun.yaml", "kommun: Norrviks kommun",
+                 "kommun: Norrviks kommun\nfargr: blå")
+    result = run_cli("validate", str(kultur))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Ett fel hittades i data:",
+        f'  ../norrviks-kommun/kommun.yaml, rad {_line(kultur, "fargr")}, fält "fargr": '
+        "okänt fält; kontrollera stavningen mot docs/dataformat.md"]
+
+
+def _line(kultur: Path, needle: str) -> int:
+    from .conftest import line_of
+
+    return line_of(kultur.parent / PROFILE.name / "kommun.yaml", needle)

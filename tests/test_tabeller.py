@@ -124,7 +124,7 @@ def test_note_marks_follow_the_number_and_text_cells_are_inline_markdown(tmp_pat
     - {kolumn: antal, rubrik: Antal, typ: heltal}
     """
     csv = 'text;antal\n"**Fet** och *kursiv*^[Fotnoten.]";2 174 *\nVanlig;12 **\n'
-    extra = "    noter: ['Siffror med * är preliminära.', '** Uppskattad.']\n"
+    extra = "    noter: ['* Preliminär siffra.', '** Uppskattad.']\n"
     folder = make_folder(tmp_path, table_yaml(columns, extra), {"t.csv": csv})
     _, document = compose(folder, tmp_path)
     table = only_table(document)
@@ -133,7 +133,7 @@ def test_note_marks_follow_the_number_and_text_cells_are_inline_markdown(tmp_pat
     first = table.body[0].cells[0].children
     assert [type(i).__name__ for i in first] == ["Strong", "Text", "Emph", "Footnote"]
     assert doc.plain(first[3].children) == "Fotnoten."
-    assert [doc.plain(n.children) for n in table.notes] == ["Siffror med * är preliminära.",
+    assert [doc.plain(n.children) for n in table.notes] == ["* Preliminär siffra.",
                                                             "** Uppskattad."]
 
 
@@ -569,6 +569,18 @@ def test_xlsx_unknown_sheet_is_an_error(tmp_path: Path) -> None:
                                 '"Data"']
 
 
+def test_xlsx_date_cells_are_dates(tmp_path: Path) -> None:
+    from datetime import date
+
+    folder = make_folder(tmp_path, table_yaml("- {kolumn: dag, typ: datum}\n", fil="t.xlsx"))
+    wb = Workbook()
+    wb.active.append(["dag"])
+    wb.active.append([date(2023, 6, 6)])
+    wb.save(folder / "t.xlsx")
+    _, document = compose(folder, tmp_path)
+    assert cell_texts(only_table(document)) == [["6 juni 2023"]]
+
+
 # --- Properties of cell_value -------------------------------------------------------------------
 
 NUMERIC = {"heltal": 0, "tal": 2, "belopp": 0, "procent": 1}
@@ -612,3 +624,12 @@ def test_any_text_gives_a_value_or_a_swedish_value_error(typ: str, raw: str) -> 
         assert f'fick "{raw}"' in str(exc)
     else:
         assert value.value is None or isinstance(value.value, str | float | date)
+
+
+def test_a_mark_without_a_note_is_an_error(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path, table_yaml("- {kolumn: antal, typ: heltal}\n",
+                                              "    noter: ['* Preliminär siffra.']\n"),
+                         {"t.csv": "antal\n2 174 *\n12 **\n"})
+    assert problems(folder) == [
+        't.csv, rad 3, kolumn "antal": markeringen "**" har ingen förklaring; lägg till en '
+        'not som börjar med "**" under noter för tabellen "t" i vb.yaml']

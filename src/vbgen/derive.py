@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from .charts import Chart, Series
 from .errors import Problem
 from .model import (
+    UNITS,
     BidragRad,
     Column,
     DriftRad,
@@ -725,7 +726,7 @@ def _tolerance(table: DataTable, column: Column) -> float:
     if table.decl.tolerans is not None:
         return table.decl.tolerans
     if column.typ == "belopp":
-        return TOLERANCE_TKR
+        return TOLERANCE_TKR * UNITS["tkr"] / UNITS[table.decl.enhet]
     if column.typ == "heltal":
         return 0.0
     decimals = column.decimaler if column.decimaler is not None else table.decl.decimaler

@@ -564,12 +564,13 @@ def _indicator(r: _Row, ctx: Context) -> Indicator:
     if kon not in ("", "K", "M", "T"):
         r._fail("kön", f'okänt värde "{kon}"; tillåtna värden: "K", "M", "T" eller tomt')
     etappmal, sign = _target(r, "etappmål")
-    malvarde, _ = _target(r, "målvärde")
+    malvarde, malvarde_sign = _target(r, "målvärde")
     column = _goal_column(r)
     return Indicator(
         mal=r.text(column, True), mal_kolumn=column, namn=r.text("indikator", True),
         not_=r.text("not"), values=values,
-        etappmal=etappmal, jamforelse=sign, malvarde=malvarde, hog_ar_bra=riktning != "låg",
+        etappmal=etappmal, jamforelse=sign, malvarde=malvarde,
+        malvarde_jamforelse=malvarde_sign, hog_ar_bra=riktning != "låg",
         kalla=r.text("källa"), kolada_id=r.text("kolada id"), kon=kon, source=r.source)
 
 
@@ -764,8 +765,9 @@ def load(folder: str | Path) -> Report:
     if meta is None:
         # Tables that depend on the main file cannot be checked; the others still are, so
         # that every problem is reported in one go.
+        declared = _declared_files(folder / MAIN_FILE)
         for spec in TABLES:
-            if not spec.needs_meta:
+            if not spec.needs_meta and declared is not None and spec.stem not in declared:
                 _table(folder, spec, Context([], []), problems)
         raise DataError(problems)
     ctx = Context([meta.ar - 2, meta.ar - 1, meta.ar], meta.uppdragsstatus)
@@ -796,6 +798,23 @@ def load(folder: str | Path) -> Report:
     return report
 
 
+def _declared_files(main: Path) -> set[str] | None:
+    """The table files a main file that could not be used declares, as far as can be seen.
+
+    Such files may have any columns, so reading them as the built-in forms would only add
+    misleading errors; None when the main file is unreadable and nothing can be told.
+    """
+    try:
+        data = yaml.safe_load(_decode(main.read_bytes()))
+    except (OSError, ValueError, yaml.YAMLError):  # a date such as 2025-02-30 is a ValueError
+        return None
+    tables = data.get("tabeller") if isinstance(data, dict) else None
+    if not isinstance(tables, list):
+        return set()
+    return {Path(str(t.get("fil", ""))).with_suffix("").as_posix()
+            for t in tables if isinstance(t, dict)}
+
+
 def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
                      problems: list[Problem]) -> dict[str, DataTable]:
     """Read every table declared under ``tabeller``."""
@@ -817,6 +836,7 @@ def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
             continue
         rows = _read_any(path, problems, decl.flik)
         out[decl.id] = read_table(decl, decl.fil, _header(path, decl.flik), rows, problems)
+        _check_marks(out[decl.id], (*loc, "noter"), lines, problems)
         derive_table(out[decl.id])
     return out
 
@@ -1055,6 +1075,21 @@ def _check_ekonomi(report: Report, lines: dict[Path_, int], problems: list[Probl
             problems.append(Problem(MAIN_FILE, f'noten förklarar markeringen "{mark}" men ingen '
                                     "siffra i extern_finansiering.csv har den",
                                     _line_for(lines, loc), _dotted(loc)))
+
+
+def _check_marks(table: DataTable, loc: Path_, lines: dict[Path_, int],
+                 problems: list[Problem]) -> None:
+    """Every mark after a number (``2 174 *``) needs a note that starts with it."""
+    explained = {m.group(0) for n in table.decl.noter if (m := re.match(r"\*+", n))}
+    for row in table.rows:
+        for column_id, value in row.cells.items():
+            if value.mark.startswith("*") and value.mark not in explained:
+                column = table.column(column_id)
+                problems.append(Problem(
+                    table.decl.fil, f'markeringen "{value.mark}" har ingen förklaring; lägg '
+                    f'till en not som börjar med "{value.mark}" under noter för tabellen '
+                    f'"{table.decl.id}" i vb.yaml', row.source.row if row.source else None,
+                    column.kolumn if column else column_id, "kolumn"))
 
 
 def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:

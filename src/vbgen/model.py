@@ -81,6 +81,8 @@ class Indicator(BaseModel):
     #: follow ``hog_ar_bra``.
     jamforelse: str = ""
     malvarde: float | str | None = None
+    #: The comparator written before a numeric målvärde ("≥ 76"), or "".
+    malvarde_jamforelse: str = ""
     hog_ar_bra: bool = True
     kalla: str = ""
     kolada_id: str = ""
@@ -101,13 +103,17 @@ class Uppdrag(BaseModel):
     source: Source
 
 
+# Swedish gender cannot be told from a word; these endings cover the names goal levels
+# usually have, and a level can give its forms itself (bestamd, plural).
+
+
 def _definite(name: str) -> str:
     word = name[:1].lower() + name[1:]
     if word.endswith(("mål", "uppdrag")):
         return word + "et"
-    if word.endswith("område"):
+    if word.endswith(("område", "ande", "ende")):
         return word + "t"
-    if word.endswith("e"):
+    if word[-1:] in "aeiouyåäö":
         return word + "n"
     return word + "en"
 
@@ -116,12 +122,14 @@ def _plural(name: str) -> str:
     word = name[:1].lower() + name[1:]
     if word.endswith(("mål", "uppdrag")):
         return word
-    if word.endswith("område"):
+    if word.endswith(("område", "ande", "ende")):
         return word + "n"
-    if word.endswith("et"):
-        return word + "er"
-    if word.endswith(("e", "a")):
+    if word.endswith("ning"):
+        return word + "ar"
+    if word.endswith("a"):
         return word[:-1] + "or"
+    if word.endswith("e"):
+        return word + "r"
     return word + "er"
 
 

@@ -79,7 +79,8 @@ def cell_value(column: Column, raw: str) -> Value:
         return Value(f"{m.group(1)}/{m.group(2)}")
     if column.typ == "datum":
         try:
-            return Value(date.fromisoformat(text))
+            # An Excel date cell arrives as a date and time at midnight.
+            return Value(date.fromisoformat(text.removesuffix(" 00:00:00")))
         except ValueError:
             raise ValueError(f'förväntade ett datum som ÅÅÅÅ-MM-DD, fick "{raw}"') from None
     mark = ""
