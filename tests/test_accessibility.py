@@ -113,14 +113,14 @@ def test_pdf_pages_are_a4_portrait(pdf):
         assert (round(x1 - x0), round(y1 - y0)) == (595, 842)
 
 
-def test_pdf_fonts_are_the_shipped_dejavu_and_embedded(pdf):
+def test_pdf_fonts_are_the_shipped_liberation_sans_and_embedded(pdf):
     names = set()
     for page in pdf.pages:
         for font in page.Resources.Font.values():
             descriptor = font.DescendantFonts[0].FontDescriptor
             assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
             names.add(str(font.BaseFont).split("+")[1])
-    assert names == {"DejaVu-Sans", "DejaVu-Sans-Bold", "DejaVu-Sans-Italic"}
+    assert names == {"Liberation-Sans", "Liberation-Sans-Bold", "Liberation-Sans-Italic"}
 
 
 # --- PDF: navigation --------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm
+from docx.shared import Cm, Pt
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -27,6 +27,7 @@ from lxml import etree
 
 from .. import doc
 from ..errors import StyleError
+from ..widths import column_widths
 
 #: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
 LOGO_WIDTH_CM = 5.0
@@ -325,13 +326,10 @@ class DocxWriter:
             trPr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
             if i < len(t.head):
                 trPr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
-        widths = []
-        if t.widths:
-            total = sum(t.widths)
-            widths = [Cm(16.3 * w / total) for w in t.widths]
-            for i, col in enumerate(table.columns):
-                if i < len(widths):
-                    col.width = widths[i]  # the grid, read by LibreOffice
+        widths = [Pt(w) for w in column_widths(t)]
+        for i, col in enumerate(table.columns):
+            if i < len(widths):
+                col.width = widths[i]  # the grid, read by LibreOffice
         # Fill the plain grid first and merge spans after: python-docx looks a cell up by
         # walking the whole table, too slow to do for every cell.
         grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
@@ -372,6 +370,8 @@ class DocxWriter:
         if old is not None:
             tblPr.remove(old)
         tblPr.insert(1, width)
+        # The column widths are decided from the content (vbgen.widths); Word keeps them.
+        tblPr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
         _schema_order(tblPr, _TBLPR_ORDER)
 
     def visit_figure(self, f: doc.Figure) -> None:

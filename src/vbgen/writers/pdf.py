@@ -17,6 +17,7 @@ from pathlib import Path
 import pikepdf
 
 from .. import doc
+from ..widths import column_widths
 
 
 def _inlines(nodes: list[doc.Inline]) -> str:
@@ -33,6 +34,10 @@ def _inlines(nodes: list[doc.Inline]) -> str:
         elif isinstance(n, doc.Footnote):
             out.append(f'<span class="fotnot">{_inlines(n.children)}</span>')
     return "".join(out)
+
+
+#: A table with at most this many body rows is never split across pages.
+SHORT_TABLE_ROWS = 8
 
 
 class HtmlWriter:
@@ -98,22 +103,27 @@ class HtmlWriter:
         return f"<tr{cls}>{''.join(cells)}</tr>"
 
     def visit_table(self, t: doc.Table) -> str:
-        cols = ""
-        if t.widths:
-            total = sum(t.widths)
-            cols = "<colgroup>" + "".join(
-                f'<col style="width:{w / total * 100:.1f}%">' for w in t.widths) + "</colgroup>"
+        widths = column_widths(t)
+        total = sum(widths) or 1.0
+        cols = "<colgroup>" + "".join(
+            f'<col style="width:{w / total * 100:.2f}%">' for w in widths) + "</colgroup>"
         head = "".join(self._row(r, True) for r in t.head)
         groups = _span_groups(t.body)
         if len(groups) > 1:
             # Rows joined by a spanning cell stay on one page: a span cut by a page break
-            # leaves a table grid that assistive technology cannot read.
-            body = "".join('<tbody class="grupp">' + "".join(self._row(r, False) for r in g)
-                           + "</tbody>" for g in groups)
+            # leaves a table grid that assistive technology cannot read. Not the first group:
+            # WeasyPrint lays out a table whose first group avoids breaks as if the page were
+            # empty, and then cuts that group's rows instead of moving the table on.
+            body = "".join(('<tbody class="grupp">' if i else "<tbody>")
+                           + "".join(self._row(r, False) for r in g) + "</tbody>"
+                           for i, g in enumerate(groups))
         else:
             body = "<tbody>" + "".join(self._row(r, False) for r in t.body) + "</tbody>"
         notes = "".join(f'<p class="not">{_inlines(n.children)}</p>' for n in t.notes)
-        cls = f' class="{t.role}"' if t.role else ""
+        classes = [t.role] if t.role else []
+        if len(t.body) <= SHORT_TABLE_ROWS:
+            classes.append("kort")  # kept whole on one page (rapport.css)
+        cls = f' class="{" ".join(classes)}"' if classes else ""
         table = (f"<table{cls}><caption>{escape(t.caption)}</caption>{cols}"
                  f"<thead>{head}</thead>{body}</table>")
         return f'<div class="tabell">{table}{notes}</div>' if notes else table
