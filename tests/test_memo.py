@@ -132,7 +132,8 @@ def _flat_keep_nb(text: str) -> str:
 
 def test_summary_sentences(memo_docx):
     text = _flat_keep_nb("\n".join(p.text for p in memo_docx.paragraphs))
-    assert ("Socialnämndens samlade måluppfyllelse för 2024 bedöms som i hög grad uppfyllt. "
+    assert ("Förvaltningen bedömer att socialnämndens mål för 2024 sammantaget är i hög grad "
+            "uppfyllda. "
             "Av nämndens sju nämndmål är två i mycket hög grad uppfyllda, ett i hög grad "
             "uppfyllt och fyra delvis uppfyllda.") in text
     assert ("Inom målområdet En trygg kommun där människor trivs och växer - social hållbarhet "
@@ -140,8 +141,8 @@ def test_summary_sentences(memo_docx):
             "uppfyllt och två delvis uppfyllda.") in text
     assert ("Inom målområdet En hållbar naturkommun - ekologisk hållbarhet har nämnden ett "
             "nämndmål, som bedöms som delvis uppfyllt.") in text
-    assert ("Verksamhetsberättelsen redovisar fem uppdrag, varav två med status Klart och tre "
-            "med status Ej klart i år.") in text
+    assert ("Verksamhetsberättelsen redovisar fem uppdrag, varav två med status \u201dKlart\u201d "
+            "och tre med status \u201dEj klart i år\u201d.") in text
 
 
 def test_signature_and_recipients(memo_docx):

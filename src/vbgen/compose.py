@@ -23,7 +23,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import doc, fmt
+from . import doc, fmt, sprak
 from .charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
 from .errors import TemplateError
 from .resources import template_dirs
@@ -117,6 +117,8 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
         extensions=["jinja2.ext.do"],
     )
     env.filters.update(fmt.FILTERS)
+    env.filters.update(sprak.FILTERS)
+    env.globals.update(sprak.GLOBALS)
     env.filters["md"] = _md_filter
     env.globals["lucka"] = gap
     return env
