@@ -1,5 +1,7 @@
 """The built Word file, read back with python-docx."""
 
+import zipfile
+
 import docx
 import pytest
 from docx.oxml.ns import qn
@@ -105,10 +107,32 @@ def test_generated_summary_sentence(document):
 def test_core_properties(document):
     cp = document.core_properties
     assert cp.title == "Verksamhetsberättelse 2024 Socialnämnden"
-    assert cp.author == "Socialnämnden, Huddinge kommun"
+    assert cp.author == "Socialförvaltningen, Huddinge kommun"
     assert cp.language == "sv-SE"
 
 
 def test_footnotes_are_word_footnotes(document):
     refs = document.element.body.findall(".//" + qn("w:footnoteReference"))
     assert len(refs) >= 4
+
+
+def test_word_file_has_no_template_leftovers(document, built):
+    cp = document.core_properties
+    assert cp.created.year >= 2025 and cp.created == cp.modified
+    assert cp.revision == 1
+    with zipfile.ZipFile(built["docx"]) as z:
+        names = set(z.namelist())
+        app = z.read("docProps/app.xml").decode()
+        settings = z.read("word/settings.xml").decode()
+    assert not {n for n in names if "thumbnail" in n or n.startswith("customXml")}
+    assert "Macintosh" not in app and "<Application>vbgen</Application>" in app
+    assert 'w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" ' \
+        'w:val="15"' in settings
+    assert '<w:updateFields w:val="true"/>' in settings
+
+
+def test_contents_show_page_numbers(document):
+    entries = [p.text for p in document.paragraphs if p.style.name.startswith("toc ")]
+    assert entries[0] == "Sammanfattning\t3"
+    numbers = [int(e.rsplit("\t", 1)[1]) for e in entries]
+    assert numbers == sorted(numbers)

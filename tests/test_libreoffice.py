@@ -32,8 +32,9 @@ def converted(built, tmp_path_factory):
 def test_libreoffice_shows_every_section(converted):
     text = "\n".join(page.extract_text() for page in converted.pages)
     lines = {line.strip() for line in text.splitlines()}
+    flat = " ".join(text.split())  # a long heading may take two lines
     for heading in SECTIONS:
-        assert heading in lines
+        assert heading in flat
     assert "Verksamhetsberättelse 2024" in lines
 
 

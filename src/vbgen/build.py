@@ -21,7 +21,7 @@ from .load import MAIN_FILE, load
 from .model import Report
 from .resources import styles_dir
 from .writers.docx import write_docx
-from .writers.pdf import write_pdf
+from .writers.pdf import heading_pages, write_pdf
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
@@ -183,12 +183,14 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         template = DOCUMENTS[name].template
         document = compose_document(report, figures, template, charts, options.templates, logo)
         base = options.out / stem(report, name)
-        if "docx" in options.formats:
-            outputs[base.with_suffix(".docx")] = write_docx(
-                document, _style_file(styles, "referens.docx"))
+        pages: dict[str, int] = {}
         if "pdf" in options.formats:
             outputs[base.with_suffix(".pdf")] = write_pdf(
                 document, _style_file(styles, "rapport.css"), base_url=folder)
+            pages = heading_pages(outputs[base.with_suffix(".pdf")])  # for the DOCX contents
+        if "docx" in options.formats:
+            outputs[base.with_suffix(".docx")] = write_docx(
+                document, _style_file(styles, "referens.docx"), pages=pages)
 
     options.out.mkdir(parents=True, exist_ok=True)
     manifest = _read_manifest(options.out)

@@ -7,6 +7,7 @@ used are listed in ``STYLES`` and in ``docs/stilar.md``.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -39,6 +40,7 @@ STYLES = {
     "title": "Title",
     "subtitle": "Subtitle",
     "heading": "Heading {level}",
+    "heading_untoc": "Rubrik {level} utanför innehåll",
     "body": "Normal",
     "bullet": "List Bullet",
     "number": "List Number",
@@ -66,6 +68,13 @@ _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT,
 _FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _HEADER_MARK = "[sidhuvud]"
+#: The application properties of a built file: the program, and no stale statistics.
+_APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'extended-properties"><Application>vbgen</Application><DocSecurity>0</DocSecurity>'
+    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    "<HyperlinksChanged>false</HyperlinksChanged></Properties>")
 
 
 class _Footnotes:
@@ -117,8 +126,14 @@ class _Footnotes:
 class DocxWriter:
     """Walk a :class:`~vbgen.doc.Document` and build the Word file."""
 
-    def __init__(self, document: doc.Document, reference: Path) -> None:
+    def __init__(self, document: doc.Document, reference: Path,
+                 built: dt.datetime | None = None, pages: dict[str, int] | None = None
+                 ) -> None:
         self.document = document
+        #: The page of each heading id in the typeset PDF, for the contents' page numbers.
+        self.pages = pages or {}
+        #: When the file is built: its created and modified time.
+        self.built = built or dt.datetime.now(dt.UTC)
         try:
             self.d = docx.Document(str(reference))
         except Exception:  # python-docx raises several kinds for a file that is not a docx
@@ -136,6 +151,19 @@ class DocxWriter:
         """Name every style the document needs that the reference document lacks."""
         levels = {h.level for h in self.document.headings()}
         needed = [n for n in STYLES.values() if "{level}" not in n]
+        # Headings kept out of the contents need a style of their own only down to the
+        # contents' depth; deeper ones are out of it by their level.
+        depth = max((b.depth for b in self.document.blocks
+                     if isinstance(b, doc.TableOfContents)), default=0)
+        self.untoc_levels = {h.level for h in self.document.headings(depth) if not h.toc}
+        # Optional: a reference document made before these styles existed still works.
+        self.untoc_styles = set()
+        for n in self.untoc_levels:
+            try:
+                self.style(STYLES["heading_untoc"].format(level=n))
+                self.untoc_styles.add(n)
+            except KeyError:
+                pass
         needed += [STYLES["heading"].format(level=n) for n in sorted(levels)]
         needed += [STYLES["toc"].format(level=n) for n in sorted(levels) if n <= 3]
         missing = []
@@ -238,7 +266,49 @@ class DocxWriter:
         cp.author = self.document.author
         cp.language = self.document.lang
         cp.comments = ""
+        cp.keywords = ""
+        cp.category = ""
         cp.last_modified_by = "vbgen"
+        cp.revision = 1
+        now = self.built.replace(microsecond=0, tzinfo=None)
+        cp.created = now
+        cp.modified = now
+        printed = cp._element.find(qn("cp:lastPrinted"))
+        if printed is not None:
+            cp._element.remove(printed)
+        clean_package(self.d)
+        self._settings()
+
+    def _settings(self) -> None:
+        """Word 2013+ layout, Swedish number settings, and the fields updated on opening."""
+        settings = self.d.settings.element
+        for name in ("savePreviewPicture", "proofState", "rsids", "attachedTemplate",
+                     "updateFields", "docVars"):
+            for el in settings.findall(qn(f"w:{name}")):
+                settings.remove(el)
+        compat = settings.find(qn("w:compat"))
+        if compat is None:
+            compat = parse_xml(f'<w:compat {nsdecls("w")}/>')
+            settings.append(compat)
+        for el in compat.findall(qn("w:useFELayout")):
+            compat.remove(el)
+        modes = [c for c in compat.findall(qn("w:compatSetting"))
+                 if c.get(qn("w:name")) == "compatibilityMode"]
+        mode = modes[0] if modes else parse_xml(
+            f'<w:compatSetting {nsdecls("w")} w:name="compatibilityMode" '
+            'w:uri="http://schemas.microsoft.com/office/word"/>')
+        if not modes:
+            compat.insert(0, mode)
+        mode.set(qn("w:val"), "15")
+        # The table of contents and the page count are fields: Word fills in their page
+        # numbers when the file is opened (it asks first), LibreOffice on loading.
+        compat.addprevious(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+        for el in settings.findall(qn("w:themeFontLang")):
+            el.set(qn("w:val"), self.document.lang)
+        for name, value in (("decimalSymbol", ","), ("listSeparator", ";")):
+            el = settings.find(qn(f"w:{name}"))
+            if el is not None:
+                el.set(qn("w:val"), value)
 
     def visit_titlepage(self, tp: doc.TitlePage) -> None:
         if tp.logo:
@@ -253,23 +323,27 @@ class DocxWriter:
         self.paragraph("toc_heading").add_run(toc.title)
         entries = [h for h in self.document.headings(toc.depth) if h.toc]
         # A TOC field whose result is already filled in: each entry links to its heading's
-        # bookmark, so the list is readable and clickable as opened. Page numbers depend on
-        # Word's layout; Word adds them when the field is updated (F9).
+        # bookmark, so the list is readable and clickable as opened. The page numbers are
+        # the PDF's when it is built in the same run (the same font widths and margins);
+        # Word updates them to its own layout when the file is opened (updateFields).
         first = True
         for h in entries or [None]:
             p = self.paragraph("toc", level=h.level if h else 1)
             if first:
                 self._fld(p, "begin")
                 p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve">'
-                                      f' TOC \\o "1-{toc.depth}" \\h \\z \\u </w:instrText></w:r>'))
+                                      f' TOC \\o "1-{toc.depth}" \\h \\z </w:instrText></w:r>'))
                 self._fld(p, "separate")
                 first = False
             if h is None:
                 continue
             text = _attr(doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)]))
+            page = self.pages.get(h.id)
+            number = f"<w:r><w:tab/></w:r><w:r><w:t>{page}</w:t></w:r>" if page else ""
             p._p.append(parse_xml(
                 f'<w:hyperlink {nsdecls("w")} w:anchor="{self.bookmarks[id(h)]}" '
-                f'w:history="1"><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:hyperlink>'))
+                f'w:history="1"><w:r><w:t xml:space="preserve">{text}</w:t></w:r>{number}'
+                "</w:hyperlink>"))
         end = self.d.add_paragraph()
         self._fld(end, "end")
 
@@ -278,10 +352,18 @@ class DocxWriter:
         p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="{kind}"/></w:r>'))
 
     def visit_heading(self, h: doc.Heading) -> None:
-        p = self.paragraph("heading", level=min(h.level, 6))
-        if not h.toc:
-            # Outline level "body text" keeps it out of Word's table of contents on update.
-            p._p.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="9"/>'))
+        level = min(h.level, 6)
+        if not h.toc and level in self.untoc_styles:
+            # A style of its own keeps it out of the table of contents: the same look as
+            # the heading, and visible as such in Word's style pane.
+            p = self.paragraph("heading_untoc", level=level)
+        else:
+            p = self.paragraph("heading", level=level)
+            if not h.toc and level in self.untoc_levels:
+                # An older reference document without that style: outline level
+                # "body text" keeps it out of Word's table of contents on update.
+                p._p.get_or_add_pPr().append(
+                    parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="9"/>'))
         name = self.bookmarks.get(id(h))
         number = len(self.d.element.body)
         if name:
@@ -401,6 +483,23 @@ class DocxWriter:
         p._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = num.numId
 
 
+def clean_package(document: DocxDocument) -> None:
+    """Drop what a reference document carries over from the program that saved it last.
+
+    A preview picture of the reference, its custom XML and its application statistics
+    ("Microsoft Macintosh Word", page and word counts) say nothing true of a built file.
+    """
+    package = document.part.package
+    for owner in (package, document.part):
+        for rid, rel in list(owner.rels.items()):
+            if rel.reltype in (RT.THUMBNAIL, RT.CUSTOM_XML):
+                owner.rels.pop(rid)
+                owner.rels._target_parts_by_rId.pop(rid, None)
+    for rel in package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = _APP_XML.encode("utf-8")
+
+
 def _placements(rows: list[doc.Row]) -> dict[tuple[int, int], tuple[doc.Cell, str]]:
     """Where each cell starts in the grid, skipping places taken by spans from above."""
     taken: set[tuple[int, int]] = set()
@@ -433,8 +532,13 @@ def _attr(text: str) -> str:
             .replace(">", "&gt;"))
 
 
-def write_docx(document: doc.Document, reference: Path) -> bytes:
-    """Build the Word file for ``document`` on ``reference`` and return its bytes."""
-    return DocxWriter(document, reference).write()
+def write_docx(document: doc.Document, reference: Path,
+               built: dt.datetime | None = None, pages: dict[str, int] | None = None) -> bytes:
+    """Build the Word file for ``document`` on ``reference`` and return its bytes.
+
+    ``built`` is the time the file is created and modified at, now when not given;
+    ``pages`` the page of each heading id, shown in the table of contents.
+    """
+    return DocxWriter(document, reference, built, pages).write()
 
 

@@ -177,6 +177,22 @@ def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path) -> bytes
     return finish_tagging(pdf, links)
 
 
+def heading_pages(data: bytes) -> dict[str, int]:
+    """The page number of every anchor (heading id) of a typeset PDF, from its named
+    destinations."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        names = pdf.Root.get("/Names")
+        if names is None or "/Dests" not in names:
+            return {}
+        numbers = {page.obj.objgen: n for n, page in enumerate(pdf.pages, start=1)}
+        found = {}
+        for name, dest in pikepdf.NameTree(names.Dests).items():
+            target = dest[0] if isinstance(dest, pikepdf.Array) else dest.get("/D", [None])[0]
+            if isinstance(target, pikepdf.Dictionary) and target.objgen in numbers:
+                found[str(name)] = numbers[target.objgen]
+        return found
+
+
 def _span_groups(rows: list[doc.Row]) -> list[list[doc.Row]]:
     """Split rows where no cell from a row above spans across."""
     groups: list[list[doc.Row]] = []
