@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import compose, doc
+from . import compose, doc, stil
 from .charts import ChartRenderer
 from .derive import Figures, derive
 from .errors import DataError, Problem
@@ -175,7 +175,8 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         notes.extend(left_out)
     figures = derive(report)
     styles = options.styles or styles_dir()
-    charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"))
+    charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"),
+                           palette=stil.palette(_style_file(styles, "rapport.css")))
     logo = _logo(styles)
 
     outputs: dict[Path, bytes] = {}

@@ -143,8 +143,9 @@ def chart_globals(charts: dict[str, Chart], renderer: ChartRenderer
     def figure(chart: Chart, bredd: float) -> Markup:
         image = renderer.render(chart)
         caption = f"Diagram: {chart.titel}." + (f" Källa: {chart.kalla}." if chart.kalla else "")
-        return Markup('<figure src="{}" alt="{}" bredd="{}"><figcaption>{}</figcaption>'
-                      "</figure>").format(str(image.path), image.alt, bredd, caption)
+        return Markup('<figure src="{}" vektor="{}" alt="{}" bredd="{}"><figcaption>{}'
+                      "</figcaption></figure>").format(str(image.path), str(image.vector or ""),
+                                                       image.alt, bredd, caption)
 
     def diagram(chart_id: str, bredd: float = 16) -> Markup:
         chart = charts.get(chart_id)
@@ -293,7 +294,7 @@ def _block(el: ET.Element) -> list[doc.Block]:
         cap = el.find("figcaption")
         return [doc.Figure(el.get("src", ""), el.get("alt", ""),
                            _strip(_inlines(cap)) if cap is not None else [],
-                           float(el.get("bredd", "16")))]
+                           float(el.get("bredd", "16")), vector=el.get("vektor", ""))]
     if tag == "sidbrytning":
         return [doc.PageBreak()]
     if tag == "innehall":

@@ -6,6 +6,7 @@ walk it. Nothing here knows about a file format.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -116,6 +117,8 @@ class Figure:
     alt: str
     caption: list[Inline] = field(default_factory=list)
     width_cm: float = 16.0
+    #: The same image as vector graphics (SVG), used where the format takes it (PDF).
+    vector: str = ""
 
 
 @dataclass
@@ -138,6 +141,15 @@ class TitlePage:
     logo_alt: str = ""
 
 
+_FORWARD = re.compile(r"\b(nedan|nedanstående|följande diagram)\b", re.IGNORECASE)
+
+
+def points_forward(block: Block) -> bool:
+    """Whether a paragraph speaks of what follows it ("Diagrammet nedan visar ..."), so that
+    the writers keep it on the page of the figure or table after it."""
+    return isinstance(block, Paragraph) and bool(_FORWARD.search(plain(block.children)))
+
+
 Block = (Heading | Paragraph | ListBlock | Table | Figure | PageBreak | TableOfContents
          | TitlePage)
 
@@ -155,6 +167,11 @@ class Document:
     header: str = ""
     #: Which kind of document this is ("tjanstskrivelse"), for document-specific styles.
     typ: str = ""
+
+    def leads_in(self) -> set[int]:
+        """The ``id()`` of every paragraph that speaks of the figure or table right after it."""
+        return {id(b) for b, after in zip(self.blocks, self.blocks[1:], strict=False)
+                if points_forward(b) and isinstance(after, Figure | Table)}
 
     def headings(self, max_level: int = 6) -> list[Heading]:
         return [b for b in self.blocks if isinstance(b, Heading) and b.level <= max_level]

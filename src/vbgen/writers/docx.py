@@ -132,6 +132,7 @@ class DocxWriter:
         self.document = document
         #: The page of each heading id in the typeset PDF, for the contents' page numbers.
         self.pages = pages or {}
+        self.leads_in = document.leads_in()
         #: When the file is built: its created and modified time.
         self.built = built or dt.datetime.now(dt.UTC)
         try:
@@ -376,6 +377,8 @@ class DocxWriter:
     def visit_paragraph(self, para: doc.Paragraph) -> None:
         style = STYLES["gap"] if para.role == "lucka" else STYLES["body"]
         p = self.new_paragraph(style)
+        if id(para) in self.leads_in:
+            p.paragraph_format.keep_with_next = True  # "nedan": on the page of what follows
         self.inlines(p, para.children)
 
     def visit_listblock(self, lst: doc.ListBlock, depth: int = 1) -> None:

@@ -45,6 +45,8 @@ class HtmlWriter:
 
     def __init__(self, document: doc.Document) -> None:
         self.document = document
+        #: Paragraphs kept on the page of the figure or table they announce ("nedan").
+        self.leads_in = document.leads_in()
 
     def write(self) -> str:
         d = self.document
@@ -69,7 +71,10 @@ class HtmlWriter:
         return f'<h{h.level} id="{h.id}"{cls}>{_inlines(h.children)}</h{h.level}>'
 
     def visit_paragraph(self, p: doc.Paragraph) -> str:
-        cls = f' class="{p.role}"' if p.role else ""
+        roles = [p.role] if p.role else []
+        if id(p) in self.leads_in:
+            roles.append("inledning")
+        cls = f' class="{" ".join(roles)}"' if roles else ""
         return f"<p{cls}>{_inlines(p.children)}</p>"
 
     def visit_listblock(self, lst: doc.ListBlock) -> str:
@@ -129,7 +134,8 @@ class HtmlWriter:
         return f'<div class="tabell">{table}{notes}</div>' if notes else table
 
     def visit_figure(self, f: doc.Figure) -> str:
-        src = Path(f.path).resolve().as_uri()
+        # Vector graphics when there are some: sharp at any zoom and in print.
+        src = Path(f.vector or f.path).resolve().as_uri()
         cap = f"<figcaption>{_inlines(f.caption)}</figcaption>" if f.caption else ""
         return (f'<figure><img src="{src}" alt="{escape(f.alt)}" '
                 f'style="width:{f.width_cm}cm">{cap}</figure>')
