@@ -179,6 +179,8 @@ def main() -> int:
             title.element.pPr.remove(el)
     _paragraph_style(d, "Subtitle", size=16, color=TEXT)
     d.styles["Subtitle"].font.italic = None
+    for el in d.styles["Subtitle"].element.rPr.findall(qn("w:spacing")):
+        d.styles["Subtitle"].element.rPr.remove(el)  # the template's letter spacing
     d.styles["Subtitle"].paragraph_format.space_after = Pt(3)
     _paragraph_style(d, "Caption", size=9, bold=True, color=ACCENT)
     _paragraph_style(d, "TOC Heading", base="Heading 1")
@@ -199,6 +201,11 @@ def main() -> int:
     for name in ("List Bullet", "List Number"):
         d.styles[name].font.name = None
 
+    # Måluppfyllelsens symboler: nivåns färg och lite större, som i PDF:en.
+    for n, colour in enumerate(stil.level_colours(STYLES / "rapport.css"), start=1):
+        level = d.styles.add_style(f"Måluppfyllelse {n}", WD_STYLE_TYPE.CHARACTER)
+        level.font.color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
+        level.font.size = Pt(round(TABLE_PT * 1.5 * 2) / 2)
     ref = d.styles.add_style("footnote reference", WD_STYLE_TYPE.CHARACTER, builtin=True)
     ref.font.superscript = True
     d.styles.element.append(parse_xml(TABLE_STYLE))

@@ -34,7 +34,8 @@ def test_title_page(document):
     title = [p.text for p in document.paragraphs if p.style.name == "Title"]
     assert title == ["Verksamhetsberättelse 2024"]
     subtitles = [p.text for p in document.paragraphs if p.style.name == "Subtitle"]
-    assert subtitles == ["Socialnämnden", "Huddinge kommun"]
+    assert subtitles == ["Socialnämnden", "Huddinge kommun", "Diarienummer SN 2025/123",
+                         "11 februari 2025"]
 
 
 def test_goal_tree_headings(document):

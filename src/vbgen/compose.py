@@ -208,6 +208,8 @@ def _inlines(el: ET.Element) -> list[doc.Inline]:
             out.append(doc.Emph(_inlines(child)))
         elif tag == "fn":
             out.append(doc.Footnote(_strip(_inlines(child))))
+        elif tag == "span":
+            out.append(doc.Span(_inlines(child), role=child.get("class", "")))
         elif tag == "br":
             out.append(doc.LineBreak())
         else:

@@ -40,7 +40,16 @@ class Footnote:
     children: list[Inline]
 
 
-Inline = Text | Strong | Emph | LineBreak | Footnote
+@dataclass
+class Span:
+    """Text with a named role the writers map to a look, e.g. "niva-1" for the symbol of
+    the highest måluppfyllelse level (its colour)."""
+
+    children: list[Inline]
+    role: str = ""
+
+
+Inline = Text | Strong | Emph | LineBreak | Footnote | Span
 
 
 def plain(inlines: list[Inline]) -> str:
@@ -49,7 +58,7 @@ def plain(inlines: list[Inline]) -> str:
     for node in inlines:
         if isinstance(node, Text):
             out.append(node.text)
-        elif isinstance(node, Strong | Emph):
+        elif isinstance(node, Strong | Emph | Span):
             out.append(plain(node.children))
         elif isinstance(node, LineBreak):
             out.append("\n")

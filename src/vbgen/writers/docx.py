@@ -20,7 +20,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -228,6 +228,12 @@ class DocxWriter:
                 self.inlines(p, n.children, True, italic)
             elif isinstance(n, doc.Emph):
                 self.inlines(p, n.children, bold, True)
+            elif isinstance(n, doc.Span):
+                start = len(p.runs)
+                self.inlines(p, n.children, bold, italic)
+                style = self._span_style(n.role)
+                for run in p.runs[start:] if style else []:
+                    run._r.get_or_add_rPr().style = style
             elif isinstance(n, doc.LineBreak):
                 p.add_run().add_break()
             elif isinstance(n, doc.Footnote):
@@ -236,6 +242,16 @@ class DocxWriter:
                     f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="'
                     f'{self.style_id(STYLES["footnote_ref"])}"/></w:rPr>'
                     f'<w:footnoteReference w:id="{fid}"/></w:r>'))
+
+    def _span_style(self, role: str) -> str | None:
+        """The character style for a span's role ("niva-1" → "Måluppfyllelse 1"), if the
+        reference document has it."""
+        if not role.startswith("niva-"):
+            return None
+        try:
+            return self.style_id(f"Måluppfyllelse {role.removeprefix('niva-')}")
+        except KeyError:
+            return None
 
     # --- blocks ----------------------------------------------------------------------
 
@@ -426,7 +442,13 @@ class DocxWriter:
             p = grid[r][c].paragraphs[0]
             self.set_style(p, STYLES["table_text"])
             p.alignment = _ALIGN[cell_model.align]
-            self.inlines(p, cell_model.children, bold=role == "summa")
+            head = r < len(t.head)
+            self.inlines(p, cell_model.children, bold=role == "summa" or head)
+            if head:
+                # White on the head row's fill, as the table style says; written out too,
+                # because LibreOffice does not apply a table style's text colour.
+                for run in p.runs:
+                    run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
         for (r, c), (cell_model, _) in places.items():
             if cell_model.colspan > 1 or cell_model.rowspan > 1:
                 grid[r][c].merge(grid[r + cell_model.rowspan - 1][c + cell_model.colspan - 1])

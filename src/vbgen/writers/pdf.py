@@ -33,6 +33,8 @@ def _inlines(nodes: list[doc.Inline]) -> str:
             out.append("<br>")
         elif isinstance(n, doc.Footnote):
             out.append(f'<span class="fotnot">{_inlines(n.children)}</span>')
+        elif isinstance(n, doc.Span):
+            out.append(f'<span class="{escape(n.role)}">{_inlines(n.children)}</span>')
     return "".join(out)
 
 
