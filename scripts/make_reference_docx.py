@@ -198,6 +198,8 @@ def main() -> int:
     _paragraph_style(d, "Tabellnot", size=8, italic=True)
     _paragraph_style(d, "Lucka", bold=True, color=RGBColor(0xAA, 0x33, 0x33))
     _paragraph_style(d, "Bildtext", size=8.5)
+    _paragraph_style(d, "Brevhuvud", size=9)  # the tjänsteskrivelse's letterhead lines
+    d.styles["Brevhuvud"].paragraph_format.space_after = Pt(8)
     for name in ("List Bullet", "List Number"):
         d.styles[name].font.name = None
 

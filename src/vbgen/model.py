@@ -205,6 +205,15 @@ class Underskrift(_Strict):
     titel: str
 
 
+class Handlaggare(_Strict):
+    """The officer who wrote the tjänsteskrivelse, named in its letterhead with contact."""
+
+    namn: str
+    titel: str | None = None
+    telefon: str | None = None
+    epost: str | None = None
+
+
 class Resultatoverforing(_Strict):
     """How much of the year's result the nämnd asks to balance against its eget kapital.
 
@@ -235,6 +244,8 @@ class Tjanstskrivelse(_Strict):
     datum: date
     diarienummer: str
     underskrift: Underskrift
+    #: Who wrote it, for the letterhead.
+    handlaggare: Handlaggare | None = None
     #: The nämnd's name inside a sentence; by default the name with a small first letter.
     namnd_i_text: str | None = None
     #: The nämnd's overall assessment: one of the texts of ``skala``.
@@ -249,6 +260,8 @@ class Tjanstskrivelse(_Strict):
     personal: Markdown | None = None
     intern_kontroll: Markdown | None = None
     uppdrag: Markdown | None = None
+    #: Under Ekonomiska konsekvenser, after the generated sentence on the result transfer.
+    ekonomiska_konsekvenser: Markdown | None = None
     #: Decisions after the two generated ones, each a whole sentence.
     beslut: list[str] = Field(default_factory=list)
     #: Appendices after the verksamhetsberättelse itself.

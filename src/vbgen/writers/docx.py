@@ -51,6 +51,7 @@ STYLES = {
     "table_text": "Tabelltext",
     "table_note": "Tabellnot",
     "gap": "Lucka",
+    "letterhead": "Brevhuvud",
     "figure_caption": "Bildtext",
     "footnote_text": "footnote text",
     "footnote_ref": "footnote reference",
@@ -133,6 +134,7 @@ class DocxWriter:
         #: The page of each heading id in the typeset PDF, for the contents' page numbers.
         self.pages = pages or {}
         self.leads_in = document.leads_in()
+        self._first_heading = next(iter(document.headings()), None)
         #: When the file is built: its created and modified time.
         self.built = built or dt.datetime.now(dt.UTC)
         try:
@@ -151,7 +153,7 @@ class DocxWriter:
     def _check_styles(self, reference: Path) -> None:
         """Name every style the document needs that the reference document lacks."""
         levels = {h.level for h in self.document.headings()}
-        needed = [n for n in STYLES.values() if "{level}" not in n]
+        needed = [n for n in STYLES.values() if "{level}" not in n and n != STYLES["letterhead"]]
         # Headings kept out of the contents need a style of their own only down to the
         # contents' depth; deeper ones are out of it by their level.
         depth = max((b.depth for b in self.document.blocks
@@ -370,6 +372,9 @@ class DocxWriter:
 
     def visit_heading(self, h: doc.Heading) -> None:
         level = min(h.level, 6)
+        opens = level == 1 and h is self._first_heading and not any(
+            isinstance(b, doc.TitlePage | doc.TableOfContents | doc.PageBreak)
+            for b in self.document.blocks[:self.document.blocks.index(h)])
         if not h.toc and level in self.untoc_styles:
             # A style of its own keeps it out of the table of contents: the same look as
             # the heading, and visible as such in Word's style pane.
@@ -381,6 +386,9 @@ class DocxWriter:
                 # "body text" keeps it out of Word's table of contents on update.
                 p._p.get_or_add_pPr().append(
                     parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="9"/>'))
+        if opens:
+            # The document's first heading after a letterhead: no page of its own.
+            p.paragraph_format.page_break_before = False
         name = self.bookmarks.get(id(h))
         number = len(self.d.element.body)
         if name:
@@ -392,6 +400,11 @@ class DocxWriter:
 
     def visit_paragraph(self, para: doc.Paragraph) -> None:
         style = STYLES["gap"] if para.role == "lucka" else STYLES["body"]
+        if "brevhuvud" in para.role.split():
+            try:  # a letterhead line: its own style, when the reference document has it
+                style = self.style(STYLES["letterhead"]).name
+            except KeyError:
+                pass
         p = self.new_paragraph(style)
         if id(para) in self.leads_in:
             p.paragraph_format.keep_with_next = True  # "nedan": on the page of what follows
