@@ -145,6 +145,29 @@ def test_no_page_without_content(layout, name):
     assert not empty, f"sidor med bara sidhuvud och sidfot: {empty}"
 
 
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_heading_or_caption_ends_a_page(layout, name):
+    """A heading or a table caption (bold, in the accent colour) always has text below it."""
+    top, _, bottom, _ = _margins()
+    accent = _colour("accent")
+    problems = []
+    for page in layout[name]:
+        lines: dict[int, list[dict]] = defaultdict(list)
+        for c in page.chars:
+            if top < c["top"] and c["bottom"] < page.height - bottom and c["size"] >= 8.4:
+                lines[round(c["bottom"])].append(c)  # the page's text, without footnotes
+        if not lines or page.number == 1:
+            continue
+        last = lines[max(lines)]
+        colour = last[0].get("non_stroking_color")
+        if ("Bold" in last[0]["fontname"] and isinstance(colour, tuple | list)
+                and len(colour) == 3
+                and all(abs(a - b) < 0.01 for a, b in zip(colour, accent, strict=True))):
+            text = "".join(c["text"] for c in sorted(last, key=lambda c: c["x0"]))
+            problems.append(f"sida {page.number} slutar med rubriken {text!r}")
+    assert not problems, "\n".join(problems)
+
+
 # --- Table rows across pages -------------------------------------------------------------------
 
 
