@@ -2,6 +2,8 @@
 
 Run once to (re)create the default; editors then change styles in Word and save. Running it
 again overwrites their changes, so it refuses to when the file exists unless ``--force``.
+``python scripts/make_reference_docx.py --force MAPP`` makes it for a kommun's own styles
+folder, from that folder's rapport.css.
 
 The font, colours and heading sizes come from the ``:root`` rule of ``styles/rapport.css``
 (read by :mod:`vbgen.stil`), so the Word file and the PDF share one declaration.
@@ -23,8 +25,14 @@ from docx.shared import Cm, Pt, RGBColor
 
 from vbgen import stil
 
-STYLES = Path(__file__).resolve().parent.parent / "styles"
-IDENTITY = stil.tokens(STYLES / "rapport.css")
+BUILT_IN = Path(__file__).resolve().parent.parent / "styles"
+#: The styles folder to read rapport.css from and write referens.docx to: the first
+#: argument that is not an option (a kommun's own folder, as given to --stilar), or styles/.
+_FOLDERS = [a for a in sys.argv[1:] if not a.startswith("--")]
+STYLES = Path(_FOLDERS[0]) if _FOLDERS else BUILT_IN
+#: The identity: the built-in values, overridden by those of the folder's own rapport.css.
+IDENTITY = stil.tokens(BUILT_IN / "rapport.css") | (
+    stil.tokens(STYLES / "rapport.css") if (STYLES / "rapport.css").is_file() else {})
 
 
 def _rgb(name: str) -> RGBColor:
@@ -204,7 +212,8 @@ def main() -> int:
         d.styles[name].font.name = None
 
     # Måluppfyllelsens symboler: nivåns färg och lite större, som i PDF:en.
-    for n, colour in enumerate(stil.level_colours(STYLES / "rapport.css"), start=1):
+    levels = [IDENTITY[f"niva-{n}"] for n in range(1, 10) if f"niva-{n}" in IDENTITY]
+    for n, colour in enumerate(levels, start=1):
         level = d.styles.add_style(f"Måluppfyllelse {n}", WD_STYLE_TYPE.CHARACTER)
         level.font.color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
         level.font.size = Pt(round(TABLE_PT * 1.5 * 2) / 2)

@@ -8,6 +8,7 @@ and footer, and a table row cut by a page break.
 
 from __future__ import annotations
 
+import io
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -213,3 +214,19 @@ def test_no_table_row_split_across_pages(built_all, name):
     in_pdf, in_word = _body_rows_in_tags(files[".pdf"]), _body_rows_in_word(files[".docx"])
     assert in_pdf == in_word, (f"{in_pdf - in_word} tabellrader delas mellan två sidor "
                                f"({in_pdf} radtaggar i PDF:en, {in_word} rader i tabellerna)")
+
+
+def test_a_page_break_before_a_chapter_adds_no_empty_page(tmp_path):
+    from vbgen import doc
+    from vbgen.writers.docx import write_docx
+    from vbgen.writers.pdf import write_pdf
+
+    document = doc.Document("Prov", [
+        doc.Heading(1, [doc.Text("Ett")], id="ett"), doc.Paragraph([doc.Text("Text.")]),
+        doc.PageBreak(), doc.Heading(1, [doc.Text("Två")], id="tva"),
+        doc.Paragraph([doc.Text("Mer text.")])])
+    pdf = tmp_path / "prov.pdf"
+    pdf.write_bytes(write_pdf(document, styles_dir() / "rapport.css", tmp_path))
+    assert len(_pages(pdf)) == 2
+    word = docx.Document(io.BytesIO(write_docx(document, styles_dir() / "referens.docx")))
+    assert not list(word.element.body.iter(qn("w:br")))

@@ -506,7 +506,11 @@ class DocxWriter:
             cap = self.new_paragraph(STYLES["figure_caption"])
             self.inlines(cap, f.caption)
 
-    def visit_pagebreak(self, _: doc.PageBreak) -> None:
+    def visit_pagebreak(self, brk: doc.PageBreak) -> None:
+        blocks = self.document.blocks
+        after = blocks[blocks.index(brk) + 1] if brk is not blocks[-1] else None
+        if isinstance(after, doc.Heading) and after.level == 1:
+            return  # Heading 1 starts its own page; a second break would leave it empty
         self.d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def _restart_numbering(self, p: DocxParagraph) -> None:
