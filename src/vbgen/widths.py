@@ -21,6 +21,8 @@ TEXT_WIDTH_CM = 21.0 - 2.5 - 2.2
 #: Table text size (pt) and a cell's left plus right padding (pt), as in rapport.css.
 TABLE_FONT_PT = 8.5
 CELL_PADDING_PT = 0.8 * TABLE_FONT_PT
+#: Extra width (pt) beyond a column's widest number or header word.
+NUMBER_SLACK_PT = 2.0
 #: A header word longer than this many letters may be hyphenated rather than widen its column.
 HYPHENATE_FROM = 15
 
@@ -57,10 +59,13 @@ def _cell_needs(cell: doc.Cell, bold: bool, header: bool) -> tuple[float, float]
             w = w * 0.6  # a long header word may be split by hyphenation
         least = max(least, w)
     if header:
-        # A header may take two lines; it should not widen its column beyond that.
+        # A header may take two lines; it should not widen its column beyond that. Word
+        # does not hyphenate, so its longest word gets the same room to spare as a number.
+        least += NUMBER_SLACK_PT
         widest = max(least, widest / 2)
     elif cell.align == "right":
-        least = widest  # numbers never wrap
+        # Numbers never wrap; a little to spare for a word processor's own measuring.
+        least = widest = widest + NUMBER_SLACK_PT
     return least + CELL_PADDING_PT, widest + CELL_PADDING_PT
 
 

@@ -28,7 +28,7 @@ from lxml import etree
 
 from .. import doc
 from ..errors import StyleError
-from ..widths import column_widths
+from ..widths import CELL_PADDING_PT, column_widths
 
 #: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
 LOGO_WIDTH_CM = 5.0
@@ -492,6 +492,12 @@ class DocxWriter:
         tblPr.insert(1, width)
         # The column widths are decided from the content (vbgen.widths); Word keeps them.
         tblPr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
+        # The cell padding those widths count on, written out: LibreOffice does not take it
+        # from the table style and would wrap the numbers.
+        pad = round(CELL_PADDING_PT / 2 * 20)
+        tblPr.append(parse_xml(
+            f'<w:tblCellMar {nsdecls("w")}><w:left w:w="{pad}" w:type="dxa"/>'
+            f'<w:right w:w="{pad}" w:type="dxa"/></w:tblCellMar>'))
         _schema_order(tblPr, _TBLPR_ORDER)
 
     def visit_figure(self, f: doc.Figure) -> None:
