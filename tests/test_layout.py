@@ -230,3 +230,27 @@ def test_a_page_break_before_a_chapter_adds_no_empty_page(tmp_path):
     assert len(_pages(pdf)) == 2
     word = docx.Document(io.BytesIO(write_docx(document, styles_dir() / "referens.docx")))
     assert not list(word.element.body.iter(qn("w:br")))
+
+
+def _table(role: str = "") -> object:
+    from vbgen import doc
+
+    def cell(text: str, align: str = "left") -> doc.Cell:
+        return doc.Cell([doc.Text(text)], align=align)  # type: ignore[arg-type]
+
+    head = [doc.Row([cell("Verksamhet"), cell("Utfall föregående år", "right")])]
+    body = [doc.Row([cell("Insatser till personer med funktionsnedsättning (ej LSS/SFB)"),
+                     cell("\u2212501\u00a0534", "right")])]
+    return doc.Table("Prov", head, body, role=role)
+
+
+def test_column_widths_fill_the_text_width_and_never_wrap_a_number():
+    from vbgen.widths import TEXT_WIDTH_CM, column_widths, text_width
+
+    total = TEXT_WIDTH_CM / 2.54 * 72
+    widths = column_widths(_table())  # type: ignore[arg-type]
+    assert sum(widths) == pytest.approx(total)
+    assert widths[1] > text_width("\u2212501\u00a0534") + 6  # the number and the padding
+    assert widths[1] > text_width("föregående", bold=True)   # the longest header word
+    small = column_widths(_table("liten"))  # type: ignore[arg-type]
+    assert small[1] < widths[1]

@@ -39,6 +39,15 @@ def _font(bold: bool):  # type: ignore[no-untyped-def]
     return ImageFont.truetype(str(path), 100) if path.is_file() else None
 
 
+#: Text size (pt) of a table declared small (``class="liten"``), for wide tables.
+SMALL_TABLE_FONT_PT = 7.5
+
+
+def table_font_pt(table: doc.Table) -> float:
+    """The text size of ``table``: smaller for a wide table declared ``liten``."""
+    return SMALL_TABLE_FONT_PT if "liten" in table.role.split() else TABLE_FONT_PT
+
+
 def text_width(text: str, bold: bool = False, size: float = TABLE_FONT_PT) -> float:
     """The width of ``text`` in pt at ``size``, measured with the report's font."""
     font = _font(bold)
@@ -47,14 +56,15 @@ def text_width(text: str, bold: bool = False, size: float = TABLE_FONT_PT) -> fl
     return float(font.getlength(text)) / 100 * size
 
 
-def _cell_needs(cell: doc.Cell, bold: bool, header: bool) -> tuple[float, float]:
+def _cell_needs(cell: doc.Cell, bold: bool, header: bool,
+                size: float = TABLE_FONT_PT) -> tuple[float, float]:
     """The least width of a cell and the width that shows it on one line, both in pt."""
     lines = doc.plain([i for i in cell.children if not isinstance(i, doc.Footnote)]).split("\n")
-    widest = max((text_width(line, bold) for line in lines), default=0.0)
+    widest = max((text_width(line, bold, size) for line in lines), default=0.0)
     words = [w for line in lines for w in line.split()]
     least = 0.0
     for word in words:
-        w = text_width(word, bold)
+        w = text_width(word, bold, size)
         if header and len(word) >= HYPHENATE_FROM:
             w = w * 0.6  # a long header word may be split by hyphenation
         least = max(least, w)
@@ -88,7 +98,8 @@ def column_widths(table: doc.Table, total_pt: float = TEXT_WIDTH_CM / 2.54 * 72)
                 for dc in range(cell.colspan):
                     taken.add((r + dr, c + dc))
             if cell.colspan == 1 and c < ncols:
-                lo, hi = _cell_needs(cell, head or cell.header or row.role == "summa", head)
+                lo, hi = _cell_needs(cell, head or cell.header or row.role == "summa", head,
+                                     table_font_pt(table))
                 least[c] = max(least[c], lo)
                 most[c] = max(most[c], hi)
             c += cell.colspan

@@ -28,7 +28,7 @@ from lxml import etree
 
 from .. import doc
 from ..errors import StyleError
-from ..widths import CELL_PADDING_PT, column_widths
+from ..widths import CELL_PADDING_PT, SMALL_TABLE_FONT_PT, column_widths, table_font_pt
 
 #: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
 LOGO_WIDTH_CM = 5.0
@@ -441,6 +441,7 @@ class DocxWriter:
             if i < len(t.head):
                 trPr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
         widths = [Pt(w) for w in column_widths(t)]
+        small = table_font_pt(t) == SMALL_TABLE_FONT_PT  # a wide table declared "liten"
         for i, col in enumerate(table.columns):
             if i < len(widths):
                 col.width = widths[i]  # the grid, read by LibreOffice
@@ -457,6 +458,9 @@ class DocxWriter:
             p.alignment = _ALIGN[cell_model.align]
             head = r < len(t.head)
             self.inlines(p, cell_model.children, bold=role == "summa" or head)
+            if small:
+                for run in p.runs:
+                    run.font.size = Pt(SMALL_TABLE_FONT_PT)
             if head:
                 # White on the head row's fill, as the table style says; written out too,
                 # because LibreOffice does not apply a table style's text colour.
