@@ -137,3 +137,19 @@ def test_contents_show_page_numbers(document):
     assert entries[0] == "Sammanfattning\t3"
     numbers = [int(e.rsplit("\t", 1)[1]) for e in entries]
     assert numbers == sorted(numbers)
+
+
+def test_a_draft_says_so_on_the_cover_and_in_the_header(sample_copy, tmp_path, warm_charts):
+    from vbgen.build import Options, build
+
+    from .conftest import replace_text
+
+    replace_text(sample_copy / "vb.yaml", "forvaltning: Socialförvaltningen",
+                 "forvaltning: Socialförvaltningen\nutkast: ja")
+    warm_charts(tmp_path)
+    paths = build(sample_copy, Options(tmp_path, formats=("docx",),
+                                       documents=("verksamhetsberattelse",)))
+    word = docx.Document(str(paths[0]))
+    assert [p.text for p in word.paragraphs if p.style.name == "Subtitle"][-1] == "Utkast"
+    header = word.sections[0].header.paragraphs[0].text
+    assert header == "Socialnämnden – Verksamhetsberättelse 2024 – Utkast"

@@ -33,6 +33,16 @@ Tal = Annotated[float, BeforeValidator(_swedish_number)]
 Heltal = Annotated[int, BeforeValidator(_swedish_number)]
 
 
+def _swedish_yes_no(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in ("ja", "nej"):
+        return value.strip().lower() == "ja"
+    return value
+
+
+#: Yes or no in the main file: ja/nej, as well as YAML's true/false.
+JaNej = Annotated[bool, BeforeValidator(_swedish_yes_no)]
+
+
 class _Strict(BaseModel):
     # Unknown keys are errors: a misspelt field must not vanish silently.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -470,6 +480,8 @@ class Meta(_Strict):
     ar: int
     forvaltning: str
     malvarde_ar: int
+    #: True while the report is a draft: its cover and running header say "Utkast".
+    utkast: JaNej = False
     skala: list[Level] = Field(min_length=1)
     uppdragsstatus: list[str] = Field(default_factory=lambda: ["Klart", "Pågår", "Ej klart i år"])
     sammanfattning: Markdown | None = None
