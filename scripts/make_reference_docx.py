@@ -11,6 +11,7 @@ The font, colours and heading sizes come from the ``:root`` rule of ``styles/rap
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -123,6 +124,7 @@ def _clean(d: docx.document.Document) -> None:
     cp.author = cp.last_modified_by = "vbgen"
     cp.keywords = cp.comments = cp.category = ""
     cp.revision = 1
+    cp.created = cp.modified = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
     clean_package(d)  # the writer's own clean-up, so the reference and built files agree
     settings = d.settings.element
     for name in ("savePreviewPicture", "proofState", "rsids", "attachedTemplate"):

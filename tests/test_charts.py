@@ -127,3 +127,15 @@ def test_report_pdf_has_no_raster_charts(built):
                   for name, obj in page.Resources.get("/XObject", {}).items()
                   if obj.get("/Subtype") == "/Image"]
     assert images == []
+
+
+def test_chart_text_is_no_smaller_than_the_tables():
+    from vbgen import stil
+
+    table_pt = stil.points(stil.tokens(styles_dir() / "rapport.css")["tabelltext-storlek"])
+    style = dict(line.split(":", 1) for line in
+                 (styles_dir() / "diagram.mplstyle").read_text(encoding="utf-8").splitlines()
+                 if ":" in line and not line.startswith("#"))
+    for key in ("font.size", "xtick.labelsize", "ytick.labelsize", "legend.fontsize",
+                "axes.labelsize"):
+        assert float(style[key]) >= table_pt, key
