@@ -153,3 +153,19 @@ def test_a_draft_says_so_on_the_cover_and_in_the_header(sample_copy, tmp_path, w
     assert [p.text for p in word.paragraphs if p.style.name == "Subtitle"][-1] == "Utkast"
     header = word.sections[0].header.paragraphs[0].text
     assert header == "Socialnämnden – Verksamhetsberättelse 2024 – Utkast"
+
+
+def test_short_tables_keep_together_and_long_ones_may_break(document):
+    short = long = 0
+    for table in document.tables:
+        heads = sum(1 for tr in table._tbl.tr_lst
+                    if tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None)
+        kept = [all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+                for row in table.rows]
+        if len(table.rows) - heads <= 8:
+            short += 1
+            assert all(kept[:-1])
+        else:
+            long += 1
+            assert not any(kept)
+    assert short and long

@@ -120,6 +120,10 @@ class Table:
     role: str = ""
 
 
+#: A table with at most this many body rows is kept on one page, in both formats.
+SHORT_TABLE_ROWS = 8
+
+
 @dataclass
 class Figure:
     path: str

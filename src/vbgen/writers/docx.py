@@ -466,6 +466,12 @@ class DocxWriter:
                 # because LibreOffice does not apply a table style's text colour.
                 for run in p.runs:
                     run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        if len(t.body) <= doc.SHORT_TABLE_ROWS:
+            # A short table stays on one page: every row but the last keeps with the next.
+            for row_cells in grid[:-1]:
+                for cell in row_cells:
+                    for para in cell.paragraphs:
+                        para.paragraph_format.keep_with_next = True
         for (r, c), (cell_model, _) in places.items():
             if cell_model.colspan > 1 or cell_model.rowspan > 1:
                 grid[r][c].merge(grid[r + cell_model.rowspan - 1][c + cell_model.colspan - 1])

@@ -38,10 +38,6 @@ def _inlines(nodes: list[doc.Inline]) -> str:
     return "".join(out)
 
 
-#: A table with at most this many body rows is never split across pages.
-SHORT_TABLE_ROWS = 8
-
-
 class HtmlWriter:
     """Turn a :class:`~vbgen.doc.Document` into one HTML page for print."""
 
@@ -128,7 +124,7 @@ class HtmlWriter:
             body = "<tbody>" + "".join(self._row(r, False) for r in t.body) + "</tbody>"
         notes = "".join(f'<p class="not">{_inlines(n.children)}</p>' for n in t.notes)
         classes = [t.role] if t.role else []
-        if len(t.body) <= SHORT_TABLE_ROWS:
+        if len(t.body) <= doc.SHORT_TABLE_ROWS:
             classes.append("kort")  # kept whole on one page (rapport.css)
         cls = f' class="{" ".join(classes)}"' if classes else ""
         table = (f"<table{cls}><caption>{escape(t.caption)}</caption>{cols}"
