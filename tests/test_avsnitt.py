@@ -82,7 +82,7 @@ def pdf_text(report_pages):
 def _headings(document) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     for p in document.paragraphs:
-        if p.style.name.startswith("Heading "):
+        if p.style.name.startswith(("Heading ", "Rubrik ")):  # also those kept out of the TOC
             out.setdefault(p.text, []).append(int(p.style.name.split()[1]))
     return out
 

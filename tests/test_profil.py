@@ -68,7 +68,7 @@ def test_the_profile_gives_the_fields_the_namnd_leaves_out(tmp_path: Path) -> No
     assert report.kommun == "Norrby kommun"
     assert [lv.text for lv in report.skala] == ["Bra", "Mindre bra"]
     assert report.assessed_level == 2
-    assert document.author == "Testnämnden, Norrby kommun"
+    assert document.author == "Testförvaltningen, Norrby kommun"
     assert [doc.plain(h.children) for h in document.headings()] == ["Profilens avsnitt"]
     assert paragraphs(document) == ["Norrby växer hållbart."]
     assert first_table(document) == [["Kommunmål", "Nämndmål", "Måluppfyllelse"],

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from vbgen import doc, fmt
 from vbgen.build import Options, build
 from vbgen.derive import table_chart
+from vbgen.fmt import NOT_MEANINGFUL_NOTE
 from vbgen.load import load
 from vbgen.model import COLUMN_TYPES, Column, TableChart
 from vbgen.tables import cell_value, view
@@ -239,9 +240,8 @@ def test_forandring_on_a_zero_or_negative_base_is_a_dash_with_a_note(tmp_path: P
     report = load(folder)
     shown = view(report.tabelldata["t"])
     changes = [row.cells[4].text for row in shown.body]
-    assert changes == ["-", "-", f"{MINUS}50,0{NB}%"]
-    assert shown.notes == ["- Förändringen i procent visas inte när utgångsvärdet är noll "
-                           "eller negativt."]
+    assert changes == ["\u2013", "\u2013", f"{MINUS}50,0{NB}%"]
+    assert shown.notes == [NOT_MEANINGFUL_NOTE]
 
 
 def test_a_table_with_forandring_on_a_zero_base_builds(tmp_path: Path) -> None:
@@ -249,9 +249,9 @@ def test_a_table_with_forandring_on_a_zero_base_builds(tmp_path: Path) -> None:
                          {"t.csv": NONPOSITIVE})
     _, document = compose(folder, tmp_path)
     table = only_table(document)
-    assert [row[4] for row in cell_texts(table)] == ["-", "-", f"{MINUS}50,0{NB}%"]
+    assert [row[4] for row in cell_texts(table)] == ["\u2013", "\u2013", f"{MINUS}50,0{NB}%"]
     assert [doc.plain(n.children) for n in table.notes] == [
-        "- Förändringen i procent visas inte när utgångsvärdet är noll eller negativt."]
+        NOT_MEANINGFUL_NOTE]
 
 
 @pytest.mark.parametrize(("calculation", "line"), [

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import compose, doc
+from . import compose, doc, stil
 from .charts import ChartRenderer
 from .derive import Figures, assessment_notes, derive
 from .errors import DataError, Problem
@@ -22,7 +22,7 @@ from .load import MAIN_FILE, load
 from .model import Report
 from .resources import styles_dir
 from .writers.docx import write_docx
-from .writers.pdf import write_pdf
+from .writers.pdf import heading_pages, write_pdf
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
@@ -195,7 +195,8 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None
     if notes is not None:
         notes.extend(assessment_notes(report, figures))
     styles = options.styles or profile_styles(folder, report) or styles_dir()
-    charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"))
+    charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"),
+                           palette=stil.palette(_style_file(styles, "rapport.css")))
     logo = _logo(styles)
     documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
                                         options.templates, logo)
@@ -212,12 +213,14 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
     outputs: dict[Path, bytes] = {}
     for name, document in documents.items():
         base = options.out / stem(report, name)
-        if "docx" in options.formats:
-            outputs[base.with_suffix(".docx")] = write_docx(
-                document, _style_file(styles, "referens.docx"))
+        pages: dict[str, int] = {}
         if "pdf" in options.formats:
             outputs[base.with_suffix(".pdf")] = write_pdf(
                 document, _style_file(styles, "rapport.css"), base_url=folder)
+            pages = heading_pages(outputs[base.with_suffix(".pdf")])  # for the DOCX contents
+        if "docx" in options.formats:
+            outputs[base.with_suffix(".docx")] = write_docx(
+                document, _style_file(styles, "referens.docx"), pages=pages)
 
     options.out.mkdir(parents=True, exist_ok=True)
     manifest = _read_manifest(options.out)

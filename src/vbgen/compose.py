@@ -23,7 +23,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import derive, doc, fmt, tables
+from . import derive, doc, fmt, sprak, tables
 from .charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
 from .derive import GoalRow
 from .errors import TemplateError
@@ -131,6 +131,8 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
         extensions=["jinja2.ext.do"],
     )
     env.filters.update(fmt.FILTERS)
+    env.filters.update(sprak.FILTERS)
+    env.globals.update(sprak.GLOBALS)
     env.filters["md"] = _md_filter
     env.filters["md_rad"] = _md_row
     env.globals["lucka"] = gap
@@ -165,8 +167,9 @@ def chart_globals(charts: dict[str, Chart], renderer: ChartRenderer
     def figure(chart: Chart, bredd: float) -> Markup:
         image = renderer.render(chart)
         caption = f"Diagram: {chart.titel}." + (f" Källa: {chart.kalla}." if chart.kalla else "")
-        return Markup('<figure src="{}" alt="{}" bredd="{}"><figcaption>{}</figcaption>'
-                      "</figure>").format(str(image.path), image.alt, bredd, caption)
+        return Markup('<figure src="{}" vektor="{}" alt="{}" bredd="{}"><figcaption>{}'
+                      "</figcaption></figure>").format(str(image.path), str(image.vector or ""),
+                                                       image.alt, bredd, caption)
 
     def diagram(chart_id: str, bredd: float = 16) -> Markup:
         chart = charts.get(chart_id)
@@ -283,6 +286,8 @@ def _inlines(el: ET.Element) -> list[doc.Inline]:
             out.append(doc.Emph(_inlines(child)))
         elif tag == "fn":
             out.append(doc.Footnote(_strip(_inlines(child))))
+        elif tag == "span":
+            out.append(doc.Span(_inlines(child), role=child.get("class", "")))
         elif tag == "br":
             out.append(doc.LineBreak())
         else:
@@ -396,7 +401,7 @@ def _block(el: ET.Element, source: _Source | None = None) -> list[doc.Block]:
         cap = el.find("figcaption")
         return [doc.Figure(el.get("src", ""), el.get("alt", ""),
                            _strip(_inlines(cap)) if cap is not None else [],
-                           float(el.get("bredd", "16")))]
+                           float(el.get("bredd", "16")), vector=el.get("vektor", ""))]
     if tag == "sidbrytning":
         return [doc.PageBreak()]
     if tag == "innehall":

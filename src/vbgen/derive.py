@@ -39,8 +39,12 @@ TOLERANCE_TKR = 1.0
 
 
 def change_pct(new: float | None, old: float | None) -> float | None:
-    """Förändring in percent from ``old`` to ``new``; missing when it cannot be computed."""
-    if new is None or old is None or old == 0:
+    """Förändring in percent from ``old`` to ``new``; missing when it cannot be computed.
+
+    A change from zero or from a negative amount has no meaning as a percentage and is
+    missing too (shown as "–", see ``fmt.percent_of``).
+    """
+    if new is None or old is None or old <= 0:
         return None
     return (new - old) / abs(old) * 100
 

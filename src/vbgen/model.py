@@ -37,6 +37,17 @@ Heltal = Annotated[int, BeforeValidator(_swedish_number),
                    Field(json_schema_extra={"x-vbgen": "tal"})]
 
 
+def _swedish_yes_no(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in ("ja", "nej"):
+        return value.strip().lower() == "ja"
+    return value
+
+
+#: Yes or no in the main file: ja/nej, as well as YAML's true/false.
+JaNej = Annotated[bool, BeforeValidator(_swedish_yes_no),
+                  Field(json_schema_extra={"x-vbgen": "janej"})]
+
+
 class _Strict(BaseModel):
     # Unknown keys are errors: a misspelt field must not vanish silently.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -146,6 +157,12 @@ class GoalLevel(_Strict):
     def i_text(self) -> str:
         """The name inside a sentence: "nämndmål"."""
         return self.namn[:1].lower() + self.namn[1:]
+
+    @property
+    def genus(self) -> str:
+        """"ett" for a neuter name (nämndmål, målområde), "en" for any other (aktivitet)."""
+        return "ett" if self.bestamd_form.endswith("t") and not self.bestamd_form.endswith(
+            "en") else "en"
 
     @property
     def bestamd_form(self) -> str:
@@ -277,14 +294,6 @@ UNITS = {"kr": 1, "tkr": 1_000, "mnkr": 1_000_000}
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
 
 
-def _yes_no(value: Any) -> Any:
-    # YAML reads ja/nej as text; a Swedish editor writes them for booleans.
-    if isinstance(value, str) and value.strip().lower() in ("ja", "nej"):
-        return value.strip().lower() == "ja"
-    return value
-
-
-JaNej = Annotated[bool, BeforeValidator(_yes_no), Field(json_schema_extra={"x-vbgen": "janej"})]
 
 
 class Column(_Strict):
@@ -527,6 +536,15 @@ class Underskrift(_Strict):
     titel: str
 
 
+class Handlaggare(_Strict):
+    """The officer who wrote the tjänsteskrivelse, named in its letterhead with contact."""
+
+    namn: str
+    titel: str | None = None
+    telefon: str | None = None
+    epost: str | None = None
+
+
 class Resultatoverforing(_Strict):
     """How much of the year's result the nämnd asks to balance against its eget kapital.
 
@@ -557,6 +575,8 @@ class Tjanstskrivelse(_Strict):
     datum: date
     diarienummer: str
     underskrift: Underskrift
+    #: Who wrote it, for the letterhead.
+    handlaggare: Handlaggare | None = None
     #: The nämnd's name inside a sentence; by default the name with a small first letter.
     namnd_i_text: str | None = None
     #: The nämnd's overall assessment: one of the texts of ``skala``.
@@ -571,6 +591,8 @@ class Tjanstskrivelse(_Strict):
     personal: Markdown | None = None
     intern_kontroll: Markdown | None = None
     uppdrag: Markdown | None = None
+    #: Under Ekonomiska konsekvenser, after the generated sentence on the result transfer.
+    ekonomiska_konsekvenser: Markdown | None = None
     #: Decisions after the two generated ones, each a whole sentence.
     beslut: list[str] = Field(default_factory=list)
     #: Appendices after the verksamhetsberättelse itself.
@@ -784,6 +806,8 @@ class Meta(_Strict):
     namnd: str = Field(description="Nämndens namn: Socialnämnden.")
     ar: int = Field(ge=1900, le=2200, description="Verksamhetsåret.")
     forvaltning: str = Field(description="Förvaltningen som skriver rapporten.")
+    utkast: JaNej = Field(False, description="ja medan rapporten är ett utkast: titelsidan "
+                                             "och sidhuvudet säger då Utkast.")
     malvarde_ar: int | None = Field(None, description="Året målvärdena i indikatortabellerna "
                                                       "gäller.")
     skala: list[Level] = Field(min_length=1, description="Bedömningsskalan, bästa nivån först.")

@@ -239,15 +239,14 @@ def view(table: DataTable) -> TableView:
             value = row.cells.get(str(c.id))
             if value is not None and value.mark == NOT_COMPARABLE:
                 not_comparable = True
-                cells.append(ShownCell(fmt.MISSING, align[str(c.id)]))
+                cells.append(ShownCell(fmt.NOT_MEANINGFUL, align[str(c.id)]))
                 continue
             cells.append(ShownCell(show_value(table, c, value), align[str(c.id)],
                                    markdown=c.typ == "text"))
         body.append(ShownRow(cells, summa=bool(row.kind)))
     notes = list(table.decl.noter)
     if not_comparable:
-        notes.append(f"{fmt.MISSING} Förändringen i procent visas inte när utgångsvärdet är "
-                     "noll eller negativt.")
+        notes.append(fmt.NOT_MEANINGFUL_NOTE)
     if table.decl.kalla:
         notes.append(f"Källa: {table.decl.kalla}")
     return TableView(table.decl.id, table.decl.rubrik, head, body, notes)
@@ -281,7 +280,7 @@ def cards(table: DataTable, title: str | None, fields: list[str] | None) -> list
         items = []
         for c in chosen:
             value = row.cells.get(str(c.id))
-            text = (fmt.MISSING if value is not None and value.mark == NOT_COMPARABLE
+            text = (fmt.NOT_MEANINGFUL if value is not None and value.mark == NOT_COMPARABLE
                     else show_value(table, c, value))
             items.append(CardField(str(c.rubrik), text,
                                    "right" if c.numeric else "left", c.typ == "text"))
