@@ -2,10 +2,16 @@
 
 Run once to (re)create the default; editors then change styles in Word and save. Running it
 again overwrites their changes, so it refuses to when the file exists unless ``--force``.
+``python scripts/make_reference_docx.py --force MAPP`` makes it for a kommun's own styles
+folder, from that folder's rapport.css.
+
+The font, colours and heading sizes come from the ``:root`` rule of ``styles/rapport.css``
+(read by :mod:`vbgen.stil`), so the Word file and the PDF share one declaration.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -13,19 +19,46 @@ import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-ACCENT = RGBColor(0x00, 0x56, 0x6B)
+from vbgen import stil
+
+BUILT_IN = Path(__file__).resolve().parent.parent / "styles"
+#: The styles folder to read rapport.css from and write referens.docx to: the first
+#: argument that is not an option (a kommun's own folder, as given to --stilar), or styles/.
+_FOLDERS = [a for a in sys.argv[1:] if not a.startswith("--")]
+STYLES = Path(_FOLDERS[0]) if _FOLDERS else BUILT_IN
+#: The identity: the built-in values, overridden by those of the folder's own rapport.css.
+IDENTITY = stil.tokens(BUILT_IN / "rapport.css") | (
+    stil.tokens(STYLES / "rapport.css") if (STYLES / "rapport.css").is_file() else {})
+
+
+def _rgb(name: str) -> RGBColor:
+    return RGBColor.from_string(IDENTITY[name].lstrip("#").upper())
+
+
+def _hex(name: str) -> str:
+    return IDENTITY[name].lstrip("#").upper()
+
+
+ACCENT = _rgb("accent")
+TEXT = _rgb("text")
 #: Body text font: set on Normal (and as the document default); every other style except the
 #: headings and the title inherits it, so changing Normal in Word changes all body text.
-FONT = "Arial"
+#: Arial has the same character widths as the PDF's Liberation Sans.
+FONT = stil.first_family(IDENTITY["typsnitt-word"])
 #: Heading font: set on Title and Heading 1-6.
-HEADING_FONT = "Arial"
+HEADING_FONT = FONT
+BODY_PT = stil.points(IDENTITY["brodtext-storlek"])
+TABLE_PT = stil.points(IDENTITY["tabelltext-storlek"])
+HEADING_PT = {n: stil.points(IDENTITY[f"rubrik-{n}"]) for n in (1, 2, 3, 4)} | {5: BODY_PT,
+                                                                               6: BODY_PT}
 #: Page width less the left and right margins below.
 TEXT_WIDTH = Cm(21.0 - 2.5 - 2.2)
-OUT = Path(__file__).resolve().parent.parent / "styles" / "referens.docx"
+OUT = STYLES / "referens.docx"
 
 TABLE_STYLE = f"""
 <w:style {nsdecls('w')} w:type="table" w:customStyle="1" w:styleId="VbgenTabell">
@@ -33,20 +66,20 @@ TABLE_STYLE = f"""
   <w:basedOn w:val="TableNormal"/>
   <w:uiPriority w:val="59"/>
   <w:pPr><w:spacing w:before="20" w:after="20"/></w:pPr>
-  <w:rPr><w:sz w:val="17"/></w:rPr>
+  <w:rPr><w:sz w:val="{round(TABLE_PT * 2)}"/></w:rPr>
   <w:tblPr>
     <w:tblBorders>
-      <w:bottom w:val="single" w:sz="4" w:space="0" w:color="8A9BA1"/>
-      <w:insideH w:val="single" w:sz="4" w:space="0" w:color="8A9BA1"/>
+      <w:bottom w:val="single" w:sz="4" w:space="0" w:color="{_hex('linje')}"/>
+      <w:insideH w:val="single" w:sz="4" w:space="0" w:color="{_hex('linje')}"/>
     </w:tblBorders>
     <w:tblCellMar><w:left w:w="70" w:type="dxa"/><w:right w:w="70" w:type="dxa"/></w:tblCellMar>
   </w:tblPr>
   <w:tblStylePr w:type="firstRow">
     <w:rPr><w:b/><w:color w:val="FFFFFF"/></w:rPr>
-    <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="00566B"/></w:tcPr>
+    <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{_hex('accent')}"/></w:tcPr>
   </w:tblStylePr>
   <w:tblStylePr w:type="band2Horz">
-    <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="EEF3F4"/></w:tcPr>
+    <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{_hex('zebra')}"/></w:tcPr>
   </w:tblStylePr>
 </w:style>
 """
@@ -83,6 +116,28 @@ def _field(paragraph, instr: str, cached: str) -> None:
     run('<w:fldChar w:fldCharType="end"/>')
 
 
+def _clean(d: docx.document.Document) -> None:
+    """Leave out python-docx's template leftovers: preview picture, custom XML, Mac Word."""
+    from vbgen.writers.docx import clean_package
+
+    cp = d.core_properties
+    cp.author = cp.last_modified_by = "vbgen"
+    cp.keywords = cp.comments = cp.category = ""
+    cp.revision = 1
+    cp.created = cp.modified = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    clean_package(d)  # the writer's own clean-up, so the reference and built files agree
+    settings = d.settings.element
+    for name in ("savePreviewPicture", "proofState", "rsids", "attachedTemplate"):
+        for el in settings.findall(qn(f"w:{name}")):
+            settings.remove(el)
+    for el in settings.iter(qn("w:compatSetting")):
+        if el.get(qn("w:name")) == "compatibilityMode":
+            el.set(qn("w:val"), "15")
+    for el in settings.findall(qn("w:themeFontLang")):
+        el.set(qn("w:val"), "sv-SE")
+    assert all(r.reltype != RT.THUMBNAIL for r in d.part.package.rels.values())
+
+
 def main() -> int:
     if OUT.exists() and "--force" not in sys.argv:
         print(f"{OUT} finns redan; lägg till --force för att skriva över den.")
@@ -103,11 +158,12 @@ def main() -> int:
 
     normal = d.styles["Normal"]
     normal.font.name = FONT
-    normal.font.size = Pt(10)
+    normal.font.size = Pt(BODY_PT)
+    normal.font.color.rgb = TEXT
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.15
 
-    for level, size in ((1, 18), (2, 14), (3, 12), (4, 11), (5, 10), (6, 10)):
+    for level, size in HEADING_PT.items():
         h = d.styles[f"Heading {level}"]
         h.font.name = HEADING_FONT
         h.font.size = Pt(size)
@@ -118,9 +174,24 @@ def main() -> int:
         h.paragraph_format.space_before = Pt(18 if level == 1 else 10)
         h.paragraph_format.space_after = Pt(4)
         h.paragraph_format.page_break_before = level == 1
+        # Out of the table of contents by style: the same look, and in Word's navigation
+        # pane, but not a built-in heading style, which is what the contents are made of.
+        _paragraph_style(d, f"Rubrik {level} utanför innehåll", base=f"Heading {level}")
 
-    _paragraph_style(d, "Title", size=28, bold=True, color=ACCENT, font=HEADING_FONT)
-    _paragraph_style(d, "Subtitle", size=16)
+    # The cover as in the PDF: the title a third down the page, in the accent colour.
+    _paragraph_style(d, "Title", size=stil.points(IDENTITY["titel"]), bold=True, color=ACCENT,
+                     font=HEADING_FONT)
+    title = d.styles["Title"]
+    title.paragraph_format.space_before = Cm(5.5)
+    title.paragraph_format.space_after = Pt(12)
+    for tag in ("w:pBdr",):  # the template's rule under the title
+        for el in title.element.pPr.findall(qn(tag)):
+            title.element.pPr.remove(el)
+    _paragraph_style(d, "Subtitle", size=16, color=TEXT)
+    d.styles["Subtitle"].font.italic = None
+    for el in d.styles["Subtitle"].element.rPr.findall(qn("w:spacing")):
+        d.styles["Subtitle"].element.rPr.remove(el)  # the template's letter spacing
+    d.styles["Subtitle"].paragraph_format.space_after = Pt(3)
     _paragraph_style(d, "Caption", size=9, bold=True, color=ACCENT)
     _paragraph_style(d, "TOC Heading", base="Heading 1")
     d.styles["TOC Heading"].paragraph_format.page_break_before = True
@@ -137,9 +208,17 @@ def main() -> int:
     _paragraph_style(d, "Tabellnot", size=8, italic=True)
     _paragraph_style(d, "Lucka", bold=True, color=RGBColor(0xAA, 0x33, 0x33))
     _paragraph_style(d, "Bildtext", size=8.5)
+    _paragraph_style(d, "Brevhuvud", size=9)  # the tjänsteskrivelse's letterhead lines
+    d.styles["Brevhuvud"].paragraph_format.space_after = Pt(8)
     for name in ("List Bullet", "List Number"):
         d.styles[name].font.name = None
 
+    # Måluppfyllelsens symboler: nivåns färg och lite större, som i PDF:en.
+    levels = [IDENTITY[f"niva-{n}"] for n in range(1, 10) if f"niva-{n}" in IDENTITY]
+    for n, colour in enumerate(levels, start=1):
+        level = d.styles.add_style(f"Måluppfyllelse {n}", WD_STYLE_TYPE.CHARACTER)
+        level.font.color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
+        level.font.size = Pt(round(TABLE_PT * 1.5 * 2) / 2)
     ref = d.styles.add_style("footnote reference", WD_STYLE_TYPE.CHARACTER, builtin=True)
     ref.font.superscript = True
     d.styles.element.append(parse_xml(TABLE_STYLE))
@@ -171,6 +250,7 @@ def main() -> int:
 
     d.add_paragraph("Referensdokument för vbgen. Innehållet ersätts när rapporten byggs; "
                     "bara formatmallar, sidhuvud, sidfot och marginaler används.")
+    _clean(d)
     d.core_properties.title = "vbgen referensdokument"
     d.core_properties.language = "sv-SE"
     OUT.parent.mkdir(exist_ok=True)

@@ -7,7 +7,7 @@ import pytest
 
 from vbgen.build import Options, OverwriteError, build
 
-from .conftest import run_cli
+from .conftest import replace_text, run_cli
 
 REPORT = ("verksamhetsberattelse",)
 
@@ -78,7 +78,7 @@ def test_template_error_is_reported_for_editors(sample_copy, tmp_path):
     result = _build_with_summary(sample_copy, tmp_path,
                                  "<h1>Sammanfattning</h1>\n<p>{{ vb.finns_inte }}</p>\n")
     assert result.exit_code == 1
-    assert result.output.startswith("Fel i mallarna: sammanfattning.j2, rad 2:")
+    assert result.output.startswith("Fel i mallarna: avsnitt/sammanfattning.j2, rad 2:")
     assert "Traceback" not in result.output
 
 
@@ -87,22 +87,45 @@ def test_unknown_tag_is_reported(sample_copy, tmp_path, warm_charts):
     result = _build_with_summary(sample_copy, tmp_path,
                                  "<h1>Sammanfattning</h1><blink>x</blink>")
     assert result.exit_code == 1
-    assert "okänd tagg <blink>" in result.output
+    assert result.output.startswith(
+        "Fel i mallarna: avsnitt/sammanfattning.j2, rad 1: okänd tagg <blink>;")
+
+
+@pytest.mark.parametrize(("template", "message"), [
+    ("<p>Före.</p>\n<table><tbody><tr><td>1</td></tr></tbody></table>\n",
+     "avsnitt/sammanfattning.j2, rad 2: varje <table> behöver en <caption>"),
+    ("<p>Före.</p>\n<p>Trasig <b>fetstil</p>\n",
+     "avsnitt/sammanfattning.j2, rad 2: mallens resultat är inte giltig struktur"),
+    ("<p>Före.</p>\n<p>Om {{ tabell('finns_inte') }}</p>\n",
+     'avsnitt/sammanfattning.j2, rad 2: tabellen "finns_inte" finns inte under tabeller'),
+    ("<p>Före.</p>\n{% include 'saknas.j2' %}\n",
+     'avsnitt/sammanfattning.j2, rad 2: mallen "saknas.j2" finns inte'),
+])
+def test_template_errors_name_the_template_and_its_line(sample_copy, tmp_path, warm_charts,
+                                                        template, message):
+    warm_charts(tmp_path / "ut")
+    result = _build_with_summary(sample_copy, tmp_path, template)
+    assert result.exit_code == 1
+    assert result.output.startswith("Fel i mallarna: " + message), result.output
 
 
 def test_own_template_overrides_heading(sample_copy, tmp_path, warm_charts):
     import docx
 
     warm_charts(tmp_path / "ut")
-    own = tmp_path / "mallar" / "avsnitt"
+    own = tmp_path / "mallar" / "block"
     own.mkdir(parents=True)
-    (own / "intern_kontroll.j2").write_text("<h1>Vår interna kontroll</h1><p>Text.</p>",
-                                            encoding="utf-8")
+    # The block layout for a section's text, overridden: every text is shown in a box.
+    (own / "text.j2").write_text('<h2>Vår ruta</h2>{{ b.varde | md }}', encoding="utf-8")
+    replace_text(sample_copy / "vb.yaml", "  - rubrik: Intern kontroll\n",
+                 "  - rubrik: Vår interna kontroll\n    block:\n      - text: Egen text.\n"
+                 "  - rubrik: Intern kontroll\n")
     paths = build(sample_copy, Options(tmp_path / "ut", formats=("docx",),
                                        templates=tmp_path / "mallar", documents=REPORT))
     headings = [p.text for p in docx.Document(str(paths[0])).paragraphs
                 if p.style.name == "Heading 1"]
-    assert "Vår interna kontroll" in headings and "Intern kontroll" not in headings
+    assert headings.index("Vår interna kontroll") == headings.index("Intern kontroll") - 1
+    assert "Vår ruta" in [p.text for p in docx.Document(str(paths[0])).paragraphs]
 
 
 def _build_with_styles(sample_copy, tmp_path, styles):

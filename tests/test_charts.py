@@ -1,6 +1,14 @@
 import pytest
 
-from vbgen.charts import Chart, ChartRenderer, Series, _tick_formatter, alt_text
+from vbgen.charts import (
+    PALETTE,
+    Chart,
+    ChartRenderer,
+    Series,
+    _tick_formatter,
+    _upright_labels,
+    alt_text,
+)
 from vbgen.compose import chart_globals
 from vbgen.errors import TemplateError
 from vbgen.resources import styles_dir
@@ -81,3 +89,53 @@ def test_chart_from_figures_reports_a_template_mistake(tmp_path):
         functions["diagram_av"]("kost", "Kostnad", ["A"], {"2024": [1.0]}, typ="cirkel")
     with pytest.raises(TemplateError, match='diagrammet "saknas" finns inte i data'):
         functions["diagram"]("saknas")
+
+
+def test_chart_is_drawn_as_svg_for_the_pdf_and_png_for_word(tmp_path):
+    image = ChartRenderer(tmp_path, styles_dir() / "diagram.mplstyle").render(CHART)
+    assert image.vector is not None and image.vector.suffix == ".svg"
+    assert b"<svg" in image.vector.read_bytes()[:1000]
+    assert image.path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_colours_come_from_the_stylesheet(tmp_path):
+    assert PALETTE[:2] == ["#00566b", "#b35900"]  # --diagram-1, --diagram-2 in rapport.css
+    image = ChartRenderer(tmp_path, palette=["#123456", "#654321"]).render(CHART)
+    svg = image.vector.read_text(encoding="utf-8")
+    assert "#123456" in svg and "#654321" in svg and "#00566b" not in svg
+
+
+def test_labels_wrap_or_bars_lie_down_instead_of_colliding():
+    short = Chart(id="a", typ="stapel", titel="t", kategorier=["HVB", "Familjehem"],
+                  serier=[Series("2024", [1.0, 2.0])])
+    assert _upright_labels(short, 8.5) == ["HVB", "Familjehem"]
+    long = Chart(id="b", typ="stapel", titel="t",
+                 kategorier=[f"Insatser till personer med funktionsnedsättning {i}"
+                             for i in range(12)], serier=[Series("2024", [1.0] * 12)])
+    assert _upright_labels(long, 8.5) is None  # drawn as horizontal bars instead
+    months = Chart(id="c", typ="linje", titel="t", kategorier=["jan", "feb", "mar", "apr", "maj",
+                   "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+                   serier=[Series("2024", [1.0] * 12)])
+    assert _upright_labels(months, 8.5) == months.kategorier  # no rotation needed
+
+
+def test_report_pdf_has_no_raster_charts(built):
+    import pikepdf
+
+    with pikepdf.open(built["pdf"]) as pdf:
+        images = [name for page in pdf.pages
+                  for name, obj in page.Resources.get("/XObject", {}).items()
+                  if obj.get("/Subtype") == "/Image"]
+    assert images == []
+
+
+def test_chart_text_is_no_smaller_than_the_tables():
+    from vbgen import stil
+
+    table_pt = stil.points(stil.tokens(styles_dir() / "rapport.css")["tabelltext-storlek"])
+    style = dict(line.split(":", 1) for line in
+                 (styles_dir() / "diagram.mplstyle").read_text(encoding="utf-8").splitlines()
+                 if ":" in line and not line.startswith("#"))
+    for key in ("font.size", "xtick.labelsize", "ytick.labelsize", "legend.fontsize",
+                "axes.labelsize"):
+        assert float(style[key]) >= table_pt, key

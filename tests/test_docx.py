@@ -1,5 +1,7 @@
 """The built Word file, read back with python-docx."""
 
+import zipfile
+
 import docx
 import pytest
 from docx.oxml.ns import qn
@@ -32,7 +34,8 @@ def test_title_page(document):
     title = [p.text for p in document.paragraphs if p.style.name == "Title"]
     assert title == ["Verksamhetsberättelse 2024"]
     subtitles = [p.text for p in document.paragraphs if p.style.name == "Subtitle"]
-    assert subtitles == ["Socialnämnden", "Huddinge kommun"]
+    assert subtitles == ["Socialnämnden", "Huddinge kommun", "Diarienummer SN 2025/123",
+                         "11 februari 2025"]
 
 
 def test_goal_tree_headings(document):
@@ -105,10 +108,64 @@ def test_generated_summary_sentence(document):
 def test_core_properties(document):
     cp = document.core_properties
     assert cp.title == "Verksamhetsberättelse 2024 Socialnämnden"
-    assert cp.author == "Socialnämnden, Huddinge kommun"
+    assert cp.author == "Socialförvaltningen, Huddinge kommun"
     assert cp.language == "sv-SE"
 
 
 def test_footnotes_are_word_footnotes(document):
     refs = document.element.body.findall(".//" + qn("w:footnoteReference"))
     assert len(refs) >= 4
+
+
+def test_word_file_has_no_template_leftovers(document, built):
+    cp = document.core_properties
+    assert cp.created.year >= 2025 and cp.created == cp.modified
+    assert cp.revision == 1
+    with zipfile.ZipFile(built["docx"]) as z:
+        names = set(z.namelist())
+        app = z.read("docProps/app.xml").decode()
+        settings = z.read("word/settings.xml").decode()
+    assert not {n for n in names if "thumbnail" in n or n.startswith("customXml")}
+    assert "Macintosh" not in app and "<Application>vbgen</Application>" in app
+    assert 'w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" ' \
+        'w:val="15"' in settings
+    assert '<w:updateFields w:val="true"/>' in settings
+
+
+def test_contents_show_page_numbers(document):
+    entries = [p.text for p in document.paragraphs if p.style.name.startswith("toc ")]
+    assert entries[0] == "Sammanfattning\t3"
+    numbers = [int(e.rsplit("\t", 1)[1]) for e in entries]
+    assert numbers == sorted(numbers)
+
+
+def test_a_draft_says_so_on_the_cover_and_in_the_header(sample_copy, tmp_path, warm_charts):
+    from vbgen.build import Options, build
+
+    from .conftest import replace_text
+
+    replace_text(sample_copy / "vb.yaml", "forvaltning: Socialförvaltningen",
+                 "forvaltning: Socialförvaltningen\nutkast: ja")
+    warm_charts(tmp_path)
+    paths = build(sample_copy, Options(tmp_path, formats=("docx",),
+                                       documents=("verksamhetsberattelse",)))
+    word = docx.Document(str(paths[0]))
+    assert [p.text for p in word.paragraphs if p.style.name == "Subtitle"][-1] == "Utkast"
+    header = word.sections[0].header.paragraphs[0].text
+    assert header == "Socialnämnden – Verksamhetsberättelse 2024 – Utkast"
+
+
+def test_short_tables_keep_together_and_long_ones_may_break(document):
+    short = long = 0
+    for table in document.tables:
+        heads = sum(1 for tr in table._tbl.tr_lst
+                    if tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None)
+        kept = [all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+                for row in table.rows]
+        if len(table.rows) - heads <= 8:
+            short += 1
+            assert all(kept[:-1])
+        else:
+            long += 1
+            assert not any(kept)
+    assert short and long

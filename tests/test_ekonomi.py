@@ -156,7 +156,7 @@ def test_three_year_tables(ekonomi):
     tables = {t[1][0]: t for t in _tables(ekonomi, "Verksamhet (tkr)")}
     assert len(tables) == 8
     bou = tables["Barn & ungdomsvård"]
-    assert bou[0] == ["Verksamhet (tkr)", "jan-dec 2022", "jan-dec 2023", "jan-dec 2024"]
+    assert bou[0] == ["Verksamhet (tkr)", "jan–dec 2022", "jan–dec 2023", "jan–dec 2024"]
     assert bou[1:] == [["Barn & ungdomsvård", f"256{NB}611", f"299{NB}437", f"304{NB}133"],
                        ["Procentuell förändring", "", f"17{NB}%", f"2{NB}%"]]
     assert tables["Nämnd- & styrelseverksamhet"][2] == [
@@ -167,7 +167,10 @@ def test_three_year_tables(ekonomi):
     # is an increase.
     assert tables["Flyktingmottagande"][1:] == [
         ["Flyktingmottagande", f"{MINUS}3{NB}990", f"{MINUS}1{NB}162", f"1{NB}083"],
-        ["Procentuell förändring", "", f"71{NB}%", f"193{NB}%"]]
+        # Changes from a negative net cost mean nothing as percentages: an en dash instead.
+        ["Procentuell förändring", "", "\u2013", "\u2013"]]
+    assert "Förändringen i procent redovisas inte när jämförelsevärdet är noll eller " \
+        "negativt." in _text(ekonomi)
 
 
 def test_generated_sentence_per_verksamhet(ekonomi):
@@ -280,7 +283,7 @@ def pdf_text(report_pages):
 
 def test_pdf_tables(pdf_text):
     for expected in (
-        "Verksamhet (tkr) jan-dec 2022 jan-dec 2023 jan-dec 2024 Barn & ungdomsvård 256 611 "
+        "Verksamhet (tkr) jan–dec 2022 jan–dec 2023 jan–dec 2024 Barn & ungdomsvård 256 611 "
         "299 437 304 133 Procentuell förändring 17 % 2 %",
         "Omställning av socialtjänsten 20 000 20 000",
         "Uppdrag psykisk hälsa 2024 2 174 * 912 1 418",

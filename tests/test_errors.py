@@ -61,7 +61,7 @@ def test_unknown_assessment_level(sample_copy):
     result = run_cli("validate", str(sample_copy))
     assert result.exit_code == 1
     line = line_of(sample_copy / "vb.yaml", "maluppfyllelse: Halvvägs")
-    assert (f'vb.yaml, rad {line}, fält "malomraden[1].kf_mal[1].namndmal[2].maluppfyllelse": '
+    assert (f'vb.yaml, rad {line}, fält "mal[1].under[1].under[2].maluppfyllelse": '
             'okänd nivå "Halvvägs"; skalan har "I mycket hög grad uppfyllt"') in result.output
 
 
@@ -88,7 +88,7 @@ def test_unknown_goal_id_in_csv(sample_copy):
     replace_text(sample_copy / "uppdrag.csv", "\nN1;", "\nN9;")
     result = run_cli("validate", str(sample_copy))
     line = line_of(sample_copy / "uppdrag.csv", "N9;")
-    assert f'uppdrag.csv, rad {line}, kolumn "nämndmål": okänt nämndmål "N9"' in result.output
+    assert f'uppdrag.csv, rad {line}, kolumn "nämndmål": okänt mål "N9"' in result.output
 
 
 def test_total_that_does_not_add_up(sample_copy):
@@ -112,7 +112,7 @@ def test_missing_prose_file(sample_copy):
     (sample_copy / "text" / "n1-analys.md").unlink()
     result = run_cli("validate", str(sample_copy))
     line = line_of(sample_copy / "vb.yaml", "text/n1-analys.md")
-    assert (f'vb.yaml, rad {line}, fält "malomraden[1].kf_mal[1].namndmal[1].analys": '
+    assert (f'vb.yaml, rad {line}, fält "mal[1].under[1].under[1].analys": '
             'filen "text/n1-analys.md" finns inte i mappen') in result.output
 
 

@@ -52,8 +52,8 @@ def test_tables_as_excel_give_the_same_report(sample_copy):
     assert [r.utfall for r in report.drift] == [r.utfall for r in reference.drift]
     assert [r.budget for r in report.resultatrakning] == \
         [r.budget for r in reference.resultatrakning]
-    ind = [i.values for nm in report.all_namndmal() for i in nm.indikatorer]
-    assert ind == [i.values for nm in reference.all_namndmal() for i in nm.indikatorer]
+    ind = [i.values for g in report.all_goals() for i in g.indikatorer]
+    assert ind == [i.values for g in reference.all_goals() for i in g.indikatorer]
 
 
 def test_excel_cell_error_names_sheet_row(sample_copy):
@@ -84,7 +84,7 @@ def test_windows_1252_and_comma_separated_csv(sample_copy):
     with path.open("w", encoding="cp1252", newline="") as fh:
         csv.writer(fh, delimiter=",").writerows(rows)
     report = load(sample_copy)
-    texts = [u.text for nm in report.all_namndmal() for u in nm.uppdrag]
+    texts = [u.text for u in report.all_uppdrag()]
     assert texts == [r[3] for r in rows[1:]]
     assert any("å" in t or "ä" in t for t in texts)
 

@@ -252,7 +252,7 @@ def test_numbers_out_of_range_fail_validate_like_build(sample_copy, tmp_path, va
                    _build_docx(sample_copy, tmp_path / "ut")):
         assert result.exit_code == 1
         assert (f'drift.csv, rad 2, kolumn "utfall": talet ligger utanför det vbgen tar emot '
-                f"(ett ändligt tal mellan −999 999 999 999 och 999 999 999 999), fick "
+                f"(ett ändligt tal mellan −1 000 000 000 000 och 1 000 000 000 000), fick "
                 f'"{value}"') in result.output
 
 
@@ -422,7 +422,7 @@ def test_sandbox_refusal_in_a_template_is_a_message(sample_copy, tmp_path):
         "<h1>Sammanfattning</h1>\n<p>{{ vb.namnd.__class__.__mro__ }}</p>\n", encoding="utf-8")
     result = _build_docx(sample_copy, tmp_path / "ut", "--mallar", str(tmp_path / "mallar"))
     assert result.exit_code == 1
-    assert result.output == ("Fel i mallarna: sammanfattning.j2, rad 2: mallen försöker nå "
+    assert result.output == ("Fel i mallarna: avsnitt/sammanfattning.j2, rad 2: mallen försöker nå "
                              "attributet __class__, som mallar inte får använda (mallarna körs i "
                              "en skyddad miljö; se docs/redaktorer.md)\n")
     assert not (tmp_path / "ut").exists()

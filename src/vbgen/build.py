@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import compose, doc
+from . import compose, doc, stil
 from .charts import Chart, ChartRenderer, RenderedChart, alt_text
-from .derive import Figures, derive
+from .derive import Figures, assessment_notes, derive
 from .errors import (
     DataError,
     EnvironmentProblem,
@@ -39,7 +39,7 @@ from .model import Report
 from .paths import MAX_IMAGE_PIXELS, MAX_INPUT_BYTES, inside, safe_name
 from .resources import styles_dir
 from .writers.docx import write_docx
-from .writers.pdf import write_pdf
+from .writers.pdf import heading_pages, write_pdf
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
@@ -99,8 +99,10 @@ def compose_document(report: Report, figures: Figures, template: str,
                      logo: Path | None = None) -> doc.Document:
     """Render ``template`` for ``report`` into the document model."""
     context = {"vb": report, "fig": figures, "logotyp": str(logo) if logo else None,
-               **compose.chart_globals(report.diagramdata, charts)}
-    return compose.parse(compose.render(template, context, templates))
+               **compose.chart_globals(report.diagramdata, charts),
+               **compose.report_globals(report, charts)}
+    return compose.parse(compose.render(template, context, templates), template,
+                         compose.locator(templates))
 
 
 #: The logotype's file in the styles folder, in the order they are looked for.
@@ -151,6 +153,18 @@ def _check_logo(path: Path) -> None:
         raise StyleError(f"{path}: logotypen är {width} × {height} bildpunkter, mer än "
                          f"vbgen tar (högst {MAX_IMAGE_PIXELS // 1_000_000} miljoner "
                          "bildpunkter); spara den mindre, till exempel 2 000 bildpunkter bred")
+
+
+#: The folder of a kommun profile that holds the kommun's own styles (font, colours, logo).
+PROFILE_STYLES = "stilar"
+
+
+def profile_styles(folder: Path, report: Report) -> Path | None:
+    """The styles folder of the report's kommun profile, if it has one."""
+    if report.profil is None:
+        return None
+    own = (folder / report.profil / PROFILE_STYLES).resolve()
+    return own if own.is_dir() else None
 
 
 def _digest(data: bytes) -> str:
@@ -362,20 +376,43 @@ class _Unrendered(ChartRenderer):
                              alt_text(chart))
 
 
-def check(folder: Path, templates: Path | None = None, styles: Path | None = None) -> Report:
+def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
+                staging: Path | None = None, draw: bool = True
+                ) -> tuple[Report, dict[str, doc.Document], Path]:
+    """Load ``folder`` and compose each document it asks for, in memory.
+
+    Returns the report, the documents by name and the styles folder. Documents left out
+    because their data is missing are described in ``notes``. New chart images are drawn
+    into ``staging`` (by default the output's cache); without ``draw`` none are drawn.
+    """
+    report = load(folder)
+    names, left_out = select_documents(report, options.documents)
+    if notes is not None:
+        notes.extend(left_out)
+    figures = derive(report)
+    if notes is not None:
+        notes.extend(assessment_notes(report, figures))
+    styles = options.styles or profile_styles(folder, report) or styles_dir()
+    renderer = ChartRenderer if draw else _Unrendered
+    charts = renderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"),
+                      palette=stil.palette(_style_file(styles, "rapport.css")), staging=staging)
+    logo = _logo(styles)
+    documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
+                                        options.templates, logo)
+                 for name in names}
+    readable = [options.out / CACHE, *([staging] if staging else []), *([logo] if logo else [])]
+    for document in documents.values():
+        _check_images(document, readable)
+    return report, documents, styles
+
+
+def check(folder: Path) -> Report:
     """Everything a build does with the data short of drawing, typesetting and writing.
 
     ``vbgen validate`` runs this, so that "inga fel" means a build will not fail on the data.
     """
-    report = load(folder)
-    names, _ = select_documents(report, None)
-    figures = derive(report)
-    styles = styles or styles_dir()
-    logo = _logo(styles)
-    charts = _Unrendered(Path(tempfile.gettempdir()))
-    for name in names:
-        compose_document(report, figures, DOCUMENTS[name].template, charts, templates, logo)
-    return report
+    unused = Path(tempfile.gettempdir()) / "vbgen-validate"
+    return compose_all(folder, Options(unused), draw=False)[0]
 
 
 def build(folder: Path, options: Options, notes: list[str] | None = None) -> list[Path]:
@@ -383,34 +420,25 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
 
     Documents left out because their data is missing are described in ``notes``.
     """
-    report = load(folder)
-    names, left_out = select_documents(report, options.documents)
-    if notes is not None:
-        notes.extend(left_out)
-    figures = derive(report)
-    styles = options.styles or styles_dir()
-    logo = _logo(styles)
     work = Path(tempfile.mkdtemp(prefix="vbgen-"))
     try:
-        charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"),
-                               staging=work)
+        report, documents, styles = compose_all(folder, options, notes, staging=work)
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
         outputs: dict[Path, bytes] = {}
-        for name in names:
-            template = DOCUMENTS[name].template
-            document = compose_document(report, figures, template, charts, options.templates,
-                                        logo)
-            _check_images(document, [work, options.out / CACHE, *([logo] if logo else [])])
+        for name, document in documents.items():
             base = options.out / stem(report, name)
-            if "docx" in options.formats:
-                outputs[base.with_suffix(".docx")] = write_docx(
-                    document, _style_file(styles, "referens.docx"))
+            pages: dict[str, int] = {}
             if "pdf" in options.formats:
                 outputs[base.with_suffix(".pdf")] = write_pdf(
                     document, _style_file(styles, "rapport.css"), base_url=folder,
                     readable=readable)
-        images = sorted(p for p in work.glob("*.png") if not p.name.startswith("."))
+                pages = heading_pages(outputs[base.with_suffix(".pdf")])  # for the contents
+            if "docx" in options.formats:
+                outputs[base.with_suffix(".docx")] = write_docx(
+                    document, _style_file(styles, "referens.docx"), pages=pages)
+        images = sorted(p for p in work.iterdir()
+                        if p.suffix in (".png", ".svg") and not p.name.startswith("."))
         _commit(options.out, outputs, images, options.force)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -1,9 +1,11 @@
 """Charts: one function per chart kind, each returning the image and its alt text.
 
-The look comes from ``styles/diagram.mplstyle`` (fonts, sizes, grid) and the palette below;
-tick labels are formatted by :mod:`vbgen.fmt`. Meaning is never carried by colour alone:
-lines differ in marker and dash, bars in hatching. The same PNG goes into DOCX and PDF.
-Images are cached by content, so an unchanged chart is not drawn again.
+The look comes from ``styles/diagram.mplstyle`` (fonts, sizes, grid) and the colours from
+the ``--diagram-N`` properties of ``styles/rapport.css`` (:mod:`vbgen.stil`); tick labels
+are formatted by :mod:`vbgen.fmt`. Meaning is never carried by colour alone: lines differ in
+marker and dash, bars in hatching. Each chart is drawn twice from one figure: SVG (vector,
+for the PDF) and PNG (for the Word file). Images are cached by content, so an unchanged
+chart is not drawn again.
 """
 
 from __future__ import annotations
@@ -13,23 +15,23 @@ import json
 import os
 import tempfile
 import textwrap
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import fmt
+from . import fmt, stil
 from .paths import safe_name
 from .resources import styles_dir
 
-#: Colours with at least 4,5:1 contrast against white, told apart also by marker and hatch.
-PALETTE = ["#00566b", "#b35900", "#5c3c92", "#2e6b30", "#a3193b", "#4d4d4d"]
+#: Colours with at least 4,5:1 contrast against white, told apart also by marker and hatch;
+#: the built-in stylesheet's ``--diagram-N``.
+PALETTE = stil.palette(styles_dir() / "rapport.css") or ["#00566b", "#b35900", "#5c3c92"]
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 DASHES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1))]
 HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
 KINDS = ("linje", "stapel", "grupperad_stapel", "liggande_stapel")
 #: The kinds as an error message lists them.
 KINDS_LISTED = ", ".join(f'"{k}"' for k in KINDS)
-_VERSION = "4"  # bump when drawing code changes, to invalidate cached images
+_VERSION = "6"  # bump when drawing code changes, to invalidate cached images
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class Chart:
 class RenderedChart:
     path: Path
     alt: str
+    #: The same chart as SVG, for the PDF.
+    vector: Path | None = None
 
 
 @dataclass
@@ -72,31 +76,38 @@ class ChartRenderer:
     cache_dir: Path
     style: Path | None = None
     drawn: list[str] = field(default_factory=list)
+    #: The series colours, in order; the built-in stylesheet's when empty.
+    palette: list[str] = field(default_factory=list)
     #: Where new images are drawn, if not into the cache: a build's own folder, so that
     #: a build that fails leaves the cache as it was.
     staging: Path | None = None
 
     def render(self, chart: Chart) -> RenderedChart:
         style_text = self.style.read_text(encoding="utf-8") if self.style else ""
-        key = hashlib.sha256(json.dumps([_VERSION, style_text, asdict(chart)],
+        colours = self.palette or PALETTE
+        key = hashlib.sha256(json.dumps([_VERSION, style_text, colours, asdict(chart)],
                                         sort_keys=True, default=str).encode()).hexdigest()[:20]
         # The id comes from data: only a safe part of it goes into the file name.
         name = f"{safe_name(chart.id, 'diagram', 40)}-{key}.png"
         path = self.cache_dir / name
-        if not path.is_file():
+        if not (path.is_file() and path.with_suffix(".svg").is_file()):
             folder = self.staging or self.cache_dir
             path = folder / name
-        if not path.is_file():
+        vector = path.with_suffix(".svg")
+        if not (path.is_file() and vector.is_file()):
             folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".png", dir=folder)
+            fd, name_tmp = tempfile.mkstemp(prefix=".", suffix=".png", dir=folder)
             os.close(fd)
+            tmp = Path(name_tmp)
             try:
-                _draw(chart, Path(tmp), self.style)
+                _draw(chart, tmp, self.style, colours)
+                tmp.with_suffix(".svg").replace(vector)
                 os.replace(tmp, path)
             finally:
-                Path(tmp).unlink(missing_ok=True)
+                tmp.unlink(missing_ok=True)
+                tmp.with_suffix(".svg").unlink(missing_ok=True)
             self.drawn.append(chart.id)
-        return RenderedChart(path, alt_text(chart))
+        return RenderedChart(path, alt_text(chart), vector)
 
 
 def _value(v: float | None, chart: Chart) -> str:
@@ -165,19 +176,49 @@ def _tick_formatter(most: int):  # type: ignore[no-untyped-def]
     return SwedishTicks()
 
 
-def _axes(chart: Chart, style: Path | None):  # type: ignore[no-untyped-def]
+#: The chart's width (in), as placed at the full text width: its text is then printed at the
+#: sizes in diagram.mplstyle, no smaller than the tables' text.
+WIDTH_IN = 16.0 / 2.54
+#: Room for the value axis, its labels and the margins beside the plot (in).
+_AXIS_IN = 1.3
+
+
+def _label_width(text: str, size: float) -> float:
+    """Roughly how wide (in) ``text`` is at ``size`` pt: wide enough to avoid collisions."""
+    from .widths import text_width
+
+    return max(text_width(line, size=size) for line in text.split("\n")) / 72
+
+
+def _upright_labels(chart: Chart, size: float) -> list[str] | None:
+    """Category labels wrapped to fit under their bars, or None when they cannot fit."""
+    slot = (WIDTH_IN - _AXIS_IN) / max(1, len(chart.kategorier))
+    labels = []
+    for k in chart.kategorier:
+        chars = len(k)
+        label = k
+        while _label_width(label, size) > slot * 0.8:  # a gap between neighbours
+            chars -= 1
+            if chars < 4:
+                return None
+            label = textwrap.fill(k, chars, break_long_words=False)
+        if label.count("\n") >= 3:
+            return None
+        labels.append(label)
+    return labels
+
+
+def _axes(chart: Chart, style: Path | None, horizontal: bool):  # type: ignore[no-untyped-def]
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    horizontal = chart.horizontal
     # A horizontal chart grows with its categories so that every name has room.
-    height = max(3.2, 0.8 + 0.22 * len(chart.kategorier) * len(chart.serier)) if horizontal \
-        else 3.2
-    with matplotlib.rc_context(fname=str(style)) if style else matplotlib.rc_context():
-        figure = Figure(figsize=(6.4, height), dpi=200)
-        ax = figure.add_subplot()
+    height = max(3.0, 0.9 + 0.26 * len(chart.kategorier) * len(chart.serier)) if horizontal \
+        else 3.0
+    figure = Figure(figsize=(WIDTH_IN, height), dpi=200)
+    ax = figure.add_subplot()
     values = ax.xaxis if horizontal else ax.yaxis
     values.set_major_formatter(_tick_formatter(chart.decimaler or 0))
     if chart.enhet:
@@ -185,27 +226,29 @@ def _axes(chart: Chart, style: Path | None):  # type: ignore[no-untyped-def]
     return figure, ax
 
 
-def _line(chart: Chart, ax) -> None:  # type: ignore[no-untyped-def]
+def _line(chart: Chart, ax, colours: list[str], labels: list[str]) -> None:  # type: ignore[no-untyped-def]
     x = list(range(len(chart.kategorier)))
     for i, s in enumerate(chart.serier):
         ax.plot(x, [float("nan") if v is None else v for v in s.values], label=s.namn,
-                color=PALETTE[i % 6], marker=MARKERS[i % 6], linestyle=DASHES[i % 6],
-                markersize=3.5, linewidth=1.6)
-    ax.set_xticks(x, chart.kategorier)
+                color=colours[i % len(colours)], marker=MARKERS[i % 6],
+                linestyle=DASHES[i % 6], markersize=4, linewidth=1.6)
+    ax.set_xticks(x, labels)
 
 
-def _bars(chart: Chart, ax) -> None:  # type: ignore[no-untyped-def]
-    horizontal = chart.horizontal
+def _bars(chart: Chart, ax, colours: list[str], labels: list[str],  # type: ignore[no-untyped-def]
+          horizontal: bool) -> None:
     n = len(chart.serier)
     thickness = 0.8 / n
     draw = ax.barh if horizontal else ax.bar  # both take (position, value, thickness)
     for i, s in enumerate(chart.serier):
         places = [k + (i - (n - 1) / 2) * thickness for k in range(len(chart.kategorier))]
-        draw(places, [0 if v is None else v for v in s.values], thickness * 0.95,
-             label=s.namn, color=PALETTE[i % 6], hatch=HATCHES[i % 6], edgecolor="white",
-             linewidth=0.5)
-    # Long category names (insatser) are wrapped so that neighbouring labels do not overlap.
-    labels = [textwrap.fill(k, 28 if horizontal else 18) for k in chart.kategorier]
+        bars = draw(places, [0 if v is None else v for v in s.values], thickness * 0.95,
+                    label=s.namn, color=colours[i % len(colours)], hatch=HATCHES[i % 6],
+                    edgecolor="white", linewidth=0.5)
+        if n == 1 and len(chart.kategorier) <= 8:
+            # A few single bars: their values written on them save looking them up.
+            ax.bar_label(bars, labels=[fmt.number(v, chart.decimaler or 0) if v is not None
+                                       else "" for v in s.values], padding=2)
     if not horizontal:
         ax.set_xticks(range(len(chart.kategorier)), labels)
         return
@@ -214,11 +257,6 @@ def _bars(chart: Chart, ax) -> None:  # type: ignore[no-untyped-def]
     ax.grid(False, axis="y")
     ax.grid(True, axis="x")
     ax.axvline(0, color="#333333", linewidth=0.8)
-
-
-_DRAW: dict[str, Callable[..., None]] = {"linje": _line, "stapel": _bars,
-                                          "grupperad_stapel": _bars,
-                                          "liggande_stapel": _bars}
 
 
 def _add_fonts(style: Path | None) -> None:
@@ -235,24 +273,37 @@ def _add_fonts(style: Path | None) -> None:
 _FONTS_ADDED: set[str] = set()
 
 
-def _draw(chart: Chart, path: Path, style: Path | None) -> None:
+def _draw(chart: Chart, path: Path, style: Path | None, colours: list[str]) -> None:
+    """Draw ``chart`` as PNG at ``path`` and as SVG beside it (same name, ``.svg``)."""
     import matplotlib
 
     _add_fonts(style)
     with matplotlib.rc_context(fname=str(style)) if style else matplotlib.rc_context():
-        figure, ax = _axes(chart, style)
-        _DRAW[chart.typ](chart, ax)
-        if len(chart.kategorier) > 8 and not chart.horizontal:
-            for label in ax.get_xticklabels():
-                label.set_rotation(45)
-                label.set_ha("right")
+        size = float(matplotlib.rcParams["xtick.labelsize"]) \
+            if not isinstance(matplotlib.rcParams["xtick.labelsize"], str) else 8.5
+        horizontal = chart.horizontal
+        upright = None if horizontal else _upright_labels(chart, size)
+        if upright is None and chart.typ != "linje":
+            horizontal = True  # the names do not fit under upright bars: lay the bars down
+        labels = upright or [textwrap.fill(k, 28) for k in chart.kategorier]
+        figure, ax = _axes(chart, style, horizontal)
+        if chart.typ == "linje":
+            _line(chart, ax, colours, labels)
+            if upright is None:
+                for label in ax.get_xticklabels():  # only when even wrapping does not help
+                    label.set_rotation(45)
+                    label.set_ha("right")
+        else:
+            _bars(chart, ax, colours, labels, horizontal)
         if len(chart.serier) > 1:
             # Below the axis labels, however many lines the (wrapped) labels take.
-            if chart.horizontal:
-                below = -0.45 / figure.get_figheight() - 0.05
+            if horizontal:
+                below = -0.5 / figure.get_figheight() - 0.06
             else:
                 lines = max(t.get_text().count("\n") + 1 for t in ax.get_xticklabels())
-                below = (-0.16 if len(chart.kategorier) <= 8 else -0.28) - 0.07 * (lines - 1)
+                below = -0.14 - 0.07 * (lines - 1)
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, below),
                       ncol=min(3, len(chart.serier)), frameon=False)
         figure.savefig(path, format="png", metadata={"Software": None}, bbox_inches="tight")
+        figure.savefig(path.with_suffix(".svg"), format="svg",
+                       metadata={"Date": None, "Creator": None}, bbox_inches="tight")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import sys
 import tempfile
@@ -15,6 +16,7 @@ import click
 
 from . import __version__
 from .build import DOCUMENTS, FORMATS, Options, OverwriteError, build, check, lacking_data
+from .derive import assessment_notes, derive
 from .errors import (
     DataError,
     EnvironmentProblem,
@@ -23,6 +25,7 @@ from .errors import (
     TemplateError,
     os_reason,
 )
+from .schema import json_schema
 
 
 def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -150,15 +153,30 @@ def validate_command(mapp: Path) -> None:
 
     def run() -> None:
         report = check(mapp)
-        goals = len(report.all_namndmal())
-        indicators = sum(len(nm.indikatorer) for nm in report.all_namndmal())
-        click.echo(f"{mapp}: inga fel. {report.namnd} {report.ar}: {goals} nämndmål, "
-                   f"{indicators} indikatorer.")
+        goals = len(report.assessed_goals())
+        level = report.level_name(report.assessed_level)
+        indicators = sum(len(g.indikatorer) for g in report.all_goals())
+        click.echo(f"{mapp}: inga fel. {report.namnd} {report.ar}: {goals} "
+                   f"{level.i_text if goals == 1 else level.plural_form}, {indicators} "
+                   "indikatorer.")
+        for note in assessment_notes(report, derive(report)):
+            click.echo(note)
         for name in lacking_data(report, list(DOCUMENTS)):
             click.echo(f"{DOCUMENTS[name].label.capitalize()} kan inte byggas: vb.yaml saknar "
                        f"fältet {DOCUMENTS[name].needs} (se docs/dataformat.md).")
 
     _guarded(run)
+
+
+@main.command("schema")
+@click.option("--kommun", "profile", is_flag=True,
+              help="Schemat för en kommunprofils kommun.yaml i stället för vb.yaml.")
+def schema_command(profile: bool) -> None:
+    """Skriv JSON Schema för vb.yaml, så att en editor kan komplettera och kontrollera filen.
+
+    Spara det med till exempel: vbgen schema > vb.schema.json
+    """
+    click.echo(json.dumps(json_schema(profile), ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

@@ -24,9 +24,11 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import doc, fmt
+from . import derive, doc, fmt, sprak, tables
 from .charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
+from .derive import GoalRow
 from .errors import TemplateError
+from .model import CardsOptions, Report, TableChart
 from .paths import inside
 from .resources import template_dirs
 
@@ -92,6 +94,18 @@ def markdown_xml(text: str, heading_level: int = 4) -> str:
     return "".join(out)
 
 
+def _md_row(text: str | None) -> Markup:
+    """Inline Markdown for a table cell or a note: bold, italic and footnotes, never blocks.
+
+    A cell reading "- 3" or a note starting "* " is shown as written, not as a list.
+    """
+    if text is None or not str(text).strip():
+        return Markup("")
+    env: dict[str, Any] = {}
+    tokens = _MD.parseInline(str(text), env)
+    return Markup(_inline_xml(tokens[0].children or [], env) if tokens else "")
+
+
 def _md_filter(text: str | None, rubrikniva: int = 4, lucka: str = "") -> Markup:
     if text is None or not str(text).strip():
         return gap(lucka) if lucka else Markup("")
@@ -131,15 +145,27 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
         extensions=["jinja2.ext.do"],
     )
     env.filters.update(fmt.FILTERS)
+    env.filters.update(sprak.FILTERS)
+    env.globals.update(sprak.GLOBALS)
     env.filters["md"] = _md_filter
+    env.filters["md_rad"] = _md_row
     env.globals["lucka"] = gap
     return env
 
 
-def _template_location(exc: BaseException) -> str:
+def _template_name(filename: str, dirs: list[Path]) -> str:
+    """A template file's name as editors write it: ``block/tabell.j2``."""
+    path = Path(filename)
+    for d in dirs:
+        if path.is_relative_to(d):
+            return path.relative_to(d).as_posix()
+    return path.name
+
+
+def _template_location(exc: BaseException, dirs: list[Path] | None = None) -> str:
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename and frame.filename.endswith(".j2"):
-            return f"{Path(frame.filename).name}, rad {frame.lineno}"
+            return f"{_template_name(frame.filename, dirs or [])}, rad {frame.lineno}"
     return ""
 
 
@@ -155,8 +181,9 @@ def chart_globals(charts: dict[str, Chart], renderer: ChartRenderer
     def figure(chart: Chart, bredd: float) -> Markup:
         image = renderer.render(chart)
         caption = f"Diagram: {chart.titel}." + (f" Källa: {chart.kalla}." if chart.kalla else "")
-        return Markup('<figure src="{}" alt="{}" bredd="{}"><figcaption>{}</figcaption>'
-                      "</figure>").format(str(image.path), image.alt, bredd, caption)
+        return Markup('<figure src="{}" vektor="{}" alt="{}" bredd="{}"><figcaption>{}'
+                      "</figcaption></figure>").format(str(image.path), str(image.vector or ""),
+                                                       image.alt, bredd, caption)
 
     def diagram(chart_id: str, bredd: float = 16) -> Markup:
         chart = charts.get(chart_id)
@@ -184,33 +211,85 @@ def chart_globals(charts: dict[str, Chart], renderer: ChartRenderer
     return {"diagram": diagram, "diagram_av": diagram_av}
 
 
+def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callable[..., Any]]:
+    """The template functions that show declared tables, cards, goal tables and charts of a
+    table's rows; each returns what :mod:`vbgen.tables` and :mod:`vbgen.derive` computed."""
+
+    def table(table_id: str) -> tables.TableView:
+        return tables.view(_declared(table_id))
+
+    def _declared(table_id: str) -> tables.DataTable:
+        found = report.tabelldata.get(table_id)
+        if found is None:
+            known = ", ".join(sorted(report.tabelldata)) or "inga"
+            raise TemplateError(f'tabellen "{table_id}" finns inte under tabeller i vb.yaml; '
+                                f"kända tabeller: {known}")
+        return found  # type: ignore[no-any-return]
+
+    def cards(opts: CardsOptions) -> list[tables.Card]:
+        return tables.cards(_declared(opts.tabell), opts.titel, opts.falt)
+
+    def goal_rows(levels: list[int], per_indikator: bool = False) -> list[GoalRow]:
+        return derive.goal_rows(report, levels, per_indikator)
+
+    def table_chart(opts: TableChart, bredd: float = 16) -> Markup:
+        chart = derive.table_chart(_declared(opts.tabell), opts)
+        return chart_globals({chart.id: chart}, renderer)["diagram"](chart.id, bredd)
+
+    return {"tabell": table, "kort": cards, "malrader": goal_rows,
+            "diagram_ur_tabell": table_chart}
+
+
 def render(template: str, context: dict[str, Any], user_templates: Path | None = None) -> str:
     """Render ``template`` to the XML vocabulary, with editor-friendly errors."""
     env = environment(user_templates)
+    dirs = [d.resolve() for d in ([user_templates] if user_templates else []) + template_dirs()]
     try:
         return env.get_template(template).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.name or template}, rad {exc.lineno}: mallen har ett "
                             f"syntaxfel ({exc.message})") from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f'mallen "{exc.name}" finns inte') from None
+        where = _template_location(exc, dirs)
+        raise TemplateError(f"{where + ': ' if where else ''}mallen \"{exc.name}\" finns "
+                            "inte") from None
     except jinja2.UndefinedError as exc:
-        where = _template_location(exc) or template
+        where = _template_location(exc, dirs) or template
         raise TemplateError(f"{where}: mallen använder något som inte finns i data "
                             f"({exc.message})") from None
+    except TemplateError as exc:
+        where = _template_location(exc, dirs)
+        if where and not exc.located:
+            raise TemplateError(f"{where}: {exc}", located=True) from None
+        raise
     except SecurityError as exc:
-        where = _template_location(exc) or template
+        where = _template_location(exc, dirs) or template
         name = re.search(r"attribute '([^']*)'", str(exc))
         what = f"attributet {name.group(1)}" if name else "något"
         raise TemplateError(f"{where}: mallen försöker nå {what}, som mallar inte får använda "
                             "(mallarna körs i en skyddad miljö; se docs/redaktorer.md)") from None
-    except TemplateError:
-        raise
     except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError,
             RecursionError) as exc:
-        where = _template_location(exc) or template
+        where = _template_location(exc, dirs) or template
         raise TemplateError(f"{where}: mallen kan inte köras ({exc.__class__.__name__}: "
                             f"{exc})") from None
+
+
+def locator(user_templates: Path | None = None) -> Callable[[str, str], int | None]:
+    """A function giving the first line of a template that contains some text."""
+    env = environment(user_templates)
+
+    def line_of(template: str, needle: str) -> int | None:
+        try:
+            source = env.loader.get_source(env, template)[0]  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            return None
+        for number, line in enumerate(source.splitlines(), start=1):
+            if needle in line:
+                return number
+        return None
+
+    return line_of
 
 
 # --- XML vocabulary -> document model -----------------------------------------------------
@@ -232,10 +311,12 @@ def _inlines(el: ET.Element) -> list[doc.Inline]:
             out.append(doc.Emph(_inlines(child)))
         elif tag == "fn":
             out.append(doc.Footnote(_strip(_inlines(child))))
+        elif tag == "span":
+            out.append(doc.Span(_inlines(child), role=child.get("class", "")))
         elif tag == "br":
             out.append(doc.LineBreak())
         else:
-            raise TemplateError(f"okänd tagg <{tag}> inne i en text")
+            raise TemplateError(f"okänd tagg <{tag}> inne i en text", needle=f"<{tag}")
         if child.tail:
             out.append(doc.Text(_norm(child.tail)))
     return out
@@ -280,14 +361,41 @@ def _table(el: ET.Element) -> doc.Table:
              if notes_el is not None else [])
     widths = [float(w) for w in (el.get("bredder") or "").split()]
     if not caption:
-        raise TemplateError("varje <table> behöver en <caption> (tabellens rubrik)")
+        raise TemplateError("varje <table> behöver en <caption> (tabellens rubrik)",
+                            needle="<table")
     return doc.Table(caption, head, body, notes, widths, role=el.get("class") or "")
 
 
-def _blocks(parent: ET.Element) -> list[doc.Block]:
+#: The processing instruction the outline writes before each block: ``<?mall block/x.j2?>``.
+SOURCE_MARK = "mall"
+
+
+class _Source:
+    """Which template the elements being parsed came from, for error messages."""
+
+    def __init__(self, main: str, locate: Callable[[str, str], int | None] | None) -> None:
+        self.template, self.locate = main, locate
+
+    def fail(self, exc: TemplateError) -> TemplateError:
+        if exc.located:
+            return exc
+        line = self.locate(self.template, exc.needle) if self.locate and exc.needle else None
+        where = self.template + (f", rad {line}" if line else "")
+        return TemplateError(f"{where}: {exc}", located=True)
+
+
+def _blocks(parent: ET.Element, source: _Source | None = None) -> list[doc.Block]:
     blocks: list[doc.Block] = []
     for el in parent:
-        blocks.extend(_block(el))
+        if el.tag is ET.ProcessingInstruction:
+            target, _, name = (el.text or "").partition(" ")
+            if target == SOURCE_MARK and source is not None:
+                source.template = name.strip()
+            continue
+        try:
+            blocks.extend(_block(el, source))
+        except TemplateError as exc:
+            raise source.fail(exc) if source is not None else exc from None
     return blocks
 
 
@@ -302,7 +410,7 @@ def _list_item(li: ET.Element) -> list[doc.Block]:
     return [doc.Paragraph(_strip(_inlines(li)))]
 
 
-def _block(el: ET.Element) -> list[doc.Block]:
+def _block(el: ET.Element, source: _Source | None = None) -> list[doc.Block]:
     tag = el.tag
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         return [doc.Heading(int(tag[1]), _strip(_inlines(el)), id=el.get("id", ""),
@@ -318,7 +426,7 @@ def _block(el: ET.Element) -> list[doc.Block]:
         cap = el.find("figcaption")
         return [doc.Figure(el.get("src", ""), el.get("alt", ""),
                            _strip(_inlines(cap)) if cap is not None else [],
-                           float(el.get("bredd", "16")))]
+                           float(el.get("bredd", "16")), vector=el.get("vektor", ""))]
     if tag == "sidbrytning":
         return [doc.PageBreak()]
     if tag == "innehall":
@@ -329,8 +437,9 @@ def _block(el: ET.Element) -> list[doc.Block]:
                               [_norm(r.text).strip() for r in el.findall("rad")],
                               el.get("logotyp") or None, el.get("alt", ""))]
     if tag in ("avsnitt", "div"):
-        return _blocks(el)
-    raise TemplateError(f"okänd tagg <{tag}>; se docs/redaktorer.md för de taggar som finns")
+        return _blocks(el, source)
+    raise TemplateError(f"okänd tagg <{tag}>; se docs/redaktorer.md för de taggar som finns",
+                        needle=f"<{tag}")
 
 
 def _assign_ids(blocks: list[doc.Block]) -> None:
@@ -343,18 +452,32 @@ def _assign_ids(blocks: list[doc.Block]) -> None:
             b.id = base if seen[base] == 1 else f"{base}-{seen[base]}"
 
 
-def parse(xml: str) -> doc.Document:
-    """Parse rendered template output into a :class:`~vbgen.doc.Document`."""
+def parse(xml: str, main: str = "", locate: Callable[[str, str], int | None] | None = None
+          ) -> doc.Document:
+    """Parse rendered template output into a :class:`~vbgen.doc.Document`.
+
+    ``main`` names the main template and ``locate`` finds a template's line, so that an
+    error names the template and line it came from rather than a line of the output.
+    """
+    parser = ET.XMLParser(target=ET.TreeBuilder(insert_pis=True))
     try:
-        root = ET.fromstring(xml)
+        parser.feed(xml)
+        root = parser.close()
     except ET.ParseError as exc:
         line = exc.position[0]
-        snippet = xml.splitlines()[line - 1].strip() if 0 < line <= len(xml.splitlines()) else ""
-        raise TemplateError(f"mallarnas resultat är inte giltig struktur på rad {line} "
-                            f"({exc}): {snippet[:120]}") from None
+        lines = xml.splitlines()
+        snippet = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        before = xml.splitlines()[:line]
+        marks = re.findall(rf"<\?{SOURCE_MARK} ([^?]+)\?>", "\n".join(before))
+        template = marks[-1].strip() if marks else main
+        found = locate(template, snippet[:40]) if locate and snippet else None
+        where = (f"{template}, rad {found}" if found else template) if template else ""
+        raise TemplateError(f"{where + ': ' if where else ''}mallens resultat är inte giltig "
+                            f"struktur ({exc}): {snippet[:120]}", located=True) from None
     if root.tag != "dokument":
-        raise TemplateError("huvudmallen ska börja med <dokument>")
-    blocks = _blocks(root)
+        raise TemplateError(f"{main + ': ' if main else ''}huvudmallen ska börja med "
+                            "<dokument>", located=True)
+    blocks = _blocks(root, _Source(main, locate))
     _assign_ids(blocks)
     return doc.Document(title=root.get("titel", ""), blocks=blocks,
                         author=root.get("forfattare", ""), subject=root.get("amne", ""),

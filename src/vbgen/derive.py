@@ -6,35 +6,45 @@ figures feed every document built from the data, so they cannot disagree.
 
 from __future__ import annotations
 
+import hashlib
+import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from .charts import Chart, Series
 from .errors import Problem
 from .model import (
+    UNITS,
     BidragRad,
+    Column,
     DriftRad,
+    Goal,
     Indicator,
     InvesteringRad,
     Level,
     LovRad,
-    Malomrade,
-    Namndmal,
     Report,
     ResultatRad,
     Risk,
     SatsningRad,
     SjukfranvaroRad,
+    TableChart,
     VerksamhetText,
     VolymRad,
 )
+from .tables import NOT_COMPARABLE, DataRow, DataTable, Value, display_number
 
 #: Largest difference, in tkr, between a total and the sum of its rows that is rounding.
 TOLERANCE_TKR = 1.0
 
 
 def change_pct(new: float | None, old: float | None) -> float | None:
-    """Förändring in percent from ``old`` to ``new``; missing when it cannot be computed."""
-    if new is None or old is None or old == 0:
+    """Förändring in percent from ``old`` to ``new``; missing when it cannot be computed.
+
+    A change from zero or from a negative amount has no meaning as a percentage and is
+    missing too (shown as "–", see ``fmt.percent_of``).
+    """
+    if new is None or old is None or old <= 0:
         return None
     return (new - old) / abs(old) * 100
 
@@ -70,7 +80,7 @@ class IndicatorFigur:
     """An indicator and whether this year's value reached its etappmål."""
 
     indikator: Indicator
-    varde: float | None
+    varde: float | str | None
     uppnatt: bool | None
 
 
@@ -82,13 +92,22 @@ class LevelCount:
 
 @dataclass(frozen=True)
 class MalomradeFigur:
-    """How the nämndmål of one målområde were assessed."""
+    """How the assessed goals under one top-level goal were assessed."""
 
-    malomrade: Malomrade
+    malomrade: Goal
     antal: int
     #: Levels with at least one nämndmål, best first.
     per_niva: list[LevelCount]
     antal_obedomda: int
+
+
+@dataclass(frozen=True)
+class AvvikandeBedomning:
+    """A goal assessed otherwise than its indicators suggest (a note, not an error)."""
+
+    mal: Goal
+    bedomning: Level
+    forslag: Level
 
 
 @dataclass(frozen=True)
@@ -128,6 +147,8 @@ class Figures:
     #: Change in net cost from the previous year, in tkr (positive when it grew).
     nettokostnad_forandring: float | None = None
     malomraden: list[MalomradeFigur] = field(default_factory=list)
+    #: Assessed goals whose assessment differs from the one their indicators suggest.
+    avvikande_bedomningar: list[AvvikandeBedomning] = field(default_factory=list)
     uppdrag_per_status: list[StatusCount] = field(default_factory=list)
     antal_uppdrag: int = 0
     resultatoverforing: OverforingFigur | None = None
@@ -160,8 +181,10 @@ class Figures:
     def indikator(self, ind: Indicator) -> IndicatorFigur:
         return self.indikatorer[id(ind)]
 
-    def indikatorer_for(self, nm: Namndmal) -> list[IndicatorFigur]:
-        return [self.indikatorer[id(ind)] for ind in nm.indikatorer]
+    def indikatorer_for(self, nm: Goal) -> list[IndicatorFigur]:
+        """The goal's indicators as counted against etappmål: for an indicator reported by
+        kön, only its total row."""
+        return [self.indikatorer[id(ind)] for ind in nm.indikatorer if ind.kon in ("", "T")]
 
 
 # --- Ekonomi ---
@@ -288,7 +311,7 @@ def derive_ekonomi(report: Report, fig: Figures) -> None:
             satsning="Summa", budget=_sum([r.budget for r in fig.satsningar]),
             utfall=_sum([r.utfall for r in fig.satsningar]), source=fig.satsningar[0].source)
 
-    names = {nm.id: nm.namn for nm in report.all_namndmal()}
+    names = {g.id: g.namn for g in report.all_goals() if g.id}
     rows = [b for b in report.extern_finansiering if not b.summa]
     fig.bidrag = [BidragFigur(b, names.get(b.namndmal, "")) for b in rows]
     given = next((b for b in report.extern_finansiering if b.summa), None)
@@ -361,16 +384,41 @@ def check_ekonomi_totals(report: Report) -> list[Problem]:
     return problems
 
 
-def reached(ind: Indicator, value: float | None) -> bool | None:
-    """Whether ``value`` reaches the indicator's etappmål; missing if either is missing."""
-    if value is None or ind.etappmal is None:
+def reached(ind: Indicator, value: float | str | None) -> bool | None:
+    """Whether ``value`` reaches the indicator's numeric etappmål; missing when either is
+    missing or the etappmål is a text."""
+    target = ind.etappmal
+    if value is None or target is None or isinstance(target, str) or isinstance(value, str):
         return None
-    return value >= ind.etappmal if ind.hog_ar_bra else value <= ind.etappmal
+    compare = {"≥": value >= target, "≤": value <= target, ">": value > target,
+               "<": value < target}
+    if ind.jamforelse in compare:
+        return compare[ind.jamforelse]
+    return value >= target if ind.hog_ar_bra else value <= target
+
+
+def suggested_level(report: Report, goal: Goal, fig: Figures) -> Level | None:
+    """The assessment the indicators suggest for ``goal``; None without numeric etappmål.
+
+    The rule: with the share ``r`` of the goal's indicators (its own and those of the goals
+    under it; for indicators by kön only the total) that reach a numeric etappmål, and a
+    scale of ``n`` levels, the suggestion is level ⌈(1 − r)(n − 1)⌉ counted from the best:
+    all reached gives the best level, none the lowest.
+    """
+    results = [fig.indikatorer[id(i)].uppnatt for g in goal.walk() for i in g.indikatorer
+               if i.kon in ("", "T")]
+    judged = [r for r in results if r is not None]
+    if not judged:
+        return None
+    share = sum(judged) / len(judged)
+    steps = len(report.skala) - 1
+    index = min(steps, max(0, math.ceil(round((1 - share) * steps, 9))))
+    return report.skala[index]
 
 
 def goal_counts(report: Report) -> list[LevelCount]:
-    """How many nämndmål have each level of the scale, best level first."""
-    goals = report.all_namndmal()
+    """How many assessed goals have each level of the scale, best level first."""
+    goals = report.assessed_goals()
     return [LevelCount(lv, sum(1 for nm in goals if nm.maluppfyllelse == lv.text))
             for lv in report.skala]
 
@@ -396,14 +444,19 @@ def derive(report: Report) -> Figures:
         fig.resultat_avvikelse_pct = share_pct(fig.resultat_avvikelse, fig.nettobudget)
         fig.nettokostnad_forandring_pct = change_pct(fig.nettokostnad, fig.nettokostnad_foregaende)
 
-    goals: list[Namndmal] = report.all_namndmal()
+    goals = report.assessed_goals()
     fig.malbedomning = goal_counts(report)
     fig.antal_namndmal = len(goals)
     fig.antal_obedomda = sum(1 for nm in goals if report.level(nm.maluppfyllelse) is None)
-    for nm in goals:
-        for ind in nm.indikatorer:
+    for goal in report.all_goals():
+        for ind in goal.indikatorer:
             value = ind.values.get(report.ar)
             fig.indikatorer[id(ind)] = IndicatorFigur(ind, value, reached(ind, value))
+    for goal in goals:
+        suggestion = suggested_level(report, goal, fig)
+        own = report.level(goal.maluppfyllelse)
+        if suggestion is not None and own is not None and suggestion is not own:
+            fig.avvikande_bedomningar.append(AvvikandeBedomning(goal, own, suggestion))
     derive_summaries(report, fig)
     _derive_avsnitt(report, fig)
     derive_ekonomi(report, fig)
@@ -413,9 +466,9 @@ def derive(report: Report) -> Figures:
 # --- Summaries for the tjänsteskrivelse (and any document that wants them) ------------------
 
 
-def malomrade_figure(report: Report, mo: Malomrade) -> MalomradeFigur:
-    """The assessments of one målområde's nämndmål, counted per level."""
-    goals = [nm for kf in mo.kf_mal for nm in kf.namndmal]
+def malomrade_figure(report: Report, mo: Goal) -> MalomradeFigur:
+    """The assessments of the goals under one top-level goal, counted per level."""
+    goals = mo.at_level(report.assessed_level)
     counts = [LevelCount(lv, sum(1 for nm in goals if nm.maluppfyllelse == lv.text))
               for lv in report.skala]
     unassessed = sum(1 for nm in goals if report.level(nm.maluppfyllelse) is None)
@@ -461,8 +514,8 @@ def derive_summaries(report: Report, fig: Figures) -> None:
     """Add the figures the tjänsteskrivelse shows besides the report's own."""
     if fig.nettokostnad is not None and fig.nettokostnad_foregaende is not None:
         fig.nettokostnad_forandring = fig.nettokostnad - fig.nettokostnad_foregaende
-    fig.malomraden = [malomrade_figure(report, mo) for mo in report.malomraden]
-    uppdrag = [u for nm in report.all_namndmal() for u in nm.uppdrag]
+    fig.malomraden = [malomrade_figure(report, mo) for mo in report.mal]
+    uppdrag = [u for g in report.all_goals() for u in g.uppdrag]
     fig.antal_uppdrag = len(uppdrag)
     fig.uppdrag_per_status = [StatusCount(st, n) for st in report.uppdragsstatus
                               if (n := sum(1 for u in uppdrag if u.status == st))]
@@ -590,3 +643,186 @@ def _derive_avsnitt(report: Report, fig: Figures) -> None:
         fig.ramavtal_borjan = sum(r.vid_arets_borjan or 0 for r in ramavtal)
     if ramavtal and all(r.vid_arets_slut is not None for r in ramavtal):
         fig.ramavtal_slut = sum(r.vid_arets_slut or 0 for r in ramavtal)
+
+
+# --- Declared tables -------------------------------------------------------------------------
+
+
+def compute_column(calc: dict[str, list[str]], cells: dict[str, Value]) -> Value:
+    """The value of a derived column for one row: the only place such figures are made.
+
+    ``forandring`` is left out (with the mark ``ej_jamforbar``) when the old value is zero or
+    negative: a percentage of such a base says nothing a reader can use.
+    """
+    (kind, names), = calc.items()
+
+    def num(name: str) -> float | None:
+        v = cells.get(name)
+        return v.value if v is not None and isinstance(v.value, int | float) else None
+
+    values = [num(n) for n in names]
+    if kind == "skillnad":
+        a, b = values[0], values[1]
+        return Value(None if a is None or b is None else a - b)
+    if kind == "forandring":
+        old, new = values[0], values[1]
+        if old is not None and new is not None and old <= 0:
+            return Value(None, NOT_COMPARABLE)
+        return Value(change_pct(new, old))
+    if kind == "andel":
+        return Value(share_pct(values[0], values[1]))
+    if kind == "summa":
+        return Value(_sum(values))
+    # produkt
+    product: float | None = 1.0
+    for v in values:
+        product = None if v is None or product is None else product * v
+    return Value(product)
+
+
+def derive_table(table: DataTable) -> None:
+    """Fill the derived columns of every row, in declaration order."""
+    for row in table.rows:
+        for c in table.decl.kolumner:
+            if c.berakning is not None:
+                row.cells[str(c.id)] = compute_column(c.berakning, row.cells)
+
+
+def check_table_totals(table: DataTable) -> list[Problem]:
+    """Check each total row of a declared table against the rows it sums."""
+    from .fmt import number
+
+    problems: list[Problem] = []
+    summed = [c for c in table.decl.kolumner
+              if c.berakning is None and c.typ in ("heltal", "tal", "belopp")]
+    since_total: list[DataRow] = []
+    since_summa: list[DataRow] = []
+    for row in table.rows:
+        if not row.kind:
+            since_total.append(row)
+            since_summa.append(row)
+            continue
+        parts = since_total if row.kind == "delsumma" else since_summa
+        what = ("raderna sedan förra summaraden" if row.kind == "delsumma"
+                else "raderna sedan förra summan")
+        for c in summed:
+            given = row.cells.get(str(c.id))
+            values = [r.cells.get(str(c.id)) for r in parts]
+            present = [v.value for v in values if v is not None and v.value is not None]
+            if given is None or given.value is None or not present:
+                continue
+            expected = sum(present)  # type: ignore[arg-type]
+            if abs(float(given.value) - expected) > _tolerance(table, c):  # type: ignore[arg-type]
+                source = row.source
+                problems.append(Problem(
+                    source.file if source else table.decl.fil,
+                    f"summan stämmer inte: raden anger {number(given.value)} men "  # type: ignore[arg-type]
+                    f"{what} blir {number(expected, None)}",
+                    source.row if source else None, c.kolumn, "kolumn"))
+        since_total = []
+        if row.kind == "summa":
+            since_summa = []
+    return problems
+
+
+def _tolerance(table: DataTable, column: Column) -> float:
+    """How far a total may differ from its rows: rounding, as the column's type allows."""
+    if table.decl.tolerans is not None:
+        return table.decl.tolerans
+    if column.typ == "belopp":
+        return TOLERANCE_TKR * UNITS["tkr"] / UNITS[table.decl.enhet]
+    if column.typ == "heltal":
+        return 0.0
+    decimals = column.decimaler if column.decimaler is not None else table.decl.decimaler
+    return 10.0 ** -(decimals if decimals is not None else 2) + 1e-9
+
+
+def table_chart(table: DataTable, opts: TableChart) -> Chart:
+    """A chart of a declared table's own rows, in the units the table shows."""
+    category = opts.kategorier or next(
+        (str(c.id) for c in table.decl.kolumner if c.typ == "text" and c.visas), "")
+    rows = [r for r in table.rows if opts.summarader or not r.kind]
+    series = []
+    for name in opts.serier:
+        column = table.column(name)
+        assert column is not None  # checked by the loader
+        series.append(Series(str(column.rubrik), [
+            display_number(table, column, r.cells.get(name)) for r in rows]))
+    labels = [str((r.cells.get(category) or Value(None)).value or "") for r in rows]
+    key = hashlib.sha256(opts.model_dump_json().encode()).hexdigest()[:8]
+    return Chart(id=f"{table.decl.id}-{key}", typ=opts.typ, titel=opts.titel,
+                 kategorier=labels, serier=series, kalla=opts.kalla, enhet=opts.enhet,
+                 decimaler=opts.decimaler, source_file=table.decl.fil)
+
+
+# --- Goal tables ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalCell:
+    """A goal shown in a goal table's cell, spanning the rows of everything under it."""
+
+    mal: Goal | None
+    rowspan: int = 1
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    """A row of a goal table: the cells that start in it, its goal and its indicator."""
+
+    cells: list[GoalCell]
+    mal: Goal
+    indikator: Indicator | None = None
+
+
+def _chains(report: Report) -> dict[int, list[Goal]]:
+    """Each goal's path from the top of the tree, by the goal's id()."""
+    out: dict[int, list[Goal]] = {}
+
+    def visit(goal: Goal, path: list[Goal]) -> None:
+        out[id(goal)] = [*path, goal]
+        for child in goal.under:
+            visit(child, [*path, goal])
+
+    for top in report.mal:
+        visit(top, [])
+    return out
+
+
+def goal_rows(report: Report, levels: list[int], per_indicator: bool) -> list[GoalRow]:
+    """The rows of a goal table showing ``levels`` (1 = top).
+
+    A row per goal at the deepest shown level, or per indicator; a goal above spans the rows
+    of everything under it, as in the nämnd's own tables.
+    """
+    chains = _chains(report)
+    items: list[tuple[Goal, Indicator | None]]
+    if per_indicator:
+        items = [(g, i) for g in report.all_goals() for i in g.indikatorer]
+    else:
+        items = [(g, None) for g in report.all_goals() if g.niva == max(levels)]
+    keys = [[_at(chains[id(g)], level) for level in levels] for g, _ in items]
+    rows = []
+    for r, (goal, indicator) in enumerate(items):
+        cells = []
+        for c, owner in enumerate(keys[r]):
+            if owner is None:
+                cells.append(GoalCell(None))
+            elif r == 0 or keys[r - 1][c] is not owner:
+                span = 1
+                while r + span < len(items) and keys[r + span][c] is owner:
+                    span += 1
+                cells.append(GoalCell(owner, span))
+        rows.append(GoalRow(cells, goal, indicator))
+    return rows
+
+
+def _at(chain: list[Goal], level: int) -> Goal | None:
+    return chain[level - 1] if level <= len(chain) else None
+
+
+def assessment_notes(report: Report, figures: Figures) -> list[str]:
+    """A note for each goal assessed otherwise than its indicators suggest."""
+    return [f'Obs: "{a.mal.namn}" är bedömt som "{a.bedomning.text}", men indikatorerna '
+            f'föreslår "{a.forslag.text}" (se docs/dataformat.md om förslaget).'
+            for a in figures.avvikande_bedomningar]

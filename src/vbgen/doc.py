@@ -6,8 +6,10 @@ walk it. Nothing here knows about a file format.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 # --- Inlines ------------------------------------------------------------------------------
 
@@ -39,7 +41,16 @@ class Footnote:
     children: list[Inline]
 
 
-Inline = Text | Strong | Emph | LineBreak | Footnote
+@dataclass
+class Span:
+    """Text with a named role the writers map to a look, e.g. "niva-1" for the symbol of
+    the highest måluppfyllelse level (its colour)."""
+
+    children: list[Inline]
+    role: str = ""
+
+
+Inline = Text | Strong | Emph | LineBreak | Footnote | Span
 
 
 def plain(inlines: list[Inline]) -> str:
@@ -48,7 +59,7 @@ def plain(inlines: list[Inline]) -> str:
     for node in inlines:
         if isinstance(node, Text):
             out.append(node.text)
-        elif isinstance(node, Strong | Emph):
+        elif isinstance(node, Strong | Emph | Span):
             out.append(plain(node.children))
         elif isinstance(node, LineBreak):
             out.append("\n")
@@ -110,12 +121,18 @@ class Table:
     role: str = ""
 
 
+#: A table with at most this many body rows is kept on one page, in both formats.
+SHORT_TABLE_ROWS = 8
+
+
 @dataclass
 class Figure:
     path: str
     alt: str
     caption: list[Inline] = field(default_factory=list)
     width_cm: float = 16.0
+    #: The same image as vector graphics (SVG), used where the format takes it (PDF).
+    vector: str = ""
 
 
 @dataclass
@@ -138,6 +155,15 @@ class TitlePage:
     logo_alt: str = ""
 
 
+_FORWARD = re.compile(r"\b(nedan|nedanstående|följande diagram)\b", re.IGNORECASE)
+
+
+def points_forward(block: Block) -> bool:
+    """Whether a paragraph speaks of what follows it ("Diagrammet nedan visar ..."), so that
+    the writers keep it on the page of the figure or table after it."""
+    return isinstance(block, Paragraph) and bool(_FORWARD.search(plain(block.children)))
+
+
 Block = (Heading | Paragraph | ListBlock | Table | Figure | PageBreak | TableOfContents
          | TitlePage)
 
@@ -156,5 +182,33 @@ class Document:
     #: Which kind of document this is ("tjanstskrivelse"), for document-specific styles.
     typ: str = ""
 
+    def leads_in(self) -> set[int]:
+        """The ``id()`` of every paragraph that speaks of the figure or table right after it."""
+        return {id(b) for b, after in zip(self.blocks, self.blocks[1:], strict=False)
+                if points_forward(b) and isinstance(after, Figure | Table)}
+
     def headings(self, max_level: int = 6) -> list[Heading]:
         return [b for b in self.blocks if isinstance(b, Heading) and b.level <= max_level]
+
+
+def snapshot(document: Document) -> dict[str, Any]:
+    """The document as plain data, stable between builds: for golden tests and inspection.
+
+    Each node carries its kind; a figure's image is named by its chart id, without the
+    content hash that differs with the chart style.
+    """
+
+    def node(obj: Any) -> Any:
+        if isinstance(obj, list):
+            return [node(o) for o in obj]
+        if hasattr(obj, "__dataclass_fields__"):
+            data = {"nod": type(obj).__name__}
+            for name in obj.__dataclass_fields__:
+                value = getattr(obj, name)
+                if isinstance(obj, Figure) and name in ("path", "vector") and value:
+                    value = Path(value).stem.rsplit("-", 1)[0]
+                data[name] = node(value)
+            return data
+        return obj
+
+    return node(document)  # type: ignore[no-any-return]

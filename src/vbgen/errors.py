@@ -40,7 +40,16 @@ class DataError(Exception):
 
 
 class TemplateError(Exception):
-    """A template cannot be rendered; the message is for an editor."""
+    """A template cannot be rendered; the message is for an editor.
+
+    ``needle`` is text of the template that caused it (``<tabel``), so that the message can
+    name the template's line; ``located`` is set once the message names its template.
+    """
+
+    def __init__(self, message: str, needle: str | None = None, located: bool = False) -> None:
+        super().__init__(message)
+        self.needle = needle
+        self.located = located
 
 
 class StyleError(Exception):

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LOCALE = "sv_SE"
@@ -68,11 +70,38 @@ def to_mnkr(value_tkr: Number | None) -> float | None:
     return None if value_tkr is None else float(value_tkr) / 1000
 
 
-def count_word(n: int) -> str:
-    """Write small counts as words, as Swedish prose does (``tre``), larger as digits."""
-    words = ["noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
-             "elva", "tolv"]
+def date_text(value: date) -> str:
+    """A date as Swedish prose and tables write it: ``3 maj 2024``."""
+    return format_date(value, format="d MMMM y", locale=LOCALE)
+
+
+def count_word(n: int, gender: str = "ett") -> str:
+    """Write small counts as words, as Swedish prose does (``tre``), larger as digits.
+
+    One is "ett" before a neuter noun (nämndmål, uppdrag) and "en" before any other
+    (indikator); see :mod:`vbgen.sprak` for whole phrases.
+    """
+    words = ["noll", "ett" if gender == "ett" else "en", "två", "tre", "fyra", "fem", "sex",
+             "sju", "åtta", "nio", "tio", "elva", "tolv"]
     return words[n] if 0 <= n < len(words) else number(n)
+
+
+#: Shown instead of a percentage change whose base is zero or negative.
+NOT_MEANINGFUL = "\u2013"
+#: The note a table with such a cell carries.
+NOT_MEANINGFUL_NOTE = ("\u2013 Förändringen i procent redovisas inte när jämförelsevärdet är "
+                       "noll eller negativt.")
+
+
+def percent_of(value: Number | None, base: Number | None, decimals: int = 1) -> str:
+    """A percentage of (or change from) ``base``; an en dash when the base is zero or negative.
+
+    A percentage of a negative amount has no plain meaning (a change from −1 162 to 1 083 is
+    not "193 % more"), so municipal reports show "–" with a note instead.
+    """
+    if base is not None and base <= 0:
+        return NOT_MEANINGFUL
+    return percent(value, decimals)
 
 
 def join_list(items: list[str]) -> str:
@@ -90,6 +119,7 @@ FILTERS = {
     "mnkr": mnkr,
     "till_mnkr": to_mnkr,
     "antal_ord": count_word,
+    "procent_av": percent_of,
     "och_lista": join_list,
 }
 
@@ -114,12 +144,12 @@ def parse_number(text: str) -> float | None:
     return value
 
 
-#: Every number vbgen reads lies strictly between minus and plus this (a million million).
+#: Every number vbgen reads lies between minus and plus this (a million million).
 NUMBER_LIMIT = 1e12
 OUT_OF_RANGE = ("talet ligger utanför det vbgen tar emot (ett ändligt tal mellan "
-                "−999 999 999 999 och 999 999 999 999)")
+                "−1 000 000 000 000 och 1 000 000 000 000)")
 
 
 def in_range(value: float) -> bool:
     """Whether ``value`` is a finite number that vbgen can compute with and show."""
-    return math.isfinite(value) and abs(value) < NUMBER_LIMIT
+    return math.isfinite(value) and abs(value) <= NUMBER_LIMIT

@@ -23,14 +23,22 @@ from pydantic import BaseModel, ValidationError
 
 from . import fmt
 from .charts import KINDS, KINDS_LISTED, Chart, Series
-from .derive import check_totals, result_against_budget, result_row
+from .derive import (
+    check_table_totals,
+    check_totals,
+    derive_table,
+    result_against_budget,
+    result_row,
+)
 from .errors import DataError, Problem, environment_problem
 from .fmt import parse_number
 from .model import (
     CHART_MARK,
+    TABLE_MARK,
     BidragRad,
     DriftHistorikRad,
     DriftRad,
+    Goal,
     Granskning,
     IndexRad,
     Indicator,
@@ -42,14 +50,17 @@ from .model import (
     ResultatRad,
     Risk,
     SatsningRad,
+    Section,
     SjukfranvaroRad,
     Source,
     Uppdrag,
     VolymRad,
 )
 from .paths import MAX_INPUT_BYTES, MAX_UNPACKED_BYTES, inside, within, zip_too_large
+from .tables import DataTable, read_table, table_path
 
 MAIN_FILE = "vb.yaml"
+PROFILE_FILE = "kommun.yaml"
 TABLE_SUFFIXES = (".csv", ".xlsx")
 RESULTAT_TYPER = ("intäkt", "kostnad", "summa kostnader", "resultat")
 
@@ -170,7 +181,7 @@ def _numbers_out_of_range(data: Any, path: Path_ = ()) -> Iterator[Path_]:
         for i, v in enumerate(data):
             yield from _numbers_out_of_range(v, (*path, i))
     elif isinstance(data, int | float) and not isinstance(data, bool):
-        if isinstance(data, int) and abs(data) >= fmt.NUMBER_LIMIT:
+        if isinstance(data, int) and abs(data) > fmt.NUMBER_LIMIT:
             yield path
         elif isinstance(data, float) and not fmt.in_range(data):
             yield path
@@ -211,6 +222,10 @@ _PYDANTIC_MESSAGES = {
     "date_type": "förväntade ett datum som ÅÅÅÅ-MM-DD",
     "date_parsing": "förväntade ett datum som ÅÅÅÅ-MM-DD",
     "date_from_datetime_parsing": "förväntade ett datum som ÅÅÅÅ-MM-DD",
+    "string_pattern_mismatch": "har tecken som inte är tillåtna här (se docs/dataformat.md)",
+    "greater_than_equal": "är för litet (se docs/dataformat.md)",
+    "less_than_equal": "är för stort (se docs/dataformat.md)",
+    "too_long": "har för många värden (se docs/dataformat.md)",
 }
 
 
@@ -311,13 +326,11 @@ def _resolve_texts(
     return data
 
 
-def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict[Path_, int]]:
-    main = folder / MAIN_FILE
-    if not main.is_file():
-        problems.append(Problem(str(folder), f"huvudfilen {MAIN_FILE} saknas i mappen"))
-        return None, {}
-    raw = _read_bytes(folder, main, MAIN_FILE, problems)
-    text = None if raw is None else _text_of(raw, MAIN_FILE, problems)
+def _read_yaml_file(path: Path, name: str, problems: list[Problem]
+                    ) -> tuple[dict[str, Any] | None, dict[Path_, int]]:
+    """A YAML file of fields, with the line of every value; problems name ``name``."""
+    raw = _read_bytes(path.parent, path, name, problems)
+    text = None if raw is None else _text_of(raw, name, problems)
     if text is None:
         return None, {}
     try:
@@ -325,34 +338,116 @@ def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problems.append(Problem(MAIN_FILE, f"kan inte läsas som YAML "
-                                           f"({_yaml_message(exc.problem)})", line))
+        problems.append(Problem(name, f"kan inte läsas som YAML ({_yaml_message(exc.problem)})",
+                                line))
         return None, {}
     except yaml.YAMLError:
-        problems.append(Problem(MAIN_FILE, "kan inte läsas som YAML (syntaxfel)"))
+        problems.append(Problem(name, "kan inte läsas som YAML (syntaxfel)"))
         return None, {}
     except RecursionError:
-        problems.append(Problem(MAIN_FILE, "kan inte läsas som YAML (för många nivåer "
-                                           "inuti varandra)"))
+        problems.append(Problem(name, "kan inte läsas som YAML (för många nivåer inuti "
+                                      "varandra)"))
         return None, {}
     for where, first, second in twice:
-        problems.append(Problem(MAIN_FILE, f"fältet står två gånger (rad {first} och rad "
-                                           f"{second}); ta bort det ena", second, where))
+        problems.append(Problem(name, f"fältet står två gånger (rad {first} och rad {second}); "
+                                      "ta bort det ena", second, where))
     if not isinstance(data, dict):
-        problems.append(Problem(MAIN_FILE, "förväntade fält som namn: värde", 1))
+        problems.append(Problem(name, "förväntade fält som namn: värde", 1))
         return None, {}
     for loc in _numbers_out_of_range(data):
-        problems.append(Problem(MAIN_FILE, fmt.OUT_OF_RANGE, _line_for(lines, loc),
-                                _dotted(loc)))
-    data = _resolve_texts(data, (), folder, MAIN_FILE, lines, problems)
+        problems.append(Problem(name, fmt.OUT_OF_RANGE, _line_for(lines, loc), _dotted(loc)))
     if twice:
         return None, lines
+    return data, lines
+
+
+#: Fields of the old form of the main file, and what replaced them.
+_OLD_FIELDS = {
+    "malomraden": "målträdet skrivs nu som mal: med nivåernas namn i malnivaer: (till exempel "
+                  "[Målområde, Kommunfullmäktigemål, Nämndmål]); varje mål har namn, id och "
+                  "under: för målen på nivån under, i stället för kf_mal: och namndmal:. "
+                  "Se docs/dataformat.md",
+}
+
+
+def _profile(folder: Path, data: dict[str, Any], lines: dict[Path_, int],
+             problems: list[Problem]) -> tuple[dict[str, Any], str, dict[Path_, int]]:
+    """The kommun profile's fields, the name its problems are reported under, its lines."""
+    rel = data.get("profil")
+    if rel is None:
+        return {}, "", {}
+    where: Path_ = ("profil",)
+    target = folder / str(rel)
+    if not (target / PROFILE_FILE).is_file():
+        problems.append(Problem(MAIN_FILE, f'kommunprofilen "{rel}" finns inte: mappen ska ha '
+                                           f"filen {PROFILE_FILE}", _line_for(lines, where),
+                                "profil"))
+        return {}, "", {}
+    name = f"{rel}/{PROFILE_FILE}"
+    own, own_lines = _read_yaml_file(target / PROFILE_FILE, name, problems)
+    if own is None:
+        return {}, name, {}
+    own = _resolve_texts(own, (), target, name, own_lines, problems)
+    if "profil" in own:
+        problems.append(Problem(name, "en kommunprofil kan inte peka på en annan profil",
+                                _line_for(own_lines, ("profil",)), "profil"))
+        own.pop("profil")
+    return own, name, own_lines
+
+
+def _kommun_texts(data: Any, texts: dict[str, Any], path: Path_, file: str,
+                  lines: dict[Path_, int], problems: list[Problem]) -> Any:
+    """Replace every ``{kommun: name}`` with the shared text of that name."""
+    if isinstance(data, dict):
+        if set(data) == {"kommun"} and path and path[-1] != "kommun":
+            name = str(data["kommun"])
+            if name not in texts:
+                known = ", ".join(sorted(texts)) or "inga"
+                problems.append(Problem(file, f'texten "{name}" finns inte under texter '
+                                        f"(i vb.yaml eller kommunprofilen); kända: {known}",
+                                        _line_for(lines, path), _dotted(path)))
+                return None
+            return texts[name]
+        return {k: _kommun_texts(v, texts, (*path, k), file, lines, problems)
+                for k, v in data.items()}
+    if isinstance(data, list):
+        return [_kommun_texts(v, texts, (*path, i), file, lines, problems)
+                for i, v in enumerate(data)]
+    return data
+
+
+def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict[Path_, int]]:
+    main = folder / MAIN_FILE
+    if not main.is_file():
+        problems.append(Problem(str(folder), f"huvudfilen {MAIN_FILE} saknas i mappen"))
+        return None, {}
+    data, lines = _read_yaml_file(main, MAIN_FILE, problems)
+    if data is None:
+        return None, {}
+    for old, advice in _OLD_FIELDS.items():
+        if old in data:
+            problems.append(Problem(MAIN_FILE, f"fältet hör till den gamla formen: {advice}",
+                                    _line_for(lines, (old,)), old))
+    if any(old in data for old in _OLD_FIELDS):
+        return None, lines
+    data = _resolve_texts(data, (), folder, MAIN_FILE, lines, problems)
+    shared, profile_name, profile_lines = _profile(folder, data, lines, problems)
+    from_profile = {k for k in shared if k not in data}
+    texts = {**(shared.get("texter") or {}), **(data.get("texter") or {})}
+    shared = _kommun_texts(shared, texts, (), profile_name, profile_lines, problems)
+    data = _kommun_texts(data, texts, (), MAIN_FILE, lines, problems)
+    data = {**shared, **data, "texter": texts}
     try:
         return Meta.model_validate(data), lines
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(err["loc"])
-            problems.append(Problem(MAIN_FILE, _message(err), _line_for(lines, loc), _dotted(loc)))
+            if loc and loc[0] in from_profile:
+                problems.append(Problem(profile_name, _message(err),
+                                        _line_for(profile_lines, loc), _dotted(loc)))
+            else:
+                problems.append(Problem(MAIN_FILE, _message(err), _line_for(lines, loc),
+                                        _dotted(loc)))
         return None, lines
 
 
@@ -370,6 +465,14 @@ def _find_table(folder: Path, stem: str, problems: list[Problem]) -> Path | None
                                 "ta bort den ena"))
         return None
     return found[0] if found else None
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Swedish Excel saves "CSV" as Windows-1252 unless told otherwise.
+        return raw.decode("cp1252", errors="replace")
 
 
 #: The column separators vbgen recognises, as the first line of the file shows them.
@@ -451,12 +554,20 @@ def _open_workbook(folder: Path, path: Path, problems: list[Problem]) -> Any | N
         return None
 
 
-def _sheet_rows(wb: Any, path: Path, problems: list[Problem]) -> Iterator[Any] | None:
-    """The rows of the workbook's first sheet; a first sheet that is empty is a problem."""
-    rows = wb.worksheets[0].iter_rows()
+def _sheet_rows(wb: Any, path: Path, problems: list[Problem], sheet: str | None = None
+                ) -> Iterator[Any] | None:
+    """The rows of the sheet ``sheet`` or the first; an empty sheet is a problem."""
+    if sheet is not None and sheet not in wb.sheetnames:
+        problems.append(Problem(path.name, f'bladet "{sheet}" finns inte; bladen heter '
+                                + ", ".join(f'"{n}"' for n in wb.sheetnames)))
+        return None
+    rows = (wb[sheet] if sheet is not None else wb.worksheets[0]).iter_rows()
     header = next(rows, None)
     if header is not None and any(c.value is not None for c in header):
         return itertools.chain([header], rows)
+    if sheet is not None:
+        problems.append(Problem(path.name, "bladet är tomt; första raden ska vara kolumnnamnen"))
+        return None
     others = [ws.title for ws in wb.worksheets[1:]
               if any(v is not None for row in itertools.islice(ws.iter_rows(values_only=True),
                                                                 50) for v in row)]
@@ -469,13 +580,13 @@ def _sheet_rows(wb: Any, path: Path, problems: list[Problem]) -> Iterator[Any] |
     return None
 
 
-def _read_xlsx(folder: Path, path: Path, problems: list[Problem]
+def _read_xlsx(folder: Path, path: Path, problems: list[Problem], sheet: str | None = None
                ) -> Iterator[tuple[int, dict[str, str]]]:
     wb = _open_workbook(folder, path, problems)
     if wb is None:
         return
     try:
-        rows = _sheet_rows(wb, path, problems)
+        rows = _sheet_rows(wb, path, problems, sheet)
         if rows is None:
             return
         header = [c.value for c in next(rows)]
@@ -524,14 +635,39 @@ def _cell_text(cell: Any) -> str:
     return _clean(str(value))
 
 
-def _read_any(folder: Path, path: Path, problems: list[Problem]
+def _read_any(folder: Path, path: Path, problems: list[Problem], sheet: str | None = None
               ) -> list[tuple[int, dict[str, str]]]:
-    reader = _read_xlsx if path.suffix.lower() == ".xlsx" else _read_csv
     with warnings.catch_warnings():
         # openpyxl warns about what it cannot read (a date beyond year 9999, an unknown
         # style); such a cell comes through as an error value, which the checks then name.
         warnings.simplefilter("ignore")
-        return list(reader(folder, path, problems))
+        if path.suffix.lower() == ".xlsx":
+            return list(_read_xlsx(folder, path, problems, sheet))
+        return list(_read_csv(folder, path, problems))
+
+
+def _header(path: Path, sheet: str | None = None) -> list[str]:
+    """The column names on the first line of a table file, as written; empty if unreadable."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            from openpyxl import load_workbook
+
+            if zip_too_large(path):
+                return []
+            wb = load_workbook(path, read_only=True, data_only=True)
+            try:
+                if sheet is not None and sheet not in wb.sheetnames:
+                    return []  # the reader says which sheets there are
+                ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+                first = next(ws.iter_rows(values_only=True), ())
+            finally:
+                wb.close()
+            return [str(h).strip() for h in first if h is not None]
+        first_line = _decode(path.read_bytes()).split("\n", 1)[0]
+        return [_clean(h).strip()
+                for h in next(csv.reader([first_line], delimiter=_delimiter(first_line)), [])]
+    except Exception:  # noqa: BLE001 - the readers report why the file cannot be read
+        return []
 
 
 def _rows(folder: Path, stem: str, problems: list[Problem],
@@ -677,23 +813,69 @@ class Context:
     statuses: list[str]
 
 
+_YEAR = re.compile(r"^\d{4}$")
+_COMPARATOR = re.compile(r"^(≥|>=|≤|<=|>|<)\s*(.+)$")
+_WORDS = re.compile(r"[A-Za-zÅÄÖåäöÉé]")
+
+
+def _goal_column(r: _Row) -> str:
+    """The column naming a row's goal: ``mål``, or ``nämndmål`` as many nämnder write it."""
+    return "mål" if "mål" in r.cells or "nämndmål" not in r.cells else "nämndmål"
+
+
+def _target(r: _Row, column: str) -> tuple[float | str | None, str]:
+    """An etappmål or målvärde: a number, a number after ≥ or ≤, or a text."""
+    raw = r.text(column)
+    if not raw:
+        return None, ""
+    m = _COMPARATOR.match(raw)
+    sign, rest = (m.group(1).replace(">=", "≥").replace("<=", "≤"), m.group(2)) if m else ("", raw)
+    try:
+        return parse_number(rest), sign
+    except ValueError:
+        if _WORDS.search(rest):
+            return raw, ""
+        r._fail(column, f'förväntade ett tal (gärna efter ≥ eller ≤) eller en text, fick "{raw}"')
+        return None, ""
+
+
+_RANK = re.compile(r"^(\d+)\s*/\s*(\d+)$")
+
+
+def _indicator_value(r: _Row, column: str) -> float | str | None:
+    """A year's value: a number, or a rank among others such as ``19/26``."""
+    m = _RANK.match(r.text(column))
+    if m:
+        return f"{m.group(1)}/{m.group(2)}"
+    return r.number(column)
+
+
 def _indicator(r: _Row, ctx: Context) -> Indicator:
-    values = {y: r.number(str(y)) for y in ctx.years}
-    for y in ctx.years:
-        if str(y) not in r.cells:
-            r._fail(str(y), "kolumnen saknas i rubrikraden")
+    years = sorted(int(k) for k in r.cells if _YEAR.match(k))
+    if ctx.years and str(ctx.years[-1]) not in r.cells:
+        r._fail(str(ctx.years[-1]), "kolumnen saknas i rubrikraden")
+    values = {y: _indicator_value(r, str(y)) for y in years}
     riktning = r.text("riktning").lower() or "hög"
     if riktning not in ("hög", "låg"):
         r._fail("riktning", f'okänt värde "{riktning}"; tillåtna värden: "hög", "låg"')
+    kon = r.text("kön").upper()
+    if kon not in ("", "K", "M", "T"):
+        r._fail("kön", f'okänt värde "{kon}"; tillåtna värden: "K", "M", "T" eller tomt')
+    etappmal, sign = _target(r, "etappmål")
+    malvarde, malvarde_sign = _target(r, "målvärde")
+    column = _goal_column(r)
     return Indicator(
-        namndmal=r.text("nämndmål", True), namn=r.text("indikator", True),
-        not_=r.text("not"), values=values, etappmal=r.number("etappmål"),
-        malvarde=r.number("målvärde"), hog_ar_bra=riktning != "låg",
-        kalla=r.text("källa"), kolada_id=r.text("kolada id"), source=r.source)
+        mal=r.text(column, True), mal_kolumn=column, namn=r.text("indikator", True),
+        not_=r.text("not"), values=values,
+        etappmal=etappmal, jamforelse=sign, malvarde=malvarde,
+        malvarde_jamforelse=malvarde_sign, hog_ar_bra=riktning != "låg",
+        kalla=r.text("källa"), kolada_id=r.text("kolada id"), kon=kon, source=r.source)
 
 
 def _uppdrag(r: _Row, ctx: Context) -> Uppdrag:
-    return Uppdrag(namndmal=r.text("nämndmål", True), status=r.choice("status", ctx.statuses),
+    column = _goal_column(r)
+    return Uppdrag(mal=r.text(column, True), mal_kolumn=column,
+                   status=r.choice("status", ctx.statuses),
                    ursprung=r.text("ursprung"), text=r.text("uppdrag", True),
                    kommentar=r.text("kommentar"), source=r.source)
 
@@ -882,31 +1064,93 @@ def load(folder: str | Path) -> Report:
     if meta is None:
         # Tables that depend on the main file cannot be checked; the others still are, so
         # that every problem is reported in one go.
+        declared = _declared_files(folder / MAIN_FILE)
         for spec in TABLES:
-            if not spec.needs_meta:
+            if not spec.needs_meta and declared is not None and spec.stem not in declared:
                 _table(folder, spec, Context([], []), problems)
         raise DataError(problems)
     ctx = Context([meta.ar - 2, meta.ar - 1, meta.ar], meta.uppdragsstatus)
 
-    tables = {spec.field: _table(folder, spec, ctx, problems) for spec in TABLES}
+    # A file declared under tabeller is read by its declaration, not by a built-in form.
+    declared = {Path(t.fil).with_suffix("").as_posix() for t in meta.tabeller}
+    tables = {spec.field: _table(folder, spec, ctx, problems) if spec.stem not in declared
+              else [] for spec in TABLES}
     indikatorer = tables.pop("indikatorer")
     uppdragen = tables.pop("uppdrag")
     report = Report(**dict(meta), **tables)
     report.diagramdata = _charts(folder, meta, lines, problems)
-    _attach(report, indikatorer, uppdragen, problems)
+    report.tabelldata = _declared_tables(folder, report, lines, problems)
     _check_tree(report, lines, problems)
+    _attach(report, indikatorer, uppdragen, problems)
     _check_tjanstskrivelse(report, lines, problems)
     _check_personal(report, lines, problems)
     drift = _find_table(folder, "drift", [])
     _check_ekonomi(report, lines, problems, drift is not None and not any(
         p.file == drift.name for p in problems))
+    _check_outline(report, lines, problems)
 
     # A table with unreadable rows would only add misleading sum errors.
     broken = {p.file for p in problems}
     problems.extend(p for p in check_totals(report) if p.file not in broken)
+    for table in report.tabelldata.values():
+        problems.extend(p for p in check_table_totals(table) if p.file not in broken)
     if problems:
         raise DataError(problems)
     return report
+
+
+def _declared_files(main: Path) -> set[str] | None:
+    """The table files a main file that could not be used declares, as far as can be seen.
+
+    Such files may have any columns, so reading them as the built-in forms would only add
+    misleading errors; None when the main file is unreadable and nothing can be told.
+    """
+    try:
+        if main.stat().st_size > MAX_INPUT_BYTES:
+            return None
+        # The loader that refuses aliases: this file may be the one refused for them.
+        data = _load_yaml(_decode(main.read_bytes()))[0]
+    except (OSError, ValueError, yaml.YAMLError, RecursionError):
+        # A date such as 2025-02-30 is a ValueError.
+        return None
+    tables = data.get("tabeller") if isinstance(data, dict) else None
+    if not isinstance(tables, list):
+        return set()
+    return {Path(str(t.get("fil", ""))).with_suffix("").as_posix()
+            for t in tables if isinstance(t, dict)}
+
+
+def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
+                     problems: list[Problem]) -> dict[str, DataTable]:
+    """Read every table declared under ``tabeller``."""
+    out: dict[str, DataTable] = {}
+    for i, decl in enumerate(report.tabeller):
+        loc: Path_ = ("tabeller", i)
+        if decl.id in out:
+            where = (*loc, "id")
+            problems.append(Problem(MAIN_FILE, f'id "{decl.id}" används av flera tabeller',
+                                    _line_for(lines, where), _dotted(where)))
+            continue
+        path = table_path(folder, decl)
+        if not inside(folder, path):
+            where = (*loc, "fil")
+            problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {OUTSIDE}',
+                                    _line_for(lines, where), _dotted(where)))
+            continue
+        if not path.is_file() or path.suffix.lower() not in TABLE_SUFFIXES:
+            where = (*loc, "fil")
+            what = ("finns inte i mappen" if not path.is_file()
+                    else "ska vara en .csv- eller .xlsx-fil")
+            problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {what}',
+                                    _line_for(lines, where), _dotted(where)))
+            continue
+        before = len(problems)
+        rows = _read_any(folder, path, problems, decl.flik)
+        header = _header(path, decl.flik) if len(problems) == before else []
+        out[decl.id] = read_table(decl, decl.fil, header, rows, problems)
+        _check_marks(out[decl.id], (*loc, "noter"), lines, problems)
+        derive_table(out[decl.id])
+    return out
 
 
 #: The most categories a chart can show and still be read (a horizontal chart grows with
@@ -1004,38 +1248,56 @@ def _read_file_with_header(folder: Path, path: Path, problems: list[Problem]
 
 def _attach(report: Report, indikatorer: list[Indicator], uppdragen: list[Uppdrag],
             problems: list[Problem]) -> None:
-    by_id = {nm.id: nm for nm in report.all_namndmal()}
-    known = ", ".join(by_id)
+    by_id = {g.id: g for g in report.all_goals() if g.id}
+    known = ", ".join(by_id) or "inga (ge målen id i vb.yaml)"
     for item in [*indikatorer, *uppdragen]:
-        nm = by_id.get(item.namndmal)
-        if nm is None:
+        goal = by_id.get(item.mal)
+        if goal is None:
             problems.append(Problem(item.source.file,
-                                    f'okänt nämndmål "{item.namndmal}"; kända id: {known}',
-                                    item.source.row, "nämndmål", "kolumn"))
+                                    f'okänt mål "{item.mal}"; kända id: {known}',
+                                    item.source.row, item.mal_kolumn, "kolumn"))
         elif isinstance(item, Indicator):
-            nm.indikatorer.append(item)
+            goal.indikatorer.append(item)
         else:
-            nm.uppdrag.append(item)
+            goal.uppdrag.append(item)
 
 
 def _check_tree(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
+    """Number the goal levels and check ids, depth and assessments against the scale."""
     seen: set[str] = set()
     levels = [lv.text for lv in report.skala]
-    for i, mo in enumerate(report.malomraden):
-        for j, kf in enumerate(mo.kf_mal):
-            for k, nm in enumerate(kf.namndmal):
-                where: Path_ = ("malomraden", i, "kf_mal", j, "namndmal", k)
-                if nm.id in seen:
-                    loc = (*where, "id")
-                    problems.append(Problem(MAIN_FILE, f'id "{nm.id}" används av flera nämndmål',
-                                            _line_for(lines, loc), _dotted(loc)))
-                seen.add(nm.id)
-                if nm.maluppfyllelse is not None and nm.maluppfyllelse not in levels:
-                    options = ", ".join(f'"{t}"' for t in levels)
-                    loc = (*where, "maluppfyllelse")
-                    problems.append(Problem(
-                        MAIN_FILE, f'okänd nivå "{nm.maluppfyllelse}"; skalan har {options}',
-                        _line_for(lines, loc), _dotted(loc)))
+    names = [lv.namn for lv in report.malnivaer]
+    if report.bedomningsniva is not None and report.bedomningsniva not in names:
+        problems.append(Problem(
+            MAIN_FILE, f'okänd nivå "{report.bedomningsniva}"; malnivaer har '
+                       + ", ".join(f'"{n}"' for n in names),
+            _line_for(lines, ("bedomningsniva",)), "bedomningsniva"))
+
+    def visit(goal: Goal, niva: int, where: Path_) -> None:
+        goal.niva = niva
+        if niva > len(names):
+            problems.append(Problem(
+                MAIN_FILE, f"målträdet har fler nivåer än malnivaer ({len(names)}: "
+                           + ", ".join(names) + "); lägg till nivåns namn i malnivaer",
+                _line_for(lines, where), _dotted(where)))
+            return
+        if goal.id:
+            if goal.id in seen:
+                loc = (*where, "id")
+                problems.append(Problem(MAIN_FILE, f'id "{goal.id}" används av flera mål',
+                                        _line_for(lines, loc), _dotted(loc)))
+            seen.add(goal.id)
+        if goal.maluppfyllelse is not None and goal.maluppfyllelse not in levels:
+            options = ", ".join(f'"{t}"' for t in levels)
+            loc = (*where, "maluppfyllelse")
+            problems.append(Problem(
+                MAIN_FILE, f'okänd nivå "{goal.maluppfyllelse}"; skalan har {options}',
+                _line_for(lines, loc), _dotted(loc)))
+        for k, child in enumerate(goal.under):
+            visit(child, niva + 1, (*where, "under", k))
+
+    for i, top in enumerate(report.mal):
+        visit(top, 1, ("mal", i))
 
 
 def _check_tjanstskrivelse(report: Report, lines: dict[Path_, int],
@@ -1132,7 +1394,7 @@ def _check_ekonomi(report: Report, lines: dict[Path_, int], problems: list[Probl
                                f"kända diagram: {options}", _line_for(lines, loc), _dotted(loc)))
 
     # Nämndmål and marks in the table of external grants.
-    ids = [nm.id for nm in report.all_namndmal()]
+    ids = [g.id for g in report.all_goals() if g.id]
     note_marks = {re.match(r"\**", n).group(0) for n in ek.extern_finansiering.noter}  # type: ignore[union-attr]
     used: set[str] = set()
     columns = {"ansokt": "ansökt", "erhallet": "erhållet", "budgeterat": "budgeterat"}
@@ -1155,3 +1417,91 @@ def _check_ekonomi(report: Report, lines: dict[Path_, int], problems: list[Probl
             problems.append(Problem(MAIN_FILE, f'noten förklarar markeringen "{mark}" men ingen '
                                     "siffra i extern_finansiering.csv har den",
                                     _line_for(lines, loc), _dotted(loc)))
+
+
+def _check_marks(table: DataTable, loc: Path_, lines: dict[Path_, int],
+                 problems: list[Problem]) -> None:
+    """Every mark after a number (``2 174 *``) needs a note that starts with it."""
+    explained = {m.group(0) for n in table.decl.noter if (m := re.match(r"\*+", n))}
+    for row in table.rows:
+        for column_id, value in row.cells.items():
+            if value.mark.startswith("*") and value.mark not in explained:
+                column = table.column(column_id)
+                problems.append(Problem(
+                    table.decl.fil, f'markeringen "{value.mark}" har ingen förklaring; lägg '
+                    f'till en not som börjar med "{value.mark}" under noter för tabellen '
+                    f'"{table.decl.id}" i vb.yaml', row.source.row if row.source else None,
+                    column.kolumn if column else column_id, "kolumn"))
+
+
+def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
+    """Every table, chart, column and goal level the outline names must exist."""
+    charts = [d.id for d in report.diagram]
+    levels = [lv.namn for lv in report.malnivaer]
+    goal_ids = [str(g.id) for g in report.all_goals() if g.id]
+
+    def fail(loc: Path_, message: str) -> None:
+        problems.append(Problem(MAIN_FILE, message, _line_for(lines, loc), _dotted(loc)))
+
+    def table(loc: Path_, table_id: str) -> DataTable | None:
+        if table_id in report.tabelldata:
+            return report.tabelldata[table_id]  # type: ignore[no-any-return]
+        if table_id not in {t.id for t in report.tabeller}:  # else its file had a problem
+            known = ", ".join(t.id for t in report.tabeller) or "inga"
+            fail(loc, f'tabellen "{table_id}" finns inte under tabeller; kända tabeller: {known}')
+        return None
+
+    def columns(loc: Path_, t: DataTable, names: list[str]) -> None:
+        known = [str(c.id) for c in t.decl.kolumner]
+        for name in names:
+            if name not in known:
+                fail(loc, f'kolumnen "{name}" finns inte i tabellen "{t.decl.id}"; kolumnerna '
+                          "är " + ", ".join(known))
+
+    def marks(loc: Path_, text: str | None) -> None:
+        for m in TABLE_MARK.finditer(text or ""):
+            kind, ref = m.group(1), m.group(2)
+            if kind == "tabell":
+                table(loc, ref)
+            elif ref not in charts:
+                fail(loc, f'diagrammet "{ref}" i texten finns inte under diagram; kända '
+                          f"diagram: {', '.join(charts) or 'inga'}")
+
+    def section(s: Section, loc: Path_) -> None:
+        marks((*loc, "text"), s.text)
+        for j, b in enumerate(s.block):
+            where: Path_ = (*loc, "block", j, b.typ)
+            value = b.varde
+            if b.typ == "text":
+                marks(where, value)
+            elif b.typ == "tabell":
+                table(where, value)
+            elif b.typ == "diagram" and isinstance(value, str):
+                if value not in charts:
+                    fail(where, f'diagrammet "{value}" finns inte under diagram; kända '
+                                f"diagram: {', '.join(charts) or 'inga'}")
+            elif b.typ == "diagram":
+                if value.typ not in KINDS:
+                    fail((*where, "typ"), f'okänd diagramtyp "{value.typ}"; välj {KINDS_LISTED}')
+                t = table((*where, "tabell"), value.tabell)
+                if t is not None:
+                    columns(where, t, [*([value.kategorier] if value.kategorier else []),
+                                       *value.serier])
+            elif b.typ == "kort":
+                t = table((*where, "tabell"), value.tabell)
+                if t is not None:
+                    columns(where, t, [*([value.titel] if value.titel else []),
+                                       *(value.falt or [])])
+            elif b.typ == "indikatorer" and value.mal not in goal_ids:
+                fail((*where, "mal"), f'okänt mål "{value.mal}"; kända id: '
+                                      + (", ".join(goal_ids) or "inga"))
+            elif b.typ in ("malbedomning", "kallforteckning") and value.nivaer:
+                for name in value.nivaer:
+                    if name not in levels:
+                        fail((*where, "nivaer"), f'okänd nivå "{name}"; malnivaer har '
+                                                 + ", ".join(f'"{n}"' for n in levels))
+        for k, sub in enumerate(s.avsnitt):
+            section(sub, (*loc, "avsnitt", k))
+
+    for i, s in enumerate(report.disposition):
+        section(s, ("disposition", i))

@@ -44,14 +44,14 @@ _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "Å": "a", "Ä": "a", "�
 
 
 def safe_name(text: str, fallback: str = "x", limit: int = 60) -> str:
-    """A file-name part from ``text`` in the alphabet a–z, 0–9 and ``-``.
+    """A file-name part from ``text`` in the alphabet a–z, 0–9, ``_`` and ``-``.
 
     "Socialnämnden" gives "socialnamnden"; a slash, a dot or a space gives "-", so no name
     made from data can leave its folder or be hidden.
     """
     folded = unicodedata.normalize("NFKD", text.translate(_FOLD).lower())
     ascii_ = folded.encode("ascii", "ignore").decode("ascii")
-    name = re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")[:limit].strip("-")
+    name = re.sub(r"[^a-z0-9_]+", "-", ascii_).strip("-_")[:limit].strip("-_")
     return name or fallback
 
 

@@ -7,6 +7,7 @@ used are listed in ``STYLES`` and in ``docs/stilar.md``.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.simpletypes import ST_Merge
-from docx.shared import Cm
+from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -29,6 +30,7 @@ from lxml import etree
 from .. import doc
 from ..errors import StyleError
 from ..paths import MAX_UNPACKED_BYTES, zip_too_large
+from ..widths import CELL_PADDING_PT, SMALL_TABLE_FONT_PT, column_widths, table_font_pt
 
 #: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
 LOGO_WIDTH_CM = 5.0
@@ -40,6 +42,7 @@ STYLES = {
     "title": "Title",
     "subtitle": "Subtitle",
     "heading": "Heading {level}",
+    "heading_untoc": "Rubrik {level} utanför innehåll",
     "body": "Normal",
     "bullet": "List Bullet",
     "number": "List Number",
@@ -50,6 +53,7 @@ STYLES = {
     "table_text": "Tabelltext",
     "table_note": "Tabellnot",
     "gap": "Lucka",
+    "letterhead": "Brevhuvud",
     "figure_caption": "Bildtext",
     "footnote_text": "footnote text",
     "footnote_ref": "footnote reference",
@@ -67,6 +71,13 @@ _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT,
 _FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _HEADER_MARK = "[sidhuvud]"
+#: The application properties of a built file: the program, and no stale statistics.
+_APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'extended-properties"><Application>vbgen</Application><DocSecurity>0</DocSecurity>'
+    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    "<HyperlinksChanged>false</HyperlinksChanged></Properties>")
 
 
 class _Footnotes:
@@ -118,12 +129,20 @@ class _Footnotes:
 class DocxWriter:
     """Walk a :class:`~vbgen.doc.Document` and build the Word file."""
 
-    def __init__(self, document: doc.Document, reference: Path) -> None:
+    def __init__(self, document: doc.Document, reference: Path,
+                 built: dt.datetime | None = None, pages: dict[str, int] | None = None
+                 ) -> None:
         self.document = document
         if zip_too_large(reference):
             raise StyleError(f"{reference}: filen packas upp till mer än "
                              f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB och är inget "
                              "referensdokument vbgen öppnar")
+        #: The page of each heading id in the typeset PDF, for the contents' page numbers.
+        self.pages = pages or {}
+        self.leads_in = document.leads_in()
+        self._first_heading = next(iter(document.headings()), None)
+        #: When the file is built: its created and modified time.
+        self.built = built or dt.datetime.now(dt.UTC)
         try:
             self.d = docx.Document(str(reference))
         except Exception:  # python-docx raises several kinds for a file that is not a docx
@@ -141,7 +160,20 @@ class DocxWriter:
     def _check_styles(self, reference: Path) -> None:
         """Name every style the document needs that the reference document lacks."""
         levels = {h.level for h in self.document.headings()}
-        needed = [n for n in STYLES.values() if "{level}" not in n]
+        needed = [n for n in STYLES.values() if "{level}" not in n and n != STYLES["letterhead"]]
+        # Headings kept out of the contents need a style of their own only down to the
+        # contents' depth; deeper ones are out of it by their level.
+        depth = max((b.depth for b in self.document.blocks
+                     if isinstance(b, doc.TableOfContents)), default=0)
+        self.untoc_levels = {h.level for h in self.document.headings(depth) if not h.toc}
+        # Optional: a reference document made before these styles existed still works.
+        self.untoc_styles = set()
+        for n in self.untoc_levels:
+            try:
+                self.style(STYLES["heading_untoc"].format(level=n))
+                self.untoc_styles.add(n)
+            except KeyError:
+                pass
         needed += [STYLES["heading"].format(level=n) for n in sorted(levels)]
         needed += [STYLES["toc"].format(level=n) for n in sorted(levels) if n <= 3]
         missing = []
@@ -205,6 +237,12 @@ class DocxWriter:
                 self.inlines(p, n.children, True, italic)
             elif isinstance(n, doc.Emph):
                 self.inlines(p, n.children, bold, True)
+            elif isinstance(n, doc.Span):
+                start = len(p.runs)
+                self.inlines(p, n.children, bold, italic)
+                style = self._span_style(n.role)
+                for run in p.runs[start:] if style else []:
+                    run._r.get_or_add_rPr().style = style
             elif isinstance(n, doc.LineBreak):
                 p.add_run().add_break()
             elif isinstance(n, doc.Footnote):
@@ -213,6 +251,16 @@ class DocxWriter:
                     f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="'
                     f'{self.style_id(STYLES["footnote_ref"])}"/></w:rPr>'
                     f'<w:footnoteReference w:id="{fid}"/></w:r>'))
+
+    def _span_style(self, role: str) -> str | None:
+        """The character style for a span's role ("niva-1" → "Måluppfyllelse 1"), if the
+        reference document has it."""
+        if not role.startswith("niva-"):
+            return None
+        try:
+            return self.style_id(f"Måluppfyllelse {role.removeprefix('niva-')}")
+        except KeyError:
+            return None
 
     # --- blocks ----------------------------------------------------------------------
 
@@ -244,7 +292,49 @@ class DocxWriter:
         cp.author = self.document.author
         cp.language = self.document.lang
         cp.comments = ""
+        cp.keywords = ""
+        cp.category = ""
         cp.last_modified_by = "vbgen"
+        cp.revision = 1
+        now = self.built.replace(microsecond=0, tzinfo=None)
+        cp.created = now
+        cp.modified = now
+        printed = cp._element.find(qn("cp:lastPrinted"))
+        if printed is not None:
+            cp._element.remove(printed)
+        clean_package(self.d)
+        self._settings()
+
+    def _settings(self) -> None:
+        """Word 2013+ layout, Swedish number settings, and the fields updated on opening."""
+        settings = self.d.settings.element
+        for name in ("savePreviewPicture", "proofState", "rsids", "attachedTemplate",
+                     "updateFields", "docVars"):
+            for el in settings.findall(qn(f"w:{name}")):
+                settings.remove(el)
+        compat = settings.find(qn("w:compat"))
+        if compat is None:
+            compat = parse_xml(f'<w:compat {nsdecls("w")}/>')
+            settings.append(compat)
+        for el in compat.findall(qn("w:useFELayout")):
+            compat.remove(el)
+        modes = [c for c in compat.findall(qn("w:compatSetting"))
+                 if c.get(qn("w:name")) == "compatibilityMode"]
+        mode = modes[0] if modes else parse_xml(
+            f'<w:compatSetting {nsdecls("w")} w:name="compatibilityMode" '
+            'w:uri="http://schemas.microsoft.com/office/word"/>')
+        if not modes:
+            compat.insert(0, mode)
+        mode.set(qn("w:val"), "15")
+        # The table of contents and the page count are fields: Word fills in their page
+        # numbers when the file is opened (it asks first), LibreOffice on loading.
+        compat.addprevious(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+        for el in settings.findall(qn("w:themeFontLang")):
+            el.set(qn("w:val"), self.document.lang)
+        for name, value in (("decimalSymbol", ","), ("listSeparator", ";")):
+            el = settings.find(qn(f"w:{name}"))
+            if el is not None:
+                el.set(qn("w:val"), value)
 
     def visit_titlepage(self, tp: doc.TitlePage) -> None:
         if tp.logo:
@@ -259,23 +349,27 @@ class DocxWriter:
         self.paragraph("toc_heading").add_run(toc.title)
         entries = [h for h in self.document.headings(toc.depth) if h.toc]
         # A TOC field whose result is already filled in: each entry links to its heading's
-        # bookmark, so the list is readable and clickable as opened. Page numbers depend on
-        # Word's layout; Word adds them when the field is updated (F9).
+        # bookmark, so the list is readable and clickable as opened. The page numbers are
+        # the PDF's when it is built in the same run (the same font widths and margins);
+        # Word updates them to its own layout when the file is opened (updateFields).
         first = True
         for h in entries or [None]:
             p = self.paragraph("toc", level=h.level if h else 1)
             if first:
                 self._fld(p, "begin")
                 p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve">'
-                                      f' TOC \\o "1-{toc.depth}" \\h \\z \\u </w:instrText></w:r>'))
+                                      f' TOC \\o "1-{toc.depth}" \\h \\z </w:instrText></w:r>'))
                 self._fld(p, "separate")
                 first = False
             if h is None:
                 continue
             text = _attr(doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)]))
+            page = self.pages.get(h.id)
+            number = f"<w:r><w:tab/></w:r><w:r><w:t>{page}</w:t></w:r>" if page else ""
             p._p.append(parse_xml(
                 f'<w:hyperlink {nsdecls("w")} w:anchor="{self.bookmarks[id(h)]}" '
-                f'w:history="1"><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:hyperlink>'))
+                f'w:history="1"><w:r><w:t xml:space="preserve">{text}</w:t></w:r>{number}'
+                "</w:hyperlink>"))
         end = self.d.add_paragraph()
         self._fld(end, "end")
 
@@ -284,10 +378,24 @@ class DocxWriter:
         p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="{kind}"/></w:r>'))
 
     def visit_heading(self, h: doc.Heading) -> None:
-        p = self.paragraph("heading", level=min(h.level, 6))
-        if not h.toc:
-            # Outline level "body text" keeps it out of Word's table of contents on update.
-            p._p.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="9"/>'))
+        level = min(h.level, 6)
+        opens = level == 1 and h is self._first_heading and not any(
+            isinstance(b, doc.TitlePage | doc.TableOfContents | doc.PageBreak)
+            for b in self.document.blocks[:self.document.blocks.index(h)])
+        if not h.toc and level in self.untoc_styles:
+            # A style of its own keeps it out of the table of contents: the same look as
+            # the heading, and visible as such in Word's style pane.
+            p = self.paragraph("heading_untoc", level=level)
+        else:
+            p = self.paragraph("heading", level=level)
+            if not h.toc and level in self.untoc_levels:
+                # An older reference document without that style: outline level
+                # "body text" keeps it out of Word's table of contents on update.
+                p._p.get_or_add_pPr().append(
+                    parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="9"/>'))
+        if opens:
+            # The document's first heading after a letterhead: no page of its own.
+            p.paragraph_format.page_break_before = False
         name = self.bookmarks.get(id(h))
         number = len(self.d.element.body)
         if name:
@@ -299,7 +407,14 @@ class DocxWriter:
 
     def visit_paragraph(self, para: doc.Paragraph) -> None:
         style = STYLES["gap"] if para.role == "lucka" else STYLES["body"]
+        if "brevhuvud" in para.role.split():
+            try:  # a letterhead line: its own style, when the reference document has it
+                style = self.style(STYLES["letterhead"]).name
+            except KeyError:
+                pass
         p = self.new_paragraph(style)
+        if id(para) in self.leads_in:
+            p.paragraph_format.keep_with_next = True  # "nedan": on the page of what follows
         self.inlines(p, para.children)
 
     def visit_listblock(self, lst: doc.ListBlock, depth: int = 1) -> None:
@@ -332,13 +447,11 @@ class DocxWriter:
             trPr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
             if i < len(t.head):
                 trPr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
-        widths = []
-        if t.widths:
-            total = sum(t.widths)
-            widths = [Cm(16.3 * w / total) for w in t.widths]
-            for i, col in enumerate(table.columns):
-                if i < len(widths):
-                    col.width = widths[i]  # the grid, read by LibreOffice
+        widths = [Pt(w) for w in column_widths(t)]
+        small = table_font_pt(t) == SMALL_TABLE_FONT_PT  # a wide table declared "liten"
+        for i, col in enumerate(table.columns):
+            if i < len(widths):
+                col.width = widths[i]  # the grid, read by LibreOffice
         # Fill the plain grid first and merge spans after: python-docx looks a cell up by
         # walking the whole table, too slow to do for every cell.
         grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
@@ -350,7 +463,22 @@ class DocxWriter:
             p = grid[r][c].paragraphs[0]
             self.set_style(p, STYLES["table_text"])
             p.alignment = _ALIGN[cell_model.align]
-            self.inlines(p, cell_model.children, bold=role == "summa")
+            head = r < len(t.head)
+            self.inlines(p, cell_model.children, bold=role == "summa" or head)
+            if small:
+                for run in p.runs:
+                    run.font.size = Pt(SMALL_TABLE_FONT_PT)
+            if head:
+                # White on the head row's fill, as the table style says; written out too,
+                # because LibreOffice does not apply a table style's text colour.
+                for run in p.runs:
+                    run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        if len(t.body) <= doc.SHORT_TABLE_ROWS:
+            # A short table stays on one page: every row but the last keeps with the next.
+            for row_cells in grid[:-1]:
+                for cell in row_cells:
+                    for para in cell.paragraphs:
+                        para.paragraph_format.keep_with_next = True
         for (r, c), (cell_model, _) in places.items():
             if cell_model.colspan == 1 and cell_model.rowspan > 1:
                 # Marked directly: python-docx's merge recurses once per row, too deep for a
@@ -374,7 +502,10 @@ class DocxWriter:
         if look is None:
             look = parse_xml(f"<w:tblLook {nsdecls('w')}/>")
             tblPr.append(look)
-        for key, val in (("firstRow", "1"), ("lastRow", "0"), ("firstColumn", "0"),
+        # A table without a header row (a card) has its labels in the first column instead.
+        labels = not t.head and any(row.cells and row.cells[0].header for row in t.body)
+        for key, val in (("firstRow", "1" if t.head else "0"), ("lastRow", "0"),
+                         ("firstColumn", "1" if labels else "0"),
                          ("lastColumn", "0"), ("noHBand", "0"), ("noVBand", "1"),
                          ("val", "04A0")):
             look.set(qn(f"w:{key}"), val)
@@ -385,6 +516,14 @@ class DocxWriter:
         if old is not None:
             tblPr.remove(old)
         tblPr.insert(1, width)
+        # The column widths are decided from the content (vbgen.widths); Word keeps them.
+        tblPr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
+        # The cell padding those widths count on, written out: LibreOffice does not take it
+        # from the table style and would wrap the numbers.
+        pad = round(CELL_PADDING_PT / 2 * 20)
+        tblPr.append(parse_xml(
+            f'<w:tblCellMar {nsdecls("w")}><w:left w:w="{pad}" w:type="dxa"/>'
+            f'<w:right w:w="{pad}" w:type="dxa"/></w:tblCellMar>'))
         _schema_order(tblPr, _TBLPR_ORDER)
 
     def visit_figure(self, f: doc.Figure) -> None:
@@ -399,7 +538,11 @@ class DocxWriter:
             cap = self.new_paragraph(STYLES["figure_caption"])
             self.inlines(cap, f.caption)
 
-    def visit_pagebreak(self, _: doc.PageBreak) -> None:
+    def visit_pagebreak(self, brk: doc.PageBreak) -> None:
+        blocks = self.document.blocks
+        after = blocks[blocks.index(brk) + 1] if brk is not blocks[-1] else None
+        if isinstance(after, doc.Heading) and after.level == 1:
+            return  # Heading 1 starts its own page; a second break would leave it empty
         self.d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def _restart_numbering(self, p: DocxParagraph) -> None:
@@ -412,6 +555,23 @@ class DocxWriter:
         num = numbering.add_num(abstract)
         num.add_lvlOverride(ilvl=0).add_startOverride(1)
         p._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = num.numId
+
+
+def clean_package(document: DocxDocument) -> None:
+    """Drop what a reference document carries over from the program that saved it last.
+
+    A preview picture of the reference, its custom XML and its application statistics
+    ("Microsoft Macintosh Word", page and word counts) say nothing true of a built file.
+    """
+    package = document.part.package
+    for owner in (package, document.part):
+        for rid, rel in list(owner.rels.items()):
+            if rel.reltype in (RT.THUMBNAIL, RT.CUSTOM_XML):
+                owner.rels.pop(rid)
+                owner.rels._target_parts_by_rId.pop(rid, None)
+    for rel in package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = _APP_XML.encode("utf-8")
 
 
 def _placements(rows: list[doc.Row]) -> dict[tuple[int, int], tuple[doc.Cell, str]]:
@@ -472,8 +632,13 @@ def _drop_external_relationships(d: DocxDocument) -> None:
         del package_rels[rid]
 
 
-def write_docx(document: doc.Document, reference: Path) -> bytes:
-    """Build the Word file for ``document`` on ``reference`` and return its bytes."""
-    return DocxWriter(document, reference).write()
+def write_docx(document: doc.Document, reference: Path,
+               built: dt.datetime | None = None, pages: dict[str, int] | None = None) -> bytes:
+    """Build the Word file for ``document`` on ``reference`` and return its bytes.
+
+    ``built`` is the time the file is created and modified at, now when not given;
+    ``pages`` the page of each heading id, shown in the table of contents.
+    """
+    return DocxWriter(document, reference, built, pages).write()
 
 

@@ -18,6 +18,7 @@ import pikepdf
 
 from .. import doc
 from ..errors import StyleError
+from ..widths import column_widths
 
 
 def _inlines(nodes: list[doc.Inline]) -> str:
@@ -33,6 +34,8 @@ def _inlines(nodes: list[doc.Inline]) -> str:
             out.append("<br>")
         elif isinstance(n, doc.Footnote):
             out.append(f'<span class="fotnot">{_inlines(n.children)}</span>')
+        elif isinstance(n, doc.Span):
+            out.append(f'<span class="{escape(n.role)}">{_inlines(n.children)}</span>')
     return "".join(out)
 
 
@@ -41,6 +44,8 @@ class HtmlWriter:
 
     def __init__(self, document: doc.Document) -> None:
         self.document = document
+        #: Paragraphs kept on the page of the figure or table they announce ("nedan").
+        self.leads_in = document.leads_in()
 
     def write(self) -> str:
         d = self.document
@@ -65,7 +70,10 @@ class HtmlWriter:
         return f'<h{h.level} id="{h.id}"{cls}>{_inlines(h.children)}</h{h.level}>'
 
     def visit_paragraph(self, p: doc.Paragraph) -> str:
-        cls = f' class="{p.role}"' if p.role else ""
+        roles = [p.role] if p.role else []
+        if id(p) in self.leads_in:
+            roles.append("inledning")
+        cls = f' class="{" ".join(roles)}"' if roles else ""
         return f"<p{cls}>{_inlines(p.children)}</p>"
 
     def visit_listblock(self, lst: doc.ListBlock) -> str:
@@ -99,28 +107,34 @@ class HtmlWriter:
         return f"<tr{cls}>{''.join(cells)}</tr>"
 
     def visit_table(self, t: doc.Table) -> str:
-        cols = ""
-        if t.widths:
-            total = sum(t.widths)
-            cols = "<colgroup>" + "".join(
-                f'<col style="width:{w / total * 100:.1f}%">' for w in t.widths) + "</colgroup>"
+        widths = column_widths(t)
+        total = sum(widths) or 1.0
+        cols = "<colgroup>" + "".join(
+            f'<col style="width:{w / total * 100:.2f}%">' for w in widths) + "</colgroup>"
         head = "".join(self._row(r, True) for r in t.head)
         groups = _span_groups(t.body)
         if len(groups) > 1:
             # Rows joined by a spanning cell stay on one page: a span cut by a page break
-            # leaves a table grid that assistive technology cannot read.
-            body = "".join('<tbody class="grupp">' + "".join(self._row(r, False) for r in g)
-                           + "</tbody>" for g in groups)
+            # leaves a table grid that assistive technology cannot read. Not the first group:
+            # WeasyPrint lays out a table whose first group avoids breaks as if the page were
+            # empty, and then cuts that group's rows instead of moving the table on.
+            body = "".join(('<tbody class="grupp">' if i else "<tbody>")
+                           + "".join(self._row(r, False) for r in g) + "</tbody>"
+                           for i, g in enumerate(groups))
         else:
             body = "<tbody>" + "".join(self._row(r, False) for r in t.body) + "</tbody>"
         notes = "".join(f'<p class="not">{_inlines(n.children)}</p>' for n in t.notes)
-        cls = f' class="{t.role}"' if t.role else ""
+        classes = [t.role] if t.role else []
+        if len(t.body) <= doc.SHORT_TABLE_ROWS:
+            classes.append("kort")  # kept whole on one page (rapport.css)
+        cls = f' class="{" ".join(classes)}"' if classes else ""
         table = (f"<table{cls}><caption>{escape(t.caption)}</caption>{cols}"
-                 f"<thead>{head}</thead>{body}</table>")
+                 f"{f'<thead>{head}</thead>' if head else ''}{body}</table>")
         return f'<div class="tabell">{table}{notes}</div>' if notes else table
 
     def visit_figure(self, f: doc.Figure) -> str:
-        src = Path(f.path).resolve().as_uri()
+        # Vector graphics when there are some: sharp at any zoom and in print.
+        src = Path(f.vector or f.path).resolve().as_uri()
         cap = f"<figcaption>{_inlines(f.caption)}</figcaption>" if f.caption else ""
         return (f'<figure><img src="{src}" alt="{escape(f.alt)}" '
                 f'style="width:{f.width_cm}cm">{cap}</figure>')
@@ -210,6 +224,22 @@ def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path,
     links = {h.id: doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)])
              for h in document.headings() if h.id}
     return finish_tagging(pdf, links)
+
+
+def heading_pages(data: bytes) -> dict[str, int]:
+    """The page number of every anchor (heading id) of a typeset PDF, from its named
+    destinations."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        names = pdf.Root.get("/Names")
+        if names is None or "/Dests" not in names:
+            return {}
+        numbers = {page.obj.objgen: n for n, page in enumerate(pdf.pages, start=1)}
+        found = {}
+        for name, dest in pikepdf.NameTree(names.Dests).items():
+            target = dest[0] if isinstance(dest, pikepdf.Array) else dest.get("/D", [None])[0]
+            if isinstance(target, pikepdf.Dictionary) and target.objgen in numbers:
+                found[str(name)] = numbers[target.objgen]
+        return found
 
 
 def _span_groups(rows: list[doc.Row]) -> list[list[doc.Row]]:

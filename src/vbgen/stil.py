@@ -1,0 +1,54 @@
+"""The report's visual identity, declared once as custom properties in ``rapport.css``.
+
+The PDF reads them directly; the charts and the Word reference document
+(``scripts/make_reference_docx.py``) read them here, so that a kommun changes a colour or
+the font in one place: the ``:root`` rule of ``styles/rapport.css``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_ROOT = re.compile(r":root\s*\{(.*?)\}", re.S)
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_PROPERTY = re.compile(r"--([\w-]+)\s*:\s*([^;]+);")
+
+
+def tokens(css: Path) -> dict[str, str]:
+    """The custom properties of the stylesheet's ``:root`` rules, by name without ``--``."""
+    text = _COMMENT.sub("", css.read_text(encoding="utf-8"))
+    found: dict[str, str] = {}
+    for block in _ROOT.findall(text):
+        for name, value in _PROPERTY.findall(block):
+            found[name] = value.strip()
+    return found
+
+
+def _numbered(values: dict[str, str], prefix: str) -> list[str]:
+    out = []
+    n = 1
+    while f"{prefix}-{n}" in values:
+        out.append(values[f"{prefix}-{n}"])
+        n += 1
+    return out
+
+
+def palette(css: Path) -> list[str]:
+    """The chart colours, ``--diagram-1`` onwards, as ``#rrggbb``."""
+    return _numbered(tokens(css), "diagram")
+
+
+def level_colours(css: Path) -> list[str]:
+    """The colours of the måluppfyllelse levels, highest first (``--niva-1`` onwards)."""
+    return _numbered(tokens(css), "niva")
+
+
+def first_family(value: str) -> str:
+    """The first font family of a CSS font list: ``"Liberation Sans", sans-serif`` → name."""
+    return value.split(",")[0].strip().strip("\"'")
+
+
+def points(value: str) -> float:
+    """A CSS length in pt (``10pt``) as a number."""
+    return float(value.strip().removesuffix("pt"))

@@ -1,0 +1,288 @@
+"""Declared tables: read a table file by its declaration into typed rows.
+
+A :class:`~vbgen.model.TableDecl` in ``vb.yaml`` says which file holds the table and what each
+column is. Reading checks every cell against its column's type and every column of the file
+against the declaration, so no column is dropped silently. Derived columns and the check of
+total rows are computed in :mod:`vbgen.derive`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import fmt
+from .errors import Problem
+from .fmt import parse_number
+from .model import UNITS, Column, Source, TableDecl
+
+#: Values of the optional ``radtyp`` column.
+ROW_KINDS = ("", "delsumma", "summa")
+#: The column that marks total rows; it is never shown.
+ROW_KIND_COLUMN = "radtyp"
+#: The mark of a derived förändring left out because its base is zero or negative.
+NOT_COMPARABLE = "ej_jamforbar"
+
+_MARK = re.compile(r"^(.*?)[\s\u00a0]*(\*+)$")
+_RANK = re.compile(r"^(\d+)\s*/\s*(\d+)$")
+
+
+@dataclass
+class Value:
+    """One cell: its typed value and the note mark that followed it in the file."""
+
+    value: float | str | date | None
+    mark: str = ""
+
+
+@dataclass
+class DataRow:
+    cells: dict[str, Value]
+    #: "", "delsumma" or "summa".
+    kind: str = ""
+    source: Source | None = None
+
+
+@dataclass
+class DataTable:
+    """A declared table with its rows read and typed; derived columns filled by derive."""
+
+    decl: TableDecl
+    rows: list[DataRow] = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[Column]:
+        return [c for c in self.decl.kolumner if c.visas]
+
+    def column(self, column_id: str) -> Column | None:
+        return next((c for c in self.decl.kolumner if c.id == column_id), None)
+
+
+def norm(name: str) -> str:
+    """A column name as the readers key it: lower case, single spaces, ``_`` as space."""
+    return " ".join(str(name).replace("_", " ").split()).lower()
+
+
+def cell_value(column: Column, raw: str) -> Value:
+    """Read ``raw`` as a value of ``column``'s type; raise ValueError with a Swedish reason."""
+    text = raw.strip()
+    if column.typ == "text":
+        return Value(text or None)
+    if text in ("", "-", "\u2013", "\u2212"):
+        return Value(None)
+    if column.typ == "rang":
+        m = _RANK.match(text)
+        if not m or int(m.group(1)) > int(m.group(2)) or int(m.group(1)) < 1:
+            raise ValueError(f'förväntade en placering som "19/26", fick "{raw}"')
+        return Value(f"{m.group(1)}/{m.group(2)}")
+    if column.typ == "datum":
+        try:
+            # An Excel date cell arrives as a date and time at midnight.
+            return Value(date.fromisoformat(text.removesuffix(" 00:00:00")))
+        except ValueError:
+            raise ValueError(f'förväntade ett datum som ÅÅÅÅ-MM-DD, fick "{raw}"') from None
+    mark = ""
+    m = _MARK.match(text)
+    if m:
+        text, mark = m.group(1), m.group(2)
+    try:
+        number = parse_number(text)
+    except ValueError:
+        raise ValueError(f'förväntade ett tal, fick "{raw}"') from None
+    if column.typ == "heltal" and number is not None and not number.is_integer():
+        raise ValueError(f'förväntade ett heltal, fick "{raw}"')
+    return Value(number, mark)
+
+
+def read_table(decl: TableDecl, file: str, header: list[str],
+               rows: list[tuple[int, dict[str, str]]], problems: list[Problem]) -> DataTable:
+    """Type the ``rows`` of ``file``, whose first line is ``header``, by ``decl``.
+
+    Every problem is added to ``problems``.
+    """
+    table = DataTable(decl)
+    in_file = {c.kolumn and norm(c.kolumn): c for c in decl.kolumner if c.berakning is None}
+    header = [norm(h) for h in header]
+    for name in header:
+        if name and name not in in_file and name != ROW_KIND_COLUMN:
+            problems.append(Problem(
+                file, f'kolumnen "{name}" finns i filen men inte under kolumner för tabellen '
+                      f'"{decl.id}" i vb.yaml; lägg till den (med visas: nej om den inte ska '
+                      "visas) eller ta bort den ur filen", 1, name, "kolumn"))
+    if header:
+        for key, c in in_file.items():
+            if key not in header:
+                problems.append(Problem(
+                    file, f'kolumnen saknas i rubrikraden (tabellen "{decl.id}" i vb.yaml '
+                          "deklarerar den)", 1, c.kolumn, "kolumn"))
+    for line, cells in rows:
+        kind = cells.get(ROW_KIND_COLUMN, "").strip().lower()
+        if kind not in ROW_KINDS:
+            problems.append(Problem(file, f'okänt värde "{kind}"; lämna tomt eller skriv '
+                                          '"delsumma" eller "summa"', line, ROW_KIND_COLUMN,
+                                    "kolumn"))
+            kind = ""
+        values: dict[str, Value] = {}
+        for key, c in in_file.items():
+            if key not in cells:
+                continue
+            try:
+                values[str(c.id)] = cell_value(c, cells[key])
+            except ValueError as exc:
+                problems.append(Problem(file, str(exc), line, c.kolumn, "kolumn"))
+        table.rows.append(DataRow(values, kind, Source(file, line)))
+    return table
+
+
+def table_path(folder: Path, decl: TableDecl) -> Path:
+    """The declared table's file inside ``folder``."""
+    return folder / decl.fil
+
+
+def display_number(table: DataTable, column: Column, value: Value | None) -> float | None:
+    """A cell's number in the unit the table shows (amounts converted, e.g. tkr to mnkr)."""
+    if value is None or not isinstance(value.value, int | float):
+        return None
+    if column.typ == "belopp":
+        return float(value.value) * UNITS[table.decl.enhet] / UNITS[table.decl.shown_unit]
+    return float(value.value)
+
+
+# --- What a table shows ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownCell:
+    text: str
+    align: str = "left"
+    colspan: int = 1
+    rowspan: int = 1
+    #: True when ``text`` is inline Markdown from the data, False when vbgen formatted it.
+    markdown: bool = False
+
+
+@dataclass(frozen=True)
+class ShownRow:
+    cells: list[ShownCell]
+    summa: bool = False
+
+
+@dataclass(frozen=True)
+class TableView:
+    """A declared table as a reader sees it: caption, header rows, body rows and notes."""
+
+    id: str
+    caption: str
+    head: list[ShownRow]
+    body: list[ShownRow]
+    notes: list[str]
+
+
+def _decimals(table: DataTable, column: Column) -> int | None:
+    if column.decimaler is not None:
+        return column.decimaler
+    if table.decl.decimaler is not None:
+        return table.decl.decimaler
+    if column.typ == "procent":
+        return 1
+    if column.typ == "belopp" and table.decl.shown_unit != table.decl.enhet:
+        return 1
+    return 0 if column.typ in ("heltal", "belopp") else None
+
+
+def show_value(table: DataTable, column: Column, value: Value | None) -> str:
+    """The text of one cell, formatted the Swedish way."""
+    if value is None or value.value is None:
+        return fmt.MISSING
+    if isinstance(value.value, date):
+        return fmt.date_text(value.value)
+    if isinstance(value.value, str):
+        return value.value
+    shown = display_number(table, column, value)
+    text = (fmt.percent(shown, _decimals(table, column) or 0) if column.typ == "procent"
+            else fmt.number(shown, _decimals(table, column)))
+    return f"{text}{fmt.NBSP}{value.mark}" if value.mark else text
+
+
+def view(table: DataTable) -> TableView:
+    """What ``table`` shows: grouped headers, formatted cells and its notes."""
+    columns = table.columns
+    align = {str(c.id): "right" if c.numeric or c.typ == "rang" else "left" for c in columns}
+    grouped = any(c.grupp for c in columns)
+    head: list[ShownRow] = []
+    if grouped:
+        top: list[ShownCell] = []
+        i = 0
+        while i < len(columns):
+            c = columns[i]
+            if not c.grupp:
+                top.append(ShownCell(str(c.rubrik), align[str(c.id)], rowspan=2))
+                i += 1
+                continue
+            span = 1
+            while i + span < len(columns) and columns[i + span].grupp == c.grupp:
+                span += 1
+            top.append(ShownCell(c.grupp, "center", colspan=span))
+            i += span
+        head.append(ShownRow(top))
+        head.append(ShownRow([ShownCell(str(c.rubrik), align[str(c.id)])
+                              for c in columns if c.grupp]))
+    else:
+        head.append(ShownRow([ShownCell(str(c.rubrik), align[str(c.id)]) for c in columns]))
+    body = []
+    not_comparable = False
+    for row in table.rows:
+        cells = []
+        for c in columns:
+            value = row.cells.get(str(c.id))
+            if value is not None and value.mark == NOT_COMPARABLE:
+                not_comparable = True
+                cells.append(ShownCell(fmt.NOT_MEANINGFUL, align[str(c.id)]))
+                continue
+            cells.append(ShownCell(show_value(table, c, value), align[str(c.id)],
+                                   markdown=c.typ == "text"))
+        body.append(ShownRow(cells, summa=bool(row.kind)))
+    notes = list(table.decl.noter)
+    if not_comparable:
+        notes.append(fmt.NOT_MEANINGFUL_NOTE)
+    if table.decl.kalla:
+        notes.append(f"Källa: {table.decl.kalla}")
+    return TableView(table.decl.id, table.decl.rubrik, head, body, notes)
+
+
+@dataclass(frozen=True)
+class CardField:
+    rubrik: str
+    text: str
+    align: str = "left"
+    markdown: bool = False
+
+
+@dataclass(frozen=True)
+class Card:
+    """One row of a table shown as a card: a heading and its fields."""
+
+    rubrik: str
+    falt: list[CardField]
+
+
+def cards(table: DataTable, title: str | None, fields: list[str] | None) -> list[Card]:
+    """A card per row of ``table``: the ``title`` column as heading, ``fields`` below it."""
+    shown = table.columns
+    head = table.column(title) if title else shown[0]
+    assert head is not None  # checked by the loader
+    chosen = ([c for name in fields if (c := table.column(name)) is not None] if fields
+              else [c for c in shown if c.id != head.id])
+    out = []
+    for row in table.rows:
+        items = []
+        for c in chosen:
+            value = row.cells.get(str(c.id))
+            text = (fmt.NOT_MEANINGFUL if value is not None and value.mark == NOT_COMPARABLE
+                    else show_value(table, c, value))
+            items.append(CardField(str(c.rubrik), text,
+                                   "right" if c.numeric else "left", c.typ == "text"))
+        out.append(Card(show_value(table, head, row.cells.get(str(head.id))), items))
+    return out

@@ -1,0 +1,120 @@
+"""Indicators placed on their own, ranks as values, and the styles of a kommun profile."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from vbgen import doc
+from vbgen.build import CACHE, Options, compose_all
+
+from .conftest import CHART_CACHE, ROOT, replace_text, run_cli
+
+KULTUR = ROOT / "sample_data" / "kulturnamnden-2023"
+PROFILE = ROOT / "sample_data" / "norrviks-kommun"
+
+
+@pytest.fixture
+def kultur(tmp_path: Path) -> Path:
+    """A private copy of the kultur sample and its kommun profile, side by side."""
+    shutil.copytree(PROFILE, tmp_path / PROFILE.name)
+    shutil.copytree(KULTUR, tmp_path / KULTUR.name)
+    return tmp_path / KULTUR.name
+
+
+def _compose(folder: Path, out: Path) -> doc.Document:
+    if CHART_CACHE.is_dir():
+        shutil.copytree(CHART_CACHE, out / CACHE, dirs_exist_ok=True)
+    return compose_all(folder, Options(out))[1]["verksamhetsberattelse"]
+
+
+def _tables(document: doc.Document, caption: str) -> list[doc.Table]:
+    return [b for b in document.blocks if isinstance(b, doc.Table) and b.caption == caption]
+
+
+def test_indicator_table_placed_on_its_own_with_its_caption(kultur, tmp_path):
+    replace_text(kultur / "vb.yaml", "      - malrapport\n",
+                 "      - malrapport: {indikatorer: nej}\n"
+                 "      - indikatorer: {mal: M2.1, rubrik: Biblioteken i siffror}\n")
+    document = _compose(kultur, tmp_path / "ut")
+    assert not [b for b in document.blocks
+                if isinstance(b, doc.Table) and b.caption.startswith("Indikatorer för")]
+    (table,) = _tables(document, "Biblioteken i siffror")
+    names = [doc.plain(r.cells[0].children) for r in table.body]
+    assert names[0] == "Fysiska besök på folkbiblioteken, antal per invånare"
+    header = [doc.plain(c.children) for c in table.head[0].cells]
+    assert header == ["Indikatorer", "2019", "2020", "2021", "2022", "2023", "Etappmål 2023",
+                      "Målvärde 2026"]
+
+
+def test_indicator_block_names_an_unknown_goal(kultur):
+    replace_text(kultur / "vb.yaml", "      - malrapport\n",
+                 "      - malrapport\n      - indikatorer: {mal: M9}\n")
+    result = run_cli("validate", str(kultur))
+    assert result.exit_code == 1
+    assert 'fält "disposition[6].block[2].indikatorer.mal": okänt mål "M9"; kända id: M1, ' \
+           in result.output
+
+
+def test_a_rank_is_an_indicator_value(kultur, tmp_path):
+    path = kultur / "indikatorer.csv"
+    replace_text(path, "Egen statistik, biblioteken;;",
+                 "Egen statistik, biblioteken;;\n"
+                 "M2.1;Placering bland länets kommuner, biblioteksindex;;7/26;9/26;-;6/26;4/26;;;"
+                 "hög;Kolada;;")
+    document = _compose(kultur, tmp_path / "ut")
+    rows = [r for t in _tables(document, "Indikatorer för delmålet") for r in t.body
+            if doc.plain(r.cells[0].children).startswith("Placering")]
+    assert [doc.plain(c.children) for c in rows[0].cells[1:6]] == [
+        "7/26", "9/26", "-", "6/26", "4/26"]
+
+
+def test_kommun_profile_brings_its_styles(kultur, tmp_path):
+    styles = kultur.parent / PROFILE.name / "stilar"
+    styles.mkdir()
+    Image.new("RGB", (300, 100), (0, 90, 110)).save(styles / "logotyp.png")
+    document = _compose(kultur, tmp_path / "ut")
+    title = next(b for b in document.blocks if isinstance(b, doc.TitlePage))
+    assert title.logo == str((styles / "logotyp.png").resolve())
+    assert title.logo_alt == "Norrviks kommuns logotyp"
+
+
+def test_a_malvarde_keeps_its_comparator(kultur, tmp_path):
+    replace_text(kultur / "indikatorer.csv", "≥ rikssnittet;76;", "≥ rikssnittet;≥ 76;")
+    document = _compose(kultur, tmp_path / "ut")
+    row = next(r for t in _tables(document, "Indikatorer för delmålet") for r in t.body
+               if doc.plain(r.cells[0].children).startswith("Nöjd Medborgar-Index"))
+    assert doc.plain(row.cells[-1].children) == "≥\u00a076"
+
+
+@pytest.mark.parametrize(("name", "definite", "plural"), [
+    ("Nämndmål", "nämndmålet", "nämndmål"), ("Målområde", "målområdet", "målområden"),
+    ("Åtagande", "åtagandet", "åtaganden"), ("Strategi", "strategin", "strategier"),
+    ("Inriktning", "inriktningen", "inriktningar"), ("Aktivitet", "aktiviteten", "aktiviteter"),
+    ("Fokusområde", "fokusområdet", "fokusområden"), ("Insats", "insatsen", "insatser"),
+])
+def test_level_names_in_sentences(name, definite, plural):
+    from vbgen.model import GoalLevel
+
+    level = GoalLevel(namn=name)
+    assert (level.bestamd_form, level.plural_form) == (definite, plural)
+
+
+def test_a_broken_profile_gives_no_errors_from_the_declared_tables(kultur):
+    replace_text(kultur.parent / PROFILE.name / "kommun.yaml", "kommun: Norrviks kommun",
+                 "kommun: Norrviks kommun\nfargr: blå")
+    result = run_cli("validate", str(kultur))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Ett fel hittades i data:",
+        f'  ../norrviks-kommun/kommun.yaml, rad {_line(kultur, "fargr")}, fält "fargr": '
+        "okänt fält; kontrollera stavningen mot docs/dataformat.md"]
+
+
+def _line(kultur: Path, needle: str) -> int:
+    from .conftest import line_of
+
+    return line_of(kultur.parent / PROFILE.name / "kommun.yaml", needle)

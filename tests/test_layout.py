@@ -1,0 +1,256 @@
+"""The typeset page, checked on every page of every built sample document.
+
+What a reader sees as broken layout, measured from the PDF's own glyph and box positions
+(pdfplumber): text outside the text area set by ``@page`` in the stylesheet, glyphs drawn on
+top of each other, text running across a table cell's edge, a page with nothing but header
+and footer, and a table row cut by a page break.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import docx
+import pdfplumber
+import pikepdf
+import pytest
+from docx.oxml.ns import qn
+
+from vbgen.resources import styles_dir
+
+DOCUMENTS = ["verksamhetsberattelse", "tjanstskrivelse"]
+CM = 72 / 2.54
+#: How far (pt) a glyph may reach past an edge: anti-aliasing and font side bearings.
+SLACK = 0.8
+FOOTER = re.compile(r"^Sida \d+ \(\d+\)$")
+
+
+def _margins() -> tuple[float, float, float, float]:
+    """The page margins (top, right, bottom, left) in pt, from the stylesheet's ``@page``."""
+    css = (styles_dir() / "rapport.css").read_text(encoding="utf-8")
+    page = re.search(r"@page\s*\{[^}]*?margin:\s*([^;]+);", css)
+    assert page, "rapport.css har ingen marginal i @page"
+    values = [float(v.removesuffix("cm")) * CM for v in page.group(1).split()]
+    assert len(values) == 4
+    return values[0], values[1], values[2], values[3]
+
+
+def _colour(name: str) -> tuple[float, float, float]:
+    css = (styles_dir() / "rapport.css").read_text(encoding="utf-8")
+    found = re.search(rf"--{name}:\s*#([0-9a-fA-F]{{6}})", css)
+    assert found, f"--{name} saknas i rapport.css"
+    h = found.group(1)
+    return tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+class Page:
+    """What the checks need of one page: its words, glyphs and table cell boxes."""
+
+    def __init__(self, number: int, page: pdfplumber.page.Page,
+                 cell_colours: list[tuple[float, float, float]]) -> None:
+        self.number = number
+        self.width, self.height = float(page.width), float(page.height)
+        self.words = page.extract_words(use_text_flow=False, keep_blank_chars=False)
+        # Each glyph keeps its place in the content stream: neighbours there are one run of
+        # text, which kerning may legitimately draw slightly overlapping.
+        self.chars = [dict(c, order=i) for i, c in enumerate(page.chars) if c["text"].strip()]
+        self.images = len(page.images) + len(page.curves) + len(page.rects)
+
+        def is_cell(r) -> bool:  # type: ignore[no-untyped-def]
+            fill = r.get("non_stroking_color")
+            return (r.get("fill") and isinstance(fill, tuple | list) and len(fill) == 3
+                    and any(all(abs(a - b) < 0.01 for a, b in zip(fill, c, strict=True))
+                            for c in cell_colours))
+        self.cells = [r for r in page.rects if is_cell(r)]
+
+
+def _pages(path: Path) -> list[Page]:
+    colours = [_colour("accent"), _colour("zebra")]
+    with pdfplumber.open(path) as pdf:
+        return [Page(i, p, colours) for i, p in enumerate(pdf.pages, start=1)]
+
+
+@pytest.fixture(scope="module")
+def layout(built_all: list[Path]) -> dict[str, list[Page]]:
+    """The pages of each built sample PDF, by document name."""
+    pdfs = {p.name.split("-")[0]: p for p in built_all if p.suffix == ".pdf"}
+    assert set(pdfs) == set(DOCUMENTS)
+    return {name: _pages(path) for name, path in pdfs.items()}
+
+
+def _where(page: Page, x: float, y: float) -> str:
+    return f"sida {page.number}, x={x:.0f} y={y:.0f}"
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_text_stays_in_the_text_area(layout, name):
+    top, right, bottom, left = _margins()
+    problems = []
+    for page in layout[name]:
+        header = [w for w in page.words if w["bottom"] <= top + SLACK]
+        footer = [w for w in page.words if w["top"] >= page.height - bottom - SLACK]
+        footer_text = " ".join(w["text"] for w in footer)
+        if footer and not FOOTER.match(footer_text):
+            problems.append(f"sida {page.number}: text i bottenmarginalen: {footer_text!r}")
+        if header and max(w["top"] for w in header) - min(w["top"] for w in header) > 2:
+            problems.append(f"sida {page.number}: mer än sidhuvudets rad i toppmarginalen")
+        for w in page.words:
+            if w["x0"] < left - SLACK or w["x1"] > page.width - right + SLACK:
+                problems.append(f"{_where(page, w['x0'], w['top'])}: {w['text']!r} står "
+                                "utanför satsytan")
+    assert not problems, "\n".join(problems[:30])
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_glyphs_on_top_of_each_other(layout, name):
+    problems = []
+    for page in layout[name]:
+        lines: dict[int, list[dict]] = defaultdict(list)
+        for c in page.chars:
+            lines[round(c["bottom"])].append(c)
+        for chars in lines.values():
+            chars.sort(key=lambda c: c["x0"])
+            for a, b in zip(chars, chars[1:], strict=False):
+                kerned = abs(a["order"] - b["order"]) == 1
+                if a["x1"] - b["x0"] > SLACK and not kerned:
+                    problems.append(f"{_where(page, b['x0'], b['top'])}: {a['text']!r} och "
+                                    f"{b['text']!r} ligger på varandra")
+    assert not problems, "\n".join(problems[:30])
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_text_across_a_cell_edge(layout, name):
+    problems = []
+    for page in layout[name]:
+        for c in page.chars:
+            mid = (c["top"] + c["bottom"]) / 2
+            for r in page.cells:
+                if not r["top"] <= mid <= r["bottom"]:
+                    continue
+                for edge in (r["x0"], r["x1"]):
+                    if c["x0"] + SLACK < edge < c["x1"] - SLACK:
+                        problems.append(f"{_where(page, c['x0'], c['top'])}: {c['text']!r} "
+                                        "går över en tabellcells kant")
+    assert not problems, "\n".join(sorted(set(problems))[:30])
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_page_without_content(layout, name):
+    top, _, bottom, _ = _margins()
+    empty = [page.number for page in layout[name]
+             if not page.images and not any(
+                 top < w["top"] and w["bottom"] < page.height - bottom for w in page.words)]
+    assert not empty, f"sidor med bara sidhuvud och sidfot: {empty}"
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_heading_or_caption_ends_a_page(layout, name):
+    """A heading or a table caption (bold, in the accent colour) always has text below it."""
+    top, _, bottom, _ = _margins()
+    accent = _colour("accent")
+    problems = []
+    for page in layout[name]:
+        lines: dict[int, list[dict]] = defaultdict(list)
+        for c in page.chars:
+            if top < c["top"] and c["bottom"] < page.height - bottom and c["size"] >= 8.4:
+                lines[round(c["bottom"])].append(c)  # the page's text, without footnotes
+        if not lines or page.number == 1:
+            continue
+        last = lines[max(lines)]
+        colour = last[0].get("non_stroking_color")
+        if ("Bold" in last[0]["fontname"] and isinstance(colour, tuple | list)
+                and len(colour) == 3
+                and all(abs(a - b) < 0.01 for a, b in zip(colour, accent, strict=True))):
+            text = "".join(c["text"] for c in sorted(last, key=lambda c: c["x0"]))
+            problems.append(f"sida {page.number} slutar med rubriken {text!r}")
+    assert not problems, "\n".join(problems)
+
+
+# --- Table rows across pages -------------------------------------------------------------------
+
+
+def _kids(elem) -> list:  # type: ignore[no-untyped-def]
+    kids = elem.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _body_rows_in_tags(path: Path) -> int:
+    """Rows in the table bodies of the PDF's tag tree.
+
+    WeasyPrint tags a table once per page it is on; a row cut by a page break is then
+    tagged twice, once in each part, so a split row shows as one row too many.
+    """
+    count = 0
+    with pikepdf.open(path) as pdf:
+        todo = _kids(pdf.Root.StructTreeRoot)
+        while todo:
+            elem = todo.pop()
+            if not isinstance(elem, pikepdf.Dictionary) or "/S" not in elem:
+                continue
+            if elem.S == "/TBody":
+                count += sum(1 for k in _kids(elem)
+                             if isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/TR")
+            else:
+                todo.extend(_kids(elem))
+    return count
+
+
+def _body_rows_in_word(path: Path) -> int:
+    """Rows that are not header rows, in every table of the Word file of the same document."""
+    body = docx.Document(str(path)).element.body
+    return sum(1 for tr in body.iter(qn("w:tr"))
+               if tr.find(qn("w:trPr")) is None
+               or tr.find(qn("w:trPr")).find(qn("w:tblHeader")) is None)
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_table_row_split_across_pages(built_all, name):
+    files = {p.suffix: p for p in built_all if p.name.startswith(name + "-")}
+    in_pdf, in_word = _body_rows_in_tags(files[".pdf"]), _body_rows_in_word(files[".docx"])
+    assert in_pdf == in_word, (f"{in_pdf - in_word} tabellrader delas mellan två sidor "
+                               f"({in_pdf} radtaggar i PDF:en, {in_word} rader i tabellerna)")
+
+
+def test_a_page_break_before_a_chapter_adds_no_empty_page(tmp_path):
+    from vbgen import doc
+    from vbgen.writers.docx import write_docx
+    from vbgen.writers.pdf import write_pdf
+
+    document = doc.Document("Prov", [
+        doc.Heading(1, [doc.Text("Ett")], id="ett"), doc.Paragraph([doc.Text("Text.")]),
+        doc.PageBreak(), doc.Heading(1, [doc.Text("Två")], id="tva"),
+        doc.Paragraph([doc.Text("Mer text.")])])
+    pdf = tmp_path / "prov.pdf"
+    pdf.write_bytes(write_pdf(document, styles_dir() / "rapport.css", tmp_path))
+    assert len(_pages(pdf)) == 2
+    word = docx.Document(io.BytesIO(write_docx(document, styles_dir() / "referens.docx")))
+    assert not list(word.element.body.iter(qn("w:br")))
+
+
+def _table(role: str = "") -> object:
+    from vbgen import doc
+
+    def cell(text: str, align: str = "left") -> doc.Cell:
+        return doc.Cell([doc.Text(text)], align=align)  # type: ignore[arg-type]
+
+    head = [doc.Row([cell("Verksamhet"), cell("Utfall föregående år", "right")])]
+    body = [doc.Row([cell("Insatser till personer med funktionsnedsättning (ej LSS/SFB)"),
+                     cell("\u2212501\u00a0534", "right")])]
+    return doc.Table("Prov", head, body, role=role)
+
+
+def test_column_widths_fill_the_text_width_and_never_wrap_a_number():
+    from vbgen.widths import TEXT_WIDTH_CM, column_widths, text_width
+
+    total = TEXT_WIDTH_CM / 2.54 * 72
+    widths = column_widths(_table())  # type: ignore[arg-type]
+    assert sum(widths) == pytest.approx(total)
+    assert widths[1] > text_width("\u2212501\u00a0534") + 6  # the number and the padding
+    assert widths[1] > text_width("föregående", bold=True)   # the longest header word
+    small = column_widths(_table("liten"))  # type: ignore[arg-type]
+    assert small[1] < widths[1]
