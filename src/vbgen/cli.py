@@ -105,6 +105,30 @@ def validate_command(mapp: Path) -> None:
                    f"fältet {DOCUMENTS[name].needs} (se docs/dataformat.md).")
 
 
+@main.command("init")
+@click.argument("nymapp", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--from", "fran", metavar="FJOLÅRSMAPP",
+              type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Förra årets datamapp att utgå från.")
+@click.option("--ar", type=click.IntRange(1900, 2200),
+              help="Det nya verksamhetsåret; som standard året efter fjolårsmappens.")
+def init_command(nymapp: Path, fran: Path | None, ar: int | None) -> None:
+    """Skapa datamappen NYMAPP: från förra årets mapp, eller en startmapp med exempel."""
+    from .nyttar import InitError, new_year
+    from .startmapp import start_folder
+
+    try:
+        result = new_year(fran, nymapp, ar) if fran is not None else start_folder(nymapp, ar)
+    except InitError as exc:
+        _fail(f"vbgen init: {exc}")
+    for note in result.notes:
+        click.echo(note)
+    click.echo(f"Skrev {len(result.files)} filer i {nymapp}.")
+    click.echo(f"Den nya mappen har {result.gaps} "
+               f"{'lucka' if result.gaps == 1 else 'luckor'} att fylla; se vbgen validate "
+               f"{nymapp} och bygg ett utkast med vbgen build {nymapp}.")
+
+
 @main.command("schema")
 @click.option("--kommun", "profile", is_flag=True,
               help="Schemat för en kommunprofils kommun.yaml i stället för vb.yaml.")
