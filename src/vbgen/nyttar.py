@@ -385,6 +385,11 @@ def _personal(data: Any) -> None:
 # --- Notes on years in kept texts ----------------------------------------------------------
 
 
+def _mentions(value: Any, old_ar: int) -> bool:
+    # A bare year is a column's name (a chart's series), carried with its table.
+    return has_year(value, old_ar) and not _YEAR.fullmatch(value.strip())
+
+
 def _year_mentions(node: Any, old_ar: int, path: str, skip: set[str],
                    out: list[tuple[int, str, str]]) -> None:
     if path in skip:
@@ -392,7 +397,9 @@ def _year_mentions(node: Any, old_ar: int, path: str, skip: set[str],
     if isinstance(node, CommentedMap):
         for k, v in node.items():
             sub = f"{path}.{k}" if path else str(k)
-            if isinstance(v, str) and has_year(v, old_ar):
+            if sub in skip:
+                continue
+            if isinstance(v, str) and _mentions(v, old_ar):
                 line = node.lc.value(k)[0] + 1 if k in node.lc.data else 0
                 out.append((line, sub, v))
             else:
@@ -400,7 +407,7 @@ def _year_mentions(node: Any, old_ar: int, path: str, skip: set[str],
     elif isinstance(node, CommentedSeq):
         for i, v in enumerate(node):
             sub = f"{path}[{i + 1}]"
-            if isinstance(v, str) and has_year(v, old_ar):
+            if isinstance(v, str) and _mentions(v, old_ar):
                 line = node.lc.item(i)[0] + 1 if i in node.lc.data else 0
                 out.append((line, sub, v))
             else:
