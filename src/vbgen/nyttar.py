@@ -486,6 +486,8 @@ def write_folder(new: Path, files: dict[str, bytes], copies: dict[str, Path]) ->
 def new_year(old: Path, new: Path, ar: int | None = None) -> Result:
     """Write the data folder ``new`` for the year after ``old``'s (or for ``ar``)."""
     check_target(new)
+    if not old.is_dir():
+        raise InitError(f'fjolårsmappen "{old}" finns inte')
     if not (old / MAIN_FILE).is_file():
         raise InitError(f'fjolårsmappen "{old}" har ingen {MAIN_FILE}')
     try:
