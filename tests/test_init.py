@@ -227,3 +227,26 @@ def test_the_starting_folder_builds_and_has_its_workbook(tmp_path):
     assert grid.header == ["verksamhet", "2025", "2026"]
     assert [row[1] for row in grid.rows] == [44900, 19750]
     assert load(nasta).ar == 2026
+
+
+def test_indicators_in_excel_move_on_two_years(kultur, tmp_path):
+    from openpyxl import Workbook
+
+    grid = read_grid(kultur / "indikatorer.csv")
+    wb = Workbook()
+    wb.active.append(grid.header)
+    for row in grid.rows:
+        wb.active.append(row)
+    wb.save(kultur / "indikatorer.xlsx")
+    (kultur / "indikatorer.csv").unlink()
+
+    new = tmp_path / "kulturnamnden-2025"
+    result = run_cli("init", str(new), "--from", str(kultur), "--ar", "2025")
+    assert result.exit_code == 0, result.output
+    moved = read_grid(new / "indikatorer.xlsx")
+    assert [h for h in moved.header if h.isdigit()] == ["2021", "2022", "2023", "2024", "2025"]
+    assert _column(moved, "2023") == _column(grid, "2023")
+    assert set(_column(moved, "2024")) == set(_column(moved, "2025")) == {None}
+    report = load(new)
+    assert report.ar == 2025
+    assert report.tabelldata["resultatrakning"].decl.kolumner[1].kolumn == "2023"
