@@ -83,14 +83,14 @@ def _norm(name: Any) -> str:
 
 
 def shift_grid(grid: Grid, old_ar: int, steps: int, empty: set[str] | None = None,
-               keep: set[str] | None = None, drop_row: Any = None) -> Grid:
+               drop_row: Any = None) -> Grid:
     """Move the year columns of ``grid`` on and empty this year's values.
 
     A column whose name has a year gets the name with the year moved on, and the values of
     the old column of that name (none for a year the file did not have): the oldest year
     drops out, last year's values stay, the new year is empty. Columns in ``empty``
-    (normalised names) are emptied; with ``keep`` given, every other column not in it is
-    emptied too. ``drop_row`` (row as a dict by normalised name) leaves rows out.
+    (normalised names) are emptied. ``drop_row`` (given the row as a dict by normalised
+    name) leaves rows out.
     """
     old = {_norm(h): i for i, h in enumerate(grid.header)}
     header: list[str] = []
@@ -101,8 +101,7 @@ def shift_grid(grid: Grid, old_ar: int, steps: int, empty: set[str] | None = Non
             new = shift_years(h, old_ar, steps)
             header.append(new)
             sources.append(old.get(_norm(new)))
-        elif (empty is not None and name in empty) or (keep is not None and name
-                                                         not in keep and name):
+        elif empty is not None and name in empty:
             header.append(h)
             sources.append(None)
         else:
