@@ -50,6 +50,12 @@ def _documents(_ctx: click.Context, _param: click.Parameter, value: str | None
     return items
 
 
+def _year(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and not 1900 <= value <= 2200:
+        raise click.BadParameter(f"året ska vara mellan 1900 och 2200, fick {value}")
+    return value
+
+
 def _fail(message: str, code: int = 1) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(code)
@@ -166,6 +172,33 @@ def validate_command(mapp: Path) -> None:
                        f"fältet {DOCUMENTS[name].needs} (se docs/dataformat.md).")
 
     _guarded(run)
+
+
+@main.command("init")
+@click.argument("nymapp", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--from", "fran", metavar="FJOLÅRSMAPP",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Förra årets datamapp att utgå från.")
+@click.option("--ar", type=int, callback=_year, metavar="ÅR",
+              help="Det nya verksamhetsåret; som standard året efter fjolårsmappens, och "
+                   "utan --from förra kalenderåret.")
+def init_command(nymapp: Path, fran: Path | None, ar: int | None) -> None:
+    """Skapa datamappen NYMAPP: från förra årets mapp, eller en startmapp med exempel."""
+    from .nyttar import InitError, new_year
+    from .startmapp import start_folder
+
+    try:
+        result = new_year(fran, nymapp, ar) if fran is not None else start_folder(nymapp, ar)
+    except InitError as exc:
+        _fail(f"vbgen init: {exc}")
+    except OSError as exc:
+        _fail(f"vbgen init: kunde inte skriva {exc.filename or nymapp}: {exc.strerror}")
+    for note in result.notes:
+        click.echo(note)
+    click.echo(f"Skrev {len(result.files)} filer i {nymapp}.")
+    click.echo(f"Den nya mappen har {result.gaps} "
+               f"{'lucka' if result.gaps == 1 else 'luckor'} att fylla; se vbgen validate "
+               f"{nymapp} och bygg ett utkast med vbgen build {nymapp}.")
 
 
 @main.command("schema")

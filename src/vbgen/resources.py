@@ -23,3 +23,8 @@ def template_dirs() -> list[Path]:
 def styles_dir() -> Path:
     """The built-in styles folder: the PDF stylesheet and the Word reference document."""
     return _find("styles")
+
+
+def startmapp_dir() -> Path:
+    """The contents of the starting data folder that ``vbgen init`` writes."""
+    return _find("startmapp")

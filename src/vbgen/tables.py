@@ -282,7 +282,7 @@ def cards(table: DataTable, title: str | None, fields: list[str] | None) -> list
             value = row.cells.get(str(c.id))
             text = (fmt.NOT_MEANINGFUL if value is not None and value.mark == NOT_COMPARABLE
                     else show_value(table, c, value))
-            items.append(CardField(str(c.rubrik), text,
-                                   "right" if c.numeric else "left", c.typ == "text"))
+            # A card reads as label and value, so numbers stand beside their label.
+            items.append(CardField(str(c.rubrik), text, "left", c.typ == "text"))
         out.append(Card(show_value(table, head, row.cells.get(str(head.id))), items))
     return out

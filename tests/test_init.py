@@ -1,0 +1,252 @@
+"""vbgen init: a new year's folder from last year's, and the starting folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from vbgen import doc
+from vbgen.build import CACHE, Options, build, compose_all
+from vbgen.load import load
+from vbgen.tabellfil import read_grid
+
+from .conftest import CHART_CACHE, ROOT, SAMPLE, replace_text, run_cli
+
+KULTUR = ROOT / "sample_data" / "kulturnamnden-2023"
+PROFILE = ROOT / "sample_data" / "norrviks-kommun"
+
+
+@pytest.fixture
+def kultur(tmp_path: Path) -> Path:
+    """A private copy of the kultur sample and its kommun profile, side by side."""
+    shutil.copytree(PROFILE, tmp_path / PROFILE.name)
+    shutil.copytree(KULTUR, tmp_path / KULTUR.name)
+    return tmp_path / KULTUR.name
+
+
+@pytest.fixture
+def kultur_2024(kultur: Path, tmp_path: Path) -> tuple[Path, str]:
+    """The kultur sample carried into 2024, one folder deeper, and what init printed."""
+    new = tmp_path / "ny" / "kulturnamnden-2024"
+    result = run_cli("init", str(new), "--from", str(kultur))
+    assert result.exit_code == 0, result.output
+    return new, result.output
+
+
+def _compose(folder: Path, out: Path) -> dict[str, doc.Document]:
+    if CHART_CACHE.is_dir():
+        shutil.copytree(CHART_CACHE, out / CACHE, dirs_exist_ok=True)
+    return compose_all(folder, Options(out))[1]
+
+
+def _gaps(document: doc.Document) -> list[str]:
+    """The gaps in the paragraphs: on their own, or in a sentence such as a goal's level."""
+    texts = [doc.plain(b.children) for b in document.blocks if isinstance(b, doc.Paragraph)]
+    return [t.strip() for t in texts if "[Saknas:" in t]
+
+
+def _column(grid, name: str) -> list:
+    i = grid.header.index(name)
+    return [row[i] for row in grid.rows]
+
+
+def test_indicator_years_move_on_and_etappmal_is_emptied(kultur, kultur_2024):
+    new, _ = kultur_2024
+    old, grid = read_grid(kultur / "indikatorer.csv"), read_grid(new / "indikatorer.csv")
+    assert "2019" not in grid.header
+    assert [h for h in grid.header if h.isdigit()] == ["2020", "2021", "2022", "2023", "2024"]
+    for year in ("2020", "2023"):
+        assert _column(grid, year) == _column(old, year)
+    assert set(_column(grid, "2024")) == {""}
+    assert set(_column(grid, "etappmål")) == {""}
+    assert _column(grid, "målvärde") == _column(old, "målvärde")
+
+    report = load(new)
+    assert report.ar == 2024
+    indicators = [i for g in report.all_goals() for i in g.indikatorer]
+    assert indicators and all(i.values[2024] is None for i in indicators)
+    assert all(i.etappmal is None for i in indicators)
+    assert any(i.malvarde is not None for i in indicators)
+
+
+def test_declared_year_tables_move_on_and_other_figures_are_emptied(kultur, kultur_2024):
+    new, output = kultur_2024
+    rr_old, rr = read_grid(kultur / "resultatrakning.csv"), read_grid(new / "resultatrakning.csv")
+    assert rr.header == ["post", "2022", "2023", "2024", "radtyp"]
+    assert _column(rr, "2023") == _column(rr_old, "2023")
+    assert set(_column(rr, "2024")) == {""}
+    assert _column(rr, "radtyp") == _column(rr_old, "radtyp")
+
+    drift = read_grid(new / "drift.csv")
+    assert drift.header == ["verksamhet", "budget_2024", "utfall_2024", "utfall_2023", "radtyp"]
+    assert _column(drift, "utfall_2023") == _column(read_grid(kultur / "drift.csv"),
+                                                    "utfall_2023")
+    kolada = read_grid(new / "kolada.csv")
+    assert set(_column(kolada, "norrvik")) == {""}
+    assert _column(kolada, "nyckeltal") == _column(read_grid(kultur / "kolada.csv"), "nyckeltal")
+    # A table of text only is kept as it was.
+    assert (new / "evenemang.csv").read_bytes() == (kultur / "evenemang.csv").read_bytes()
+
+    report = load(new)
+    columns = {c.id: c for c in report.tabelldata["resultatrakning"].decl.kolumner}
+    assert "2021" not in columns and "2024" in columns
+    assert columns["forandring"].rubrik == "Förändring 2023–2024"
+    assert columns["forandring"].berakning == {"skillnad": ["2024", "2023"]}
+    assert report.tabelldata["drift"].decl.rubrik == "Drift per verksamhet 2024, tkr"
+    # The chart drawn from the drift table names the moved columns.
+    text = (new / "vb.yaml").read_text(encoding="utf-8")
+    assert "serier: [budget_2024, utfall_2024]" in text.replace("\n", " ").replace(
+        "[ ", "[").replace("  ", " ")
+    assert 'Tabellen "drift" (drift.csv)' in output
+
+
+def test_prose_and_assessments_are_emptied_and_shown_as_gaps(kultur, kultur_2024, tmp_path):
+    new, output = kultur_2024
+    report = load(new)
+    for goal in report.assessed_goals():
+        assert goal.maluppfyllelse is None and goal.motivering is None
+        assert goal.analys == "" and goal.genomfort_arbete == ""
+    assert (new / "text" / "m1-analys.md").read_text(encoding="utf-8") == ""
+    assert (new / "text" / "arets-handelser.md").read_text(encoding="utf-8") == ""
+    # The kommun profile's texts are not copied; they stay in the profile.
+    assert not (new / "text" / "vision.md").exists()
+
+    documents = _compose(new, tmp_path / "out")
+    gaps = _gaps(documents["verksamhetsberattelse"])
+    assert gaps.count("[Saknas: analys]") == 3
+    assert gaps.count("[Saknas: måluppfyllelse]") == 3
+    assert "[Saknas: text i avsnittet Årets viktigaste händelser]" in gaps
+    assert "[Saknas: text i avsnittet Bibliotek]" in gaps
+    count = int(output.split("Den nya mappen har ")[1].split()[0])
+    assert count >= len(gaps) > 20
+
+
+def test_uppdrag_that_are_done_are_dropped(kultur, kultur_2024):
+    new, _ = kultur_2024
+    old, grid = read_grid(kultur / "uppdrag.csv"), read_grid(new / "uppdrag.csv")
+    assert "Klart" in _column(old, "status")
+    assert _column(grid, "status") == [s for s in _column(old, "status") if s != "Klart"]
+    assert set(_column(grid, "kommentar")) == {""}
+
+
+def test_comments_order_and_profile_link_are_kept(kultur, kultur_2024):
+    new, output = kultur_2024
+    old_text = (kultur / "vb.yaml").read_text(encoding="utf-8")
+    text = (new / "vb.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == old_text.splitlines()[0]
+    assert text.startswith("# Exempeldata för vbgen")
+    keys = [line.split(":")[0] for line in text.splitlines() if line[:1].isalpha()]
+    assert keys == [line.split(":")[0] for line in old_text.splitlines() if line[:1].isalpha()]
+    assert "profil: ../../norrviks-kommun\n" in text
+    assert load(new).kommun == "Norrviks kommun"
+    # Years in kept texts are listed, not rewritten.
+    assert "indikatorerna för 2019–2023" in text
+    assert "disposition[6].text" in output
+
+
+def test_socialnamnden_carries_its_fixed_tables_and_headcounts(tmp_path):
+    new = tmp_path / "socialnamnden-2025"
+    result = run_cli("init", str(new), "--from", str(SAMPLE))
+    assert result.exit_code == 0, result.output
+    report = load(new)
+    assert report.ar == 2025
+    assert report.personal.anstallda_foregaende == 391 and report.personal.anstallda is None
+    assert report.ekonomi.prognos is None and report.sammanfattning == ""
+    assert report.tjanstskrivelse is not None and report.tjanstskrivelse.samlad_bedomning is None
+    assert all(u.status != "Klart" for u in report.all_uppdrag())
+    volymer = read_grid(new / "externa_volymer.csv")
+    assert _column(volymer, "antal föregående år") == _column(
+        read_grid(SAMPLE / "externa_volymer.csv"), "antal")
+    assert "verksamhetsåret 2024" in result.output
+    assert "drift.csv kopierades med förra årets siffror" in result.output
+
+
+def test_refuses_an_existing_folder(kultur, tmp_path):
+    new = tmp_path / "finns"
+    new.mkdir()
+    for args in (["--from", str(kultur)], []):
+        result = run_cli("init", str(new), *args)
+        assert result.exit_code == 1
+        assert "finns redan" in result.output
+        assert list(new.iterdir()) == []
+
+
+def test_refuses_a_broken_folder_and_files_outside_it(kultur, tmp_path):
+    replace_text(kultur / "vb.yaml", "ar: 2023", "ar: tjugo")
+    result = run_cli("init", str(tmp_path / "a"), "--from", str(kultur))
+    assert result.exit_code == 1 and "rätta dem först" in result.output
+    assert not (tmp_path / "a").exists()
+
+    replace_text(kultur / "vb.yaml", "ar: tjugo", "ar: 2023")
+    (tmp_path / "utanfor.md").write_text("Text.", encoding="utf-8")
+    replace_text(kultur / "vb.yaml", "{fil: text/m1-analys.md}", "{fil: ../utanfor.md}")
+    result = run_cli("init", str(tmp_path / "b"), "--from", str(kultur))
+    assert result.exit_code == 1 and "utanför" in result.output
+    assert not (tmp_path / "b").exists()
+
+
+def test_the_starting_folder_builds_and_has_its_workbook(tmp_path):
+    new = tmp_path / "start"
+    result = run_cli("init", str(new), "--ar", "2025")
+    assert result.exit_code == 0, result.output
+    report = load(new)
+    assert report.ar == 2025 and report.profil is None
+    wb = load_workbook(new / "tabeller.xlsx", read_only=True)
+    sheets = wb.sheetnames
+    wb.close()
+    assert sheets[0] == "Instruktioner"
+    assert sheets[1:] == [t.flik for t in report.tabeller]
+    assert {t.fil for t in report.tabeller} == {"tabeller.xlsx"}
+    kinds = set()
+
+    def walk(sections):
+        for s in sections:
+            kinds.update(b.typ for b in s.block)
+            walk(s.avsnitt)
+
+    walk(report.disposition)
+    assert kinds >= {"titelsida", "innehall", "malsammanfattning", "malbedomning",
+                     "malrapport", "indikatorer", "uppdrag", "text", "tabell", "diagram",
+                     "kort", "sidbrytning", "kallforteckning"}
+    assert "# Bedömningsskalan" in (new / "vb.yaml").read_text(encoding="utf-8")
+
+    out = tmp_path / "out"
+    if CHART_CACHE.is_dir():
+        shutil.copytree(CHART_CACHE, out / CACHE)
+    paths = build(new, Options(out))
+    assert sorted(p.suffix for p in paths) == [".docx", ".pdf"]
+
+    # And next year's folder from it, with the workbook's year columns moved on.
+    nasta = tmp_path / "nasta"
+    result = run_cli("init", str(nasta), "--from", str(new))
+    assert result.exit_code == 0, result.output
+    grid = read_grid(nasta / "tabeller.xlsx", "Besök")
+    assert grid.header == ["verksamhet", "2025", "2026"]
+    assert [row[1] for row in grid.rows] == [44900, 19750]
+    assert load(nasta).ar == 2026
+
+
+def test_indicators_in_excel_move_on_two_years(kultur, tmp_path):
+    from openpyxl import Workbook
+
+    grid = read_grid(kultur / "indikatorer.csv")
+    wb = Workbook()
+    wb.active.append(grid.header)
+    for row in grid.rows:
+        wb.active.append(row)
+    wb.save(kultur / "indikatorer.xlsx")
+    (kultur / "indikatorer.csv").unlink()
+
+    new = tmp_path / "kulturnamnden-2025"
+    result = run_cli("init", str(new), "--from", str(kultur), "--ar", "2025")
+    assert result.exit_code == 0, result.output
+    moved = read_grid(new / "indikatorer.xlsx")
+    assert [h for h in moved.header if h.isdigit()] == ["2021", "2022", "2023", "2024", "2025"]
+    assert _column(moved, "2023") == _column(grid, "2023")
+    assert set(_column(moved, "2024")) == set(_column(moved, "2025")) == {None}
+    report = load(new)
+    assert report.ar == 2025
+    assert report.tabelldata["resultatrakning"].decl.kolumner[1].kolumn == "2023"
