@@ -622,3 +622,18 @@ def test_chart_with_too_many_categories(sample_copy):
     assert result.exit_code == 1
     assert ("bou_placeringar.csv: diagrammet har 1001 rader (kategorier); ett diagram av typen "
             "linje kan visa högst 1000") in result.output
+
+
+def test_declared_table_outside_the_folder_is_refused(tmp_path, secret):
+    from .conftest import ROOT
+
+    for name in ("kulturnamnden-2023", "norrviks-kommun"):
+        shutil.copytree(ROOT / "sample_data" / name, tmp_path / name)
+    data = tmp_path / "kulturnamnden-2023"
+    secret.write_text("post;2023\nx;1\n", encoding="utf-8")
+    replace_text(data / "vb.yaml", "fil: resultatrakning.csv", f"fil: {secret}")
+    result = run_cli("validate", str(data))
+    assert result.exit_code == 1
+    line = line_of(data / "vb.yaml", f"fil: {secret}")
+    assert (f'vb.yaml, rad {line}, fält "tabeller[1].fil": filen "{secret}" ligger utanför '
+            "datamappen") in result.output
