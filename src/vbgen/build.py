@@ -1,25 +1,42 @@
 """Build the documents for a data folder: the only module that writes files.
 
-Everything is loaded, checked, derived and rendered in memory first; files are written only
-when all of that has succeeded, each one whole (a temporary file renamed into place).
+Everything is loaded, checked, derived and rendered first (charts into a private temporary
+folder); only when all of that has succeeded is the output folder touched. Then, holding the
+folder's lock file, the new documents, chart images and the record of what was written are
+put in a hidden folder, which is renamed into place in one step (the commit) and emptied into
+the output folder, the record last. A build killed before the commit leaves the old files; one
+killed after it is completed by the next vbgen run on the folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import re
+import shutil
 import tempfile
+import time
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import compose, doc, stil
-from .charts import ChartRenderer
+from .charts import Chart, ChartRenderer, RenderedChart, alt_text
 from .derive import Figures, assessment_notes, derive
-from .errors import DataError, Problem
+from .errors import (
+    DataError,
+    EnvironmentProblem,
+    OutputBusyError,
+    Problem,
+    StyleError,
+    TemplateError,
+    environment_problem,
+)
 from .load import MAIN_FILE, load
 from .model import Report
+from .paths import MAX_IMAGE_PIXELS, MAX_INPUT_BYTES, inside, safe_name
 from .resources import styles_dir
 from .writers.docx import write_docx
 from .writers.pdf import heading_pages, write_pdf
@@ -27,6 +44,14 @@ from .writers.pdf import heading_pages, write_pdf
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
 CACHE = ".vbgen-cache"
+#: The lock file that keeps two builds from writing into one output folder at once.
+LOCK = ".vbgen.lock"
+#: A build's files, complete, waiting to be moved into the output folder.
+COMMIT = ".vbgen-commit"
+#: The prefix of the hidden folder a build fills before its commit.
+STAGING = ".vbgen-ny-"
+#: How long a build waits for another build into the same folder, in seconds.
+LOCK_WAIT = 300.0
 
 
 @dataclass(frozen=True)
@@ -65,10 +90,8 @@ class Options:
 
 
 def stem(report: Report, name: str) -> str:
-    """The file name (without suffix) of a built document."""
-    namnd = report.namnd.lower().translate(str.maketrans("åäö", "aao"))
-    namnd = "-".join(re.findall(r"[a-z0-9]+", namnd))
-    return f"{name}-{namnd}-{report.ar}"
+    """The file name (without suffix) of a built document, in a fixed safe alphabet."""
+    return f"{name}-{safe_name(report.namnd, 'namnd')}-{report.ar}"
 
 
 def compose_document(report: Report, figures: Figures, template: str,
@@ -89,13 +112,47 @@ LOGO_FILES = ("logotyp.png", "logotyp.jpg")
 def _style_file(styles: Path, name: str) -> Path:
     """A style file from the user's styles folder, or the built-in one."""
     own = styles / name
+    if own.is_file() and not inside(styles, own):
+        raise StyleError(f"{own}: filen är en länk ut ur stilmappen; vbgen läser bara filer "
+                         "inuti stilmappen")
     return own if own.is_file() else styles_dir() / name
 
 
 def _logo(styles: Path) -> Path | None:
     """The kommun's logotype, if the styles folder has one; vbgen itself ships none."""
     found = (_style_file(styles, name) for name in LOGO_FILES)
-    return next((path for path in found if path.is_file()), None)
+    logo = next((path for path in found if path.is_file()), None)
+    if logo is not None:
+        _check_logo(logo)
+    return logo
+
+
+def _check_logo(path: Path) -> None:
+    """The logotype must be a PNG or JPEG, as its name says, and of a printable size."""
+    from PIL import Image, UnidentifiedImageError
+
+    expected = "PNG" if path.suffix.lower() == ".png" else "JPEG"
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise StyleError(f"{path}: logotypen är {size // 1024 // 1024} MB; högst "
+                             f"{MAX_INPUT_BYTES // 1024 // 1024} MB")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the pixel count is checked below
+            with Image.open(path) as image:
+                kind, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, Image.DecompressionBombError):
+        raise StyleError(f"{path}: filen är ingen {expected}-bild (en SVG eller en annan sorts "
+                         f"fil med fel namn?); spara logotypen som {expected}") from None
+    except OSError as exc:
+        raise environment_problem(exc, "kan inte läsa", path) from None
+    if kind != expected:
+        raise StyleError(f"{path}: filen är en {kind}-bild men heter {path.name}; spara "
+                         f"logotypen som {expected}")
+    if width * height > MAX_IMAGE_PIXELS:
+        raise StyleError(f"{path}: logotypen är {width} × {height} bildpunkter, mer än "
+                         f"vbgen tar (högst {MAX_IMAGE_PIXELS // 1_000_000} miljoner "
+                         "bildpunkter); spara den mindre, till exempel 2 000 bildpunkter bred")
 
 
 #: The folder of a kommun profile that holds the kommun's own styles (font, colours, logo).
@@ -116,17 +173,26 @@ def _digest(data: bytes) -> str:
 
 def _read_manifest(out: Path) -> dict[str, str]:
     try:
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
 
 
-def _check_untouched(path: Path, manifest: dict[str, str]) -> None:
-    """Refuse to replace a file that someone has edited since vbgen wrote it."""
-    if not path.exists():
+def _check_untouched(path: Path, manifest: dict[str, str], force: bool = False) -> None:
+    """Refuse to replace a file that someone has edited since vbgen wrote it (unless
+    ``force``), and a folder in the place of a file in any case."""
+    if path.is_dir():
+        raise EnvironmentProblem(f"{path} är en mapp, och vbgen skriver en fil med det namnet; "
+                                 "flytta mappen eller välj en annan mapp med --ut")
+    if force or not path.exists():
         return
-    known = manifest.get(path.name)
-    if known is None or _digest(path.read_bytes()) != known:
+    try:
+        known = manifest.get(path.name)
+        edited = known is None or _digest(path.read_bytes()) != known
+    except OSError as exc:
+        raise environment_problem(exc, "kan inte läsa", path) from None
+    if edited:
         raise OverwriteError(
             f"{path} har ändrats efter att vbgen skrev den (eller skrevs inte av vbgen) och "
             "skrivs inte över. Flytta eller byt namn på filen, välj en annan mapp med --ut, "
@@ -139,17 +205,139 @@ def _umask() -> int:
     return mask
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a file in a build's own hidden folder, readable like any file the user saves."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 & ~_umask())
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold the output folder's lock; a second build waits for the first, then refuses."""
     try:
-        # mkstemp makes the file private; a report is shared like any file the user saves.
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+    except OSError as exc:
+        raise environment_problem(exc, "kan inte skriva i utmappen", out) from None
+    try:
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                _try_lock(fd)
+                break
+            except (BlockingIOError, PermissionError):
+                if time.monotonic() > deadline:
+                    raise OutputBusyError(
+                        f"en annan körning av vbgen skriver fortfarande till {out} "
+                        f"(låsfilen {LOCK}); vänta tills den är klar eller välj en annan "
+                        "mapp med --ut") from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _try_lock(fd: int) -> None:
+    """Take the lock on ``fd`` or raise at once; the lock ends when ``fd`` is closed."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _check_images(document: doc.Document, readable: list[Path]) -> None:
+    """A template may show the charts vbgen drew and the logotype, and no other file."""
+    paths = [b.path for b in document.blocks if isinstance(b, doc.Figure)]
+    paths += [b.logo for b in document.blocks if isinstance(b, doc.TitlePage) and b.logo]
+    for path in paths:
+        if not any(inside(folder, Path(path)) for folder in readable):
+            raise TemplateError(f'mallen visar bilden "{path}", som inte är ett diagram eller '
+                                "logotypen; mallar kan bara visa diagram (diagram(), "
+                                "diagram_av()) och logotypen")
+
+
+def recover(out: Path) -> None:
+    """Finish a build that was stopped after its commit; drop one stopped before it.
+
+    Called with the output folder's lock held, so nothing here belongs to a running build.
+    """
+    commit = out / COMMIT
+    if commit.is_dir():
+        cache = commit / CACHE
+        if cache.is_dir():
+            (out / CACHE).mkdir(exist_ok=True)
+            for image in cache.iterdir():
+                os.replace(image, out / CACHE / image.name)
+            cache.rmdir()
+        for item in commit.iterdir():
+            if item.name != MANIFEST:
+                os.replace(item, out / item.name)
+        if (commit / MANIFEST).exists():
+            # The record of what was written goes last: until it is in place, the folder
+            # still reads as the previous build.
+            os.replace(commit / MANIFEST, out / MANIFEST)
+        commit.rmdir()
+    for stale in out.glob(STAGING + "*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    # Temporary files that earlier versions of vbgen could leave when stopped mid-write.
+    for pattern in (".*.docx.*.tmp", ".*.pdf.*.tmp", f"{MANIFEST}.*.tmp", f"{CACHE}/*.tmp.png"):
+        for stale in out.glob(pattern):
+            stale.unlink(missing_ok=True)
+
+
+def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bool) -> None:
+    """Put ``outputs`` and the new chart ``images`` into ``out`` as one transaction."""
+    # Checked before anything is created, so that a refused build writes nothing; and again
+    # under the lock, in case another build wrote in between. A commit still to be completed
+    # changes what the folder holds, so then only the second check counts.
+    if not (out / COMMIT).exists():
+        manifest = _read_manifest(out)
+        for path in outputs:
+            _check_untouched(path, manifest, force)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise environment_problem(exc, "kan inte skapa utmappen", out) from None
+    with _locked(out):
+        try:
+            recover(out)
+        except OSError as exc:
+            raise environment_problem(exc, "kan inte avsluta en tidigare körning i", out) \
+                from None
+        manifest = _read_manifest(out)
+        for path in outputs:
+            _check_untouched(path, manifest, force)
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
+        except OSError as exc:
+            raise environment_problem(exc, "kan inte skriva i utmappen", out) from None
+        try:
+            for path, data in outputs.items():
+                _write_new(staging / path.name, data)
+                manifest[path.name] = _digest(data)
+            if images:
+                (staging / CACHE).mkdir()
+                for image in images:
+                    shutil.copyfile(image, staging / CACHE / image.name)
+            _write_new(staging / MANIFEST,
+                       json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
+            os.chmod(staging, 0o755 & ~_umask())
+            os.rename(staging, out / COMMIT)  # the commit: one step, all or nothing
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise environment_problem(exc, "kan inte skriva i utmappen", out) from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        try:
+            recover(out)
+        except OSError as exc:
+            raise environment_problem(exc, "kan inte flytta de nya filerna på plats i", out) \
+                from None
 
 
 def lacking_data(report: Report, names: list[str]) -> list[str]:
@@ -180,12 +368,22 @@ def select_documents(report: Report, requested: tuple[str, ...] | None
     return [n for n in wanted if n not in lacking], notes
 
 
-def compose_all(folder: Path, options: Options, notes: list[str] | None = None
+class _Unrendered(ChartRenderer):
+    """Charts placed but not drawn: what ``check`` needs to run the templates."""
+
+    def render(self, chart: Chart) -> RenderedChart:
+        return RenderedChart(self.cache_dir / f"{safe_name(chart.id, 'diagram', 40)}.png",
+                             alt_text(chart))
+
+
+def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
+                staging: Path | None = None, draw: bool = True
                 ) -> tuple[Report, dict[str, doc.Document], Path]:
     """Load ``folder`` and compose each document it asks for, in memory.
 
     Returns the report, the documents by name and the styles folder. Documents left out
-    because their data is missing are described in ``notes``.
+    because their data is missing are described in ``notes``. New chart images are drawn
+    into ``staging`` (by default the output's cache); without ``draw`` none are drawn.
     """
     report = load(folder)
     names, left_out = select_documents(report, options.documents)
@@ -195,13 +393,26 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None
     if notes is not None:
         notes.extend(assessment_notes(report, figures))
     styles = options.styles or profile_styles(folder, report) or styles_dir()
-    charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"),
-                           palette=stil.palette(_style_file(styles, "rapport.css")))
+    renderer = ChartRenderer if draw else _Unrendered
+    charts = renderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"),
+                      palette=stil.palette(_style_file(styles, "rapport.css")), staging=staging)
     logo = _logo(styles)
     documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
                                         options.templates, logo)
                  for name in names}
+    readable = [options.out / CACHE, *([staging] if staging else []), *([logo] if logo else [])]
+    for document in documents.values():
+        _check_images(document, readable)
     return report, documents, styles
+
+
+def check(folder: Path) -> Report:
+    """Everything a build does with the data short of drawing, typesetting and writing.
+
+    ``vbgen validate`` runs this, so that "inga fel" means a build will not fail on the data.
+    """
+    unused = Path(tempfile.gettempdir()) / "vbgen-validate"
+    return compose_all(folder, Options(unused), draw=False)[0]
 
 
 def build(folder: Path, options: Options, notes: list[str] | None = None) -> list[Path]:
@@ -209,27 +420,26 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
 
     Documents left out because their data is missing are described in ``notes``.
     """
-    report, documents, styles = compose_all(folder, options, notes)
-    outputs: dict[Path, bytes] = {}
-    for name, document in documents.items():
-        base = options.out / stem(report, name)
-        pages: dict[str, int] = {}
-        if "pdf" in options.formats:
-            outputs[base.with_suffix(".pdf")] = write_pdf(
-                document, _style_file(styles, "rapport.css"), base_url=folder)
-            pages = heading_pages(outputs[base.with_suffix(".pdf")])  # for the DOCX contents
-        if "docx" in options.formats:
-            outputs[base.with_suffix(".docx")] = write_docx(
-                document, _style_file(styles, "referens.docx"), pages=pages)
-
-    options.out.mkdir(parents=True, exist_ok=True)
-    manifest = _read_manifest(options.out)
-    if not options.force:
-        for path in outputs:
-            _check_untouched(path, manifest)
-    for path, data in outputs.items():
-        _write_atomic(path, data)
-        manifest[path.name] = _digest(data)
-    _write_atomic(options.out / MANIFEST,
-                  json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
+    work = Path(tempfile.mkdtemp(prefix="vbgen-"))
+    try:
+        report, documents, styles = compose_all(folder, options, notes, staging=work)
+        # The PDF engine may read the style folders, the chart images and nothing else.
+        readable = [styles, styles_dir(), work, options.out / CACHE]
+        outputs: dict[Path, bytes] = {}
+        for name, document in documents.items():
+            base = options.out / stem(report, name)
+            pages: dict[str, int] = {}
+            if "pdf" in options.formats:
+                outputs[base.with_suffix(".pdf")] = write_pdf(
+                    document, _style_file(styles, "rapport.css"), base_url=folder,
+                    readable=readable)
+                pages = heading_pages(outputs[base.with_suffix(".pdf")])  # for the contents
+            if "docx" in options.formats:
+                outputs[base.with_suffix(".docx")] = write_docx(
+                    document, _style_file(styles, "referens.docx"), pages=pages)
+        images = sorted(p for p in work.iterdir()
+                        if p.suffix in (".png", ".svg") and not p.name.startswith("."))
+        _commit(options.out, outputs, images, options.force)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return list(outputs)

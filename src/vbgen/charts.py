@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 import textwrap
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import fmt, stil
+from .paths import safe_name
 from .resources import styles_dir
 
 #: Colours with at least 4,5:1 contrast against white, told apart also by marker and hatch;
@@ -75,20 +78,34 @@ class ChartRenderer:
     drawn: list[str] = field(default_factory=list)
     #: The series colours, in order; the built-in stylesheet's when empty.
     palette: list[str] = field(default_factory=list)
+    #: Where new images are drawn, if not into the cache: a build's own folder, so that
+    #: a build that fails leaves the cache as it was.
+    staging: Path | None = None
 
     def render(self, chart: Chart) -> RenderedChart:
         style_text = self.style.read_text(encoding="utf-8") if self.style else ""
         colours = self.palette or PALETTE
         key = hashlib.sha256(json.dumps([_VERSION, style_text, colours, asdict(chart)],
                                         sort_keys=True, default=str).encode()).hexdigest()[:20]
-        path = self.cache_dir / f"{chart.id}-{key}.png"
+        # The id comes from data: only a safe part of it goes into the file name.
+        name = f"{safe_name(chart.id, 'diagram', 40)}-{key}.png"
+        path = self.cache_dir / name
+        if not (path.is_file() and path.with_suffix(".svg").is_file()):
+            folder = self.staging or self.cache_dir
+            path = folder / name
         vector = path.with_suffix(".svg")
-        if not (path.exists() and vector.exists()):
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp.png")
-            _draw(chart, tmp, self.style, colours)
-            tmp.with_suffix(".svg").replace(vector)
-            tmp.replace(path)
+        if not (path.is_file() and vector.is_file()):
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, name_tmp = tempfile.mkstemp(prefix=".", suffix=".png", dir=folder)
+            os.close(fd)
+            tmp = Path(name_tmp)
+            try:
+                _draw(chart, tmp, self.style, colours)
+                tmp.with_suffix(".svg").replace(vector)
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
+                tmp.with_suffix(".svg").unlink(missing_ok=True)
             self.drawn.append(chart.id)
         return RenderedChart(path, alt_text(chart), vector)
 

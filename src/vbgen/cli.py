@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import os
 import sys
+import tempfile
+import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from . import __version__
-from .build import DOCUMENTS, FORMATS, Options, OverwriteError, build, lacking_data
+from .build import DOCUMENTS, FORMATS, Options, OverwriteError, build, check, lacking_data
 from .derive import assessment_notes, derive
-from .errors import DataError, StyleError, TemplateError
-from .load import load
+from .errors import (
+    DataError,
+    EnvironmentProblem,
+    OutputBusyError,
+    StyleError,
+    TemplateError,
+    os_reason,
+)
 from .schema import json_schema
 
 
@@ -44,9 +56,58 @@ def _year(_ctx: click.Context, _param: click.Parameter, value: int | None) -> in
     return value
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     click.echo(message, err=True)
-    sys.exit(1)
+    sys.exit(code)
+
+
+#: Exit codes: 1 for a problem in the data, templates or styles (or a refusal to overwrite),
+#: 2 for one in the environment (a folder that cannot be read or written, a busy output
+#: folder), 3 for an error inside vbgen itself.
+EXIT_DATA, EXIT_ENVIRONMENT, EXIT_INTERNAL = 1, 2, 3
+
+
+def _log_internal(exc: BaseException, out: Path | None) -> Path | None:
+    """Write the details of an unexpected error to a log file; return where, if anywhere."""
+    details = "".join(traceback.format_exception(exc))
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    places = [out] if out is not None else []
+    for place in [*places, Path(tempfile.gettempdir())]:
+        try:
+            place.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f"vbgen-fel-{stamp}-", suffix=".log", dir=place)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(f"vbgen {__version__}\n{details}")
+            return Path(name)
+        except OSError:
+            continue
+    return None
+
+
+def _guarded(action: Callable[[], None], out: Path | None = None) -> None:
+    """Run a command; every failure becomes one Swedish message and an exit code."""
+    try:
+        action()
+    except DataError as exc:
+        _fail(str(exc))
+    except TemplateError as exc:
+        _fail(f"Fel i mallarna: {exc}")
+    except StyleError as exc:
+        _fail(f"Fel i stilarna: {exc}")
+    except OverwriteError as exc:
+        _fail(str(exc))
+    except (EnvironmentProblem, OutputBusyError) as exc:
+        _fail(f"Kan inte fortsätta: {exc}", EXIT_ENVIRONMENT)
+    except OSError as exc:
+        _fail(f"Kan inte fortsätta: {exc.filename or 'en fil'}: {os_reason(exc)}",
+              EXIT_ENVIRONMENT)
+    except MemoryError:
+        _fail("Kan inte fortsätta: minnet räckte inte till", EXIT_ENVIRONMENT)
+    except Exception as exc:  # anything else is a fault in vbgen, not in the data
+        log = _log_internal(exc, out)
+        where = f"; detaljerna finns i {log}" if log else ""
+        _fail(f"Internt fel i vbgen ({exc.__class__.__name__}){where}. Felet ligger i vbgen, "
+              "inte i data; skicka loggfilen till den som sköter vbgen.", EXIT_INTERNAL)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,15 +117,15 @@ def main() -> None:
 
 
 @main.command("build")
-@click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("mapp", type=click.Path(path_type=Path))
 @click.option("--format", "formats", default=",".join(FORMATS), callback=_formats,
               show_default=True, help="Format att bygga, kommaseparerade.")
-@click.option("--ut", "--out", "out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--ut", "--out", "out", type=click.Path(path_type=Path),
               default=Path("output"), show_default=True, help="Mapp för de färdiga filerna.")
-@click.option("--mallar", "templates", type=click.Path(file_okay=False, exists=True,
-              path_type=Path), help="Egen mallmapp; mallar där ersätter de inbyggda.")
-@click.option("--stilar", "styles", type=click.Path(file_okay=False, exists=True,
-              path_type=Path), help="Egen stilmapp med rapport.css och referens.docx.")
+@click.option("--mallar", "templates", type=click.Path(path_type=Path),
+              help="Egen mallmapp; mallar där ersätter de inbyggda.")
+@click.option("--stilar", "styles", type=click.Path(path_type=Path),
+              help="Egen stilmapp med rapport.css och referens.docx.")
 @click.option("--skriv-over", "force", is_flag=True,
               help="Skriv över filer som har ändrats sedan vbgen skrev dem.")
 @click.option("--dokument", "documents", callback=_documents, metavar="NAMN[,NAMN]",
@@ -73,42 +134,44 @@ def main() -> None:
 def build_command(mapp: Path, formats: tuple[str, ...], out: Path, templates: Path | None,
                   styles: Path | None, force: bool, documents: tuple[str, ...] | None) -> None:
     """Bygg dokumenten för datamappen MAPP."""
-    notes: list[str] = []
-    try:
+
+    # Checked here rather than by click, so that the message is in Swedish.
+    for folder, what in ((templates, "Mallmappen"), (styles, "Stilmappen")):
+        if folder is not None and not folder.is_dir():
+            _fail(f"{what} {folder} finns inte (eller är ingen mapp).")
+
+    def run() -> None:
+        notes: list[str] = []
         written = build(mapp, Options(out, formats, templates, styles, force, documents),
                         notes)
-    except DataError as exc:
-        _fail(str(exc))
-    except TemplateError as exc:
-        _fail(f"Fel i mallarna: {exc}")
-    except StyleError as exc:
-        _fail(f"Fel i stilarna: {exc}")
-    except OverwriteError as exc:
-        _fail(str(exc))
-    for path in written:
-        click.echo(f"Skrev {path} ({path.stat().st_size // 1024} kB)")
-    for note in notes:
-        click.echo(note)
+        for path in written:
+            click.echo(f"Skrev {path} ({path.stat().st_size // 1024} kB)")
+        for note in notes:
+            click.echo(note)
+
+    _guarded(run, out)
 
 
 @main.command("validate")
-@click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("mapp", type=click.Path(path_type=Path))
 def validate_command(mapp: Path) -> None:
     """Kontrollera datamappen MAPP utan att skriva något."""
-    try:
-        report = load(mapp)
-    except DataError as exc:
-        _fail(str(exc))
-    goals = len(report.assessed_goals())
-    level = report.level_name(report.assessed_level)
-    indicators = sum(len(g.indikatorer) for g in report.all_goals())
-    click.echo(f"{mapp}: inga fel. {report.namnd} {report.ar}: {goals} "
-               f"{level.i_text if goals == 1 else level.plural_form}, {indicators} indikatorer.")
-    for note in assessment_notes(report, derive(report)):
-        click.echo(note)
-    for name in lacking_data(report, list(DOCUMENTS)):
-        click.echo(f"{DOCUMENTS[name].label.capitalize()} kan inte byggas: vb.yaml saknar "
-                   f"fältet {DOCUMENTS[name].needs} (se docs/dataformat.md).")
+
+    def run() -> None:
+        report = check(mapp)
+        goals = len(report.assessed_goals())
+        level = report.level_name(report.assessed_level)
+        indicators = sum(len(g.indikatorer) for g in report.all_goals())
+        click.echo(f"{mapp}: inga fel. {report.namnd} {report.ar}: {goals} "
+                   f"{level.i_text if goals == 1 else level.plural_form}, {indicators} "
+                   "indikatorer.")
+        for note in assessment_notes(report, derive(report)):
+            click.echo(note)
+        for name in lacking_data(report, list(DOCUMENTS)):
+            click.echo(f"{DOCUMENTS[name].label.capitalize()} kan inte byggas: vb.yaml saknar "
+                       f"fältet {DOCUMENTS[name].needs} (se docs/dataformat.md).")
+
+    _guarded(run)
 
 
 @main.command("init")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -28,6 +29,7 @@ from .charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
 from .derive import GoalRow
 from .errors import TemplateError
 from .model import CardsOptions, Report, TableChart
+from .paths import inside
 from .resources import template_dirs
 
 _MD = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True}).use(footnote_plugin)
@@ -118,11 +120,23 @@ def gap(what: str) -> Markup:
 # --- Jinja ------------------------------------------------------------------------------
 
 
+class _FolderLoader(jinja2.FileSystemLoader):
+    """A template loader that reads only files inside its folder, links resolved."""
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not any(inside(Path(folder), Path(filename)) for folder in self.searchpath):
+            raise TemplateError(f"mallen {template} är en länk ut ur mallmappen; vbgen läser "
+                                "bara filer inuti mallmappen")
+        return source, filename, uptodate
+
+
 def environment(user_templates: Path | None = None) -> jinja2.Environment:
     """The template environment: the user's folder first, the built-in templates after."""
     dirs = ([user_templates] if user_templates else []) + template_dirs()
     env = SandboxedEnvironment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in dirs]),
+        loader=jinja2.ChoiceLoader([_FolderLoader(str(d)) for d in dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -248,6 +262,17 @@ def render(template: str, context: dict[str, Any], user_templates: Path | None =
         if where and not exc.located:
             raise TemplateError(f"{where}: {exc}", located=True) from None
         raise
+    except SecurityError as exc:
+        where = _template_location(exc, dirs) or template
+        name = re.search(r"attribute '([^']*)'", str(exc))
+        what = f"attributet {name.group(1)}" if name else "något"
+        raise TemplateError(f"{where}: mallen försöker nå {what}, som mallar inte får använda "
+                            "(mallarna körs i en skyddad miljö; se docs/redaktorer.md)") from None
+    except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError,
+            RecursionError) as exc:
+        where = _template_location(exc, dirs) or template
+        raise TemplateError(f"{where}: mallen kan inte köras ({exc.__class__.__name__}: "
+                            f"{exc})") from None
 
 
 def locator(user_templates: Path | None = None) -> Callable[[str, str], int | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -54,3 +55,41 @@ class TemplateError(Exception):
 class StyleError(Exception):
     """A style file (such as the reference document) cannot be used; the message is for an
     editor."""
+
+
+class EnvironmentProblem(Exception):
+    """The machine, not the data, stops vbgen: a file that cannot be read, a folder that
+    cannot be written, a full disk. The message names the place and the reason."""
+
+
+class OutputBusyError(Exception):
+    """Another vbgen is writing into the same output folder."""
+
+
+_REASONS = {
+    errno.EACCES: "behörighet saknas",
+    errno.EPERM: "behörighet saknas",
+    errno.ENOSPC: "disken är full",
+    errno.EDQUOT: "diskkvoten är slut",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.EISDIR: "det är en mapp, inte en fil",
+    errno.ENOTDIR: "en del av sökvägen är en fil, inte en mapp",
+    errno.ENOENT: "finns inte",
+    errno.EEXIST: "det finns redan en fil med det namnet",
+    errno.ENAMETOOLONG: "namnet är för långt",
+    errno.EIO: "in- eller utmatningsfel på disken",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The operating system's reason for ``exc``, in Swedish where it is a common one."""
+    reason = _REASONS.get(exc.errno or 0)
+    if reason:
+        return reason
+    return exc.strerror or exc.__class__.__name__
+
+
+def environment_problem(exc: OSError, doing: str, where: object) -> EnvironmentProblem:
+    """An :class:`EnvironmentProblem` for ``exc``: "kan inte läsa data/drift.csv: ..."."""
+    place = exc.filename if exc.filename else where
+    return EnvironmentProblem(f"{doing} {place}: {os_reason(exc)}")

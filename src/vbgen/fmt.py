@@ -139,6 +139,17 @@ def parse_number(text: str) -> float | None:
             raise ValueError  # 1.234,5 and 1,234.5 are too ambiguous to guess
         s = s.replace(",", ".")
     value = float(s)
-    if not math.isfinite(value):
-        raise ValueError  # "nan", "inf" and numbers too large to hold are no figures
+    if not in_range(value):
+        raise ValueError(OUT_OF_RANGE)
     return value
+
+
+#: Every number vbgen reads lies between minus and plus this (a million million).
+NUMBER_LIMIT = 1e12
+OUT_OF_RANGE = ("talet ligger utanför det vbgen tar emot (ett ändligt tal mellan "
+                "−1 000 000 000 000 och 1 000 000 000 000)")
+
+
+def in_range(value: float) -> bool:
+    """Whether ``value`` is a finite number that vbgen can compute with and show."""
+    return math.isfinite(value) and abs(value) <= NUMBER_LIMIT

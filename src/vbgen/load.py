@@ -7,8 +7,12 @@ raised together as one :class:`~vbgen.errors.DataError`, each naming file, line 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import itertools
+import math
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +30,7 @@ from .derive import (
     result_against_budget,
     result_row,
 )
-from .errors import DataError, Problem
+from .errors import DataError, Problem, environment_problem
 from .fmt import parse_number
 from .model import (
     CHART_MARK,
@@ -52,6 +56,7 @@ from .model import (
     Uppdrag,
     VolymRad,
 )
+from .paths import MAX_INPUT_BYTES, MAX_UNPACKED_BYTES, inside, within, zip_too_large
 from .tables import DataTable, read_table, table_path
 
 MAIN_FILE = "vb.yaml"
@@ -66,16 +71,75 @@ Path_ = tuple[str | int, ...]
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every value by its path."""
+    """A safe loader that remembers the line of every value by its path.
+
+    Aliases (``*namn``) are refused: a few lines of them can expand to gigabytes, and a
+    report's main file has no need of them.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, f"hänvisningen *{event.anchor} (ett YAML-alias) används inte i "
+                f"{MAIN_FILE}; skriv ut värdet där det behövs", event.start_mark)
+        return super().compose_node(parent, index)
 
 
-def _load_yaml(text: str) -> tuple[Any, dict[Path_, int]]:
+#: PyYAML's messages, as a Swedish reader gets them.
+_YAML_MESSAGES = (
+    ("mapping values are not allowed", "ett kolon på fel ställe; sätt texten inom "
+                                       "citattecken om den innehåller \": \""),
+    ("could not find expected ':'", "förväntade namn: värde"),
+    ("cannot start any token", "tecknet kan inte inleda ett värde (tabbtecken för indrag? "
+                               "använd mellanslag)"),
+    ("expected <block end>", "indraget stämmer inte med raderna ovanför"),
+    ("did not find expected key", "indraget stämmer inte; förväntade ett fält (namn: värde)"),
+    ("did not find expected '-'", "förväntade en rad som börjar med -"),
+    ("did not find expected node content", "ett värde saknas"),
+    ("unexpected end of stream", "filen tar slut mitt i ett värde (ett citattecken som "
+                                 "inte stängs?)"),
+    ("found unknown escape character", "okänd kombination med \\ inom dubbla citattecken"),
+    ("special characters are not allowed", "filen innehåller ett otillåtet styrtecken"),
+    ("found undefined alias", "en hänvisning (*namn) som inte finns"),
+    ("expected a single document", "filen ska innehålla ett enda dokument (ta bort ---)"),
+    ("expected ',' or ']'", "en lista inom [ ] stängs inte"),
+    ("expected ',' or '}'", "en grupp inom { } stängs inte"),
+    ("found duplicate anchor", "samma ankare (&namn) står flera gånger"),
+)
+
+
+def _yaml_message(problem: str | None) -> str:
+    text = problem or ""
+    if any(ch in text for ch in "åäö") or text.startswith(("hänvisningen", '"')):
+        return text  # already ours
+    for english, swedish in _YAML_MESSAGES:
+        if english in text:
+            return swedish
+    return "syntaxfel"
+
+
+def _clean(text: str) -> str:
+    """Text from a file as vbgen can typeset it.
+
+    A vertical tab is Word's manual line break (Shift+Enter) and a form feed a page break:
+    both become a new line. Other control characters cannot be shown and are dropped.
+    """
+    return _CONTROL.sub("", text.replace("\v", "\n").replace("\f", "\n"))
+
+
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _load_yaml(text: str) -> tuple[Any, dict[Path_, int], list[tuple[str, int, int]]]:
+    """The data of the main file, the line of every value, and every key given twice."""
     loader = _LineLoader(text)
     try:
         node = loader.get_single_node()
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
+    twice: list[tuple[str, int, int]] = []
 
     def walk(n: yaml.Node | None, path: Path_) -> Any:
         if n is None:
@@ -85,6 +149,12 @@ def _load_yaml(text: str) -> tuple[Any, dict[Path_, int]]:
             out = {}
             for k, v in n.value:
                 key = loader.construct_object(k, deep=True)
+                if isinstance(key, list | dict):
+                    raise yaml.MarkedYAMLError(None, None, "ett fältnamn ska vara en text",
+                                               k.start_mark)
+                if key in out:
+                    twice.append((_dotted((*path, key)), lines[(*path, key)],
+                                  k.start_mark.line + 1))
                 lines[(*path, key)] = k.start_mark.line + 1
                 out[key] = walk(v, (*path, key))
                 lines[(*path, key)] = k.start_mark.line + 1
@@ -92,13 +162,29 @@ def _load_yaml(text: str) -> tuple[Any, dict[Path_, int]]:
         if isinstance(n, yaml.SequenceNode):
             return [walk(v, (*path, i)) for i, v in enumerate(n.value)]
         try:
-            return loader.construct_object(n, deep=True)
+            value = loader.construct_object(n, deep=True)
         except ValueError:
             # A value that looks like a date but is none, e.g. 2025-02-30.
             raise yaml.constructor.ConstructorError(
                 None, None, f'"{n.value}" är inte ett giltigt datum', n.start_mark) from None
+        return _clean(value) if isinstance(value, str) else value
 
-    return walk(node, ()), lines
+    return walk(node, ()), lines, twice
+
+
+def _numbers_out_of_range(data: Any, path: Path_ = ()) -> Iterator[Path_]:
+    """The places in the main file's data where a number is not finite or too large."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _numbers_out_of_range(v, (*path, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _numbers_out_of_range(v, (*path, i))
+    elif isinstance(data, int | float) and not isinstance(data, bool):
+        if isinstance(data, int) and abs(data) > fmt.NUMBER_LIMIT:
+            yield path
+        elif isinstance(data, float) and not fmt.in_range(data):
+            yield path
 
 
 def _line_for(lines: dict[Path_, int], path: Path_) -> int | None:
@@ -155,6 +241,60 @@ def _message(err: dict[str, Any]) -> str:
     return text
 
 
+# --- Reading files -------------------------------------------------------------------------
+
+OUTSIDE = ("ligger utanför datamappen (en sökväg med .. eller /, eller en länk till en annan "
+           "mapp); vbgen läser bara filer inuti datamappen")
+
+
+def _read_bytes(folder: Path, path: Path, shown: str, problems: list[Problem]) -> bytes | None:
+    """The bytes of ``path``, which must lie inside ``folder`` and be of a sane size.
+
+    A problem with the data is recorded; a file the system will not let vbgen read is an
+    :class:`EnvironmentProblem`, since no change to the data fixes it.
+    """
+    if not inside(folder, path):
+        problems.append(Problem(shown, f"filen {OUTSIDE}"))
+        return None
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            problems.append(Problem(shown, f"filen är för stor ({size // 1024 // 1024} MB; "
+                                           f"högst {MAX_INPUT_BYTES // 1024 // 1024} MB)"))
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        raise environment_problem(exc, "kan inte läsa", path) from None
+
+
+def _utf16(raw: bytes) -> bool:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = raw[:400]
+    return len(head) >= 4 and max(head[0::2].count(0), head[1::2].count(0)) > len(head) // 4
+
+
+def _text_of(raw: bytes, shown: str, problems: list[Problem], cp1252: bool = False
+             ) -> str | None:
+    """Decode a text file, naming its encoding problem in terms its writer knows."""
+    if _utf16(raw):
+        problems.append(Problem(shown, "filen är sparad som UTF-16 (Unicode-text); spara den "
+                                       "som UTF-8 (i Excel: CSV UTF-8) och försök igen"))
+        return None
+    if b"\x00" in raw:
+        problems.append(Problem(shown, "filen innehåller NUL-tecken och är ingen textfil; "
+                                       "spara den som text (UTF-8)"))
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if cp1252:
+            # Swedish Excel saves "CSV" as Windows-1252 unless told otherwise.
+            return raw.decode("cp1252", errors="replace")
+        problems.append(Problem(shown, "filen är inte sparad som UTF-8"))
+        return None
+
+
 # --- Prose from files --------------------------------------------------------------------
 
 
@@ -165,17 +305,19 @@ def _resolve_texts(
     """Replace every ``{fil: x.md}`` with the text of that file."""
     if isinstance(data, dict):
         if set(data) == {"fil"}:
-            rel = data["fil"]
-            target = folder / str(rel)
+            rel = str(data["fil"])
+            target = within(folder, rel)
+            if target is None:
+                problems.append(Problem(file, f'filen "{rel}" {OUTSIDE}',
+                                        _line_for(lines, path), _dotted(path)))
+                return None
             if not target.is_file():
                 problems.append(Problem(file, f'filen "{rel}" finns inte i mappen',
                                         _line_for(lines, path), _dotted(path)))
                 return None
-            try:
-                return target.read_text(encoding="utf-8-sig")
-            except UnicodeDecodeError:
-                problems.append(Problem(str(rel), "filen är inte sparad som UTF-8"))
-                return None
+            raw = _read_bytes(folder, target, rel, problems)
+            text = None if raw is None else _text_of(raw, rel, problems)
+            return None if text is None else _clean(text)
         return {k: _resolve_texts(v, (*path, k), folder, file, lines, problems)
                 for k, v in data.items()}
     if isinstance(data, list):
@@ -187,19 +329,35 @@ def _resolve_texts(
 def _read_yaml_file(path: Path, name: str, problems: list[Problem]
                     ) -> tuple[dict[str, Any] | None, dict[Path_, int]]:
     """A YAML file of fields, with the line of every value; problems name ``name``."""
-    try:
-        data, lines = _load_yaml(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        problems.append(Problem(name, "filen är inte sparad som UTF-8"))
+    raw = _read_bytes(path.parent, path, name, problems)
+    text = None if raw is None else _text_of(raw, name, problems)
+    if text is None:
         return None, {}
+    try:
+        data, lines, twice = _load_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problems.append(Problem(name, f"kan inte läsas som YAML ({exc.problem})", line))
+        problems.append(Problem(name, f"kan inte läsas som YAML ({_yaml_message(exc.problem)})",
+                                line))
         return None, {}
+    except yaml.YAMLError:
+        problems.append(Problem(name, "kan inte läsas som YAML (syntaxfel)"))
+        return None, {}
+    except RecursionError:
+        problems.append(Problem(name, "kan inte läsas som YAML (för många nivåer inuti "
+                                      "varandra)"))
+        return None, {}
+    for where, first, second in twice:
+        problems.append(Problem(name, f"fältet står två gånger (rad {first} och rad {second}); "
+                                      "ta bort det ena", second, where))
     if not isinstance(data, dict):
         problems.append(Problem(name, "förväntade fält som namn: värde", 1))
         return None, {}
+    for loc in _numbers_out_of_range(data):
+        problems.append(Problem(name, fmt.OUT_OF_RANGE, _line_for(lines, loc), _dotted(loc)))
+    if twice:
+        return None, lines
     return data, lines
 
 
@@ -317,10 +475,27 @@ def _decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _read_csv(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
-    text = _decode(path.read_bytes())
+#: The column separators vbgen recognises, as the first line of the file shows them.
+DELIMITERS = (";", ",", "\t")
+
+
+def _delimiter(first: str) -> str:
+    # Semicolon wins a tie: Swedish Excel's own separator, and decimal commas are common.
+    return max(DELIMITERS, key=lambda d: (first.count(d), d == ";"))
+
+
+def _csv_text(folder: Path, path: Path, problems: list[Problem]) -> str | None:
+    raw = _read_bytes(folder, path, path.name, problems)
+    return None if raw is None else _text_of(raw, path.name, problems, cp1252=True)
+
+
+def _read_csv(folder: Path, path: Path, problems: list[Problem]
+              ) -> Iterator[tuple[int, dict[str, str]]]:
+    text = _csv_text(folder, path, problems)
+    if text is None:
+        return
     first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    delimiter = _delimiter(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
@@ -330,8 +505,9 @@ def _read_csv(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[s
     except csv.Error as exc:
         problems.append(Problem(path.name, f"raden kan inte läsas ({exc})", 1))
         return
-    names = [_norm_header(h) for h in header]
+    names = [_norm_header(_clean(h)) for h in header]
     while True:
+        start = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
@@ -342,39 +518,81 @@ def _read_csv(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[s
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
+        if line > start and len(names) > 1 and any(
+                inner.count(delimiter) >= len(names) - 1
+                for c in cells if "\n" in c for inner in c.split("\n")[1:]):
+            # A quote opened and never closed takes the following rows into one cell.
+            problems.append(Problem(
+                path.name, f"ett citattecken (\") i raden stängs inte förrän rad {line}, så "
+                f"raderna {start}–{line} blev en enda rad; kontrollera citattecknen", start))
+            continue
         if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
             problems.append(Problem(
                 path.name,
                 f"raden har {len(cells)} fält men rubrikraden har {len(names)}; "
                 f"kontrollera avgränsare ({delimiter}) och citattecken", line))
             continue
-        yield line, {n: (cells[i].strip() if i < len(cells) else "") for i, n in enumerate(names)}
+        yield line, {n: (_clean(cells[i]).strip() if i < len(cells) else "")
+                     for i, n in enumerate(names)}
 
 
-def _read_xlsx(path: Path, problems: list[Problem], sheet: str | None = None
-               ) -> Iterator[tuple[int, dict[str, str]]]:
+def _open_workbook(folder: Path, path: Path, problems: list[Problem]) -> Any | None:
     from openpyxl import load_workbook
 
+    if _read_bytes(folder, path, path.name, problems) is None:
+        return None
+    if zip_too_large(path):
+        problems.append(Problem(path.name, "filen packas upp till mer än "
+                                           f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB; vbgen "
+                                           "läser den inte"))
+        return None
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         problems.append(
             Problem(path.name, f"kan inte öppnas som Excelfil ({exc.__class__.__name__})"))
+        return None
+
+
+def _sheet_rows(wb: Any, path: Path, problems: list[Problem], sheet: str | None = None
+                ) -> Iterator[Any] | None:
+    """The rows of the sheet ``sheet`` or the first; an empty sheet is a problem."""
+    if sheet is not None and sheet not in wb.sheetnames:
+        problems.append(Problem(path.name, f'bladet "{sheet}" finns inte; bladen heter '
+                                + ", ".join(f'"{n}"' for n in wb.sheetnames)))
+        return None
+    rows = (wb[sheet] if sheet is not None else wb.worksheets[0]).iter_rows()
+    header = next(rows, None)
+    if header is not None and any(c.value is not None for c in header):
+        return itertools.chain([header], rows)
+    if sheet is not None:
+        problems.append(Problem(path.name, "bladet är tomt; första raden ska vara kolumnnamnen"))
+        return None
+    others = [ws.title for ws in wb.worksheets[1:]
+              if any(v is not None for row in itertools.islice(ws.iter_rows(values_only=True),
+                                                                50) for v in row)]
+    if others:
+        problems.append(Problem(path.name, f'första bladet ("{wb.worksheets[0].title}") är '
+                                           f'tomt men bladet "{others[0]}" har data; vbgen '
+                                           "läser bara det första bladet, så flytta det först"))
+    else:
+        problems.append(Problem(path.name, "bladet är tomt; första raden ska vara kolumnnamnen"))
+    return None
+
+
+def _read_xlsx(folder: Path, path: Path, problems: list[Problem], sheet: str | None = None
+               ) -> Iterator[tuple[int, dict[str, str]]]:
+    wb = _open_workbook(folder, path, problems)
+    if wb is None:
         return
     try:
-        if sheet is not None and sheet not in wb.sheetnames:
-            problems.append(Problem(path.name, f'bladet "{sheet}" finns inte; bladen heter '
-                                    + ", ".join(f'"{n}"' for n in wb.sheetnames)))
+        rows = _sheet_rows(wb, path, problems, sheet)
+        if rows is None:
             return
-        rows = (wb[sheet] if sheet is not None else wb.worksheets[0]).iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            problems.append(
-                Problem(path.name, "bladet är tomt; första raden ska vara kolumnnamnen"))
-            return
-        names = [_norm_header(h) if h is not None else "" for h in header]
-        for line, values in enumerate(rows, start=2):
-            cells = ["" if v is None else _cell_text(v) for v in values]
+        header = [c.value for c in next(rows)]
+        names = [_norm_header(_clean(str(h))) if h is not None else "" for h in header]
+        for line, row in enumerate(rows, start=2):
+            cells = [_cell_text(c) for c in row]
             if not any(c.strip() for c in cells):
                 continue
             yield line, {n: (cells[i].strip() if i < len(cells) else "")
@@ -383,10 +601,49 @@ def _read_xlsx(path: Path, problems: list[Problem], sheet: str | None = None
         wb.close()
 
 
-def _cell_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _number_text(value: float) -> str:
+    # Rounded to ten decimals: 0,066 shown as a percent is 6,6, not 6,6000000000000005.
+    value = round(float(value), 10)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+
+
+def _percent_format(number_format: str) -> bool:
+    # A % inside quotes or after a backslash is shown as text, not a scaling of the value.
+    bare = re.sub(r'"[^"]*"|\\.', "", number_format or "")
+    return "%" in bare
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell as the sheet shows it: a percent cell (0,066 shown as 6,6 %) as 6.6, a date
+    cell as ÅÅÅÅ-MM-DD."""
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else \
+            value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            return str(value)
+        if _percent_format(getattr(cell, "number_format", "")):
+            return _number_text(value * 100)
+        return _number_text(float(value)) if isinstance(value, float) else str(value)
+    return _clean(str(value))
+
+
+def _read_any(folder: Path, path: Path, problems: list[Problem], sheet: str | None = None
+              ) -> list[tuple[int, dict[str, str]]]:
+    with warnings.catch_warnings():
+        # openpyxl warns about what it cannot read (a date beyond year 9999, an unknown
+        # style); such a cell comes through as an error value, which the checks then name.
+        warnings.simplefilter("ignore")
+        if path.suffix.lower() == ".xlsx":
+            return list(_read_xlsx(folder, path, problems, sheet))
+        return list(_read_csv(folder, path, problems))
 
 
 def _header(path: Path, sheet: str | None = None) -> list[str]:
@@ -395,6 +652,8 @@ def _header(path: Path, sheet: str | None = None) -> list[str]:
         if path.suffix.lower() == ".xlsx":
             from openpyxl import load_workbook
 
+            if zip_too_large(path):
+                return []
             wb = load_workbook(path, read_only=True, data_only=True)
             try:
                 if sheet is not None and sheet not in wb.sheetnames:
@@ -405,17 +664,10 @@ def _header(path: Path, sheet: str | None = None) -> list[str]:
                 wb.close()
             return [str(h).strip() for h in first if h is not None]
         first_line = _decode(path.read_bytes()).split("\n", 1)[0]
-        delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-        return [h.strip() for h in next(csv.reader([first_line], delimiter=delimiter), [])]
+        return [_clean(h).strip()
+                for h in next(csv.reader([first_line], delimiter=_delimiter(first_line)), [])]
     except Exception:  # noqa: BLE001 - the readers report why the file cannot be read
         return []
-
-
-def _read_any(path: Path, problems: list[Problem], sheet: str | None = None
-              ) -> list[tuple[int, dict[str, str]]]:
-    if path.suffix.lower() == ".xlsx":
-        return list(_read_xlsx(path, problems, sheet))
-    return list(_read_csv(path, problems))
 
 
 def _rows(folder: Path, stem: str, problems: list[Problem],
@@ -425,7 +677,7 @@ def _rows(folder: Path, stem: str, problems: list[Problem],
         if required:
             problems.append(Problem(str(folder), f"tabellen {stem}.csv (eller {stem}.xlsx) saknas"))
         return stem + ".csv", []
-    return path.name, _read_any(path, problems)
+    return path.name, _read_any(folder, path, problems)
 
 
 # --- Cell values --------------------------------------------------------------------------
@@ -433,9 +685,12 @@ def _rows(folder: Path, stem: str, problems: list[Problem],
 class _Row:
     """Typed access to one table row, recording problems instead of raising."""
 
-    def __init__(self, file: str, line: int, cells: dict[str, str], problems: list[Problem]):
+    def __init__(self, file: str, line: int, cells: dict[str, str], problems: list[Problem],
+                 columns: set[str] | None = None):
         self.file, self.line, self.cells, self.problems = file, line, cells, problems
         self.ok = True
+        #: Every column the row builder asked for, known or not.
+        self.columns = columns if columns is not None else set()
 
     @property
     def source(self) -> Source:
@@ -446,6 +701,7 @@ class _Row:
         self.problems.append(Problem(self.file, message, self.line, column, "kolumn"))
 
     def text(self, column: str, required: bool = False) -> str:
+        self.columns.add(column)
         value = self.cells.get(column, "")
         if required and not value:
             if column not in self.cells:
@@ -460,8 +716,8 @@ class _Row:
             return None
         try:
             value = parse_number(raw)
-        except ValueError:
-            self._fail(column, f'förväntade ett tal, fick "{raw}"')
+        except ValueError as exc:
+            self._fail(column, _number_message(exc, raw))
             return None
         if value is None and required:
             self._fail(column, "värde saknas men krävs")
@@ -490,15 +746,57 @@ class _Row:
         return value
 
 
+def _number_message(exc: ValueError, raw: str) -> str:
+    if str(exc) == fmt.OUT_OF_RANGE:
+        return f'{exc}, fick "{raw}"'
+    return f'förväntade ett tal, fick "{raw}"'
+
+
 def _table(folder: Path, spec: TableSpec, ctx: Context, problems: list[Problem]) -> list[Any]:
     file, rows = _rows(folder, spec.stem, problems, spec.required)
     out = []
+    columns: set[str] = set()
     for line, cells in rows:
-        row = _Row(file, line, cells, problems)
+        row = _Row(file, line, cells, problems, columns)
         item = spec.build(row, ctx)
         if item is not None and row.ok:
             out.append(item)
+    if rows:
+        problems.extend(_misspelt_columns(file, list(rows[0][1]), columns))
     return out
+
+
+def _fold(name: str) -> str:
+    return name.translate(str.maketrans("åäöé", "aaoe")).replace(" ", "")
+
+
+def _distance(a: str, b: str) -> int:
+    """The edit distance (Levenshtein) between ``a`` and ``b``."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _misspelt_columns(file: str, header: list[str], known: set[str]) -> list[Problem]:
+    """A column that vbgen does not know but that is close to one it does, such as
+    "utfall foregaende ar" for "utfall föregående år": without this, its values would
+    silently be missing from the report."""
+    problems = []
+    for name in header:
+        if not name or name in known:
+            continue
+        close = [k for k in known if not k.isdigit() and len(k) >= 4 and (
+            _fold(k) == _fold(name) or _distance(_fold(k), _fold(name)) <= 2)]
+        if close:
+            problems.append(Problem(file, f'okänd kolumn; menar du "{close[0]}"? Rätta '
+                                          "kolumnnamnet i rubrikraden (se docs/dataformat.md)",
+                                    1, name, "kolumn"))
+    return problems
 
 
 # --- The whole folder ----------------------------------------------------------------------
@@ -557,7 +855,7 @@ def _indicator(r: _Row, ctx: Context) -> Indicator:
     if ctx.years and str(ctx.years[-1]) not in r.cells:
         r._fail(str(ctx.years[-1]), "kolumnen saknas i rubrikraden")
     values = {y: _indicator_value(r, str(y)) for y in years}
-    riktning = r.cells.get("riktning", "").lower() or "hög"
+    riktning = r.text("riktning").lower() or "hög"
     if riktning not in ("hög", "låg"):
         r._fail("riktning", f'okänt värde "{riktning}"; tillåtna värden: "hög", "låg"')
     kon = r.text("kön").upper()
@@ -634,9 +932,10 @@ def _number_with_mark(r: _Row, column: str, marks: dict[str, str], key: str) -> 
         raw = m.group(1)
     try:
         return parse_number(raw)
-    except ValueError:
-        r._fail(column, f'förväntade ett tal, eventuellt följt av * eller **, fick '
-                        f'"{r.cells.get(column, "")}"')
+    except ValueError as exc:
+        r._fail(column, _number_message(exc, raw) if str(exc) == fmt.OUT_OF_RANGE else
+                f'förväntade ett tal, eventuellt följt av * eller **, fick '
+                                    f'"{r.cells.get(column, "")}"')
         return None
 
 
@@ -785,7 +1084,9 @@ def load(folder: str | Path) -> Report:
     _attach(report, indikatorer, uppdragen, problems)
     _check_tjanstskrivelse(report, lines, problems)
     _check_personal(report, lines, problems)
-    _check_ekonomi(report, lines, problems)
+    drift = _find_table(folder, "drift", [])
+    _check_ekonomi(report, lines, problems, drift is not None and not any(
+        p.file == drift.name for p in problems))
     _check_outline(report, lines, problems)
 
     # A table with unreadable rows would only add misleading sum errors.
@@ -805,8 +1106,12 @@ def _declared_files(main: Path) -> set[str] | None:
     misleading errors; None when the main file is unreadable and nothing can be told.
     """
     try:
-        data = yaml.safe_load(_decode(main.read_bytes()))
-    except (OSError, ValueError, yaml.YAMLError):  # a date such as 2025-02-30 is a ValueError
+        if main.stat().st_size > MAX_INPUT_BYTES:
+            return None
+        # The loader that refuses aliases: this file may be the one refused for them.
+        data = _load_yaml(_decode(main.read_bytes()))[0]
+    except (OSError, ValueError, yaml.YAMLError, RecursionError):
+        # A date such as 2025-02-30 is a ValueError.
         return None
     tables = data.get("tabeller") if isinstance(data, dict) else None
     if not isinstance(tables, list):
@@ -827,6 +1132,11 @@ def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
                                     _line_for(lines, where), _dotted(where)))
             continue
         path = table_path(folder, decl)
+        if not inside(folder, path):
+            where = (*loc, "fil")
+            problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {OUTSIDE}',
+                                    _line_for(lines, where), _dotted(where)))
+            continue
         if not path.is_file() or path.suffix.lower() not in TABLE_SUFFIXES:
             where = (*loc, "fil")
             what = ("finns inte i mappen" if not path.is_file()
@@ -834,11 +1144,18 @@ def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
             problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {what}',
                                     _line_for(lines, where), _dotted(where)))
             continue
-        rows = _read_any(path, problems, decl.flik)
-        out[decl.id] = read_table(decl, decl.fil, _header(path, decl.flik), rows, problems)
+        before = len(problems)
+        rows = _read_any(folder, path, problems, decl.flik)
+        header = _header(path, decl.flik) if len(problems) == before else []
+        out[decl.id] = read_table(decl, decl.fil, header, rows, problems)
         _check_marks(out[decl.id], (*loc, "noter"), lines, problems)
         derive_table(out[decl.id])
     return out
+
+
+#: The most categories a chart can show and still be read (a horizontal chart grows with
+#: them); "" for every other kind.
+MAX_CATEGORIES = {"liggande_stapel": 100, "": 1000}
 
 
 def _charts(folder: Path, meta: Meta, lines: dict[Path_, int],
@@ -857,20 +1174,28 @@ def _charts(folder: Path, meta: Meta, lines: dict[Path_, int],
             problems.append(Problem(MAIN_FILE, f'id "{d.id}" används av flera diagram',
                                     _line_for(lines, where), _dotted(where)))
             continue
-        path = folder / d.fil
-        if not path.is_file():
+        path = within(folder, d.fil)
+        if path is None or not path.is_file():
             where = (*loc, "fil")
-            problems.append(Problem(MAIN_FILE, f'filen "{d.fil}" finns inte i mappen',
-                                    _line_for(lines, where), _dotted(where)))
+            problems.append(Problem(MAIN_FILE, f'filen "{d.fil}" ' + (
+                OUTSIDE if path is None else "finns inte i mappen"),
+                _line_for(lines, where), _dotted(where)))
             continue
         before = len(problems)
-        raw = _read_file_with_header(path, problems)
+        raw = _read_file_with_header(folder, path, problems)
         if raw is None or len(problems) > before:
             continue
         header, rows = raw
         if len(header) < 2 or not rows:
             problems.append(Problem(d.fil, "förväntade en kategorikolumn, minst en serie och "
                                            "minst en rad", 1))
+            continue
+        limit = MAX_CATEGORIES.get(d.typ, MAX_CATEGORIES[""])
+        if len(rows) > limit:
+            problems.append(Problem(d.fil, f"diagrammet har {len(rows)} rader (kategorier); "
+                                           f"ett diagram av typen {d.typ} kan visa högst "
+                                           f"{limit}. Dela upp det eller visa siffrorna i en "
+                                           "tabell"))
             continue
         categories: list[str] = []
         values: list[list[float | None]] = [[] for _ in header[1:]]
@@ -879,8 +1204,8 @@ def _charts(folder: Path, meta: Meta, lines: dict[Path_, int],
             for j, name in enumerate(header[1:]):
                 try:
                     values[j].append(parse_number(cells[j + 1]))
-                except ValueError:
-                    problems.append(Problem(d.fil, f'förväntade ett tal, fick "{cells[j + 1]}"',
+                except ValueError as exc:
+                    problems.append(Problem(d.fil, _number_message(exc, cells[j + 1]),
                                             line, name, "kolumn"))
         charts[d.id] = Chart(
             id=d.id, typ=d.typ, titel=d.titel, kategorier=categories,
@@ -890,26 +1215,33 @@ def _charts(folder: Path, meta: Meta, lines: dict[Path_, int],
     return charts
 
 
-def _read_file_with_header(path: Path, problems: list[Problem]
+def _read_file_with_header(folder: Path, path: Path, problems: list[Problem]
                            ) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
     """Read a chart table keeping the column names as written and the column order."""
-    rows = _read_any(path, problems)
+    rows = _read_any(folder, path, problems)
     if not rows:
         problems.append(Problem(path.name, "filen har inga rader med värden", 2))
         return None
     # _read_any lower-cases names for lookup; charts show them, so read the header again.
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True)
-        header = [str(h).strip() for h in next(wb.worksheets[0].iter_rows(values_only=True))
-                  if h is not None]
-        wb.close()
+        wb = _open_workbook(folder, path, problems)
+        if wb is None:
+            return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                sheet = _sheet_rows(wb, path, problems)
+                if sheet is None:
+                    return None
+                header = [_clean(str(c.value)).strip() for c in next(sheet)
+                          if c.value is not None]
+        finally:
+            wb.close()
     else:
-        text = _decode(path.read_bytes())
+        text = _csv_text(folder, path, problems) or ""
         first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") >= first.count(",") else ","
-        header = [h.strip() for h in next(csv.reader(io.StringIO(first), delimiter=delimiter))]
+        header = [_clean(h).strip()
+                  for h in next(csv.reader(io.StringIO(first), delimiter=_delimiter(first)))]
     out = [(line, [cells.get(_norm_header(h), "") for h in header]) for line, cells in rows]
     return header, out
 
@@ -1010,13 +1342,23 @@ def _check_personal(report: Report, lines: dict[Path_, int], problems: list[Prob
                                 f"({p.anstallda})", _line_for(lines, loc), _dotted(loc)))
 
 
-def _check_ekonomi(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
-    """Cross-check the economy texts and tables against each other and the main file."""
+def _check_ekonomi(report: Report, lines: dict[Path_, int], problems: list[Problem],
+                   drift_read: bool = True) -> None:
+    """Cross-check the economy texts and tables against each other and the main file.
+
+    Names are checked against drift.csv only when it was read whole (``drift_read``): a
+    missing file is one problem, not one per name.
+    """
     ek = report.ekonomi
     names = [d.verksamhet for d in report.drift if not d.summa]
     known = ", ".join(f'"{n}"' for n in names) or "inga"
     seen: set[str] = set()
-    for i, v in enumerate(ek.verksamheter):
+    if not drift_read and not any(p.file.startswith("drift.") for p in problems) and (
+            ek.verksamheter or report.drift_historik):
+        problems.append(Problem("drift.csv", "tabellen drift.csv (eller drift.xlsx) saknas i "
+                                "mappen; ekonomi.verksamheter i vb.yaml och drift_historik.csv "
+                                "nämner verksamheterna i den"))
+    for i, v in enumerate(ek.verksamheter if drift_read else []):
         loc: Path_ = ("ekonomi", "verksamheter", i, "verksamhet")
         if v.verksamhet not in names:
             problems.append(Problem(MAIN_FILE, f'okänd verksamhet "{v.verksamhet}"; '
@@ -1027,7 +1369,7 @@ def _check_ekonomi(report: Report, lines: dict[Path_, int], problems: list[Probl
                                     "gånger", _line_for(lines, loc), _dotted(loc)))
         seen.add(v.verksamhet)
     for h in report.drift_historik:
-        if h.verksamhet not in names:
+        if drift_read and h.verksamhet not in names:
             problems.append(Problem(h.source.file, f'okänd verksamhet "{h.verksamhet}"; '
                                     f"verksamheterna i drift.csv är {known}",
                                     h.source.row, "verksamhet", "kolumn"))

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from .fmt import parse_number
+from .fmt import OUT_OF_RANGE, parse_number
 
 #: Prose in Markdown: written in the main file, or ``{fil: text/x.md}`` for a file's text.
 Markdown = Annotated[str, Field(json_schema_extra={"x-vbgen": "markdown"})]
@@ -25,8 +25,10 @@ def _swedish_number(value: Any) -> Any:
     if isinstance(value, str):
         try:
             return parse_number(value)
-        except ValueError:
-            pass  # left for the type check, which reports "förväntade ett tal"
+        except ValueError as exc:
+            if str(exc) == OUT_OF_RANGE:
+                raise
+            # Otherwise left for the type check, which reports "förväntade ett tal".
     return value
 
 

@@ -20,6 +20,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.simpletypes import ST_Merge
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.table import _Cell
@@ -28,6 +29,7 @@ from lxml import etree
 
 from .. import doc
 from ..errors import StyleError
+from ..paths import MAX_UNPACKED_BYTES, zip_too_large
 from ..widths import CELL_PADDING_PT, SMALL_TABLE_FONT_PT, column_widths, table_font_pt
 
 #: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
@@ -131,6 +133,10 @@ class DocxWriter:
                  built: dt.datetime | None = None, pages: dict[str, int] | None = None
                  ) -> None:
         self.document = document
+        if zip_too_large(reference):
+            raise StyleError(f"{reference}: filen packas upp till mer än "
+                             f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB och är inget "
+                             "referensdokument vbgen öppnar")
         #: The page of each heading id in the typeset PDF, for the contents' page numbers.
         self.pages = pages or {}
         self.leads_in = document.leads_in()
@@ -142,6 +148,7 @@ class DocxWriter:
         except Exception:  # python-docx raises several kinds for a file that is not a docx
             raise StyleError(f"{reference}: filen går inte att läsa som ett Word-dokument "
                              "(.docx)") from None
+        _drop_external_relationships(self.d)
         self._style_ids: dict[str, str] = {}
         self._check_styles(reference)
         self._clear_body()
@@ -473,7 +480,13 @@ class DocxWriter:
                     for para in cell.paragraphs:
                         para.paragraph_format.keep_with_next = True
         for (r, c), (cell_model, _) in places.items():
-            if cell_model.colspan > 1 or cell_model.rowspan > 1:
+            if cell_model.colspan == 1 and cell_model.rowspan > 1:
+                # Marked directly: python-docx's merge recurses once per row, too deep for a
+                # cell that spans thousands of rows.
+                for k in range(cell_model.rowspan):
+                    grid[r + k][c]._tc.vMerge = ST_Merge.RESTART if k == 0 else \
+                        ST_Merge.CONTINUE
+            elif cell_model.colspan > 1 or cell_model.rowspan > 1:
                 grid[r][c].merge(grid[r + cell_model.rowspan - 1][c + cell_model.colspan - 1])
         for note in t.notes:
             p = self.new_paragraph(STYLES["table_note"])
@@ -591,6 +604,32 @@ def _schema_order(parent, order: list[str]) -> None:  # type: ignore[no-untyped-
 def _attr(text: str) -> str:
     return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
             .replace(">", "&gt;"))
+
+
+def _drop_external_relationships(d: DocxDocument) -> None:
+    """Remove every link of the reference document to something outside it.
+
+    An attached template at an http address or a ``file://`` target would otherwise be
+    copied into every report, and Word would fetch it when the report is opened.
+    """
+    r_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    for part in d.part.package.iter_parts():
+        external = {rid for rid, rel in part.rels.items() if rel.is_external}
+        if not external:
+            continue
+        element = getattr(part, "_element", None)
+        if element is not None:
+            # The elements that point at a dropped link go too, or Word finds the file damaged.
+            for el in list(element.iter()):
+                if any(k.startswith(r_ns) and v in external for k, v in el.attrib.items()):
+                    parent = el.getparent()
+                    if parent is not None:
+                        parent.remove(el)
+        for rid in external:
+            del part.rels[rid]
+    package_rels = d.part.package.rels
+    for rid in [rid for rid, rel in package_rels.items() if rel.is_external]:
+        del package_rels[rid]
 
 
 def write_docx(document: doc.Document, reference: Path,

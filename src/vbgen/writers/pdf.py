@@ -17,6 +17,7 @@ from pathlib import Path
 import pikepdf
 
 from .. import doc
+from ..errors import StyleError
 from ..widths import column_widths
 
 
@@ -164,18 +165,62 @@ def to_html(document: doc.Document) -> str:
     return HtmlWriter(document).write()
 
 
-def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path) -> bytes:
-    """Typeset ``document`` as a tagged PDF and return its bytes."""
+def _gated_fetcher(readable: list[Path], refused: list[str]):  # type: ignore[no-untyped-def]
+    """A URL fetcher for WeasyPrint that serves only files inside ``readable``.
+
+    Everything else (http, https, ftp, a file elsewhere) is refused and noted in
+    ``refused``: vbgen fetches nothing from the network and reads only its own folders.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher
+
+    from ..paths import inside_any
+
+    class GatedFetcher(URLFetcher):
+        def fetch(self, url, headers=None):  # type: ignore[no-untyped-def]
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file:"):
+                path = Path(unquote(urlsplit(url).path))
+                if path.is_file() and inside_any(readable, path):
+                    return super().fetch(url, headers)
+            refused.append(url)
+            raise ValueError(f"vbgen hämtar inte {url}")
+
+    return GatedFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
+
+
+def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path,
+              readable: list[Path] | None = None) -> bytes:
+    """Typeset ``document`` as a tagged PDF and return its bytes.
+
+    The engine reads only files inside ``readable`` (the style sheet's folder and the
+    document's images by default) and never the network.
+    """
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    if readable is None:
+        readable = [Path(b.path).parent for b in document.blocks if isinstance(b, doc.Figure)]
+        readable += [Path(b.logo).parent for b in document.blocks
+                     if isinstance(b, doc.TitlePage) and b.logo]
+    allowed = [*readable, stylesheet.parent]
+    refused: list[str] = []
+    fetcher = _gated_fetcher(allowed, refused)
     fonts = FontConfiguration()
-    html = HTML(string=to_html(document), base_url=str(base_url))
-    css = CSS(filename=str(stylesheet), font_config=fonts)
+    html = HTML(string=to_html(document), base_url=str(base_url), url_fetcher=fetcher)
+    css = CSS(filename=str(stylesheet), font_config=fonts, url_fetcher=fetcher)
     pdf = html.write_pdf(
         stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1",
         pdf_identifier=None, uncompressed_pdf=False, custom_metadata=True,
     )
+    if refused:
+        shown = ", ".join(dict.fromkeys(refused))
+        raise StyleError(f"{stylesheet} (eller en bild den visar) hänvisar till {shown}, som "
+                         "vbgen inte hämtar: vbgen hämtar ingenting från nätet och läser bara "
+                         "filer i stilmappen. Lägg filen i stilmappen och hänvisa till den med "
+                         "en relativ sökväg.")
     links = {h.id: doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)])
              for h in document.headings() if h.id}
     return finish_tagging(pdf, links)
