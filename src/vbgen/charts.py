@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import textwrap
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
-from . import fmt
+from . import fmt, parallel
 from .resources import styles_dir
 
 #: Colours with at least 4,5:1 contrast against white, told apart also by marker and hatch.
@@ -64,11 +66,17 @@ class RenderedChart:
 
 @dataclass
 class ChartRenderer:
-    """Draws charts into ``cache_dir``; reuses an image whose content has not changed."""
+    """Draws charts into ``cache_dir``; reuses an image whose content has not changed.
+
+    With ``defer``, :meth:`render` only names the image (its path and alt text do not depend
+    on drawing it) and :meth:`draw_pending` later draws all new ones at once, on two cores.
+    """
 
     cache_dir: Path
     style: Path | None = None
     drawn: list[str] = field(default_factory=list)
+    defer: bool = False
+    pending: dict[Path, Chart] = field(default_factory=dict)
 
     def render(self, chart: Chart) -> RenderedChart:
         style_text = self.style.read_text(encoding="utf-8") if self.style else ""
@@ -76,12 +84,30 @@ class ChartRenderer:
                                         sort_keys=True, default=str).encode()).hexdigest()[:20]
         path = self.cache_dir / f"{chart.id}-{key}.png"
         if not path.exists():
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp.png")
-            _draw(chart, tmp, self.style)
-            tmp.replace(path)
-            self.drawn.append(chart.id)
+            self.pending[path] = chart
+            if not self.defer:
+                self.draw_pending()
         return RenderedChart(path, alt_text(chart))
+
+    def draw_pending(self) -> None:
+        """Draw every chart named since the last call whose image is not cached."""
+        todo = list(self.pending.items())
+        self.pending.clear()
+        if not todo:
+            return
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        # Every other chart to each core: neighbours are often of the same size.
+        shares = [share for share in (todo[0::2], todo[1::2]) if share]
+        parallel.run_split([partial(_draw_all, share, self.style) for share in shares])
+        self.drawn.extend(chart.id for _, chart in todo)
+
+
+def _draw_all(charts: list[tuple[Path, Chart]], style: Path | None) -> None:
+    for path, chart in charts:
+        # Named by process, since another build may draw the same chart at the same time.
+        tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.png")
+        _draw(chart, tmp, style)
+        tmp.replace(path)
 
 
 def _value(v: float | None, chart: Chart) -> str:
