@@ -10,7 +10,6 @@ import click
 from . import __version__
 from .build import DOCUMENTS, FORMATS, Options, OverwriteError, build, lacking_data
 from .errors import DataError, StyleError, TemplateError
-from .load import load
 
 
 def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -86,6 +85,8 @@ def build_command(mapp: Path, formats: tuple[str, ...], out: Path, templates: Pa
 @click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
 def validate_command(mapp: Path) -> None:
     """Kontrollera datamappen MAPP utan att skriva något."""
+    from .load import load
+
     try:
         report = load(mapp)
     except DataError as exc:
