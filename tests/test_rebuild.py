@@ -6,8 +6,10 @@ import subprocess
 import sys
 
 import pikepdf
+from PIL import Image
 
 from vbgen import doc
+from vbgen.build import CACHE
 from vbgen.charts import Chart, ChartRenderer, Series
 from vbgen.resources import styles_dir
 from vbgen.writers import pdf as pdf_writer
@@ -142,6 +144,34 @@ def test_charts_drawn_together_are_the_images_drawn_one_by_one(tmp_path):
     assert sorted(p.name for p in (tmp_path / "alla").iterdir()) == sorted(p.name for p in paths)
 
 
+def _png_rows(path):
+    data, pos, rows = path.read_bytes(), 8, []
+    while pos < len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        if data[pos + 4:pos + 8] == b"IDAT":
+            rows.append(data[pos + 8:pos + 8 + length])
+        pos += 12 + length
+    return b"".join(rows)
+
+
+def test_chart_images_go_into_the_pdf_as_drawn(built_all):
+    rows = {_png_rows(p): p for p in (built_all[0].parent / CACHE).glob("*.png")}
+    pdf_path = next(p for p in built_all if p.suffix == ".pdf" and p.name.startswith(REPORT))
+    seen = set()
+    with pikepdf.open(pdf_path) as pdf:
+        for image in pdf.objects:
+            if not (isinstance(image, pikepdf.Stream) and image.get("/Subtype") == "/Image"):
+                continue
+            png = rows.get(image.read_raw_bytes())
+            assert png is not None, "en bild kodades om"
+            pixels = pikepdf.PdfImage(image).as_pil_image()
+            with Image.open(png) as drawn:
+                assert drawn.mode == "RGB"
+                assert pixels.tobytes() == drawn.tobytes()
+            seen.add(png)
+    assert len(seen) == 15
+
+
 def _raw_tagged_pdf() -> bytes:
     """What WeasyPrint writes for a small document with a running header, before repairs."""
     from weasyprint import CSS, HTML
@@ -171,3 +201,17 @@ def test_artifacts_by_byte_edit_equal_those_by_parsing():
     assert any(ops[0] == ["/Artifact", str(pikepdf.Dictionary(Type=pikepdf.Name.Pagination))]
                for page in pages[True] for ops in page)
 
+
+def test_an_rgb_png_is_not_encoded_again(tmp_path):
+    # Stored with the least compression, which encoding it again would not keep.
+    png = tmp_path / "bild.png"
+    Image.radial_gradient("L").convert("RGB").resize((300, 200)).save(png, compress_level=1)
+    document = doc.Document(title="Bild", blocks=[
+        doc.Figure(str(png), "En bild", [doc.Text("Bildtext.")], 8.0)])
+    data = pdf_writer.write_pdf(document, styles_dir() / "rapport.css", tmp_path)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        images = [o for o in pdf.objects
+                  if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
+        assert [i.read_raw_bytes() for i in images] == [_png_rows(png)]
+        with Image.open(png) as drawn:
+            assert pikepdf.PdfImage(images[0]).as_pil_image().tobytes() == drawn.tobytes()

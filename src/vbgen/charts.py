@@ -28,7 +28,7 @@ HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
 KINDS = ("linje", "stapel", "grupperad_stapel", "liggande_stapel")
 #: The kinds as an error message lists them.
 KINDS_LISTED = ", ".join(f'"{k}"' for k in KINDS)
-_VERSION = "4"  # bump when drawing code changes, to invalidate cached images
+_VERSION = "5"  # bump when drawing code changes, to invalidate cached images
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,21 @@ def _draw_all(charts: list[tuple[Path, Chart]], style: Path | None) -> None:
         # Named by process, since another build may draw the same chart at the same time.
         tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.png")
         _draw(chart, tmp, style)
+        _drop_opaque_alpha(tmp)
         tmp.replace(path)
+
+
+def _drop_opaque_alpha(path: Path) -> None:
+    """Keep an image without transparency as plain RGB: the same pixels, and a PNG whose
+    compressed rows a PDF can take as they are instead of decoding and encoding them again."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        if image.mode != "RGBA" or image.getchannel("A").getextrema() != (255, 255):
+            return
+        rgb = image.convert("RGB")
+        dpi = image.info.get("dpi")
+    rgb.save(path, format="PNG", **({"dpi": dpi} if dpi else {}))
 
 
 def _value(v: float | None, chart: Chart) -> str:

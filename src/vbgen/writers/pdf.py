@@ -151,18 +151,76 @@ def to_html(document: doc.Document) -> str:
     return HtmlWriter(document).write()
 
 
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_rows(data: bytes) -> tuple[int, bytes] | None:
+    """The width and compressed rows of an 8-bit RGB, non-interlaced PNG, else None.
+
+    Such rows are exactly what a PDF image with the PNG predictor holds, so they need not be
+    decoded and encoded again.
+    """
+    if not data.startswith(_PNG):
+        return None
+    pos, rows, width = 8, [], 0
+    while pos + 8 <= len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width = int.from_bytes(body[0:4], "big")
+            depth, colour, interlace = body[8], body[9], body[12]
+            if (depth, colour, interlace) != (8, 2, 0):
+                return None
+        elif kind == b"IDAT":
+            rows.append(body)
+        elif kind in (b"tRNS", b"PLTE"):
+            return None
+        elif kind == b"IEND":
+            break
+        pos += 12 + length
+    return (width, b"".join(rows)) if width and rows else None
+
+
+def _image_as_is(original):  # type: ignore[no-untyped-def]
+    """WeasyPrint's image writer, passing an RGB PNG's compressed rows through unchanged."""
+    import pydyf
+
+    def get_x_object(self, interpolate, dpi_ratio):  # type: ignore[no-untyped-def]
+        image_data = getattr(self, "image_data", None)
+        found = (_png_rows(image_data.data) if dpi_ratio == 1 and image_data is not None
+                 and getattr(self, "format", "") == "PNG" and getattr(self, "mode", "") == "RGB"
+                 else None)
+        if found is None:
+            return original(self, interpolate, dpi_ratio)
+        width, rows = found
+        return pydyf.Stream([rows], pydyf.Dictionary({
+            "Type": "/XObject", "Subtype": "/Image", "Width": width, "Height": self.height,
+            "ColorSpace": "/DeviceRGB", "BitsPerComponent": 8,
+            "Interpolate": "true" if interpolate else "false", "Filter": "/FlateDecode",
+            "DecodeParms": pydyf.Dictionary({"Predictor": 15, "Columns": width, "Colors": 3}),
+        }))
+
+    return get_x_object
+
+
 def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path) -> bytes:
     """Typeset ``document`` as a tagged PDF and return its bytes."""
     from weasyprint import CSS, HTML
+    from weasyprint.images import RasterImage
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
     html = HTML(string=to_html(document), base_url=str(base_url))
     css = CSS(filename=str(stylesheet), font_config=fonts)
-    pdf = html.write_pdf(
-        stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1",
-        pdf_identifier=None, uncompressed_pdf=False, custom_metadata=True,
-    )
+    original = RasterImage.get_x_object
+    RasterImage.get_x_object = _image_as_is(original)  # type: ignore[method-assign]
+    try:
+        pdf = html.write_pdf(
+            stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1",
+            pdf_identifier=None, uncompressed_pdf=False, custom_metadata=True,
+        )
+    finally:
+        RasterImage.get_x_object = original  # type: ignore[method-assign]
     links = {h.id: doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)])
              for h in document.headings() if h.id}
     return finish_tagging(pdf, links)
