@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
@@ -157,12 +158,21 @@ def _pdf(document: doc.Document, stylesheet: Path, folder: Path) -> bytes:
     return write_pdf(document, stylesheet, base_url=folder)
 
 
+def _ready_for_pdf() -> None:
+    """Load what laying out a PDF needs: WeasyPrint and pikepdf."""
+    import weasyprint  # noqa: F401
+
+    from .writers import pdf  # noqa: F401
+
+
 def _write_formats(documents: dict[Path, doc.Document], formats: tuple[str, ...],
-                   styles: Path, folder: Path) -> dict[Path, bytes]:
+                   styles: Path, folder: Path, worker: parallel.Worker | None = None
+                   ) -> dict[Path, bytes]:
     """Each document (by its path without suffix) in each format, on two cores.
 
-    The costliest file, by a rough measure, is made here and the others in a second process
-    meanwhile; the files come back in the usual order, each document's DOCX before its PDF.
+    The costliest file, by a rough measure, is made by ``worker`` if there is one, else
+    here, and the others meanwhile in a second process (or here, beside the worker); the
+    files come back in the usual order, each document's DOCX before its PDF.
     """
     jobs: list[tuple[int, Path, Callable[[], bytes]]] = []
     for base, document in documents.items():
@@ -174,7 +184,13 @@ def _write_formats(documents: dict[Path, doc.Document], formats: tuple[str, ...]
             jobs.append((4 * len(document.blocks), base.with_suffix(".pdf"),
                          partial(_pdf, document, _style_file(styles, "rapport.css"), folder)))
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i][0])
-    done = dict(zip(order, parallel.run_split([jobs[i][2] for i in order]), strict=True))
+    if worker is not None and order:
+        first = worker.submit(jobs[order[0]][2])
+        rest = [jobs[i][2]() for i in order[1:]]
+        results = [first(), *rest]
+    else:
+        results = parallel.run_split([jobs[i][2] for i in order])
+    done = dict(zip(order, results, strict=True))
     return {path: done[i] for i, (_, path, _) in enumerate(jobs)}
 
 
@@ -208,6 +224,29 @@ def select_documents(report: Report, requested: tuple[str, ...] | None
     return [n for n in wanted if n not in lacking], notes
 
 
+def _make(folder: Path, options: Options, notes: list[str]) -> dict[Path, bytes]:
+    """Every file of the build, in memory; documents left out are described in ``notes``."""
+    from .charts import ChartRenderer
+    from .derive import derive
+    from .load import load
+
+    styles = options.styles or styles_dir()
+    # A second process loads the PDF writer meanwhile, to lay out the largest PDF.
+    with parallel.Worker(_ready_for_pdf) if "pdf" in options.formats else nullcontext() as pdf:
+        report = load(folder)
+        names, left_out = select_documents(report, options.documents)
+        notes.extend(left_out)
+        figures = derive(report)
+        charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"),
+                               defer=True)
+        logo = _logo(styles)
+        documents = {options.out / stem(report, name): compose_document(
+            report, figures, DOCUMENTS[name].template, charts, options.templates, logo)
+            for name in names}
+        charts.draw_pending()
+        return _write_formats(documents, options.formats, styles, folder, pdf)
+
+
 def _fingerprint(folder: Path, options: Options) -> str:
     """What a build's files are made from: data, templates, styles, options and vbgen."""
     folders = [*([options.templates] if options.templates else []), *template_dirs(),
@@ -223,7 +262,6 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
     nothing has changed since the last build into the same folder, nothing is written and
     ``notes`` says so.
     """
-    styles = options.styles or styles_dir()
     record = options.out / CACHE / fingerprint.RECORD
     inputs = _fingerprint(folder, options)
     same = fingerprint.unchanged(record, inputs, options.out)
@@ -232,24 +270,10 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
             notes.extend([*same, fingerprint.NOTHING_CHANGED.format(out=options.out)])
         return []
 
-    from .charts import ChartRenderer
-    from .derive import derive
-    from .load import load
-
-    report = load(folder)
-    names, left_out = select_documents(report, options.documents)
+    left_out: list[str] = []
+    outputs = _make(folder, options, left_out)
     if notes is not None:
         notes.extend(left_out)
-    figures = derive(report)
-    charts = ChartRenderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"),
-                           defer=True)
-    logo = _logo(styles)
-
-    documents = {options.out / stem(report, name): compose_document(
-        report, figures, DOCUMENTS[name].template, charts, options.templates, logo)
-        for name in names}
-    charts.draw_pending()
-    outputs = _write_formats(documents, options.formats, styles, folder)
 
     options.out.mkdir(parents=True, exist_ok=True)
     manifest = _read_manifest(options.out)

@@ -12,6 +12,7 @@ import os
 import pickle
 import threading
 from collections.abc import Callable
+from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -93,3 +94,99 @@ def run_split(tasks: list[Callable[[], Any]]) -> list[Any]:
         rest.cancel()
         raise
     return [first, *rest.result()]
+
+
+class Worker:
+    """A forked process that gets ready (imports what a job needs) while this one goes on,
+    then runs the one job it is given: :meth:`submit` sends it, :meth:`close` ends it.
+
+    The job travels pickled, so it must be a module-level function (or a partial of one)
+    with picklable arguments. Without fork, :meth:`submit` runs the job here.
+    """
+
+    def __init__(self, prepare: Callable[[], object]) -> None:
+        self.pid = 0
+        if not can_fork():
+            return
+        jobs_read, jobs_write = os.pipe()
+        results_read, results_write = os.pipe()
+        _widen(jobs_write)
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                os.close(jobs_write)
+                os.close(results_read)
+                try:
+                    prepare()
+                except BaseException:  # noqa: B036 - the job itself will fail and be redone
+                    pass
+                with os.fdopen(jobs_read, "rb") as pipe:
+                    job = pipe.read()
+                if job:
+                    try:
+                        data = pickle.dumps((True, pickle.loads(job)()),
+                                            protocol=pickle.HIGHEST_PROTOCOL)
+                    except BaseException:  # noqa: B036 - the parent redoes it and reports
+                        data = pickle.dumps((False, None))
+                    with os.fdopen(results_write, "wb") as pipe:
+                        pipe.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(jobs_read)
+        os.close(results_write)
+        self.pid, self.jobs, self.results = pid, jobs_write, results_read
+
+    def submit(self, job: Callable[[], T]) -> Callable[[], T]:
+        """Start ``job``; return a function that waits for its result."""
+        if not self.pid or self.jobs < 0:
+            return job
+        try:
+            data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            return job
+        with os.fdopen(self.jobs, "wb") as pipe:
+            self.jobs = -1
+            pipe.write(data)
+
+        def result() -> T:
+            with os.fdopen(self.results, "rb") as pipe:
+                self.results = -1
+                answer = pipe.read()
+            self.close()
+            try:
+                ok, value = pickle.loads(answer)
+            except Exception:  # the worker died before it could answer
+                ok, value = False, None
+            return value if ok else job()
+
+        return result
+
+    def close(self) -> None:
+        """End the worker, whether or not it was given a job."""
+        if not self.pid:
+            return
+        for fd in (self.jobs, self.results):
+            if fd >= 0:
+                os.close(fd)
+        self.jobs = self.results = -1
+        os.waitpid(self.pid, 0)
+        self.pid = 0
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def _widen(fd: int) -> None:
+    """Let a pipe hold a whole document, so that sending one does not wait for the reader."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass  # the default size only makes the sender wait a little
