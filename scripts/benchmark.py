@@ -59,16 +59,23 @@ class Popen(subprocess.Popen):  # type: ignore[type-arg]
         return pid, status
 
 
-def fresh(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Run ``cmd`` in a fresh process: wall seconds, its peak resident MB, its stdout."""
+def fresh(cmd: list[str], env: dict[str, str] | None = None
+          ) -> tuple[float, float, float, str]:
+    """Run ``cmd`` in a fresh process: wall seconds, peak resident MB, CPU seconds, stdout.
+
+    CPU time counts every process of the build; unlike the wall time it hardly changes when
+    other work shares the machine.
+    """
     start = time.perf_counter()
     proc = Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - start
     if proc.returncode:
         sys.exit(f"{' '.join(map(str, cmd))} misslyckades:\n{stderr.decode()}")
-    peak = proc.usage.ru_maxrss / 1024 if proc.usage else float("nan")
-    return seconds, peak, stdout.decode()
+    usage = proc.usage
+    peak = usage.ru_maxrss / 1024 if usage else float("nan")
+    cpu = usage.ru_utime + usage.ru_stime if usage else float("nan")
+    return seconds, peak, cpu, stdout.decode()
 
 
 def vbgen(folder: Path, out: Path, *extra: str) -> list[str]:
@@ -90,7 +97,7 @@ def _edit(folder: Path, n: int) -> None:
 # --- The scenarios -------------------------------------------------------------------------
 
 
-Sample = tuple[float, float]  # seconds, peak MB
+Sample = tuple[float, float, float]  # wall seconds, peak MB, CPU seconds
 
 
 def variant_env(source: Path | None) -> dict[str, str] | None:
@@ -133,8 +140,9 @@ def vbgen_scenarios(folder: Path, runs: int, variants: dict[str, Path | None]
                 work = places[variant]
                 before(work, i)
                 data = folder if out == "original" else work / "data"
-                seconds, peak, _ = fresh(vbgen(data, work / out, *extra), variant_env(source))
-                results[variant].setdefault(name, []).append((seconds, peak))
+                seconds, peak, cpu, _ = fresh(vbgen(data, work / out, *extra),
+                                              variant_env(source))
+                results[variant].setdefault(name, []).append((seconds, peak, cpu))
 
     scenario("kall", lambda w, _: shutil.rmtree(w / "original", ignore_errors=True))
     scenario("varm", lambda w, _: _remove_documents(w / "original"))
@@ -170,9 +178,9 @@ def route(runs: int) -> tuple[list[Sample], dict[str, float]]:
     samples, phases = [], []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(dir=WORK) as tmp:
-            seconds, peak, stdout = fresh([str(python), str(BENCH / "pipeline.py"), tmp,
+            seconds, peak, cpu, stdout = fresh([str(python), str(BENCH / "pipeline.py"), tmp,
                                            "--pdf", "typst", "--jobs", "1"])
-        samples.append((seconds, peak))
+        samples.append((seconds, peak, cpu))
         phases.append(json.loads(stdout.strip().splitlines()[-1]))
     keys = [k for k, v in phases[0].items() if k.endswith("_s") and isinstance(v, float)]
     return samples, {k: statistics.median(p[k] for p in phases) for k in keys}
@@ -292,6 +300,7 @@ def machine() -> dict[str, str]:
 
     return {
         "datum": time.strftime("%Y-%m-%d %H:%M"),
+        "belastning före": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "processor": f"{model or platform.processor()}, {os.cpu_count()} kärnor",
         "python": platform.python_version(),
         "weasyprint": weasyprint.__version__,
@@ -301,10 +310,11 @@ def machine() -> dict[str, str]:
     }
 
 
-def _median(samples: list[Sample]) -> tuple[float, float, float, float]:
-    seconds = [s for s, _ in samples]
+def _median(samples: list[Sample]) -> tuple[float, float, float, float, float]:
+    """Median, least and most wall seconds; median peak MB and CPU seconds."""
+    seconds = [s[0] for s in samples]
     return (statistics.median(seconds), min(seconds), max(seconds),
-            statistics.median(p for _, p in samples))
+            statistics.median(s[1] for s in samples), statistics.median(s[2] for s in samples))
 
 
 def report(results: dict[str, Any]) -> str:
@@ -314,21 +324,22 @@ def report(results: dict[str, Any]) -> str:
     anchor = results.get("typst")
     base = _median(anchor["prover"])[0] if anchor else None
     if anchor:
-        med, low, high, peak = _median(anchor["prover"])
-        lines.append(f"Typst-vägen: {med:.2f} s ({low:.2f}–{high:.2f}), {peak:.0f} MB; faser: "
+        med, low, high, peak, cpu = _median(anchor["prover"])
+        lines.append(f"Typst-vägen: {med:.2f} s ({low:.2f}–{high:.2f}), CPU {cpu:.2f} s, "
+                     f"{peak:.0f} MB; faser: "
                      + ", ".join(f"{k.removesuffix('_s')} {v:.2f}"
                                  for k, v in anchor["faser"].items()) + "\n")
     variants = list(results["vbgen"])
-    width = 34 if base else 27
+    width = 40 if base else 33
     lines.append(f"{'':<17}" + "".join(f" | {v[:width]:<{width}}" for v in variants))
     lines.append(f"{'':<17}" + "".join(
-        f" | {'median':>7} {'min–max':>11} {'RSS':>6}" + (f" {'/Typst':>6}" if base else "")
-        for _ in variants))
+        f" | {'median':>7} {'min–max':>11} {'CPU':>5} {'RSS':>6}"
+        + (f" {'/Typst':>6}" if base else "") for _ in variants))
     for scenario in results["vbgen"][variants[0]]:
         line = f"{scenario:<17}"
         for v in variants:
-            med, low, high, peak = _median(results["vbgen"][v][scenario])
-            line += f" | {med:6.2f}s {low:5.2f}–{high:5.2f} {peak:4.0f}MB"
+            med, low, high, peak, cpu = _median(results["vbgen"][v][scenario])
+            line += f" | {med:6.2f}s {low:5.2f}–{high:5.2f} {cpu:5.2f} {peak:4.0f}MB"
             if base:
                 line += f" {med / base:5.2f}×"
         lines.append(line)
@@ -379,6 +390,7 @@ def main() -> None:
     results["vbgen"] = vbgen_scenarios(folder, args.runs, variants)
     if args.phases:
         results["faser"] = phases(folder, args.runs, variants)
+    results["maskin"]["belastning efter"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(report(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False),
