@@ -4,11 +4,13 @@ import io
 import json
 import subprocess
 import sys
+from functools import partial
 
 import pikepdf
+import pytest
 from PIL import Image
 
-from vbgen import doc
+from vbgen import doc, parallel
 from vbgen.build import CACHE
 from vbgen.charts import Chart, ChartRenderer, Series
 from vbgen.resources import styles_dir
@@ -215,3 +217,31 @@ def test_an_rgb_png_is_not_encoded_again(tmp_path):
         assert [i.read_raw_bytes() for i in images] == [_png_rows(png)]
         with Image.open(png) as drawn:
             assert pikepdf.PdfImage(images[0]).as_pil_image().tobytes() == drawn.tobytes()
+
+
+def test_worker_runs_one_job_and_reports_its_error():
+    with parallel.Worker(lambda: None) as worker:
+        assert bool(worker.pid) == parallel.can_fork()
+        assert worker.submit(partial(sum, [1, 2, 3]))() == 6
+        assert worker.pid == 0
+    with parallel.Worker(lambda: None) as worker:
+        with pytest.raises(ZeroDivisionError):
+            worker.submit(partial(divmod, 1, 0))()
+    with parallel.Worker(lambda: None) as unused:
+        pass
+    assert unused.pid == 0
+
+
+def test_pdf_laid_out_by_the_worker_is_the_same_file(tmp_path):
+    from vbgen.build import _pdf, _ready_for_pdf, compose_document
+    from vbgen.derive import derive
+    from vbgen.load import load
+
+    from .conftest import SAMPLE
+
+    report = load(SAMPLE)
+    document = compose_document(report, derive(report), "tjanstskrivelse.j2",
+                                ChartRenderer(tmp_path))
+    job = partial(_pdf, document, styles_dir() / "rapport.css", SAMPLE)
+    with parallel.Worker(_ready_for_pdf) as worker:
+        assert worker.submit(job)() == job()
