@@ -98,8 +98,18 @@ class ChartRenderer:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         # Every other chart to each core: neighbours are often of the same size.
         shares = [share for share in (todo[0::2], todo[1::2]) if share]
+        _load_matplotlib(self.style)  # once, before the second process is forked off
         parallel.run_split([partial(_draw_all, share, self.style) for share in shares])
         self.drawn.extend(chart.id for _, chart in todo)
+
+
+def _load_matplotlib(style: Path | None) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.figure  # noqa: F401
+
+    _add_fonts(style)
 
 
 def _draw_all(charts: list[tuple[Path, Chart]], style: Path | None) -> None:
