@@ -120,8 +120,18 @@ def unpack(revision: str) -> Path:
     return target
 
 
-def vbgen_scenarios(folder: Path, runs: int, variants: dict[str, Path | None]
-                    ) -> dict[str, dict[str, list[Sample]]]:
+def _scale(folder: Path, target: Path, factor: int) -> None:
+    """A copy of ``folder`` whose every Markdown text says what it says ``factor`` times."""
+    shutil.copytree(folder, target)
+    for text in (target / "text").rglob("*.md"):
+        body = text.read_text(encoding="utf-8").strip()
+        # Footnote labels must stay unique: number them per copy.
+        copies = [body.replace("[^", f"[^k{n}-") for n in range(factor)]
+        text.write_text("\n\n".join(copies) + "\n", encoding="utf-8")
+
+
+def vbgen_scenarios(folder: Path, runs: int, variants: dict[str, Path | None],
+                    factor: int = 0) -> dict[str, dict[str, list[Sample]]]:
     """Every scenario for every variant; the variants take turns, run by run."""
     results: dict[str, dict[str, list[Sample]]] = {v: {} for v in variants}
     places = {}
@@ -130,6 +140,8 @@ def vbgen_scenarios(folder: Path, runs: int, variants: dict[str, Path | None]
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         shutil.copytree(folder, work / "data")
+        if factor > 1:
+            _scale(folder, work / "skalad", factor)
         places[variant] = work
 
     def scenario(name: str, before: Callable[[Path, int], None], out: str = "original",
@@ -139,7 +151,8 @@ def vbgen_scenarios(folder: Path, runs: int, variants: dict[str, Path | None]
             for variant, source in variants.items():
                 work = places[variant]
                 before(work, i)
-                data = folder if out == "original" else work / "data"
+                data = {"original": folder, "kopia": work / "data",
+                        "skalad-ut": work / "skalad"}[out]
                 seconds, peak, cpu, _ = fresh(vbgen(data, work / out, *extra),
                                               variant_env(source))
                 results[variant].setdefault(name, []).append((seconds, peak, cpu))
@@ -158,6 +171,18 @@ def vbgen_scenarios(folder: Path, runs: int, variants: dict[str, Path | None]
         fresh(vbgen(work / "data", work / "kopia"), variant_env(source))
     scenario("en text ändrad", lambda w, i: _edit(w / "data", i), "kopia")
     scenario("inget ändrat", lambda w, _: None, "kopia")
+    if factor > 1:
+        def warm_scaled(w: Path, _: int) -> None:
+            # The same charts as the sample: copied, not drawn again.
+            shutil.copytree(w / "original" / ".vbgen-cache", w / "skalad-ut" / ".vbgen-cache",
+                            dirs_exist_ok=True)
+            _remove_documents(w / "skalad-ut")
+            (w / "skalad-ut" / ".vbgen-cache" / "senaste-bygge.json").unlink(missing_ok=True)
+
+        for variant, source in variants.items():
+            fresh(vbgen(places[variant] / "skalad", places[variant] / "skalad-ut"),
+                  variant_env(source))  # once first, so that every chart is in the cache
+        scenario(f"varm, texter ×{factor}", warm_scaled, "skalad-ut")
     return results
 
 
@@ -371,6 +396,8 @@ def main() -> None:
                         help="mät inte faserna")
     parser.add_argument("--jämför", dest="compare", metavar="REVISION",
                         help="mät också vbgen i den här git-revisionen, växelvis med nuvarande")
+    parser.add_argument("--skala", type=int, default=0, metavar="K",
+                        help="mät också ett varmt bygge med varje text K gånger")
     parser.add_argument("--json", type=Path, help="spara resultaten som JSON här")
     args = parser.parse_args()
     folder = args.mapp.resolve()
@@ -387,7 +414,7 @@ def main() -> None:
     if args.compare:
         variants[f"vbgen {args.compare}"] = unpack(args.compare)
     variants["vbgen nu"] = None
-    results["vbgen"] = vbgen_scenarios(folder, args.runs, variants)
+    results["vbgen"] = vbgen_scenarios(folder, args.runs, variants, args.skala)
     if args.phases:
         results["faser"] = phases(folder, args.runs, variants)
     results["maskin"]["belastning efter"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
