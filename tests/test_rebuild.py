@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import subprocess
 import sys
 from functools import partial
@@ -245,3 +246,14 @@ def test_pdf_laid_out_by_the_worker_is_the_same_file(tmp_path):
     job = partial(_pdf, document, styles_dir() / "rapport.css", SAMPLE)
     with parallel.Worker(_ready_for_pdf) as worker:
         assert worker.submit(job)() == job()
+
+
+def test_a_failed_build_leaves_no_process_behind(sample_copy, tmp_path):
+    from vbgen.build import Options, build
+    from vbgen.errors import DataError
+
+    (sample_copy / "vb.yaml").write_text("namnd: [\n", encoding="utf-8")
+    with pytest.raises(DataError):
+        build(sample_copy, Options(tmp_path / "ut"))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)

@@ -21,15 +21,14 @@ from . import fingerprint, parallel
 from .errors import DataError, Problem
 from .resources import styles_dir, template_dirs
 
+# The modules that read data and write documents are imported where they are used, so that
+# a rebuild with nothing changed answers before loading them and a DOCX-only build never
+# loads the PDF machinery.
 if TYPE_CHECKING:
     from . import doc
     from .charts import ChartRenderer
     from .derive import Figures
     from .model import Report
-
-# The modules that read data and write documents are imported where they are used, so that
-# a rebuild with nothing changed answers before loading them and a DOCX-only build never
-# loads the PDF machinery.
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"

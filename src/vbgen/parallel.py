@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable
 from types import TracebackType
@@ -146,15 +147,19 @@ class Worker:
             data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:
             return job
-        with os.fdopen(self.jobs, "wb") as pipe:
-            self.jobs = -1
-            pipe.write(data)
+        try:
+            with os.fdopen(self.jobs, "wb") as pipe:
+                self.jobs = -1
+                pipe.write(data)
+        except OSError:  # the worker is gone; the job is done here instead
+            return job
 
         def result() -> T:
             with os.fdopen(self.results, "rb") as pipe:
                 self.results = -1
                 answer = pipe.read()
-            self.close()
+            os.waitpid(self.pid, 0)
+            self.pid = 0
             try:
                 ok, value = pickle.loads(answer)
             except Exception:  # the worker died before it could answer
@@ -164,13 +169,18 @@ class Worker:
         return result
 
     def close(self) -> None:
-        """End the worker, whether or not it was given a job."""
+        """End the worker: a job whose result was not asked for is stopped, not waited for
+        (it writes nothing, so a build that failed reports at once)."""
         if not self.pid:
             return
         for fd in (self.jobs, self.results):
             if fd >= 0:
                 os.close(fd)
         self.jobs = self.results = -1
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         os.waitpid(self.pid, 0)
         self.pid = 0
 
