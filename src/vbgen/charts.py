@@ -117,21 +117,22 @@ def _draw_all(charts: list[tuple[Path, Chart]], style: Path | None) -> None:
         # Named by process, since another build may draw the same chart at the same time.
         tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.png")
         _draw(chart, tmp, style)
-        _drop_opaque_alpha(tmp)
+        _store_compactly(tmp)
         tmp.replace(path)
 
 
-def _drop_opaque_alpha(path: Path) -> None:
-    """Keep an image without transparency as plain RGB: the same pixels, and a PNG whose
-    compressed rows a PDF can take as they are instead of decoding and encoding them again."""
+def _store_compactly(path: Path) -> None:
+    """Compress the drawn image (saved uncompressed, to be encoded only once), and keep it
+    as plain RGB when it has no transparency: the same pixels, and a PNG whose compressed
+    rows a PDF can take as they are instead of decoding and encoding them again."""
     from PIL import Image
 
     with Image.open(path) as image:
-        if image.mode != "RGBA" or image.getchannel("A").getextrema() != (255, 255):
-            return
-        rgb = image.convert("RGB")
+        image.load()
+        opaque = image.mode == "RGBA" and image.getchannel("A").getextrema() == (255, 255)
+        final = image.convert("RGB") if opaque else image.copy()
         dpi = image.info.get("dpi")
-    rgb.save(path, format="PNG", **({"dpi": dpi} if dpi else {}))
+    final.save(path, format="PNG", **({"dpi": dpi} if dpi else {}))
 
 
 def _value(v: float | None, chart: Chart) -> str:
@@ -290,4 +291,5 @@ def _draw(chart: Chart, path: Path, style: Path | None) -> None:
                 below = (-0.16 if len(chart.kategorier) <= 8 else -0.28) - 0.07 * (lines - 1)
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, below),
                       ncol=min(3, len(chart.serier)), frameon=False)
-        figure.savefig(path, format="png", metadata={"Software": None}, bbox_inches="tight")
+        figure.savefig(path, format="png", metadata={"Software": None}, bbox_inches="tight",
+                       pil_kwargs={"compress_level": 0})
