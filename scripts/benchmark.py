@@ -1,73 +1,427 @@
-"""Time a full build of the sample report, stage by stage.
+"""Time vbgen in fresh processes, beside the Typst route of the shared benchmark, in one run.
 
-    .venv/bin/python scripts/benchmark.py [DATAMAPP] [--gånger N]
+    .venv/bin/python scripts/benchmark.py [DATAMAPP] [--gånger N] [--utan-typst] [--json FIL]
 
-Prints the median over N runs for loading, deriving, composing and each writer, and the
-whole build with a cold and a warm chart cache.
+Every figure is the median of N fresh processes (interpreter start included), each building
+both documents as DOCX and PDF:
+
+- kall: an empty output folder, so every chart is drawn;
+- varm: the charts cached, the documents removed, so everything else is built again;
+- bara PDF, bara DOCX: warm, one format;
+- en text ändrad: one Markdown text edited in a copy of the data folder, then rebuilt;
+- inget ändrat: rebuilt once more without any change.
+
+Beside it the alternative route (``BENCH/pipeline.py --pdf typst``: matplotlib, python-docx
+and Typst in one process) runs in the same session; what it needs is installed into its own
+virtual environment under ``output/bench/``, never into the project's. Peak memory is the
+largest resident set of any one process of a build. The phases come from a build run in a
+fresh process with timers around vbgen's and WeasyPrint's main steps; work done in parallel
+processes is summed, so phases may add up to more than the wall time.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes.util
+import json
+import os
+import platform
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-
-from vbgen.build import CACHE, DOCUMENTS, Options, build, compose_document
-from vbgen.charts import ChartRenderer
-from vbgen.derive import derive
-from vbgen.load import load
-from vbgen.resources import styles_dir
-from vbgen.writers.docx import write_docx
-from vbgen.writers.pdf import write_pdf
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "output" / "bench"
+BENCH = Path(os.environ.get("VBGEN_BENCH", ROOT.parent.parent / "shared" / "bench"))
+ROUTE_PACKAGES = ["python-docx", "matplotlib", "pandas", "jinja2", "typst"]
+#: The text edited between two builds, relative to the data folder.
+EDITED_TEXT = Path("text") / "n3-analys.md"
 
 
-def _time(fn: Callable[[], object], runs: int) -> float:
-    times = []
+# --- Running fresh processes -------------------------------------------------------------
+
+
+class Popen(subprocess.Popen):  # type: ignore[type-arg]
+    """A Popen that reaps its child with wait4, to read that child's own peak memory."""
+
+    usage: Any = None
+
+    def _try_wait(self, wait_flags: int) -> tuple[int, int]:
+        pid, status, usage = os.wait4(self.pid, wait_flags)
+        if pid:
+            self.usage = usage
+        return pid, status
+
+
+def fresh(cmd: list[str], env: dict[str, str] | None = None
+          ) -> tuple[float, float, float, str]:
+    """Run ``cmd`` in a fresh process: wall seconds, peak resident MB, CPU seconds, stdout.
+
+    CPU time counts every process of the build; unlike the wall time it hardly changes when
+    other work shares the machine.
+    """
+    start = time.perf_counter()
+    proc = Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    stdout, stderr = proc.communicate()
+    seconds = time.perf_counter() - start
+    if proc.returncode:
+        sys.exit(f"{' '.join(map(str, cmd))} misslyckades:\n{stderr.decode()}")
+    usage = proc.usage
+    peak = usage.ru_maxrss / 1024 if usage else float("nan")
+    cpu = usage.ru_utime + usage.ru_stime if usage else float("nan")
+    return seconds, peak, cpu, stdout.decode()
+
+
+def vbgen(folder: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "vbgen.cli", "build", str(folder), "--ut", str(out), *extra]
+
+
+def _remove_documents(out: Path) -> None:
+    for path in out.glob("*.*"):
+        if path.suffix in (".docx", ".pdf"):
+            path.unlink()
+
+
+def _edit(folder: Path, n: int) -> None:
+    text = folder / EDITED_TEXT
+    text.write_text(text.read_text(encoding="utf-8") + f"\n\nÄndring nummer {n}.\n",
+                    encoding="utf-8")
+
+
+# --- The scenarios -------------------------------------------------------------------------
+
+
+Sample = tuple[float, float, float]  # wall seconds, peak MB, CPU seconds
+
+
+def variant_env(source: Path | None) -> dict[str, str] | None:
+    """The environment that runs vbgen from ``source`` (an unpacked revision), or as installed."""
+    if source is None:
+        return None
+    return {**os.environ, "PYTHONPATH": str(source / "src")}
+
+
+def unpack(revision: str) -> Path:
+    """vbgen at ``revision`` (its code, templates and styles), unpacked under output/bench/."""
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", revision],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    target = WORK / f"rev-{commit}"
+    if not target.is_dir():
+        target.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "src", "templates",
+                                  "styles"], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def _scale(folder: Path, target: Path, factor: int) -> None:
+    """A copy of ``folder`` whose every Markdown text says what it says ``factor`` times."""
+    shutil.copytree(folder, target)
+    for text in (target / "text").rglob("*.md"):
+        body = text.read_text(encoding="utf-8").strip()
+        # Footnote labels must stay unique: number them per copy.
+        copies = [body.replace("[^", f"[^k{n}-") for n in range(factor)]
+        text.write_text("\n\n".join(copies) + "\n", encoding="utf-8")
+
+
+def vbgen_scenarios(folder: Path, runs: int, variants: dict[str, Path | None],
+                    factor: int = 0) -> dict[str, dict[str, list[Sample]]]:
+    """Every scenario for every variant; the variants take turns, run by run."""
+    results: dict[str, dict[str, list[Sample]]] = {v: {} for v in variants}
+    places = {}
+    for n, variant in enumerate(variants):
+        work = WORK / f"vbgen-{n}"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        shutil.copytree(folder, work / "data")
+        if factor > 1:
+            _scale(folder, work / "skalad", factor)
+        places[variant] = work
+
+    def scenario(name: str, before: Callable[[Path, int], None], out: str = "original",
+                 *extra: str) -> None:
+        # "original" builds the data folder itself, "kopia" the copy that is edited.
+        for i in range(runs):
+            for variant, source in variants.items():
+                work = places[variant]
+                before(work, i)
+                data = {"original": folder, "kopia": work / "data",
+                        "skalad-ut": work / "skalad"}[out]
+                seconds, peak, cpu, _ = fresh(vbgen(data, work / out, *extra),
+                                              variant_env(source))
+                results[variant].setdefault(name, []).append((seconds, peak, cpu))
+
+    scenario("kall", lambda w, _: shutil.rmtree(w / "original", ignore_errors=True))
+    scenario("varm", lambda w, _: _remove_documents(w / "original"))
+    scenario("bara PDF (varm)", lambda w, _: _remove_documents(w / "original"), "original",
+             "--format", "pdf")
+    scenario("bara DOCX (varm)", lambda w, _: _remove_documents(w / "original"), "original",
+             "--format", "docx")
+    for variant, source in variants.items():
+        # The edited copy starts from a full build with the charts cached.
+        work = places[variant]
+        shutil.copytree(work / "original" / ".vbgen-cache", work / "kopia" / ".vbgen-cache",
+                        dirs_exist_ok=True)
+        fresh(vbgen(work / "data", work / "kopia"), variant_env(source))
+    scenario("en text ändrad", lambda w, i: _edit(w / "data", i), "kopia")
+    scenario("inget ändrat", lambda w, _: None, "kopia")
+    if factor > 1:
+        def warm_scaled(w: Path, _: int) -> None:
+            # The same charts as the sample: copied, not drawn again.
+            shutil.copytree(w / "original" / ".vbgen-cache", w / "skalad-ut" / ".vbgen-cache",
+                            dirs_exist_ok=True)
+            _remove_documents(w / "skalad-ut")
+            (w / "skalad-ut" / ".vbgen-cache" / "senaste-bygge.json").unlink(missing_ok=True)
+
+        for variant, source in variants.items():
+            fresh(vbgen(places[variant] / "skalad", places[variant] / "skalad-ut"),
+                  variant_env(source))  # once first, so that every chart is in the cache
+        scenario(f"varm, texter ×{factor}", warm_scaled, "skalad-ut")
+    return results
+
+
+def route_python() -> Path:
+    """The Typst route's interpreter, installing what it needs on first use."""
+    venv = WORK / "typst-venv"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        print(f"Installerar {', '.join(ROUTE_PACKAGES)} i {venv} ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", *ROUTE_PACKAGES],
+                       check=True)
+    return python
+
+
+def route(runs: int) -> tuple[list[Sample], dict[str, float]]:
+    python = route_python()
+    samples, phases = [], []
     for _ in range(runs):
+        with tempfile.TemporaryDirectory(dir=WORK) as tmp:
+            seconds, peak, cpu, stdout = fresh([str(python), str(BENCH / "pipeline.py"), tmp,
+                                           "--pdf", "typst", "--jobs", "1"])
+        samples.append((seconds, peak, cpu))
+        phases.append(json.loads(stdout.strip().splitlines()[-1]))
+    keys = [k for k, v in phases[0].items() if k.endswith("_s") and isinstance(v, float)]
+    return samples, {k: statistics.median(p[k] for p in phases) for k in keys}
+
+
+# --- Phases, measured inside one fresh process -------------------------------------------
+
+
+#: (module, attribute, phase) timed inside a build; a method is given as "Class.method".
+TIMED = [
+    ("vbgen.build", "build", "hela bygget (utan uppstart)"),
+    ("vbgen.load", "load", "läsa data"),
+    ("vbgen.derive", "derive", "räkna fram siffror"),
+    ("vbgen.compose", "render", "mallar (Jinja)"),
+    ("vbgen.compose", "parse", "mallarnas XML till dokumentmodell"),
+    ("vbgen.charts", "_draw", "rita diagram (summa)"),
+    ("vbgen.writers.docx", "write_docx", "skriva DOCX"),
+    ("weasyprint", "HTML.render", "PDF: sidlayout"),
+    ("weasyprint.document", "Document.write_pdf", "PDF: skriva"),
+    ("weasyprint.pdf.fonts", "Font.subset", "  varav typsnittsdelmängder"),
+    ("weasyprint.images", "RasterImage.get_x_object", "  varav bilder"),
+    ("vbgen.writers.pdf", "finish_tagging", "PDF/UA-reparation"),
+    ("vbgen.build", "_write_atomic", "skriva filer"),
+]
+IMPORTS = [("vbgen.cli", "importera vbgen (cli)"), ("docx", "importera python-docx"),
+           ("weasyprint", "importera WeasyPrint"), ("matplotlib.figure", "importera matplotlib")]
+
+
+def _timed(fn: Callable[..., Any], phase: str, log: Path) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            # Appended line by line: a forked worker's time lands in the same file.
+            with log.open("a", encoding="utf-8") as fh:
+                fh.write(f"{phase}\t{time.perf_counter() - start}\n")
+
+    return wrapper
+
+
+def phases_in_process(folder: Path, out: Path, log: Path) -> None:
+    """Build once with timers around the main steps; append the times to ``log``."""
+    import importlib
+
+    cold = not (out / ".vbgen-cache").exists()
+    for module, phase in IMPORTS:
+        if module.startswith("matplotlib") and not cold:
+            continue  # a warm build draws nothing
+        start = time.perf_counter()
+        importlib.import_module(module)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"{phase}\t{time.perf_counter() - start}\n")
+    for module_name, attr, phase in TIMED:
+        module = importlib.import_module(module_name)
+        owner: Any = module
+        name = attr
+        if "." in attr:
+            cls, name = attr.split(".")
+            owner = getattr(module, cls)
+        original = getattr(owner, name, None)
+        if original is None:
+            continue
+        setattr(owner, name, _timed(original, phase, log))
+        # Functions imported by name elsewhere in vbgen are wrapped there too.
+        for other in [m for n, m in sys.modules.items() if n.startswith("vbgen") and m]:
+            if other is not module and getattr(other, name, None) is original:
+                setattr(other, name, getattr(owner, name))
+    from vbgen.build import Options, build
+
+    build(folder, Options(out))
+
+
+def phases(folder: Path, runs: int, variants: dict[str, Path | None]
+           ) -> dict[str, dict[str, dict[str, float]]]:
+    """Median seconds of each phase, by variant and by cold or warm build."""
+    result: dict[str, dict[str, dict[str, float]]] = {v: {} for v in variants}
+    for label in ("kall", "varm"):
+        per_run: dict[str, list[dict[str, float]]] = {v: [] for v in variants}
+        for _ in range(runs):
+            for n, (variant, source) in enumerate(variants.items()):
+                out = WORK / f"faser-{n}"
+                if label == "kall":
+                    shutil.rmtree(out, ignore_errors=True)
+                else:
+                    _remove_documents(out)
+                with tempfile.NamedTemporaryFile(dir=WORK, suffix=".tsv", delete=False) as tmp:
+                    log = Path(tmp.name)
+                fresh([sys.executable, __file__, "--faser-i-process", str(folder), str(out),
+                       str(log)], variant_env(source))
+                totals: dict[str, float] = {}
+                for line in log.read_text(encoding="utf-8").splitlines():
+                    phase, seconds = line.split("\t")
+                    totals[phase] = totals.get(phase, 0.0) + float(seconds)
+                log.unlink()
+                per_run[variant].append(totals)
+        names = [p for _, p in IMPORTS] + [p for _, _, p in TIMED]
+        for variant, runs_ in per_run.items():
+            result[variant][label] = {n: statistics.median(r.get(n, 0.0) for r in runs_)
+                                      for n in names if any(n in r for r in runs_)}
+    return result
+
+
+# --- Report ------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import weasyprint
+
+    return {
+        "datum": time.strftime("%Y-%m-%d %H:%M"),
+        "belastning före": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "processor": f"{model or platform.processor()}, {os.cpu_count()} kärnor",
+        "python": platform.python_version(),
+        "weasyprint": weasyprint.__version__,
+        "harfbuzz-subset": ("finns (snabb delmängd av typsnitt)"
+                            if ctypes.util.find_library("harfbuzz-subset")
+                            else "saknas (fontTools används, långsammare)"),
+    }
+
+
+def _median(samples: list[Sample]) -> tuple[float, float, float, float, float]:
+    """Median, least and most wall seconds; median peak MB and CPU seconds."""
+    seconds = [s[0] for s in samples]
+    return (statistics.median(seconds), min(seconds), max(seconds),
+            statistics.median(s[1] for s in samples), statistics.median(s[2] for s in samples))
+
+
+def report(results: dict[str, Any]) -> str:
+    lines = [f"{k}: {v}" for k, v in results["maskin"].items()]
+    lines.append(f"median av {results['gånger']} nya processer per mätning; RSS är den största "
+                 "enskilda processens topp\n")
+    anchor = results.get("typst")
+    base = _median(anchor["prover"])[0] if anchor else None
+    if anchor:
+        med, low, high, peak, cpu = _median(anchor["prover"])
+        lines.append(f"Typst-vägen: {med:.2f} s ({low:.2f}–{high:.2f}), CPU {cpu:.2f} s, "
+                     f"{peak:.0f} MB; faser: "
+                     + ", ".join(f"{k.removesuffix('_s')} {v:.2f}"
+                                 for k, v in anchor["faser"].items()) + "\n")
+    variants = list(results["vbgen"])
+    width = 40 if base else 33
+    lines.append(f"{'':<17}" + "".join(f" | {v[:width]:<{width}}" for v in variants))
+    lines.append(f"{'':<17}" + "".join(
+        f" | {'median':>7} {'min–max':>11} {'CPU':>5} {'RSS':>6}"
+        + (f" {'/Typst':>6}" if base else "") for _ in variants))
+    for scenario in results["vbgen"][variants[0]]:
+        line = f"{scenario:<17}"
+        for v in variants:
+            med, low, high, peak, cpu = _median(results["vbgen"][v][scenario])
+            line += f" | {med:6.2f}s {low:5.2f}–{high:5.2f} {cpu:5.2f} {peak:4.0f}MB"
+            if base:
+                line += f" {med / base:5.2f}×"
+        lines.append(line)
+    for label in ("kall", "varm"):
+        tables = {v: t[label] for v, t in results.get("faser", {}).items() if label in t}
+        if not tables:
+            continue
+        lines.append(f"\nfaser, {label} bygge (median, s): " + " | ".join(tables))
+        names = list(dict.fromkeys(n for t in tables.values() for n in t))
+        for name in names:
+            lines.append(f"  {name:<36}" + "".join(
+                f" {t[name]:6.2f}" if name in t else f" {'–':>6}" for t in tables.values()))
+    return "\n".join(lines)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    if len(sys.argv) == 5 and sys.argv[1] == "--faser-i-process":
+        phases_in_process(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("mapp", nargs="?", type=Path,
                         default=ROOT / "sample_data" / "socialnamnden-2024")
-    parser.add_argument("--gånger", dest="runs", type=int, default=3)
+    parser.add_argument("--gånger", dest="runs", type=int, default=5,
+                        help="nya processer per mätning (standard 5)")
+    parser.add_argument("--utan-typst", dest="route", action="store_false",
+                        help="mät inte den alternativa vägen")
+    parser.add_argument("--utan-faser", dest="phases", action="store_false",
+                        help="mät inte faserna")
+    parser.add_argument("--jämför", dest="compare", metavar="REVISION",
+                        help="mät också vbgen i den här git-revisionen, växelvis med nuvarande")
+    parser.add_argument("--skala", type=int, default=0, metavar="K",
+                        help="mät också ett varmt bygge med varje text K gånger")
+    parser.add_argument("--json", type=Path, help="spara resultaten som JSON här")
     args = parser.parse_args()
+    folder = args.mapp.resolve()
+    WORK.mkdir(parents=True, exist_ok=True)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
-        report = load(args.mapp)
-        figures = derive(report)
-        charts = ChartRenderer(out / CACHE, styles_dir() / "diagram.mplstyle")
-        template = DOCUMENTS["verksamhetsberattelse"].template
-        document = compose_document(report, figures, template, charts)
-        rows = [
-            ("läsa data", _time(lambda: load(args.mapp), args.runs)),
-            ("räkna fram siffror", _time(lambda: derive(report), args.runs)),
-            ("mallar till dokumentmodell", _time(
-                lambda: compose_document(report, figures, template, charts), args.runs)),
-            ("skriva DOCX", _time(
-                lambda: write_docx(document, styles_dir() / "referens.docx"), args.runs)),
-            ("skriva PDF", _time(
-                lambda: write_pdf(document, styles_dir() / "rapport.css", args.mapp), args.runs)),
-        ]
-        cold = Path(tmp) / "kall"
-        start = time.perf_counter()
-        build(args.mapp, Options(cold))
-        rows.append(("hela bygget, tom diagramcache", time.perf_counter() - start))
-        rows.append(("hela bygget, varm diagramcache", _time(
-            lambda: build(args.mapp, Options(cold, force=True)), args.runs)))
-    width = max(len(name) for name, _ in rows)
-    for name, seconds in rows:
-        print(f"{name:<{width}}  {seconds:6.2f} s")
+    results: dict[str, Any] = {"maskin": machine(), "gånger": args.runs}
+    if args.route:
+        if not (BENCH / "pipeline.py").exists():
+            sys.exit(f"Hittar inte {BENCH / 'pipeline.py'}; ange mappen med VBGEN_BENCH "
+                     "eller använd --utan-typst.")
+        samples, route_phases = route(args.runs)
+        results["typst"] = {"prover": samples, "faser": route_phases}
+    variants: dict[str, Path | None] = {}
+    if args.compare:
+        variants[f"vbgen {args.compare}"] = unpack(args.compare)
+    variants["vbgen nu"] = None
+    results["vbgen"] = vbgen_scenarios(folder, args.runs, variants, args.skala)
+    if args.phases:
+        results["faser"] = phases(folder, args.runs, variants)
+    results["maskin"]["belastning efter"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(report(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False),
+                             encoding="utf-8")
 
 
 if __name__ == "__main__":

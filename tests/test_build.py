@@ -20,8 +20,15 @@ def out(tmp_path, sample_copy, warm_charts):
     return target
 
 
+def _edit_a_text(folder):
+    """Change an input, so that a rebuild has something to do."""
+    with (folder / "text" / "sammanfattning.md").open("a", encoding="utf-8") as fh:
+        fh.write("\nEn mening till.\n")
+
+
 def test_rebuild_replaces_untouched_output(sample_copy, out):
     first = next(out.glob("*.docx")).read_bytes()
+    _edit_a_text(sample_copy)
     paths = build(sample_copy, Options(out, formats=("docx",), documents=REPORT))
     assert paths[0].read_bytes()[:2] == b"PK"
     assert len(first) > 0
@@ -53,6 +60,7 @@ def test_cli_reports_edited_file_and_force_replaces_it(sample_copy, out):
 
 def test_outputs_get_the_usual_file_mode(sample_copy, out):
     mask = os.umask(0o022)
+    _edit_a_text(sample_copy)
     try:
         paths = build(sample_copy, Options(out, formats=("docx",), documents=REPORT))
     finally:
@@ -61,6 +69,7 @@ def test_outputs_get_the_usual_file_mode(sample_copy, out):
 
 
 def test_no_temporary_files_left(sample_copy, out):
+    _edit_a_text(sample_copy)
     build(sample_copy, Options(out, formats=("docx",), documents=REPORT))
     assert not list(out.glob(".*.tmp"))
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from vbgen import fingerprint
 from vbgen.build import CACHE, COMMIT, LOCK, MANIFEST, Options, build, recover
 
 from .conftest import replace_text, run_cli
@@ -104,6 +105,8 @@ def _build_in_child(data: Path, out: Path, kill_at: int = 0, steps: Path | None 
 
             os.open, os.rename, os.replace = (step(os.open), step(os.rename),
                                               step(os.replace))
+            # Every child makes a full build: a rebuild of unchanged data writes nothing.
+            (out / CACHE / fingerprint.RECORD).unlink(missing_ok=True)
             build(data, Options(out, formats=("docx",)))
             if steps is not None:
                 steps.write_text(str(count), encoding="utf-8")

@@ -14,15 +14,16 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import compose, doc, stil
+from . import compose, doc, fingerprint, stil
 from .charts import Chart, ChartRenderer, RenderedChart, alt_text
 from .derive import Figures, assessment_notes, derive
 from .errors import (
@@ -37,7 +38,7 @@ from .errors import (
 from .load import MAIN_FILE, load
 from .model import Report
 from .paths import MAX_IMAGE_PIXELS, MAX_INPUT_BYTES, inside, safe_name
-from .resources import styles_dir
+from .resources import styles_dir, template_dirs
 from .writers.docx import write_docx
 from .writers.pdf import heading_pages, write_pdf
 
@@ -98,6 +99,7 @@ def compose_document(report: Report, figures: Figures, template: str,
                      charts: ChartRenderer, templates: Path | None = None,
                      logo: Path | None = None) -> doc.Document:
     """Render ``template`` for ``report`` into the document model."""
+
     context = {"vb": report, "fig": figures, "logotyp": str(logo) if logo else None,
                **compose.chart_globals(report.diagramdata, charts),
                **compose.report_globals(report, charts)}
@@ -420,9 +422,18 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
 
     Documents left out because their data is missing are described in ``notes``.
     """
+    record = options.out / CACHE / fingerprint.RECORD
+    inputs = _fingerprint(folder, options)
+    same = (None if (options.out / COMMIT).exists()
+            else fingerprint.unchanged(record, inputs, options.out))
+    if same is not None:
+        if notes is not None:
+            notes.extend([*same, fingerprint.NOTHING_CHANGED.format(out=options.out)])
+        return []
+    said: list[str] = []
     work = Path(tempfile.mkdtemp(prefix="vbgen-"))
     try:
-        report, documents, styles = compose_all(folder, options, notes, staging=work)
+        report, documents, styles = compose_all(folder, options, said, staging=work)
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
         outputs: dict[Path, bytes] = {}
@@ -439,7 +450,29 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
                     document, _style_file(styles, "referens.docx"), pages=pages)
         images = sorted(p for p in work.iterdir()
                         if p.suffix in (".png", ".svg") and not p.name.startswith("."))
-        _commit(options.out, outputs, images, options.force)
+        # The record of this build's inputs goes into place with its files, as one commit.
+        fingerprint.remember(work / fingerprint.RECORD, inputs, outputs, said)
+        _commit(options.out, outputs, [*images, work / fingerprint.RECORD], options.force)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if notes is not None:
+            notes.extend(said)
     return list(outputs)
+
+
+def _fingerprint(folder: Path, options: Options) -> str:
+    """What a build's files are made from: data, profile, templates, styles, options, vbgen."""
+    folders = [*([options.templates] if options.templates else []), *template_dirs(),
+               options.styles or styles_dir(), styles_dir(), *_profile_folder(folder)]
+    settings = {k: v for k, v in asdict(options).items() if k not in ("out", "force")}
+    return fingerprint.inputs(folder, list(dict.fromkeys(folders)), settings, options.out)
+
+
+def _profile_folder(folder: Path) -> list[Path]:
+    """The kommun profile the main file points to, read without loading the data."""
+    try:
+        text = (folder / MAIN_FILE).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    m = re.search(r"^profil:[ \t]*['\"]?([^'\"#\n]+?)['\"]?[ \t]*(#.*)?$", text, re.MULTILINE)
+    return [folder / m.group(1)] if m else []

@@ -12,6 +12,7 @@ import re
 import traceback
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -132,8 +133,13 @@ class _FolderLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+@lru_cache(maxsize=8)
 def environment(user_templates: Path | None = None) -> jinja2.Environment:
-    """The template environment: the user's folder first, the built-in templates after."""
+    """The template environment: the user's folder first, the built-in templates after.
+
+    One per folder and process, so that a template is compiled once; Jinja compiles it
+    again when its file changes.
+    """
     dirs = ([user_templates] if user_templates else []) + template_dirs()
     env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader([_FolderLoader(str(d)) for d in dirs]),

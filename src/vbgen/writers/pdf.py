@@ -11,6 +11,7 @@ cells get a scope, and links get a description and the print flag.
 from __future__ import annotations
 
 import io
+import re
 from html import escape
 from pathlib import Path
 
@@ -279,11 +280,51 @@ def _structure(pdf):  # type: ignore[no-untyped-def]
     return found
 
 
-def _artifact_margins(pdf, reachable) -> int:  # type: ignore[no-untyped-def]
+#: A marked-content sequence with an MCID as WeasyPrint writes it: ``/Span <</MCID 3>> BDC``.
+_MARKED = re.compile(rb"/[^\s/<>\[\]()]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+_ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
+
+
+def _artifacts_in_bytes(data: bytes, orphans: set[int]) -> bytes | None:
+    """``data`` with the marked content of ``orphans`` turned into artifacts, or None.
+
+    Editing the bytes keeps every other operator as it is, and is much cheaper than parsing
+    and writing the whole stream again. None when the stream is not plainly what WeasyPrint
+    writes (an inline image could hold anything), or an orphan is not found exactly once.
+    """
+    if re.search(rb"(^|\s)BI\s", data):
+        return None
+    found: list[int] = []
+
+    def mark(m: re.Match[bytes]) -> bytes:
+        mcid = int(m.group(1))
+        if mcid not in orphans:
+            return m.group(0)
+        found.append(mcid)
+        return _ARTIFACT
+
+    edited = _MARKED.sub(mark, data)
+    return edited if sorted(found) == sorted(orphans) else None
+
+
+def _artifacts_parsed(pdf, page, orphans: set[int]) -> bytes:  # type: ignore[no-untyped-def]
+    """The page's content with the marked content of ``orphans`` turned into artifacts."""
+    ops = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        if (str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary)
+                and int(operands[1].get("/MCID", -1)) in orphans):
+            operands = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
+        ops.append((operands, operator))
+    return pikepdf.unparse_content_stream(ops)
+
+
+def _artifact_margins(pdf, reachable, fast: bool = True) -> int:  # type: ignore[no-untyped-def]
     """Turn content that no reachable structure element owns into pagination artifacts.
 
     WeasyPrint marks the text of page-margin boxes (running header, page numbers) as content
     but leaves their structure elements out of the tree. PDF/UA-1 wants them as artifacts.
+    Without ``fast`` every stream is parsed and written again (the reference the byte edit is
+    tested against). Returns the number of pages changed.
     """
     nums = pdf.Root.StructTreeRoot.ParentTree.Nums
     owners: dict[int, pikepdf.Array] = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
@@ -297,17 +338,16 @@ def _artifact_margins(pdf, reachable) -> int:  # type: ignore[no-untyped-def]
                    if isinstance(ref, pikepdf.Dictionary) and ref.objgen not in reachable}
         if not orphans:
             continue
-        ops = []
-        for operands, operator in pikepdf.parse_content_stream(page):
-            if (str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary)
-                    and int(operands[1].get("/MCID", -1)) in orphans):
-                operands = [pikepdf.Name.Artifact,
-                            pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
-                changed += 1
-            ops.append((operands, operator))
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+        contents = page.obj.get("/Contents")
+        edited = None
+        if fast and isinstance(contents, pikepdf.Stream):
+            edited = _artifacts_in_bytes(contents.read_bytes(), orphans)
+        if edited is None:
+            edited = _artifacts_parsed(pdf, page, orphans)
+        page.obj.Contents = pdf.make_stream(edited)
         for mcid in orphans:
             table[mcid] = None
+        changed += 1
     return changed
 
 
