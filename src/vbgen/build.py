@@ -13,12 +13,14 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import compose, doc, stil
-from .charts import ChartRenderer
+from .charts import ChartRenderer, RenderedChart, alt_text
 from .derive import Figures, assessment_notes, derive
 from .errors import DataError, Problem
 from .load import MAIN_FILE, load
+from .luckor import Gap, describe, find_gaps, gap_list
 from .model import Report
 from .resources import styles_dir
 from .writers.docx import write_docx
@@ -49,6 +51,20 @@ DOCUMENTS = {
 }
 
 
+class DraftError(Exception):
+    """A final build was asked for, but the data still has gaps."""
+
+    def __init__(self, gaps: list[Gap]) -> None:
+        super().__init__(gaps)
+        self.gaps = gaps
+
+    def __str__(self) -> str:
+        n = len(self.gaps)
+        head = (f"Den slutliga versionen byggs inte: data har {n} "
+                f"{'lucka' if n == 1 else 'luckor'} att fylla:")
+        return "\n".join([head, *describe(self.gaps)])
+
+
 class OverwriteError(Exception):
     """An output file was changed since vbgen wrote it; it is left alone."""
 
@@ -62,6 +78,8 @@ class Options:
     force: bool = False
     #: The documents to build, by name; None builds every document the data has.
     documents: tuple[str, ...] | None = None
+    #: A final build: refused while the data has gaps, and not marked "Utkast".
+    slutlig: bool = False
 
 
 def stem(report: Report, name: str) -> str:
@@ -73,13 +91,44 @@ def stem(report: Report, name: str) -> str:
 
 def compose_document(report: Report, figures: Figures, template: str,
                      charts: ChartRenderer, templates: Path | None = None,
-                     logo: Path | None = None) -> doc.Document:
-    """Render ``template`` for ``report`` into the document model."""
+                     logo: Path | None = None, utkast: bool = True) -> doc.Document:
+    """Render ``template`` for ``report`` into the document model, as a draft or final."""
     context = {"vb": report, "fig": figures, "logotyp": str(logo) if logo else None,
+               "utkast": utkast,
                **compose.chart_globals(report.diagramdata, charts),
                **compose.report_globals(report, charts)}
-    return compose.parse(compose.render(template, context, templates), template,
-                         compose.locator(templates))
+    document = compose.parse(compose.render(template, context, templates), template,
+                             compose.locator(templates))
+    document.status = "Utkast" if utkast else "Slutlig"
+    return document
+
+
+class _NoDrawing(ChartRenderer):
+    """Names a chart's image without drawing it: enough to compose and find gaps."""
+
+    def render(self, chart: Any) -> RenderedChart:
+        return RenderedChart(Path(f"{chart.id}.png"), alt_text(chart))
+
+
+def draft_gaps(folder: Path, templates: Path | None = None) -> list[Gap]:
+    """The gaps of every document a draft of ``folder`` has, composed without charts."""
+    report = load(folder)
+    names, _ = select_documents(report, None)
+    figures = derive(report)
+    renderer = _NoDrawing(folder)
+    return [g for name in names
+            for g in find_gaps(compose_document(report, figures, DOCUMENTS[name].template,
+                                                renderer, templates))]
+
+
+def finish_draft(documents: dict[str, doc.Document], slutlig: bool) -> None:
+    """End each draft with the list of its gaps; refuse a final build that has any."""
+    gaps = {name: find_gaps(d) for name, d in documents.items()}
+    if slutlig and any(gaps.values()):
+        raise DraftError([g for found in gaps.values() for g in found])
+    for name, document in documents.items():
+        if gaps[name]:
+            document.blocks.extend(gap_list(gaps[name]))
 
 
 #: The logotype's file in the styles folder, in the order they are looked for.
@@ -199,8 +248,9 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None
                            palette=stil.palette(_style_file(styles, "rapport.css")))
     logo = _logo(styles)
     documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
-                                        options.templates, logo)
+                                        options.templates, logo, not options.slutlig)
                  for name in names}
+    finish_draft(documents, options.slutlig)
     return report, documents, styles
 
 

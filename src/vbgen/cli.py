@@ -9,10 +9,20 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import DOCUMENTS, FORMATS, Options, OverwriteError, build, lacking_data
+from .build import (
+    DOCUMENTS,
+    FORMATS,
+    DraftError,
+    Options,
+    OverwriteError,
+    build,
+    draft_gaps,
+    lacking_data,
+)
 from .derive import assessment_notes, derive
 from .errors import DataError, StyleError, TemplateError
 from .load import load
+from .luckor import describe
 from .schema import json_schema
 
 
@@ -70,13 +80,18 @@ def main() -> None:
 @click.option("--dokument", "documents", callback=_documents, metavar="NAMN[,NAMN]",
               help="Dokument att bygga, kommaseparerade: "
                    f"{', '.join(DOCUMENTS)}. Standard: alla som data räcker till.")
+@click.option("--slutlig", "final", is_flag=True,
+              help="Bygg den slutliga versionen: vägras så länge något saknas i data.")
 def build_command(mapp: Path, formats: tuple[str, ...], out: Path, templates: Path | None,
-                  styles: Path | None, force: bool, documents: tuple[str, ...] | None) -> None:
-    """Bygg dokumenten för datamappen MAPP."""
+                  styles: Path | None, force: bool, documents: tuple[str, ...] | None,
+                  final: bool) -> None:
+    """Bygg dokumenten för datamappen MAPP: ett utkast, eller med --slutlig den slutliga."""
     notes: list[str] = []
     try:
-        written = build(mapp, Options(out, formats, templates, styles, force, documents),
-                        notes)
+        written = build(mapp, Options(out, formats, templates, styles, force, documents,
+                                      slutlig=final), notes)
+    except DraftError as exc:
+        _fail(str(exc))
     except DataError as exc:
         _fail(str(exc))
     except TemplateError as exc:
@@ -106,6 +121,15 @@ def validate_command(mapp: Path) -> None:
                f"{level.i_text if goals == 1 else level.plural_form}, {indicators} indikatorer.")
     for note in assessment_notes(report, derive(report)):
         click.echo(note)
+    try:
+        gaps = draft_gaps(mapp)
+    except (TemplateError, StyleError) as exc:
+        _fail(f"Fel i mallarna: {exc}")
+    if gaps:
+        click.echo(f"Utkastet har {len(gaps)} {'lucka' if len(gaps) == 1 else 'luckor'} att "
+                   "fylla innan den slutliga versionen kan byggas:")
+        for line in describe(gaps):
+            click.echo(line)
     for name in lacking_data(report, list(DOCUMENTS)):
         click.echo(f"{DOCUMENTS[name].label.capitalize()} kan inte byggas: vb.yaml saknar "
                    f"fältet {DOCUMENTS[name].needs} (se docs/dataformat.md).")
