@@ -29,7 +29,7 @@ def built_all(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     out = tmp_path_factory.mktemp("out")
     if CHART_CACHE.is_dir():
         shutil.copytree(CHART_CACHE, out / CACHE)
-    paths = build(SAMPLE, Options(out))
+    paths = build(SAMPLE, Options(out, slutlig=True))
     shutil.rmtree(CHART_CACHE, ignore_errors=True)
     shutil.copytree(out / CACHE, CHART_CACHE)
     return paths

@@ -139,13 +139,10 @@ def test_contents_show_page_numbers(document):
     assert numbers == sorted(numbers)
 
 
-def test_a_draft_says_so_on_the_cover_and_in_the_header(sample_copy, tmp_path, warm_charts):
+def test_a_draft_says_so_on_the_cover_in_the_header_and_in_its_status(sample_copy, tmp_path,
+                                                                     warm_charts):
     from vbgen.build import Options, build
 
-    from .conftest import replace_text
-
-    replace_text(sample_copy / "vb.yaml", "forvaltning: Socialförvaltningen",
-                 "forvaltning: Socialförvaltningen\nutkast: ja")
     warm_charts(tmp_path)
     paths = build(sample_copy, Options(tmp_path, formats=("docx",),
                                        documents=("verksamhetsberattelse",)))
@@ -153,6 +150,14 @@ def test_a_draft_says_so_on_the_cover_and_in_the_header(sample_copy, tmp_path, w
     assert [p.text for p in word.paragraphs if p.style.name == "Subtitle"][-1] == "Utkast"
     header = word.sections[0].header.paragraphs[0].text
     assert header == "Socialnämnden – Verksamhetsberättelse 2024 – Utkast"
+    assert word.core_properties.content_status == "Utkast"
+
+
+def test_a_final_build_has_no_draft_marks_and_says_so(document):
+    assert "Utkast" not in [p.text for p in document.paragraphs]
+    assert document.sections[0].header.paragraphs[0].text == (
+        "Socialnämnden – Verksamhetsberättelse 2024")
+    assert document.core_properties.content_status == "Slutlig"
 
 
 def test_short_tables_keep_together_and_long_ones_may_break(document):

@@ -28,7 +28,7 @@ def test_document_model_matches_golden(folder: Path, tmp_path: Path,
                                        built_all: list[Path]) -> None:
     if CHART_CACHE.is_dir():
         shutil.copytree(CHART_CACHE, tmp_path / CACHE)
-    _, documents, _ = compose_all(folder, Options(tmp_path))
+    _, documents, _ = compose_all(folder, Options(tmp_path, slutlig=True))
     for name, document in documents.items():
         golden = GOLDEN / f"{folder.name}-{name}.json"
         text = json.dumps(doc.snapshot(document), ensure_ascii=False, indent=1) + "\n"

@@ -36,6 +36,7 @@ from .errors import (
     environment_problem,
 )
 from .load import MAIN_FILE, load
+from .luckor import Gap, describe, find_gaps, gap_list
 from .model import Report
 from .paths import MAX_IMAGE_PIXELS, MAX_INPUT_BYTES, inside, safe_name
 from .resources import styles_dir, template_dirs
@@ -75,6 +76,20 @@ DOCUMENTS = {
 }
 
 
+class DraftError(Exception):
+    """A final build was asked for, but the data still has gaps."""
+
+    def __init__(self, gaps: list[Gap]) -> None:
+        super().__init__(gaps)
+        self.gaps = gaps
+
+    def __str__(self) -> str:
+        n = len(self.gaps)
+        head = (f"Den slutliga versionen byggs inte: data har {n} "
+                f"{'lucka' if n == 1 else 'luckor'} att fylla:")
+        return "\n".join([head, *describe(self.gaps)])
+
+
 class OverwriteError(Exception):
     """An output file was changed since vbgen wrote it; it is left alone."""
 
@@ -88,6 +103,8 @@ class Options:
     force: bool = False
     #: The documents to build, by name; None builds every document the data has.
     documents: tuple[str, ...] | None = None
+    #: A final build: refused while the data has gaps, and not marked "Utkast".
+    slutlig: bool = False
 
 
 def stem(report: Report, name: str) -> str:
@@ -97,14 +114,26 @@ def stem(report: Report, name: str) -> str:
 
 def compose_document(report: Report, figures: Figures, template: str,
                      charts: ChartRenderer, templates: Path | None = None,
-                     logo: Path | None = None) -> doc.Document:
-    """Render ``template`` for ``report`` into the document model."""
-
+                     logo: Path | None = None, utkast: bool = True) -> doc.Document:
+    """Render ``template`` for ``report`` into the document model, as a draft or final."""
     context = {"vb": report, "fig": figures, "logotyp": str(logo) if logo else None,
+               "utkast": utkast,
                **compose.chart_globals(report.diagramdata, charts),
                **compose.report_globals(report, charts)}
-    return compose.parse(compose.render(template, context, templates), template,
-                         compose.locator(templates))
+    document = compose.parse(compose.render(template, context, templates), template,
+                             compose.locator(templates))
+    document.status = "Utkast" if utkast else "Slutlig"
+    return document
+
+
+def finish_draft(documents: dict[str, doc.Document], slutlig: bool) -> None:
+    """End each draft with the list of its gaps; refuse a final build that has any."""
+    gaps = {name: find_gaps(d) for name, d in documents.items()}
+    if slutlig and any(gaps.values()):
+        raise DraftError([g for found in gaps.values() for g in found])
+    for name, document in documents.items():
+        if gaps[name]:
+            document.blocks.extend(gap_list(gaps[name]))
 
 
 #: The logotype's file in the styles folder, in the order they are looked for.
@@ -400,21 +429,29 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
                       palette=stil.palette(_style_file(styles, "rapport.css")), staging=staging)
     logo = _logo(styles)
     documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
-                                        options.templates, logo)
+                                        options.templates, logo, not options.slutlig)
                  for name in names}
     readable = [options.out / CACHE, *([staging] if staging else []), *([logo] if logo else [])]
     for document in documents.values():
         _check_images(document, readable)
+    finish_draft(documents, options.slutlig)
     return report, documents, styles
 
 
-def check(folder: Path) -> Report:
+def check(folder: Path) -> tuple[Report, list[Gap]]:
     """Everything a build does with the data short of drawing, typesetting and writing.
 
     ``vbgen validate`` runs this, so that "inga fel" means a build will not fail on the data.
+    Returns the report and the gaps a draft has (a final build is refused while any remain).
     """
     unused = Path(tempfile.gettempdir()) / "vbgen-validate"
-    return compose_all(folder, Options(unused), draw=False)[0]
+    report, documents, _ = compose_all(folder, Options(unused), draw=False)
+    return report, [g for d in documents.values() for g in find_gaps(d)]
+
+
+def draft_gaps(folder: Path) -> list[Gap]:
+    """The gaps of every document a draft of ``folder`` has."""
+    return check(folder)[1]
 
 
 def build(folder: Path, options: Options, notes: list[str] | None = None) -> list[Path]:

@@ -15,7 +15,16 @@ from typing import NoReturn
 import click
 
 from . import __version__
-from .build import DOCUMENTS, FORMATS, Options, OverwriteError, build, check, lacking_data
+from .build import (
+    DOCUMENTS,
+    FORMATS,
+    DraftError,
+    Options,
+    OverwriteError,
+    build,
+    check,
+    lacking_data,
+)
 from .derive import assessment_notes, derive
 from .errors import (
     DataError,
@@ -25,6 +34,7 @@ from .errors import (
     TemplateError,
     os_reason,
 )
+from .luckor import describe
 from .schema import json_schema
 
 
@@ -94,7 +104,7 @@ def _guarded(action: Callable[[], None], out: Path | None = None) -> None:
         _fail(f"Fel i mallarna: {exc}")
     except StyleError as exc:
         _fail(f"Fel i stilarna: {exc}")
-    except OverwriteError as exc:
+    except (OverwriteError, DraftError) as exc:
         _fail(str(exc))
     except (EnvironmentProblem, OutputBusyError) as exc:
         _fail(f"Kan inte fortsätta: {exc}", EXIT_ENVIRONMENT)
@@ -131,9 +141,12 @@ def main() -> None:
 @click.option("--dokument", "documents", callback=_documents, metavar="NAMN[,NAMN]",
               help="Dokument att bygga, kommaseparerade: "
                    f"{', '.join(DOCUMENTS)}. Standard: alla som data räcker till.")
+@click.option("--slutlig", "final", is_flag=True,
+              help="Bygg den slutliga versionen: vägras så länge något saknas i data.")
 def build_command(mapp: Path, formats: tuple[str, ...], out: Path, templates: Path | None,
-                  styles: Path | None, force: bool, documents: tuple[str, ...] | None) -> None:
-    """Bygg dokumenten för datamappen MAPP."""
+                  styles: Path | None, force: bool, documents: tuple[str, ...] | None,
+                  final: bool) -> None:
+    """Bygg dokumenten för datamappen MAPP: ett utkast, eller med --slutlig den slutliga."""
 
     # Checked here rather than by click, so that the message is in Swedish.
     for folder, what in ((templates, "Mallmappen"), (styles, "Stilmappen")):
@@ -142,8 +155,8 @@ def build_command(mapp: Path, formats: tuple[str, ...], out: Path, templates: Pa
 
     def run() -> None:
         notes: list[str] = []
-        written = build(mapp, Options(out, formats, templates, styles, force, documents),
-                        notes)
+        written = build(mapp, Options(out, formats, templates, styles, force, documents,
+                                      slutlig=final), notes)
         for path in written:
             click.echo(f"Skrev {path} ({path.stat().st_size // 1024} kB)")
         for note in notes:
@@ -158,7 +171,7 @@ def validate_command(mapp: Path) -> None:
     """Kontrollera datamappen MAPP utan att skriva något."""
 
     def run() -> None:
-        report = check(mapp)
+        report, gaps = check(mapp)
         goals = len(report.assessed_goals())
         level = report.level_name(report.assessed_level)
         indicators = sum(len(g.indikatorer) for g in report.all_goals())
@@ -167,6 +180,11 @@ def validate_command(mapp: Path) -> None:
                    "indikatorer.")
         for note in assessment_notes(report, derive(report)):
             click.echo(note)
+        if gaps:
+            click.echo(f"Utkastet har {len(gaps)} {'lucka' if len(gaps) == 1 else 'luckor'} "
+                       "att fylla innan den slutliga versionen kan byggas:")
+            for line in describe(gaps):
+                click.echo(line)
         for name in lacking_data(report, list(DOCUMENTS)):
             click.echo(f"{DOCUMENTS[name].label.capitalize()} kan inte byggas: vb.yaml saknar "
                        f"fältet {DOCUMENTS[name].needs} (se docs/dataformat.md).")

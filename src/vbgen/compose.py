@@ -107,15 +107,19 @@ def _md_row(text: str | None) -> Markup:
     return Markup(_inline_xml(tokens[0].children or [], env) if tokens else "")
 
 
-def _md_filter(text: str | None, rubrikniva: int = 4, lucka: str = "") -> Markup:
+def _md_filter(text: str | None, rubrikniva: int = 4, lucka: str = "",
+               plats: str = "") -> Markup:
     if text is None or not str(text).strip():
-        return gap(lucka) if lucka else Markup("")
+        return gap(lucka, plats) if lucka else Markup("")
     return Markup(markdown_xml(str(text), rubrikniva))
 
 
-def gap(what: str) -> Markup:
-    """A visible mark where the data does not yet have what this place needs."""
-    return Markup('<p class="lucka">{}</p>').format(f"[Saknas: {what}]")
+def gap(what: str, plats: str = "") -> Markup:
+    """A visible mark where the data does not yet have what this place needs.
+
+    ``plats`` names the file and field to fill; the draft's list of gaps shows it.
+    """
+    return Markup('<p class="lucka" plats="{}">{}</p>').format(plats, f"[Saknas: {what}]")
 
 
 # --- Jinja ------------------------------------------------------------------------------
@@ -423,7 +427,8 @@ def _block(el: ET.Element, source: _Source | None = None) -> list[doc.Block]:
                             toc=el.get("toc") != "nej")]
     if tag == "p":
         inl = _strip(_inlines(el))
-        return [doc.Paragraph(inl, role=el.get("class") or "")] if inl else []
+        return [doc.Paragraph(inl, role=el.get("class") or "", plats=el.get("plats") or "")
+                ] if inl else []
     if tag in ("ul", "ol"):
         return [doc.ListBlock([_list_item(li) for li in el.findall("li")], ordered=tag == "ol")]
     if tag == "table":

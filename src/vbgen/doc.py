@@ -83,6 +83,8 @@ class Paragraph:
     children: list[Inline]
     #: A named role the writers map to a style: "", "ingress", "lucka", "not", "kalla".
     role: str = ""
+    #: For a gap ("lucka"): the file and field to fill, "text/n1-analys.md".
+    plats: str = ""
 
 
 @dataclass
@@ -181,6 +183,8 @@ class Document:
     header: str = ""
     #: Which kind of document this is ("tjanstskrivelse"), for document-specific styles.
     typ: str = ""
+    #: "Utkast" for a draft, "Slutlig" for a final build.
+    status: str = ""
 
     def leads_in(self) -> set[int]:
         """The ``id()`` of every paragraph that speaks of the figure or table right after it."""

@@ -298,6 +298,19 @@ def _text_of(raw: bytes, shown: str, problems: list[Problem], cp1252: bool = Fal
 # --- Prose from files --------------------------------------------------------------------
 
 
+def _text_sources(data: Any, path: Path_) -> dict[str, str]:
+    """The file of every ``{fil: x.md}`` text, by its place in the main file."""
+    if isinstance(data, dict):
+        if set(data) == {"fil"}:
+            return {_dotted(path): str(data["fil"])}
+        return {k: v for key, value in data.items()
+                for k, v in _text_sources(value, (*path, key)).items()}
+    if isinstance(data, list):
+        return {k: v for i, value in enumerate(data)
+                for k, v in _text_sources(value, (*path, i)).items()}
+    return {}
+
+
 def _resolve_texts(
     data: Any, path: Path_, folder: Path, file: str, lines: dict[Path_, int],
     problems: list[Problem],
@@ -430,6 +443,7 @@ def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict
                                     _line_for(lines, (old,)), old))
     if any(old in data for old in _OLD_FIELDS):
         return None, lines
+    sources = _text_sources(data, ())
     data = _resolve_texts(data, (), folder, MAIN_FILE, lines, problems)
     shared, profile_name, profile_lines = _profile(folder, data, lines, problems)
     from_profile = {k for k in shared if k not in data}
@@ -438,7 +452,9 @@ def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict
     data = _kommun_texts(data, texts, (), MAIN_FILE, lines, problems)
     data = {**shared, **data, "texter": texts}
     try:
-        return Meta.model_validate(data), lines
+        meta = Meta.model_validate(data)
+        meta.textkallor = sources
+        return meta, lines
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(err["loc"])
@@ -1275,6 +1291,7 @@ def _check_tree(report: Report, lines: dict[Path_, int], problems: list[Problem]
 
     def visit(goal: Goal, niva: int, where: Path_) -> None:
         goal.niva = niva
+        goal.plats = _dotted(where)
         if niva > len(names):
             problems.append(Problem(
                 MAIN_FILE, f"målträdet har fler nivåer än malnivaer ({len(names)}: "
@@ -1468,6 +1485,7 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
                           f"diagram: {', '.join(charts) or 'inga'}")
 
     def section(s: Section, loc: Path_) -> None:
+        s.plats = _dotted(loc)
         marks((*loc, "text"), s.text)
         for j, b in enumerate(s.block):
             where: Path_ = (*loc, "block", j, b.typ)

@@ -195,6 +195,8 @@ class Goal(_Strict):
                               description="Målen på nivån under, i samma form.")
     # Filled by the loader, not from YAML.
     niva: SkipJsonSchema[int] = Field(1, exclude=True)
+    #: Where the goal is in the main file: "mal[1].under[2]".
+    plats: SkipJsonSchema[str] = Field("", exclude=True)
     indikatorer: SkipJsonSchema[list[Indicator]] = Field(default_factory=list, exclude=True)
     uppdrag: SkipJsonSchema[list[Uppdrag]] = Field(default_factory=list, exclude=True)
 
@@ -516,6 +518,8 @@ class Section(_Strict):
     block: list[Block] = Field(default_factory=list, description="Innehållet, i ordning.")
     avsnitt: list[Section] = Field(default_factory=list, description="Underavsnitt.")
     ny_sida: JaNej = Field(False, description="ja för att börja avsnittet på en ny sida.")
+    #: Where the section is in the main file: "disposition[3]"; filled by the loader.
+    plats: SkipJsonSchema[str] = Field("", exclude=True)
     i_innehall: JaNej = Field(True, description="nej för att hålla rubriken utanför "
                                                 "innehållsförteckningen.")
 
@@ -808,8 +812,6 @@ class Meta(_Strict):
     namnd: str = Field(description="Nämndens namn: Socialnämnden.")
     ar: int = Field(ge=1900, le=2200, description="Verksamhetsåret.")
     forvaltning: str = Field(description="Förvaltningen som skriver rapporten.")
-    utkast: JaNej = Field(False, description="ja medan rapporten är ett utkast: titelsidan "
-                                             "och sidhuvudet säger då Utkast.")
     malvarde_ar: int | None = Field(None, description="Året målvärdena i indikatortabellerna "
                                                       "gäller.")
     skala: list[Level] = Field(min_length=1, description="Bedömningsskalan, bästa nivån först.")
@@ -836,6 +838,13 @@ class Meta(_Strict):
     tjanstskrivelse: Tjanstskrivelse | None = None
     personal: Personal = Field(default_factory=Personal)
     uppfoljning: Uppfoljning = Field(default_factory=Uppfoljning)
+    #: The file each text read with {fil: …} came from, by its place: {"mal[1].analys":
+    #: "text/m1-analys.md"}.
+    textkallor: SkipJsonSchema[dict[str, str]] = Field(default_factory=dict, exclude=True)
+
+    def source_of(self, plats: str) -> str:
+        """Where a user fills the text at ``plats``: its file, or the main file's field."""
+        return self.textkallor.get(plats) or f"vb.yaml, fält {plats}"
 
 
 class Report(Meta):

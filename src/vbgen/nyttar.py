@@ -21,10 +21,7 @@ from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from . import doc
-from .build import DOCUMENTS, compose_document, select_documents
-from .charts import ChartRenderer, RenderedChart, alt_text
-from .derive import derive
+from .build import draft_gaps
 from .errors import DataError
 from .load import MAIN_FILE, TABLES, load
 from .model import Meta, Report
@@ -421,34 +418,9 @@ def _short(text: str) -> str:
 # --- Counting gaps --------------------------------------------------------------------------
 
 
-class _NoDrawing(ChartRenderer):
-    """Names a chart's image without drawing it: enough to compose and count gaps."""
-
-    def render(self, chart: Any) -> RenderedChart:
-        return RenderedChart(Path(f"{chart.id}.png"), alt_text(chart))
-
-
 def count_gaps(folder: Path) -> int:
     """The visible gaps ("[Saknas: …]") in every document a build of ``folder`` makes."""
-    report = load(folder)
-    names, _ = select_documents(report, None)
-    figures = derive(report)
-    renderer = _NoDrawing(folder)
-    total = 0
-
-    def walk(obj: Any) -> int:
-        if isinstance(obj, list):
-            return sum(walk(o) for o in obj)
-        if isinstance(obj, doc.Text):  # gaps stand as paragraphs and in table cells
-            return obj.text.count("[Saknas:")
-        if hasattr(obj, "__dataclass_fields__"):
-            return sum(walk(getattr(obj, f)) for f in obj.__dataclass_fields__)
-        return 0
-
-    for name in names:
-        document = compose_document(report, figures, DOCUMENTS[name].template, renderer)
-        total += walk(document.blocks)
-    return total
+    return len(draft_gaps(folder))
 
 
 # --- The whole folder -----------------------------------------------------------------------

@@ -294,6 +294,8 @@ class DocxWriter:
         cp.comments = ""
         cp.keywords = ""
         cp.category = ""
+        # Word shows it as the file's Status: "Utkast" until the final build.
+        cp.content_status = self.document.status
         cp.last_modified_by = "vbgen"
         cp.revision = 1
         now = self.built.replace(microsecond=0, tzinfo=None)
