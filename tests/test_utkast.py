@@ -1,0 +1,78 @@
+"""Draft and final: gaps shown where they are and listed at the end, a final build refused
+while any remain, and the state marked on the cover, on every page and in the properties."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import pypdf
+import pytest
+
+from .conftest import ROOT, run_cli
+
+KULTUR = ROOT / "sample_data" / "kulturnamnden-2023"
+PROFILE = ROOT / "sample_data" / "norrviks-kommun"
+
+
+@pytest.fixture(scope="module")
+def next_year(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kultur sample carried into 2024 with vbgen init: every text still to write."""
+    root = tmp_path_factory.mktemp("nytt-ar")
+    shutil.copytree(PROFILE, root / PROFILE.name)
+    shutil.copytree(KULTUR, root / KULTUR.name)
+    result = run_cli("init", str(root / "kultur-2024"), "--from", str(root / KULTUR.name))
+    assert result.exit_code == 0, result.output
+    return root / "kultur-2024"
+
+
+def test_validate_lists_the_gaps_with_file_and_field(next_year):
+    result = run_cli("validate", str(next_year))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Utkastet har "))
+    assert lines[start].endswith("luckor att fylla innan den slutliga versionen kan byggas:")
+    listed = lines[start + 1:]
+    assert "  Mål och resultat › Mål: Fler barn och unga har en aktiv och meningsfull fritid:" \
+        in listed
+    assert "    analys (text/m1-analys.md)" in listed
+    assert "    måluppfyllelse (vb.yaml, fält mal[1].maluppfyllelse)" in listed
+
+
+def test_a_draft_shows_its_gaps_and_lists_them_at_the_end(next_year, tmp_path):
+    result = run_cli("build", str(next_year), "--ut", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    pdf = pypdf.PdfReader(str(next(tmp_path.glob("*.pdf"))))
+    pages = [page.extract_text() for page in pdf.pages]
+    # "Utkast" on every page: the cover, and the running header of the others.
+    assert all("Utkast" in text for text in pages)
+    assert any("[Saknas: analys]" in text for text in pages)
+    assert "Luckor att fylla" in pages[-1] or "Luckor att fylla" in pages[-2]
+    word = docx.Document(str(next(tmp_path.glob("*.docx"))))
+    assert word.core_properties.content_status == "Utkast"
+    table = word.tables[-1]
+    assert [c.text for c in table.rows[0].cells] == ["Avsnitt", "Saknas", "Fyll i"]
+    assert ["analys", "text/m1-analys.md"] in [[c.text for c in r.cells][1:]
+                                              for r in table.rows]
+
+
+def test_a_final_build_is_refused_while_gaps_remain(next_year, tmp_path):
+    result = run_cli("build", str(next_year), "--ut", str(tmp_path), "--slutlig")
+    assert result.exit_code == 1
+    assert result.output.startswith("Den slutliga versionen byggs inte: data har ")
+    assert "    analys (text/m1-analys.md)" in result.output
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob("*.docx"))
+
+
+def test_a_complete_folder_builds_as_final(tmp_path):
+    shutil.copytree(PROFILE, tmp_path / PROFILE.name)
+    shutil.copytree(KULTUR, tmp_path / KULTUR.name)
+    out = tmp_path / "ut"
+    result = run_cli("build", str(tmp_path / KULTUR.name), "--ut", str(out), "--slutlig",
+                     "--format", "docx")
+    assert result.exit_code == 0, result.output
+    word = docx.Document(str(next(out.glob("*.docx"))))
+    assert word.core_properties.content_status == "Slutlig"
+    assert "Utkast" not in [p.text for p in word.paragraphs]
+    assert "Luckor att fylla" not in [p.text for p in word.paragraphs]
