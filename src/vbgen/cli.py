@@ -56,7 +56,8 @@ def main() -> None:
 
 
 @main.command("build")
-@click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("mappar", nargs=-1, required=True, metavar="MAPP...",
+                type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "formats", default=",".join(FORMATS), callback=_formats,
               show_default=True, help="Format att bygga, kommaseparerade.")
 @click.option("--ut", "--out", "out", type=click.Path(file_okay=False, path_type=Path),
@@ -70,13 +71,27 @@ def main() -> None:
 @click.option("--dokument", "documents", callback=_documents, metavar="NAMN[,NAMN]",
               help="Dokument att bygga, kommaseparerade: "
                    f"{', '.join(DOCUMENTS)}. Standard: alla som data räcker till.")
-def build_command(mapp: Path, formats: tuple[str, ...], out: Path, templates: Path | None,
-                  styles: Path | None, force: bool, documents: tuple[str, ...] | None) -> None:
-    """Bygg dokumenten för datamappen MAPP."""
+@click.option("--jobb", "jobs", type=click.IntRange(min=1), metavar="N",
+              help="Antal nämnder som byggs samtidigt. Standard: en per processorkärna.")
+@click.option("--tyst", "quiet", is_flag=True,
+              help="Ingen rad per nämnd eller fil; bara sammanfattning och fel.")
+def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
+                  templates: Path | None, styles: Path | None, force: bool,
+                  documents: tuple[str, ...] | None, jobs: int | None, quiet: bool) -> None:
+    """Bygg dokumenten för datamappen MAPP.
+
+    Flera mappar, eller en kommunmapp med en mapp per nämnd, byggs samtidigt; varje nämnds
+    dokument hamnar i en egen undermapp av --ut.
+    """
+    from .batch import is_kommun
+
+    options = Options(out, formats, templates, styles, force, documents)
+    if len(mappar) > 1 or is_kommun(mappar[0]):
+        sys.exit(_build_many(mappar, options, jobs, quiet))
+    mapp = mappar[0]
     notes: list[str] = []
     try:
-        written = build(mapp, Options(out, formats, templates, styles, force, documents),
-                        notes)
+        written = build(mapp, options, notes)
     except DataError as exc:
         _fail(str(exc))
     except TemplateError as exc:
@@ -85,10 +100,56 @@ def build_command(mapp: Path, formats: tuple[str, ...], out: Path, templates: Pa
         _fail(f"Fel i stilarna: {exc}")
     except OverwriteError as exc:
         _fail(str(exc))
-    for path in written:
-        click.echo(f"Skrev {path} ({path.stat().st_size // 1024} kB)")
+    if not quiet:
+        for path in written:
+            click.echo(f"Skrev {path} ({path.stat().st_size // 1024} kB)")
     for note in notes:
         click.echo(note)
+
+
+def _build_many(folders: tuple[Path, ...], options: Options, jobs: int | None,
+                quiet: bool) -> int:
+    """Build several folders side by side; the exit code is 1 if any of them failed."""
+    from . import batch
+
+    try:
+        planned, skipped = batch.plan(folders)
+    except batch.BatchError as exc:
+        _fail(f"vbgen build: {exc}")
+    for note in skipped:
+        click.echo(note)
+    if not planned:
+        _fail("vbgen build: ingen av mapparna är en nämnds datamapp (med vb.yaml).")
+    parallel = batch.workers(jobs, len(planned))
+    terminal = sys.stdout.isatty()
+    finished = 0
+
+    def done(outcome: batch.Outcome) -> None:
+        nonlocal finished
+        finished += 1
+        if quiet:
+            return
+        line = batch.progress_line(outcome)
+        if terminal:  # a counter and a colour only where someone watches
+            line = click.style(f"[{finished}/{len(planned)}] ", dim=True) + click.style(
+                line, fg="green" if outcome.ok else "red")
+        click.echo(line)
+
+    if terminal and not quiet:
+        click.echo(f"Bygger {len(planned)} nämnder, {parallel} åt gången, till {options.out}/")
+    outcomes = batch.build_all(planned, options, parallel, done)
+    if not quiet:
+        click.echo()
+    for line in batch.summary(outcomes):
+        click.echo(line)
+    click.echo(batch.verdict(outcomes))
+    for outcome in outcomes:
+        for note in outcome.notes:
+            click.echo(f"{outcome.name}: {note}")
+    for outcome in outcomes:
+        if not outcome.ok:
+            click.echo(f"\nFel i {outcome.folder}:\n{outcome.message}", err=True)
+    return 0 if all(o.ok for o in outcomes) else 1
 
 
 @main.command("validate")

@@ -428,10 +428,12 @@ class _NoDrawing(ChartRenderer):
         return RenderedChart(Path(f"{chart.id}.png"), alt_text(chart))
 
 
-def count_gaps(folder: Path) -> int:
-    """The visible gaps ("[Saknas: …]") in every document a build of ``folder`` makes."""
+def count_gaps(folder: Path, documents: tuple[str, ...] | None = None,
+               templates: Path | None = None) -> int:
+    """The visible gaps ("[Saknas: …]") in the documents a build of ``folder`` makes (every
+    one the data has, or ``documents``), composed with the built-in or the given templates."""
     report = load(folder)
-    names, _ = select_documents(report, None)
+    names, _ = select_documents(report, documents)
     figures = derive(report)
     renderer = _NoDrawing(folder)
     total = 0
@@ -446,7 +448,8 @@ def count_gaps(folder: Path) -> int:
         return 0
 
     for name in names:
-        document = compose_document(report, figures, DOCUMENTS[name].template, renderer)
+        document = compose_document(report, figures, DOCUMENTS[name].template, renderer,
+                                    templates)
         total += walk(document.blocks)
     return total
 
