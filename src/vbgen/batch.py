@@ -47,8 +47,9 @@ class Outcome:
     gaps: int | None = None
     #: The number of problems that stopped the build; 0 when it succeeded.
     errors: int = 0
-    #: Why the build failed, as the user reads it.
+    #: Why the build failed, as the user reads it, and the gist of it in one line.
     message: str = ""
+    headline: str = ""
     written: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -130,7 +131,8 @@ def plan(paths: Sequence[Path]) -> tuple[list[Job], list[str]]:
 # --- One folder ------------------------------------------------------------------------------
 
 
-def _pages(paths: list[Path]) -> int | None:
+def pdf_pages(paths: list[Path]) -> int | None:
+    """The pages of the PDFs among ``paths``; None when there are none."""
     pdfs = [p for p in paths if p.suffix == ".pdf"]
     if not pdfs:
         return None
@@ -153,6 +155,8 @@ def build_one(folder: Path, options: Options, name: str | None = None) -> Outcom
         written = build(folder, options, notes)
     except DataError as exc:
         outcome.errors, outcome.message = len(exc.problems), str(exc)
+        more = len(exc.problems) - 1
+        outcome.headline = str(exc.problems[0]) + (f" (och {more} fel till)" if more else "")
     except TemplateError as exc:
         outcome.errors, outcome.message = 1, f"Fel i mallarna: {exc}"
     except StyleError as exc:
@@ -168,11 +172,13 @@ def build_one(folder: Path, options: Options, name: str | None = None) -> Outcom
         outcome.ok = True
         outcome.written = [str(p) for p in written]
         outcome.documents = len({p.stem for p in written})
-        outcome.pages = _pages(written)
+        outcome.pages = pdf_pages(written)
         try:
             outcome.gaps = count_gaps(folder, options.documents, options.templates)
         except (DataError, TemplateError, OSError):
             pass  # the folder changed after its build; the documents stand, the count is unknown
+    if not outcome.ok and not outcome.headline:
+        outcome.headline = outcome.message.splitlines()[0] if outcome.message else ""
     outcome.notes = notes
     outcome.seconds = time.perf_counter() - started
     return outcome
@@ -215,8 +221,9 @@ def build_all(jobs: list[Job], options: Options, parallel: int,
                 try:
                     outcome = future.result()
                 except Exception as exc:  # noqa: BLE001 - e.g. a worker killed for memory
-                    outcome = Outcome(job.name, str(job.folder), errors=1,
-                                      message=f"bygget avbröts: {type(exc).__name__}: {exc}")
+                    message = f"bygget avbröts: {type(exc).__name__}: {exc}"
+                    outcome = Outcome(job.name, str(job.folder), errors=1, message=message,
+                                      headline=message)
                 finish(job, outcome)
     return [outcomes[job] for job in jobs]
 
@@ -231,8 +238,7 @@ def seconds_text(seconds: float) -> str:
 def progress_line(outcome: Outcome) -> str:
     """One line on how a folder's build ended."""
     if not outcome.ok:
-        first = outcome.message.splitlines()[0] if outcome.message else ""
-        return f"{outcome.name}: fel efter {seconds_text(outcome.seconds)}: {first}"
+        return f"{outcome.name}: fel efter {seconds_text(outcome.seconds)}: {outcome.headline}"
     pages = "" if outcome.pages is None else f", {outcome.pages} sidor"
     return (f"{outcome.name}: klar på {seconds_text(outcome.seconds)}, "
             f"{outcome.documents} dokument{pages}")
