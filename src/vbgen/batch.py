@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -17,6 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import click
 import pikepdf
 
 from . import fmt
@@ -267,3 +269,51 @@ def verdict(outcomes: list[Outcome]) -> str:
     n = len(outcomes)
     built = f"{n - failed} av {n} {'nämnd' if n == 1 else 'nämnder'} byggdes"
     return f"{built}." if not failed else f"{built}; {failed} misslyckades."
+
+
+def build_many(folders: Sequence[Path], options: Options, jobs: int | None,
+               quiet: bool = False) -> int:
+    """``vbgen build`` with several folders: build them side by side, print how each went
+    and the summary; return the exit code, 1 if any of them failed."""
+    try:
+        planned, skipped = plan(folders)
+    except BatchError as exc:
+        click.echo(f"vbgen build: {exc}", err=True)
+        return 1
+    for note in skipped:
+        click.echo(note)
+    if not planned:
+        click.echo("vbgen build: ingen av mapparna är en nämnds datamapp (med vb.yaml).",
+                   err=True)
+        return 1
+    parallel = workers(jobs, len(planned))
+    terminal = sys.stdout.isatty()
+    finished = 0
+
+    def done(outcome: Outcome) -> None:
+        nonlocal finished
+        finished += 1
+        if quiet:
+            return
+        line = progress_line(outcome)
+        if terminal:  # a counter and a colour only where someone watches
+            line = click.style(f"[{finished}/{len(planned)}] ", dim=True) + click.style(
+                line, fg="green" if outcome.ok else "red")
+        click.echo(line)
+
+    if terminal and not quiet:
+        click.echo(f"Bygger {len(planned)} {'nämnd' if len(planned) == 1 else 'nämnder'}, "
+                   f"{parallel} åt gången, till {options.out}/")
+    outcomes = build_all(planned, options, parallel, done)
+    if not quiet:
+        click.echo()
+    for line in summary(outcomes):
+        click.echo(line)
+    click.echo(verdict(outcomes))
+    for outcome in outcomes:
+        for note in outcome.notes:
+            click.echo(f"{outcome.name}: {note}")
+    for outcome in outcomes:
+        if not outcome.ok:
+            click.echo(f"\nFel i {outcome.folder}:\n{outcome.message}", err=True)
+    return 0 if all(o.ok for o in outcomes) else 1

@@ -83,11 +83,11 @@ def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
     Flera mappar, eller en kommunmapp med en mapp per nämnd, byggs samtidigt; varje nämnds
     dokument hamnar i en egen undermapp av --ut.
     """
-    from .batch import is_kommun
+    from .batch import build_many, is_kommun
 
     options = Options(out, formats, templates, styles, force, documents)
     if len(mappar) > 1 or is_kommun(mappar[0]):
-        sys.exit(_build_many(mappar, options, jobs, quiet))
+        sys.exit(build_many(mappar, options, jobs, quiet))
     mapp = mappar[0]
     notes: list[str] = []
     try:
@@ -105,51 +105,6 @@ def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
             click.echo(f"Skrev {path} ({path.stat().st_size // 1024} kB)")
     for note in notes:
         click.echo(note)
-
-
-def _build_many(folders: tuple[Path, ...], options: Options, jobs: int | None,
-                quiet: bool) -> int:
-    """Build several folders side by side; the exit code is 1 if any of them failed."""
-    from . import batch
-
-    try:
-        planned, skipped = batch.plan(folders)
-    except batch.BatchError as exc:
-        _fail(f"vbgen build: {exc}")
-    for note in skipped:
-        click.echo(note)
-    if not planned:
-        _fail("vbgen build: ingen av mapparna är en nämnds datamapp (med vb.yaml).")
-    parallel = batch.workers(jobs, len(planned))
-    terminal = sys.stdout.isatty()
-    finished = 0
-
-    def done(outcome: batch.Outcome) -> None:
-        nonlocal finished
-        finished += 1
-        if quiet:
-            return
-        line = batch.progress_line(outcome)
-        if terminal:  # a counter and a colour only where someone watches
-            line = click.style(f"[{finished}/{len(planned)}] ", dim=True) + click.style(
-                line, fg="green" if outcome.ok else "red")
-        click.echo(line)
-
-    if terminal and not quiet:
-        click.echo(f"Bygger {len(planned)} nämnder, {parallel} åt gången, till {options.out}/")
-    outcomes = batch.build_all(planned, options, parallel, done)
-    if not quiet:
-        click.echo()
-    for line in batch.summary(outcomes):
-        click.echo(line)
-    click.echo(batch.verdict(outcomes))
-    for outcome in outcomes:
-        for note in outcome.notes:
-            click.echo(f"{outcome.name}: {note}")
-    for outcome in outcomes:
-        if not outcome.ok:
-            click.echo(f"\nFel i {outcome.folder}:\n{outcome.message}", err=True)
-    return 0 if all(o.ok for o in outcomes) else 1
 
 
 @main.command("validate")
