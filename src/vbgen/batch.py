@@ -215,7 +215,8 @@ def build_all(jobs: list[Job], options: Options, parallel: int,
         for job in jobs:  # in this process: nothing to gain from a pool of one
             finish(job, _run(job, options))
     else:
-        with ProcessPoolExecutor(max_workers=parallel) as pool:
+        pool = ProcessPoolExecutor(max_workers=parallel)
+        try:
             futures: dict[Future[Outcome], Job] = {pool.submit(_run, job, options): job
                                                    for job in jobs}
             for future in as_completed(futures):
@@ -227,6 +228,11 @@ def build_all(jobs: list[Job], options: Options, parallel: int,
                     outcome = Outcome(job.name, str(job.folder), errors=1, message=message,
                                       headline=message)
                 finish(job, outcome)
+        except BaseException:
+            # Interrupted (Ctrl-C): start no more folders; those under way stop with it.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     return [outcomes[job] for job in jobs]
 
 
