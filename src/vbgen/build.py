@@ -438,20 +438,18 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     return report, documents, styles
 
 
-def check(folder: Path) -> tuple[Report, list[Gap]]:
+def check(folder: Path, templates: Path | None = None,
+          documents: tuple[str, ...] | None = None) -> tuple[Report, list[Gap]]:
     """Everything a build does with the data short of drawing, typesetting and writing.
 
     ``vbgen validate`` runs this, so that "inga fel" means a build will not fail on the data.
     Returns the report and the gaps a draft has (a final build is refused while any remain).
     """
     unused = Path(tempfile.gettempdir()) / "vbgen-validate"
-    report, documents, _ = compose_all(folder, Options(unused), draw=False)
-    return report, [g for d in documents.values() for g in find_gaps(d)]
+    report, composed, _ = compose_all(
+        folder, Options(unused, templates=templates, documents=documents), draw=False)
+    return report, [g for d in composed.values() for g in find_gaps(d)]
 
-
-def draft_gaps(folder: Path) -> list[Gap]:
-    """The gaps of every document a draft of ``folder`` has."""
-    return check(folder)[1]
 
 
 def build(folder: Path, options: Options, notes: list[str] | None = None) -> list[Path]:

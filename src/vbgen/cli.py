@@ -127,7 +127,8 @@ def main() -> None:
 
 
 @main.command("build")
-@click.argument("mapp", type=click.Path(path_type=Path))
+@click.argument("mappar", nargs=-1, required=True, metavar="MAPP...",
+                type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "formats", default=",".join(FORMATS), callback=_formats,
               show_default=True, help="Format att bygga, kommaseparerade.")
 @click.option("--ut", "--out", "out", type=click.Path(path_type=Path),
@@ -143,22 +144,36 @@ def main() -> None:
                    f"{', '.join(DOCUMENTS)}. Standard: alla som data räcker till.")
 @click.option("--slutlig", "final", is_flag=True,
               help="Bygg den slutliga versionen: vägras så länge något saknas i data.")
-def build_command(mapp: Path, formats: tuple[str, ...], out: Path, templates: Path | None,
-                  styles: Path | None, force: bool, documents: tuple[str, ...] | None,
-                  final: bool) -> None:
-    """Bygg dokumenten för datamappen MAPP: ett utkast, eller med --slutlig den slutliga."""
+@click.option("--jobb", "jobs", type=click.IntRange(min=1), metavar="N",
+              help="Antal nämnder som byggs samtidigt. Standard: en per processorkärna.")
+@click.option("--tyst", "quiet", is_flag=True,
+              help="Ingen rad per nämnd eller fil; bara sammanfattning och fel.")
+def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
+                  templates: Path | None, styles: Path | None, force: bool,
+                  documents: tuple[str, ...] | None, final: bool, jobs: int | None,
+                  quiet: bool) -> None:
+    """Bygg dokumenten för datamappen MAPP: ett utkast, eller med --slutlig den slutliga.
+
+    Flera mappar, eller en kommunmapp med en mapp per nämnd, byggs samtidigt; varje nämnds
+    dokument hamnar i en egen undermapp av --ut.
+    """
+    from .batch import build_many, is_kommun
 
     # Checked here rather than by click, so that the message is in Swedish.
     for folder, what in ((templates, "Mallmappen"), (styles, "Stilmappen")):
         if folder is not None and not folder.is_dir():
             _fail(f"{what} {folder} finns inte (eller är ingen mapp).")
+    options = Options(out, formats, templates, styles, force, documents, slutlig=final)
+    if len(mappar) > 1 or is_kommun(mappar[0]):
+        sys.exit(build_many(mappar, options, jobs, quiet))
+    mapp = mappar[0]
 
     def run() -> None:
         notes: list[str] = []
-        written = build(mapp, Options(out, formats, templates, styles, force, documents,
-                                      slutlig=final), notes)
-        for path in written:
-            click.echo(f"Skrev {path} ({path.stat().st_size // 1024} kB)")
+        written = build(mapp, options, notes)
+        if not quiet:
+            for path in written:
+                click.echo(f"Skrev {path} ({path.stat().st_size // 1024} kB)")
         for note in notes:
             click.echo(note)
 

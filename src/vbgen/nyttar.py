@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .build import draft_gaps
+from .build import check
 from .errors import DataError
 from .load import MAIN_FILE, TABLES, load
 from .model import Meta, Report
@@ -418,9 +418,11 @@ def _short(text: str) -> str:
 # --- Counting gaps --------------------------------------------------------------------------
 
 
-def count_gaps(folder: Path) -> int:
-    """The visible gaps ("[Saknas: …]") in every document a build of ``folder`` makes."""
-    return len(draft_gaps(folder))
+def count_gaps(folder: Path, documents: tuple[str, ...] | None = None,
+               templates: Path | None = None) -> int:
+    """The visible gaps ("[Saknas: …]") in the documents a draft of ``folder`` has (every
+    one the data has, or ``documents``), composed with the built-in or the given templates."""
+    return len(check(folder, templates, documents)[1])
 
 
 # --- The whole folder -----------------------------------------------------------------------

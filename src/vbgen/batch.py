@@ -1,0 +1,325 @@
+"""Build several data folders at once: the nämnder of a kommun, in parallel.
+
+Each folder is one job (``build_one``): it calls ``build.build`` with its own subfolder of the
+output folder and returns a small, picklable ``Outcome``. The jobs run in a process pool on
+the machine's cores; the same function can be handed to any other scheduler (see
+docs/batch.md). A failing folder is reported and does not stop the others.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import click
+import pikepdf
+
+from . import fmt
+from .build import DraftError, Options, OverwriteError, build
+from .errors import DataError, StyleError, TemplateError
+from .load import MAIN_FILE, PROFILE_FILE
+from .nyttar import count_gaps
+
+
+class BatchError(Exception):
+    """The folders cannot be built together; the message says why, in Swedish."""
+
+
+@dataclass
+class Outcome:
+    """What building one folder gave: plain data, so that it can cross process boundaries."""
+
+    #: The folder's name in the output folder (its subfolder) and in the summary.
+    name: str
+    folder: str
+    ok: bool = False
+    #: The documents built (a document counts once, whatever its formats).
+    documents: int = 0
+    #: Pages of the PDFs written; None when no PDF was built.
+    pages: int | None = None
+    seconds: float = 0.0
+    #: The visible gaps ("[Saknas: …]") in the documents; None when not known.
+    gaps: int | None = None
+    #: The number of problems that stopped the build; 0 when it succeeded.
+    errors: int = 0
+    #: Why the build failed, as the user reads it, and the gist of it in one line.
+    message: str = ""
+    headline: str = ""
+    written: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A data folder and the subfolder of the output folder its documents go to."""
+
+    folder: Path
+    name: str
+
+
+# --- Which folders ---------------------------------------------------------------------------
+
+
+def is_namnd(folder: Path) -> bool:
+    """Whether ``folder`` is a nämnd's data folder (it has a main file)."""
+    return (folder / MAIN_FILE).is_file()
+
+
+def is_profile(folder: Path) -> bool:
+    """Whether ``folder`` is a kommun profile: a ``kommun.yaml`` and no main file."""
+    return (folder / PROFILE_FILE).is_file() and not is_namnd(folder)
+
+
+def namnd_folders(kommun: Path) -> list[Path]:
+    """The nämnd folders directly under ``kommun``, by name; profiles are not nämnder."""
+    try:
+        children = sorted(p for p in kommun.iterdir() if p.is_dir())
+    except OSError:
+        return []
+    return [p for p in children if not p.name.startswith(".") and is_namnd(p)]
+
+
+def is_kommun(folder: Path) -> bool:
+    """Whether ``folder`` is a folder of nämnd folders rather than a nämnd's own folder."""
+    return folder.is_dir() and not is_namnd(folder) and bool(namnd_folders(folder))
+
+
+def safe_name(folder: Path) -> str:
+    """The name of ``folder``'s subfolder in the output folder: a–z, digits and hyphens."""
+    name = folder.resolve().name.lower()
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_name)) or "namnd"
+
+
+def plan(paths: Sequence[Path]) -> tuple[list[Job], list[str]]:
+    """The jobs for the folders given, and a note for each folder left out.
+
+    A kommun folder stands for its nämnd folders; a kommun profile is left out. Two folders
+    whose output would share a subfolder are refused before anything is built.
+    """
+    jobs: list[Job] = []
+    notes: list[str] = []
+    seen: set[Path] = set()
+    for path in paths:
+        if is_kommun(path):
+            folders = namnd_folders(path)
+        elif is_profile(path):
+            notes.append(f"{path} är en kommunprofil ({PROFILE_FILE}), ingen nämnd, och "
+                         "byggs inte.")
+            continue
+        else:
+            folders = [path]  # a folder that is no nämnd fails in its own job, with the reason
+        for folder in folders:
+            if folder.resolve() not in seen:
+                seen.add(folder.resolve())
+                jobs.append(Job(folder, safe_name(folder)))
+    by_name: dict[str, Job] = {}
+    for job in jobs:
+        other = by_name.setdefault(job.name, job)
+        if other is not job:
+            raise BatchError(
+                f'mapparna {other.folder} och {job.folder} skulle båda byggas till undermappen '
+                f'"{job.name}" i utmappen. Byt namn på en av dem eller bygg dem var för sig.')
+    return jobs, notes
+
+
+# --- One folder ------------------------------------------------------------------------------
+
+
+def pdf_pages(paths: list[Path]) -> int | None:
+    """The pages of the PDFs among ``paths``; None when there are none."""
+    pdfs = [p for p in paths if p.suffix == ".pdf"]
+    if not pdfs:
+        return None
+    total = 0
+    for path in pdfs:
+        with pikepdf.open(path) as pdf:
+            total += len(pdf.pages)
+    return total
+
+
+def build_one(folder: Path, options: Options, name: str | None = None) -> Outcome:
+    """Build ``folder`` into ``options.out`` and say how it went; never raises for bad data.
+
+    This is the whole job for one nämnd, for the process pool here or any other scheduler.
+    """
+    started = time.perf_counter()
+    outcome = Outcome(name or safe_name(folder), str(folder))
+    notes: list[str] = []
+    try:
+        written = build(folder, options, notes)
+    except DataError as exc:
+        outcome.errors, outcome.message = len(exc.problems), str(exc)
+        more = len(exc.problems) - 1
+        outcome.headline = str(exc.problems[0]) + (f" (och {more} fel till)" if more else "")
+    except TemplateError as exc:
+        outcome.errors, outcome.message = 1, f"Fel i mallarna: {exc}"
+    except StyleError as exc:
+        outcome.errors, outcome.message = 1, f"Fel i stilarna: {exc}"
+    except (OverwriteError, DraftError) as exc:
+        outcome.errors, outcome.message = 1, str(exc)
+    except OSError as exc:
+        outcome.errors = 1
+        outcome.message = f"kunde inte läsa eller skriva {exc.filename or folder}: {exc.strerror}"
+    except Exception as exc:  # noqa: BLE001 - one nämnd's fault must not stop the others
+        outcome.errors, outcome.message = 1, f"oväntat fel: {type(exc).__name__}: {exc}"
+    else:
+        outcome.ok = True
+        outcome.written = [str(p) for p in written]
+        outcome.documents = len({p.stem for p in written})
+        outcome.pages = pdf_pages(written)
+        try:
+            outcome.gaps = count_gaps(folder, options.documents, options.templates)
+        except (DataError, TemplateError, OSError):
+            pass  # the folder changed after its build; the documents stand, the count is unknown
+    if not outcome.ok and not outcome.headline:
+        outcome.headline = outcome.message.splitlines()[0] if outcome.message else ""
+    outcome.notes = notes
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _run(job: Job, options: Options) -> Outcome:
+    return build_one(job.folder, replace(options, out=options.out / job.name), job.name)
+
+
+# --- Many folders ----------------------------------------------------------------------------
+
+
+def workers(jobs: int | None, folders: int) -> int:
+    """How many folders to build at once: ``jobs``, or one per core, never more than needed."""
+    return max(1, min(jobs or os.cpu_count() or 1, folders))
+
+
+def build_all(jobs: list[Job], options: Options, parallel: int,
+              done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Build every job, ``parallel`` at a time; return the outcomes in the jobs' order.
+
+    ``done`` is called with each outcome as soon as its folder is finished.
+    """
+    outcomes: dict[Job, Outcome] = {}
+
+    def finish(job: Job, outcome: Outcome) -> None:
+        outcomes[job] = outcome
+        if done is not None:
+            done(outcome)
+
+    if parallel <= 1:
+        for job in jobs:  # in this process: nothing to gain from a pool of one
+            finish(job, _run(job, options))
+    else:
+        pool = ProcessPoolExecutor(max_workers=parallel)
+        try:
+            futures: dict[Future[Outcome], Job] = {pool.submit(_run, job, options): job
+                                                   for job in jobs}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - e.g. a worker killed for memory
+                    message = f"bygget avbröts: {type(exc).__name__}: {exc}"
+                    outcome = Outcome(job.name, str(job.folder), errors=1, message=message,
+                                      headline=message)
+                finish(job, outcome)
+        except BaseException:
+            # Interrupted (Ctrl-C): start no more folders; those under way stop with it.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+    return [outcomes[job] for job in jobs]
+
+
+# --- What the user reads ---------------------------------------------------------------------
+
+
+def seconds_text(seconds: float) -> str:
+    return f"{fmt.number(seconds, 1)} s"
+
+
+def progress_line(outcome: Outcome) -> str:
+    """One line on how a folder's build ended."""
+    if not outcome.ok:
+        return f"{outcome.name}: fel efter {seconds_text(outcome.seconds)}: {outcome.headline}"
+    pages = "" if outcome.pages is None else f", {outcome.pages} sidor"
+    return (f"{outcome.name}: klar på {seconds_text(outcome.seconds)}, "
+            f"{outcome.documents} dokument{pages}")
+
+
+SUMMARY_HEAD = ("nämnd", "dokument", "sidor", "tid", "luckor", "fel")
+
+
+def summary(outcomes: list[Outcome]) -> list[str]:
+    """The summary table, one line per folder under a header, columns aligned."""
+    def dash(value: int | None) -> str:
+        return "–" if value is None else str(value)
+
+    rows = [SUMMARY_HEAD] + [
+        (o.name, str(o.documents), dash(o.pages), seconds_text(o.seconds), dash(o.gaps),
+         str(o.errors)) for o in outcomes]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(SUMMARY_HEAD))]
+    return ["  ".join([row[0].ljust(widths[0])]
+                      + [cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)])
+            for row in rows]
+
+
+def verdict(outcomes: list[Outcome]) -> str:
+    """The last line: how many folders were built."""
+    failed = sum(not o.ok for o in outcomes)
+    n = len(outcomes)
+    built = f"{n - failed} av {n} {'nämnd' if n == 1 else 'nämnder'} byggdes"
+    return f"{built}." if not failed else f"{built}; {failed} misslyckades."
+
+
+def build_many(folders: Sequence[Path], options: Options, jobs: int | None,
+               quiet: bool = False) -> int:
+    """``vbgen build`` with several folders: build them side by side, print how each went
+    and the summary; return the exit code, 1 if any of them failed."""
+    try:
+        planned, skipped = plan(folders)
+    except BatchError as exc:
+        click.echo(f"vbgen build: {exc}", err=True)
+        return 1
+    for note in skipped:
+        click.echo(note)
+    if not planned:
+        click.echo("vbgen build: ingen av mapparna är en nämnds datamapp (med vb.yaml).",
+                   err=True)
+        return 1
+    parallel = workers(jobs, len(planned))
+    terminal = sys.stdout.isatty()
+    finished = 0
+
+    def done(outcome: Outcome) -> None:
+        nonlocal finished
+        finished += 1
+        if quiet:
+            return
+        line = progress_line(outcome)
+        if terminal:  # a counter and a colour only where someone watches
+            line = click.style(f"[{finished}/{len(planned)}] ", dim=True) + click.style(
+                line, fg="green" if outcome.ok else "red")
+        click.echo(line)
+
+    if terminal and not quiet:
+        click.echo(f"Bygger {len(planned)} {'nämnd' if len(planned) == 1 else 'nämnder'}, "
+                   f"{parallel} åt gången, till {options.out}/")
+    outcomes = build_all(planned, options, parallel, done)
+    if not quiet:
+        click.echo()
+    for line in summary(outcomes):
+        click.echo(line)
+    click.echo(verdict(outcomes))
+    for outcome in outcomes:
+        for note in outcome.notes:
+            click.echo(f"{outcome.name}: {note}")
+    for outcome in outcomes:
+        if not outcome.ok:
+            click.echo(f"\nFel i {outcome.folder}:\n{outcome.message}", err=True)
+    return 0 if all(o.ok for o in outcomes) else 1
