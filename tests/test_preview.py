@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -34,8 +36,8 @@ def folder(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def preview(folder: Path) -> Iterator[Preview]:
-    """A running preview of ``folder`` that a test may edit."""
-    with Preview(folder) as running:
+    """A running preview of ``folder`` that a test may edit, without page numbers."""
+    with Preview(folder, paginate=False) as running:
         running.start()
         yield running
 
@@ -89,6 +91,23 @@ def test_serves_the_report_and_its_images(served: Preview) -> None:
     font = css.decode().split('url("')[1].split('"')[0]
     assert font.startswith("/fil/") and font.endswith(".ttf")
     assert get(served.url, font)[0] == 200
+
+
+def test_page_numbers_from_the_pdf_layout(served: Preview) -> None:
+    """/sidor gives the page of each heading as WeasyPrint lays the report out for the PDF."""
+    version = get(served.url, "/version")[1].decode()
+
+    def numbers() -> dict:  # type: ignore[type-arg]
+        return json.loads(get(served.url, "/sidor")[1])
+
+    wait_for(lambda: numbers()["version"] == version, "sidnumren")
+    pages = numbers()["dokument"]["verksamhetsberattelse"]
+    # Title page, table of contents, then the first section, each on a page of its own.
+    assert pages["sidor"]["sammanfattning"] == 3
+    order = [re.search(r'id="([^"]+)"', h).group(1)  # type: ignore[union-attr]
+             for h in re.findall(r"<h[1-4] id=\"[^\"]+\"", get(served.url, "/")[1].decode())]
+    found = [pages["sidor"][i] for i in order]
+    assert found == sorted(found) and found[-1] <= pages["antal"] and pages["antal"] > 10
 
 
 def test_refuses_anything_but_its_own_files(served: Preview) -> None:
@@ -209,8 +228,7 @@ def browser():  # type: ignore[no-untyped-def]
         driver.quit()
 
 
-def test_browser_reloads_on_edit_and_shows_errors(browser, preview: Preview,  # type: ignore[no-untyped-def]
-                                                  folder: Path) -> None:
+def test_browser_reloads_on_edit_and_shows_errors(browser, folder: Path) -> None:  # type: ignore[no-untyped-def]
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
 
@@ -223,29 +241,41 @@ def test_browser_reloads_on_edit_and_shows_errors(browser, preview: Preview,  # 
         except WebDriverException:
             return ""
 
-    def body() -> str:
-        return text("body")
+    def page_of(selector: str) -> str | None:
+        try:
+            return browser.execute_script(  # type: ignore[no-any-return]
+                "const e = document.querySelector(arguments[0]); return e && e.dataset.sida;",
+                selector)
+        except WebDriverException:
+            return None
 
-    browser.get(preview.url)
-    headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h1")]
-    assert "Sammanfattning" in headings
-    # The report's stylesheet is applied: headings take the accent colour of rapport.css.
-    color = browser.find_element(By.ID, "sammanfattning").value_of_css_property("color")
-    assert color == "rgba(0, 86, 107, 1)"
+    with Preview(folder) as preview:
+        preview.start()
+        browser.get(preview.url)
+        headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h1")]
+        assert "Sammanfattning" in headings
+        # The report's stylesheet is applied: headings take the accent colour of rapport.css.
+        color = browser.find_element(By.ID, "sammanfattning").value_of_css_property("color")
+        assert color == "rgba(0, 86, 107, 1)"
+        # The page numbers of the PDF's layout come in beside the headings and in the
+        # table of contents.
+        wait_for(lambda: page_of("#sammanfattning") == "3", "sidnumren")
+        assert page_of('.innehall a[href="#sammanfattning"]') == "3"
 
-    replace_text(folder / "text" / "sammanfattning.md", "", "Biblioteket i Norrvik fyller "
-                 "hundra år.\n\n")
-    wait_for(lambda: "Biblioteket i Norrvik fyller hundra år." in body(), "den nya texten")
+        replace_text(folder / "text" / "sammanfattning.md", "",
+                     "Biblioteket i Norrvik fyller hundra år.\n\n")
+        wait_for(lambda: "Biblioteket i Norrvik fyller hundra år." in text("body"),
+                 "den nya texten")
 
-    main = folder / "vb.yaml"
-    good = main.read_text(encoding="utf-8")
-    main.write_text(good.replace("\nmal:\n", "\nmal:\n  - [\n", 1), encoding="utf-8")
-    wait_for(lambda: "Rapporten kan inte byggas" in body(), "felet")
-    alert = text("[role=alert]")
-    assert "vb.yaml" in alert and "rad " in alert
+        main = folder / "vb.yaml"
+        good = main.read_text(encoding="utf-8")
+        main.write_text(good.replace("\nmal:\n", "\nmal:\n  - [\n", 1), encoding="utf-8")
+        wait_for(lambda: "Rapporten kan inte byggas" in text("body"), "felet")
+        alert = text("[role=alert]")
+        assert "vb.yaml" in alert and "rad " in alert
 
-    main.write_text(good, encoding="utf-8")
-    wait_for(lambda: "Rapporten kan inte byggas" not in body(), "rapporten igen")
-    assert "Biblioteket i Norrvik fyller hundra år." in body()
-    if os.environ.get("VBGEN_SKARMBILD"):
-        browser.save_screenshot(os.environ["VBGEN_SKARMBILD"])
+        main.write_text(good, encoding="utf-8")
+        wait_for(lambda: "Rapporten kan inte byggas" not in text("body"), "rapporten igen")
+        assert "Biblioteket i Norrvik fyller hundra år." in text("body")
+        if os.environ.get("VBGEN_SKARMBILD"):
+            browser.save_screenshot(os.environ["VBGEN_SKARMBILD"])

@@ -2,7 +2,9 @@
 
 The page is the HTML the PDF writer makes from the same document model, styled by the same
 ``rapport.css``, plus a small screen stylesheet that sets each run of pages between two
-forced page breaks on a sheet of the PDF's page size and margins. A background thread polls
+forced page breaks on a sheet of the PDF's page size and margins. A second thread then lays
+the same HTML out with WeasyPrint, as the PDF is, and the page marks each heading and each
+line of the table of contents with its page number in the PDF. A background thread polls
 the modification times of every file under the data folder, the kommun profile, the
 templates and the styles, and rebuilds the document model in memory when one changes; the
 page polls ``/version`` and reloads when it changes. A build error is shown in the page.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import mimetypes
 import os
 import re
@@ -41,7 +44,7 @@ from .build import DOCUMENTS, Options, _style_file, compose_all
 from .errors import DataError, StyleError, TemplateError
 from .load import MAIN_FILE
 from .resources import styles_dir, template_dirs
-from .writers.pdf import HtmlWriter
+from .writers.pdf import HtmlWriter, to_html
 
 HOST = "127.0.0.1"
 #: How often the files are looked at, in seconds.
@@ -131,7 +134,15 @@ SCREEN_CSS = """
   }
   .vb-rad a { color: #fff; }
   .vb-rad .vb-status { margin-left: auto; color: #c9d3d8; }
+  /* Page numbers from the PDF's layout, set by the page's script once it is known. */
+  .vb-ark [id][data-sida]::before {
+    content: "Sida " attr(data-sida); position: absolute; left: 0.5cm; margin-top: 0.4em;
+    font: normal 8pt "DejaVu Sans", sans-serif; color: #777;
+  }
+  .innehall a[data-sida]::after { content: attr(data-sida); float: right; }
   .vb-fel {
+    /* The error stays in sight wherever the page was scrolled to when it came. */
+    position: sticky; top: 2.4em; z-index: 1; max-height: 45vh; overflow: auto;
     box-sizing: border-box; width: var(--vb-bredd); margin: 1.5em auto; padding: 1em 1.4em;
     background: #fff4f4; border: 2pt solid #a33; color: #5a1010;
     font: 10pt "DejaVu Sans", sans-serif;
@@ -146,13 +157,31 @@ SCREEN_CSS = """
 #: Polls /version and reloads the page when the build it shows is no longer the newest.
 SCRIPT = """
 (function () {
-  const shown = document.documentElement.dataset.version;
+  const root = document.documentElement;
+  const shown = root.dataset.version;
   const status = document.querySelector(".vb-status");
+  let numbered = false;
+  function number(pages) {
+    for (const [id, page] of Object.entries(pages.sidor)) {
+      const heading = document.getElementById(id);
+      if (heading) heading.dataset.sida = page;
+    }
+    for (const link of document.querySelectorAll(".innehall a[href^='#']")) {
+      const page = pages.sidor[decodeURIComponent(link.hash.slice(1))];
+      if (page) link.dataset.sida = page;
+    }
+    if (status) status.textContent += " · " + pages.antal + " sidor i PDF:en";
+  }
   async function poll() {
     try {
       const answer = await fetch("/version", {cache: "no-store"});
       if ((await answer.text()) !== shown) { location.reload(); return; }
       document.body.classList.remove("vb-stoppad");
+      if (!numbered) {
+        const pages = await (await fetch("/sidor", {cache: "no-store"})).json();
+        const mine = pages.dokument[root.dataset.dokument];
+        if (pages.version === shown && mine) { number(mine); numbered = true; }
+      }
     } catch (e) {
       document.body.classList.add("vb-stoppad");
       if (status) status.textContent = "Förhandsgranskningen är avslutad.";
@@ -234,6 +263,26 @@ def screen_stylesheet(css_path: Path, assets: Assets) -> str:
     return _URL.sub(local, css_path.read_text(encoding="utf-8"))
 
 
+def page_numbers(documents: dict[str, doc.Document], css: Path, base: Path
+                 ) -> dict[str, dict[str, object]]:
+    """Lay each document out as the PDF writer does; the page of each heading, by its id."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    stylesheet = CSS(filename=str(css), font_config=fonts)
+    found: dict[str, dict[str, object]] = {}
+    for name, document in documents.items():
+        pages = HTML(string=to_html(document), base_url=str(base)).render(
+            stylesheets=[stylesheet], font_config=fonts).pages
+        ids: dict[str, int] = {}
+        for number, page in enumerate(pages, start=1):
+            for anchor in page.anchors:
+                ids.setdefault(anchor, number)
+        found[name] = {"antal": len(pages), "sidor": ids}
+    return found
+
+
 # --- Building ---------------------------------------------------------------------------------
 
 
@@ -248,6 +297,9 @@ class Build:
     error: str | None = None
     #: When it was built, for the status line.
     at: str = ""
+    #: The documents and stylesheet to lay out into pages, when the build succeeded.
+    documents: dict[str, doc.Document] = field(default_factory=dict)
+    css: Path | None = None
 
 
 def _page(name: str, document: doc.Document | None, body: str, box: PageBox, version: str,
@@ -272,6 +324,7 @@ def _page(name: str, document: doc.Document | None, body: str, box: PageBox, ver
     main = '<main class="vb-gammal">' if stale else "<main>"
     return (
         f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}" data-version="{version}" '
+        f'data-dokument="{name}" '
         f'style="{html.escape(style)}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)} – förhandsgranskning</title>\n"
         '<link rel="stylesheet" href="/rapport.css">\n'
@@ -287,8 +340,11 @@ class Preview:
     """Builds a data folder in memory, watches its files and serves the newest build."""
 
     def __init__(self, folder: Path, templates: Path | None = None,
-                 styles: Path | None = None, echo: Callable[[str], None] | None = None) -> None:
+                 styles: Path | None = None, echo: Callable[[str], None] | None = None,
+                 paginate: bool = True) -> None:
         self.folder = folder
+        #: Whether to lay each build out into pages for its page numbers.
+        self.paginate = paginate
         self.templates = templates
         self.styles = styles
         self.echo = echo or (lambda _message: None)
@@ -303,6 +359,11 @@ class Preview:
         self._styles_used: Path | None = None
         self._seen: dict[str, tuple[int, int]] = {}
         self._stop = threading.Event()
+        #: Set when a build is waiting to be laid out into pages.
+        self._pending = threading.Event()
+        #: The page numbers of the newest build laid out: its version and, per document,
+        #: {"antal": pages, "sidor": {heading id: page}}.
+        self._numbers: dict[str, object] = {"version": "", "dokument": {}}
         self._threads: list[threading.Thread] = []
         self.server: ThreadingHTTPServer | None = None
         self._serving = False
@@ -372,6 +433,8 @@ class Preview:
                 self.echo(f"{at} Uppdaterad.")
         with self._lock:
             self._build = build
+        if build.documents and self.paginate:
+            self._pending.set()
         if self._profile is not None or self._styles_used is not None:
             # Folders found by this build (the profile, its styles) are watched from now on.
             self._seen = {**self.stamps(), **self._seen}
@@ -400,7 +463,8 @@ class Preview:
             body = PreviewWriter(document, assets).sheets() if document else ""
             pages[name] = _page(name, document, body, box, version, names, status, error,
                                 stale)
-        return Build(version, pages, stylesheet, dict(assets.files), error, at)
+        return Build(version, pages, stylesheet, dict(assets.files), error, at,
+                     {} if error else documents, None if error else css_path)
 
     @property
     def current(self) -> Build:
@@ -426,6 +490,8 @@ class Preview:
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self._threads.append(thread)
+        # Not waited for on closing: a layout under way is of no use once the preview stops.
+        threading.Thread(target=self._paginate, daemon=True).start()
         return self.url
 
     @property
@@ -437,9 +503,36 @@ class Preview:
         while not self._stop.wait(POLL_SECONDS):
             self.poll()
 
+    def _paginate(self) -> None:
+        # Laying out takes seconds, so it runs beside the watcher, always on the newest
+        # build; page numbers of a build that was replaced meanwhile are never shown.
+        while True:
+            self._pending.wait()
+            if self._stop.is_set():
+                return
+            self._pending.clear()
+            build = self.current
+            if build.css is None:
+                continue
+            try:
+                numbers = page_numbers(build.documents, build.css, self.folder)
+            except Exception as exc:  # noqa: BLE001 - the report itself is still shown
+                if not self._stop.is_set():
+                    self.echo(f"Sidnumren kunde inte räknas fram: {exc}")
+                continue
+            with self._lock:
+                self._numbers = {"version": build.version, "dokument": numbers}
+
+    @property
+    def numbers(self) -> dict[str, object]:
+        """The page numbers of the newest build laid out, as ``/sidor`` gives them."""
+        with self._lock:
+            return self._numbers
+
     def close(self) -> None:
         """Stop serving and watching, and remove the temporary folder."""
         self._stop.set()
+        self._pending.set()
         if self._serving:
             self.server.shutdown()
         if self.server is not None:
@@ -488,6 +581,9 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             name = path.strip("/") or next(iter(build.pages))
             if path == "/version":
                 self._send(HTTPStatus.OK, "text/plain", build.version, body)
+            elif path == "/sidor":
+                self._send(HTTPStatus.OK, "application/json",
+                           json.dumps(preview.numbers, ensure_ascii=False), body)
             elif path == "/rapport.css":
                 self._send(HTTPStatus.OK, "text/css", build.stylesheet, body)
             elif path == "/forhandsgranskning.css":
@@ -511,7 +607,7 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                   body: bool) -> None:
             data = content.encode("utf-8") if isinstance(content, str) else content
             self.send_response(status)
-            if kind.startswith("text/"):
+            if kind.startswith("text/") or kind == "application/json":
                 kind += "; charset=utf-8"
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
