@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -129,8 +130,15 @@ def test_refuses_other_host_names(served: Preview) -> None:
 def test_version_changes_after_an_edit(preview: Preview, folder: Path) -> None:
     before = get(preview.url, "/version")[1]
     assert get(preview.url, "/version")[1] == before  # steady while nothing changes
+    # The page asks with ?efter= and gets its answer once there is a newer build.
+    answers: list[bytes] = []
+    asking = threading.Thread(
+        target=lambda: answers.append(get(preview.url, "/version?efter=" + before.decode())[1]))
+    asking.start()
     replace_text(folder / "text" / "sammanfattning.md", "", "Ett nytt första stycke.\n\n")
-    wait_for(lambda: get(preview.url, "/version")[1] != before, "en ny version")
+    asking.join(timeout=WAIT)
+    assert answers and answers[0] != before
+    assert answers[0] == get(preview.url, "/version")[1]
     assert "Ett nytt första stycke." in get(preview.url, "/")[1].decode()
     # The kommun profile, outside the data folder, is watched too.
     before = get(preview.url, "/version")[1]
@@ -153,6 +161,20 @@ def test_error_in_page_and_back(preview: Preview, folder: Path) -> None:
     main.write_text(good, encoding="utf-8")
     wait_for(lambda: "kan inte byggas" not in get(preview.url, "/")[1].decode(),
              "rapporten igen")
+
+
+def test_error_from_the_start(folder: Path) -> None:
+    """A folder that does not build at first is shown as its error until it is fixed."""
+    main = folder / "vb.yaml"
+    good = main.read_text(encoding="utf-8")
+    main.write_text(good.replace("namnd: Kultur", "namnd: [Kultur", 1), encoding="utf-8")
+    with Preview(folder, paginate=False) as running:
+        running.start()
+        page = get(running.url, "/")[1].decode()
+        assert "Rapporten kan inte byggas" in page and "vb.yaml, rad" in page
+        assert "senaste versionen" not in page and "Sammanfattning" not in page
+        main.write_text(good, encoding="utf-8")
+        wait_for(lambda: "Sammanfattning" in get(running.url, "/")[1].decode(), "rapporten")
 
 
 def test_page_box_follows_the_stylesheet() -> None:
@@ -180,7 +202,7 @@ def test_command_stops_cleanly_on_ctrl_c(folder: Path, tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 0
+    assert proc.returncode == 0, rest
     assert "Förhandsgranskningen är avslutad." in rest and "Traceback" not in rest
     # Nothing left behind: the temporary folder is gone and the data folder is as it was.
     assert list((tmp_path / "tmp").iterdir()) == []

@@ -22,10 +22,13 @@ import html
 import json
 import mimetypes
 import os
+import pickle
 import re
 import secrets
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -34,7 +37,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import tinycss2
 import yaml
@@ -48,7 +51,9 @@ from .writers.pdf import HtmlWriter, to_html
 
 HOST = "127.0.0.1"
 #: How often the files are looked at, in seconds.
-POLL_SECONDS = 0.3
+POLL_SECONDS = 0.25
+#: The longest a page's question for a newer version is held open, in seconds.
+HOLD_SECONDS = 20.0
 
 
 class PreviewError(Exception):
@@ -160,7 +165,7 @@ SCRIPT = """
   const root = document.documentElement;
   const shown = root.dataset.version;
   const status = document.querySelector(".vb-status");
-  let numbered = false;
+  const after = "?efter=" + encodeURIComponent(shown);
   function number(pages) {
     for (const [id, page] of Object.entries(pages.sidor)) {
       const heading = document.getElementById(id);
@@ -172,23 +177,35 @@ SCRIPT = """
     }
     if (status) status.textContent += " · " + pages.antal + " sidor i PDF:en";
   }
-  async function poll() {
+  // The server answers when there is a newer build; then the page is reloaded.
+  async function watch() {
     try {
-      const answer = await fetch("/version", {cache: "no-store"});
+      const answer = await fetch("/version" + after, {cache: "no-store"});
       if ((await answer.text()) !== shown) { location.reload(); return; }
       document.body.classList.remove("vb-stoppad");
-      if (!numbered) {
-        const pages = await (await fetch("/sidor", {cache: "no-store"})).json();
-        const mine = pages.dokument[root.dataset.dokument];
-        if (pages.version === shown && mine) { number(mine); numbered = true; }
-      }
+      watch();
     } catch (e) {
       document.body.classList.add("vb-stoppad");
       if (status) status.textContent = "Förhandsgranskningen är avslutad.";
+      setTimeout(watch, 1000);
     }
-    setTimeout(poll, 300);
   }
-  setTimeout(poll, 300);
+  // The page numbers come a little later, once the report is laid out as in the PDF.
+  async function numbers() {
+    try {
+      const pages = await (await fetch("/sidor" + after, {cache: "no-store"})).json();
+      if (pages.version === shown) {
+        const mine = pages.dokument[root.dataset.dokument];
+        if (mine) number(mine);
+      } else {
+        setTimeout(numbers, 300);  // not ready yet, or a newer build is on its way
+      }
+    } catch (e) {
+      setTimeout(numbers, 1000);
+    }
+  }
+  watch();
+  numbers();
 })();
 """
 
@@ -263,17 +280,17 @@ def screen_stylesheet(css_path: Path, assets: Assets) -> str:
     return _URL.sub(local, css_path.read_text(encoding="utf-8"))
 
 
-def page_numbers(documents: dict[str, doc.Document], css: Path, base: Path
+def page_numbers(documents: dict[str, str], css: Path, base: Path
                  ) -> dict[str, dict[str, object]]:
-    """Lay each document out as the PDF writer does; the page of each heading, by its id."""
+    """Lay each document's HTML out as the PDF writer does; the page of each heading id."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
     stylesheet = CSS(filename=str(css), font_config=fonts)
     found: dict[str, dict[str, object]] = {}
-    for name, document in documents.items():
-        pages = HTML(string=to_html(document), base_url=str(base)).render(
+    for name, text in documents.items():
+        pages = HTML(string=text, base_url=str(base)).render(
             stylesheets=[stylesheet], font_config=fonts).pages
         ids: dict[str, int] = {}
         for number, page in enumerate(pages, start=1):
@@ -281,6 +298,59 @@ def page_numbers(documents: dict[str, doc.Document], css: Path, base: Path
                 ids.setdefault(anchor, number)
         found[name] = {"antal": len(pages), "sidor": ids}
     return found
+
+
+def _layout_main() -> None:
+    """The layout process: read jobs from stdin, write page numbers or an error to stdout."""
+    jobs, answers = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        try:
+            job = pickle.load(jobs)
+        except EOFError:
+            return
+        try:
+            answer: tuple[object, str | None] = (page_numbers(*job), None)
+        except Exception as exc:  # noqa: BLE001 - reported by the preview
+            answer = (None, str(exc))
+        pickle.dump(answer, answers)
+        answers.flush()
+
+
+class _LayoutWorker:
+    """A process of its own that lays documents out with WeasyPrint, one job at a time.
+
+    A plain child interpreter rather than multiprocessing, which would import the caller's
+    main module again.
+    """
+
+    def __init__(self) -> None:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(Path(__file__).resolve().parent.parent), env.get("PYTHONPATH", "")])
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from vbgen.preview import _layout_main; _layout_main()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env=env, start_new_session=True)  # Ctrl+C is for the preview, which ends it
+
+    def layout(self, documents: dict[str, str], css: Path, base: Path
+               ) -> dict[str, dict[str, object]]:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        try:
+            pickle.dump((documents, css, base), self._process.stdin)
+            self._process.stdin.flush()
+            numbers, error = pickle.load(self._process.stdout)
+        except (OSError, EOFError, pickle.UnpicklingError) as exc:
+            raise RuntimeError("sidlayouten avbröts") from exc
+        if error is not None:
+            raise RuntimeError(error)
+        return numbers  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self._process.kill()
+        self._process.wait()
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe is not None:
+                pipe.close()
 
 
 # --- Building ---------------------------------------------------------------------------------
@@ -352,6 +422,8 @@ class Preview:
         self._token = secrets.token_hex(4)
         self._count = 0
         self._lock = threading.Lock()
+        #: Notified when a new build or new page numbers are ready, and on closing.
+        self._changed = threading.Condition(self._lock)
         self._build: Build | None = None
         #: The last build that succeeded, shown under the error of a later one.
         self._good: tuple[dict[str, doc.Document], Path] | None = None
@@ -367,18 +439,19 @@ class Preview:
         self._threads: list[threading.Thread] = []
         self.server: ThreadingHTTPServer | None = None
         self._serving = False
+        self._worker: _LayoutWorker | None = None
 
     # Watching
 
     def roots(self) -> list[Path]:
         """The folders whose files the report is built from."""
-        profile = self._profile or self._profile_from_main_file()
+        # Until a build succeeds, the profile is found by reading vb.yaml alone.
+        profile = self._profile if self._good is not None else self._profile_from_main_file()
         found = [self.folder, profile, self.templates, *template_dirs(), self.styles,
                  self._styles_used, styles_dir()]
         return list(dict.fromkeys(p.resolve() for p in found if p is not None and p.is_dir()))
 
     def _profile_from_main_file(self) -> Path | None:
-        # Before the first build succeeds, the profile is found by reading vb.yaml alone.
         try:
             data = yaml.safe_load((self.folder / MAIN_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError, yaml.YAMLError):
@@ -431,8 +504,9 @@ class Preview:
             build = self._render(version, at)
             if not first:
                 self.echo(f"{at} Uppdaterad.")
-        with self._lock:
+        with self._changed:
             self._build = build
+            self._changed.notify_all()
         if build.documents and self.paginate:
             self._pending.set()
         if self._profile is not None or self._styles_used is not None:
@@ -468,10 +542,11 @@ class Preview:
 
     @property
     def current(self) -> Build:
-        with self._lock:
-            if self._build is None:
-                raise RuntimeError("preview not built yet")
-            return self._build
+        # Read without the lock: replacing the reference is atomic, and the waits above
+        # call this while holding it.
+        if self._build is None:
+            raise RuntimeError("preview not built yet")
+        return self._build
 
     # Running
 
@@ -504,8 +579,8 @@ class Preview:
             self.poll()
 
     def _paginate(self) -> None:
-        # Laying out takes seconds, so it runs beside the watcher, always on the newest
-        # build; page numbers of a build that was replaced meanwhile are never shown.
+        # Laying out takes seconds, so it runs beside the watcher, in a process of its own
+        # (on another core, and not holding up the rebuilds), always on the newest build.
         while True:
             self._pending.wait()
             if self._stop.is_set():
@@ -514,14 +589,23 @@ class Preview:
             build = self.current
             if build.css is None:
                 continue
+            if self._worker is None:
+                worker = _LayoutWorker()
+                if self._stop.is_set():
+                    worker.close()
+                    return
+                self._worker = worker
             try:
-                numbers = page_numbers(build.documents, build.css, self.folder)
+                numbers = self._worker.layout(
+                    {name: to_html(d) for name, d in build.documents.items()},
+                    build.css, self.folder)
             except Exception as exc:  # noqa: BLE001 - the report itself is still shown
                 if not self._stop.is_set():
                     self.echo(f"Sidnumren kunde inte räknas fram: {exc}")
                 continue
-            with self._lock:
+            with self._changed:
                 self._numbers = {"version": build.version, "dokument": numbers}
+                self._changed.notify_all()
 
     @property
     def numbers(self) -> dict[str, object]:
@@ -529,10 +613,29 @@ class Preview:
         with self._lock:
             return self._numbers
 
+    def wait_version(self, shown: str, timeout: float) -> str:
+        """The newest build's version, once it differs from ``shown`` (or at the timeout)."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._stop.is_set()
+                                   or self.current.version != shown, timeout)
+            return self.current.version
+
+    def wait_numbers(self, shown: str, timeout: float) -> dict[str, object]:
+        """The page numbers once those of ``shown`` are ready or it is replaced."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._stop.is_set()
+                                   or self._numbers["version"] == shown
+                                   or self.current.version != shown, timeout)
+            return self._numbers
+
     def close(self) -> None:
         """Stop serving and watching, and remove the temporary folder."""
         self._stop.set()
         self._pending.set()
+        with self._changed:
+            self._changed.notify_all()
+        if self._worker is not None:
+            self._worker.close()
         if self._serving:
             self.server.shutdown()
         if self.server is not None:
@@ -577,13 +680,20 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             if host not in {f"{HOST}:{port}", f"localhost:{port}"}:
                 return self._send(HTTPStatus.FORBIDDEN, "text/plain", "Förbjuden adress.", body)
             build = preview.current
-            path = urlsplit(self.path).path
+            url = urlsplit(self.path)
+            path = url.path
+            # ?efter=VERSION holds the answer until there is a newer build (long polling).
+            shown = parse_qs(url.query).get("efter", [None])[0]
             name = path.strip("/") or next(iter(build.pages))
             if path == "/version":
-                self._send(HTTPStatus.OK, "text/plain", build.version, body)
+                version = (preview.wait_version(shown, HOLD_SECONDS) if shown
+                           else build.version)
+                self._send(HTTPStatus.OK, "text/plain", version, body)
             elif path == "/sidor":
+                numbers = (preview.wait_numbers(shown, HOLD_SECONDS) if shown
+                           else preview.numbers)
                 self._send(HTTPStatus.OK, "application/json",
-                           json.dumps(preview.numbers, ensure_ascii=False), body)
+                           json.dumps(numbers, ensure_ascii=False), body)
             elif path == "/rapport.css":
                 self._send(HTTPStatus.OK, "text/css", build.stylesheet, body)
             elif path == "/forhandsgranskning.css":
@@ -615,7 +725,10 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             if body:
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the page was reloaded or closed while waiting
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass  # the page asks for /version three times a second
@@ -636,7 +749,9 @@ def run(folder: Path, port: int, templates: Path | None = None, styles: Path | N
         echo(f"Förhandsgranskningen av {folder} visas på {url}")
         echo("Sidan uppdateras när du sparar en fil. Tryck Ctrl+C för att avsluta.")
         while True:
-            time.sleep(3600)
+            # Short sleeps: the kernel may hand Ctrl+C to another thread, and the main
+            # thread only acts on it once it wakes.
+            time.sleep(0.25)
     except KeyboardInterrupt:
         echo("Förhandsgranskningen är avslutad.")
     finally:
