@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from vbgen.preview import Preview, page_box
+from vbgen import doc
+from vbgen.preview import Assets, Preview, PreviewWriter, page_box
 
 from .conftest import ROOT, line_of, replace_text
 
@@ -175,6 +176,28 @@ def test_error_from_the_start(folder: Path) -> None:
         assert "senaste versionen" not in page and "Sammanfattning" not in page
         main.write_text(good, encoding="utf-8")
         wait_for(lambda: "Sammanfattning" in get(running.url, "/")[1].decode(), "rapporten")
+
+
+def test_sheets_and_image_ids(tmp_path: Path) -> None:
+    """A sheet per forced page break; images only by id, the logotype too."""
+    logo = tmp_path / "logotyp.png"
+    logo.write_bytes(b"\x89PNG")
+    document = doc.Document("Rapport", [
+        doc.TitlePage("Rapport", ["Nämnden"], logo=str(logo), logo_alt="Kommunens logotyp"),
+        doc.Heading(1, [doc.Text("Ett")], id="ett"),
+        doc.Paragraph([doc.Text("Text.")]),
+        doc.Heading(2, [doc.Text("Ett och ett")], id="ett-och-ett"),
+        doc.PageBreak(),
+        doc.Paragraph([doc.Text("Efter brytningen.")]),
+        doc.Heading(1, [doc.Text("Två")], id="tva"),
+    ], header="Nämnden – Rapport")
+    assets = Assets()
+    sheets = PreviewWriter(document, assets).sheets()
+    assert sheets.count('class="vb-ark"') == 4
+    assert sheets.count("vb-sidhuvud") == 3  # none on the title page
+    assert str(tmp_path) not in sheets and "file:" not in sheets
+    (key, path), = assets.files.items()
+    assert path == logo and f'src="/fil/{key}"' in sheets
 
 
 def test_page_box_follows_the_stylesheet() -> None:

@@ -2,12 +2,15 @@
 
 The page is the HTML the PDF writer makes from the same document model, styled by the same
 ``rapport.css``, plus a small screen stylesheet that sets each run of pages between two
-forced page breaks on a sheet of the PDF's page size and margins. A second thread then lays
-the same HTML out with WeasyPrint, as the PDF is, and the page marks each heading and each
-line of the table of contents with its page number in the PDF. A background thread polls
-the modification times of every file under the data folder, the kommun profile, the
-templates and the styles, and rebuilds the document model in memory when one changes; the
-page polls ``/version`` and reloads when it changes. A build error is shown in the page.
+forced page breaks on a sheet of the PDF's page size and margins. A child process then
+lays the same HTML out with WeasyPrint, as the PDF is, and the page marks each heading and
+each line of the table of contents with its page number in the PDF.
+
+A background thread polls the modification times of every file under the data folder, the
+kommun profile, the templates and the styles, and rebuilds the document model in memory
+when one changes. The page keeps a question to ``/version?efter=`` open, which the server
+answers as soon as there is a newer build, and then reloads. A build error is shown in the
+page, above the last report that built.
 
 The server hands out only the files of the current build (chart images, the logotype, the
 stylesheet's fonts), each by an opaque id; no part of a request is ever used as a path.
@@ -159,7 +162,7 @@ SCREEN_CSS = """
 }
 """
 
-#: Polls /version and reloads the page when the build it shows is no longer the newest.
+#: Reloads the page when the build it shows is no longer the newest, and adds page numbers.
 SCRIPT = """
 (function () {
   const root = document.documentElement;
@@ -731,7 +734,7 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                     pass  # the page was reloaded or closed while waiting
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            pass  # the page asks for /version three times a second
+            pass  # every page keeps a question for a newer version open
 
     return Handler
 
