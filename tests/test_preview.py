@@ -164,6 +164,29 @@ def test_error_in_page_and_back(preview: Preview, folder: Path) -> None:
              "rapporten igen")
 
 
+def test_follows_own_templates_and_styles(folder: Path, tmp_path: Path) -> None:
+    """A change to a template or the stylesheet in --mallar or --stilar shows too."""
+    templates, styles = tmp_path / "mallar", tmp_path / "stilar"
+    templates.mkdir()
+    styles.mkdir()
+    main = templates / "verksamhetsberattelse.j2"
+    shutil.copy(ROOT / "templates" / main.name, main)
+    shutil.copy(ROOT / "styles" / "rapport.css", styles / "rapport.css")
+    with Preview(folder, templates, styles, paginate=False) as running:
+        running.start()
+        before = get(running.url, "/version")[1]
+        replace_text(main, "{% for del in vb.disposition %}",
+                     "<p>Ett stycke ur en egen mall.</p>\n"
+                     "{% for del in vb.disposition %}")
+        wait_for(lambda: get(running.url, "/version")[1] != before, "en ny version")
+        assert "Ett stycke ur en egen mall." in get(running.url, "/")[1].decode()
+        replace_text(styles / "rapport.css", "--accent: #00566b;", "--accent: #7a1f5c;")
+        wait_for(lambda: b"#7a1f5c" in get(running.url, "/rapport.css")[1], "den nya stilen")
+        # The fonts stay in the built-in styles folder, which the own stylesheet cannot
+        # reach; they are left out rather than read from outside its folder.
+        assert b"url(" not in get(running.url, "/rapport.css")[1]
+
+
 def test_error_from_the_start(folder: Path) -> None:
     """A folder that does not build at first is shown as its error until it is fixed."""
     main = folder / "vb.yaml"
