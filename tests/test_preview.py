@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from vbgen import doc
-from vbgen.preview import Assets, Preview, PreviewWriter, page_box
+from vbgen.preview import Assets, Preview, PreviewError, PreviewWriter, page_box
 
 from .conftest import ROOT, line_of, replace_text
 
@@ -254,6 +255,17 @@ def test_command_stops_cleanly_on_ctrl_c(folder: Path, tmp_path: Path) -> None:
     assert list((tmp_path / "tmp").iterdir()) == []
     after = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.name != "tmp")
     assert after == before
+
+
+def test_port_in_use(folder: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        running = Preview(folder, paginate=False)
+        with pytest.raises(PreviewError, match=f"127.0.0.1:{port}: porten används redan"):
+            running.start(port)
+    assert not running.work.exists()
 
 
 def test_command_refuses_a_missing_folder(tmp_path: Path) -> None:

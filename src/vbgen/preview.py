@@ -20,6 +20,7 @@ removed when it stops.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
 import json
@@ -560,8 +561,10 @@ class Preview:
             self.server = ThreadingHTTPServer((HOST, port), _handler(self))
         except OSError as exc:
             self.close()
-            raise PreviewError(f"Kan inte lyssna på {HOST}:{port} ({exc.strerror}). Välj en "
-                               "annan port med --port.") from exc
+            why = ("porten används redan" if exc.errno == errno.EADDRINUSE
+                   else f"{exc.strerror}")
+            raise PreviewError(f"Kan inte lyssna på {HOST}:{port}: {why}. Välj en annan port "
+                               "med --port.") from exc
         self.server.daemon_threads = True
         self._serving = True
         for target in (self.server.serve_forever, self._watch):
