@@ -4,9 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the tests use: LibreOffice opens the built Word file, poppler renders PDF
-# pages, HarfBuzz subsetting keeps the PDF's fonts small. Installed only when running as root
-# with apt-get, and only what is missing; without them the LibreOffice test is skipped.
-SYSTEM_PACKAGES=(libreoffice-writer-nogui poppler-utils libharfbuzz-subset0)
+# pages, HarfBuzz subsetting keeps the PDF's fonts small, headless Chromium loads the live
+# preview. Installed only when running as root with apt-get, and only what is missing;
+# without them the LibreOffice and browser tests are skipped.
+SYSTEM_PACKAGES=(libreoffice-writer-nogui poppler-utils libharfbuzz-subset0 chromium
+                 chromium-driver)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=()
     for pkg in "${SYSTEM_PACKAGES[@]}"; do

@@ -234,6 +234,25 @@ def init_command(nymapp: Path, fran: Path | None, ar: int | None) -> None:
                f"{nymapp} och bygg ett utkast med vbgen build {nymapp}.")
 
 
+@main.command("preview")
+@click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port på 127.0.0.1; 0 väljer en ledig.")
+@click.option("--mallar", "templates", type=click.Path(file_okay=False, exists=True,
+              path_type=Path), help="Egen mallmapp; mallar där ersätter de inbyggda.")
+@click.option("--stilar", "styles", type=click.Path(file_okay=False, exists=True,
+              path_type=Path), help="Egen stilmapp med rapport.css.")
+def preview_command(mapp: Path, port: int, templates: Path | None,
+                    styles: Path | None) -> None:
+    """Visa rapporten i webbläsaren och uppdatera den när du sparar en fil i MAPP."""
+    from .preview import PreviewError, run
+
+    try:
+        run(mapp, port, templates, styles, click.echo)
+    except PreviewError as exc:
+        _fail(str(exc))
+
+
 @main.command("schema")
 @click.option("--kommun", "profile", is_flag=True,
               help="Schemat för en kommunprofils kommun.yaml i stället för vb.yaml.")

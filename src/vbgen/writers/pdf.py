@@ -133,9 +133,13 @@ class HtmlWriter:
                  f"{f'<thead>{head}</thead>' if head else ''}{body}</table>")
         return f'<div class="tabell">{table}{notes}</div>' if notes else table
 
+    def image_src(self, path: str) -> str:
+        """The address of an image file (a chart, the logotype) in the HTML."""
+        return Path(path).resolve().as_uri()
+
     def visit_figure(self, f: doc.Figure) -> str:
         # Vector graphics when there are some: sharp at any zoom and in print.
-        src = Path(f.vector or f.path).resolve().as_uri()
+        src = self.image_src(f.vector or f.path)
         cap = f"<figcaption>{_inlines(f.caption)}</figcaption>" if f.caption else ""
         return (f'<figure><img src="{src}" alt="{escape(f.alt)}" '
                 f'style="width:{f.width_cm}cm">{cap}</figure>')
@@ -155,7 +159,7 @@ class HtmlWriter:
 
     def visit_titlepage(self, tp: doc.TitlePage) -> str:
         lines = "".join(f'<p class="titelrad">{escape(line)}</p>' for line in tp.lines)
-        logo = (f'<img class="logotyp" src="{Path(tp.logo).resolve().as_uri()}" '
+        logo = (f'<img class="logotyp" src="{self.image_src(tp.logo)}" '
                 f'alt="{escape(tp.logo_alt)}">' if tp.logo else "")
         return (f'<section class="titelsida">{logo}<h1 class="titel">{escape(tp.title)}</h1>'
                 f"{lines}</section>")
