@@ -38,7 +38,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "output" / "bench"
-BENCH = Path(os.environ.get("VBGEN_BENCH", ROOT.parent.parent / "shared" / "bench"))
+# The route lives in the shared folder beside the project's checkout.
+BENCH = Path(os.environ.get("VBGEN_BENCH", ROOT.parent / "shared" / "bench"))
 ROUTE_PACKAGES = ["python-docx", "matplotlib", "pandas", "jinja2", "typst"]
 #: The text edited between two builds, relative to the data folder.
 EDITED_TEXT = Path("text") / "n3-analys.md"
