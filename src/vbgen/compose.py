@@ -234,7 +234,7 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
             known = ", ".join(sorted(report.tabelldata)) or "inga"
             raise TemplateError(f'tabellen "{table_id}" finns inte under tabeller i vb.yaml; '
                                 f"kända tabeller: {known}")
-        return found  # type: ignore[no-any-return]
+        return found
 
     def cards(opts: CardsOptions) -> list[tables.Card]:
         return tables.cards(_declared(opts.tabell), opts.titel, opts.falt)

@@ -347,7 +347,7 @@ class _LayoutWorker:
             raise RuntimeError("sidlayouten avbröts") from exc
         if error is not None:
             raise RuntimeError(error)
-        return numbers  # type: ignore[no-any-return]
+        return numbers
 
     def close(self) -> None:
         self._process.kill()

@@ -194,7 +194,7 @@ class DocxWriter:
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
 
-    def style(self, name: str):  # type: ignore[no-untyped-def]
+    def style(self, name: str):
         """A style of the reference document, also under an older capitalised name."""
         older = name.upper() if name.startswith("toc ") else name.title()
         for candidate in (name, older):
@@ -593,7 +593,7 @@ def _placements(rows: list[doc.Row]) -> dict[tuple[int, int], tuple[doc.Cell, st
     return out
 
 
-def _schema_order(parent, order: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _schema_order(parent, order: list[str]) -> None:
     """Put the children of ``parent`` in the schema's order (a stable sort by local name)."""
     rank = {qn(f"w:{name}"): i for i, name in enumerate(order)}
     children = list(parent)
