@@ -158,7 +158,7 @@ def _latest(chart: Chart) -> str:
 # --- Drawing ---------------------------------------------------------------------------------
 
 
-def _tick_formatter(most: int):  # type: ignore[no-untyped-def]
+def _tick_formatter(most: int):
     """Swedish tick labels with as many decimals as the ticks need, and no more than ``most``."""
     from matplotlib.ticker import Formatter
 
@@ -208,7 +208,7 @@ def _upright_labels(chart: Chart, size: float) -> list[str] | None:
     return labels
 
 
-def _axes(chart: Chart, style: Path | None, horizontal: bool):  # type: ignore[no-untyped-def]
+def _axes(chart: Chart, style: Path | None, horizontal: bool):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -226,7 +226,7 @@ def _axes(chart: Chart, style: Path | None, horizontal: bool):  # type: ignore[n
     return figure, ax
 
 
-def _line(chart: Chart, ax, colours: list[str], labels: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _line(chart: Chart, ax, colours: list[str], labels: list[str]) -> None:
     x = list(range(len(chart.kategorier)))
     for i, s in enumerate(chart.serier):
         ax.plot(x, [float("nan") if v is None else v for v in s.values], label=s.namn,
@@ -235,7 +235,7 @@ def _line(chart: Chart, ax, colours: list[str], labels: list[str]) -> None:  # t
     ax.set_xticks(x, labels)
 
 
-def _bars(chart: Chart, ax, colours: list[str], labels: list[str],  # type: ignore[no-untyped-def]
+def _bars(chart: Chart, ax, colours: list[str], labels: list[str],
           horizontal: bool) -> None:
     n = len(chart.serier)
     thickness = 0.8 / n

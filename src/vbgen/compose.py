@@ -234,7 +234,7 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
             known = ", ".join(sorted(report.tabelldata)) or "inga"
             raise TemplateError(f'tabellen "{table_id}" finns inte under tabeller i vb.yaml; '
                                 f"kända tabeller: {known}")
-        return found  # type: ignore[no-any-return]
+        return found
 
     def cards(opts: CardsOptions) -> list[tables.Card]:
         return tables.cards(_declared(opts.tabell), opts.titel, opts.falt)
@@ -364,8 +364,9 @@ def _rows(section: ET.Element) -> list[doc.Row]:
 def _table(el: ET.Element) -> doc.Table:
     caption_el = el.find("caption")
     caption = _norm(caption_el.text).strip() if caption_el is not None else ""
-    head = _rows(el.find("thead")) if el.find("thead") is not None else []
-    body = _rows(el.find("tbody")) if el.find("tbody") is not None else []
+    thead, tbody = el.find("thead"), el.find("tbody")
+    head = _rows(thead) if thead is not None else []
+    body = _rows(tbody) if tbody is not None else []
     notes_el = el.find("notes")
     notes = ([doc.Paragraph(_strip(_inlines(p)), role="not") for p in notes_el.findall("p")]
              if notes_el is not None else [])

@@ -364,8 +364,8 @@ def check_ekonomi_totals(report: Report) -> list[Problem]:
         check(total, bidrag, (("ansokt", "ansökt"), ("erhallet", "erhållet"),
                               ("budgeterat", "budgeterat")), "summan av bidragen")
     inv = [i for i in report.investeringar if not i.summa]
-    for total in (i for i in report.investeringar if i.summa):
-        check(total, inv, (("budget", "budget"), ("utfall", "utfall")),
+    for inv_total in (i for i in report.investeringar if i.summa):
+        check(inv_total, inv, (("budget", "budget"), ("utfall", "utfall")),
               "summan av investeringarna")
 
     drift = {d.verksamhet: d for d in report.drift if not d.summa}

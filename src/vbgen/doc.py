@@ -215,4 +215,4 @@ def snapshot(document: Document) -> dict[str, Any]:
             return data
         return obj
 
-    return node(document)  # type: ignore[no-any-return]
+    return node(document)

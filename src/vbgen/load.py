@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from . import fmt
 from .charts import KINDS, KINDS_LISTED, Chart, Series
@@ -229,7 +230,7 @@ _PYDANTIC_MESSAGES = {
 }
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     if kind == "value_error":
         return str(err["ctx"]["error"])
@@ -1089,8 +1090,9 @@ def load(folder: str | Path) -> Report:
 
     # A file declared under tabeller is read by its declaration, not by a built-in form.
     declared = {Path(t.fil).with_suffix("").as_posix() for t in meta.tabeller}
-    tables = {spec.field: _table(folder, spec, ctx, problems) if spec.stem not in declared
-              else [] for spec in TABLES}
+    tables: dict[str, Any] = {
+        spec.field: _table(folder, spec, ctx, problems) if spec.stem not in declared else []
+        for spec in TABLES}
     indikatorer = tables.pop("indikatorer")
     uppdragen = tables.pop("uppdrag")
     report = Report(**dict(meta), **tables)
@@ -1266,7 +1268,8 @@ def _attach(report: Report, indikatorer: list[Indicator], uppdragen: list[Uppdra
             problems: list[Problem]) -> None:
     by_id = {g.id: g for g in report.all_goals() if g.id}
     known = ", ".join(by_id) or "inga (ge målen id i vb.yaml)"
-    for item in [*indikatorer, *uppdragen]:
+    items: list[Indicator | Uppdrag] = [*indikatorer, *uppdragen]
+    for item in items:
         goal = by_id.get(item.mal)
         if goal is None:
             problems.append(Problem(item.source.file,
@@ -1462,7 +1465,7 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
 
     def table(loc: Path_, table_id: str) -> DataTable | None:
         if table_id in report.tabelldata:
-            return report.tabelldata[table_id]  # type: ignore[no-any-return]
+            return report.tabelldata[table_id]
         if table_id not in {t.id for t in report.tabeller}:  # else its file had a problem
             known = ", ".join(t.id for t in report.tabeller) or "inga"
             fail(loc, f'tabellen "{table_id}" finns inte under tabeller; kända tabeller: {known}')

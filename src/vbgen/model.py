@@ -692,6 +692,9 @@ class RamavtalRad(BaseModel):
     vid_arets_borjan: int | None = None
     vid_arets_slut: int | None = None
     resultat: str = ""
+    source: Source
+
+
 # --- Ekonomi ---
 
 #: A chart placed in prose: a line of its own reading ``[diagram: id]``.

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import cast
 from urllib.parse import parse_qs, urlsplit
 
 import tinycss2
@@ -347,7 +348,7 @@ class _LayoutWorker:
             raise RuntimeError("sidlayouten avbröts") from exc
         if error is not None:
             raise RuntimeError(error)
-        return numbers  # type: ignore[no-any-return]
+        return numbers
 
     def close(self) -> None:
         self._process.kill()
@@ -643,6 +644,7 @@ class Preview:
         if self._worker is not None:
             self._worker.close()
         if self._serving:
+            assert self.server is not None
             self.server.shutdown()
         if self.server is not None:
             self.server.server_close()
@@ -680,7 +682,8 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             self._answer(body=False)
 
         def _answer(self, body: bool) -> None:
-            port = self.server.server_address[1]
+            # Served on (HOST, port), so the address is an IPv4 pair.
+            port = cast(tuple[str, int], self.server.server_address)[1]
             host = (self.headers.get("Host") or "").lower()
             # A page elsewhere that renames itself to 127.0.0.1 (DNS rebinding) is refused.
             if host not in {f"{HOST}:{port}", f"localhost:{port}"}:

@@ -13,7 +13,7 @@ import io
 from datetime import date
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import Any, cast
 
 from ruamel.yaml import YAML
 
@@ -47,9 +47,11 @@ def workbook(tables: list[dict[str, Any]], sources: Path, years: dict[str, str])
     """``tabeller.xlsx``: the instruction sheet first, then a sheet per declared table."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
-    ws = wb.active
+    # A new workbook's active sheet is its one worksheet.
+    ws = cast(Worksheet, wb.active)
     ws.title = INSTRUCTIONS
     lines = (sources / "instruktioner.txt").read_text(encoding="utf-8").splitlines()
     for i, line in enumerate(lines, start=1):

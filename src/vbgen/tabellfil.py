@@ -48,7 +48,7 @@ def read_grid(path: Path, sheet: str | None = None) -> Grid:
         finally:
             wb.close()
         header = ["" if h is None else str(h).strip() for h in (values[0] if values else [])]
-        rows = [r for r in values[1:] if any(c not in (None, "") for c in r)]
+        rows: list[list[Cell]] = [r for r in values[1:] if any(c not in (None, "") for c in r)]
         return Grid(header, rows, sheet=sheet)
     text, bom = _decode(path.read_bytes())
     first = text.split("\n", 1)[0]

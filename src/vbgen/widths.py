@@ -28,7 +28,7 @@ HYPHENATE_FROM = 15
 
 
 @lru_cache(maxsize=4)
-def _font(bold: bool):  # type: ignore[no-untyped-def]
+def _font(bold: bool):
     from PIL import ImageFont
 
     fonts = styles_dir() / "fonts"

@@ -117,7 +117,9 @@ class _Footnotes:
             '</w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>'
             "</w:p></w:footnote>")
         self.root.append(note)
-        paragraph = DocxParagraph(note[0], None)
+        # The footnote lies outside python-docx's stories; only runs are added to it, which
+        # need no story part.
+        paragraph = DocxParagraph(note[0], None)  # type: ignore[arg-type]
         writer.inlines(paragraph, inlines)
         return fid
 
@@ -194,7 +196,7 @@ class DocxWriter:
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
 
-    def style(self, name: str):  # type: ignore[no-untyped-def]
+    def style(self, name: str):
         """A style of the reference document, also under an older capitalised name."""
         older = name.upper() if name.startswith("toc ") else name.title()
         for candidate in (name, older):
@@ -349,7 +351,8 @@ class DocxWriter:
 
     def visit_tableofcontents(self, toc: doc.TableOfContents) -> None:
         self.paragraph("toc_heading").add_run(toc.title)
-        entries = [h for h in self.document.headings(toc.depth) if h.toc]
+        entries: list[doc.Heading | None] = [h for h in self.document.headings(toc.depth)
+                                             if h.toc]
         # A TOC field whose result is already filled in: each entry links to its heading's
         # bookmark, so the list is readable and clickable as opened. The page numbers are
         # the PDF's when it is built in the same run (the same font widths and margins);
@@ -593,7 +596,7 @@ def _placements(rows: list[doc.Row]) -> dict[tuple[int, int], tuple[doc.Cell, st
     return out
 
 
-def _schema_order(parent, order: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _schema_order(parent, order: list[str]) -> None:
     """Put the children of ``parent`` in the schema's order (a stable sort by local name)."""
     rank = {qn(f"w:{name}"): i for i, name in enumerate(order)}
     children = list(parent)

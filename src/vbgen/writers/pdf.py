@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Collection
 from html import escape
 from pathlib import Path
 
@@ -170,7 +171,7 @@ def to_html(document: doc.Document) -> str:
     return HtmlWriter(document).write()
 
 
-def _gated_fetcher(readable: list[Path], refused: list[str]):  # type: ignore[no-untyped-def]
+def _gated_fetcher(readable: list[Path], refused: list[str]):
     """A URL fetcher for WeasyPrint that serves only files inside ``readable``.
 
     Everything else (http, https, ftp, a file elsewhere) is refused and noted in
@@ -183,7 +184,7 @@ def _gated_fetcher(readable: list[Path], refused: list[str]):  # type: ignore[no
     from ..paths import inside_any
 
     class GatedFetcher(URLFetcher):
-        def fetch(self, url, headers=None):  # type: ignore[no-untyped-def]
+        def fetch(self, url, headers=None):
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             if url.startswith("file:"):
@@ -262,14 +263,14 @@ def _span_groups(rows: list[doc.Row]) -> list[list[doc.Row]]:
 # --- Tagging repairs --------------------------------------------------------------------------
 
 
-def _kids(elem):  # type: ignore[no-untyped-def]
+def _kids(elem: pikepdf.Object) -> list[pikepdf.Object]:
     kids = elem.get("/K")
     if kids is None:
         return []
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
-def _structure(pdf):  # type: ignore[no-untyped-def]
+def _structure(pdf: pikepdf.Pdf) -> dict[tuple[int, int], pikepdf.Dictionary]:
     """Every structure element reachable from the structure tree root, by object id."""
     found: dict[tuple[int, int], pikepdf.Dictionary] = {}
     todo = _kids(pdf.Root.StructTreeRoot)
@@ -311,18 +312,22 @@ def _artifacts_in_bytes(data: bytes, orphans: set[int]) -> bytes | None:
     return edited if sorted(found) == sorted(orphans) else None
 
 
-def _artifacts_parsed(pdf, page, orphans: set[int]) -> bytes:  # type: ignore[no-untyped-def]
+def _artifacts_parsed(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> bytes:
     """The page's content with the marked content of ``orphans`` turned into artifacts."""
-    ops = []
-    for operands, operator in pikepdf.parse_content_stream(page):
+    ops: list[tuple[Collection[pikepdf.Object], pikepdf.Operator]] = []
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, operator = instruction.operands, instruction.operator
         if (str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary)
                 and int(operands[1].get("/MCID", -1)) in orphans):
-            operands = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
-        ops.append((operands, operator))
+            ops.append(([pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)],
+                        operator))
+        else:
+            ops.append((operands, operator))
     return pikepdf.unparse_content_stream(ops)
 
 
-def _artifact_margins(pdf, reachable, fast: bool = True) -> int:  # type: ignore[no-untyped-def]
+def _artifact_margins(pdf: pikepdf.Pdf, reachable: dict[tuple[int, int], pikepdf.Dictionary],
+                      fast: bool = True) -> int:
     """Turn content that no reachable structure element owns into pagination artifacts.
 
     WeasyPrint marks the text of page-margin boxes (running header, page numbers) as content
@@ -331,7 +336,7 @@ def _artifact_margins(pdf, reachable, fast: bool = True) -> int:  # type: ignore
     tested against). Returns the number of pages changed.
     """
     nums = pdf.Root.StructTreeRoot.ParentTree.Nums
-    owners: dict[int, pikepdf.Array] = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    owners: dict[int, pikepdf.Object] = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
     changed = 0
     for page in pdf.pages:
         key = page.obj.get("/StructParents")
@@ -355,7 +360,7 @@ def _artifact_margins(pdf, reachable, fast: bool = True) -> int:  # type: ignore
     return changed
 
 
-def _scope_headers(reachable) -> None:  # type: ignore[no-untyped-def]
+def _scope_headers(reachable: dict[tuple[int, int], pikepdf.Dictionary]) -> None:
     """Give every table header cell a scope: column in the table head, row elsewhere."""
     for elem in reachable.values():
         if elem.S != pikepdf.Name.TH:
@@ -371,7 +376,7 @@ def _scope_headers(reachable) -> None:  # type: ignore[no-untyped-def]
             elem.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
 
 
-def _describe_links(pdf, headings: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def _describe_links(pdf: pikepdf.Pdf, headings: dict[str, str]) -> None:
     """Links are printed, and say where they go in words rather than by an anchor id."""
     for page in pdf.pages:
         for annot in page.obj.get("/Annots", []):
