@@ -13,6 +13,9 @@ from vbgen.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "socialnamnden-2024"
+#: The second sample, in the general form, and the kommun profile it points to.
+KULTUR = ROOT / "sample_data" / "kulturnamnden-2023"
+PROFILE = ROOT / "sample_data" / "norrviks-kommun"
 #: Chart images kept between test runs; images are keyed by content, so reuse is safe.
 CHART_CACHE = ROOT / ".pytest_cache" / "vbgen-diagram"
 
@@ -65,6 +68,19 @@ def warm_charts(built_all: list[Path]) -> Callable[[Path], None]:
     def copy(out: Path) -> None:
         shutil.copytree(CHART_CACHE, out / CACHE, dirs_exist_ok=True)
     return copy
+
+
+def copy_kultur(root: Path) -> Path:
+    """Copy the kultur sample and its kommun profile side by side into ``root``."""
+    shutil.copytree(PROFILE, root / PROFILE.name)
+    shutil.copytree(KULTUR, root / KULTUR.name)
+    return root / KULTUR.name
+
+
+@pytest.fixture
+def kultur(tmp_path: Path) -> Path:
+    """A private copy of the kultur sample, beside a copy of its kommun profile."""
+    return copy_kultur(tmp_path)
 
 
 @pytest.fixture

@@ -12,10 +12,7 @@ import pytest
 
 from vbgen.batch import SUMMARY_HEAD, pdf_pages, plan, safe_name
 
-from .conftest import ROOT, SAMPLE, replace_text, run_cli
-
-KULTUR = ROOT / "sample_data" / "kulturnamnden-2023"
-PROFILE = ROOT / "sample_data" / "norrviks-kommun"
+from .conftest import KULTUR, PROFILE, SAMPLE, replace_text, run_cli
 
 
 def table(output: str) -> dict[str, list[str]]:

@@ -11,18 +11,7 @@ from PIL import Image
 from vbgen import doc
 from vbgen.build import CACHE, Options, compose_all
 
-from .conftest import CHART_CACHE, ROOT, replace_text, run_cli
-
-KULTUR = ROOT / "sample_data" / "kulturnamnden-2023"
-PROFILE = ROOT / "sample_data" / "norrviks-kommun"
-
-
-@pytest.fixture
-def kultur(tmp_path: Path) -> Path:
-    """A private copy of the kultur sample and its kommun profile, side by side."""
-    shutil.copytree(PROFILE, tmp_path / PROFILE.name)
-    shutil.copytree(KULTUR, tmp_path / KULTUR.name)
-    return tmp_path / KULTUR.name
+from .conftest import CHART_CACHE, PROFILE, replace_text, run_cli
 
 
 def _compose(folder: Path, out: Path) -> doc.Document:

@@ -13,18 +13,7 @@ from vbgen.build import CACHE, Options, build, compose_all
 from vbgen.load import load
 from vbgen.tabellfil import read_grid
 
-from .conftest import CHART_CACHE, ROOT, SAMPLE, replace_text, run_cli
-
-KULTUR = ROOT / "sample_data" / "kulturnamnden-2023"
-PROFILE = ROOT / "sample_data" / "norrviks-kommun"
-
-
-@pytest.fixture
-def kultur(tmp_path: Path) -> Path:
-    """A private copy of the kultur sample and its kommun profile, side by side."""
-    shutil.copytree(PROFILE, tmp_path / PROFILE.name)
-    shutil.copytree(KULTUR, tmp_path / KULTUR.name)
-    return tmp_path / KULTUR.name
+from .conftest import CHART_CACHE, SAMPLE, replace_text, run_cli
 
 
 @pytest.fixture

@@ -21,20 +21,16 @@ import pytest
 from vbgen import doc
 from vbgen.preview import Assets, Preview, PreviewError, PreviewWriter, page_box
 
-from .conftest import ROOT, line_of, replace_text
+from .conftest import PROFILE, ROOT, copy_kultur, line_of, replace_text
 
-KULTUR = ROOT / "sample_data" / "kulturnamnden-2023"
-PROFILE = ROOT / "sample_data" / "norrviks-kommun"
 #: The longest wait for the preview to see an edit; it normally takes well under a second.
 WAIT = 8.0
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
+def folder(kultur: Path) -> Path:
     """A copy of the kultur- och fritidsnämnd sample beside a copy of its kommun profile."""
-    shutil.copytree(PROFILE, tmp_path / PROFILE.name)
-    shutil.copytree(KULTUR, tmp_path / KULTUR.name)
-    return tmp_path / KULTUR.name
+    return kultur
 
 
 @pytest.fixture
@@ -49,9 +45,7 @@ def preview(folder: Path) -> Iterator[Preview]:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
     """A running preview for the tests that only read."""
     base = tmp_path_factory.mktemp("forhandsgranskning")
-    shutil.copytree(PROFILE, base / PROFILE.name)
-    shutil.copytree(KULTUR, base / KULTUR.name)
-    with Preview(base / KULTUR.name) as running:
+    with Preview(copy_kultur(base)) as running:
         running.start()
         yield running
 

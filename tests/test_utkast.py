@@ -3,26 +3,20 @@ while any remain, and the state marked on the cover, on every page and in the pr
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import docx
 import pypdf
 import pytest
 
-from .conftest import ROOT, run_cli
-
-KULTUR = ROOT / "sample_data" / "kulturnamnden-2023"
-PROFILE = ROOT / "sample_data" / "norrviks-kommun"
+from .conftest import copy_kultur, run_cli
 
 
 @pytest.fixture(scope="module")
 def next_year(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The kultur sample carried into 2024 with vbgen init: every text still to write."""
     root = tmp_path_factory.mktemp("nytt-ar")
-    shutil.copytree(PROFILE, root / PROFILE.name)
-    shutil.copytree(KULTUR, root / KULTUR.name)
-    result = run_cli("init", str(root / "kultur-2024"), "--from", str(root / KULTUR.name))
+    result = run_cli("init", str(root / "kultur-2024"), "--from", str(copy_kultur(root)))
     assert result.exit_code == 0, result.output
     return root / "kultur-2024"
 
@@ -65,11 +59,9 @@ def test_a_final_build_is_refused_while_gaps_remain(next_year, tmp_path):
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob("*.docx"))
 
 
-def test_a_complete_folder_builds_as_final(tmp_path):
-    shutil.copytree(PROFILE, tmp_path / PROFILE.name)
-    shutil.copytree(KULTUR, tmp_path / KULTUR.name)
+def test_a_complete_folder_builds_as_final(kultur, tmp_path):
     out = tmp_path / "ut"
-    result = run_cli("build", str(tmp_path / KULTUR.name), "--ut", str(out), "--slutlig",
+    result = run_cli("build", str(kultur), "--ut", str(out), "--slutlig",
                      "--format", "docx")
     assert result.exit_code == 0, result.output
     word = docx.Document(str(next(out.glob("*.docx"))))
