@@ -58,7 +58,7 @@ from .model import (
     VolymRad,
 )
 from .paths import MAX_INPUT_BYTES, MAX_UNPACKED_BYTES, inside, within, zip_too_large
-from .tables import DataTable, read_table, table_path
+from .tables import NOTE_MARK, RANK, DataTable, read_table, table_path
 
 MAIN_FILE = "vb.yaml"
 PROFILE_FILE = "kommun.yaml"
@@ -663,30 +663,6 @@ def _read_any(folder: Path, path: Path, problems: list[Problem], sheet: str | No
         return list(_read_csv(folder, path, problems))
 
 
-def _header(path: Path, sheet: str | None = None) -> list[str]:
-    """The column names on the first line of a table file, as written; empty if unreadable."""
-    try:
-        if path.suffix.lower() == ".xlsx":
-            from openpyxl import load_workbook
-
-            if zip_too_large(path):
-                return []
-            wb = load_workbook(path, read_only=True, data_only=True)
-            try:
-                if sheet is not None and sheet not in wb.sheetnames:
-                    return []  # the reader says which sheets there are
-                ws = wb[sheet] if sheet is not None else wb.worksheets[0]
-                first = next(ws.iter_rows(values_only=True), ())
-            finally:
-                wb.close()
-            return [str(h).strip() for h in first if h is not None]
-        first_line = _decode(path.read_bytes()).split("\n", 1)[0]
-        return [_clean(h).strip()
-                for h in next(csv.reader([first_line], delimiter=_delimiter(first_line)), [])]
-    except Exception:  # noqa: BLE001 - the readers report why the file cannot be read
-        return []
-
-
 def _rows(folder: Path, stem: str, problems: list[Problem],
           required: bool = False) -> tuple[str, list[tuple[int, dict[str, str]]]]:
     path = _find_table(folder, stem, problems)
@@ -856,12 +832,9 @@ def _target(r: _Row, column: str) -> tuple[float | str | None, str]:
         return None, ""
 
 
-_RANK = re.compile(r"^(\d+)\s*/\s*(\d+)$")
-
-
 def _indicator_value(r: _Row, column: str) -> float | str | None:
     """A year's value: a number, or a rank among others such as ``19/26``."""
-    m = _RANK.match(r.text(column))
+    m = RANK.match(r.text(column))
     if m:
         return f"{m.group(1)}/{m.group(2)}"
     return r.number(column)
@@ -929,9 +902,6 @@ def _risk(r: _Row, ctx: Context) -> Risk:
 
 # --- Ekonomi ---
 
-_MARK = re.compile(r"^(.*?)[\s\u00a0]*(\*+)$")
-
-
 def _summa_typ(r: _Row) -> bool:
     """The optional ``typ`` column of a table with a total row: empty or ``summa``."""
     typ = r.text("typ").lower()
@@ -943,7 +913,7 @@ def _summa_typ(r: _Row) -> bool:
 def _number_with_mark(r: _Row, column: str, marks: dict[str, str], key: str) -> float | None:
     """A number that may end with a mark such as ``*`` or ``**`` (``2 174 *``)."""
     raw = r.text(column)
-    m = _MARK.match(raw)
+    m = NOTE_MARK.match(raw)
     if m:
         marks[key] = m.group(2)
         raw = m.group(1)
@@ -1164,7 +1134,9 @@ def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
             continue
         before = len(problems)
         rows = _read_any(folder, path, problems, decl.flik)
-        header = _header(path, decl.flik) if len(problems) == before else []
+        # The file was read without problems, so reading its first line again adds none.
+        header = (_written_header(folder, path, [], decl.flik) or []) if len(problems) == before \
+            else []
         out[decl.id] = read_table(decl, decl.fil, header, rows, problems)
         _check_marks(out[decl.id], (*loc, "noter"), lines, problems)
         derive_table(out[decl.id])
@@ -1233,6 +1205,28 @@ def _charts(folder: Path, meta: Meta, lines: dict[Path_, int],
     return charts
 
 
+def _written_header(folder: Path, path: Path, problems: list[Problem],
+                    sheet: str | None = None) -> list[str] | None:
+    """The column names on the first line of a table file (or sheet), as written."""
+    if path.suffix.lower() == ".xlsx":
+        wb = _open_workbook(folder, path, problems)
+        if wb is None:
+            return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                rows = _sheet_rows(wb, path, problems, sheet)
+                if rows is None:
+                    return None
+                return [_clean(str(c.value)).strip() for c in next(rows) if c.value is not None]
+        finally:
+            wb.close()
+    text = _csv_text(folder, path, problems) or ""
+    first = text.split("\n", 1)[0]
+    return [_clean(h).strip()
+            for h in next(csv.reader(io.StringIO(first), delimiter=_delimiter(first)), [])]
+
+
 def _read_file_with_header(folder: Path, path: Path, problems: list[Problem]
                            ) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
     """Read a chart table keeping the column names as written and the column order."""
@@ -1241,25 +1235,9 @@ def _read_file_with_header(folder: Path, path: Path, problems: list[Problem]
         problems.append(Problem(path.name, "filen har inga rader med värden", 2))
         return None
     # _read_any lower-cases names for lookup; charts show them, so read the header again.
-    if path.suffix.lower() == ".xlsx":
-        wb = _open_workbook(folder, path, problems)
-        if wb is None:
-            return None
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                sheet = _sheet_rows(wb, path, problems)
-                if sheet is None:
-                    return None
-                header = [_clean(str(c.value)).strip() for c in next(sheet)
-                          if c.value is not None]
-        finally:
-            wb.close()
-    else:
-        text = _csv_text(folder, path, problems) or ""
-        first = text.split("\n", 1)[0]
-        header = [_clean(h).strip()
-                  for h in next(csv.reader(io.StringIO(first), delimiter=_delimiter(first)))]
+    header = _written_header(folder, path, problems)
+    if header is None:
+        return None
     out = [(line, [cells.get(_norm_header(h), "") for h in header]) for line, cells in rows]
     return header, out
 

@@ -25,8 +25,10 @@ ROW_KIND_COLUMN = "radtyp"
 #: The mark of a derived förändring left out because its base is zero or negative.
 NOT_COMPARABLE = "ej_jamforbar"
 
-_MARK = re.compile(r"^(.*?)[\s\u00a0]*(\*+)$")
-_RANK = re.compile(r"^(\d+)\s*/\s*(\d+)$")
+#: A number followed by a note mark: "2 174 *".
+NOTE_MARK = re.compile(r"^(.*?)[\s\u00a0]*(\*+)$")
+#: A place among others: "19/26".
+RANK = re.compile(r"^(\d+)\s*/\s*(\d+)$")
 
 
 @dataclass
@@ -73,7 +75,7 @@ def cell_value(column: Column, raw: str) -> Value:
     if text in ("", "-", "\u2013", "\u2212"):
         return Value(None)
     if column.typ == "rang":
-        m = _RANK.match(text)
+        m = RANK.match(text)
         if not m or int(m.group(1)) > int(m.group(2)) or int(m.group(1)) < 1:
             raise ValueError(f'förväntade en placering som "19/26", fick "{raw}"')
         return Value(f"{m.group(1)}/{m.group(2)}")
@@ -84,7 +86,7 @@ def cell_value(column: Column, raw: str) -> Value:
         except ValueError:
             raise ValueError(f'förväntade ett datum som ÅÅÅÅ-MM-DD, fick "{raw}"') from None
     mark = ""
-    m = _MARK.match(text)
+    m = NOTE_MARK.match(text)
     if m:
         text, mark = m.group(1), m.group(2)
     try:
