@@ -10,7 +10,7 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -36,6 +36,9 @@ from .errors import (
 )
 from .luckor import describe
 from .schema import json_schema
+
+if TYPE_CHECKING:
+    from .hamta import Draft, Plan
 
 
 def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -205,6 +208,95 @@ def validate_command(mapp: Path) -> None:
                        f"fältet {DOCUMENTS[name].needs} (se docs/dataformat.md).")
 
     _guarded(run)
+
+
+@main.command("hamta")
+@click.argument("utkast", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--ja", is_flag=True, help="Skriv ändringarna utan att fråga.")
+def hamta_command(utkast: Path, mapp: Path, ja: bool) -> None:
+    """Hämta texter som ändrats i Word-utkastet UTKAST tillbaka till datamappen MAPP."""
+    conflicts = 0
+
+    def run() -> None:
+        nonlocal conflicts
+        from . import hamta
+        from .load import load
+
+        draft = hamta.read_draft(utkast)
+        p = hamta.plan(draft, mapp)
+        conflicts = len(p.conflicts)
+        for line in hamta_lines(draft, p):
+            click.echo(line)
+        if not p.changes:
+            click.echo("Inget att skriva: ingen text i utkastet har ändrats"
+                       + (" utan att också ha ändrats i data." if conflicts else "."))
+            return
+        n = len(p.changes)
+        what = "1 text" if n == 1 else f"{n} texter"
+        if not ja:
+            answer = click.prompt(f"Skriva {what} till {mapp}? (j/n)", default="n",
+                                  show_default=False)
+            if answer.strip().lower() not in ("j", "ja"):
+                click.echo("Inget skrevs.")
+                return
+        before = {path: path.read_bytes() if path.exists() else None for path in p.files}
+        hamta.apply(p)
+        try:
+            load(mapp)
+        except DataError:
+            for path, old in before.items():
+                if old is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    path.write_bytes(old)
+            raise
+        click.echo(f"Skrev {what} till {mapp}. Bygg utkastet igen med vbgen build.")
+
+    _guarded(run)
+    if conflicts:
+        _fail(f"{conflicts} {'text' if conflicts == 1 else 'texter'} skrevs inte, eftersom "
+              "de ändrats både i utkastet och i data; för in ändringen för hand.")
+
+
+def hamta_lines(draft: Draft, p: Plan) -> list[str]:
+    """What ``vbgen hamta`` shows before it writes: changes, conflicts and what is left."""
+    out: list[str] = []
+    if p.changes:
+        out.append(f"Ändrade texter ({len(p.changes)}):")
+        for c in p.changes:
+            out.append(f"  {c.title} ({_shown_place(c.name)})")
+            out += [f"    {line}" for line in c.diff()]
+    if p.conflicts:
+        out.append(f"Ändrade både i utkastet och i data sedan utkastet byggdes; skrivs inte "
+                   f"({len(p.conflicts)}):")
+        for k in p.conflicts:
+            out.append(f"  {k.title} ({_shown_place(k.name)})")
+            out.append("    I data:")
+            out += [f"      {line}" for line in k.data.strip().splitlines()[:8]]
+            out.append("    I utkastet:")
+            out += [f"      {line}" for line in k.draft.strip().splitlines()[:8]]
+    if draft.outside:
+        out.append(f"Text utanför textfälten, tas inte med ({len(draft.outside)}):")
+        out += [f"  {f.where}: \u201d{f.words}\u201d" for f in draft.outside]
+    if draft.locked_edits:
+        out.append(f"Ändringar i delar som vbgen skapar, tas inte med "
+                   f"({len(draft.locked_edits)}); ändra i data i stället:")
+        out += [f"  {f.where}: \u201d{f.words}\u201d" for f in draft.locked_edits]
+    if draft.missing:
+        out.append("Texter som inte finns i utkastet längre; de ändras inte i data: "
+                   + ", ".join(draft.missing))
+    if draft.tracked_changes:
+        out.append(f"Utkastet har {draft.tracked_changes} spårade ändringar som inte "
+                   "godkänts; bara godkänd text hämtas.")
+    if draft.comments:
+        out.append(f"Utkastet har {draft.comments} "
+                   f"{'kommentar' if draft.comments == 1 else 'kommentarer'}; de hämtas inte.")
+    return out
+
+
+def _shown_place(name: str) -> str:
+    return name.replace(":", ", fält ", 1) if name.startswith("vb.yaml:") else name
 
 
 @main.command("init")

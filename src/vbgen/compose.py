@@ -8,6 +8,7 @@ is turned into the same vocabulary by the ``md`` filter.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import traceback
 import xml.etree.ElementTree as ET
@@ -29,7 +30,7 @@ from . import derive, doc, fmt, sprak, tables
 from .charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
 from .derive import GoalRow
 from .errors import TemplateError
-from .model import CardsOptions, Report, TableChart
+from .model import CardsOptions, Meta, Report, TableChart
 from .paths import inside
 from .resources import template_dirs
 
@@ -54,17 +55,36 @@ def _inline_xml(tokens: list[Token], env: dict[str, Any]) -> str:
             out.append(f"<{tag}>" if t.nesting == 1 else f"</{tag}>")
         elif t.type == "footnote_ref":
             note = env["footnotes"]["list"][t.meta["id"]]
-            inner = _inline_xml(note.get("tokens") or [], env)
+            if note.get("tokens") is not None:  # an inline note: ^[text]
+                inner = _inline_xml(note["tokens"], env)
+            else:  # a note defined below the text: [^1]: text
+                inner = env.get("defined_notes", {}).get(t.meta["id"], "")
             out.append(f"<fn>{inner}</fn>")
         elif t.children:
             out.append(_inline_xml(t.children, env))
     return "".join(out)
 
 
+def _defined_notes(tokens: list[Token], env: dict[str, Any]) -> dict[int, str]:
+    """The text of each footnote defined below the prose, by its id."""
+    notes: dict[int, list[str]] = {}
+    current: int | None = None
+    for t in tokens:
+        if t.type == "footnote_open":
+            current = t.meta["id"]
+            notes[current] = []
+        elif t.type == "footnote_close":
+            current = None
+        elif t.type == "inline" and current is not None:
+            notes[current].append(_inline_xml(t.children or [], env))
+    return {k: " ".join(v) for k, v in notes.items()}
+
+
 def markdown_xml(text: str, heading_level: int = 4) -> str:
     """Turn Markdown prose into the template vocabulary; headings start at ``heading_level``."""
     env: dict[str, Any] = {}
     tokens = _MD.parse(text, env)
+    env["defined_notes"] = _defined_notes(tokens, env)
     out: list[str] = []
     in_footnotes = False
     level = heading_level
@@ -107,11 +127,48 @@ def _md_row(text: str | None) -> Markup:
     return Markup(_inline_xml(tokens[0].children or [], env) if tokens else "")
 
 
-def _md_filter(text: str | None, rubrikniva: int = 4, lucka: str = "",
-               plats: str = "") -> Markup:
+@jinja2.pass_context
+def _md_filter(context: jinja2.runtime.Context, text: str | None, rubrikniva: int = 4,
+               lucka: str = "", plats: str = "", falt: str = "", titel: str = "") -> Markup:
+    """Markdown prose from the data. ``falt`` is its place in vb.yaml ("mal[1].analys"),
+    which names the file to fill when it is empty and makes it an editable text in a
+    Word draft, titled ``titel``."""
+    report = context.get("vb")
+    if falt and not plats and isinstance(report, Meta):
+        plats = report.source_of(falt)
     if text is None or not str(text).strip():
-        return gap(lucka, plats) if lucka else Markup("")
-    return Markup(markdown_xml(str(text), rubrikniva))
+        body = gap(lucka, plats) if lucka else Markup("")
+    else:
+        body = Markup(markdown_xml(str(text), rubrikniva))
+    if not falt or not isinstance(report, Meta):
+        return body
+    return _text_element(report, falt, titel or (lucka or falt).capitalize(), rubrikniva,
+                         text, body)
+
+
+def _text_element(report: Meta, falt: str, titel: str, rubrikniva: int, text: str | None,
+                  body: Markup) -> Markup:
+    tag = report.text_tag(falt)
+    if not tag:
+        return body
+    return Markup('<text namn="{}" titel="{}" niva="{}" kontroll="{}">').format(
+        tag, titel, rubrikniva, text_digest(text)) + body + Markup("</text>")
+
+
+def text_digest(text: str | None) -> str:
+    """A short digest of a data text, to see later whether it changed."""
+    return hashlib.sha256((text or "").strip().encode("utf-8")).hexdigest()[:16]
+
+
+@jinja2.pass_context
+def _text_block(context: jinja2.runtime.Context, falt: str, titel: str, rubrikniva: int,
+                text: str | None, caller: Callable[[], str]) -> Markup:
+    """``{% call textfalt(...) %}``: what the block renders is the text at ``falt``."""
+    report = context.get("vb")
+    body = Markup(caller())
+    if not falt or not isinstance(report, Meta):
+        return body
+    return _text_element(report, falt, titel, rubrikniva, text, body)
 
 
 def gap(what: str, plats: str = "") -> Markup:
@@ -160,6 +217,7 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     env.filters["md"] = _md_filter
     env.filters["md_rad"] = _md_row
     env.globals["lucka"] = gap
+    env.globals["textfalt"] = _text_block
     return env
 
 
@@ -386,6 +444,8 @@ class _Source:
 
     def __init__(self, main: str, locate: Callable[[str, str], int | None] | None) -> None:
         self.template, self.locate = main, locate
+        #: The data texts met so far, by name.
+        self.texts: dict[str, doc.TextSource] = {}
 
     def fail(self, exc: TemplateError) -> TemplateError:
         if exc.located:
@@ -450,8 +510,30 @@ def _block(el: ET.Element, source: _Source | None = None) -> list[doc.Block]:
                               el.get("logotyp") or None, el.get("alt", ""))]
     if tag in ("avsnitt", "div"):
         return _blocks(el, source)
+    if tag == "text":
+        return _text(el, source)
+    if tag == "markering":
+        blocks = _blocks(el, source)
+        for b in blocks:
+            if isinstance(b, doc.Table | doc.Figure):
+                b.mark = el.get("varde", "")
+        return blocks
     raise TemplateError(f"okänd tagg <{tag}>; se docs/redaktorer.md för de taggar som finns",
                         needle=f"<{tag}")
+
+
+def _text(el: ET.Element, source: _Source | None) -> list[doc.Block]:
+    """A text of the data: its blocks carry its name, kept for the Word draft."""
+    name = el.get("namn", "")
+    blocks = _blocks(el, source)
+    for b in blocks:
+        if isinstance(b, doc.Paragraph | doc.Heading | doc.ListBlock | doc.Table | doc.Figure
+                      ) and not b.source:
+            b.source = name
+    if source is not None and name and blocks:
+        source.texts[name] = doc.TextSource(el.get("titel", name), int(el.get("niva", "4")),
+                                            el.get("kontroll", ""))
+    return blocks
 
 
 def _assign_ids(blocks: list[doc.Block]) -> None:
@@ -489,8 +571,10 @@ def parse(xml: str, main: str = "", locate: Callable[[str, str], int | None] | N
     if root.tag != "dokument":
         raise TemplateError(f"{main + ': ' if main else ''}huvudmallen ska börja med "
                             "<dokument>", located=True)
-    blocks = _blocks(root, _Source(main, locate))
+    source = _Source(main, locate)
+    blocks = _blocks(root, source)
     _assign_ids(blocks)
     return doc.Document(title=root.get("titel", ""), blocks=blocks,
                         author=root.get("forfattare", ""), subject=root.get("amne", ""),
-                        header=root.get("sidhuvud", ""), typ=root.get("typ", ""))
+                        header=root.get("sidhuvud", ""), typ=root.get("typ", ""),
+                        sources=source.texts)

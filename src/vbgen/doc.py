@@ -76,6 +76,8 @@ class Heading:
     id: str = ""
     #: False for headings that should not appear in the table of contents.
     toc: bool = True
+    #: The data text this block is part of (its name in a Word draft); "" when generated.
+    source: str = ""
 
 
 @dataclass
@@ -85,12 +87,16 @@ class Paragraph:
     role: str = ""
     #: For a gap ("lucka"): the file and field to fill, "text/n1-analys.md".
     plats: str = ""
+    #: The data text this block is part of (its name in a Word draft); "" when generated.
+    source: str = ""
 
 
 @dataclass
 class ListBlock:
     items: list[list[Block]]
     ordered: bool = False
+    #: The data text this block is part of (its name in a Word draft); "" when generated.
+    source: str = ""
 
 
 Align = Literal["left", "right", "center"]
@@ -121,6 +127,9 @@ class Table:
     #: Relative column widths, when the template gives them.
     widths: list[float] = field(default_factory=list)
     role: str = ""
+    #: The data text whose mark ("[tabell: id]") placed this table there, and the mark.
+    source: str = ""
+    mark: str = ""
 
 
 #: A table with at most this many body rows is kept on one page, in both formats.
@@ -135,6 +144,9 @@ class Figure:
     width_cm: float = 16.0
     #: The same image as vector graphics (SVG), used where the format takes it (PDF).
     vector: str = ""
+    #: The data text whose mark ("[diagram: id]") placed this figure there, and the mark.
+    source: str = ""
+    mark: str = ""
 
 
 @dataclass
@@ -171,6 +183,18 @@ Block = (Heading | Paragraph | ListBlock | Table | Figure | PageBreak | TableOfC
 
 
 @dataclass
+class TextSource:
+    """A text of the data as it stands in a document: what a Word draft names and checks."""
+
+    #: The name of the text's control in Word: "Analys – Fler barn tar del av kulturen".
+    title: str
+    #: The heading level that "###" in the text became.
+    heading_level: int
+    #: The digest of the text in the data when the document was made.
+    digest: str
+
+
+@dataclass
 class Document:
     """A whole document and its metadata."""
 
@@ -185,6 +209,8 @@ class Document:
     typ: str = ""
     #: "Utkast" for a draft, "Slutlig" for a final build.
     status: str = ""
+    #: The texts of the data shown in the document, by their name (``source`` of blocks).
+    sources: dict[str, TextSource] = field(default_factory=dict)
 
     def leads_in(self) -> set[int]:
         """The ``id()`` of every paragraph that speaks of the figure or table right after it."""
@@ -205,6 +231,8 @@ def snapshot(document: Document) -> dict[str, Any]:
     def node(obj: Any) -> Any:
         if isinstance(obj, list):
             return [node(o) for o in obj]
+        if isinstance(obj, dict):
+            return {k: node(v) for k, v in obj.items()}
         if hasattr(obj, "__dataclass_fields__"):
             data = {"nod": type(obj).__name__}
             for name in obj.__dataclass_fields__:

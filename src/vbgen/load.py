@@ -35,6 +35,7 @@ from .errors import DataError, Problem, environment_problem
 from .fmt import parse_number
 from .model import (
     CHART_MARK,
+    MAIN_FILE,
     TABLE_MARK,
     BidragRad,
     DriftHistorikRad,
@@ -60,7 +61,6 @@ from .model import (
 from .paths import MAX_INPUT_BYTES, MAX_UNPACKED_BYTES, inside, within, zip_too_large
 from .tables import NOTE_MARK, RANK, DataTable, read_table, table_path
 
-MAIN_FILE = "vb.yaml"
 PROFILE_FILE = "kommun.yaml"
 TABLE_SUFFIXES = (".csv", ".xlsx")
 RESULTAT_TYPER = ("intäkt", "kostnad", "summa kostnader", "resultat")
@@ -410,10 +410,16 @@ def _profile(folder: Path, data: dict[str, Any], lines: dict[Path_, int],
 
 
 def _kommun_texts(data: Any, texts: dict[str, Any], path: Path_, file: str,
-                  lines: dict[Path_, int], problems: list[Problem]) -> Any:
-    """Replace every ``{kommun: name}`` with the shared text of that name."""
+                  lines: dict[Path_, int], problems: list[Problem],
+                  shared: set[str] | None = None) -> Any:
+    """Replace every ``{kommun: name}`` with the shared text of that name.
+
+    The place of each replaced text is added to ``shared``.
+    """
     if isinstance(data, dict):
         if set(data) == {"kommun"} and path and path[-1] != "kommun":
+            if shared is not None:
+                shared.add(_dotted(path))
             name = str(data["kommun"])
             if name not in texts:
                 known = ", ".join(sorted(texts)) or "inga"
@@ -422,10 +428,10 @@ def _kommun_texts(data: Any, texts: dict[str, Any], path: Path_, file: str,
                                         _line_for(lines, path), _dotted(path)))
                 return None
             return texts[name]
-        return {k: _kommun_texts(v, texts, (*path, k), file, lines, problems)
+        return {k: _kommun_texts(v, texts, (*path, k), file, lines, problems, shared)
                 for k, v in data.items()}
     if isinstance(data, list):
-        return [_kommun_texts(v, texts, (*path, i), file, lines, problems)
+        return [_kommun_texts(v, texts, (*path, i), file, lines, problems, shared)
                 for i, v in enumerate(data)]
     return data
 
@@ -450,11 +456,13 @@ def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict
     from_profile = {k for k in shared if k not in data}
     texts = {**(shared.get("texter") or {}), **(data.get("texter") or {})}
     shared = _kommun_texts(shared, texts, (), profile_name, profile_lines, problems)
-    data = _kommun_texts(data, texts, (), MAIN_FILE, lines, problems)
+    kommun_places: set[str] = set()
+    data = _kommun_texts(data, texts, (), MAIN_FILE, lines, problems, kommun_places)
     data = {**shared, **data, "texter": texts}
     try:
         meta = Meta.model_validate(data)
         meta.textkallor = sources
+        meta.gemensamma_texter = {*from_profile, *kommun_places}
         return meta, lines
     except ValidationError as exc:
         for err in exc.errors():

@@ -50,6 +50,10 @@ JaNej = Annotated[bool, BeforeValidator(_swedish_yes_no),
                   Field(json_schema_extra={"x-vbgen": "janej"})]
 
 
+#: The main file of a data folder.
+MAIN_FILE = "vb.yaml"
+
+
 class _Strict(BaseModel):
     # Unknown keys are errors: a misspelt field must not vanish silently.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -844,10 +848,24 @@ class Meta(_Strict):
     #: The file each text read with {fil: …} came from, by its place: {"mal[1].analys":
     #: "text/m1-analys.md"}.
     textkallor: SkipJsonSchema[dict[str, str]] = Field(default_factory=dict, exclude=True)
+    #: The places whose text is shared through the kommun profile: its top-level fields
+    #: ("disposition") and each {kommun: …} text.
+    gemensamma_texter: SkipJsonSchema[set[str]] = Field(default_factory=set, exclude=True)
 
     def source_of(self, plats: str) -> str:
         """Where a user fills the text at ``plats``: its file, or the main file's field."""
         return self.textkallor.get(plats) or f"vb.yaml, fält {plats}"
+
+    def text_tag(self, plats: str) -> str:
+        """The name of the text at ``plats`` in a Word draft: its file ("text/n1.md") or
+        its field ("vb.yaml:mal[1].analys"); "" for a text shared through the kommun
+        profile, which is changed there and not from one nämnd's draft."""
+        if plats in self.textkallor:
+            return self.textkallor[plats]
+        for shared in self.gemensamma_texter:
+            if plats == shared or plats.startswith((shared + ".", shared + "[")):
+                return ""
+        return f"{MAIN_FILE}:{plats}"
 
 
 class Report(Meta):

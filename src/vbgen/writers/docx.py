@@ -27,9 +27,10 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from .. import doc
+from .. import doc, mdtext
 from ..errors import StyleError
 from ..paths import MAX_UNPACKED_BYTES, zip_too_large
+from ..utkast import GENERATED_PREFIX, LOCKED_TITLE, Manifest, control_text, text_digest
 from ..widths import CELL_PADDING_PT, SMALL_TABLE_FONT_PT, column_widths, table_font_pt
 
 #: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
@@ -132,9 +133,11 @@ class DocxWriter:
     """Walk a :class:`~vbgen.doc.Document` and build the Word file."""
 
     def __init__(self, document: doc.Document, reference: Path,
-                 built: dt.datetime | None = None, pages: dict[str, int] | None = None
-                 ) -> None:
+                 built: dt.datetime | None = None, pages: dict[str, int] | None = None,
+                 controls: bool | None = None) -> None:
         self.document = document
+        #: Content controls around the data's texts and the generated parts: in a draft.
+        self.controls = document.status == "Utkast" if controls is None else controls
         if zip_too_large(reference):
             raise StyleError(f"{reference}: filen packas upp till mer än "
                              f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB och är inget "
@@ -267,8 +270,13 @@ class DocxWriter:
     # --- blocks ----------------------------------------------------------------------
 
     def write(self) -> bytes:
+        body = self.d.element.body
+        controls = Controls(self.document) if self.controls else None
         for b in self.document.blocks:
+            before = len(body) - 1  # the last child is the section properties
             getattr(self, "visit_" + type(b).__name__.lower())(b)
+            if controls is not None:
+                controls.wrap(b, list(body)[before:len(body) - 1])
         self.footnotes.save()
         if not any(isinstance(b, doc.TitlePage) for b in self.document.blocks):
             # Only a title page hides the header: without one, page 1 shows it too.
@@ -276,6 +284,8 @@ class DocxWriter:
                 section.different_first_page_header_footer = False
         self._header_text()
         self._properties()
+        if controls is not None:
+            controls.save(self.d, self.built)
         buf = io.BytesIO()
         self.d.save(buf)
         return buf.getvalue()
@@ -638,12 +648,100 @@ def _drop_external_relationships(d: DocxDocument) -> None:
 
 
 def write_docx(document: doc.Document, reference: Path,
-               built: dt.datetime | None = None, pages: dict[str, int] | None = None) -> bytes:
+               built: dt.datetime | None = None, pages: dict[str, int] | None = None,
+               controls: bool | None = None) -> bytes:
     """Build the Word file for ``document`` on ``reference`` and return its bytes.
 
     ``built`` is the time the file is created and modified at, now when not given;
-    ``pages`` the page of each heading id, shown in the table of contents.
+    ``pages`` the page of each heading id, shown in the table of contents; ``controls``
+    whether the texts are in content controls (by default in a draft).
     """
-    return DocxWriter(document, reference, built, pages).write()
+    return DocxWriter(document, reference, built, pages, controls).write()
 
 
+
+
+class Controls:
+    """The content controls of a Word draft.
+
+    Each paragraph of a data text is wrapped in a control named (tagged) with the text's
+    place in the data and titled for the writer; generated paragraphs and tables are in
+    locked controls. A control spans one paragraph, never several: LibreOffice keeps only
+    controls inside a paragraph. What the draft was built from is stored in the file
+    (:class:`vbgen.utkast.Manifest`), so that ``vbgen hamta`` can tell what was edited.
+    """
+
+    def __init__(self, document: doc.Document) -> None:
+        self.document = document
+        self.manifest = Manifest()
+        self.text_blocks: dict[str, list[doc.Block]] = {}
+        self.next_id = 1
+
+    def wrap(self, block: doc.Block, elements: list) -> None:
+        if isinstance(block, doc.TableOfContents | doc.PageBreak):
+            return  # a field spanning paragraphs, or nothing to see
+        source = self.document.sources.get(getattr(block, "source", ""))
+        if source is not None and isinstance(block, doc.Paragraph | doc.Heading
+                                             | doc.ListBlock):
+            name = block.source
+            self.text_blocks.setdefault(name, []).append(block)
+            for el in elements:
+                if el.tag == qn("w:p"):
+                    self._inline(el, name, source.title, "sdtLocked")
+            return
+        mark = _mark_of(block)
+        if source is not None and mark[1]:
+            self.text_blocks.setdefault(mark[0], []).append(block)
+        for el in elements:
+            if el.tag == qn("w:tbl"):
+                tag = self._locked(block)
+                sdt = _sdt_element(tag, LOCKED_TITLE, "sdtContentLocked", self._id())
+                el.addprevious(sdt)
+                sdt.find(qn("w:sdtContent")).append(el)
+                self.manifest.locked[tag] = (text_digest(control_text(el)), *mark)
+                mark = ("", "")  # the caption and notes around it stand for nothing
+            elif el.tag == qn("w:p") and (el.findall(".//" + qn("w:t"))
+                                          or el.findall(".//" + qn("w:drawing"))):
+                tag = self._locked(block)
+                sdt = self._inline(el, tag, LOCKED_TITLE, "sdtContentLocked")
+                self.manifest.locked[tag] = (text_digest(control_text(sdt)), *mark)
+                mark = ("", "")
+
+    def _locked(self, block: doc.Block) -> str:
+        return f"{GENERATED_PREFIX}{self.next_id}"
+
+    def _id(self) -> int:
+        self.next_id += 1
+        return 100000 + self.next_id
+
+    def _inline(self, p, tag: str, title: str, lock: str):
+        """Wrap the content of paragraph ``p`` in a control inside it."""
+        sdt = _sdt_element(tag, title, lock, self._id())
+        content = sdt.find(qn("w:sdtContent"))
+        for child in list(p):
+            if child.tag != qn("w:pPr"):
+                content.append(child)
+        p.append(sdt)
+        return sdt
+
+    def save(self, d: DocxDocument, built: dt.datetime) -> None:
+        for name, blocks in self.text_blocks.items():
+            source = self.document.sources[name]
+            built_text = mdtext.to_markdown(blocks, source.heading_level)
+            self.manifest.texts[name] = (source.title, source.heading_level, source.digest,
+                                         text_digest(built_text))
+        self.manifest.built = built.replace(microsecond=0, tzinfo=None).isoformat()
+        self.manifest.attach(d)
+
+
+def _mark_of(block: doc.Block) -> tuple[str, str]:
+    if isinstance(block, doc.Table | doc.Figure) and block.mark:
+        return block.source, block.mark
+    return "", ""
+
+
+def _sdt_element(tag: str, title: str, lock: str, number: int):
+    return parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtPr><w:alias w:val="{_attr(title[:250])}"/>'
+        f'<w:tag w:val="{_attr(tag)}"/><w:id w:val="{number}"/><w:lock w:val="{lock}"/>'
+        "</w:sdtPr><w:sdtContent/></w:sdt>")

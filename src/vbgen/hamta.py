@@ -1,0 +1,676 @@
+"""``vbgen hamta``: take the texts edited in a Word draft back into the data folder.
+
+The draft's texts are in content controls named with their place in the data, and the
+draft stores what it was built from (:mod:`vbgen.utkast`). Reading turns each text's Word
+formatting back into the data's Markdown (:mod:`vbgen.mdtext`); a text whose Markdown
+differs from what the draft showed was edited. Writing replaces only that text: the
+``.md`` file it came from, or its field in ``vb.yaml``, where only the field's own lines
+change, so comments, order and layout stay as they were.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from . import doc, mdtext
+from .errors import DataError, Problem
+from .model import MAIN_FILE
+from .paths import MAX_INPUT_BYTES, within, zip_too_large
+from .utkast import GENERATED_PREFIX, Manifest, control_text, text_digest
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS = {"w": _W}
+#: Paragraph styles of a table of contents (Word's names, LibreOffice's own).
+_CONTENTS_STYLES = ("toc ", "toc heading", "contents ", "contents heading", "innehåll")
+
+
+def _q(name: str) -> str:
+    return f"{{{_W}}}{name}"
+
+
+# --- Reading the draft ---------------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    """Something in the draft that is not taken back, and where it is."""
+
+    where: str
+    words: str
+
+
+@dataclass
+class Draft:
+    """What a draft holds: the Markdown of each text, and what cannot be taken back."""
+
+    manifest: Manifest
+    texts: dict[str, str] = field(default_factory=dict)
+    outside: list[Finding] = field(default_factory=list)
+    locked_edits: list[Finding] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    tracked_changes: int = 0
+    comments: int = 0
+
+    def edited(self) -> dict[str, str]:
+        """The texts whose Markdown differs from what the draft showed when built."""
+        return {name: md for name, md in self.texts.items()
+                if name in self.manifest.texts
+                and text_digest(md) != self.manifest.texts[name][3]}
+
+
+@dataclass
+class _Item:
+    kind: str  # "text", "locked" or "outside"
+    tag: str
+    block: doc.Block | None = None
+    list_level: int = 0
+    ordered: bool = False
+    text: str = ""
+    heading: str = ""
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        shown = path.name
+        if not path.is_file():
+            raise DataError([Problem(str(path), "filen finns inte")])
+        if zip_too_large(path):
+            raise DataError([Problem(shown, "filen är för stor för att vara ett utkast")])
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+                self.parts = {n: z.read(n) for n in names
+                              if n.startswith(("word/", "customXml/")) and n.endswith(".xml")
+                              or n.endswith(".rels")}
+        except (zipfile.BadZipFile, OSError):
+            raise DataError([Problem(shown, "filen går inte att läsa som ett Word-dokument "
+                                            "(.docx)")]) from None
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        self.parser = parser
+        try:
+            self.body = self._xml("word/document.xml").find(_q("body"))
+        except etree.XMLSyntaxError:
+            self.body = None
+        if self.body is None:
+            raise DataError([Problem(shown, "filen saknar dokumentets text "
+                                            "(word/document.xml)")])
+        self.manifest = self._manifest()
+        if self.manifest is None:
+            raise DataError([Problem(shown, "filen är inget utkast från vbgen: uppgifterna om "
+                                            "vad utkastet byggdes av saknas. Hämta från ett "
+                                            "utkast som vbgen byggt (utan --slutlig) och som "
+                                            "sparats i Word eller LibreOffice.")])
+        self.styles = self._styles()
+        self.numbering = self._numbering()
+        self.notes = self._footnotes()
+        self.links = self._links()
+        self.tracked = 0
+
+    def _xml(self, name: str) -> Any:
+        return etree.fromstring(self.parts[name], self.parser)
+
+    def _manifest(self) -> Manifest | None:
+        for name, data in self.parts.items():
+            if name.startswith("customXml/item") and not name.startswith("customXml/itemProps"):
+                found = Manifest.from_xml(data)
+                if found is not None:
+                    return found
+        return None
+
+    def _styles(self) -> dict[str, str]:
+        if "word/styles.xml" not in self.parts:
+            return {}
+        root = self._xml("word/styles.xml")
+        out = {}
+        for s in root.iter(_q("style")):
+            name = s.find(_q("name"))
+            out[s.get(_q("styleId"), "")] = name.get(_q("val"), "") if name is not None else ""
+        return out
+
+    def _numbering(self) -> dict[tuple[str, str], bool]:
+        """Whether each list (numId) at each level (ilvl) is numbered rather than bulleted."""
+        if "word/numbering.xml" not in self.parts:
+            return {}
+        root = self._xml("word/numbering.xml")
+        abstract: dict[str, dict[str, bool]] = {}
+        for a in root.iter(_q("abstractNum")):
+            levels = {}
+            for lvl in a.iter(_q("lvl")):
+                fmt = lvl.find(_q("numFmt"))
+                kind = fmt.get(_q("val"), "bullet") if fmt is not None else "bullet"
+                levels[lvl.get(_q("ilvl"), "0")] = kind not in ("bullet", "none")
+            abstract[a.get(_q("abstractNumId"), "")] = levels
+        out = {}
+        for num in root.iter(_q("num")):
+            ref = num.find(_q("abstractNumId"))
+            levels = abstract.get(ref.get(_q("val"), "") if ref is not None else "", {})
+            for ilvl, ordered in levels.items():
+                out[(num.get(_q("numId"), ""), ilvl)] = ordered
+        return out
+
+    def _footnotes(self) -> dict[str, Any]:
+        if "word/footnotes.xml" not in self.parts:
+            return {}
+        root = self._xml("word/footnotes.xml")
+        return {f.get(_q("id"), ""): f for f in root.iter(_q("footnote"))}
+
+    def _links(self) -> dict[str, str]:
+        rels = self.parts.get("word/_rels/document.xml.rels")
+        if not rels:
+            return {}
+        root = etree.fromstring(rels, self.parser)
+        return {r.get("Id", ""): r.get("Target", "") for r in root
+                if r.get("TargetMode") == "External"}
+
+    # --- paragraphs --------------------------------------------------------------------
+
+    def style_name(self, p: Any) -> str:
+        ps = p.find("w:pPr/w:pStyle", _NS)
+        return self.styles.get(ps.get(_q("val"), ""), "") if ps is not None else ""
+
+    def inlines(self, el: Any, bold: bool = False, italic: bool = False) -> list[doc.Inline]:
+        out: list[doc.Inline] = []
+        for child in el:
+            tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
+            if tag == "r":
+                out.extend(self._run(child))
+            elif tag in ("sdt",):
+                content = child.find(_q("sdtContent"))
+                if content is not None:
+                    out.extend(self.inlines(content))
+            elif tag in ("hyperlink", "smartTag", "customXml", "fldSimple", "sdtContent"):
+                inner = self.inlines(child)
+                target = self.links.get(child.get(f"{{{_R}}}id", ""))
+                if tag == "hyperlink" and target and doc.plain(inner).strip():
+                    out.append(doc.Text(f"[{doc.plain(inner)}]({target})"))
+                else:
+                    out.extend(inner)
+            elif tag in ("ins", "moveTo"):
+                self.tracked += 1  # not accepted: not taken
+            elif tag in ("del", "moveFrom"):
+                self.tracked += 1  # not accepted: the text is still there
+                for r in child.iter(_q("r")):
+                    out.extend(self._run(r, deleted=True))
+        return out
+
+    def _run(self, r: Any, deleted: bool = False) -> list[doc.Inline]:
+        rpr = r.find(_q("rPr"))
+        if rpr is not None and rpr.find(_q("rPrChange")) is not None:
+            self.tracked += 1
+        bold = _on(rpr, "b")
+        italic = _on(rpr, "i")
+        out: list[doc.Inline] = []
+        for c in r:
+            tag = etree.QName(c).localname
+            if tag == "t" or (deleted and tag == "delText"):
+                out.append(doc.Text(c.text or ""))
+            elif tag == "tab":
+                out.append(doc.Text(" "))
+            elif tag == "br" and c.get(_q("type")) in (None, "textWrapping"):
+                out.append(doc.LineBreak())
+            elif tag == "footnoteReference":
+                note = self.notes.get(c.get(_q("id"), ""))
+                if note is not None:
+                    inner: list[doc.Inline] = []
+                    for p in note.iter(_q("p")):
+                        inner.extend(self.inlines(p))
+                    out.append(doc.Footnote(_trim(inner)))
+        if italic:
+            out = [doc.Emph(out)] if out else out
+        if bold:
+            out = [doc.Strong(out)] if out else out
+        return out
+
+    def paragraph(self, p: Any, tag: str) -> _Item:
+        if p.find("w:pPr/w:rPr/w:ins", _NS) is not None:
+            self.tracked += 1
+        name = self.style_name(p)
+        inl = _merge(_trim(self.inlines(p)))
+        heading = re.match(r"(?:heading|rubrik) (\d)", name, re.IGNORECASE)
+        outline = p.find("w:pPr/w:outlineLvl", _NS)
+        if heading:
+            return _Item("text", tag, doc.Heading(int(heading.group(1)), inl))
+        num = p.find("w:pPr/w:numPr", _NS)
+        listed = re.match(r"list (bullet|number|paragraph)(?: (\d))?", name, re.IGNORECASE) or \
+            re.match(r"(punktlista|numrerad lista|liststycke)(?: (\d))?", name, re.IGNORECASE)
+        if num is not None or listed:
+            level = int(listed.group(2)) - 1 if listed and listed.group(2) else 0
+            ordered = bool(listed and listed.group(1).lower() in ("number", "numrerad lista"))
+            if num is not None:
+                ilvl = num.find(_q("ilvl"))
+                numid = num.find(_q("numId"))
+                lv = ilvl.get(_q("val"), "0") if ilvl is not None else str(level)
+                if numid is not None and numid.get(_q("val")) == "0":
+                    return _Item("text", tag, doc.Paragraph(inl))  # numbering switched off
+                key = (numid.get(_q("val"), "") if numid is not None else "", lv)
+                if key in self.numbering:
+                    ordered = self.numbering[key]
+                level = max(level, int(lv))
+            return _Item("text", tag, doc.Paragraph(inl), list_level=level + 1,
+                         ordered=ordered)
+        del outline
+        return _Item("text", tag, doc.Paragraph(inl))
+
+    # --- the body ----------------------------------------------------------------------
+
+    def items(self) -> Iterator[_Item]:
+        heading = ""
+        for item in self._walk(self.body, ""):
+            if item.kind == "text" and isinstance(item.block, doc.Heading):
+                heading = doc.plain(item.block.children)
+            item.heading = heading
+            yield item
+
+    def _walk(self, parent: Any, tag: str) -> Iterator[_Item]:
+        for el in parent:
+            if not isinstance(el.tag, str):
+                continue
+            name = etree.QName(el).localname
+            if name == "p":
+                yield from self._para(el, tag)
+            elif name == "tbl":
+                found = tag or _control_tag(el, locked_only=True)
+                if found.startswith(GENERATED_PREFIX):
+                    yield _Item("locked", found, text=control_text(el))
+                elif control_text(el):
+                    yield _Item("outside", "", text=control_text(el))
+            elif name == "sdt":
+                inner = _tag_of(el)
+                content = el.find(_q("sdtContent"))
+                if content is not None:
+                    if inner.startswith(GENERATED_PREFIX):
+                        yield _Item("locked", inner, text=control_text(content))
+                    else:
+                        yield from self._walk(content, inner or tag)
+            elif name in ("ins", "moveTo"):
+                self.tracked += 1
+            elif name in ("customXml", "smartTag"):
+                yield from self._walk(el, tag)
+
+    def _para(self, p: Any, tag: str) -> Iterator[_Item]:
+        if tag.startswith(GENERATED_PREFIX):
+            yield _Item("locked", tag, text=control_text(p))
+            return
+        inner = [_tag_of(s) for s in p.iter(_q("sdt"))]
+        locked = [t for t in inner if t.startswith(GENERATED_PREFIX)]
+        if locked:
+            sdt = next(s for s in p.iter(_q("sdt")) if _tag_of(s) == locked[0])
+            yield _Item("locked", locked[0], text=control_text(sdt))
+            return
+        named = next((t for t in inner if t), "") or tag
+        if not named and self.style_name(p).lower().startswith(_CONTENTS_STYLES):
+            return  # the table of contents, a field Word and LibreOffice fill in
+        item = self.paragraph(p, named)
+        if not named:
+            item.kind = "outside"
+        block = item.block
+        item.text = doc.plain(block.children) if isinstance(block, doc.Paragraph
+                                                            | doc.Heading) else ""
+        if item.text.strip() or item.kind != "outside":
+            yield item
+
+
+def _on(rpr: Any, name: str) -> bool:
+    if rpr is None:
+        return False
+    el = rpr.find(_q(name))
+    return el is not None and el.get(_q("val"), "true") not in ("0", "false", "off")
+
+
+def _tag_of(sdt: Any) -> str:
+    t = sdt.find("w:sdtPr/w:tag", _NS)
+    return t.get(_q("val"), "") if t is not None else ""
+
+
+def _control_tag(el: Any, locked_only: bool = False) -> str:
+    for sdt in el.iter(_q("sdt")):
+        tag = _tag_of(sdt)
+        if tag and (not locked_only or tag.startswith(GENERATED_PREFIX)):
+            return tag
+    return ""
+
+
+def _trim(inl: list[doc.Inline]) -> list[doc.Inline]:
+    while inl and isinstance(inl[0], doc.Text) and not inl[0].text.strip():
+        inl = inl[1:]
+    while inl and isinstance(inl[-1], doc.Text) and not inl[-1].text.strip():
+        inl = inl[:-1]
+    return inl
+
+
+def _merge(inl: list[doc.Inline]) -> list[doc.Inline]:
+    """Join neighbouring runs of the same formatting, as Word splits them at will."""
+    out: list[doc.Inline] = []
+    for n in inl:
+        prev = out[-1] if out else None
+        if isinstance(n, doc.Text) and isinstance(prev, doc.Text):
+            out[-1] = doc.Text(prev.text + n.text)
+        elif isinstance(n, doc.Strong) and isinstance(prev, doc.Strong):
+            out[-1] = doc.Strong(_merge(prev.children + n.children))
+        elif isinstance(n, doc.Emph) and isinstance(prev, doc.Emph):
+            out[-1] = doc.Emph(_merge(prev.children + n.children))
+        else:
+            out.append(n)
+    return out
+
+
+def _lists(items: list[_Item]) -> list[doc.Block]:
+    """The blocks of a text, list paragraphs gathered into (nested) lists."""
+    out: list[doc.Block] = []
+    stack: list[doc.ListBlock] = []
+    for item in items:
+        assert item.block is not None
+        if not item.list_level:
+            stack = []
+            out.append(item.block)
+            continue
+        level = item.list_level
+        while len(stack) > level:
+            stack.pop()
+        if stack and len(stack) == level and stack[-1].ordered != item.ordered:
+            stack.pop()
+        while len(stack) < level:
+            new = doc.ListBlock([], ordered=item.ordered)
+            if stack:
+                if not stack[-1].items:
+                    stack[-1].items.append([])
+                stack[-1].items[-1].append(new)
+            else:
+                out.append(new)
+            stack.append(new)
+        stack[-1].items.append([item.block])
+    return out
+
+
+def read_draft(path: Path) -> Draft:
+    """Read a Word draft built by vbgen: its texts as Markdown and what it cannot take."""
+    reader = _Reader(path)
+    manifest = reader.manifest
+    assert manifest is not None
+    items = list(reader.items())
+    draft = Draft(manifest)
+    # Which text each item belongs to: its control, or for a paragraph typed between two
+    # paragraphs of the same text, that text.
+    owners = [it.tag if it.kind == "text" else
+              (manifest.locked.get(it.tag, ("", "", ""))[1] if it.kind == "locked" else "")
+              for it in items]
+    for i, it in enumerate(items):
+        if it.kind == "outside":
+            before = next((o for o in reversed(owners[:i]) if o), "")
+            after = next((o for o in owners[i + 1:] if o), "")
+            if before and before == after and not it.text.startswith(GENERATED_PREFIX):
+                owners[i] = before
+                it.kind = "text"
+            else:
+                near = manifest.texts.get(before, (it.heading, 0, "", ""))[0] if before else ""
+                draft.outside.append(Finding(_where(near, it.heading), _first_words(it.text)))
+    seen_locked: set[str] = set()
+    for it in items:
+        if it.kind != "locked" or it.tag not in manifest.locked:
+            continue
+        seen_locked.add(it.tag)
+        if text_digest(it.text) != manifest.locked[it.tag][0]:
+            draft.locked_edits.append(Finding(_where("", it.heading), _first_words(it.text)))
+    for name, (title, level, _, _) in manifest.texts.items():
+        mine = [(it, o) for it, o in zip(items, owners, strict=True) if o == name]
+        if not mine:
+            draft.missing.append(title)
+            continue
+        # A mark ("[tabell: id]") stays where its table or chart stands.
+        parts: list[doc.Block] = []
+        run: list[_Item] = []
+        for it, _ in mine:
+            if it.kind == "text":
+                run.append(it)
+                continue
+            parts.extend(_lists(run))
+            run = []
+            parts.append(doc.Figure("", "", mark=manifest.locked[it.tag][2]))
+        parts.extend(_lists(run))
+        draft.texts[name] = mdtext.to_markdown(parts, level)
+    draft.tracked_changes = reader.tracked
+    draft.comments = sum(1 for _ in reader.body.iter(_q("commentRangeStart")))
+    if "word/comments.xml" in reader.parts:
+        root = reader._xml("word/comments.xml")
+        draft.comments = max(draft.comments, sum(1 for _ in root.iter(_q("comment"))))
+    return draft
+
+
+def _where(title: str, heading: str) -> str:
+    if title:
+        return f"efter texten \u201d{title}\u201d"
+    return f"under rubriken \u201d{heading}\u201d" if heading else "före första rubriken"
+
+
+def _first_words(text: str, n: int = 8) -> str:
+    words = text.split()
+    return " ".join(words[:n]) + (" …" if len(words) > n else "")
+
+
+# --- Writing back -------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """A text to write: where, what it is now, what it becomes."""
+
+    name: str
+    title: str
+    file: str
+    old: str
+    new: str
+
+    def diff(self, limit: int = 12) -> list[str]:
+        lines = list(difflib.unified_diff(self.old.strip().splitlines(),
+                                          self.new.strip().splitlines(), lineterm="", n=0))
+        lines = [ln for ln in lines[2:] if not ln.startswith("@@")]
+        return lines[:limit] + ([f"  … och {len(lines) - limit} rader till"]
+                                if len(lines) > limit else [])
+
+
+@dataclass
+class Conflict:
+    """A text edited both in the draft and in the data since the draft was built."""
+
+    name: str
+    title: str
+    data: str
+    draft: str
+
+
+@dataclass
+class Plan:
+    changes: list[Change] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    #: The new content of every file to write, by its path.
+    files: dict[Path, str] = field(default_factory=dict)
+
+
+def plan(draft: Draft, folder: Path) -> Plan:
+    """What writing the draft's edited texts into ``folder`` would change."""
+    out = Plan()
+    problems: list[Problem] = []
+    main = folder / MAIN_FILE
+    yaml_text = _read(main, MAIN_FILE, problems)
+    for name, new in draft.edited().items():
+        title, _, data_digest, _ = draft.manifest.texts[name]
+        if name.startswith(MAIN_FILE + ":"):
+            place = name.removeprefix(MAIN_FILE + ":")
+            if yaml_text is None:
+                continue
+            source = out.files.get(main, yaml_text)
+            try:
+                current = field_text(source, place)
+            except _FieldMissing as exc:
+                problems.append(Problem(MAIN_FILE, f"texten \u201d{title}\u201d kan inte "
+                                        f"skrivas: {exc}", field=place))
+                continue
+            file_name, path = MAIN_FILE, main
+        else:
+            found = within(folder, name)
+            if found is None:
+                problems.append(Problem(name, "filen ligger utanför datamappen och skrivs inte"))
+                continue
+            path = found
+            read = _read(path, name, problems, missing_ok=True)
+            if read is None:
+                continue
+            current = read
+            file_name = name
+        if text_digest(current) != data_digest:
+            if text_digest(current) != text_digest(new) and current.strip() != new.strip():
+                out.conflicts.append(Conflict(name, title, current, new))
+            continue
+        out.changes.append(Change(name, title, file_name, current, new))
+        if path == main:
+            out.files[main] = set_field(out.files.get(main, yaml_text or ""), place, new)
+        else:
+            out.files[path] = new.rstrip("\n") + "\n"
+    if problems:
+        raise DataError(problems)
+    return out
+
+
+def apply(p: Plan) -> None:
+    """Write every file of the plan: each to a temporary file first, then renamed."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, text in p.files.items():
+            fd, name = tempfile.mkstemp(prefix=".vbgen-", dir=path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+            if path.exists():
+                os.chmod(name, path.stat().st_mode & 0o777)
+            staged.append((Path(name), path))
+        for temporary, target in staged:
+            os.replace(temporary, target)
+    finally:
+        for temporary, _ in staged:
+            if temporary.exists():
+                temporary.unlink()
+
+
+def _read(path: Path, shown: str, problems: list[Problem], missing_ok: bool = False
+          ) -> str | None:
+    if not path.is_file():
+        if missing_ok:
+            return ""
+        problems.append(Problem(shown, "filen finns inte"))
+        return None
+    if path.stat().st_size > MAX_INPUT_BYTES:
+        problems.append(Problem(shown, "filen är för stor"))
+        return None
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problems.append(Problem(shown, "filen är inte sparad som UTF-8"))
+        return None
+
+
+# --- One field of vb.yaml, in place --------------------------------------------------------
+
+
+class _FieldMissing(Exception):
+    pass
+
+
+def _steps(place: str) -> list[str | int]:
+    """``mal[1].under[2].analys`` as the keys and (0-based) indexes on the way."""
+    steps: list[str | int] = []
+    for part in re.finditer(r"([^.\[\]]+)|\[(\d+)\]", place):
+        steps.append(int(part.group(2)) - 1 if part.group(2) else part.group(1))
+    return steps
+
+
+def _locate(source: str, place: str) -> tuple[Any, str]:
+    """The mapping that holds the field at ``place``, and the field's key."""
+    from ruamel.yaml import YAML
+
+    data = YAML().load(source)
+    steps = _steps(place)
+    node = data
+    for step in steps[:-1]:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            raise _FieldMissing(f"fältet {place} finns inte längre i vb.yaml") from None
+    key = steps[-1]
+    if not hasattr(node, "lc") or not isinstance(key, str):
+        raise _FieldMissing(f"fältet {place} finns inte längre i vb.yaml")
+    return node, key
+
+
+def field_text(source: str, place: str) -> str:
+    """The text at ``place`` in the YAML ``source``; "" when the field is empty or absent."""
+    node, key = _locate(source, place)
+    value = node.get(key)
+    if value is not None and not isinstance(value, str):
+        raise _FieldMissing(f"fältet {place} är ingen text")
+    return value or ""
+
+
+def set_field(source: str, place: str, text: str) -> str:
+    """``source`` with the field at ``place`` set to ``text`` as a literal block; every
+    other line as it was."""
+    node, key = _locate(source, place)
+    lines = source.splitlines(keepends=True)
+    body = text.rstrip("\n")
+    if key in node:
+        key_line, key_col = node.lc.key(key)
+        value_line, value_col = node.lc.value(key)
+        end = _value_end(lines, key_line, value_line, key_col)
+        indent = " " * (key_col + 2)
+        head = lines[key_line][:value_col] if value_line == key_line else \
+            lines[key_line].rstrip("\r\n") + " "
+        head = head.rstrip() + " "
+        new = [head + ("|-" if body else '""') + "\n"]
+        new += [(indent + ln if ln.strip() else "") + "\n" for ln in body.split("\n")] \
+            if body else []
+        lines[key_line:end] = new
+    else:
+        keys = list(node.keys())
+        if not keys:
+            raise _FieldMissing(f"fältet {place} kan inte läggas till i vb.yaml")
+        last_line, col = node.lc.key(keys[-1])
+        first_col = node.lc.key(keys[0])[1]
+        end = _value_end(lines, last_line, node.lc.value(keys[-1])[0], col)
+        indent = " " * first_col
+        new = [f"{indent}{key}: |-\n"] + [(indent + "  " + ln if ln.strip() else "") + "\n"
+                                          for ln in body.split("\n")]
+        if end > 0 and not lines[end - 1].endswith("\n"):
+            lines[end - 1] += "\n"
+        lines[end:end] = new
+    out = "".join(lines)
+    if field_text(out, place).rstrip("\n") != body:
+        raise _FieldMissing(f"fältet {place} kunde inte skrivas om säkert")
+    return out
+
+
+def _value_end(lines: list[str], key_line: int, value_line: int, key_col: int) -> int:
+    """The line after a field's value: the next line as far left as its key, blank lines
+    and comments at the end left out."""
+    end = max(key_line, value_line) + 1
+    last = end
+    while end < len(lines):
+        line = lines[end]
+        stripped = line.strip()
+        if stripped:
+            indent = len(line) - len(line.lstrip(" "))
+            if indent <= key_col:
+                break
+            if not stripped.startswith("#"):
+                last = end + 1
+        end += 1
+    return last

@@ -1,0 +1,88 @@
+"""Markdown from the document model: the way back from a document's blocks to the data's
+prose, the inverse of the ``md`` filter in :mod:`vbgen.compose`.
+
+The output is canonical (one line per paragraph, ``**`` and ``*``, footnotes at the end), so
+that two texts are the same when their Markdown is the same, whichever way they were read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import doc
+
+#: The text of a gap mark (``compose.gap``): not part of the data's text.
+GAP = re.compile(r"^\[Saknas: [^\]]*\]$")
+_ESCAPE = re.compile(r"([\\`*_])")
+_BLOCK_START = re.compile(r"^(\s*)(#{1,6}\s|[-+>]\s|\d+[.)]\s)")
+
+
+def to_markdown(blocks: list[doc.Block], heading_level: int = 4) -> str:
+    """The Markdown of ``blocks``; a heading at ``heading_level`` is written "###"."""
+    notes: list[str] = []
+    parts = [md for b in blocks if (md := _block(b, heading_level, notes, ""))]
+    text = "\n\n".join(parts)
+    if notes:
+        text += "\n\n" + "\n".join(f"[^{n}]: {note}" for n, note in
+                                   enumerate(notes, start=1))
+    return text
+
+
+def _block(b: doc.Block, heading_level: int, notes: list[str], indent: str) -> str:
+    if isinstance(b, doc.Heading):
+        hashes = "#" * max(1, min(6, 3 + b.level - heading_level))
+        return f"{hashes} {inlines(b.children, notes)}"
+    if isinstance(b, doc.Paragraph):
+        text = inlines(b.children, notes)
+        if GAP.match(text.replace("\\", "")):
+            return ""
+        return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    if isinstance(b, doc.ListBlock):
+        lines: list[str] = []
+        for n, item in enumerate(b.items, start=1):
+            mark = f"{n}. " if b.ordered else "- "
+            pad = indent + " " * len(mark)
+            first = True
+            for sub in item:
+                if isinstance(sub, doc.ListBlock):
+                    lines.append(_block(sub, heading_level, notes, pad))
+                    continue
+                body = _block(sub, heading_level, notes, pad)
+                if not body:
+                    continue
+                lines.append((indent + mark if first else "\n" + pad) + body)
+                first = False
+        return "\n".join(lines)
+    if isinstance(b, doc.Table | doc.Figure) and b.mark:
+        return b.mark
+    return ""
+
+
+def inlines(nodes: list[doc.Inline], notes: list[str]) -> str:
+    """The Markdown of a run of inlines; footnotes are numbered into ``notes``."""
+    out: list[str] = []
+    for n in nodes:
+        if isinstance(n, doc.Text):
+            out.append(_ESCAPE.sub(r"\\\1", n.text))
+        elif isinstance(n, doc.Strong):
+            out.append(_wrap("**", inlines(n.children, notes)))
+        elif isinstance(n, doc.Emph):
+            out.append(_wrap("*", inlines(n.children, notes)))
+        elif isinstance(n, doc.Span):
+            out.append(inlines(n.children, notes))
+        elif isinstance(n, doc.LineBreak):
+            out.append("\\\n")
+        elif isinstance(n, doc.Footnote):
+            notes.append(inlines(n.children, notes).strip())
+            out.append(f"[^{len(notes)}]")
+    return re.sub(r"[ \t]+", " ", "".join(out)).strip(" ")
+
+
+def _wrap(mark: str, text: str) -> str:
+    """``text`` between emphasis marks, its spaces outside them (CommonMark needs that)."""
+    core = text.strip(" ")
+    if not core:
+        return text
+    lead = " " if text.startswith(" ") else ""
+    trail = " " if text.endswith(" ") else ""
+    return f"{lead}{mark}{core}{mark}{trail}"
