@@ -235,8 +235,11 @@ def hamta_command(utkast: Path, mapp: Path, ja: bool) -> None:
         n = len(p.changes)
         what = "1 text" if n == 1 else f"{n} texter"
         if not ja:
-            answer = click.prompt(f"Skriva {what} till {mapp}? (j/n)", default="n",
-                                  show_default=False)
+            try:
+                answer = click.prompt(f"Skriva {what} till {mapp}? (j/n)", default="n",
+                                      show_default=False)
+            except click.Abort:
+                answer = "n"
             if answer.strip().lower() not in ("j", "ja"):
                 click.echo("Inget skrevs.")
                 return

@@ -1,0 +1,291 @@
+"""The Word round trip: texts edited in a draft DOCX, saved by LibreOffice, taken back into
+the data with ``vbgen hamta`` and built again with changed numbers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from vbgen.build import Options, build
+from vbgen.hamta import field_text, read_draft, set_field
+from vbgen.utkast import GENERATED_PREFIX
+
+from .conftest import replace_text, run_cli
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+REPORT = "verksamhetsberattelse-socialnamnden-2024"
+
+
+def q(name: str) -> str:
+    return f"{{{W}}}{name}"
+
+
+class Draft:
+    """A built draft DOCX opened for editing as Word or LibreOffice would store the edits."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with zipfile.ZipFile(path) as z:
+            self.files = {n: z.read(n) for n in z.namelist()}
+        self.doc = etree.fromstring(self.files["word/document.xml"])
+        self.notes = etree.fromstring(self.files["word/footnotes.xml"])
+        styles = etree.fromstring(self.files["word/styles.xml"])
+        self.style_ids = {s.find(q("name")).get(q("val")): s.get(q("styleId"))
+                          for s in styles.iter(q("style")) if s.find(q("name")) is not None}
+
+    def controls(self, tag: str) -> list[etree._Element]:
+        return [s for s in self.doc.iter(q("sdt"))
+                if s.find("w:sdtPr/w:tag", NS).get(q("val")) == tag]
+
+    def paragraph_of(self, sdt: etree._Element) -> etree._Element:
+        return next(a for a in sdt.iterancestors() if a.tag == q("p"))
+
+    def set_text(self, tag: str, text: str) -> None:
+        """Replace the text of the first paragraph of a control."""
+        content = self.controls(tag)[0].find(q("sdtContent"))
+        runs = content.findall(q("r"))
+        for r in runs[1:]:
+            content.remove(r)
+        for t in runs[0].findall(q("t")):
+            runs[0].remove(t)
+        runs[0].append(self.t(text))
+
+    @staticmethod
+    def t(text: str) -> etree._Element:
+        el = etree.Element(q("t"))
+        el.text = text
+        el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        return el
+
+    def run(self, text: str, bold: bool = False) -> etree._Element:
+        r = etree.Element(q("r"))
+        if bold:
+            etree.SubElement(etree.SubElement(r, q("rPr")), q("b"))
+        r.append(self.t(text))
+        return r
+
+    def append_runs(self, tag: str, *runs: etree._Element) -> None:
+        """Runs at the end of the first paragraph of a control."""
+        content = self.controls(tag)[0].find(q("sdtContent"))
+        for r in runs:
+            content.append(r)
+
+    def add_footnote(self, tag: str, text: str) -> None:
+        fid = str(max(int(f.get(q("id"))) for f in self.notes.iter(q("footnote"))) + 1)
+        note = etree.SubElement(self.notes, q("footnote"), {q("id"): fid})
+        note.append(etree.fromstring(
+            f'<w:p xmlns:w="{W}"><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve">'
+            f" {text}</w:t></w:r></w:p>"))
+        ref = etree.fromstring(f'<w:r xmlns:w="{W}"><w:footnoteReference w:id="{fid}"/></w:r>')
+        self.append_runs(tag, ref)
+
+    def _renumber_footnotes(self) -> None:
+        """Number the footnotes in the order of their marks, as Word saves them; a note
+        whose mark was deleted goes with it."""
+        notes = {f.get(q("id")): f for f in self.notes.iter(q("footnote"))}
+        for fid, note in notes.items():
+            if int(fid) > 0:
+                self.notes.remove(note)
+        for n, ref in enumerate(self.doc.iter(q("footnoteReference")), start=1):
+            note = notes[ref.get(q("id"))]
+            self.notes.append(note)
+            note.set(q("id"), str(n))
+            ref.set(q("id"), str(n))
+
+    def add_list(self, tag: str, title: str, items: list[str]) -> None:
+        """Bullet paragraphs inside the text's control, after its last paragraph."""
+        last = self.paragraph_of(self.controls(tag)[-1])
+        style = self.style_ids["List Bullet"]
+        for item in reversed(items):
+            p = etree.fromstring(
+                f'<w:p xmlns:w="{W}"><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+                f'<w:sdt><w:sdtPr><w:alias w:val="{title}"/><w:tag w:val="{tag}"/>'
+                '<w:lock w:val="sdtLocked"/></w:sdtPr><w:sdtContent><w:r>'
+                f'<w:t>{item}</w:t></w:r></w:sdtContent></w:sdt></w:p>')
+            last.addnext(p)
+
+    def add_outside(self, after_tag: str, text: str) -> None:
+        """A paragraph typed outside every control, after a text."""
+        last = self.paragraph_of(self.controls(after_tag)[-1])
+        p = etree.fromstring(f'<w:p xmlns:w="{W}"><w:r><w:t>{text}</w:t></w:r></w:p>')
+        last.addnext(p)
+
+    def save(self, path: Path) -> None:
+        self._renumber_footnotes()
+        self.files["word/document.xml"] = etree.tostring(self.doc, xml_declaration=True,
+                                                         encoding="UTF-8", standalone=True)
+        self.files["word/footnotes.xml"] = etree.tostring(self.notes, xml_declaration=True,
+                                                          encoding="UTF-8", standalone=True)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in self.files.items():
+                z.writestr(name, data)
+
+
+def libreoffice_save(path: Path, out: Path) -> Path:
+    """Open the file in LibreOffice and save it again as DOCX, as a user would."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed; scripts/test.sh installs it")
+    out.mkdir(exist_ok=True)
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{out / 'profil'}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    return out / path.name
+
+
+def body_text(path: Path) -> str:
+    """Every word of a DOCX's body, content controls included."""
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+        notes = etree.fromstring(z.read("word/footnotes.xml"))
+    return " ".join("".join(t.text or "" for t in p.iter(q("t")))
+                    for part in (root, notes) for p in part.iter(q("p")))
+
+
+@pytest.fixture
+def drafted(sample_copy: Path, tmp_path: Path, warm_charts: Callable[[Path], None]
+            ) -> tuple[Path, Path]:
+    """A copy of the sample and its report draft, built into ``ut``."""
+    warm_charts(tmp_path / "ut")
+    build(sample_copy, Options(tmp_path / "ut", documents=("verksamhetsberattelse",)))
+    return sample_copy, tmp_path / "ut" / f"{REPORT}.docx"
+
+
+def test_an_unedited_draft_has_nothing_to_take(drafted):
+    data, docx = drafted
+    draft = read_draft(docx)
+    assert len(draft.texts) > 40
+    assert draft.edited() == {} and draft.outside == [] and draft.locked_edits == []
+    result = run_cli("hamta", str(docx), str(data), "--ja")
+    assert result.exit_code == 0, result.output
+    assert "Inget att skriva" in result.output
+
+
+def test_edits_saved_by_libreoffice_flow_back_and_survive_new_numbers(drafted, tmp_path):
+    data, docx = drafted
+    yaml_before = (data / "vb.yaml").read_text(encoding="utf-8")
+    motivering = "vb.yaml:mal[1].under[1].under[1].motivering"
+    d = Draft(docx)
+    # Two analyses rewritten, a bold word and a footnote in one, a list added to the other.
+    d.set_text("text/n1-analys.md", "Fler barn och familjer nåddes tidigt i år. ")
+    d.append_runs("text/n1-analys.md", d.run("viktigt", bold=True))
+    d.add_footnote("text/n1-analys.md", "Enligt enhetens egen räkning.")
+    d.append_runs("text/n1-analys.md", d.run(" är att insatserna når fram."))
+    d.set_text("text/n2-analys.md", "Analysen är omskriven i Word.")
+    d.add_list("text/n2-analys.md", "Analys", ["Första punkten", "Andra punkten"])
+    d.set_text(motivering, "Motiveringen är ändrad i utkastet.")
+    d.add_outside("text/n3-analys.md", "En mening skriven utanför textfälten.")
+    # Edited on both sides: in the draft, and in the data after the draft was built.
+    d.set_text("text/n4-analys.md", "Utkastets version av analysen.")
+    replace_text(data / "text" / "n4-analys.md", "", "Datas nya första mening. ")
+    d.save(tmp_path / "redigerad.docx")
+    saved = libreoffice_save(tmp_path / "redigerad.docx", tmp_path / "sparad")
+
+    result = run_cli("hamta", str(saved), str(data), "--ja")
+
+    assert result.exit_code == 1, result.output  # the conflict is not written
+    out = result.output
+    assert "Ändrade texter (3):" in out
+    assert "text/n1-analys.md" in out and "vb.yaml, fält mal[1].under[1].under[1].motivering" \
+        in out
+    assert re.search(r"Ändrade både i utkastet och i data.*\n.*n4-analys\.md", out)
+    assert "Utkastets version av analysen." in out and "Datas nya första mening." in out
+    assert "Text utanför textfälten, tas inte med (1):" in out
+    assert "En mening skriven utanför textfälten." in out
+    n1 = (data / "text" / "n1-analys.md").read_text(encoding="utf-8")
+    assert n1.startswith("Fler barn och familjer nåddes tidigt i år. **viktigt**[^1] är att "
+                         "insatserna når fram.")
+    assert "[^1]: Enligt enhetens egen räkning." in n1
+    n2 = (data / "text" / "n2-analys.md").read_text(encoding="utf-8")
+    assert "Analysen är omskriven i Word." in n2 and "- Första punkten\n- Andra punkten" in n2
+    assert (data / "text" / "n4-analys.md").read_text(encoding="utf-8").startswith(
+        "Datas nya första mening.")
+    yaml_after = (data / "vb.yaml").read_text(encoding="utf-8")
+    comments = [ln for ln in yaml_before.splitlines() if ln.lstrip().startswith("#")]
+    assert comments and all(c in yaml_after.splitlines() for c in comments)
+    assert field_text(yaml_after, motivering.removeprefix("vb.yaml:")).strip() == \
+        "Motiveringen är ändrad i utkastet."
+    old = field_text(yaml_before, motivering.removeprefix("vb.yaml:"))
+    removed = set(yaml_before.splitlines()) - set(yaml_after.splitlines())
+    assert removed and all("motivering:" in ln or ln.strip() in old for ln in removed), removed
+
+    # New numbers arrive, and the draft is built again: both the edits and the numbers.
+    replace_text(data / "indikatorer.csv", ";1 137;1 931;2 212;", ";1 137;1 931;2 345;")
+    paths = build(data, Options(tmp_path / "ny", documents=("verksamhetsberattelse",)))
+    new_docx = next(p for p in paths if p.suffix == ".docx")
+    new_pdf = next(p for p in paths if p.suffix == ".pdf")
+    words = re.sub(r"[\s\u00a0\u202f]+", " ", body_text(new_docx))
+    pdf_words = re.sub(r"[\s\u00a0\u202f]+", " ", " ".join(page.extract_text() or ""
+                                              for page in PdfReader(new_pdf).pages))
+    for text in ("Fler barn och familjer nåddes tidigt i år.", "Analysen är omskriven i Word.",
+                 "Första punkten", "Motiveringen är ändrad i utkastet.",
+                 "Enligt enhetens egen räkning.", "2 345"):
+        assert text in words, text
+        assert text in pdf_words, text
+    assert "2 212" not in pdf_words
+
+
+def test_an_edit_of_a_generated_part_is_reported_and_not_taken(drafted, tmp_path):
+    data, docx = drafted
+    d = Draft(docx)
+    locked = next(s for s in d.doc.iter(q("sdt"))
+                  if s.find("w:sdtPr/w:tag", NS).get(q("val")).startswith(GENERATED_PREFIX)
+                  and "".join(t.text or "" for t in s.iter(q("t"))).startswith("Mål"))
+    for t in locked.iter(q("t")):
+        t.text = "Ändrad rubrik"
+        break
+    d.save(tmp_path / "redigerad.docx")
+    result = run_cli("hamta", str(tmp_path / "redigerad.docx"), str(data), "--ja")
+    assert result.exit_code == 0, result.output
+    assert "Ändringar i delar som vbgen skapar, tas inte med (1)" in result.output
+    assert "Ändrad rubrik" in result.output
+
+
+def test_unaccepted_changes_are_not_taken(drafted, tmp_path):
+    data, docx = drafted
+    d = Draft(docx)
+    content = d.controls("text/n1-analys.md")[0].find(q("sdtContent"))
+    ins = etree.SubElement(content, q("ins"), {q("id"): "900", q("author"): "Kim"})
+    ins.append(d.run(" Inte godkänd mening."))
+    d.save(tmp_path / "redigerad.docx")
+    before = (data / "text" / "n1-analys.md").read_text(encoding="utf-8")
+    result = run_cli("hamta", str(tmp_path / "redigerad.docx"), str(data), "--ja")
+    assert result.exit_code == 0, result.output
+    assert "1 spårade ändringar som inte godkänts" in result.output
+    assert (data / "text" / "n1-analys.md").read_text(encoding="utf-8") == before
+
+
+def test_a_file_that_is_no_draft_is_refused(drafted, tmp_path):
+    data, _ = drafted
+    (final,) = build(data, Options(tmp_path / "slutlig", slutlig=True, formats=("docx",),
+                                   documents=("verksamhetsberattelse",)))
+    result = run_cli("hamta", str(final), str(data), "--ja")
+    assert result.exit_code == 1
+    assert f"{final.name}: filen är inget utkast från vbgen" in result.output
+    plain = tmp_path / "inte.docx"
+    plain.write_bytes(b"inte en zip")
+    result = run_cli("hamta", str(plain), str(data), "--ja")
+    assert result.exit_code == 1
+    assert "inte.docx: filen går inte att läsa som ett Word-dokument (.docx)" in result.output
+
+
+def test_set_field_changes_only_the_field(tmp_path):
+    source = ("# Kommentar överst\nnamnd: Nämnden  # efter värdet\nmal:\n  - id: m1\n"
+              "    analys: Gammal text\n      som fortsätter.\n    # kommentar efter\n"
+              "    motivering: Kvar\nsist: 1\n")
+    out = set_field(source, "mal[1].analys", "Ny text.\n\nMed två stycken.")
+    assert out == ("# Kommentar överst\nnamnd: Nämnden  # efter värdet\nmal:\n  - id: m1\n"
+                   "    analys: |-\n      Ny text.\n\n      Med två stycken.\n"
+                   "    # kommentar efter\n    motivering: Kvar\nsist: 1\n")
+    added = set_field(source, "mal[1].genomfort_arbete", "Nytt fält.")
+    assert field_text(added, "mal[1].genomfort_arbete") == "Nytt fält."
+    assert field_text(added, "mal[1].motivering") == "Kvar"
