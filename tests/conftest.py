@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import docx
 import pypdf
 import pytest
 from click.testing import CliRunner, Result
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
 
 from vbgen.build import CACHE, Options, build
 from vbgen.cli import main
@@ -115,3 +119,18 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return i
     raise AssertionError(needle)
+
+
+def word_document(source: Path | bytes) -> DocxDocument:
+    """A built DOCX opened with python-docx, its content controls unwrapped: a draft has its
+    paragraphs' text inside controls, which python-docx's ``paragraphs`` and ``text`` skip."""
+    d = docx.Document(str(source) if isinstance(source, Path) else io.BytesIO(source))
+    for sdt in list(d.element.body.iter(qn("w:sdt"))):
+        parent = sdt.getparent()
+        at = parent.index(sdt)
+        content = sdt.find(qn("w:sdtContent"))
+        for child in list(content) if content is not None else []:
+            parent.insert(at, child)
+            at += 1
+        parent.remove(sdt)
+    return d

@@ -6,7 +6,6 @@ a row-header cell and a footnote is built here, so that exact structure can be a
 
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from vbgen.resources import styles_dir
 from vbgen.writers.docx import write_docx
 from vbgen.writers.pdf import _structure, write_pdf
 
-from .conftest import SECTIONS
+from .conftest import SECTIONS, word_document
 
 HEADER = "Socialnämnden – Verksamhetsberättelse 2024"
 
@@ -46,7 +45,7 @@ def pdf(built):
 
 @pytest.fixture(scope="module")
 def word(built):
-    return docx.Document(str(built["docx"]))
+    return word_document(built["docx"])
 
 
 def _headings(word, style: str) -> list[str]:
@@ -245,7 +244,7 @@ def _outloud(path: Path) -> set[str]:
     assert sum(run.status == "ran" for run in result.runs) > 30  # the checker really ran
     headings: set[str] = set()
     if path.with_suffix(".docx").exists():
-        word = docx.Document(str(path.with_suffix(".docx")))
+        word = word_document(path.with_suffix(".docx"))
         headings = {p.text for p in word.paragraphs if p.style.name.startswith("Heading")}
     return {f"{f.rule} ({f.severity}): {f.message}" for f in result.findings
             if f.rule not in ALLOWED_OUTLOUD and not _heading_at_top(f, headings)}
@@ -309,7 +308,7 @@ def test_tables_have_caption_repeating_header_and_schema_order(word):
 
 def test_style_references_come_first(built):
     """Word calls a file damaged when w:rStyle or w:pStyle is not the first property."""
-    document = docx.Document(str(built["docx"]))
+    document = word_document(built["docx"])
     roots = [document.element] + [etree.fromstring(rel.target_part.blob)
                                   for rel in document.part.rels.values()
                                   if rel.reltype.endswith("/footnotes")]
@@ -391,7 +390,7 @@ def test_docx_headings_have_unbroken_levels(word):
 
 
 def test_every_picture_has_alt_text(small):
-    document = docx.Document(str(small["docx"]))
+    document = word_document(small["docx"])
     pictures = list(document.element.body.iter(
         "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"))
     assert len(pictures) == 1
@@ -418,7 +417,7 @@ def test_body_font_comes_from_the_reference_document(sample_copy, tmp_path, warm
     shutil.copy(styles_dir() / "rapport.css", styles / "rapport.css")
     (path,) = build(sample_copy, Options(tmp_path / "ut", formats=("docx",), styles=styles,
                                               documents=("verksamhetsberattelse",)))
-    built = docx.Document(str(path))
+    built = word_document(path)
     for name in ("Normal", "Tabelltext", "List Bullet", "Caption", "toc 1", "footnote text"):
         assert _font(built.styles[name]) == "Liberation Serif", name
     assert _font(built.styles["Heading 1"]) == "Arial"
@@ -456,7 +455,7 @@ def test_logotype_from_the_styles_folder_on_the_title_page(tmp_path, warm_charts
 
     document.blocks = [title, doc.Heading(1, [doc.Text("Sammanfattning")], id="s"),
                        doc.Paragraph([doc.Text("Text.")])]
-    word = docx.Document(io.BytesIO(write_docx(document, styles_dir() / "referens.docx")))
+    word = word_document(write_docx(document, styles_dir() / "referens.docx"))
     assert [s._inline.docPr.get("descr") for s in word.inline_shapes] == [
         "Huddinge kommuns logotyp"]
     assert word.paragraphs[1].style.name == "Title"  # the logotype stands above the title

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 from textwrap import dedent
 
-import docx
 import pypdf
 import pytest
 from docx.oxml.ns import qn
@@ -22,7 +21,7 @@ from vbgen.errors import DataError
 from vbgen.load import load
 from vbgen.model import Report
 
-from .conftest import line_of
+from .conftest import line_of, word_document
 
 #: The fields every main file needs, with a three-step scale.
 HEAD = """\
@@ -184,7 +183,7 @@ def deep_built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def test_docx_headings_have_the_heading_style_of_their_depth(deep_built: dict[str, Path]
                                                              ) -> None:
-    document = docx.Document(str(deep_built["docx"]))
+    document = word_document(deep_built["docx"])
     found = [(int(p.style.name.split()[1]), p.text) for p in document.paragraphs
              if p.style.name.startswith(("Heading ", "Rubrik "))]
     assert found == DEEP_HEADINGS

@@ -2,11 +2,10 @@
 
 import zipfile
 
-import docx
 import pytest
 from docx.oxml.ns import qn
 
-from .conftest import SECTIONS
+from .conftest import SECTIONS, word_document
 
 NB = "\u00a0"
 MINUS = "\u2212"
@@ -15,7 +14,7 @@ MINUS = "\u2212"
 
 @pytest.fixture(scope="module")
 def document(built):
-    return docx.Document(str(built["docx"]))
+    return word_document(built["docx"])
 
 
 def _table(document, first_header: str):
@@ -146,7 +145,7 @@ def test_a_draft_says_so_on_the_cover_in_the_header_and_in_its_status(sample_cop
     warm_charts(tmp_path)
     paths = build(sample_copy, Options(tmp_path, formats=("docx",),
                                        documents=("verksamhetsberattelse",)))
-    word = docx.Document(str(paths[0]))
+    word = word_document(paths[0])
     assert [p.text for p in word.paragraphs if p.style.name == "Subtitle"][-1] == "Utkast"
     header = word.sections[0].header.paragraphs[0].text
     assert header == "Socialnämnden – Verksamhetsberättelse 2024 – Utkast"

@@ -11,7 +11,7 @@ from vbgen import doc
 from vbgen.resources import styles_dir
 from vbgen.writers import pdf as pdf_writer
 
-from .conftest import run_cli
+from .conftest import run_cli, word_document
 from .test_memo import _drop_memo_block
 
 REPORT = "verksamhetsberattelse"
@@ -46,9 +46,8 @@ def test_an_edited_text_is_built_again(sample_copy, tmp_path, warm_charts):
         fh.write("\nEn alldeles ny mening om året.\n")
     result = _build_cli(sample_copy, out, "--format", "docx")
     assert "Skrev" in result.output and "Inget har ändrats" not in result.output
-    import docx
 
-    text = "\n".join(p.text for p in docx.Document(str(next(out.glob("*.docx")))).paragraphs)
+    text = "\n".join(p.text for p in word_document(next(out.glob("*.docx"))).paragraphs)
     assert "En alldeles ny mening om året." in text
 
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 from textwrap import dedent, indent
 
-import docx
 import pytest
 from docx.oxml.ns import qn
 from hypothesis import given, settings
@@ -23,7 +22,7 @@ from vbgen.load import load
 from vbgen.model import COLUMN_TYPES, Column, TableChart
 from vbgen.tables import cell_value, view
 
-from .conftest import line_of
+from .conftest import line_of, word_document
 from .test_disposition import compose, make_folder, problems
 
 NB = "\u00a0"
@@ -185,7 +184,7 @@ def test_grouped_headers_are_merged_cells_in_the_docx(tmp_path: Path) -> None:
                          {"t.csv": "post;2023;2024;budget\nA;10;12;15\n"})
     out = tmp_path / "ut"
     [path] = build(folder, Options(out, formats=("docx",), documents=("verksamhetsberattelse",)))
-    table = docx.Document(str(path)).tables[0]
+    table = word_document(path).tables[0]
     rows = table._tbl.findall(qn("w:tr"))
 
     def cells(tr):  # (text, gridSpan, vMerge) of each w:tc

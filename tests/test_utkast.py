@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import docx
 import pypdf
 import pytest
 
-from .conftest import copy_kultur, run_cli
+from .conftest import copy_kultur, run_cli, word_document
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +42,7 @@ def test_a_draft_shows_its_gaps_and_lists_them_at_the_end(next_year, tmp_path):
     assert all("Utkast" in text for text in pages)
     assert any("[Saknas: analys]" in text for text in pages)
     assert "Luckor att fylla" in pages[-1] or "Luckor att fylla" in pages[-2]
-    word = docx.Document(str(next(tmp_path.glob("*.docx"))))
+    word = word_document(next(tmp_path.glob("*.docx")))
     assert word.core_properties.content_status == "Utkast"
     table = word.tables[-1]
     assert [c.text for c in table.rows[0].cells] == ["Avsnitt", "Saknas", "Fyll i"]
@@ -64,7 +63,7 @@ def test_a_complete_folder_builds_as_final(kultur, tmp_path):
     result = run_cli("build", str(kultur), "--ut", str(out), "--slutlig",
                      "--format", "docx")
     assert result.exit_code == 0, result.output
-    word = docx.Document(str(next(out.glob("*.docx"))))
+    word = word_document(next(out.glob("*.docx")))
     assert word.core_properties.content_status == "Slutlig"
     assert "Utkast" not in [p.text for p in word.paragraphs]
     assert "Luckor att fylla" not in [p.text for p in word.paragraphs]
