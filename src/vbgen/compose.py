@@ -36,6 +36,8 @@ from .resources import template_dirs
 
 _MD = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True}).use(footnote_plugin)
 _SPACE = re.compile(r"[ \t\r\n]+")  # not \s: a no-break space must survive
+#: The links a document may have: web pages and e-mail; anything else is shown as text.
+LINK = re.compile(r"^(https?://|mailto:)[^\s<>\"]+$", re.IGNORECASE)
 
 
 # --- Markdown prose -> XML vocabulary -------------------------------------------------------
@@ -53,6 +55,11 @@ def _inline_xml(tokens: list[Token], env: dict[str, Any]) -> str:
         elif t.type in ("strong_open", "strong_close", "em_open", "em_close"):
             tag = "b" if t.type.startswith("strong") else "i"
             out.append(f"<{tag}>" if t.nesting == 1 else f"</{tag}>")
+        elif t.type == "link_open":
+            href = str(t.attrs.get("href", ""))
+            out.append(f'<a href="{escape(href)}">' if LINK.match(href) else "<a>")
+        elif t.type == "link_close":
+            out.append("</a>")
         elif t.type == "footnote_ref":
             note = env["footnotes"]["list"][t.meta["id"]]
             if note.get("tokens") is not None:  # an inline note: ^[text]
@@ -383,6 +390,10 @@ def _inlines(el: ET.Element) -> list[doc.Inline]:
             out.append(doc.Span(_inlines(child), role=child.get("class", "")))
         elif tag == "br":
             out.append(doc.LineBreak())
+        elif tag == "a":
+            href = child.get("href", "")
+            inner = _inlines(child)
+            out.extend([doc.Link(inner, href)] if LINK.match(href) else inner)
         else:
             raise TemplateError(f"okänd tagg <{tag}> inne i en text", needle=f"<{tag}")
         if child.tail:

@@ -50,7 +50,15 @@ class Span:
     role: str = ""
 
 
-Inline = Text | Strong | Emph | LineBreak | Footnote | Span
+@dataclass
+class Link:
+    """A link to a web page or an e-mail address."""
+
+    children: list[Inline]
+    href: str
+
+
+Inline = Text | Strong | Emph | LineBreak | Footnote | Span | Link
 
 
 def plain(inlines: list[Inline]) -> str:
@@ -59,7 +67,7 @@ def plain(inlines: list[Inline]) -> str:
     for node in inlines:
         if isinstance(node, Text):
             out.append(node.text)
-        elif isinstance(node, Strong | Emph | Span):
+        elif isinstance(node, Strong | Emph | Span | Link):
             out.append(plain(node.children))
         elif isinstance(node, LineBreak):
             out.append("\n")

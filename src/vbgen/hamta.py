@@ -194,7 +194,7 @@ class _Reader:
                 inner = self.inlines(child)
                 target = self.links.get(child.get(f"{{{_R}}}id", ""))
                 if tag == "hyperlink" and target and doc.plain(inner).strip():
-                    out.append(doc.Text(f"[{doc.plain(inner)}]({target})"))
+                    out.append(doc.Link(inner, target))
                 else:
                     out.extend(inner)
             elif tag in ("ins", "moveTo"):
@@ -237,7 +237,7 @@ class _Reader:
         if p.find("w:pPr/w:rPr/w:ins", _NS) is not None:
             self.tracked += 1
         name = self.style_name(p)
-        inl = _merge(_trim(self.inlines(p)))
+        inl = mdtext.merge(_trim(self.inlines(p)))
         heading = re.match(r"(?:heading|rubrik) (\d)", name, re.IGNORECASE)
         outline = p.find("w:pPr/w:outlineLvl", _NS)
         if heading:
@@ -350,22 +350,6 @@ def _trim(inl: list[doc.Inline]) -> list[doc.Inline]:
     return inl
 
 
-def _merge(inl: list[doc.Inline]) -> list[doc.Inline]:
-    """Join neighbouring runs of the same formatting, as Word splits them at will."""
-    out: list[doc.Inline] = []
-    for n in inl:
-        prev = out[-1] if out else None
-        if isinstance(n, doc.Text) and isinstance(prev, doc.Text):
-            out[-1] = doc.Text(prev.text + n.text)
-        elif isinstance(n, doc.Strong) and isinstance(prev, doc.Strong):
-            out[-1] = doc.Strong(_merge(prev.children + n.children))
-        elif isinstance(n, doc.Emph) and isinstance(prev, doc.Emph):
-            out[-1] = doc.Emph(_merge(prev.children + n.children))
-        else:
-            out.append(n)
-    return out
-
-
 def _lists(items: list[_Item]) -> list[doc.Block]:
     """The blocks of a text, list paragraphs gathered into (nested) lists."""
     out: list[doc.Block] = []
@@ -400,6 +384,12 @@ def read_draft(path: Path) -> Draft:
     manifest = reader.manifest
     assert manifest is not None
     items = list(reader.items())
+    if manifest.texts and not any(it.kind == "text" and it.tag in manifest.texts
+                                  for it in items):
+        raise DataError([Problem(path.name, "utkastet har inga textfält kvar: det har sparats "
+                                 "i ett program som tar bort innehållskontrollernas namn (till "
+                                 "exempel LibreOffice 7.4 eller äldre). Spara utkastet i Word "
+                                 "eller i LibreOffice 7.5 eller senare och hämta igen.")])
     draft = Draft(manifest)
     # Which text each item belongs to: its control, or for a paragraph typed between two
     # paragraphs of the same text, that text.

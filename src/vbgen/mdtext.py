@@ -14,13 +14,23 @@ from . import doc
 #: The text of a gap mark (``compose.gap``): not part of the data's text.
 GAP = re.compile(r"^\[Saknas: [^\]]*\]$")
 _ESCAPE = re.compile(r"([\\`*_])")
-_BLOCK_START = re.compile(r"^(\s*)(#{1,6}\s|[-+>]\s|\d+[.)]\s)")
+#: What would start a heading, list, quote or rule at the start of a line.
+_BLOCK_START = re.compile(r"^( *)([#>+=-]|\d+[.)])", re.MULTILINE)
 
 
 def to_markdown(blocks: list[doc.Block], heading_level: int = 4) -> str:
     """The Markdown of ``blocks``; a heading at ``heading_level`` is written "###"."""
     notes: list[str] = []
-    parts = [md for b in blocks if (md := _block(b, heading_level, notes, ""))]
+    joined: list[doc.Block] = []
+    for b in blocks:
+        # Two lists of the same kind in a row are one list in Markdown.
+        prev = joined[-1] if joined else None
+        if isinstance(b, doc.ListBlock) and isinstance(prev, doc.ListBlock) \
+                and prev.ordered == b.ordered:
+            joined[-1] = doc.ListBlock(prev.items + b.items, prev.ordered, prev.source)
+        else:
+            joined.append(b)
+    parts = [md for b in joined if (md := _block(b, heading_level, notes, ""))]
     text = "\n\n".join(parts)
     if notes:
         text += "\n\n" + "\n".join(f"[^{n}]: {note}" for n, note in
@@ -31,12 +41,13 @@ def to_markdown(blocks: list[doc.Block], heading_level: int = 4) -> str:
 def _block(b: doc.Block, heading_level: int, notes: list[str], indent: str) -> str:
     if isinstance(b, doc.Heading):
         hashes = "#" * max(1, min(6, 3 + b.level - heading_level))
-        return f"{hashes} {inlines(b.children, notes)}"
+        # A "#" at its end would close the heading instead.
+        return f"{hashes} {inlines(b.children, notes).replace('#', chr(92) + '#')}"
     if isinstance(b, doc.Paragraph):
         text = inlines(b.children, notes)
         if GAP.match(text.replace("\\", "")):
             return ""
-        return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+        return _BLOCK_START.sub(_escape_start, text)
     if isinstance(b, doc.ListBlock):
         lines: list[str] = []
         for n, item in enumerate(b.items, start=1):
@@ -60,22 +71,50 @@ def _block(b: doc.Block, heading_level: int, notes: list[str], indent: str) -> s
 
 def inlines(nodes: list[doc.Inline], notes: list[str]) -> str:
     """The Markdown of a run of inlines; footnotes are numbered into ``notes``."""
+    return _inlines(nodes, notes).strip(" ")
+
+
+def _inlines(nodes: list[doc.Inline], notes: list[str]) -> str:
     out: list[str] = []
-    for n in nodes:
+    for n in merge(nodes):
         if isinstance(n, doc.Text):
             out.append(_ESCAPE.sub(r"\\\1", n.text))
         elif isinstance(n, doc.Strong):
-            out.append(_wrap("**", inlines(n.children, notes)))
+            out.append(_wrap("**", _inlines(n.children, notes)))
         elif isinstance(n, doc.Emph):
-            out.append(_wrap("*", inlines(n.children, notes)))
+            out.append(_wrap("*", _inlines(n.children, notes)))
         elif isinstance(n, doc.Span):
-            out.append(inlines(n.children, notes))
+            out.append(_inlines(n.children, notes))
+        elif isinstance(n, doc.Link):
+            out.append(f"[{inlines(n.children, notes)}](<{n.href}>)")
         elif isinstance(n, doc.LineBreak):
             out.append("\\\n")
         elif isinstance(n, doc.Footnote):
             notes.append(inlines(n.children, notes).strip())
             out.append(f"[^{len(notes)}]")
-    return re.sub(r"[ \t]+", " ", "".join(out)).strip(" ")
+    return re.sub(r"[ \t]+", " ", "".join(out))
+
+
+def _escape_start(m: re.Match[str]) -> str:
+    mark = m.group(2)
+    return m.group(1) + (mark[:-1] + "\\" + mark[-1] if mark[0].isdigit() else "\\" + mark)
+
+
+def merge(nodes: list[doc.Inline]) -> list[doc.Inline]:
+    """Join neighbouring inlines of the same kind: Word splits runs at will, and "**a****b**"
+    is not what "**ab**" means."""
+    out: list[doc.Inline] = []
+    for n in nodes:
+        prev = out[-1] if out else None
+        if isinstance(n, doc.Text) and isinstance(prev, doc.Text):
+            out[-1] = doc.Text(prev.text + n.text)
+        elif isinstance(n, doc.Strong) and isinstance(prev, doc.Strong):
+            out[-1] = doc.Strong(merge(prev.children + n.children))
+        elif isinstance(n, doc.Emph) and isinstance(prev, doc.Emph):
+            out[-1] = doc.Emph(merge(prev.children + n.children))
+        else:
+            out.append(n)
+    return out
 
 
 def _wrap(mark: str, text: str) -> str:

@@ -250,12 +250,31 @@ class DocxWriter:
                     run._r.get_or_add_rPr().style = style
             elif isinstance(n, doc.LineBreak):
                 p.add_run().add_break()
+            elif isinstance(n, doc.Link):
+                self._link(p, n, bold, italic)
             elif isinstance(n, doc.Footnote):
                 fid = self.footnotes.add(n.children, self)
                 p._p.append(parse_xml(
                     f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="'
                     f'{self.style_id(STYLES["footnote_ref"])}"/></w:rPr>'
                     f'<w:footnoteReference w:id="{fid}"/></w:r>'))
+
+    def _link(self, p: DocxParagraph, link: doc.Link, bold: bool, italic: bool) -> None:
+        """A hyperlink: its runs inside a w:hyperlink to an external relationship."""
+        rid = p.part.relate_to(link.href, RT.HYPERLINK, is_external=True)
+        start = len(p._p)
+        self.inlines(p, link.children, bold, italic)
+        runs = list(p._p)[start:]
+        hyperlink = parse_xml(f'<w:hyperlink {nsdecls("w", "r")} r:id="{rid}" w:history="1"/>')
+        p._p.append(hyperlink)
+        try:
+            style = self.style_id("Hyperlink")
+        except KeyError:
+            style = None
+        for r in runs:
+            hyperlink.append(r)
+            if style and r.tag == qn("w:r"):
+                r.get_or_add_rPr().style = style
 
     def _span_style(self, role: str) -> str | None:
         """The character style for a span's role ("niva-1" → "Måluppfyllelse 1"), if the

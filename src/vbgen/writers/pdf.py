@@ -38,6 +38,8 @@ def _inlines(nodes: list[doc.Inline]) -> str:
             out.append(f'<span class="fotnot">{_inlines(n.children)}</span>')
         elif isinstance(n, doc.Span):
             out.append(f'<span class="{escape(n.role)}">{_inlines(n.children)}</span>')
+        elif isinstance(n, doc.Link):
+            out.append(f'<a href="{escape(n.href)}">{_inlines(n.children)}</a>')
     return "".join(out)
 
 
