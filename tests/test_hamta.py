@@ -114,11 +114,17 @@ class Draft:
                 f'<w:t>{item}</w:t></w:r></w:sdtContent></w:sdt></w:p>')
             last.addnext(p)
 
-    def add_outside(self, after_tag: str, text: str) -> None:
-        """A paragraph typed outside every control, after a text."""
-        last = self.paragraph_of(self.controls(after_tag)[-1])
-        p = etree.fromstring(f'<w:p xmlns:w="{W}"><w:r><w:t>{text}</w:t></w:r></w:p>')
-        last.addnext(p)
+    def add_after(self, tag: str, text: str) -> None:
+        """A paragraph without a control after a text, as LibreOffice makes one when Enter
+        is pressed at the text's end."""
+        last = self.paragraph_of(self.controls(tag)[-1])
+        last.addnext(etree.fromstring(f'<w:p xmlns:w="{W}"><w:r><w:t>{text}</w:t></w:r></w:p>'))
+
+    def add_before_heading_of(self, tag: str, text: str) -> None:
+        """A paragraph typed outside every control: between a text's heading and the text."""
+        first = self.paragraph_of(self.controls(tag)[0])
+        first.addprevious(etree.fromstring(
+            f'<w:p xmlns:w="{W}"><w:r><w:t>{text}</w:t></w:r></w:p>'))
 
     def save(self, path: Path) -> None:
         self._renumber_footnotes()
@@ -189,7 +195,8 @@ def test_edits_saved_by_libreoffice_flow_back_and_survive_new_numbers(drafted, t
     d.set_text("text/n2-analys.md", "Analysen är omskriven i Word.")
     d.add_list("text/n2-analys.md", "Analys", ["Första punkten", "Andra punkten"])
     d.set_text(motivering, "Motiveringen är ändrad i utkastet.")
-    d.add_outside("text/n3-analys.md", "En mening skriven utanför textfälten.")
+    d.add_after("text/n3-analys.md", "Ett nytt sista stycke i analysen.")
+    d.add_before_heading_of("text/n5-analys.md", "En mening skriven utanför textfälten.")
     # Edited on both sides: in the draft, and in the data after the draft was built.
     d.set_text("text/n4-analys.md", "Utkastets version av analysen.")
     replace_text(data / "text" / "n4-analys.md", "", "Datas nya första mening. ")
@@ -200,13 +207,18 @@ def test_edits_saved_by_libreoffice_flow_back_and_survive_new_numbers(drafted, t
 
     assert result.exit_code == 1, result.output  # the conflict is not written
     out = result.output
-    assert "Ändrade texter (3):" in out
+    assert "Ändrade texter (4):" in out
     assert "text/n1-analys.md" in out and "vb.yaml, fält mal[1].under[1].under[1].motivering" \
         in out
     assert re.search(r"Ändrade både i utkastet och i data.*\n.*n4-analys\.md", out)
     assert "Utkastets version av analysen." in out and "Datas nya första mening." in out
     assert "Text utanför textfälten, tas inte med (1):" in out
     assert "En mening skriven utanför textfälten." in out
+    assert "Stycken utan textfält räknas till texten de följer (1):" in out
+    assert (data / "text" / "n3-analys.md").read_text(encoding="utf-8").rstrip().endswith(
+        "Ett nytt sista stycke i analysen.")
+    assert "En mening skriven utanför textfälten." not in "".join(
+        p.read_text(encoding="utf-8") for p in (data / "text").glob("*.md"))
     n1 = (data / "text" / "n1-analys.md").read_text(encoding="utf-8")
     assert n1.startswith("Fler barn och familjer nåddes tidigt i år. **viktigt**[^1] är att "
                          "insatserna når fram.")

@@ -282,6 +282,9 @@ def hamta_lines(draft: Draft, p: Plan) -> list[str]:
     if draft.outside:
         out.append(f"Text utanför textfälten, tas inte med ({len(draft.outside)}):")
         out += [f"  {f.where}: \u201d{f.words}\u201d" for f in draft.outside]
+    if draft.joined:
+        out.append(f"Stycken utan textfält räknas till texten de följer ({len(draft.joined)}):")
+        out += [f"  \u201d{f.words}\u201d, till \u201d{f.where}\u201d" for f in draft.joined]
     if draft.locked_edits:
         out.append(f"Ändringar i delar som vbgen skapar, tas inte med "
                    f"({len(draft.locked_edits)}); ändra i data i stället:")

@@ -57,6 +57,8 @@ class Draft:
     manifest: Manifest
     texts: dict[str, str] = field(default_factory=dict)
     outside: list[Finding] = field(default_factory=list)
+    #: Paragraphs without a control taken into the text they follow (where: its title).
+    joined: list[Finding] = field(default_factory=list)
     locked_edits: list[Finding] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     tracked_changes: int = 0
@@ -396,16 +398,19 @@ def read_draft(path: Path) -> Draft:
     owners = [it.tag if it.kind == "text" else
               (manifest.locked.get(it.tag, ("", "", ""))[1] if it.kind == "locked" else "")
               for it in items]
+    # A paragraph without a control right after a paragraph of a text belongs to that text:
+    # LibreOffice starts a new paragraph outside the control at the end of a text.
+    last_owner = ""
     for i, it in enumerate(items):
-        if it.kind == "outside":
-            before = next((o for o in reversed(owners[:i]) if o), "")
-            after = next((o for o in owners[i + 1:] if o), "")
-            if before and before == after and not it.text.startswith(GENERATED_PREFIX):
-                owners[i] = before
-                it.kind = "text"
-            else:
-                near = manifest.texts.get(before, (it.heading, 0, "", ""))[0] if before else ""
-                draft.outside.append(Finding(_where(near, it.heading), _first_words(it.text)))
+        if it.kind != "outside":
+            last_owner = owners[i]
+            continue
+        if last_owner and last_owner in manifest.texts:
+            owners[i] = last_owner
+            it.kind = "text"
+            draft.joined.append(Finding(manifest.texts[last_owner][0], _first_words(it.text)))
+        else:
+            draft.outside.append(Finding(_where("", it.heading), _first_words(it.text)))
     seen_locked: set[str] = set()
     for it in items:
         if it.kind != "locked" or it.tag not in manifest.locked:
