@@ -334,3 +334,18 @@ def test_links_lists_and_headings_in_a_text_come_back_as_written(kultur, tmp_pat
     with zipfile.ZipFile(docx) as z:
         rels = z.read("word/_rels/document.xml.rels").decode()
     assert 'Target="https://www.norrvik.se/kultur" TargetMode="External"' in rels
+
+
+def test_libreoffice_makes_a_pdf_of_a_draft(drafted, tmp_path):
+    """A draft with its controls (footnotes and heading bookmarks among them) opens and
+    prints in LibreOffice, as the final version does."""
+    _, docx = drafted
+    saved = libreoffice_save(docx, tmp_path / "sparad")  # checks the version, as above
+    out = tmp_path / "pdf"
+    subprocess.run([SOFFICE or "soffice", f"-env:UserInstallation=file://{tmp_path / 'p'}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(out), str(saved)],
+                   check=True, capture_output=True, timeout=300)
+    text = " ".join(page.extract_text() or "" for page in PdfReader(out / f"{REPORT}.pdf").pages)
+    text = re.sub(r"\s+", " ", text)
+    assert "Införandet av GVI" in text and "Group Violence Intervention" in text
+    assert "Sammanfattning" in text and "Utkast" in text

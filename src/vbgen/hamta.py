@@ -308,8 +308,7 @@ class _Reader:
         inner = [_tag_of(s) for s in p.iter(_q("sdt"))]
         locked = [t for t in inner if t.startswith(GENERATED_PREFIX)]
         if locked:
-            sdt = next(s for s in p.iter(_q("sdt")) if _tag_of(s) == locked[0])
-            yield _Item("locked", locked[0], text=control_text(sdt))
+            yield _Item("locked", locked[0], text=control_text(p))
             return
         named = next((t for t in inner if t), "") or tag
         if not named and self.style_name(p).lower().startswith(_CONTENTS_STYLES):

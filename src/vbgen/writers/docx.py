@@ -722,8 +722,8 @@ class Controls:
             elif el.tag == qn("w:p") and (el.findall(".//" + qn("w:t"))
                                           or el.findall(".//" + qn("w:drawing"))):
                 tag = self._locked(block)
-                sdt = self._inline(el, tag, LOCKED_TITLE, "sdtContentLocked")
-                self.manifest.locked[tag] = (text_digest(control_text(sdt)), *mark)
+                self._inline(el, tag, LOCKED_TITLE, "sdtContentLocked")
+                self.manifest.locked[tag] = (text_digest(control_text(el)), *mark)
                 mark = ("", "")
 
     def _locked(self, block: doc.Block) -> str:
@@ -734,14 +734,30 @@ class Controls:
         return 100000 + self.next_id
 
     def _inline(self, p, tag: str, title: str, lock: str):
-        """Wrap the content of paragraph ``p`` in a control inside it."""
-        sdt = _sdt_element(tag, title, lock, self._id())
-        content = sdt.find(qn("w:sdtContent"))
-        for child in list(p):
-            if child.tag != qn("w:pPr"):
-                content.append(child)
-        p.append(sdt)
-        return sdt
+        """Wrap the content of paragraph ``p`` in a control inside it; return the first.
+
+        Bookmarks and footnote marks stay between controls: LibreOffice cannot export a
+        PDF of a control with one inside. A paragraph with a footnote has a control on
+        each side of its mark, both with the same name.
+        """
+        first = None
+        group: list = []
+        for child in [c for c in p if c.tag != qn("w:pPr")] + [None]:
+            if child is None or _outside_controls(child):
+                if any(c.tag != qn("w:proofErr") for c in group):
+                    sdt = _sdt_element(tag, title, lock, self._id())
+                    group[0].addprevious(sdt)
+                    content = sdt.find(qn("w:sdtContent"))
+                    for c in group:
+                        content.append(c)
+                    first = first if first is not None else sdt
+                group = []
+            else:
+                group.append(child)
+        if first is None:  # nothing to wrap but marks: an empty control keeps the name
+            first = _sdt_element(tag, title, lock, self._id())
+            p.append(first)
+        return first
 
     def save(self, d: DocxDocument, built: dt.datetime) -> None:
         for name, blocks in self.text_blocks.items():
@@ -751,6 +767,11 @@ class Controls:
                                          text_digest(built_text))
         self.manifest.built = built.replace(microsecond=0, tzinfo=None).isoformat()
         self.manifest.attach(d)
+
+
+def _outside_controls(el) -> bool:
+    return el.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")) or (
+        el.tag == qn("w:r") and el.find(qn("w:footnoteReference")) is not None)
 
 
 def _mark_of(block: doc.Block) -> tuple[str, str]:
