@@ -214,6 +214,8 @@ class DriftAvsnitt:
     ar: list[tuple[int, float | None, float | None]]
     #: Net cost this year minus last year, in tkr.
     forandring: float | None
+    #: Where its text is in vb.yaml ("ekonomi.verksamheter[2].text"); "" without one.
+    plats: str = ""
 
 
 @dataclass(frozen=True)
@@ -270,6 +272,8 @@ def _post(r: ResultatRad) -> PostFigur:
 def drift_sections(report: Report, drift: list[DriftFigur]) -> list[DriftAvsnitt]:
     """A subsection per verksamhet of drift.csv, in its order, with three years' outcome."""
     texts: dict[str, VerksamhetText] = {v.verksamhet: v for v in report.ekonomi.verksamheter}
+    places = {v.verksamhet: f"ekonomi.verksamheter[{i}].text"
+              for i, v in enumerate(report.ekonomi.verksamheter, start=1)}
     history = {h.verksamhet: h.values for h in report.drift_historik}
     out = []
     for f in drift:
@@ -285,7 +289,8 @@ def drift_sections(report: Report, drift: list[DriftFigur]) -> list[DriftAvsnitt
         text = texts.get(f.rad.verksamhet)
         out.append(DriftAvsnitt(f, (text.rubrik if text and text.rubrik else f.rad.verksamhet),
                                 text.text if text else None, series,
-                                _diff(f.rad.utfall, f.rad.foregaende)))
+                                _diff(f.rad.utfall, f.rad.foregaende),
+                                places.get(f.rad.verksamhet, "")))
     return out
 
 

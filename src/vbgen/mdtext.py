@@ -90,6 +90,8 @@ def _inlines(nodes: list[doc.Inline], notes: list[str]) -> str:
         elif isinstance(n, doc.LineBreak):
             out.append("\\\n")
         elif isinstance(n, doc.Footnote):
+            if out:  # the mark hugs the word before it, as the document shows it
+                out[-1] = out[-1].rstrip(" ")
             notes.append(inlines(n.children, notes).strip())
             out.append(f"[^{len(notes)}]")
     return re.sub(r"[ \t]+", " ", "".join(out))
