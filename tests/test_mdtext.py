@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from vbgen import compose, doc, mdtext
 
-WORDS = st.text(alphabet="abcåäöXYZ019 .,:;!?*_#-+()[]\\`–%", min_size=1, max_size=30)
+WORDS = st.text(alphabet="abcåäöXYZ019 .,:;!?*_#-+()[]<>&\\`–%", min_size=1, max_size=30)
 PLAIN = st.builds(doc.Text, WORDS)
 INLINE = st.one_of(
     PLAIN,

@@ -13,7 +13,9 @@ from . import doc
 
 #: The text of a gap mark (``compose.gap``): not part of the data's text.
 GAP = re.compile(r"^\[Saknas: [^\]]*\]$")
-_ESCAPE = re.compile(r"([\\`*_])")
+#: Characters that would be read as Markdown: emphasis, code, links and their brackets,
+#: autolinks, and an ampersand that starts an entity.
+_ESCAPE = re.compile(r"([\\`*_\[\]<]|&(?=#?\w+;))")
 #: What would start a heading, list, quote or rule at the start of a line.
 _BLOCK_START = re.compile(r"^( *)([#>+=-]|\d+[.)])", re.MULTILINE)
 
@@ -78,7 +80,10 @@ def _inlines(nodes: list[doc.Inline], notes: list[str]) -> str:
     out: list[str] = []
     for n in merge(nodes):
         if isinstance(n, doc.Text):
-            out.append(_ESCAPE.sub(r"\\\1", n.text))
+            text = _ESCAPE.sub(r"\\\1", n.text)
+            if out and re.search(r"\[\^\d+\]$", out[-1]) and text[:1] in "(:":
+                text = "\\" + text  # "[^1](" would start a link, "[^1]:" a note
+            out.append(text)
         elif isinstance(n, doc.Strong):
             out.append(_wrap("**", _inlines(n.children, notes)))
         elif isinstance(n, doc.Emph):
