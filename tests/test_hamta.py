@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from pypdf import PdfReader
 
@@ -304,6 +306,8 @@ def test_set_field_changes_only_the_field(tmp_path):
     assert out == ("# Kommentar överst\nnamnd: Nämnden  # efter värdet\nmal:\n  - id: m1\n"
                    "    analys: |-\n      Ny text.\n\n      Med två stycken.\n"
                    "    # kommentar efter\n    motivering: Kvar\nsist: 1\n")
+    commented = set_field("a: 1\nanalys: gammal  # kommentar\n# under\nb: 2\n", "analys", "Ny.")
+    assert commented == "a: 1\nanalys: |-  # kommentar\n  Ny.\n# under\nb: 2\n"
     added = set_field(source, "mal[1].genomfort_arbete", "Nytt fält.")
     assert field_text(added, "mal[1].genomfort_arbete") == "Nytt fält."
     assert field_text(added, "mal[1].motivering") == "Kvar"
@@ -349,3 +353,34 @@ def test_libreoffice_makes_a_pdf_of_a_draft(drafted, tmp_path):
     text = re.sub(r"\s+", " ", text)
     assert "Införandet av GVI" in text and "Group Violence Intervention" in text
     assert "Sammanfattning" in text and "Utkast" in text
+
+
+LINE = st.text(alphabet="abcåäö XYZ019.,:;!?#-*_'\"[]{}|>&%", min_size=1, max_size=40).map(
+    str.strip).filter(bool)
+VALUE = st.one_of(
+    st.from_regex(r"[a-zåäö][a-zåäö ]{0,20}[a-zåäö]", fullmatch=True),
+    LINE.map(lambda t: '"' + t.replace("\\", "").replace('"', "") + '"'),
+    st.lists(LINE, min_size=1, max_size=3).map(lambda ls: "|\n" + "".join(f"  {ln}\n"
+                                                                           for ln in ls)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(st.tuples(VALUE, st.booleans()), min_size=1, max_size=5),
+       pick=st.integers(0, 4),
+       new=st.lists(st.one_of(LINE, st.just("")), min_size=1, max_size=4).map("\n".join))
+def test_set_field_keeps_every_other_field_and_comment(values, pick, new):
+    lines = ["# överst"]
+    for i, (value, commented) in enumerate(values):
+        note = "  # not" if commented and not value.startswith("|") else ""
+        lines.append(f"k{i}: {value.rstrip()}{note}")
+        lines.append(f"# efter k{i}")
+    source = "\n".join(lines) + "\n"
+    key = f"k{pick % len(values)}"
+    new = new.strip("\n")
+    out = set_field(source, key, new)
+    assert field_text(out, key).rstrip("\n") == new
+    for i in range(len(values)):
+        if f"k{i}" != key:
+            assert field_text(out, f"k{i}") == field_text(source, f"k{i}")
+    assert all(c in out.splitlines() for c in lines if c.startswith("#"))

@@ -624,12 +624,19 @@ def set_field(source: str, place: str, text: str) -> str:
     if key in node:
         key_line, key_col = node.lc.key(key)
         value_line, value_col = node.lc.value(key)
-        end = _value_end(lines, key_line, value_line, key_col)
+        block = lines[value_line][value_col:value_col + 1] in ("|", ">")
+        end = _value_end(lines, key_line, value_line, key_col, block)
         indent = " " * (key_col + 2)
         head = lines[key_line][:value_col] if value_line == key_line else \
             lines[key_line].rstrip("\r\n") + " "
         head = head.rstrip() + " "
-        new = [head + ("|-" if body else '""') + "\n"]
+        # A comment after a value on the key's own line stays there.
+        tokens = node.ca.items.get(key) or [None, None, None, None]
+        comment = tokens[2] if len(tokens) > 2 else None
+        after = ""
+        if comment is not None and comment.start_mark.line == key_line:
+            after = "  " + lines[key_line][comment.start_mark.column:].rstrip("\r\n")
+        new = [head + ("|-" if body else '""') + after + "\n"]
         new += [(indent + ln if ln.strip() else "") + "\n" for ln in body.split("\n")] \
             if body else []
         lines[key_line:end] = new
@@ -639,7 +646,9 @@ def set_field(source: str, place: str, text: str) -> str:
             raise _FieldMissing(f"fältet {place} kan inte läggas till i vb.yaml")
         last_line, col = node.lc.key(keys[-1])
         first_col = node.lc.key(keys[0])[1]
-        end = _value_end(lines, last_line, node.lc.value(keys[-1])[0], col)
+        value_line, value_col = node.lc.value(keys[-1])
+        block = lines[value_line][value_col:value_col + 1] in ("|", ">")
+        end = _value_end(lines, last_line, value_line, col, block)
         indent = " " * first_col
         new = [f"{indent}{key}: |-\n"] + [(indent + "  " + ln if ln.strip() else "") + "\n"
                                           for ln in body.split("\n")]
@@ -652,9 +661,11 @@ def set_field(source: str, place: str, text: str) -> str:
     return out
 
 
-def _value_end(lines: list[str], key_line: int, value_line: int, key_col: int) -> int:
+def _value_end(lines: list[str], key_line: int, value_line: int, key_col: int,
+               block: bool = False) -> int:
     """The line after a field's value: the next line as far left as its key, blank lines
-    and comments at the end left out."""
+    at the end left out, and comments too unless the value is a block (``|``, ``>``), where
+    a "#" is text."""
     end = max(key_line, value_line) + 1
     last = end
     while end < len(lines):
@@ -664,7 +675,7 @@ def _value_end(lines: list[str], key_line: int, value_line: int, key_col: int) -
             indent = len(line) - len(line.lstrip(" "))
             if indent <= key_col:
                 break
-            if not stripped.startswith("#"):
+            if block or not stripped.startswith("#"):
                 last = end + 1
         end += 1
     return last
