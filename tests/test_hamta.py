@@ -17,7 +17,8 @@ from lxml import etree
 from pypdf import PdfReader
 
 from vbgen.build import Options, build
-from vbgen.hamta import field_text, read_draft, set_field
+from vbgen.hamta import field_text, set_field
+from vbgen.readers.docx import read_draft
 from vbgen.utkast import GENERATED_PREFIX
 
 from .conftest import replace_text, run_cli

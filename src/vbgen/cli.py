@@ -38,7 +38,8 @@ from .luckor import describe
 from .schema import json_schema
 
 if TYPE_CHECKING:
-    from .hamta import Draft, Plan
+    from .hamta import Plan
+    from .readers.docx import Draft
 
 
 def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -222,8 +223,9 @@ def hamta_command(utkast: Path, mapp: Path, ja: bool) -> None:
         nonlocal conflicts
         from . import hamta
         from .load import load
+        from .readers.docx import read_draft
 
-        draft = hamta.read_draft(utkast)
+        draft = read_draft(utkast)
         p = hamta.plan(draft, mapp)
         conflicts = len(p.conflicts)
         for line in hamta_lines(draft, p):

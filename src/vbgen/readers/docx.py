@@ -1,0 +1,441 @@
+"""Read a Word draft built by vbgen: each text of the data, as Markdown, from its content
+controls, and what the draft holds that cannot go back into the data.
+
+Word's paragraphs, runs, lists, footnotes, links and tracked changes are read into
+document blocks (:mod:`vbgen.doc`) and written as canonical Markdown (:mod:`vbgen.mdtext`),
+the same way the draft's record (:mod:`vbgen.utkast`) was made when it was built, so that a
+text counts as edited exactly when its Markdown changed.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from .. import doc, mdtext
+from ..errors import DataError, Problem
+from ..paths import zip_too_large
+from ..utkast import GENERATED_PREFIX, Manifest, control_text, text_digest
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS = {"w": _W}
+#: Paragraph styles of a table of contents (Word's names, LibreOffice's own).
+_CONTENTS_STYLES = ("toc ", "toc heading", "contents ", "contents heading", "innehåll")
+
+
+def _q(name: str) -> str:
+    return f"{{{_W}}}{name}"
+
+
+@dataclass
+class Finding:
+    """Something in the draft that is not taken back, and where it is."""
+
+    where: str
+    words: str
+
+
+@dataclass
+class Draft:
+    """What a draft holds: the Markdown of each text, and what cannot be taken back."""
+
+    manifest: Manifest
+    texts: dict[str, str] = field(default_factory=dict)
+    outside: list[Finding] = field(default_factory=list)
+    #: Paragraphs without a control taken into the text they follow (where: its title).
+    joined: list[Finding] = field(default_factory=list)
+    locked_edits: list[Finding] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    tracked_changes: int = 0
+    comments: int = 0
+
+    def edited(self) -> dict[str, str]:
+        """The texts whose Markdown differs from what the draft showed when built."""
+        return {name: md for name, md in self.texts.items()
+                if name in self.manifest.texts
+                and text_digest(md) != self.manifest.texts[name][3]}
+
+
+@dataclass
+class _Item:
+    kind: str  # "text", "locked" or "outside"
+    tag: str
+    block: doc.Block | None = None
+    list_level: int = 0
+    ordered: bool = False
+    text: str = ""
+    heading: str = ""
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        shown = path.name
+        if not path.is_file():
+            raise DataError([Problem(str(path), "filen finns inte")])
+        if zip_too_large(path):
+            raise DataError([Problem(shown, "filen är för stor för att vara ett utkast")])
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+                self.parts = {n: z.read(n) for n in names
+                              if n.startswith(("word/", "customXml/")) and n.endswith(".xml")
+                              or n.endswith(".rels")}
+        except (zipfile.BadZipFile, OSError):
+            raise DataError([Problem(shown, "filen går inte att läsa som ett Word-dokument "
+                                            "(.docx)")]) from None
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        self.parser = parser
+        try:
+            self.body = self._xml("word/document.xml").find(_q("body"))
+        except etree.XMLSyntaxError:
+            self.body = None
+        if self.body is None:
+            raise DataError([Problem(shown, "filen saknar dokumentets text "
+                                            "(word/document.xml)")])
+        self.manifest = self._manifest()
+        if self.manifest is None:
+            raise DataError([Problem(shown, "filen är inget utkast från vbgen: uppgifterna om "
+                                            "vad utkastet byggdes av saknas. Hämta från ett "
+                                            "utkast som vbgen byggt (utan --slutlig) och som "
+                                            "sparats i Word eller LibreOffice.")])
+        self.styles = self._styles()
+        self.numbering = self._numbering()
+        self.notes = self._footnotes()
+        self.links = self._links()
+        self.tracked = 0
+
+    def _xml(self, name: str) -> Any:
+        return etree.fromstring(self.parts[name], self.parser)
+
+    def _manifest(self) -> Manifest | None:
+        for name, data in self.parts.items():
+            if name.startswith("customXml/item") and not name.startswith("customXml/itemProps"):
+                found = Manifest.from_xml(data)
+                if found is not None:
+                    return found
+        return None
+
+    def _styles(self) -> dict[str, str]:
+        if "word/styles.xml" not in self.parts:
+            return {}
+        root = self._xml("word/styles.xml")
+        out = {}
+        for s in root.iter(_q("style")):
+            name = s.find(_q("name"))
+            out[s.get(_q("styleId"), "")] = name.get(_q("val"), "") if name is not None else ""
+        return out
+
+    def _numbering(self) -> dict[tuple[str, str], bool]:
+        """Whether each list (numId) at each level (ilvl) is numbered rather than bulleted."""
+        if "word/numbering.xml" not in self.parts:
+            return {}
+        root = self._xml("word/numbering.xml")
+        abstract: dict[str, dict[str, bool]] = {}
+        for a in root.iter(_q("abstractNum")):
+            levels = {}
+            for lvl in a.iter(_q("lvl")):
+                fmt = lvl.find(_q("numFmt"))
+                kind = fmt.get(_q("val"), "bullet") if fmt is not None else "bullet"
+                levels[lvl.get(_q("ilvl"), "0")] = kind not in ("bullet", "none")
+            abstract[a.get(_q("abstractNumId"), "")] = levels
+        out = {}
+        for num in root.iter(_q("num")):
+            ref = num.find(_q("abstractNumId"))
+            levels = abstract.get(ref.get(_q("val"), "") if ref is not None else "", {})
+            for ilvl, ordered in levels.items():
+                out[(num.get(_q("numId"), ""), ilvl)] = ordered
+        return out
+
+    def _footnotes(self) -> dict[str, Any]:
+        if "word/footnotes.xml" not in self.parts:
+            return {}
+        root = self._xml("word/footnotes.xml")
+        return {f.get(_q("id"), ""): f for f in root.iter(_q("footnote"))}
+
+    def _links(self) -> dict[str, str]:
+        rels = self.parts.get("word/_rels/document.xml.rels")
+        if not rels:
+            return {}
+        root = etree.fromstring(rels, self.parser)
+        return {r.get("Id", ""): r.get("Target", "") for r in root
+                if r.get("TargetMode") == "External"}
+
+    # --- paragraphs --------------------------------------------------------------------
+
+    def style_name(self, p: Any) -> str:
+        ps = p.find("w:pPr/w:pStyle", _NS)
+        return self.styles.get(ps.get(_q("val"), ""), "") if ps is not None else ""
+
+    def inlines(self, el: Any, bold: bool = False, italic: bool = False) -> list[doc.Inline]:
+        out: list[doc.Inline] = []
+        for child in el:
+            tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
+            if tag == "r":
+                out.extend(self._run(child))
+            elif tag in ("sdt",):
+                content = child.find(_q("sdtContent"))
+                if content is not None:
+                    out.extend(self.inlines(content))
+            elif tag in ("hyperlink", "smartTag", "customXml", "fldSimple", "sdtContent"):
+                inner = self.inlines(child)
+                target = self.links.get(child.get(f"{{{_R}}}id", ""))
+                if tag == "hyperlink" and target and doc.plain(inner).strip():
+                    out.append(doc.Link(inner, target))
+                else:
+                    out.extend(inner)
+            elif tag in ("ins", "moveTo"):
+                self.tracked += 1  # not accepted: not taken
+            elif tag in ("del", "moveFrom"):
+                self.tracked += 1  # not accepted: the text is still there
+                for r in child.iter(_q("r")):
+                    out.extend(self._run(r, deleted=True))
+        return out
+
+    def _run(self, r: Any, deleted: bool = False) -> list[doc.Inline]:
+        rpr = r.find(_q("rPr"))
+        if rpr is not None and rpr.find(_q("rPrChange")) is not None:
+            self.tracked += 1
+        bold = _on(rpr, "b")
+        italic = _on(rpr, "i")
+        out: list[doc.Inline] = []
+        for c in r:
+            tag = etree.QName(c).localname
+            if tag == "t" or (deleted and tag == "delText"):
+                out.append(doc.Text(c.text or ""))
+            elif tag == "tab":
+                out.append(doc.Text(" "))
+            elif tag == "br" and c.get(_q("type")) in (None, "textWrapping"):
+                out.append(doc.LineBreak())
+            elif tag == "footnoteReference":
+                note = self.notes.get(c.get(_q("id"), ""))
+                if note is not None:
+                    inner: list[doc.Inline] = []
+                    for p in note.iter(_q("p")):
+                        inner.extend(self.inlines(p))
+                    out.append(doc.Footnote(_trim(inner)))
+        if italic:
+            out = [doc.Emph(out)] if out else out
+        if bold:
+            out = [doc.Strong(out)] if out else out
+        return out
+
+    def paragraph(self, p: Any, tag: str) -> _Item:
+        if p.find("w:pPr/w:rPr/w:ins", _NS) is not None:
+            self.tracked += 1
+        name = self.style_name(p)
+        inl = mdtext.merge(_trim(self.inlines(p)))
+        heading = re.match(r"(?:heading|rubrik) (\d)", name, re.IGNORECASE)
+        if heading:
+            return _Item("text", tag, doc.Heading(int(heading.group(1)), inl))
+        num = p.find("w:pPr/w:numPr", _NS)
+        listed = re.match(r"list (bullet|number|paragraph)(?: (\d))?", name, re.IGNORECASE) or \
+            re.match(r"(punktlista|numrerad lista|liststycke)(?: (\d))?", name, re.IGNORECASE)
+        if num is not None or listed:
+            level = int(listed.group(2)) - 1 if listed and listed.group(2) else 0
+            ordered = bool(listed and listed.group(1).lower() in ("number", "numrerad lista"))
+            if num is not None:
+                ilvl = num.find(_q("ilvl"))
+                numid = num.find(_q("numId"))
+                lv = ilvl.get(_q("val"), "0") if ilvl is not None else str(level)
+                if numid is not None and numid.get(_q("val")) == "0":
+                    return _Item("text", tag, doc.Paragraph(inl))  # numbering switched off
+                key = (numid.get(_q("val"), "") if numid is not None else "", lv)
+                if key in self.numbering:
+                    ordered = self.numbering[key]
+                level = max(level, int(lv))
+            return _Item("text", tag, doc.Paragraph(inl), list_level=level + 1,
+                         ordered=ordered)
+        return _Item("text", tag, doc.Paragraph(inl))
+
+    # --- the body ----------------------------------------------------------------------
+
+    def items(self) -> Iterator[_Item]:
+        heading = ""
+        for item in self._walk(self.body, ""):
+            if item.kind == "text" and isinstance(item.block, doc.Heading):
+                heading = doc.plain(item.block.children)
+            item.heading = heading
+            yield item
+
+    def _walk(self, parent: Any, tag: str) -> Iterator[_Item]:
+        for el in parent:
+            if not isinstance(el.tag, str):
+                continue
+            name = etree.QName(el).localname
+            if name == "p":
+                yield from self._para(el, tag)
+            elif name == "tbl":
+                found = tag or _control_tag(el, locked_only=True)
+                if found.startswith(GENERATED_PREFIX):
+                    yield _Item("locked", found, text=control_text(el))
+                elif control_text(el):
+                    yield _Item("outside", "", text=control_text(el))
+            elif name == "sdt":
+                inner = _tag_of(el)
+                content = el.find(_q("sdtContent"))
+                if content is not None:
+                    if inner.startswith(GENERATED_PREFIX):
+                        yield _Item("locked", inner, text=control_text(content))
+                    else:
+                        yield from self._walk(content, inner or tag)
+            elif name in ("ins", "moveTo"):
+                self.tracked += 1
+            elif name in ("customXml", "smartTag"):
+                yield from self._walk(el, tag)
+
+    def _para(self, p: Any, tag: str) -> Iterator[_Item]:
+        if tag.startswith(GENERATED_PREFIX):
+            yield _Item("locked", tag, text=control_text(p))
+            return
+        inner = [_tag_of(s) for s in p.iter(_q("sdt"))]
+        locked = [t for t in inner if t.startswith(GENERATED_PREFIX)]
+        if locked:
+            yield _Item("locked", locked[0], text=control_text(p))
+            return
+        named = next((t for t in inner if t), "") or tag
+        if not named and self.style_name(p).lower().startswith(_CONTENTS_STYLES):
+            return  # the table of contents, a field Word and LibreOffice fill in
+        item = self.paragraph(p, named)
+        if not named:
+            item.kind = "outside"
+        block = item.block
+        item.text = doc.plain(block.children) if isinstance(block, doc.Paragraph
+                                                            | doc.Heading) else ""
+        if item.text.strip() or item.kind != "outside":
+            yield item
+
+
+def _on(rpr: Any, name: str) -> bool:
+    if rpr is None:
+        return False
+    el = rpr.find(_q(name))
+    return el is not None and el.get(_q("val"), "true") not in ("0", "false", "off")
+
+
+def _tag_of(sdt: Any) -> str:
+    t = sdt.find("w:sdtPr/w:tag", _NS)
+    return t.get(_q("val"), "") if t is not None else ""
+
+
+def _control_tag(el: Any, locked_only: bool = False) -> str:
+    for sdt in el.iter(_q("sdt")):
+        tag = _tag_of(sdt)
+        if tag and (not locked_only or tag.startswith(GENERATED_PREFIX)):
+            return tag
+    return ""
+
+
+def _trim(inl: list[doc.Inline]) -> list[doc.Inline]:
+    while inl and isinstance(inl[0], doc.Text) and not inl[0].text.strip():
+        inl = inl[1:]
+    while inl and isinstance(inl[-1], doc.Text) and not inl[-1].text.strip():
+        inl = inl[:-1]
+    return inl
+
+
+def _lists(items: list[_Item]) -> list[doc.Block]:
+    """The blocks of a text, list paragraphs gathered into (nested) lists."""
+    out: list[doc.Block] = []
+    stack: list[doc.ListBlock] = []
+    for item in items:
+        assert item.block is not None
+        if not item.list_level:
+            stack = []
+            out.append(item.block)
+            continue
+        level = item.list_level
+        while len(stack) > level:
+            stack.pop()
+        if stack and len(stack) == level and stack[-1].ordered != item.ordered:
+            stack.pop()
+        while len(stack) < level:
+            new = doc.ListBlock([], ordered=item.ordered)
+            if stack:
+                if not stack[-1].items:
+                    stack[-1].items.append([])
+                stack[-1].items[-1].append(new)
+            else:
+                out.append(new)
+            stack.append(new)
+        stack[-1].items.append([item.block])
+    return out
+
+
+def read_draft(path: Path) -> Draft:
+    """Read a Word draft built by vbgen: its texts as Markdown and what it cannot take."""
+    reader = _Reader(path)
+    manifest = reader.manifest
+    assert manifest is not None
+    items = list(reader.items())
+    if manifest.texts and not any(it.kind == "text" and it.tag in manifest.texts
+                                  for it in items):
+        raise DataError([Problem(path.name, "utkastet har inga textfält kvar: det har sparats "
+                                 "i ett program som tar bort innehållskontrollernas namn (till "
+                                 "exempel LibreOffice 7.4 eller äldre). Spara utkastet i Word "
+                                 "eller i LibreOffice 7.5 eller senare och hämta igen.")])
+    draft = Draft(manifest)
+    # Which text each item belongs to: its control, or for a paragraph typed between two
+    # paragraphs of the same text, that text.
+    owners = [it.tag if it.kind == "text" else
+              (manifest.locked.get(it.tag, ("", "", ""))[1] if it.kind == "locked" else "")
+              for it in items]
+    # A paragraph without a control right after a paragraph of a text belongs to that text:
+    # LibreOffice starts a new paragraph outside the control at the end of a text.
+    last_owner = ""
+    for i, it in enumerate(items):
+        if it.kind != "outside":
+            last_owner = owners[i]
+            continue
+        if last_owner and last_owner in manifest.texts:
+            owners[i] = last_owner
+            it.kind = "text"
+            draft.joined.append(Finding(manifest.texts[last_owner][0], _first_words(it.text)))
+        else:
+            draft.outside.append(Finding(_where("", it.heading), _first_words(it.text)))
+    for it in items:
+        if it.kind != "locked" or it.tag not in manifest.locked:
+            continue
+        if text_digest(it.text) != manifest.locked[it.tag][0]:
+            draft.locked_edits.append(Finding(_where("", it.heading), _first_words(it.text)))
+    for name, (title, level, _, _) in manifest.texts.items():
+        mine = [(it, o) for it, o in zip(items, owners, strict=True) if o == name]
+        if not mine:
+            draft.missing.append(title)
+            continue
+        # A mark ("[tabell: id]") stays where its table or chart stands.
+        parts: list[doc.Block] = []
+        run: list[_Item] = []
+        for it, _ in mine:
+            if it.kind == "text":
+                run.append(it)
+                continue
+            parts.extend(_lists(run))
+            run = []
+            parts.append(doc.Figure("", "", mark=manifest.locked[it.tag][2]))
+        parts.extend(_lists(run))
+        draft.texts[name] = mdtext.to_markdown(parts, level)
+    draft.tracked_changes = reader.tracked
+    draft.comments = sum(1 for _ in reader.body.iter(_q("commentRangeStart")))
+    if "word/comments.xml" in reader.parts:
+        root = reader._xml("word/comments.xml")
+        draft.comments = max(draft.comments, sum(1 for _ in root.iter(_q("comment"))))
+    return draft
+
+
+def _where(title: str, heading: str) -> str:
+    if title:
+        return f"efter texten \u201d{title}\u201d"
+    return f"under rubriken \u201d{heading}\u201d" if heading else "före första rubriken"
+
+
+def _first_words(text: str, n: int = 8) -> str:
+    words = text.split()
+    return " ".join(words[:n]) + (" …" if len(words) > n else "")
