@@ -385,3 +385,27 @@ def test_set_field_keeps_every_other_field_and_comment(values, pick, new):
         if f"k{i}" != key:
             assert field_text(out, f"k{i}") == field_text(source, f"k{i}")
     assert all(c in out.splitlines() for c in lines if c.startswith("#"))
+
+
+def test_a_text_in_one_control_around_its_paragraphs_reads_the_same(drafted, tmp_path):
+    """Word may hold a text of several paragraphs in one control around them all."""
+    _, docx = drafted
+    d = Draft(docx)
+    name = "text/n1-analys.md"
+    inline = d.controls(name)
+    paragraphs = [d.paragraph_of(s) for s in inline]
+    for sdt in inline:  # unwrap each paragraph's own control
+        parent, at = sdt.getparent(), sdt.getparent().index(sdt)
+        for child in list(sdt.find(q("sdtContent"))):
+            parent.insert(at, child)
+            at += 1
+        parent.remove(sdt)
+    block = etree.fromstring(
+        f'<w:sdt xmlns:w="{W}"><w:sdtPr><w:alias w:val="Analys"/><w:tag w:val="{name}"/>'
+        "</w:sdtPr><w:sdtContent/></w:sdt>")
+    paragraphs[0].addprevious(block)
+    for p in paragraphs:
+        block.find(q("sdtContent")).append(p)
+    d.save(tmp_path / "block.docx")
+    draft = read_draft(tmp_path / "block.docx")
+    assert draft.edited() == {} and draft.outside == [] and draft.joined == []
