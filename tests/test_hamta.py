@@ -409,3 +409,11 @@ def test_a_text_in_one_control_around_its_paragraphs_reads_the_same(drafted, tmp
     d.save(tmp_path / "block.docx")
     draft = read_draft(tmp_path / "block.docx")
     assert draft.edited() == {} and draft.outside == [] and draft.joined == []
+
+
+def test_a_draft_of_another_namnd_is_refused(drafted, kultur):
+    _, docx = drafted
+    result = run_cli("hamta", str(docx), str(kultur), "--ja")
+    assert result.exit_code == 1
+    assert ("vb.yaml: utkastet är byggt av data för Socialnämnden 2024, men mappen har "
+            "Kultur- och fritidsnämnden 2023") in result.output

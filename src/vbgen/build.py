@@ -123,6 +123,7 @@ def compose_document(report: Report, figures: Figures, template: str,
     document = compose.parse(compose.render(template, context, templates), template,
                              compose.locator(templates))
     document.status = "Utkast" if utkast else "Slutlig"
+    document.origin = f"{report.namnd} {report.ar}"
     return document
 
 

@@ -226,6 +226,7 @@ def hamta_command(utkast: Path, mapp: Path, ja: bool) -> None:
         from .readers.docx import read_draft
 
         draft = read_draft(utkast)
+        hamta.check_origin(draft, load(mapp))
         p = hamta.plan(draft, mapp)
         conflicts = len(p.conflicts)
         for line in hamta_lines(draft, p):

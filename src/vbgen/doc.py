@@ -219,6 +219,8 @@ class Document:
     status: str = ""
     #: The texts of the data shown in the document, by their name (``source`` of blocks).
     sources: dict[str, TextSource] = field(default_factory=dict)
+    #: Whose data it was made from: the nämnd and year ("Socialnämnden 2024").
+    origin: str = ""
 
     def leads_in(self) -> set[int]:
         """The ``id()`` of every paragraph that speaks of the figure or table right after it."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, Problem
-from .model import MAIN_FILE
+from .model import MAIN_FILE, Meta
 from .paths import MAX_INPUT_BYTES, within
 from .readers.docx import Draft
 from .utkast import text_digest
@@ -57,6 +57,15 @@ class Plan:
     conflicts: list[Conflict] = field(default_factory=list)
     #: The new content of every file to write, by its path.
     files: dict[Path, str] = field(default_factory=dict)
+
+
+def check_origin(draft: Draft, report: Meta) -> None:
+    """Refuse a draft built from another nämnd's or year's data than the folder holds."""
+    here = f"{report.namnd} {report.ar}"
+    if draft.manifest.origin and draft.manifest.origin != here:
+        raise DataError([Problem(MAIN_FILE, f"utkastet är byggt av data för "
+                                 f"{draft.manifest.origin}, men mappen har {here}; hämta till "
+                                 "den mapp utkastet byggdes av")])
 
 
 def plan(draft: Draft, folder: Path) -> Plan:

@@ -44,11 +44,14 @@ class Manifest:
     mark in a text ("[tabell: id]"), that text and the mark."""
 
     built: str = ""
+    #: The nämnd and year of the data ("Socialnämnden 2024").
+    origin: str = ""
     texts: dict[str, tuple[str, int, str, str]] = field(default_factory=dict)
     locked: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def to_xml(self) -> bytes:
-        root = ET.Element("utkast", {"xmlns": DRAFT_NS, "byggt": self.built})
+        root = ET.Element("utkast", {"xmlns": DRAFT_NS, "byggt": self.built,
+                                     "data": self.origin})
         for name, (title, level, data, shown) in self.texts.items():
             ET.SubElement(root, "text", {"namn": name, "titel": title, "niva": str(level),
                                          "data": data, "utkast": shown})
@@ -68,7 +71,7 @@ class Manifest:
             return None
         if root.tag != f"{{{DRAFT_NS}}}utkast":
             return None
-        m = cls(built=root.get("byggt", ""))
+        m = cls(built=root.get("byggt", ""), origin=root.get("data", ""))
         for el in root.iter(f"{{{DRAFT_NS}}}text"):
             m.texts[el.get("namn", "")] = (el.get("titel", ""), int(el.get("niva", "4")),
                                            el.get("data", ""), el.get("utkast", ""))

@@ -766,6 +766,7 @@ class Controls:
             self.manifest.texts[name] = (source.title, source.heading_level, source.digest,
                                          text_digest(built_text))
         self.manifest.built = built.replace(microsecond=0, tzinfo=None).isoformat()
+        self.manifest.origin = self.document.origin
         self.manifest.attach(d)
 
 
