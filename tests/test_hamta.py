@@ -254,6 +254,11 @@ def test_edits_saved_by_libreoffice_flow_back_and_survive_new_numbers(drafted, t
         assert text in pdf_words, text
     assert "2 212" not in pdf_words
 
+    # Taking the same draft again finds nothing new to write.
+    again = run_cli("hamta", str(saved), str(data), "--ja")
+    assert "Inget att skriva: data har redan de övriga texterna som ändrats i utkastet." \
+        in again.output
+
 
 def test_an_edit_of_a_generated_part_is_reported_and_not_taken(drafted, tmp_path):
     data, docx = drafted

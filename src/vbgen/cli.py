@@ -232,8 +232,13 @@ def hamta_command(utkast: Path, mapp: Path, ja: bool) -> None:
         for line in hamta_lines(draft, p):
             click.echo(line)
         if not p.changes:
-            click.echo("Inget att skriva: ingen text i utkastet har ändrats"
-                       + (" utan att också ha ändrats i data." if conflicts else "."))
+            if p.already:
+                click.echo(f"Inget att skriva: data har redan {'de övriga ' if conflicts else ''}"
+                           "texterna som ändrats i utkastet.")
+            elif conflicts:
+                click.echo("Inget annat att skriva.")
+            else:
+                click.echo("Inget att skriva: ingen text i utkastet har ändrats.")
             return
         n = len(p.changes)
         what = "1 text" if n == 1 else f"{n} texter"

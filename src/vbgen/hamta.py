@@ -55,6 +55,8 @@ class Conflict:
 class Plan:
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    #: Texts edited in the draft that the data already has, as taken before.
+    already: int = 0
     #: The new content of every file to write, by its path.
     files: dict[Path, str] = field(default_factory=dict)
 
@@ -100,7 +102,9 @@ def plan(draft: Draft, folder: Path) -> Plan:
             current = read
             file_name = name
         if text_digest(current) != data_digest:
-            if text_digest(current) != text_digest(new) and current.strip() != new.strip():
+            if text_digest(current) == text_digest(new) or current.strip() == new.strip():
+                out.already += 1
+            else:
                 out.conflicts.append(Conflict(name, title, current, new))
             continue
         out.changes.append(Change(name, title, file_name, current, new))
