@@ -8,6 +8,7 @@ from vbgen.charts import (
     _tick_formatter,
     _upright_labels,
     alt_text,
+    join_hatched_bars,
 )
 from vbgen.compose import chart_globals
 from vbgen.errors import TemplateError
@@ -96,6 +97,31 @@ def test_chart_is_drawn_as_svg_for_the_pdf_and_png_for_word(tmp_path):
     assert image.vector is not None and image.vector.suffix == ".svg"
     assert b"<svg" in image.vector.read_bytes()[:1000]
     assert image.path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_chart_text_is_text_and_each_hatched_series_one_path(tmp_path):
+    """The PDF engine sets the text in the report's font and fills each hatch once per series."""
+    grouped = Chart(id="g", typ="grupperad_stapel", titel="t", kategorier=["A", "B", "C"],
+                    serier=[Series(str(y), [1.0, 2.0, 3.0]) for y in (2022, 2023, 2024)])
+    svg = ChartRenderer(tmp_path, styles_dir() / "diagram.mplstyle").render(grouped) \
+        .vector.read_text(encoding="utf-8")
+    assert ">2023</text>" in svg and "'Liberation Sans'" in svg
+    # Two hatched series (the first is plain), each one path, and one legend patch each.
+    assert svg.count("fill: url(#h") == 4
+    assert svg.count("z M ") == 4  # three bars in each of the two joined paths
+
+
+def test_joining_hatched_bars_keeps_every_bar_and_leaves_the_rest():
+    bar = ('   <g id="patch_{n}">\n    <path d="M {x} 0 \nL {x} 5 \nz\n" clip-path="url(#p1)" '
+           'style="fill: url(#h{h}); stroke: #ffffff"/>\n   </g>\n')
+    line = '   <g id="line2d_1">\n    <path d="M 0 0 L 9 9"/>\n   </g>\n'
+    svg = ("<svg>\n" + bar.format(n=1, x=1, h="a") + bar.format(n=2, x=2, h="a")
+           + bar.format(n=3, x=3, h="b") + line + bar.format(n=4, x=4, h="b") + "</svg>\n")
+    joined = join_hatched_bars(svg)
+    assert joined.count("<path") == 4  # a+a joined; b, the line and the b after it kept apart
+    assert 'd="M 1 0 \nL 1 5 \nz M 2 0 \nL 2 5 \nz"' in joined
+    assert line in joined and joined.count("url(#hb)") == 2
+    assert join_hatched_bars("<svg>plain</svg>") == "<svg>plain</svg>"
 
 
 def test_colours_come_from_the_stylesheet(tmp_path):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 import textwrap
 from dataclasses import asdict, dataclass, field
@@ -31,7 +32,7 @@ HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
 KINDS = ("linje", "stapel", "grupperad_stapel", "liggande_stapel")
 #: The kinds as an error message lists them.
 KINDS_LISTED = ", ".join(f'"{k}"' for k in KINDS)
-_VERSION = "6"  # bump when drawing code changes, to invalidate cached images
+_VERSION = "7"  # bump when drawing code changes, to invalidate cached images
 
 
 @dataclass(frozen=True)
@@ -307,3 +308,44 @@ def _draw(chart: Chart, path: Path, style: Path | None, colours: list[str]) -> N
         figure.savefig(path, format="png", metadata={"Software": None}, bbox_inches="tight")
         figure.savefig(path.with_suffix(".svg"), format="svg",
                        metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    svg = path.with_suffix(".svg")
+    svg.write_text(join_hatched_bars(svg.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+#: One hatched bar as matplotlib writes it in an SVG: a group holding one filled path.
+_HATCHED_BAR = re.compile(
+    r'(?P<indent>[ ]*)<g id="(?P<id>patch_\d+)">\n\s*<path d="(?P<d>[^"]*)" '
+    r'(?P<paint>clip-path="[^"]*" style="fill: url\(#h[^"]*")/>\n\s*</g>\n')
+
+
+def join_hatched_bars(svg: str) -> str:
+    """``svg`` with each run of hatched bars painted alike joined into one path.
+
+    The PDF engine fills a hatch pattern anew for every shape that uses it; one shape per
+    series instead of one per bar draws the same picture in a fraction of the time. Bars of
+    a series follow each other and do not overlap, so joining them changes nothing drawn.
+    """
+    out: list[str] = []
+    run: list[re.Match[str]] = []
+    end = 0
+
+    def flush() -> None:
+        if len(run) == 1:
+            out.append(run[0].group(0))
+        elif run:
+            first = run[0]
+            d = " ".join(m.group("d").strip() for m in run)
+            out.append(f'{first["indent"]}<g id="{first["id"]}">\n{first["indent"]} '
+                       f'<path d="{d}" {first["paint"]}/>\n{first["indent"]}</g>\n')
+        run.clear()
+
+    for m in _HATCHED_BAR.finditer(svg):
+        if run and (m.start() != end or m.group("paint") != run[0].group("paint")):
+            flush()
+        if not run:
+            out.append(svg[end:m.start()])
+        run.append(m)
+        end = m.end()
+    flush()
+    out.append(svg[end:])
+    return "".join(out)
