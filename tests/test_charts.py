@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from vbgen.charts import (
@@ -122,6 +124,38 @@ def test_joining_hatched_bars_keeps_every_bar_and_leaves_the_rest():
     assert 'd="M 1 0 \nL 1 5 \nz M 2 0 \nL 2 5 \nz"' in joined
     assert line in joined and joined.count("url(#hb)") == 2
     assert join_hatched_bars("<svg>plain</svg>") == "<svg>plain</svg>"
+
+
+def test_charts_drawn_in_other_processes_are_the_same_and_complete_after_finish(tmp_path):
+    import threading
+
+    other = Chart(id="b", typ="stapel", titel="t", kategorier=["A", "B"],
+                  serier=[Series("2024", [1.0, 2.0])])
+    here = ChartRenderer(tmp_path / "här", styles_dir() / "diagram.mplstyle")
+    apart = ChartRenderer(tmp_path / "isär", styles_dir() / "diagram.mplstyle", workers=2)
+    images = [apart.render(CHART), apart.render(other), apart.render(CHART)]
+    if threading.active_count() == 1:
+        assert len(apart._pending) == 2  # drawn elsewhere, each once
+    apart.finish()
+    assert apart.drawn == ["sjuk", "b"] and apart._pool is None
+    for image, chart in zip(images[:2], [CHART, other], strict=True):
+        same = here.render(chart)
+        assert image.path.read_bytes() == same.path.read_bytes()
+        # matplotlib names the SVG's clip paths and patterns at random.
+        ids = re.compile(r"\b([hmp])[0-9a-f]{10}\b")
+        assert ids.sub(r"\1", image.vector.read_text(encoding="utf-8")) == \
+            ids.sub(r"\1", same.vector.read_text(encoding="utf-8"))
+    assert sorted(p.name for p in (tmp_path / "isär").iterdir()) == sorted(
+        [images[0].path.name, images[0].vector.name, images[1].path.name,
+         images[1].vector.name])  # no temporary file left
+
+
+def test_an_error_drawing_in_another_process_is_raised_by_finish(tmp_path):
+    renderer = ChartRenderer(tmp_path, palette=["ingen färg"], workers=2)
+    renderer.render(CHART)
+    with pytest.raises(ValueError):
+        renderer.finish()
+    assert renderer._pool is None and not list(tmp_path.glob("*.png"))
 
 
 def test_colours_come_from_the_stylesheet(tmp_path):

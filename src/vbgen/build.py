@@ -408,13 +408,14 @@ class _Unrendered(ChartRenderer):
 
 
 def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
-                staging: Path | None = None, draw: bool = True
+                staging: Path | None = None, draw: bool = True, workers: int = 0
                 ) -> tuple[Report, dict[str, doc.Document], Path]:
     """Load ``folder`` and compose each document it asks for, in memory.
 
     Returns the report, the documents by name and the styles folder. Documents left out
     because their data is missing are described in ``notes``. New chart images are drawn
-    into ``staging`` (by default the output's cache); without ``draw`` none are drawn.
+    into ``staging`` (by default the output's cache), in ``workers`` other processes if
+    given; without ``draw`` none are drawn.
     """
     report = load(folder)
     names, left_out = select_documents(report, options.documents)
@@ -426,11 +427,17 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     styles = options.styles or profile_styles(folder, report) or styles_dir()
     renderer = ChartRenderer if draw else _Unrendered
     charts = renderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"),
-                      palette=stil.palette(_style_file(styles, "rapport.css")), staging=staging)
-    logo = _logo(styles)
-    documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
-                                        options.templates, logo, not options.slutlig)
-                 for name in names}
+                      palette=stil.palette(_style_file(styles, "rapport.css")), staging=staging,
+                      workers=workers)
+    try:
+        logo = _logo(styles)
+        documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
+                                            options.templates, logo, not options.slutlig)
+                     for name in names}
+    except BaseException:
+        charts.finish(check=False)  # the error above is the one to tell
+        raise
+    charts.finish()
     readable = [options.out / CACHE, *([staging] if staging else []), *([logo] if logo else [])]
     for document in documents.values():
         _check_images(document, readable)
@@ -468,7 +475,9 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
     said: list[str] = []
     work = Path(tempfile.mkdtemp(prefix="vbgen-"))
     try:
-        report, documents, styles = compose_all(folder, options, said, staging=work)
+        # New charts are drawn in two other processes while the templates are rendered.
+        report, documents, styles = compose_all(folder, options, said, staging=work,
+                                                workers=2 if (os.cpu_count() or 1) > 1 else 0)
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
         outputs: dict[Path, bytes] = {}

@@ -5,17 +5,20 @@ the ``--diagram-N`` properties of ``styles/rapport.css`` (:mod:`vbgen.stil`); ti
 are formatted by :mod:`vbgen.fmt`. Meaning is never carried by colour alone: lines differ in
 marker and dash, bars in hatching. Each chart is drawn twice from one figure: SVG (vector,
 for the PDF) and PNG (for the Word file). Images are cached by content, so an unchanged
-chart is not drawn again.
+chart is not drawn again; a build draws new ones in two processes at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import tempfile
 import textwrap
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -82,6 +85,11 @@ class ChartRenderer:
     #: Where new images are drawn, if not into the cache: a build's own folder, so that
     #: a build that fails leaves the cache as it was.
     staging: Path | None = None
+    #: Processes that draw new charts beside this one (0: drawn here, one after another);
+    #: call :meth:`finish` before the images are read.
+    workers: int = 0
+    _pool: ProcessPoolExecutor | None = field(default=None, repr=False)
+    _pending: dict[Path, Future[None]] = field(default_factory=dict, repr=False)
 
     def render(self, chart: Chart) -> RenderedChart:
         style_text = self.style.read_text(encoding="utf-8") if self.style else ""
@@ -95,20 +103,54 @@ class ChartRenderer:
             folder = self.staging or self.cache_dir
             path = folder / name
         vector = path.with_suffix(".svg")
-        if not (path.is_file() and vector.is_file()):
+        if not (path.is_file() and vector.is_file()) and path not in self._pending:
             folder.mkdir(parents=True, exist_ok=True)
-            fd, name_tmp = tempfile.mkstemp(prefix=".", suffix=".png", dir=folder)
-            os.close(fd)
-            tmp = Path(name_tmp)
-            try:
-                _draw(chart, tmp, self.style, colours)
-                tmp.with_suffix(".svg").replace(vector)
-                os.replace(tmp, path)
-            finally:
-                tmp.unlink(missing_ok=True)
-                tmp.with_suffix(".svg").unlink(missing_ok=True)
+            pool = self._executor()
+            if pool is None:
+                _draw_atomic(chart, path, self.style, colours)
+            else:
+                self._pending[path] = pool.submit(_draw_atomic, chart, path, self.style, colours)
             self.drawn.append(chart.id)
         return RenderedChart(path, alt_text(chart), vector)
+
+    def _executor(self) -> ProcessPoolExecutor | None:
+        """The pool that draws charts, started at the first chart to draw; None to draw here.
+
+        A process is copied (forked) only while it runs no other thread, as a build does, and
+        not when it is itself one of several building at once (a batch).
+        """
+        if self._pool is None and self.workers > 0 and threading.active_count() == 1 \
+                and multiprocessing.parent_process() is None \
+                and "fork" in multiprocessing.get_all_start_methods():
+            self._pool = ProcessPoolExecutor(self.workers, multiprocessing.get_context("fork"))
+        return self._pool
+
+    def finish(self, check: bool = True) -> None:
+        """Wait until every chart is drawn; raise the first error from drawing one, if
+        ``check`` (without it, after another error, charts not yet begun are not drawn)."""
+        pending, self._pending = self._pending, {}
+        try:
+            for future in pending.values():
+                if check:
+                    future.result()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
+
+
+def _draw_atomic(chart: Chart, path: Path, style: Path | None, colours: list[str]) -> None:
+    """Draw ``chart`` at ``path`` (PNG) and beside it (SVG); both appear whole or not at all."""
+    fd, name_tmp = tempfile.mkstemp(prefix=".", suffix=".png", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name_tmp)
+    try:
+        _draw(chart, tmp, style, colours)
+        tmp.with_suffix(".svg").replace(path.with_suffix(".svg"))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        tmp.with_suffix(".svg").unlink(missing_ok=True)
 
 
 def _value(v: float | None, chart: Chart) -> str:
