@@ -35,7 +35,7 @@ HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
 KINDS = ("linje", "stapel", "grupperad_stapel", "liggande_stapel")
 #: The kinds as an error message lists them.
 KINDS_LISTED = ", ".join(f'"{k}"' for k in KINDS)
-_VERSION = "7"  # bump when drawing code changes, to invalidate cached images
+_VERSION = "8"  # bump when drawing code changes, to invalidate cached images
 
 
 @dataclass(frozen=True)
@@ -347,9 +347,12 @@ def _draw(chart: Chart, path: Path, style: Path | None, colours: list[str]) -> N
                 below = -0.14 - 0.07 * (lines - 1)
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, below),
                       ncol=min(3, len(chart.serier)), frameon=False)
-        figure.savefig(path, format="png", metadata={"Software": None}, bbox_inches="tight")
+        # The tight frame found once, for both files: "tight" would lay the figure out anew
+        # for each.
+        frame = figure.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
+        figure.savefig(path, format="png", metadata={"Software": None}, bbox_inches=frame)
         figure.savefig(path.with_suffix(".svg"), format="svg",
-                       metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+                       metadata={"Date": None, "Creator": None}, bbox_inches=frame)
     svg = path.with_suffix(".svg")
     svg.write_text(join_hatched_bars(svg.read_text(encoding="utf-8")), encoding="utf-8")
 
