@@ -37,3 +37,21 @@ def test_same_summary_sentence_as_docx(text):
 
 def test_page_footer(text):
     assert "Sida 2 (" in text
+
+
+def test_page_numbers_from_the_layout_are_those_of_the_written_pdf(tmp_path):
+    """The Word file's contents take the page numbers before the PDF is written."""
+    from vbgen import doc
+    from vbgen.resources import styles_dir
+    from vbgen.writers.pdf import heading_pages, typeset
+
+    blocks: list[doc.Block] = [doc.TableOfContents("Innehåll")]
+    for n in range(1, 4):
+        blocks.append(doc.Heading(1, [doc.Text(f"Kapitel {n}")], id=f"kapitel-{n}"))
+        blocks.extend(doc.Paragraph([doc.Text("Text som fyller sidan. " * 40)])
+                      for _ in range(8))
+    laid = typeset(doc.Document(title="Prov", lang="sv-SE", blocks=blocks),
+                   styles_dir() / "rapport.css", tmp_path)
+    pages = laid.pages()
+    assert pages["kapitel-1"] < pages["kapitel-2"] < pages["kapitel-3"]
+    assert pages == heading_pages(laid.write())

@@ -20,11 +20,12 @@ import tempfile
 import time
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import compose, doc, fingerprint, stil
-from .charts import Chart, ChartRenderer, RenderedChart, alt_text
+from .charts import Chart, ChartRenderer, RenderedChart, alt_text, forked_pool
 from .derive import Figures, assessment_notes, derive
 from .errors import (
     DataError,
@@ -41,7 +42,7 @@ from .model import Report
 from .paths import MAX_IMAGE_PIXELS, MAX_INPUT_BYTES, inside, safe_name
 from .resources import styles_dir, template_dirs
 from .writers.docx import write_docx
-from .writers.pdf import heading_pages, write_pdf
+from .writers.pdf import typeset
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
@@ -477,21 +478,35 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
     try:
         # New charts are drawn in two other processes while the templates are rendered.
         report, documents, styles = compose_all(folder, options, said, staging=work,
-                                                workers=2 if (os.cpu_count() or 1) > 1 else 0)
+                                                workers=2)
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
         outputs: dict[Path, bytes] = {}
-        for name, document in documents.items():
-            base = options.out / stem(report, name)
-            pages: dict[str, int] = {}
-            if "pdf" in options.formats:
-                outputs[base.with_suffix(".pdf")] = write_pdf(
-                    document, _style_file(styles, "rapport.css"), base_url=folder,
-                    readable=readable)
-                pages = heading_pages(outputs[base.with_suffix(".pdf")])  # for the contents
-            if "docx" in options.formats:
-                outputs[base.with_suffix(".docx")] = write_docx(
-                    document, _style_file(styles, "referens.docx"), pages=pages)
+        written: dict[Path, bytes | Future[bytes]] = {}
+        # With both formats, each Word file is written in another process while its PDF is.
+        other = forked_pool(1) if set(FORMATS) <= set(options.formats) else None
+        try:
+            for name, document in documents.items():
+                base = options.out / stem(report, name)
+                pages: dict[str, int] = {}
+                laid = None
+                if "pdf" in options.formats:
+                    laid = typeset(document, _style_file(styles, "rapport.css"),
+                                   base_url=folder, readable=readable)
+                    pages = laid.pages()  # for the Word file's contents
+                    written[base.with_suffix(".pdf")] = b""  # the order of the files
+                if "docx" in options.formats:
+                    reference = _style_file(styles, "referens.docx")
+                    written[base.with_suffix(".docx")] = (
+                        other.submit(write_docx, document, reference, pages=pages) if other
+                        else write_docx(document, reference, pages=pages))
+                if laid is not None:
+                    written[base.with_suffix(".pdf")] = laid.write()
+            for path, data in written.items():
+                outputs[path] = data if isinstance(data, bytes) else data.result()
+        finally:
+            if other is not None:
+                other.shutdown(cancel_futures=True)
         images = sorted(p for p in work.iterdir()
                         if p.suffix in (".png", ".svg") and not p.name.startswith("."))
         # The record of this build's inputs goes into place with its files, as one commit.

@@ -114,15 +114,9 @@ class ChartRenderer:
         return RenderedChart(path, alt_text(chart), vector)
 
     def _executor(self) -> ProcessPoolExecutor | None:
-        """The pool that draws charts, started at the first chart to draw; None to draw here.
-
-        A process is copied (forked) only while it runs no other thread, as a build does, and
-        not when it is itself one of several building at once (a batch).
-        """
-        if self._pool is None and self.workers > 0 and threading.active_count() == 1 \
-                and multiprocessing.parent_process() is None \
-                and "fork" in multiprocessing.get_all_start_methods():
-            self._pool = ProcessPoolExecutor(self.workers, multiprocessing.get_context("fork"))
+        """The pool that draws charts, started at the first chart to draw; None to draw here."""
+        if self._pool is None and self.workers > 0:
+            self._pool = forked_pool(self.workers)
         return self._pool
 
     def finish(self, check: bool = True) -> None:
@@ -137,6 +131,20 @@ class ChartRenderer:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
                 self._pool = None
+
+
+def forked_pool(workers: int) -> ProcessPoolExecutor | None:
+    """``workers`` copies of this process to hand work to, or None to do it here.
+
+    A process is copied (forked, which is quick and needs nothing imported again) only while
+    it runs no other thread, as a build does, and not when it is itself one of several
+    building at once (a batch).
+    """
+    if workers > 0 and threading.active_count() == 1 and (os.cpu_count() or 1) > 1 \
+            and multiprocessing.parent_process() is None \
+            and "fork" in multiprocessing.get_all_start_methods():
+        return ProcessPoolExecutor(workers, multiprocessing.get_context("fork"))
+    return None
 
 
 def _draw_atomic(chart: Chart, path: Path, style: Path | None, colours: list[str]) -> None:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Collection
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 
@@ -197,9 +198,44 @@ def _gated_fetcher(readable: list[Path], refused: list[str]):
     return GatedFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
 
 
-def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path,
-              readable: list[Path] | None = None) -> bytes:
-    """Typeset ``document`` as a tagged PDF and return its bytes.
+#: How WeasyPrint lays out and writes every PDF: tagged PDF/UA-1, compressed, reproducible.
+_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": None, "uncompressed_pdf": False,
+            "custom_metadata": True}
+
+
+class Typeset:
+    """A document laid out in pages, its PDF not yet written."""
+
+    def __init__(self, document: doc.Document, laid: Any, stylesheet: Path,
+                 refused: list[str]) -> None:
+        self.document = document
+        self._laid = laid
+        self._stylesheet = stylesheet
+        self._refused = refused
+
+    def pages(self) -> dict[str, int]:
+        """The page number of every anchor (heading id), as :func:`heading_pages` reads it
+        from the written PDF."""
+        return {anchor: n for n, page in enumerate(self._laid.pages, start=1)
+                for anchor in page.anchors}
+
+    def write(self) -> bytes:
+        """Write the tagged PDF and return its bytes."""
+        pdf = self._laid.write_pdf(**_OPTIONS)
+        if self._refused:
+            shown = ", ".join(dict.fromkeys(self._refused))
+            raise StyleError(f"{self._stylesheet} (eller en bild den visar) hänvisar till "
+                             f"{shown}, som vbgen inte hämtar: vbgen hämtar ingenting från "
+                             "nätet och läser bara filer i stilmappen. Lägg filen i stilmappen "
+                             "och hänvisa till den med en relativ sökväg.")
+        links = {h.id: doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)])
+                 for h in self.document.headings() if h.id}
+        return finish_tagging(pdf, links)
+
+
+def typeset(document: doc.Document, stylesheet: Path, base_url: Path,
+            readable: list[Path] | None = None) -> Typeset:
+    """Lay ``document`` out in pages; :meth:`Typeset.write` then writes the PDF.
 
     The engine reads only files inside ``readable`` (the style sheet's folder and the
     document's images by default) and never the network.
@@ -217,19 +253,14 @@ def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path,
     fonts = FontConfiguration()
     html = HTML(string=to_html(document), base_url=str(base_url), url_fetcher=fetcher)
     css = CSS(filename=str(stylesheet), font_config=fonts, url_fetcher=fetcher)
-    pdf = html.write_pdf(
-        stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1",
-        pdf_identifier=None, uncompressed_pdf=False, custom_metadata=True,
-    )
-    if refused:
-        shown = ", ".join(dict.fromkeys(refused))
-        raise StyleError(f"{stylesheet} (eller en bild den visar) hänvisar till {shown}, som "
-                         "vbgen inte hämtar: vbgen hämtar ingenting från nätet och läser bara "
-                         "filer i stilmappen. Lägg filen i stilmappen och hänvisa till den med "
-                         "en relativ sökväg.")
-    links = {h.id: doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)])
-             for h in document.headings() if h.id}
-    return finish_tagging(pdf, links)
+    laid = html.render(stylesheets=[css], font_config=fonts, **_OPTIONS)
+    return Typeset(document, laid, stylesheet, refused)
+
+
+def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path,
+              readable: list[Path] | None = None) -> bytes:
+    """Typeset ``document`` as a tagged PDF and return its bytes (see :func:`typeset`)."""
+    return typeset(document, stylesheet, base_url, readable).write()
 
 
 def heading_pages(data: bytes) -> dict[str, int]:
