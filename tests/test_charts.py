@@ -11,6 +11,7 @@ from vbgen.charts import (
     _upright_labels,
     alt_text,
     join_hatched_bars,
+    rounder_dots,
 )
 from vbgen.compose import chart_globals
 from vbgen.errors import TemplateError
@@ -156,6 +157,25 @@ def test_an_error_drawing_in_another_process_is_raised_by_finish(tmp_path):
     with pytest.raises(ValueError):
         renderer.finish()
     assert renderer._pool is None and not list(tmp_path.glob("*.png"))
+
+
+def test_hatch_dots_are_drawn_with_four_curves_at_the_same_place_and_size():
+    from matplotlib.path import Path as MplPath
+
+    circle = MplPath.unit_circle()
+    assert len(circle.codes) == 26  # as matplotlib draws a dot: a move, eight curves, close
+    curves = "".join(
+        "C " + " ".join(f"{6 + 0.6 * x:g} {72 + 0.6 * y:g}" for x, y in circle.vertices[i:i + 3])
+        + " \n" for i in range(1, 25, 3))
+    dot = f"M {6 + 0.6 * circle.vertices[0][0]:g} {72 + 0.6 * circle.vertices[0][1]:g} \n{curves}z"
+    svg = f'<pattern id="h1">\n<path d="{dot}"/>\n</pattern>\n<path d="{dot}"/>'
+    rounder = rounder_dots(svg)
+    inside, outside = rounder.split("</pattern>")
+    assert outside == f'\n<path d="{dot}"/>'  # only the patterns' dots
+    assert inside.count("C ") == 4
+    numbers = [float(n) for n in re.findall(r"-?[\d.]+", inside.split('<path d="')[1])]
+    ends = [v for i in (0, 6, 12, 18) for v in numbers[i:i + 2]]  # the start, three curve ends
+    assert ends == pytest.approx([6.6, 72, 6, 72.6, 5.4, 72, 6, 71.4], abs=1e-3)
 
 
 def test_colours_come_from_the_stylesheet(tmp_path):
