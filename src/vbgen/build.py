@@ -498,8 +498,8 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
                 if "docx" in options.formats:
                     reference = _style_file(styles, "referens.docx")
                     written[base.with_suffix(".docx")] = (
-                        other.submit(write_docx, document, reference, pages=pages) if other
-                        else write_docx(document, reference, pages=pages))
+                        other.submit(_word, document, reference, pages) if other
+                        else _word(document, reference, pages))
                 if laid is not None:
                     written[base.with_suffix(".pdf")] = laid.write()
             for path, data in written.items():
@@ -517,6 +517,11 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         if notes is not None:
             notes.extend(said)
     return list(outputs)
+
+
+def _word(document: doc.Document, reference: Path, pages: dict[str, int]) -> bytes:
+    """The Word file of ``document``; handed to another process by this name."""
+    return write_docx(document, reference, pages=pages)
 
 
 def _fingerprint(folder: Path, options: Options) -> str:
