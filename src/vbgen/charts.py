@@ -16,6 +16,7 @@ import math
 import multiprocessing
 import os
 import re
+import sys
 import tempfile
 import textwrap
 import threading
@@ -137,13 +138,12 @@ class ChartRenderer:
 def forked_pool(workers: int) -> ProcessPoolExecutor | None:
     """``workers`` copies of this process to hand work to, or None to do it here.
 
-    A process is copied (forked, which is quick and needs nothing imported again) only while
-    it runs no other thread, as a build does, and not when it is itself one of several
-    building at once (a batch).
+    A process is copied (forked, which is quick and needs nothing imported again) only on
+    Linux, where that is safe with the libraries loaded, only while it runs no other thread,
+    as a build does, and not when it is itself one of several building at once (a batch).
     """
-    if workers > 0 and threading.active_count() == 1 and (os.cpu_count() or 1) > 1 \
-            and multiprocessing.parent_process() is None \
-            and "fork" in multiprocessing.get_all_start_methods():
+    if workers > 0 and sys.platform == "linux" and threading.active_count() == 1 \
+            and (os.cpu_count() or 1) > 1 and multiprocessing.parent_process() is None:
         return ProcessPoolExecutor(workers, multiprocessing.get_context("fork"))
     return None
 
