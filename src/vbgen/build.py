@@ -508,7 +508,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
             if other is not None:
                 other.shutdown(cancel_futures=True)
         images = sorted(p for p in work.iterdir()
-                        if p.suffix in (".png", ".svg") and not p.name.startswith("."))
+                        if p.suffix in (".png", ".svg", ".pdf") and not p.name.startswith("."))
         # The record of this build's inputs goes into place with its files, as one commit.
         fingerprint.remember(work / fingerprint.RECORD, inputs, outputs, said)
         _commit(options.out, outputs, [*images, work / fingerprint.RECORD], options.force)

@@ -3,9 +3,10 @@
 The look comes from ``styles/diagram.mplstyle`` (fonts, sizes, grid) and the colours from
 the ``--diagram-N`` properties of ``styles/rapport.css`` (:mod:`vbgen.stil`); tick labels
 are formatted by :mod:`vbgen.fmt`. Meaning is never carried by colour alone: lines differ in
-marker and dash, bars in hatching. Each chart is drawn twice from one figure: SVG (vector,
-for the PDF) and PNG (for the Word file). Images are cached by content, so an unchanged
-chart is not drawn again; a build draws new ones in two processes at once.
+marker and dash, bars in hatching. Each chart is drawn from one figure as PDF (vector, put
+into the PDF as it is), SVG (vector, for the preview) and PNG (for the Word file). Images
+are cached by content, so an unchanged chart is not drawn again; a build draws new ones in
+two processes at once.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
 KINDS = ("linje", "stapel", "grupperad_stapel", "liggande_stapel")
 #: The kinds as an error message lists them.
 KINDS_LISTED = ", ".join(f'"{k}"' for k in KINDS)
-_VERSION = "9"  # bump when drawing code changes, to invalidate cached images
+_VERSION = "10"  # bump when drawing code changes, to invalidate cached images
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Chart:
 class RenderedChart:
     path: Path
     alt: str
-    #: The same chart as SVG, for the PDF.
+    #: The same chart as SVG; as PDF beside it, with the same name.
     vector: Path | None = None
 
 
@@ -101,11 +102,11 @@ class ChartRenderer:
         # The id comes from data: only a safe part of it goes into the file name.
         name = f"{safe_name(chart.id, 'diagram', 40)}-{key}.png"
         path = self.cache_dir / name
-        if not (path.is_file() and path.with_suffix(".svg").is_file()):
+        if not _complete(path):
             folder = self.staging or self.cache_dir
             path = folder / name
         vector = path.with_suffix(".svg")
-        if not (path.is_file() and vector.is_file()) and path not in self._pending:
+        if not _complete(path) and path not in self._pending:
             folder.mkdir(parents=True, exist_ok=True)
             pool = self._executor()
             if pool is None:
@@ -148,18 +149,26 @@ def forked_pool(workers: int) -> ProcessPoolExecutor | None:
     return None
 
 
+#: The files of one chart: PNG (Word), SVG (preview) and PDF (the PDF), the PNG last.
+FORMATS = (".svg", ".pdf", ".png")
+
+
+def _complete(path: Path) -> bool:
+    return all(path.with_suffix(suffix).is_file() for suffix in FORMATS)
+
+
 def _draw_atomic(chart: Chart, path: Path, style: Path | None, colours: list[str]) -> None:
-    """Draw ``chart`` at ``path`` (PNG) and beside it (SVG); both appear whole or not at all."""
+    """Draw ``chart`` at ``path`` (PNG) and beside it (SVG, PDF); each appears whole."""
     fd, name_tmp = tempfile.mkstemp(prefix=".", suffix=".png", dir=path.parent)
     os.close(fd)
     tmp = Path(name_tmp)
     try:
         _draw(chart, tmp, style, colours)
-        tmp.with_suffix(".svg").replace(path.with_suffix(".svg"))
-        os.replace(tmp, path)
+        for suffix in FORMATS:
+            tmp.with_suffix(suffix).replace(path.with_suffix(suffix))
     finally:
-        tmp.unlink(missing_ok=True)
-        tmp.with_suffix(".svg").unlink(missing_ok=True)
+        for suffix in FORMATS:
+            tmp.with_suffix(suffix).unlink(missing_ok=True)
 
 
 def _value(v: float | None, chart: Chart) -> str:
@@ -326,7 +335,7 @@ _FONTS_ADDED: set[str] = set()
 
 
 def _draw(chart: Chart, path: Path, style: Path | None, colours: list[str]) -> None:
-    """Draw ``chart`` as PNG at ``path`` and as SVG beside it (same name, ``.svg``)."""
+    """Draw ``chart`` as PNG at ``path`` and as SVG and PDF beside it (same name)."""
     import matplotlib
 
     _add_fonts(style)
@@ -362,6 +371,10 @@ def _draw(chart: Chart, path: Path, style: Path | None, colours: list[str]) -> N
         figure.savefig(path, format="png", metadata={"Software": None}, bbox_inches=frame)
         figure.savefig(path.with_suffix(".svg"), format="svg",
                        metadata={"Date": None, "Creator": None}, bbox_inches=frame)
+        # Text as text in the embedded font (a subset), which PDF/UA can map to Unicode.
+        with matplotlib.rc_context({"pdf.fonttype": 42}):
+            figure.savefig(path.with_suffix(".pdf"), format="pdf", bbox_inches=frame,
+                           metadata={"Creator": None, "Producer": None, "CreationDate": None})
     svg = path.with_suffix(".svg")
     svg.write_text(join_hatched_bars(rounder_dots(svg.read_text(encoding="utf-8"))),
                    encoding="utf-8")
