@@ -151,6 +151,17 @@ def test_charts_drawn_in_other_processes_are_the_same_and_complete_after_finish(
         for suffix in (".png", ".svg", ".pdf"))  # no temporary file left
 
 
+def test_only_the_files_asked_for_are_drawn_and_cached(tmp_path):
+    pdf_only = ChartRenderer(tmp_path, styles_dir() / "diagram.mplstyle", formats=(".pdf",))
+    image = pdf_only.render(CHART)
+    assert [p.suffix for p in tmp_path.iterdir()] == [".pdf"]
+    assert pdf_only.render(CHART) == image and pdf_only.drawn == ["sjuk"]  # cached
+    both = ChartRenderer(tmp_path, styles_dir() / "diagram.mplstyle", formats=(".pdf", ".png"))
+    both.render(CHART)  # the PNG is missing: drawn again
+    assert both.drawn == ["sjuk"]
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".pdf", ".png"]
+
+
 def test_an_error_drawing_in_another_process_is_raised_by_finish(tmp_path):
     renderer = ChartRenderer(tmp_path, palette=["ingen färg"], workers=2)
     renderer.render(CHART)

@@ -25,7 +25,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import compose, doc, fingerprint, stil
-from .charts import Chart, ChartRenderer, RenderedChart, alt_text, forked_pool
+from .charts import EVERY_FILE, Chart, ChartRenderer, RenderedChart, alt_text, forked_pool
+from .charts import FORMATS as CHART_FILES
 from .derive import Figures, assessment_notes, derive
 from .errors import (
     DataError,
@@ -409,14 +410,16 @@ class _Unrendered(ChartRenderer):
 
 
 def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
-                staging: Path | None = None, draw: bool = True, workers: int = 0
+                staging: Path | None = None, draw: bool = True, workers: int = 0,
+                chart_files: tuple[str, ...] = EVERY_FILE
                 ) -> tuple[Report, dict[str, doc.Document], Path]:
     """Load ``folder`` and compose each document it asks for, in memory.
 
     Returns the report, the documents by name and the styles folder. Documents left out
     because their data is missing are described in ``notes``. New chart images are drawn
     into ``staging`` (by default the output's cache), in ``workers`` other processes if
-    given; without ``draw`` none are drawn.
+    given, as the files ``chart_files`` (by default every kind); without ``draw`` none are
+    drawn.
     """
     report = load(folder)
     names, left_out = select_documents(report, options.documents)
@@ -429,7 +432,7 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     renderer = ChartRenderer if draw else _Unrendered
     charts = renderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"),
                       palette=stil.palette(_style_file(styles, "rapport.css")), staging=staging,
-                      workers=workers)
+                      workers=workers, formats=chart_files)
     try:
         logo = _logo(styles)
         documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
@@ -477,8 +480,10 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
     work = Path(tempfile.mkdtemp(prefix="vbgen-"))
     try:
         # New charts are drawn in two other processes while the templates are rendered.
+        # The chart files the documents show; the SVG is only for the preview.
+        files = tuple(CHART_FILES[f] for f in options.formats)
         report, documents, styles = compose_all(folder, options, said, staging=work,
-                                                workers=2)
+                                                workers=2, chart_files=files)
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
         outputs: dict[Path, bytes] = {}

@@ -91,6 +91,9 @@ class ChartRenderer:
     #: Processes that draw new charts beside this one (0: drawn here, one after another);
     #: call :meth:`finish` before the images are read.
     workers: int = 0
+    #: The files drawn of each chart (see :data:`FORMATS`): a build draws only those its
+    #: documents show.
+    formats: tuple[str, ...] = (".svg", ".pdf", ".png")  # EVERY_FILE, defined below
     _pool: ProcessPoolExecutor | None = field(default=None, repr=False)
     _pending: dict[Path, Future[None]] = field(default_factory=dict, repr=False)
 
@@ -102,17 +105,18 @@ class ChartRenderer:
         # The id comes from data: only a safe part of it goes into the file name.
         name = f"{safe_name(chart.id, 'diagram', 40)}-{key}.png"
         path = self.cache_dir / name
-        if not _complete(path):
+        if not _complete(path, self.formats):
             folder = self.staging or self.cache_dir
             path = folder / name
         vector = path.with_suffix(".svg")
-        if not _complete(path) and path not in self._pending:
+        if not _complete(path, self.formats) and path not in self._pending:
             folder.mkdir(parents=True, exist_ok=True)
             pool = self._executor()
+            job = (chart, path, self.style, colours, self.formats)
             if pool is None:
-                _draw_atomic(chart, path, self.style, colours)
+                _draw_atomic(*job)
             else:
-                self._pending[path] = pool.submit(_draw_atomic, chart, path, self.style, colours)
+                self._pending[path] = pool.submit(_draw_atomic, *job)
             self.drawn.append(chart.id)
         return RenderedChart(path, alt_text(chart), vector)
 
@@ -149,25 +153,30 @@ def forked_pool(workers: int) -> ProcessPoolExecutor | None:
     return None
 
 
-#: The files of one chart: PNG (Word), SVG (preview) and PDF (the PDF), the PNG last.
-FORMATS = (".svg", ".pdf", ".png")
+#: The files of one chart, by the document format that shows it: PDF for the PDF, PNG for
+#: the Word file; SVG (for the preview) is drawn only where asked for.
+FORMATS = {"pdf": ".pdf", "docx": ".png"}
+#: Every file a chart can be drawn as.
+EVERY_FILE = (".svg", ".pdf", ".png")
 
 
-def _complete(path: Path) -> bool:
-    return all(path.with_suffix(suffix).is_file() for suffix in FORMATS)
+def _complete(path: Path, formats: tuple[str, ...]) -> bool:
+    return all(path.with_suffix(suffix).is_file() for suffix in formats)
 
 
-def _draw_atomic(chart: Chart, path: Path, style: Path | None, colours: list[str]) -> None:
-    """Draw ``chart`` at ``path`` (PNG) and beside it (SVG, PDF); each appears whole."""
+def _draw_atomic(chart: Chart, path: Path, style: Path | None, colours: list[str],
+                 formats: tuple[str, ...]) -> None:
+    """Draw ``chart`` as the files ``formats`` at ``path`` (PNG) and beside it (same name);
+    each appears whole or not at all."""
     fd, name_tmp = tempfile.mkstemp(prefix=".", suffix=".png", dir=path.parent)
     os.close(fd)
     tmp = Path(name_tmp)
     try:
-        _draw(chart, tmp, style, colours)
-        for suffix in FORMATS:
+        _draw(chart, tmp, style, colours, formats)
+        for suffix in formats:
             tmp.with_suffix(suffix).replace(path.with_suffix(suffix))
     finally:
-        for suffix in FORMATS:
+        for suffix in EVERY_FILE:
             tmp.with_suffix(suffix).unlink(missing_ok=True)
 
 
@@ -334,8 +343,10 @@ def _add_fonts(style: Path | None) -> None:
 _FONTS_ADDED: set[str] = set()
 
 
-def _draw(chart: Chart, path: Path, style: Path | None, colours: list[str]) -> None:
-    """Draw ``chart`` as PNG at ``path`` and as SVG and PDF beside it (same name)."""
+def _draw(chart: Chart, path: Path, style: Path | None, colours: list[str],
+          formats: tuple[str, ...] = EVERY_FILE) -> None:
+    """Draw ``chart`` as PNG at ``path`` and as SVG and PDF beside it (same name), those of
+    them in ``formats``."""
     import matplotlib
 
     _add_fonts(style)
@@ -365,19 +376,24 @@ def _draw(chart: Chart, path: Path, style: Path | None, colours: list[str]) -> N
                 below = -0.14 - 0.07 * (lines - 1)
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, below),
                       ncol=min(3, len(chart.serier)), frameon=False)
-        # The tight frame found once, for both files: "tight" would lay the figure out anew
+        # The tight frame found once, for every file: "tight" would lay the figure out anew
         # for each.
         frame = figure.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
-        figure.savefig(path, format="png", metadata={"Software": None}, bbox_inches=frame)
-        figure.savefig(path.with_suffix(".svg"), format="svg",
-                       metadata={"Date": None, "Creator": None}, bbox_inches=frame)
-        # Text as text in the embedded font (a subset), which PDF/UA can map to Unicode.
-        with matplotlib.rc_context({"pdf.fonttype": 42}):
-            figure.savefig(path.with_suffix(".pdf"), format="pdf", bbox_inches=frame,
-                           metadata={"Creator": None, "Producer": None, "CreationDate": None})
-    svg = path.with_suffix(".svg")
-    svg.write_text(join_hatched_bars(rounder_dots(svg.read_text(encoding="utf-8"))),
-                   encoding="utf-8")
+        if ".png" in formats:
+            figure.savefig(path, format="png", metadata={"Software": None}, bbox_inches=frame)
+        if ".svg" in formats:
+            figure.savefig(path.with_suffix(".svg"), format="svg",
+                           metadata={"Date": None, "Creator": None}, bbox_inches=frame)
+        if ".pdf" in formats:
+            # Text as text in the embedded font (a subset), which PDF/UA maps to Unicode.
+            with matplotlib.rc_context({"pdf.fonttype": 42}):
+                figure.savefig(path.with_suffix(".pdf"), format="pdf", bbox_inches=frame,
+                               metadata={"Creator": None, "Producer": None,
+                                         "CreationDate": None})
+    if ".svg" in formats:
+        svg = path.with_suffix(".svg")
+        svg.write_text(join_hatched_bars(rounder_dots(svg.read_text(encoding="utf-8"))),
+                       encoding="utf-8")
 
 
 _NUMBER = r"(-?[\d.]+)"
