@@ -39,6 +39,11 @@ KINDS = ("linje", "stapel", "grupperad_stapel", "liggande_stapel")
 #: The kinds as an error message lists them.
 KINDS_LISTED = ", ".join(f'"{k}"' for k in KINDS)
 _VERSION = "10"  # bump when drawing code changes, to invalidate cached images
+#: The files of one chart, by the document format that shows it: PDF for the PDF, PNG for
+#: the Word file; SVG (for the preview) is drawn only where asked for.
+FORMATS = {"pdf": ".pdf", "docx": ".png"}
+#: Every file a chart can be drawn as.
+EVERY_FILE = (".svg", ".pdf", ".png")
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ class ChartRenderer:
     workers: int = 0
     #: The files drawn of each chart (see :data:`FORMATS`): a build draws only those its
     #: documents show.
-    formats: tuple[str, ...] = (".svg", ".pdf", ".png")  # EVERY_FILE, defined below
+    formats: tuple[str, ...] = EVERY_FILE
     _pool: ProcessPoolExecutor | None = field(default=None, repr=False)
     _pending: dict[Path, Future[None]] = field(default_factory=dict, repr=False)
 
@@ -151,13 +156,6 @@ def forked_pool(workers: int) -> ProcessPoolExecutor | None:
             and (os.cpu_count() or 1) > 1 and multiprocessing.parent_process() is None:
         return ProcessPoolExecutor(workers, multiprocessing.get_context("fork"))
     return None
-
-
-#: The files of one chart, by the document format that shows it: PDF for the PDF, PNG for
-#: the Word file; SVG (for the preview) is drawn only where asked for.
-FORMATS = {"pdf": ".pdf", "docx": ".png"}
-#: Every file a chart can be drawn as.
-EVERY_FILE = (".svg", ".pdf", ".png")
 
 
 def _complete(path: Path, formats: tuple[str, ...]) -> bool:

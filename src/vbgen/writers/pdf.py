@@ -174,8 +174,8 @@ def to_html(document: doc.Document) -> str:
     return HtmlWriter(document).write()
 
 
-#: The pixel of a chart's placeholder image: two marker bytes and the chart's number.
-_PLACEHOLDER = b"vb"
+#: The pixel of a chart's placeholder image: a marker byte and the chart's number.
+_PLACEHOLDER = b"v"
 
 
 class _PrintWriter(HtmlWriter):
@@ -193,7 +193,7 @@ class _PrintWriter(HtmlWriter):
 
         drawn = Path(f.vector).with_suffix(".pdf") if f.vector else None
         if drawn is None or not drawn.is_file() or not inside_any(self.readable, drawn) \
-                or len(self.charts) > 255:
+                or len(self.charts) >= 1 << 16:
             return super().visit_figure(f)
         try:
             with pikepdf.open(drawn) as chart:
@@ -203,8 +203,8 @@ class _PrintWriter(HtmlWriter):
         pixel = io.BytesIO()
         from PIL import Image
 
-        Image.frombytes("RGB", (1, 1), _PLACEHOLDER + bytes([len(self.charts)])).save(
-            pixel, "PNG")
+        Image.frombytes("RGB", (1, 1), _PLACEHOLDER + len(self.charts).to_bytes(2, "big")) \
+            .save(pixel, "PNG")
         self.charts.append(drawn)
         src = "data:image/png;base64," + base64.b64encode(pixel.getvalue()).decode()
         height = f.width_cm * (y1 - y0) / (x1 - x0)
@@ -232,9 +232,9 @@ def _place_charts(pdf: pikepdf.Pdf, charts: list[Path]) -> int:
                     and image.get("/Width") == 1 and image.get("/Height") == 1):
                 continue
             pixel = image.read_bytes()
-            if len(pixel) != 3 or not pixel.startswith(_PLACEHOLDER) or pixel[2] >= len(charts):
+            number = int.from_bytes(pixel[1:], "big")
+            if len(pixel) != 3 or not pixel.startswith(_PLACEHOLDER) or number >= len(charts):
                 continue
-            number = pixel[2]
             if number not in forms:
                 with pikepdf.open(charts[number]) as chart:
                     drawing = chart.pages[0]
