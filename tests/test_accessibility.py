@@ -246,13 +246,50 @@ def _outloud(path: Path) -> set[str]:
     if path.with_suffix(".docx").exists():
         word = word_document(path.with_suffix(".docx"))
         headings = {p.text for p in word.paragraphs if p.style.name.startswith("Heading")}
+    figures = _figure_boxes(path)
     return {f"{f.rule} ({f.severity}): {f.message}" for f in result.findings
-            if f.rule not in ALLOWED_OUTLOUD and not _heading_at_top(f, headings)}
+            if f.rule not in ALLOWED_OUTLOUD and not _heading_at_top(f, headings)
+            and not _chart_numbers(f, figures)}
 
 
 def _heading_at_top(finding, headings: set[str]) -> bool:
     """PAG-001 takes a heading that happens to open three pages for a running header."""
     return finding.rule == "PAG-001" and finding.evidence in headings
+
+
+def _figure_boxes(path: Path) -> dict[int, list[tuple[float, ...]]]:
+    """The area of each Figure, by page number, in points from the page's lower left.
+
+    WeasyPrint writes a Figure's BBox in CSS pixels measured from the top of the page.
+    """
+    boxes: dict[int, list[tuple[float, ...]]] = {}
+    with pikepdf.open(path) as pdf:
+        number = {page.obj.objgen: n for n, page in enumerate(pdf.pages, start=1)}
+        height = float(pdf.pages[0].mediabox[3])
+        for elem in _structure(pdf).values():
+            attrs = elem.get("/A")
+            if elem.S != "/Figure" or not isinstance(attrs, pikepdf.Dictionary) \
+                    or "/BBox" not in attrs or "/Pg" not in elem:
+                continue
+            x0, top, x1, bottom = (float(v) * 0.75 for v in attrs.BBox)
+            boxes.setdefault(number[elem.Pg.objgen], []).append(
+                (x0, height - bottom, x1, height - top))
+    return boxes
+
+
+def _chart_numbers(finding, figures: dict[int, list[tuple[float, ...]]]) -> bool:
+    """PAG-001 takes a chart's axis numbers at the top or foot of a page for page numbers.
+
+    The chart's text is part of its Figure, which is read by its alt text; only a finding
+    whose every number lies inside a Figure is this.
+    """
+    boxes = finding.boxes or []
+    return (finding.rule == "PAG-001" and finding.message.startswith("page numbers")
+            and len(boxes) == finding.count
+            and all(any(x0 - 1 <= b["x0"] and b["x1"] <= x1 + 1
+                        and y0 - 1 <= b["y0"] and b["y1"] <= y1 + 1
+                        for x0, y0, x1, y1 in figures.get(b["page"], []))
+                    for b in boxes))
 
 
 def _pdfua(path: Path) -> set[str]:

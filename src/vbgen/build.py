@@ -20,11 +20,13 @@ import tempfile
 import time
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import compose, doc, fingerprint, stil
-from .charts import Chart, ChartRenderer, RenderedChart, alt_text
+from .charts import EVERY_FILE, Chart, ChartRenderer, RenderedChart, alt_text, forked_pool
+from .charts import FORMATS as CHART_FILES
 from .derive import Figures, assessment_notes, derive
 from .errors import (
     DataError,
@@ -41,7 +43,7 @@ from .model import Report
 from .paths import MAX_IMAGE_PIXELS, MAX_INPUT_BYTES, inside, safe_name
 from .resources import styles_dir, template_dirs
 from .writers.docx import write_docx
-from .writers.pdf import heading_pages, write_pdf
+from .writers.pdf import typeset
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
@@ -409,13 +411,16 @@ class _Unrendered(ChartRenderer):
 
 
 def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
-                staging: Path | None = None, draw: bool = True
+                staging: Path | None = None, draw: bool = True, workers: int = 0,
+                chart_files: tuple[str, ...] = EVERY_FILE
                 ) -> tuple[Report, dict[str, doc.Document], Path]:
     """Load ``folder`` and compose each document it asks for, in memory.
 
     Returns the report, the documents by name and the styles folder. Documents left out
     because their data is missing are described in ``notes``. New chart images are drawn
-    into ``staging`` (by default the output's cache); without ``draw`` none are drawn.
+    into ``staging`` (by default the output's cache), in ``workers`` other processes if
+    given, as the files ``chart_files`` (by default every kind); without ``draw`` none are
+    drawn.
     """
     report = load(folder)
     names, left_out = select_documents(report, options.documents)
@@ -427,11 +432,17 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     styles = options.styles or profile_styles(folder, report) or styles_dir()
     renderer = ChartRenderer if draw else _Unrendered
     charts = renderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"),
-                      palette=stil.palette(_style_file(styles, "rapport.css")), staging=staging)
-    logo = _logo(styles)
-    documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
-                                        options.templates, logo, not options.slutlig)
-                 for name in names}
+                      palette=stil.palette(_style_file(styles, "rapport.css")), staging=staging,
+                      workers=workers, formats=chart_files)
+    try:
+        logo = _logo(styles)
+        documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
+                                            options.templates, logo, not options.slutlig)
+                     for name in names}
+    except BaseException:
+        charts.finish(check=False)  # the error above is the one to tell
+        raise
+    charts.finish()
     readable = [options.out / CACHE, *([staging] if staging else []), *([logo] if logo else [])]
     for document in documents.values():
         _check_images(document, readable)
@@ -469,23 +480,41 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
     said: list[str] = []
     work = Path(tempfile.mkdtemp(prefix="vbgen-"))
     try:
-        report, documents, styles = compose_all(folder, options, said, staging=work)
+        # New charts are drawn in two other processes while the templates are rendered.
+        # The chart files the documents show; the SVG is only for the preview.
+        files = tuple(CHART_FILES[f] for f in options.formats)
+        report, documents, styles = compose_all(folder, options, said, staging=work,
+                                                workers=2, chart_files=files)
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
         outputs: dict[Path, bytes] = {}
-        for name, document in documents.items():
-            base = options.out / stem(report, name)
-            pages: dict[str, int] = {}
-            if "pdf" in options.formats:
-                outputs[base.with_suffix(".pdf")] = write_pdf(
-                    document, _style_file(styles, "rapport.css"), base_url=folder,
-                    readable=readable)
-                pages = heading_pages(outputs[base.with_suffix(".pdf")])  # for the contents
-            if "docx" in options.formats:
-                outputs[base.with_suffix(".docx")] = write_docx(
-                    document, _style_file(styles, "referens.docx"), pages=pages)
+        written: dict[Path, bytes | Future[bytes]] = {}
+        # With both formats, each Word file is written in another process while its PDF is.
+        other = forked_pool(1) if set(FORMATS) <= set(options.formats) else None
+        try:
+            for name, document in documents.items():
+                base = options.out / stem(report, name)
+                pages: dict[str, int] = {}
+                laid = None
+                if "pdf" in options.formats:
+                    laid = typeset(document, _style_file(styles, "rapport.css"),
+                                   base_url=folder, readable=readable)
+                    pages = laid.pages()  # for the Word file's contents
+                    written[base.with_suffix(".pdf")] = b""  # the order of the files
+                if "docx" in options.formats:
+                    reference = _style_file(styles, "referens.docx")
+                    written[base.with_suffix(".docx")] = (
+                        other.submit(_word, document, reference, pages) if other
+                        else _word(document, reference, pages))
+                if laid is not None:
+                    written[base.with_suffix(".pdf")] = laid.write()
+            for path, data in written.items():
+                outputs[path] = data if isinstance(data, bytes) else data.result()
+        finally:
+            if other is not None:
+                other.shutdown(cancel_futures=True)
         images = sorted(p for p in work.iterdir()
-                        if p.suffix in (".png", ".svg") and not p.name.startswith("."))
+                        if p.suffix in (".png", ".svg", ".pdf") and not p.name.startswith("."))
         # The record of this build's inputs goes into place with its files, as one commit.
         fingerprint.remember(work / fingerprint.RECORD, inputs, outputs, said)
         _commit(options.out, outputs, [*images, work / fingerprint.RECORD], options.force)
@@ -494,6 +523,11 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         if notes is not None:
             notes.extend(said)
     return list(outputs)
+
+
+def _word(document: doc.Document, reference: Path, pages: dict[str, int]) -> bytes:
+    """The Word file of ``document``; handed to another process by this name."""
+    return write_docx(document, reference, pages=pages)
 
 
 def _fingerprint(folder: Path, options: Options) -> str:

@@ -3,18 +3,25 @@
 The look comes from ``styles/diagram.mplstyle`` (fonts, sizes, grid) and the colours from
 the ``--diagram-N`` properties of ``styles/rapport.css`` (:mod:`vbgen.stil`); tick labels
 are formatted by :mod:`vbgen.fmt`. Meaning is never carried by colour alone: lines differ in
-marker and dash, bars in hatching. Each chart is drawn twice from one figure: SVG (vector,
-for the PDF) and PNG (for the Word file). Images are cached by content, so an unchanged
-chart is not drawn again.
+marker and dash, bars in hatching. Each chart is drawn from one figure as PDF (vector, put
+into the PDF as it is), SVG (vector, for the preview) and PNG (for the Word file). Images
+are cached by content, so an unchanged chart is not drawn again; a build draws new ones in
+two processes at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
+import multiprocessing
 import os
+import re
+import sys
 import tempfile
 import textwrap
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -31,7 +38,12 @@ HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
 KINDS = ("linje", "stapel", "grupperad_stapel", "liggande_stapel")
 #: The kinds as an error message lists them.
 KINDS_LISTED = ", ".join(f'"{k}"' for k in KINDS)
-_VERSION = "6"  # bump when drawing code changes, to invalidate cached images
+_VERSION = "10"  # bump when drawing code changes, to invalidate cached images
+#: The files of one chart, by the document format that shows it: PDF for the PDF, PNG for
+#: the Word file; SVG (for the preview) is drawn only where asked for.
+FORMATS = {"pdf": ".pdf", "docx": ".png"}
+#: Every file a chart can be drawn as.
+EVERY_FILE = (".svg", ".pdf", ".png")
 
 
 @dataclass(frozen=True)
@@ -65,7 +77,7 @@ class Chart:
 class RenderedChart:
     path: Path
     alt: str
-    #: The same chart as SVG, for the PDF.
+    #: The same chart as SVG; as PDF beside it, with the same name.
     vector: Path | None = None
 
 
@@ -81,6 +93,14 @@ class ChartRenderer:
     #: Where new images are drawn, if not into the cache: a build's own folder, so that
     #: a build that fails leaves the cache as it was.
     staging: Path | None = None
+    #: Processes that draw new charts beside this one (0: drawn here, one after another);
+    #: call :meth:`finish` before the images are read.
+    workers: int = 0
+    #: The files drawn of each chart (see :data:`FORMATS`): a build draws only those its
+    #: documents show.
+    formats: tuple[str, ...] = EVERY_FILE
+    _pool: ProcessPoolExecutor | None = field(default=None, repr=False)
+    _pending: dict[Path, Future[None]] = field(default_factory=dict, repr=False)
 
     def render(self, chart: Chart) -> RenderedChart:
         style_text = self.style.read_text(encoding="utf-8") if self.style else ""
@@ -90,24 +110,72 @@ class ChartRenderer:
         # The id comes from data: only a safe part of it goes into the file name.
         name = f"{safe_name(chart.id, 'diagram', 40)}-{key}.png"
         path = self.cache_dir / name
-        if not (path.is_file() and path.with_suffix(".svg").is_file()):
+        if not _complete(path, self.formats):
             folder = self.staging or self.cache_dir
             path = folder / name
         vector = path.with_suffix(".svg")
-        if not (path.is_file() and vector.is_file()):
+        if not _complete(path, self.formats) and path not in self._pending:
             folder.mkdir(parents=True, exist_ok=True)
-            fd, name_tmp = tempfile.mkstemp(prefix=".", suffix=".png", dir=folder)
-            os.close(fd)
-            tmp = Path(name_tmp)
-            try:
-                _draw(chart, tmp, self.style, colours)
-                tmp.with_suffix(".svg").replace(vector)
-                os.replace(tmp, path)
-            finally:
-                tmp.unlink(missing_ok=True)
-                tmp.with_suffix(".svg").unlink(missing_ok=True)
+            pool = self._executor()
+            job = (chart, path, self.style, colours, self.formats)
+            if pool is None:
+                _draw_atomic(*job)
+            else:
+                self._pending[path] = pool.submit(_draw_atomic, *job)
             self.drawn.append(chart.id)
         return RenderedChart(path, alt_text(chart), vector)
+
+    def _executor(self) -> ProcessPoolExecutor | None:
+        """The pool that draws charts, started at the first chart to draw; None to draw here."""
+        if self._pool is None and self.workers > 0:
+            self._pool = forked_pool(self.workers)
+        return self._pool
+
+    def finish(self, check: bool = True) -> None:
+        """Wait until every chart is drawn; raise the first error from drawing one, if
+        ``check`` (without it, after another error, charts not yet begun are not drawn)."""
+        pending, self._pending = self._pending, {}
+        try:
+            for future in pending.values():
+                if check:
+                    future.result()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
+
+
+def forked_pool(workers: int) -> ProcessPoolExecutor | None:
+    """``workers`` copies of this process to hand work to, or None to do it here.
+
+    A process is copied (forked, which is quick and needs nothing imported again) only on
+    Linux, where that is safe with the libraries loaded, only while it runs no other thread,
+    as a build does, and not when it is itself one of several building at once (a batch).
+    """
+    if workers > 0 and sys.platform == "linux" and threading.active_count() == 1 \
+            and (os.cpu_count() or 1) > 1 and multiprocessing.parent_process() is None:
+        return ProcessPoolExecutor(workers, multiprocessing.get_context("fork"))
+    return None
+
+
+def _complete(path: Path, formats: tuple[str, ...]) -> bool:
+    return all(path.with_suffix(suffix).is_file() for suffix in formats)
+
+
+def _draw_atomic(chart: Chart, path: Path, style: Path | None, colours: list[str],
+                 formats: tuple[str, ...]) -> None:
+    """Draw ``chart`` as the files ``formats`` at ``path`` (PNG) and beside it (same name);
+    each appears whole or not at all."""
+    fd, name_tmp = tempfile.mkstemp(prefix=".", suffix=".png", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name_tmp)
+    try:
+        _draw(chart, tmp, style, colours, formats)
+        for suffix in formats:
+            tmp.with_suffix(suffix).replace(path.with_suffix(suffix))
+    finally:
+        for suffix in EVERY_FILE:
+            tmp.with_suffix(suffix).unlink(missing_ok=True)
 
 
 def _value(v: float | None, chart: Chart) -> str:
@@ -273,8 +341,10 @@ def _add_fonts(style: Path | None) -> None:
 _FONTS_ADDED: set[str] = set()
 
 
-def _draw(chart: Chart, path: Path, style: Path | None, colours: list[str]) -> None:
-    """Draw ``chart`` as PNG at ``path`` and as SVG beside it (same name, ``.svg``)."""
+def _draw(chart: Chart, path: Path, style: Path | None, colours: list[str],
+          formats: tuple[str, ...] = EVERY_FILE) -> None:
+    """Draw ``chart`` as PNG at ``path`` and as SVG and PDF beside it (same name), those of
+    them in ``formats``."""
     import matplotlib
 
     _add_fonts(style)
@@ -304,6 +374,91 @@ def _draw(chart: Chart, path: Path, style: Path | None, colours: list[str]) -> N
                 below = -0.14 - 0.07 * (lines - 1)
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, below),
                       ncol=min(3, len(chart.serier)), frameon=False)
-        figure.savefig(path, format="png", metadata={"Software": None}, bbox_inches="tight")
-        figure.savefig(path.with_suffix(".svg"), format="svg",
-                       metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+        # The tight frame found once, for every file: "tight" would lay the figure out anew
+        # for each.
+        frame = figure.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
+        if ".png" in formats:
+            figure.savefig(path, format="png", metadata={"Software": None}, bbox_inches=frame)
+        if ".svg" in formats:
+            figure.savefig(path.with_suffix(".svg"), format="svg",
+                           metadata={"Date": None, "Creator": None}, bbox_inches=frame)
+        if ".pdf" in formats:
+            # Text as text in the embedded font (a subset), which PDF/UA maps to Unicode.
+            with matplotlib.rc_context({"pdf.fonttype": 42}):
+                figure.savefig(path.with_suffix(".pdf"), format="pdf", bbox_inches=frame,
+                               metadata={"Creator": None, "Producer": None,
+                                         "CreationDate": None})
+    if ".svg" in formats:
+        svg = path.with_suffix(".svg")
+        svg.write_text(join_hatched_bars(rounder_dots(svg.read_text(encoding="utf-8"))),
+                       encoding="utf-8")
+
+
+_NUMBER = r"(-?[\d.]+)"
+#: A circle as matplotlib writes one: a move and eight cubic curves, closed.
+_CIRCLE = re.compile(rf"M {_NUMBER} {_NUMBER} \n((?:C(?: -?[\d.]+){{6}} \n){{8}})z")
+_PATTERN = re.compile(r"<pattern\b.*?</pattern>", re.DOTALL)
+#: How far a cubic curve's control points lie along the tangent for a quarter circle.
+_KAPPA = 0.5522847498
+
+
+def _four_curves(m: re.Match[str]) -> str:
+    ends = [tuple(map(float, line.split()[5:7])) for line in m.group(3).splitlines()]
+    cx = sum(x for x, _ in ends) / len(ends)
+    cy = sum(y for _, y in ends) / len(ends)
+    r = max(math.hypot(x - cx, y - cy) for x, y in ends)
+    k = r * _KAPPA
+
+    def p(x: float, y: float) -> str:
+        return f"{round(cx + x, 6) + 0.0:g} {round(cy + y, 6) + 0.0:g}"
+
+    return (f"M {p(r, 0)} C {p(r, k)} {p(k, r)} {p(0, r)} C {p(-k, r)} {p(-r, k)} {p(-r, 0)} "
+            f"C {p(-r, -k)} {p(-k, -r)} {p(0, -r)} C {p(k, -r)} {p(r, -k)} {p(r, 0)} z")
+
+
+def rounder_dots(svg: str) -> str:
+    """``svg`` with the dots of its hatch patterns drawn with four curves instead of eight.
+
+    Dots of a hatch are a fraction of a point wide, where four curves are as round; the PDF
+    engine draws a pattern once for every shape it fills, and the dots are most of its work.
+    """
+    return _PATTERN.sub(lambda m: _CIRCLE.sub(_four_curves, m.group(0)), svg)
+
+
+#: One hatched bar as matplotlib writes it in an SVG: a group holding one filled path.
+_HATCHED_BAR = re.compile(
+    r'(?P<indent>[ ]*)<g id="(?P<id>patch_\d+)">\n\s*<path d="(?P<d>[^"]*)" '
+    r'(?P<paint>clip-path="[^"]*" style="fill: url\(#h[^"]*")/>\n\s*</g>\n')
+
+
+def join_hatched_bars(svg: str) -> str:
+    """``svg`` with each run of hatched bars painted alike joined into one path.
+
+    The PDF engine fills a hatch pattern anew for every shape that uses it; one shape per
+    series instead of one per bar draws the same picture in a fraction of the time. Bars of
+    a series follow each other and do not overlap, so joining them changes nothing drawn.
+    """
+    out: list[str] = []
+    run: list[re.Match[str]] = []
+    end = 0
+
+    def flush() -> None:
+        if len(run) == 1:
+            out.append(run[0].group(0))
+        elif run:
+            first = run[0]
+            d = " ".join(m.group("d").strip() for m in run)
+            out.append(f'{first["indent"]}<g id="{first["id"]}">\n{first["indent"]} '
+                       f'<path d="{d}" {first["paint"]}/>\n{first["indent"]}</g>\n')
+        run.clear()
+
+    for m in _HATCHED_BAR.finditer(svg):
+        if run and (m.start() != end or m.group("paint") != run[0].group("paint")):
+            flush()
+        if not run:
+            out.append(svg[end:m.start()])
+        run.append(m)
+        end = m.end()
+    flush()
+    out.append(svg[end:])
+    return "".join(out)

@@ -10,11 +10,14 @@ cells get a scope, and links get a description and the print flag.
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from collections.abc import Collection
+from decimal import Decimal
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 
@@ -169,8 +172,82 @@ class HtmlWriter:
 
 
 def to_html(document: doc.Document) -> str:
-    """The HTML the PDF is typeset from."""
+    """The HTML of the document, with each chart as its SVG."""
     return HtmlWriter(document).write()
+
+
+#: The pixel of a chart's placeholder image: a marker byte and the chart's number.
+_PLACEHOLDER = b"v"
+
+
+class _PrintWriter(HtmlWriter):
+    """The HTML the PDF is typeset from: a chart drawn also as PDF stands there as a
+    placeholder of its size, which :func:`_place_charts` replaces by that drawing."""
+
+    def __init__(self, document: doc.Document, readable: list[Path]) -> None:
+        super().__init__(document)
+        self.readable = readable
+        #: The charts' PDF files, by the number in their placeholder.
+        self.charts: list[Path] = []
+
+    def visit_figure(self, f: doc.Figure) -> str:
+        from ..paths import inside_any
+
+        drawn = Path(f.vector).with_suffix(".pdf") if f.vector else None
+        if drawn is None or not drawn.is_file() or not inside_any(self.readable, drawn) \
+                or len(self.charts) >= 1 << 16:
+            return super().visit_figure(f)
+        try:
+            with pikepdf.open(drawn) as chart:
+                x0, y0, x1, y1 = (float(v) for v in chart.pages[0].mediabox)
+        except (pikepdf.PdfError, OSError, IndexError):
+            return super().visit_figure(f)
+        pixel = io.BytesIO()
+        from PIL import Image
+
+        Image.frombytes("RGB", (1, 1), _PLACEHOLDER + len(self.charts).to_bytes(2, "big")) \
+            .save(pixel, "PNG")
+        self.charts.append(drawn)
+        src = "data:image/png;base64," + base64.b64encode(pixel.getvalue()).decode()
+        height = f.width_cm * (y1 - y0) / (x1 - x0)
+        cap = f"<figcaption>{_inlines(f.caption)}</figcaption>" if f.caption else ""
+        return (f'<figure><img src="{src}" alt="{escape(f.alt)}" '
+                f'style="width:{f.width_cm}cm;height:{height:.4f}cm">{cap}</figure>')
+
+
+def _place_charts(pdf: pikepdf.Pdf, charts: list[Path]) -> int:
+    """Put each chart's PDF drawing where WeasyPrint drew its placeholder; return how many.
+
+    WeasyPrint draws an image into a unit square scaled to its box, so the drawing goes in
+    as a form scaled to a unit square. The page's marked content around it, and so the
+    Figure that holds the alt text, stay as they are.
+    """
+    forms: dict[int, pikepdf.Object] = {}
+    for page in pdf.pages:
+        resources = page.obj.get("/Resources")
+        images = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+        if not isinstance(images, pikepdf.Dictionary):
+            continue
+        for name in list(images.keys()):
+            image = images[name]
+            if not (isinstance(image, pikepdf.Stream) and image.get("/Subtype") == "/Image"
+                    and image.get("/Width") == 1 and image.get("/Height") == 1):
+                continue
+            pixel = image.read_bytes()
+            number = int.from_bytes(pixel[1:], "big")
+            if len(pixel) != 3 or not pixel.startswith(_PLACEHOLDER) or number >= len(charts):
+                continue
+            if number not in forms:
+                with pikepdf.open(charts[number]) as chart:
+                    drawing = chart.pages[0]
+                    x0, y0, x1, y1 = (float(v) for v in drawing.mediabox)
+                    form = pdf.copy_foreign(drawing.as_form_xobject())
+                # Written with more decimals than pikepdf gives a float.
+                form.Matrix = pikepdf.Array([Decimal(f"{v:.10f}") for v in (
+                    1 / (x1 - x0), 0, 0, 1 / (y1 - y0), -x0 / (x1 - x0), -y0 / (y1 - y0))])
+                forms[number] = form
+            images[name] = forms[number]
+    return len(forms)
 
 
 def _gated_fetcher(readable: list[Path], refused: list[str]):
@@ -199,9 +276,45 @@ def _gated_fetcher(readable: list[Path], refused: list[str]):
     return GatedFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
 
 
-def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path,
-              readable: list[Path] | None = None) -> bytes:
-    """Typeset ``document`` as a tagged PDF and return its bytes.
+#: How WeasyPrint lays out and writes every PDF: tagged PDF/UA-1, compressed, reproducible.
+_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": None, "uncompressed_pdf": False,
+            "custom_metadata": True}
+
+
+class Typeset:
+    """A document laid out in pages, its PDF not yet written."""
+
+    def __init__(self, document: doc.Document, laid: Any, stylesheet: Path,
+                 refused: list[str], charts: list[Path]) -> None:
+        self.document = document
+        self._laid = laid
+        self._stylesheet = stylesheet
+        self._refused = refused
+        self._charts = charts
+
+    def pages(self) -> dict[str, int]:
+        """The page number of every anchor (heading id), as :func:`heading_pages` reads it
+        from the written PDF."""
+        return {anchor: n for n, page in enumerate(self._laid.pages, start=1)
+                for anchor in page.anchors}
+
+    def write(self) -> bytes:
+        """Write the tagged PDF and return its bytes."""
+        pdf = self._laid.write_pdf(**_OPTIONS)
+        if self._refused:
+            shown = ", ".join(dict.fromkeys(self._refused))
+            raise StyleError(f"{self._stylesheet} (eller en bild den visar) hänvisar till "
+                             f"{shown}, som vbgen inte hämtar: vbgen hämtar ingenting från "
+                             "nätet och läser bara filer i stilmappen. Lägg filen i stilmappen "
+                             "och hänvisa till den med en relativ sökväg.")
+        links = {h.id: doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)])
+                 for h in self.document.headings() if h.id}
+        return finish_tagging(pdf, links, self._charts)
+
+
+def typeset(document: doc.Document, stylesheet: Path, base_url: Path,
+            readable: list[Path] | None = None) -> Typeset:
+    """Lay ``document`` out in pages; :meth:`Typeset.write` then writes the PDF.
 
     The engine reads only files inside ``readable`` (the style sheet's folder and the
     document's images by default) and never the network.
@@ -217,21 +330,17 @@ def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path,
     refused: list[str] = []
     fetcher = _gated_fetcher(allowed, refused)
     fonts = FontConfiguration()
-    html = HTML(string=to_html(document), base_url=str(base_url), url_fetcher=fetcher)
+    writer = _PrintWriter(document, allowed)
+    html = HTML(string=writer.write(), base_url=str(base_url), url_fetcher=fetcher)
     css = CSS(filename=str(stylesheet), font_config=fonts, url_fetcher=fetcher)
-    pdf = html.write_pdf(
-        stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1",
-        pdf_identifier=None, uncompressed_pdf=False, custom_metadata=True,
-    )
-    if refused:
-        shown = ", ".join(dict.fromkeys(refused))
-        raise StyleError(f"{stylesheet} (eller en bild den visar) hänvisar till {shown}, som "
-                         "vbgen inte hämtar: vbgen hämtar ingenting från nätet och läser bara "
-                         "filer i stilmappen. Lägg filen i stilmappen och hänvisa till den med "
-                         "en relativ sökväg.")
-    links = {h.id: doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)])
-             for h in document.headings() if h.id}
-    return finish_tagging(pdf, links)
+    laid = html.render(stylesheets=[css], font_config=fonts, **_OPTIONS)
+    return Typeset(document, laid, stylesheet, refused, writer.charts)
+
+
+def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path,
+              readable: list[Path] | None = None) -> bytes:
+    """Typeset ``document`` as a tagged PDF and return its bytes (see :func:`typeset`)."""
+    return typeset(document, stylesheet, base_url, readable).write()
 
 
 def heading_pages(data: bytes) -> dict[str, int]:
@@ -390,14 +499,20 @@ def _describe_links(pdf: pikepdf.Pdf, headings: dict[str, str]) -> None:
                 annot.Contents = pikepdf.String(f"Gå till {headings[str(dest)]}")
 
 
-def finish_tagging(data: bytes, headings: dict[str, str] | None = None) -> bytes:
-    """Repair what WeasyPrint leaves out of a tagged PDF; ``headings`` maps ids to titles."""
+def finish_tagging(data: bytes, headings: dict[str, str] | None = None,
+                   charts: list[Path] | None = None) -> bytes:
+    """Repair what WeasyPrint leaves out of a tagged PDF; ``headings`` maps ids to titles.
+
+    The placeholders of ``charts`` (see :class:`_PrintWriter`) get their drawings here too.
+    """
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        if "/StructTreeRoot" not in pdf.Root:
+        placed = _place_charts(pdf, charts) if charts else 0
+        if "/StructTreeRoot" not in pdf.Root and not placed:
             return data
-        reachable = _structure(pdf)
-        _artifact_margins(pdf, reachable)
-        _scope_headers(reachable)
+        if "/StructTreeRoot" in pdf.Root:
+            reachable = _structure(pdf)
+            _artifact_margins(pdf, reachable)
+            _scope_headers(reachable)
         _describe_links(pdf, headings or {})
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,
