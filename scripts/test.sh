@@ -3,45 +3,45 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages the tests use: LibreOffice opens the built Word file, poppler renders PDF
-# pages, HarfBuzz subsetting keeps the PDF's fonts small, headless Chromium loads the live
-# preview. Installed only when running as root with apt-get, and only what is missing;
-# without them the LibreOffice and browser tests are skipped.
+# System packages the tests use: LibreOffice opens the built Word file and saves a draft
+# back (7.5 or later keeps Word's content controls; Debian 12 ships 7.4, so there it comes
+# from bookworm-backports), poppler renders PDF pages, HarfBuzz subsetting keeps the PDF's
+# fonts small, headless Chromium loads the live preview. Installed only when running as
+# root with apt-get, and only what is missing or too old; without them the tests that need
+# them are skipped.
 SYSTEM_PACKAGES=(libreoffice-writer-nogui poppler-utils libharfbuzz-subset0 chromium
                  chromium-driver)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    missing=()
-    for pkg in "${SYSTEM_PACKAGES[@]}"; do
-        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        echo "Installerar ${missing[*]} ..."
-        export DEBIAN_FRONTEND=noninteractive
-        if ! { apt-get update -q && apt-get install -y -q --no-install-recommends \
-                "${missing[@]}"; } >/tmp/vbgen-apt.log 2>&1; then
-            echo "Kunde inte installera ${missing[*]} (se /tmp/vbgen-apt.log); testerna som" \
-                 "behöver dem hoppas över."
-        fi
-    fi
-fi
-
-# The Word round trip needs a LibreOffice that keeps Word's content controls (7.5 or later;
-# Debian 12 ships 7.4, so it comes from bookworm-backports there).
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    version=$(soffice --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+' | head -1 || true)
-    if [ -n "$version" ] && [ "$(printf '%s\n7.5\n' "$version" | sort -V | head -1)" != 7.5 ] \
-            && grep -q 'VERSION_CODENAME=bookworm' /etc/os-release 2>/dev/null; then
-        echo "Installerar LibreOffice från bookworm-backports (nu $version) ..."
-        export DEBIAN_FRONTEND=noninteractive
-        if [ ! -e /etc/apt/sources.list.d/vbgen-backports.list ] \
-                && ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d; then
+    export DEBIAN_FRONTEND=noninteractive
+    release=()
+    if grep -q 'VERSION_CODENAME=bookworm' /etc/os-release 2>/dev/null; then
+        if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d; then
             echo "deb http://deb.debian.org/debian bookworm-backports main" \
                 >/etc/apt/sources.list.d/vbgen-backports.list
         fi
-        if ! { apt-get update -q && apt-get install -y -q --no-install-recommends \
-                -t bookworm-backports libreoffice-writer-nogui; } >>/tmp/vbgen-apt.log 2>&1; then
-            echo "Kunde inte installera en nyare LibreOffice (se /tmp/vbgen-apt.log); testet" \
-                 "av Word-utkastets väg tillbaka hoppas över."
+        release=(-t bookworm-backports)
+    fi
+    missing=()
+    for pkg in "${SYSTEM_PACKAGES[@]:1}"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    version=$(dpkg-query -W -f '${Version}' libreoffice-writer-nogui 2>/dev/null \
+              | sed -E 's/^[0-9]+://' | grep -oE '^[0-9]+\.[0-9]+' || true)
+    office=no
+    if [ -z "$version" ] || [ "$(printf '%s\n7.5\n' "$version" | sort -V | head -1)" != 7.5 ]
+    then
+        office=yes  # missing, or too old to keep content controls
+    fi
+    if [ ${#missing[@]} -gt 0 ] || [ $office = yes ]; then
+        echo "Installerar ${missing[*]} $([ $office = yes ] && echo libreoffice-writer-nogui) ..."
+        if ! { apt-get update -q \
+               && { [ ${#missing[@]} = 0 ] || apt-get install -y -q --no-install-recommends \
+                    "${missing[@]}"; } \
+               && { [ $office = no ] || apt-get install -y -q --no-install-recommends \
+                    "${release[@]}" libreoffice-writer-nogui; }; } >/tmp/vbgen-apt.log 2>&1
+        then
+            echo "Kunde inte installera allt (se /tmp/vbgen-apt.log); testerna som behöver" \
+                 "det som saknas hoppas över."
         fi
     fi
 fi
