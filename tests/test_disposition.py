@@ -387,3 +387,28 @@ def test_a_block_layout_in_the_templates_folder_replaces_the_built_in_one(tmp_pa
     # Without the templates folder the built-in layout shows the table.
     _, document = compose(folder, tmp_path / "utan")
     assert "Table:Siffrorna" in block_kinds(document)
+
+
+def test_a_mark_in_a_goal_text_places_its_table(kultur: Path, tmp_path: Path) -> None:
+    analysis = kultur / "text" / "m1-analys.md"
+    analysis.write_text(analysis.read_text(encoding="utf-8") + "\n[tabell: besok]\n\nEfter.\n",
+                        encoding="utf-8")
+    _, documents, _ = compose_all(kultur, Options(tmp_path / "ut"))
+    blocks = documents["verksamhetsberattelse"].blocks
+    table = next(b for b in blocks if isinstance(b, doc.Table) and b.mark == "[tabell: besok]")
+    assert table.source == "text/m1-analys.md"
+    after = blocks[blocks.index(table) + 1:]
+    assert next(b for b in after if isinstance(b, doc.Paragraph)).children == [
+        doc.Text("Efter.")]
+
+
+def test_an_unknown_mark_in_a_goal_text_is_an_error(kultur: Path) -> None:
+    analysis = kultur / "text" / "m1-analys.md"
+    analysis.write_text("Text.\n\n[tabell: borta]\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        compose_all(kultur, Options(kultur / "ut"))
+    vb = kultur / "vb.yaml"
+    assert [str(p) for p in caught.value.problems] == [
+        f'vb.yaml, rad {line_of(vb, "analys: {fil: text/m1-analys.md}")}, fält "mal[1].analys": '
+        'tabellen "borta" finns inte under tabeller; kända tabeller: resultatrakning, drift, '
+        "investeringar, besok, evenemang, foreningsbidrag, kolada, risker"]

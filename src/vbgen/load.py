@@ -1440,6 +1440,10 @@ def _check_marks(table: DataTable, loc: Path_, lines: dict[Path_, int],
                     column.kolumn if column else column_id, "kolumn"))
 
 
+#: The texts of a goal, where [tabell: id] and [diagram: id] marks may stand.
+GOAL_TEXTS = ("beskrivning", "motivering", "analys", "genomfort_arbete")
+
+
 def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
     """Every table, chart, column and goal level the outline names must exist."""
     charts = [d.id for d in report.diagram]
@@ -1512,3 +1516,12 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
 
     for i, s in enumerate(report.disposition):
         section(s, ("disposition", i))
+
+    def goal(g: Goal, loc: Path_) -> None:
+        for name in GOAL_TEXTS:
+            marks((*loc, name), getattr(g, name))
+        for k, sub in enumerate(g.under):
+            goal(sub, (*loc, "under", k))
+
+    for i, g in enumerate(report.mal):
+        goal(g, ("mal", i))
