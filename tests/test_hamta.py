@@ -314,6 +314,8 @@ def test_set_field_changes_only_the_field(tmp_path):
                    "    # kommentar efter\n    motivering: Kvar\nsist: 1\n")
     commented = set_field("a: 1\nanalys: gammal  # kommentar\n# under\nb: 2\n", "analys", "Ny.")
     assert commented == "a: 1\nanalys: |-  # kommentar\n  Ny.\n# under\nb: 2\n"
+    windows = set_field(source.replace("\n", "\r\n"), "mal[1].analys", "Ny.\n\nTvå.")
+    assert windows.count("\r\n") == windows.count("\n")
     added = set_field(source, "mal[1].genomfort_arbete", "Nytt fält.")
     assert field_text(added, "mal[1].genomfort_arbete") == "Nytt fält."
     assert field_text(added, "mal[1].motivering") == "Kvar"

@@ -235,6 +235,8 @@ def set_field(source: str, place: str, text: str) -> str:
         if end > 0 and not lines[end - 1].endswith("\n"):
             lines[end - 1] += "\n"
         lines[end:end] = new
+    if "\r\n" in source:  # a file saved on Windows keeps its line ends
+        lines = [ln.replace("\r\n", "\n").replace("\n", "\r\n") for ln in lines]
     out = "".join(lines)
     if field_text(out, place).rstrip("\n") != body:
         raise _FieldMissing(f"fältet {place} kunde inte skrivas om säkert")
