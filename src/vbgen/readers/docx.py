@@ -380,7 +380,7 @@ def read_draft(path: Path) -> Draft:
         raise DataError([Problem(path.name, "utkastet har inga textfält kvar: det har sparats "
                                  "i ett program som tar bort innehållskontrollernas namn (till "
                                  "exempel LibreOffice 7.4 eller äldre). Spara utkastet i Word "
-                                 "eller i LibreOffice 7.5 eller senare och hämta igen.")])
+                                 "eller i en nyare LibreOffice och hämta igen.")])
     draft = Draft(manifest)
     # Which text each item belongs to: its control, or for a paragraph typed between two
     # paragraphs of the same text, that text.
