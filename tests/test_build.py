@@ -1,6 +1,7 @@
 """Outputs are written whole, and a file someone has edited is never silently replaced."""
 
 import os
+import shutil
 import stat
 
 import pytest
@@ -172,3 +173,40 @@ def test_reference_document_that_is_not_a_word_file(sample_copy, tmp_path, warm_
     assert result.exit_code == 1
     assert result.output == (f"Fel i stilarna: {styles / 'referens.docx'}: filen går inte att "
                              "läsa som ett Word-dokument (.docx)\n")
+
+
+def test_validate_checks_own_styles_and_templates_as_build_does(sample_copy, tmp_path):
+    """"inga fel" from validate with --stilar and --mallar means build will not fail on them."""
+    import docx
+
+    from vbgen.resources import styles_dir
+
+    styles = tmp_path / "stilar"
+    styles.mkdir()
+    reference = docx.Document(str(styles_dir() / "referens.docx"))
+    element = reference.styles["Tabelltext"].element
+    element.getparent().remove(element)
+    reference.save(str(styles / "referens.docx"))
+    result = run_cli("validate", str(sample_copy), "--stilar", str(styles))
+    assert result.exit_code == 1
+    assert result.output.startswith(f'Fel i stilarna: {styles / "referens.docx"}: '
+                                    'formatmallarna "Tabelltext" saknas i referensdokumentet.')
+
+    shutil.copytree(styles_dir(), styles, dirs_exist_ok=True)  # fonts and all
+    css = (styles_dir() / "rapport.css").read_text(encoding="utf-8")
+    (styles / "rapport.css").write_text(
+        css + '\n.titelsida { background: url("https://example.org/bild.png"); }\n',
+        encoding="utf-8")
+    result = run_cli("validate", str(sample_copy), "--stilar", str(styles))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Fel i stilarna: {styles / 'rapport.css'} hänvisar till "
+                                    "https://example.org/bild.png, som vbgen inte hämtar")
+
+    (styles / "rapport.css").write_text(css, encoding="utf-8")
+    assert run_cli("validate", str(sample_copy), "--stilar", str(styles)).exit_code == 0
+    templates = tmp_path / "mallar"
+    templates.mkdir()
+    (templates / "verksamhetsberattelse.j2").write_text("{{ finns_inte }}\n", encoding="utf-8")
+    result = run_cli("validate", str(sample_copy), "--mallar", str(templates))
+    assert result.exit_code == 1
+    assert result.output.startswith("Fel i mallarna: verksamhetsberattelse.j2, rad 1:")

@@ -40,9 +40,9 @@ from .errors import (
 from .load import MAIN_FILE, load
 from .luckor import Gap, describe, find_gaps, gap_list
 from .model import Report
-from .paths import MAX_IMAGE_PIXELS, MAX_INPUT_BYTES, inside, safe_name
+from .paths import MAX_IMAGE_PIXELS, MAX_INPUT_BYTES, inside, inside_any, safe_name
 from .resources import styles_dir, template_dirs
-from .writers.docx import write_docx
+from .writers.docx import DocxWriter, write_docx
 from .writers.pdf import typeset
 
 FORMATS = ("docx", "pdf")
@@ -451,16 +451,51 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
 
 
 def check(folder: Path, templates: Path | None = None,
-          documents: tuple[str, ...] | None = None) -> tuple[Report, list[Gap]]:
+          documents: tuple[str, ...] | None = None, styles: Path | None = None
+          ) -> tuple[Report, list[Gap]]:
     """Everything a build does with the data short of drawing, typesetting and writing.
 
-    ``vbgen validate`` runs this, so that "inga fel" means a build will not fail on the data.
-    Returns the report and the gaps a draft has (a final build is refused while any remain).
+    ``vbgen validate`` runs this, so that "inga fel" means a build will not fail on the data,
+    the templates or the styles. Returns the report and the gaps a draft has (a final build
+    is refused while any remain).
     """
     unused = Path(tempfile.gettempdir()) / "vbgen-validate"
-    report, composed, _ = compose_all(
-        folder, Options(unused, templates=templates, documents=documents), draw=False)
+    report, composed, used = compose_all(
+        folder, Options(unused, templates=templates, documents=documents, styles=styles),
+        draw=False)
+    reference = _style_file(used, "referens.docx")
+    for document in composed.values():
+        DocxWriter(document, reference)  # the reference document opens and has every style
+    check_stylesheet(_style_file(used, "rapport.css"), [used, styles_dir()])
     return report, [g for d in composed.values() for g in find_gaps(d)]
+
+
+_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""", re.IGNORECASE)
+
+
+def check_stylesheet(stylesheet: Path, readable: list[Path]) -> None:
+    """Every file the stylesheet refers to (fonts, images) must be inside ``readable``, as
+    the PDF writer will only read those; the network is never asked."""
+    try:
+        text = stylesheet.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise StyleError(f"{stylesheet}: filen är inte sparad som UTF-8") from None
+    except OSError as exc:
+        raise environment_problem(exc, "kan inte läsa", stylesheet) from None
+    refused = []
+    for m in _URL.finditer(text):
+        url = m.group(2).strip()
+        if not url or url.startswith(("data:", "#")):
+            continue
+        target = None if re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE) else (
+            stylesheet.parent / url.split("#")[0].split("?")[0])
+        if target is None or not target.is_file() or not inside_any(readable, target):
+            refused.append(url)
+    if refused:
+        raise StyleError(f"{stylesheet} hänvisar till {', '.join(dict.fromkeys(refused))}, som "
+                         "vbgen inte hämtar: vbgen hämtar ingenting från nätet och läser bara "
+                         "filer i stilmappen. Lägg filen i stilmappen och hänvisa till den med "
+                         "en relativ sökväg.")
 
 
 

@@ -186,11 +186,15 @@ def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
 
 @main.command("validate")
 @click.argument("mapp", type=click.Path(path_type=Path))
-def validate_command(mapp: Path) -> None:
-    """Kontrollera datamappen MAPP utan att skriva något."""
+@click.option("--mallar", "templates", type=click.Path(file_okay=False, exists=True,
+              path_type=Path), help="Egen mallmapp, som vid build.")
+@click.option("--stilar", "styles", type=click.Path(file_okay=False, exists=True,
+              path_type=Path), help="Egen stilmapp, som vid build.")
+def validate_command(mapp: Path, templates: Path | None, styles: Path | None) -> None:
+    """Kontrollera datamappen MAPP (och egna mallar och stilar) utan att skriva något."""
 
     def run() -> None:
-        report, gaps = check(mapp)
+        report, gaps = check(mapp, templates, styles=styles)
         goals = len(report.assessed_goals())
         level = report.level_name(report.assessed_level)
         indicators = sum(len(g.indikatorer) for g in report.all_goals())
