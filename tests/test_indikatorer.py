@@ -107,3 +107,37 @@ def _line(kultur: Path, needle: str) -> int:
     from .conftest import line_of
 
     return line_of(kultur.parent / PROFILE.name / "kommun.yaml", needle)
+
+
+def _kon_rows(folder: Path) -> tuple[Path, list[str]]:
+    path = folder / "indikatorer.csv"
+    return path, path.read_text(encoding="utf-8").splitlines()
+
+
+def test_rows_by_kon_need_a_total_row(kultur: Path) -> None:
+    path, lines = _kon_rows(kultur)
+    total = next(i for i, ln in enumerate(lines) if ln.startswith("M1.2;") and ln.endswith(";T"))
+    path.write_text("\n".join(lines[:total] + lines[total + 1:]) + "\n", encoding="utf-8")
+    result = run_cli("validate", str(kultur))
+    assert result.exit_code == 1
+    assert (f'indikatorer.csv, rad {total}, kolumn "kön": indikatorn "Besök på fritidsgårdarna, '
+            'antal" har rader per kön men ingen för totalt; lägg till en rad med kön T (bara '
+            "den räknas i målets indikatorer)") in result.output
+
+
+def test_rows_by_kon_stand_together_and_once_each(kultur: Path) -> None:
+    path, lines = _kon_rows(kultur)
+    women = next(i for i, ln in enumerate(lines) if ln.startswith("M1.2;") and ln.endswith(";K"))
+    other = next(i for i, ln in enumerate(lines) if i > 0 and not ln.endswith((";K", ";M", ";T")))
+    moved = lines[:women] + [lines[women], lines[other]] + [
+        ln for i, ln in enumerate(lines) if i > women and i != other]
+    moved.append(lines[women])  # and a second row for women at the end
+    path.write_text("\n".join(moved) + "\n", encoding="utf-8")
+    result = run_cli("validate", str(kultur))
+    assert result.exit_code == 1
+    assert (f'indikatorer.csv, rad {women + 1}, kolumn "kön": raderna för indikatorn "Besök på '
+            'fritidsgårdarna, antal" ska stå direkt efter varandra (K, M och T), men en annan '
+            "rad står emellan") in result.output
+    assert (f'indikatorer.csv, rad {len(moved)}, kolumn "kön": indikatorn "Besök på '
+            f'fritidsgårdarna, antal" har redan en rad för kvinnor (K) (rad {women + 1})'
+            ) in result.output

@@ -112,6 +112,11 @@ def _guarded(action: Callable[[], None], out: Path | None = None) -> None:
         _fail(str(exc))
     except (EnvironmentProblem, OutputBusyError) as exc:
         _fail(f"Kan inte fortsätta: {exc}", EXIT_ENVIRONMENT)
+    except BrokenPipeError:
+        # The reader of the output went away ("| head"): nothing more to say, and Python
+        # must not complain about it when it flushes on exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
     except OSError as exc:
         _fail(f"Kan inte fortsätta: {exc.filename or 'en fil'}: {os_reason(exc)}",
               EXIT_ENVIRONMENT)

@@ -1078,6 +1078,7 @@ def load(folder: str | Path) -> Report:
     report.tabelldata = _declared_tables(folder, report, lines, problems)
     _check_tree(report, lines, problems)
     _attach(report, indikatorer, uppdragen, problems)
+    _check_kon(indikatorer, problems)
     _check_tjanstskrivelse(report, lines, problems)
     _check_personal(report, lines, problems)
     drift = _find_table(folder, "drift", [])
@@ -1265,6 +1266,37 @@ def _attach(report: Report, indikatorer: list[Indicator], uppdragen: list[Uppdra
             goal.indikatorer.append(item)
         else:
             goal.uppdrag.append(item)
+
+
+def _check_kon(indikatorer: list[Indicator], problems: list[Problem]) -> None:
+    """An indicator reported by kön has its rows K, M and T together, each once, and a T
+    row: only the total counts towards the goal, so without it the indicator would vanish
+    from the counts without a word."""
+    groups: dict[tuple[str, str], list[tuple[int, Indicator]]] = {}
+    for i, ind in enumerate(indikatorer):
+        if ind.kon:
+            groups.setdefault((ind.mal, ind.namn), []).append((i, ind))
+    words = {"K": "kvinnor (K)", "M": "män (M)", "T": "totalt (T)"}
+    for (_, name), rows in groups.items():
+        seen: dict[str, Indicator] = {}
+        for (i, ind), (j, _) in zip(rows, [*rows[1:], (None, None)], strict=True):
+            if ind.kon in seen:
+                first = seen[ind.kon].source.row
+                problems.append(Problem(ind.source.file, f'indikatorn "{name}" har redan en rad '
+                                        f"för {words[ind.kon]} (rad {first})", ind.source.row,
+                                        "kön", "kolumn"))
+            seen.setdefault(ind.kon, ind)
+            if j is not None and j != i + 1:
+                problems.append(Problem(ind.source.file, f'raderna för indikatorn "{name}" '
+                                        "ska stå direkt efter varandra (K, M och T), men en "
+                                        "annan rad står emellan", ind.source.row, "kön",
+                                        "kolumn"))
+        if "T" not in seen:
+            last = rows[-1][1]
+            problems.append(Problem(last.source.file, f'indikatorn "{name}" har rader per kön '
+                                    "men ingen för totalt; lägg till en rad med kön T (bara "
+                                    "den räknas i målets indikatorer)", last.source.row, "kön",
+                                    "kolumn"))
 
 
 def _check_tree(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
