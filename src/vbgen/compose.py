@@ -8,7 +8,6 @@ is turned into the same vocabulary by the ``md`` filter.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import traceback
 import xml.etree.ElementTree as ET
@@ -33,6 +32,7 @@ from .errors import TemplateError
 from .model import CardsOptions, Meta, Report, TableChart
 from .paths import inside
 from .resources import template_dirs
+from .utkast import text_digest
 
 _MD = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True}).use(footnote_plugin)
 _SPACE = re.compile(r"[ \t\r\n]+")  # not \s: a no-break space must survive
@@ -160,11 +160,6 @@ def _text_element(report: Meta, falt: str, titel: str, rubrikniva: int, text: st
         return body
     return Markup('<text namn="{}" titel="{}" niva="{}" kontroll="{}">').format(
         tag, titel, rubrikniva, text_digest(text)) + body + Markup("</text>")
-
-
-def text_digest(text: str | None) -> str:
-    """A short digest of a data text, to see later whether it changed."""
-    return hashlib.sha256((text or "").strip().encode("utf-8")).hexdigest()[:16]
 
 
 @jinja2.pass_context

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from . import doc
 
-_GAP = re.compile(r"\[Saknas: ([^\]]+)\]")
+#: A gap mark as templates write it (``compose.gap``, ``lucka()``): "[Saknas: vad]".
+GAP = re.compile(r"\[Saknas: ([^\]]+)\]")
 
 #: The heading of the list of gaps at the end of a draft.
 LIST_HEADING = "Luckor att fylla"
@@ -38,7 +39,7 @@ def find_gaps(document: doc.Document) -> list[Gap]:
 
     def paragraph(p: doc.Paragraph) -> None:
         text = doc.plain(p.children)
-        for m in _GAP.finditer(text):
+        for m in GAP.finditer(text):
             gaps.append(Gap(" › ".join(path) or document.title, m.group(1), p.plats))
 
     def blocks(items: list[doc.Block]) -> None:

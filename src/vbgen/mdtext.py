@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 
 from . import doc
+from .luckor import GAP
 
-#: The text of a gap mark (``compose.gap``): not part of the data's text.
-GAP = re.compile(r"^\[Saknas: [^\]]*\]$")
 #: Characters that would be read as Markdown: emphasis, code, links and their brackets,
 #: autolinks, and an ampersand that starts an entity.
 _ESCAPE = re.compile(r"([\\`*_\[\]<]|&(?=#?\w+;))")
@@ -47,8 +46,8 @@ def _block(b: doc.Block, heading_level: int, notes: list[str], indent: str) -> s
         return f"{hashes} {inlines(b.children, notes).replace('#', chr(92) + '#')}"
     if isinstance(b, doc.Paragraph):
         text = inlines(b.children, notes)
-        if GAP.match(text.replace("\\", "")):
-            return ""
+        if GAP.fullmatch(text.replace("\\", "")):
+            return ""  # a gap mark is not part of the data's text
         return _BLOCK_START.sub(_escape_start, text)
     if isinstance(b, doc.ListBlock):
         lines: list[str] = []
