@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, Problem
+from .load import read_prose, read_text
 from .model import MAIN_FILE, Meta
-from .paths import MAX_INPUT_BYTES, within
+from .paths import within
 from .readers.docx import Draft
 from .utkast import text_digest
 
@@ -75,7 +76,7 @@ def plan(draft: Draft, folder: Path) -> Plan:
     out = Plan()
     problems: list[Problem] = []
     main = folder / MAIN_FILE
-    yaml_text = _read(main, MAIN_FILE, problems)
+    yaml_text = read_text(folder, main, MAIN_FILE, problems)
     for name, new in draft.edited().items():
         title, _, data_digest, _ = draft.manifest.texts[name]
         if name.startswith(MAIN_FILE + ":"):
@@ -96,7 +97,8 @@ def plan(draft: Draft, folder: Path) -> Plan:
                 problems.append(Problem(name, "filen ligger utanför datamappen och skrivs inte"))
                 continue
             path = found
-            read = _read(path, name, problems, missing_ok=True)
+            # Read as the loader reads it, so that its digest compares with the draft's.
+            read = read_prose(folder, path, name, problems) if path.is_file() else ""
             if read is None:
                 continue
             current = read
@@ -134,23 +136,6 @@ def apply(p: Plan) -> None:
         for temporary, _ in staged:
             if temporary.exists():
                 temporary.unlink()
-
-
-def _read(path: Path, shown: str, problems: list[Problem], missing_ok: bool = False
-          ) -> str | None:
-    if not path.is_file():
-        if missing_ok:
-            return ""
-        problems.append(Problem(shown, "filen finns inte"))
-        return None
-    if path.stat().st_size > MAX_INPUT_BYTES:
-        problems.append(Problem(shown, "filen är för stor"))
-        return None
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        problems.append(Problem(shown, "filen är inte sparad som UTF-8"))
-        return None
 
 
 # --- One field of vb.yaml, in place --------------------------------------------------------

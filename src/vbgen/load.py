@@ -275,6 +275,18 @@ def _utf16(raw: bytes) -> bool:
     return len(head) >= 4 and max(head[0::2].count(0), head[1::2].count(0)) > len(head) // 4
 
 
+def read_text(folder: Path, path: Path, shown: str, problems: list[Problem]) -> str | None:
+    """A text file inside ``folder`` as the loader reads it: gated, of a sane size, UTF-8."""
+    raw = _read_bytes(folder, path, shown, problems)
+    return None if raw is None else _text_of(raw, shown, problems)
+
+
+def read_prose(folder: Path, path: Path, shown: str, problems: list[Problem]) -> str | None:
+    """A text of the data in its own file (``{fil: x.md}``), as the report shows it."""
+    text = read_text(folder, path, shown, problems)
+    return None if text is None else _clean(text)
+
+
 def _text_of(raw: bytes, shown: str, problems: list[Problem], cp1252: bool = False
              ) -> str | None:
     """Decode a text file, naming its encoding problem in terms its writer knows."""
@@ -329,9 +341,7 @@ def _resolve_texts(
                 problems.append(Problem(file, f'filen "{rel}" finns inte i mappen',
                                         _line_for(lines, path), _dotted(path)))
                 return None
-            raw = _read_bytes(folder, target, rel, problems)
-            text = None if raw is None else _text_of(raw, rel, problems)
-            return None if text is None else _clean(text)
+            return read_prose(folder, target, rel, problems)
         return {k: _resolve_texts(v, (*path, k), folder, file, lines, problems)
                 for k, v in data.items()}
     if isinstance(data, list):
@@ -343,8 +353,7 @@ def _resolve_texts(
 def _read_yaml_file(path: Path, name: str, problems: list[Problem]
                     ) -> tuple[dict[str, Any] | None, dict[Path_, int]]:
     """A YAML file of fields, with the line of every value; problems name ``name``."""
-    raw = _read_bytes(path.parent, path, name, problems)
-    text = None if raw is None else _text_of(raw, name, problems)
+    text = read_text(path.parent, path, name, problems)
     if text is None:
         return None, {}
     try:
