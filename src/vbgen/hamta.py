@@ -104,7 +104,7 @@ def plan(draft: Draft, folder: Path) -> Plan:
             current = read
             file_name = name
         if text_digest(current) != data_digest:
-            if text_digest(current) == text_digest(new) or current.strip() == new.strip():
+            if current.strip() == new.strip():
                 out.already += 1
             else:
                 out.conflicts.append(Conflict(name, title, current, new))

@@ -76,7 +76,6 @@ class _Item:
 
 class _Reader:
     def __init__(self, path: Path) -> None:
-        self.path = path
         shown = path.name
         if not path.is_file():
             raise DataError([Problem(str(path), "filen finns inte")])
@@ -174,7 +173,7 @@ class _Reader:
         ps = p.find("w:pPr/w:pStyle", _NS)
         return self.styles.get(ps.get(_q("val"), ""), "") if ps is not None else ""
 
-    def inlines(self, el: Any, bold: bool = False, italic: bool = False) -> list[doc.Inline]:
+    def inlines(self, el: Any) -> list[doc.Inline]:
         out: list[doc.Inline] = []
         for child in el:
             tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
@@ -273,7 +272,7 @@ class _Reader:
             if name == "p":
                 yield from self._para(el, tag)
             elif name == "tbl":
-                found = tag or _control_tag(el, locked_only=True)
+                found = tag or _locked_tag(el)
                 if found.startswith(GENERATED_PREFIX):
                     yield _Item("locked", found, text=control_text(el))
                 elif control_text(el):
@@ -325,12 +324,11 @@ def _tag_of(sdt: Any) -> str:
     return t.get(_q("val"), "") if t is not None else ""
 
 
-def _control_tag(el: Any, locked_only: bool = False) -> str:
-    for sdt in el.iter(_q("sdt")):
-        tag = _tag_of(sdt)
-        if tag and (not locked_only or tag.startswith(GENERATED_PREFIX)):
-            return tag
-    return ""
+def _locked_tag(el: Any) -> str:
+    """The name of the first locked control inside ``el``: LibreOffice keeps a table's
+    control as one in its first cell."""
+    return next((t for sdt in el.iter(_q("sdt"))
+                 if (t := _tag_of(sdt)).startswith(GENERATED_PREFIX)), "")
 
 
 def _trim(inl: list[doc.Inline]) -> list[doc.Inline]:
@@ -399,12 +397,12 @@ def read_draft(path: Path) -> Draft:
             it.kind = "text"
             draft.joined.append(Finding(manifest.texts[last_owner][0], _first_words(it.text)))
         else:
-            draft.outside.append(Finding(_where("", it.heading), _first_words(it.text)))
+            draft.outside.append(Finding(_where(it.heading), _first_words(it.text)))
     for it in items:
         if it.kind != "locked" or it.tag not in manifest.locked:
             continue
         if text_digest(it.text) != manifest.locked[it.tag][0]:
-            draft.locked_edits.append(Finding(_where("", it.heading), _first_words(it.text)))
+            draft.locked_edits.append(Finding(_where(it.heading), _first_words(it.text)))
     for name, (title, level, _, _) in manifest.texts.items():
         mine = [(it, o) for it, o in zip(items, owners, strict=True) if o == name]
         if not mine:
@@ -430,9 +428,7 @@ def read_draft(path: Path) -> Draft:
     return draft
 
 
-def _where(title: str, heading: str) -> str:
-    if title:
-        return f"efter texten \u201d{title}\u201d"
+def _where(heading: str) -> str:
     return f"under rubriken \u201d{heading}\u201d" if heading else "före första rubriken"
 
 

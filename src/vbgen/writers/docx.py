@@ -678,8 +678,6 @@ def write_docx(document: doc.Document, reference: Path,
     return DocxWriter(document, reference, built, pages, controls).write()
 
 
-
-
 class Controls:
     """The content controls of a Word draft.
 
@@ -713,7 +711,7 @@ class Controls:
             self.text_blocks.setdefault(mark[0], []).append(block)
         for el in elements:
             if el.tag == qn("w:tbl"):
-                tag = self._locked(block)
+                tag = self._locked()
                 sdt = _sdt_element(tag, LOCKED_TITLE, "sdtContentLocked", self._id())
                 el.addprevious(sdt)
                 sdt.find(qn("w:sdtContent")).append(el)
@@ -721,26 +719,26 @@ class Controls:
                 mark = ("", "")  # the caption and notes around it stand for nothing
             elif el.tag == qn("w:p") and (el.findall(".//" + qn("w:t"))
                                           or el.findall(".//" + qn("w:drawing"))):
-                tag = self._locked(block)
+                tag = self._locked()
                 self._inline(el, tag, LOCKED_TITLE, "sdtContentLocked")
                 self.manifest.locked[tag] = (text_digest(control_text(el)), *mark)
                 mark = ("", "")
 
-    def _locked(self, block: doc.Block) -> str:
+    def _locked(self) -> str:
         return f"{GENERATED_PREFIX}{self.next_id}"
 
     def _id(self) -> int:
         self.next_id += 1
         return 100000 + self.next_id
 
-    def _inline(self, p, tag: str, title: str, lock: str):
-        """Wrap the content of paragraph ``p`` in a control inside it; return the first.
+    def _inline(self, p, tag: str, title: str, lock: str) -> None:
+        """Wrap the content of paragraph ``p`` in controls inside it.
 
         Bookmarks and footnote marks stay between controls: LibreOffice cannot export a
         PDF of a control with one inside. A paragraph with a footnote has a control on
         each side of its mark, both with the same name.
         """
-        first = None
+        wrapped = False
         group: list = []
         for child in [c for c in p if c.tag != qn("w:pPr")] + [None]:
             if child is None or _outside_controls(child):
@@ -750,14 +748,12 @@ class Controls:
                     content = sdt.find(qn("w:sdtContent"))
                     for c in group:
                         content.append(c)
-                    first = first if first is not None else sdt
+                    wrapped = True
                 group = []
             else:
                 group.append(child)
-        if first is None:  # nothing to wrap but marks: an empty control keeps the name
-            first = _sdt_element(tag, title, lock, self._id())
-            p.append(first)
-        return first
+        if not wrapped:  # nothing to wrap but marks: an empty control keeps the name
+            p.append(_sdt_element(tag, title, lock, self._id()))
 
     def save(self, d: DocxDocument, built: dt.datetime) -> None:
         for name, blocks in self.text_blocks.items():
