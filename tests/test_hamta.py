@@ -216,7 +216,8 @@ def test_edits_saved_by_libreoffice_flow_back_and_survive_new_numbers(drafted, t
     assert re.search(r"Ändrade både i utkastet och i data.*\n.*n4-analys\.md", out)
     assert "Utkastets version av analysen." in out and "Datas nya första mening." in out
     assert "Text utanför textfälten, tas inte med (1):" in out
-    assert "En mening skriven utanför textfälten." in out
+    assert ("  under rubriken \u201dAnalys\u201d: "
+            "\u201dEn mening skriven utanför textfälten.\u201d") in out
     assert "Stycken utan textfält räknas till texten de följer (1):" in out
     assert (data / "text" / "n3-analys.md").read_text(encoding="utf-8").rstrip().endswith(
         "Ett nytt sista stycke i analysen.")
@@ -274,6 +275,7 @@ def test_an_edit_of_a_generated_part_is_reported_and_not_taken(drafted, tmp_path
     assert result.exit_code == 0, result.output
     assert "Ändringar i delar som vbgen skapar, tas inte med (1)" in result.output
     assert "Ändrad rubrik" in result.output
+    assert "före första rubriken" not in result.output  # its place is the heading above it
 
 
 def test_unaccepted_changes_are_not_taken(drafted, tmp_path):

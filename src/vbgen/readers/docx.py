@@ -26,6 +26,8 @@ from ..utkast import GENERATED_PREFIX, Manifest, control_text, text_digest
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NS = {"w": _W}
+#: A heading's paragraph style: Word's "heading 3", vbgen's "Rubrik 3 utanför innehåll".
+_HEADING = re.compile(r"(?:heading|rubrik) (\d)", re.IGNORECASE)
 #: Paragraph styles of a table of contents (Word's names, LibreOffice's own).
 _CONTENTS_STYLES = ("toc ", "toc heading", "contents ", "contents heading", "innehåll")
 
@@ -72,6 +74,7 @@ class _Item:
     ordered: bool = False
     text: str = ""
     heading: str = ""
+    is_heading: bool = False
 
 
 class _Reader:
@@ -231,9 +234,9 @@ class _Reader:
             self.tracked += 1
         name = self.style_name(p)
         inl = mdtext.merge(_trim(self.inlines(p)))
-        heading = re.match(r"(?:heading|rubrik) (\d)", name, re.IGNORECASE)
+        heading = _HEADING.match(name)
         if heading:
-            return _Item("text", tag, doc.Heading(int(heading.group(1)), inl))
+            return _Item("text", tag, doc.Heading(int(heading.group(1)), inl), is_heading=True)
         num = p.find("w:pPr/w:numPr", _NS)
         listed = re.match(r"list (bullet|number|paragraph)(?: (\d))?", name, re.IGNORECASE) or \
             re.match(r"(punktlista|numrerad lista|liststycke)(?: (\d))?", name, re.IGNORECASE)
@@ -257,11 +260,13 @@ class _Reader:
     # --- the body ----------------------------------------------------------------------
 
     def items(self) -> Iterator[_Item]:
+        """Every paragraph, table and control of the body in order, each with the heading
+        it stands under (a generated heading or one in a text)."""
         heading = ""
         for item in self._walk(self.body, ""):
-            if item.kind == "text" and isinstance(item.block, doc.Heading):
-                heading = doc.plain(item.block.children)
             item.heading = heading
+            if item.is_heading:
+                heading = item.text
             yield item
 
     def _walk(self, parent: Any, tag: str) -> Iterator[_Item]:
@@ -297,7 +302,8 @@ class _Reader:
         inner = [_tag_of(s) for s in p.iter(_q("sdt"))]
         locked = [t for t in inner if t.startswith(GENERATED_PREFIX)]
         if locked:
-            yield _Item("locked", locked[0], text=control_text(p))
+            yield _Item("locked", locked[0], text=control_text(p),
+                        is_heading=bool(_HEADING.match(self.style_name(p))))
             return
         named = next((t for t in inner if t), "") or tag
         if not named and self.style_name(p).lower().startswith(_CONTENTS_STYLES):
