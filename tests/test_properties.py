@@ -83,27 +83,24 @@ def _load_cleanly(folder: Path) -> bool:
 @FAST
 @given(data=st.data())
 def test_mutated_tables_load_or_give_messages(folder, table, data):
-    path = folder / table
-    original = (SAMPLE / table).read_text(encoding="utf-8")
-    text = data.draw(mutated(original))
-    path.write_bytes(text.encode(data.draw(ENCODINGS), errors="replace"))
-    try:
-        if _load_cleanly(folder):
-            check(folder)
-    finally:
-        path.write_text(original, encoding="utf-8")
+    _mutate_and_check(folder, table, data)
 
 
 @settings(FAST, max_examples=40)
 @given(data=st.data())
 def test_mutated_main_file_loads_or_gives_messages(folder, data):
-    path = folder / "vb.yaml"
-    original = (SAMPLE / "vb.yaml").read_text(encoding="utf-8")
+    _mutate_and_check(folder, "vb.yaml", data)
+
+
+def _mutate_and_check(folder: Path, name: str, data: st.DataObject) -> None:
+    """Write a mutation of the sample's file ``name``; whatever then loads must also go
+    through every template."""
+    path = folder / name
+    original = (SAMPLE / name).read_text(encoding="utf-8")
     text = data.draw(mutated(original))
     path.write_bytes(text.encode(data.draw(ENCODINGS), errors="replace"))
     try:
         if _load_cleanly(folder):
-            # Whatever loads must also go through every template.
             check(folder)
     finally:
         path.write_text(original, encoding="utf-8")
