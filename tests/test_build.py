@@ -202,6 +202,12 @@ def test_validate_checks_own_styles_and_templates_as_build_does(sample_copy, tmp
     assert result.output.startswith(f"Fel i stilarna: {styles / 'rapport.css'} hänvisar till "
                                     "https://example.org/bild.png, som vbgen inte hämtar")
 
+    (styles / "rapport.css").write_text('@import "https://example.org/mer.css";\n' + css,
+                                        encoding="utf-8")
+    result = run_cli("validate", str(sample_copy), "--stilar", str(styles))
+    assert result.exit_code == 1
+    assert "hänvisar till https://example.org/mer.css, som vbgen inte hämtar" in result.output
+
     (styles / "rapport.css").write_text(css, encoding="utf-8")
     assert run_cli("validate", str(sample_copy), "--stilar", str(styles)).exit_code == 0
     templates = tmp_path / "mallar"

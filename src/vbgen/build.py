@@ -43,7 +43,7 @@ from .model import Report
 from .paths import MAX_IMAGE_PIXELS, MAX_INPUT_BYTES, inside, inside_any, safe_name
 from .resources import styles_dir, template_dirs
 from .writers.docx import DocxWriter, write_docx
-from .writers.pdf import typeset
+from .writers.pdf import refused_error, typeset
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
@@ -470,7 +470,9 @@ def check(folder: Path, templates: Path | None = None,
     return report, [g for d in composed.values() for g in find_gaps(d)]
 
 
-_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""", re.IGNORECASE)
+#: A file a style sheet refers to: ``url(…)``, or ``@import "…"`` without it.
+_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)|@import\s+(['"])([^'"]*)\3""",
+                  re.IGNORECASE)
 
 
 def check_stylesheet(stylesheet: Path, readable: list[Path]) -> None:
@@ -484,7 +486,7 @@ def check_stylesheet(stylesheet: Path, readable: list[Path]) -> None:
         raise environment_problem(exc, "kan inte läsa", stylesheet) from None
     refused = []
     for m in _URL.finditer(text):
-        url = m.group(2).strip()
+        url = (m.group(2) or m.group(4) or "").strip()
         if not url or url.startswith(("data:", "#")):
             continue
         target = None if re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE) else (
@@ -492,10 +494,7 @@ def check_stylesheet(stylesheet: Path, readable: list[Path]) -> None:
         if target is None or not target.is_file() or not inside_any(readable, target):
             refused.append(url)
     if refused:
-        raise StyleError(f"{stylesheet} hänvisar till {', '.join(dict.fromkeys(refused))}, som "
-                         "vbgen inte hämtar: vbgen hämtar ingenting från nätet och läser bara "
-                         "filer i stilmappen. Lägg filen i stilmappen och hänvisa till den med "
-                         "en relativ sökväg.")
+        raise refused_error(str(stylesheet), refused)
 
 
 

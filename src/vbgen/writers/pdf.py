@@ -250,6 +250,14 @@ def _place_charts(pdf: pikepdf.Pdf, charts: list[Path]) -> int:
     return len(forms)
 
 
+def refused_error(what: str, refused: list[str]) -> StyleError:
+    """The error for a style sheet (``what``) that refers to files vbgen does not read."""
+    return StyleError(f"{what} hänvisar till {', '.join(dict.fromkeys(refused))}, som vbgen "
+                      "inte hämtar: vbgen hämtar ingenting från nätet och läser bara filer i "
+                      "stilmappen. Lägg filen i stilmappen och hänvisa till den med en relativ "
+                      "sökväg.")
+
+
 def _gated_fetcher(readable: list[Path], refused: list[str]):
     """A URL fetcher for WeasyPrint that serves only files inside ``readable``.
 
@@ -302,11 +310,7 @@ class Typeset:
         """Write the tagged PDF and return its bytes."""
         pdf = self._laid.write_pdf(**_OPTIONS)
         if self._refused:
-            shown = ", ".join(dict.fromkeys(self._refused))
-            raise StyleError(f"{self._stylesheet} (eller en bild den visar) hänvisar till "
-                             f"{shown}, som vbgen inte hämtar: vbgen hämtar ingenting från "
-                             "nätet och läser bara filer i stilmappen. Lägg filen i stilmappen "
-                             "och hänvisa till den med en relativ sökväg.")
+            raise refused_error(f"{self._stylesheet} (eller en bild den visar)", self._refused)
         links = {h.id: doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)])
                  for h in self.document.headings() if h.id}
         return finish_tagging(pdf, links, self._charts)
