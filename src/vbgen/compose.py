@@ -147,15 +147,14 @@ def _md_filter(context: jinja2.runtime.Context, text: str | None, rubrikniva: in
         body = gap(lucka, plats) if lucka else Markup("")
     else:
         body = Markup(markdown_xml(str(text), rubrikniva))
-    if not falt or not isinstance(report, Meta):
-        return body
     return _text_element(report, falt, titel or (lucka or falt).capitalize(), rubrikniva,
                          text, body)
 
 
-def _text_element(report: Meta, falt: str, titel: str, rubrikniva: int, text: str | None,
+def _text_element(report: object, falt: str, titel: str, rubrikniva: int, text: str | None,
                   body: Markup) -> Markup:
-    tag = report.text_tag(falt)
+    """``body`` marked as the data's text at ``falt``, when the report names it."""
+    tag = report.text_tag(falt) if falt and isinstance(report, Meta) else ""
     if not tag:
         return body
     return Markup('<text namn="{}" titel="{}" niva="{}" kontroll="{}">').format(
@@ -166,11 +165,7 @@ def _text_element(report: Meta, falt: str, titel: str, rubrikniva: int, text: st
 def _text_block(context: jinja2.runtime.Context, falt: str, titel: str, rubrikniva: int,
                 text: str | None, caller: Callable[[], str]) -> Markup:
     """``{% call textfalt(...) %}``: what the block renders is the text at ``falt``."""
-    report = context.get("vb")
-    body = Markup(caller())
-    if not falt or not isinstance(report, Meta):
-        return body
-    return _text_element(report, falt, titel, rubrikniva, text, body)
+    return _text_element(context.get("vb"), falt, titel, rubrikniva, text, Markup(caller()))
 
 
 def gap(what: str, plats: str = "") -> Markup:
