@@ -1288,14 +1288,14 @@ def _check_kon(indikatorer: list[Indicator], problems: list[Problem]) -> None:
     words = {"K": "kvinnor (K)", "M": "män (M)", "T": "totalt (T)"}
     for (_, name), rows in groups.items():
         seen: dict[str, Indicator] = {}
-        for (i, ind), (j, _) in zip(rows, [*rows[1:], (None, None)], strict=True):
+        for k, (i, ind) in enumerate(rows):
             if ind.kon in seen:
                 first = seen[ind.kon].source.row
                 problems.append(Problem(ind.source.file, f'indikatorn "{name}" har redan en rad '
                                         f"för {words[ind.kon]} (rad {first})", ind.source.row,
                                         "kön", "kolumn"))
             seen.setdefault(ind.kon, ind)
-            if j is not None and j != i + 1:
+            if k + 1 < len(rows) and rows[k + 1][0] != i + 1:
                 problems.append(Problem(ind.source.file, f'raderna för indikatorn "{name}" '
                                         "ska stå direkt efter varandra (K, M och T), men en "
                                         "annan rad står emellan", ind.source.row, "kön",
