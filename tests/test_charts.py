@@ -27,7 +27,9 @@ from vbgen.errors import TemplateError
 from vbgen.resources import styles_dir
 from vbgen.widths import text_width
 
+from .conftest import run_cli
 from .pdfdiagram import ReadChart, pattern_colours, read_chart, swedish_number
+from .test_disposition import compose, make_folder
 
 NB = "\u00a0"
 MINUS = "\u2212"
@@ -137,6 +139,52 @@ def test_chart_from_a_templates_figures(tmp_path):
                                    decimaler=1)
     assert 'alt="Stapeldiagram: Kostnad. Visar 2024, från A till B.' in html
     assert "<figcaption>Diagram: Kostnad. Källa: Tabellen ovan.</figcaption>" in html
+
+
+SOURCES = """\
+tabeller:
+  - id: besok
+    fil: besok.csv
+    rubrik: Besök per verksamhet
+    kolumner:
+      - {kolumn: verksamhet, rubrik: Verksamhet}
+      - {kolumn: antal, rubrik: Antal, typ: heltal}
+diagram:
+  - {id: kurvan, titel: Kurvan, fil: kurva.csv}
+disposition:
+  - rubrik: Siffror
+    block:
+      - diagram: kurvan
+      - diagram: {tabell: besok, serier: [antal], titel: Besöken}
+"""
+SOURCE_FILES = {"besok.csv": "verksamhet;antal\nBibliotek;120\nSimhall;80\n",
+                "kurva.csv": "år;antal\n2023;4\n2024;5\n"}
+
+
+def test_a_chart_without_a_source_is_a_gap_that_says_where_to_fill_it(tmp_path):
+    from vbgen import luckor
+
+    folder = make_folder(tmp_path, SOURCES, SOURCE_FILES)
+    _, document = compose(folder, tmp_path)
+    assert [(g.vad, g.plats) for g in luckor.find_gaps(document)] == [
+        ('källa för diagrammet "Kurvan"', "vb.yaml, fält diagram[0].kalla"),
+        ('källa för diagrammet "Besöken"', "vb.yaml, fält tabeller[0].kalla")]
+    result = run_cli("validate", str(folder))
+    assert 'källa för diagrammet "Kurvan" (vb.yaml, fält diagram[0].kalla)' in result.output
+    final = run_cli("build", str(folder), "--ut", str(tmp_path / "ut"), "--slutlig")
+    assert final.exit_code != 0 and 'källa för diagrammet "Besöken"' in final.output
+
+
+def test_a_chart_of_a_tables_rows_has_the_tables_source(tmp_path):
+    from vbgen import doc, luckor
+
+    body = SOURCES.replace("    rubrik: Besök per verksamhet\n",
+                           "    rubrik: Besök per verksamhet\n    kalla: Besöksräknare\n") \
+        .replace("fil: kurva.csv}", "fil: kurva.csv, kalla: Kassasystemet}")
+    _, document = compose(make_folder(tmp_path, body, SOURCE_FILES), tmp_path)
+    assert [doc.plain(b.caption) for b in document.blocks if isinstance(b, doc.Figure)] == [
+        "Diagram: Kurvan. Källa: Kassasystemet.", "Diagram: Besöken. Källa: Besöksräknare."]
+    assert luckor.find_gaps(document) == []
 
 
 def test_chart_from_figures_reports_a_template_mistake(tmp_path):
@@ -373,3 +421,4 @@ def test_a_long_category_name_lays_the_bars_down(tmp_path):
     assert not read.axis.upright
     check_axis(read, chart)
     check_marks(read, chart)
+

@@ -3,7 +3,8 @@
 What a reader sees as broken layout, measured from the PDF's own glyph and box positions
 (pdfplumber): text outside the text area set by ``@page`` in the stylesheet, glyphs drawn on
 top of each other, text running across a table cell's edge, a page with nothing but header
-and footer, a table row cut by a page break, and a chart whose numbers misstate its figures.
+and footer, a table row cut by a page break, and a chart whose numbers misstate its figures
+or that does not say where they come from.
 """
 
 from __future__ import annotations
@@ -295,10 +296,10 @@ def sample_reports(built, tmp_path_factory) -> dict[str, tuple[Path, Path]]:
 
 
 @pytest.mark.parametrize("sample", [SAMPLE.name, KULTUR.name])
-def test_every_chart_states_its_figures(sample_reports, sample, tmp_path):
+def test_every_chart_states_its_figures_and_their_source(sample_reports, sample, tmp_path):
     """Read back from the PDF: each tick label is its value, evenly spaced and where its
     value lies; every figure within the labelled range, bars from zero, the legend in series
-    order."""
+    order; and under each chart "Diagram: …. Källa: …"."""
     folder, pdf = sample_reports[sample]
     charts, colours = _shown_charts(folder, tmp_path)
     placed = placed_charts(pdf)
@@ -311,3 +312,8 @@ def test_every_chart_states_its_figures(sample_reports, sample, tmp_path):
                               where.patterns)
             check_axis(read, chart)
             check_marks(read, chart)
+            below = page.crop((x0, bottom, x1, min(page.height, bottom + 40)))
+            caption = " ".join((below.extract_text() or "").split())
+            assert chart.kalla, chart.titel
+            assert caption.startswith(f"Diagram: {chart.titel}. Källa: {chart.kalla}."), \
+                f"sida {where.page}: {caption!r}"

@@ -120,7 +120,7 @@ def compose_document(report: Report, figures: Figures, template: str,
     """Render ``template`` for ``report`` into the document model, as a draft or final."""
     context = {"vb": report, "fig": figures, "logotyp": str(logo) if logo else None,
                "utkast": utkast,
-               **compose.chart_globals(report.diagramdata, charts),
+               **compose.chart_globals(report.diagramdata, charts, report),
                **compose.report_globals(report, charts)}
     document = compose.parse(compose.render(template, context, templates), template,
                              compose.locator(templates))

@@ -287,7 +287,8 @@ class DiagramDef(_Strict):
     titel: str
     fil: str
     enhet: str = ""
-    kalla: str = ""
+    kalla: str = Field("", description='Källa, visas under diagrammet som "Källa: …"; '
+                                       "saknas den är det en lucka.")
     decimaler: int | None = None
 
 
@@ -421,7 +422,8 @@ class TableChart(_Strict):
                                                      "den första textkolumnen.")
     serier: list[str] = Field(min_length=1, description="Kolumnerna som blir serier.")
     enhet: str = ""
-    kalla: str = ""
+    kalla: str = Field("", description="Källa, visas under diagrammet; som standard "
+                                       "tabellens kalla.")
     decimaler: int | None = None
     summarader: JaNej = Field(False, description="ja för att ta med summaraderna.")
 
