@@ -422,3 +422,20 @@ def test_a_long_category_name_lays_the_bars_down(tmp_path):
     check_axis(read, chart)
     check_marks(read, chart)
 
+
+def test_a_chart_is_as_wide_as_the_text_so_its_text_is_printed_at_its_size(tmp_path):
+    """Placed at the full text width, a chart is not scaled: its text is as large as the
+    chart style says, and no smaller than the tables' text."""
+    from vbgen import stil
+
+    table_pt = stil.points(stil.tokens(styles_dir() / "rapport.css")["tabelltext-storlek"])
+    for chart in (CHART, Chart(id="lang", typ="liggande_stapel", titel="t", enhet="tkr",
+                               kategorier=["Insatser till personer med funktionsnedsättning"],
+                               serier=[Series("2024", [-1500.0])])):
+        _draw(chart, tmp_path / "d.png", styles_dir() / "diagram.mplstyle", PALETTE, (".pdf",))
+        with pikepdf.open(tmp_path / "d.pdf") as pdf:
+            page = pdf.pages[0]
+            assert float(page.mediabox[2] - page.mediabox[0]) == pytest.approx(16 / 2.54 * 72)
+            sizes = {float(operands[1]) for operands, op in pikepdf.parse_content_stream(page)
+                     if str(op) == "Tf"}
+        assert sizes == {8.5} and min(sizes) >= table_pt

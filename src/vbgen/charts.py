@@ -48,7 +48,7 @@ HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
 KINDS = ("linje", "stapel", "grupperad_stapel", "liggande_stapel")
 #: The kinds as an error message lists them.
 KINDS_LISTED = ", ".join(f'"{k}"' for k in KINDS)
-_VERSION = "11"  # bump when drawing code changes, to invalidate cached images
+_VERSION = "12"  # bump when drawing code changes, to invalidate cached images
 #: The files of one chart, by the document format that shows it: PDF for the PDF, PNG for
 #: the Word file; SVG (for the preview) is drawn only where asked for.
 FORMATS = {"pdf": ".pdf", "docx": ".png"}
@@ -393,7 +393,7 @@ class _Canvas:
     def finish(self) -> None:
         """Size the figure to what is drawn, the full width at least, with a margin."""
         x0, y0, x1, y1 = self.box
-        x0, x1 = min(x0, 0.0) - GAP, max(x1, WIDTH - GAP) + GAP
+        x0, x1 = min(x0 - GAP, 0.0), max(x1 + GAP, WIDTH)
         y0, y1 = y0 - GAP, y1 + GAP
         self.shift.translate(-x0, -y0)
         self.figure.set_size_inches((x1 - x0) / 72, (y1 - y0) / 72)
@@ -414,7 +414,8 @@ class _Drawing:
         def size(given: Any) -> float:
             return float(FontProperties(size=given).get_size_in_points())
 
-        self.tick_size = size(rc["ytick.labelsize"])
+        self.tick_size = size(rc["ytick.labelsize"])  # the values
+        self.category_size = size(rc["xtick.labelsize"])
         self.label_size = size(rc["axes.labelsize"])
         self.legend_size = size(rc["legend.fontsize"])
         self.ink = str(rc["text.color"])
@@ -442,11 +443,12 @@ class _Drawing:
         chart = self.chart
         if not chart.horizontal:
             scale = value_scale(self.low, self.high, MOST_STEPS)
-            left = self._value_labels_width(scale) + self.tick + GAP
+            # The margin, the unit (turned upwards), the labels, the tick marks.
+            left = GAP + self._value_labels_width(scale) + 2 + self.tick
             if chart.enhet:
                 left += self.label_size * 1.2 + GAP
             slot = (WIDTH - GAP - left) / max(1, len(chart.kategorier))
-            labels = _upright_labels(chart.kategorier, self.tick_size, slot,
+            labels = _upright_labels(chart.kategorier, self.category_size, slot,
                                      self.canvas.width)
             if labels is not None or not self.bars:
                 self._upright(scale, left, labels)
@@ -511,10 +513,10 @@ class _Drawing:
         centres = [left + (i + 0.5) * slot for i in range(len(chart.kategorier))]
         for x, label in zip(centres, labels or chart.kategorier, strict=True):
             if labels is None:  # only when even wrapping does not help
-                canvas.text(x + 2, -GAP, textwrap.fill(label, 28), self.tick_size,
+                canvas.text(x + 2, -GAP, textwrap.fill(label, 28), self.category_size,
                             self.ink, ha="right", va="top", rotation=45)
             else:
-                canvas.text(x, -GAP, label, self.tick_size, self.ink, va="top")
+                canvas.text(x, -GAP, label, self.category_size, self.ink, va="top")
         if self.bars:
             self._bar_series(centres, slot, y, upright=True)
             if scale.ticks[0] < 0:
@@ -526,8 +528,8 @@ class _Drawing:
         """Categories down the left side, values along the bottom."""
         chart, canvas = self.chart, self.canvas
         labels = [textwrap.fill(k, 28) for k in chart.kategorier]
-        left = max((canvas.width(label, self.tick_size) for label in labels),
-                   default=0.0) + GAP
+        left = GAP + max((canvas.width(label, self.category_size) for label in labels),
+                         default=0.0) + GAP
         for most in range(MOST_STEPS_ACROSS, 0, -1):
             scale = value_scale(self.low, self.high, most)
             widest = self._value_labels_width(scale)
@@ -536,7 +538,7 @@ class _Drawing:
             if (width - sum(pads)) / max(1, len(scale.ticks) - 1) >= widest + 2 * GAP:
                 break
         n = len(chart.serier)
-        slot = max(BAR * n, max((canvas.height(label, self.tick_size) for label in labels),
+        slot = max(BAR * n, max((canvas.height(label, self.category_size) for label in labels),
                                 default=0.0) + GAP)
         height = slot * len(chart.kategorier)
         x = self._position(scale, left, width, pads)
@@ -550,7 +552,7 @@ class _Drawing:
         # The first category on top, as in the table it comes from.
         centres = [height - (i + 0.5) * slot for i in range(len(chart.kategorier))]
         for yc, label in zip(centres, labels, strict=True):
-            canvas.text(left - GAP, yc, label, self.tick_size, self.ink, ha="right")
+            canvas.text(left - GAP, yc, label, self.category_size, self.ink, ha="right")
         self._bar_series(centres, slot, x, upright=False)
         if scale.ticks[0] < 0:
             self._zero_line((x(0), 0.0, x(0), height))
