@@ -439,3 +439,21 @@ def test_a_chart_is_as_wide_as_the_text_so_its_text_is_printed_at_its_size(tmp_p
             sizes = {float(operands[1]) for operands, op in pikepdf.parse_content_stream(page)
                      if str(op) == "Tf"}
         assert sizes == {8.5} and min(sizes) >= table_pt
+
+
+def test_only_a_build_that_will_draw_starts_its_drawing_processes_early(tmp_path):
+    """They load matplotlib while the templates are filled in; a build that draws nothing
+    would only slow down."""
+    from vbgen.build import _will_draw
+    from vbgen.load import load
+
+    from .conftest import KULTUR, SAMPLE, copy_kultur
+
+    cache = tmp_path / "cache"
+    assert _will_draw(load(SAMPLE), cache)  # charts declared under diagram
+    kultur = copy_kultur(tmp_path / KULTUR.name)
+    assert _will_draw(load(kultur), cache)  # a chart of a table's rows in the outline
+    assert not _will_draw(load(make_folder(tmp_path, "")), cache)  # no chart
+    cache.mkdir()
+    (cache / "sjuk-0123.pdf").write_bytes(b"%PDF")
+    assert not _will_draw(load(SAMPLE), cache)  # charts drawn before: most are kept

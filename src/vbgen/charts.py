@@ -109,8 +109,8 @@ class ChartRenderer:
     #: The files drawn of each chart (see :data:`FORMATS`): a build draws only those its
     #: documents show.
     formats: tuple[str, ...] = EVERY_FILE
-    #: The processes that draw: started at the first chart to draw; shut down by
-    #: :meth:`finish`.
+    #: The processes that draw: started at the first chart to draw, unless given (see
+    #: :func:`drawing_pool`); shut down by :meth:`finish`.
     pool: ProcessPoolExecutor | None = field(default=None, repr=False)
     _pending: dict[Path, Future[None]] = field(default_factory=dict, repr=False)
 
@@ -157,8 +157,10 @@ class ChartRenderer:
                 self.pool = None
 
 
-def forked_pool(workers: int) -> ProcessPoolExecutor | None:
-    """``workers`` copies of this process to hand work to, or None to do it here.
+def forked_pool(workers: int, initializer: Callable[[], object] | None = None
+                ) -> ProcessPoolExecutor | None:
+    """``workers`` copies of this process to hand work to, or None to do it here; each
+    runs ``initializer`` first.
 
     A process is copied (forked, which is quick and needs nothing imported again) only on
     Linux, where that is safe with the libraries loaded, only while it runs no other thread,
@@ -166,8 +168,35 @@ def forked_pool(workers: int) -> ProcessPoolExecutor | None:
     """
     if workers > 0 and sys.platform == "linux" and threading.active_count() == 1 \
             and (os.cpu_count() or 1) > 1 and multiprocessing.parent_process() is None:
-        return ProcessPoolExecutor(workers, multiprocessing.get_context("fork"))
+        return ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),
+                                   initializer=initializer)
     return None
+
+
+#: What drawing a chart imports, imported beforehand by a process that will draw.
+DRAWING_MODULES = ("matplotlib.figure", "matplotlib.backends.backend_agg",
+                   "matplotlib.backends.backend_pdf", "matplotlib.collections",
+                   "matplotlib.lines", "matplotlib.patches", "fontTools.subset", "PIL.ImageFont")
+
+
+def prepare_drawing() -> None:
+    """Import what drawing a chart needs and read matplotlib's list of fonts: half a second
+    that a process which starts early spends while its parent reads the data."""
+    import importlib
+
+    for module in DRAWING_MODULES:
+        importlib.import_module(module)
+    _add_fonts(None)
+
+
+def drawing_pool(workers: int) -> ProcessPoolExecutor | None:
+    """``workers`` processes to draw charts (see :func:`forked_pool`), started now and
+    loading what drawing needs at once: for a build that will draw charts, started before it
+    reads its data, so that they are ready when the templates ask for the first chart."""
+    pool = forked_pool(workers, prepare_drawing)
+    if pool is not None:
+        pool.submit(int)  # the processes start with the first job
+    return pool
 
 
 def _complete(path: Path, formats: tuple[str, ...]) -> bool:
