@@ -171,7 +171,7 @@ def file_text(found: list[Mention]) -> str:
         "granska:",
     ]
     for m in found:
-        out.append(f"  - fil: {_quoted(m.fil)}")
+        out.append(f"  - fil: {_quoted(m.fil)}  # {_where(m)}")
         if m.blad:
             out.append(f"    blad: {_quoted(m.blad)}")
         out.append(f"    mening: {_quoted(m.mening)}")
@@ -223,9 +223,10 @@ def pending(folder: Path) -> list[Mention]:
 
 def describe(found: list[Mention]) -> list[str]:
     """The sentences as lines for the terminal: file, line, where, and the whole sentence."""
-    out = []
-    for m in found:
-        where = ", ".join(p for p in (f"blad {m.blad}" if m.blad else "", f"rad {m.rad}",
-                                      m.plats) if p)
-        out.append(f"  {m.fil}, {where}: {m.mening}")
-    return out
+    return [f"  {m.fil}, {_where(m)}: {m.mening}" for m in found]
+
+
+def _where(m: Mention) -> str:
+    """Where in its file a sentence stands: "blad Risker, rad 5, kolumn tidplan"."""
+    return ", ".join(p for p in (f"blad {m.blad}" if m.blad else "", f"rad {m.rad}", m.plats)
+                     if p)

@@ -150,15 +150,18 @@ def _md_row(text: str | None) -> Markup:
 
 @jinja2.pass_context
 def _md_filter(context: jinja2.runtime.Context, text: str | None, rubrikniva: int = 4,
-               lucka: str = "", plats: str = "", falt: str = "", titel: str = "") -> Markup:
+               lucka: str = "", plats: str = "", falt: str = "", titel: str = "",
+               skal: str | None = None) -> Markup:
     """Markdown prose from the data. ``falt`` is its place in vb.yaml ("mal[1].analys"),
     which names the file to fill when it is empty and makes it an editable text in a
-    Word draft, titled ``titel``."""
+    Word draft, titled ``titel``. An empty text the data marks as not available shows its
+    reason (``skal``, or the one of ``falt``) instead of a gap."""
     report = context.get("vb")
     if falt and not plats and isinstance(report, Meta):
         plats = report.source_of(falt)
     if text is None or not str(text).strip():
-        reason = report.utelamnade.get(falt) if falt and isinstance(report, Meta) else None
+        reason = skal or (report.utelamnade.get(falt) if falt and isinstance(report, Meta)
+                          else None)
         body = gap(lucka, plats, reason) if lucka or reason else Markup("")
     else:
         body = Markup(markdown_xml(str(text), rubrikniva))

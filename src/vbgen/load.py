@@ -537,20 +537,23 @@ def _child(node: Any, part: str | int) -> Any:
 EXAMPLE_KEY, UNAVAILABLE_KEY = "exempel", "saknas"
 
 
-def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict[Path_, int]]:
+def _load_meta(folder: Path, problems: list[Problem]
+               ) -> tuple[Meta | None, dict[Path_, int], _Marks | None]:
+    """The main file merged over its profile, checked, with the line of every value and the
+    values it marks as examples or not available."""
     main = folder / MAIN_FILE
     if not main.is_file():
         problems.append(Problem(str(folder), f"huvudfilen {MAIN_FILE} saknas i mappen"))
-        return None, {}
+        return None, {}, None
     data, lines = _read_yaml_file(main, MAIN_FILE, problems)
     if data is None:
-        return None, {}
+        return None, {}, None
     for old, advice in _OLD_FIELDS.items():
         if old in data:
             problems.append(Problem(MAIN_FILE, f"fältet hör till den gamla formen: {advice}",
                                     _line_for(lines, (old,)), old))
     if any(old in data for old in _OLD_FIELDS):
-        return None, lines
+        return None, lines, None
     sources = _text_sources(data, ())
     data = _resolve_texts(data, (), folder, MAIN_FILE, lines, problems)
     shared, profile_name, profile_lines = _profile(folder, data, lines, problems)
@@ -572,9 +575,7 @@ def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict
         meta.textkallor = sources
         meta.gemensamma_texter = {*from_profile, *kommun_places}
         meta.utelamnade = marks.unavailable
-        if not marks.mark_examples(meta):
-            return None, lines
-        return meta, lines
+        return meta, lines, marks
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(err["loc"])
@@ -584,7 +585,7 @@ def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict
             else:
                 problems.append(Problem(MAIN_FILE, _message(err), _line_for(lines, loc),
                                         _dotted(loc)))
-        return None, lines
+        return None, lines, None
 
 
 # --- Tables -------------------------------------------------------------------------------
@@ -1186,7 +1187,7 @@ def load(folder: str | Path) -> Report:
     problems: list[Problem] = []
     if not folder.is_dir():
         raise DataError([Problem(str(folder), "mappen finns inte")])
-    meta, lines = _load_meta(folder, problems)
+    meta, lines, marks = _load_meta(folder, problems)
     if meta is None:
         # Tables that depend on the main file cannot be checked; the others still are, so
         # that every problem is reported in one go.
@@ -1205,6 +1206,8 @@ def load(folder: str | Path) -> Report:
     indikatorer = tables.pop("indikatorer")
     uppdragen = tables.pop("uppdrag")
     report = Report(**dict(meta), **tables)
+    if marks is not None:
+        marks.mark_examples(report)
     report.diagramdata = _charts(folder, meta, lines, problems)
     report.tabelldata = _declared_tables(folder, report, lines, problems)
     _check_tree(report, lines, problems)
