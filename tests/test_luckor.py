@@ -153,16 +153,26 @@ def test_a_text_marked_not_available_in_vb_yaml_shows_its_reason(tmp_path):
         motivering: Alla indikatorer nådde sina etappmål.
         analys: {saknas: "Målet analyseras från 2025, när mätningen har börjat."}
         genomfort_arbete: Arbetet gick enligt planen.
+      - id: M2
+        namn: Andra målet
+        maluppfyllelse: {saknas: Målet bedöms från 2025.}
+        motivering: Mätningen har inte börjat.
+        analys: Se motiveringen.
+        genomfort_arbete: En enkät har tagits fram.
     disposition:
       - rubrik: Mål
-        block: [{malrapport: {indikatorer: nej}}]
+        block: [{malrapport: {indikatorer: nej}}, malbedomning]
     """
     folder = make_folder(tmp_path, body)
     document = compose(folder, tmp_path)[1]
     assert luckor.find_gaps(document) == []
     assert "Målet analyseras från 2025, när mätningen har börjat." in paragraphs(document)
-    (absent,) = luckor.unavailable_of(luckor.find_all(document))
-    assert (absent.vad, absent.plats) == ("analys", "vb.yaml, fält mal[1].analys")
+    assert "Målet bedöms från 2025." in paragraphs(document)
+    # The goal table shows the reason where the assessment would stand.
+    assert cell_texts(only_table(document))[1] == ["Andra målet", "Målet bedöms från 2025."]
+    assert [(g.vad, g.plats) for g in luckor.unavailable_of(luckor.find_all(document))] == [
+        ("analys", "vb.yaml, fält mal[1].analys"),
+        ("måluppfyllelse", "vb.yaml, fält mal[2].maluppfyllelse")]
 
 
 def test_a_mark_without_a_reason_is_an_error(tmp_path):
