@@ -4,10 +4,12 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from vbgen.errors import DataError
-from vbgen.fmt import NumberError, NumberText
+from vbgen.fmt import NumberError, NumberText, number
 from vbgen.load import load, parse_number
 
 
@@ -136,3 +138,30 @@ def test_empty_csv(sample_copy):
         load(sample_copy)
     assert "risker.csv: filen är tom; första raden ska vara kolumnnamnen" in \
         [str(p) for p in exc.value.problems]
+
+
+@given(st.integers(-10**9, 10**9), st.integers(0, 4))
+def test_a_swedish_number_reads_back_as_formatted(whole: int, decimals: int) -> None:
+    value = whole / 10**decimals
+    assert parse_number(number(value, decimals)) == pytest.approx(value)
+
+
+@given(st.integers(0, 999), st.lists(st.integers(0, 999), min_size=1, max_size=3))
+def test_a_dot_is_never_guessed(head: int, groups: list[int]) -> None:
+    text = str(head) + "".join(f".{g:03d}" for g in groups)
+    with pytest.raises(NumberError) as caught:
+        parse_number(text)
+    # One dot between groups of three may be either mark: both readings are given.
+    thousands = number(float(text.replace(".", ""))).replace("\u00a0", " ")
+    assert caught.value.kind == "tecken" and f"menar du {thousands}" in str(caught.value)
+    if len(groups) == 1:
+        assert " eller " in str(caught.value)
+        # A table that declares a decimal point reads it as one.
+        assert parse_number(text, ".") == pytest.approx(float(text))
+
+
+@given(st.floats(-1e9, 1e9, allow_nan=False))
+def test_an_excel_number_is_its_value(value: float) -> None:
+    cell = NumberText(value)
+    assert parse_number(cell) == parse_number(cell, ".") == round(value, 10)
+    assert parse_number(str(cell)) == pytest.approx(round(value, 10))
