@@ -319,8 +319,8 @@ def test_a_dot_is_an_error_in_every_file_numbers_are_read_from(tmp_path):
     folder = make_folder(tmp_path, body, {"indikatorer.csv": indicators, "d.csv": chart,
                                           "drift.csv": "verksamhet;budget;utfall\nA;1.5;2\n"})
     assert problems(folder) == [
-        'vb.yaml, rad 12, fält "ekonomi.prognos.avvikelse": talet 9.900 läses som 9,900 men kan '
-        "vara menat som 9 900; skriv 9900 (eller 9 900) för det ena, 9,900 för det andra",
+        'vb.yaml, rad 12, fält "ekonomi.prognos.avvikelse": talet 9.900 läses som 9,9 men kan '
+        "vara menat som 9 900; skriv 9900 (eller 9 900) för det ena, 9,9 för det andra",
         'indikatorer.csv, rad 2, kolumn "2023": talet "4.1" har punkt, men tabellen skriver '
         "decimaler med komma: menar du 4,1?",
         'indikatorer.csv, rad 2, kolumn "etappmål": talet "4.5" har punkt, men tabellen skriver '

@@ -736,7 +736,7 @@ def check_table_totals(table: DataTable) -> list[Problem]:
 
 def _written_decimals(value: Value) -> int:
     """How many decimals a cell's number has as its file writes it."""
-    whole, mark, decimals = value.written.replace(".", ",").rpartition(",")
+    _, mark, decimals = value.written.replace(".", ",").rpartition(",")
     return len(decimals.strip()) if mark and decimals.strip().isdigit() else 0
 
 

@@ -389,10 +389,10 @@ def _read_yaml_file(path: Path, name: str, problems: list[Problem]
                                       "ta bort det ena", second, where))
     for loc, written in grouped:
         whole = fmt.number(float(written.replace(".", ""))).replace(fmt.NBSP, " ")
-        problems.append(Problem(name, f"talet {written} läses som {written.replace('.', ',')} "
-                                      f"men kan vara menat som {whole}; skriv "
-                                      f"{whole.replace(' ', '')} (eller {whole}) för det ena, "
-                                      f"{written.replace('.', ',')} för det andra",
+        decimal = fmt.number(float(written), None)
+        problems.append(Problem(name, f"talet {written} läses som {decimal} men kan vara menat "
+                                      f"som {whole}; skriv {whole.replace(' ', '')} (eller "
+                                      f"{whole}) för det ena, {decimal} för det andra",
                                 _line_for(lines, loc), _dotted(loc)))
     if not isinstance(data, dict):
         problems.append(Problem(name, "förväntade fält som namn: värde", 1))

@@ -441,8 +441,8 @@ def _review(new: Path, data: Any, old_ar: int, shifted: set[int]) -> list[arskon
 
 
 def _kept_texts(node: Any) -> list[str]:
-    """The text files that the new folder has as they were (not emptied): every {fil: …}
-    left in vb.yaml whose file is not empty."""
+    """The text files vb.yaml names outside its tables: those kept as they were, and the
+    emptied ones (which have no sentences)."""
     if _is_file_ref(node):
         return [str(node["fil"])]
     if isinstance(node, dict):
@@ -457,8 +457,9 @@ def _kept_texts(node: Any) -> list[str]:
 
 def count_gaps(folder: Path, documents: tuple[str, ...] | None = None,
                templates: Path | None = None) -> int:
-    """The visible gaps ("[Saknas: …]") in the documents a draft of ``folder`` has (every
-    one the data has, or ``documents``), composed with the built-in or the given templates."""
+    """The gaps in the documents a draft of ``folder`` has (every one the data has, or
+    ``documents``), composed with the built-in or the given templates: what keeps a final
+    build from being made, each once."""
     return len(gaps_of(check(folder, templates, documents)[1]))
 
 

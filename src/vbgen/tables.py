@@ -202,11 +202,12 @@ class ShownCell:
 @dataclass(frozen=True)
 class CellGap:
     """A value a cell lacks: what (``vad``) and where to fill it (``plats``: file, row and
-    column). With a ``reason`` it is a value the file says is not available, no gap."""
+    column). With a reason (``skal``) it is a value the file says is not available, no
+    gap."""
 
     vad: str
     plats: str
-    reason: str = ""
+    skal: str = ""
     #: Shown as "[Saknas]" in its cell, what is missing being clear from the row and column.
     kort: bool = True
 
