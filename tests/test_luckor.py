@@ -28,11 +28,6 @@ YEARS = """\
 """
 
 
-def found(folder: Path, tmp_path: Path) -> list[luckor.Gap]:
-    """Every gap and value not available the report of ``folder`` shows."""
-    return luckor.find_all(compose(folder, tmp_path)[1])
-
-
 def listed(gaps: list[luckor.Gap]) -> list[tuple[str, str]]:
     return [(g.vad, g.plats) for g in gaps]
 
@@ -108,12 +103,13 @@ def test_a_gap_in_a_cell_shows_in_the_word_file_and_in_the_draft_list(tmp_path):
 def test_a_value_not_available_shows_dots_and_its_reason_and_is_no_gap(tmp_path):
     folder = make_folder(tmp_path, table_yaml(YEARS), {
         "t.csv": "verksamhet;2023;2024\nBibliotek;10;.. Räknaren var trasig hela året\n"})
-    table = only_table(compose(folder, tmp_path)[1])
+    document = compose(folder, tmp_path)[1]
+    table = only_table(document)
     assert cell_texts(table) == [["Bibliotek", "10", ".."]]
     assert doc.plain(table.notes[0].children) == (
         ".. Uppgift saknas. Räknaren var trasig hela året.")
-    everything = found(folder, tmp_path)
-    assert luckor.find_gaps(compose(folder, tmp_path)[1]) == []
+    everything = luckor.find_all(document)
+    assert luckor.gaps_of(everything) == []
     assert [(g.vad, g.skal, g.plats) for g in luckor.unavailable_of(everything)] == [
         ("Bibliotek: Besök 2024", "Räknaren var trasig hela året", "t.csv, rad 2, kolumn 2024")]
     paths = build(folder, Options(tmp_path / "ut", formats=("docx",), slutlig=True))
@@ -384,7 +380,7 @@ def test_a_total_that_does_not_add_up_is_told_with_the_files_decimals(tmp_path):
 # --- A new year's folder, filled in ------------------------------------------------------------
 
 
-def _value(folder: Path, plats: str) -> tuple[str, int, str]:
+def _cell(plats: str) -> tuple[str, int, str]:
     """A cell's file, row and column from a gap's place: "drift.csv, rad 3, kolumn x"."""
     m = re.fullmatch(r"(.+), rad (\d+), kolumn (.+)", plats)
     assert m, plats
@@ -394,7 +390,7 @@ def _value(folder: Path, plats: str) -> tuple[str, int, str]:
 def _fill_numbers(new: Path, old: Path, gaps: list[luckor.Gap]) -> None:
     """Fill each missing cell with last year's figure of the same row (column of last year,
     or the same column), as an economist copies the new figures in."""
-    cells = [_value(new, g.plats) for g in gaps if ", rad " in g.plats]
+    cells = [_cell(g.plats) for g in gaps if ", rad " in g.plats]
     for file in {c[0] for c in cells}:
         rows = list(csv.reader(io.StringIO((new / file).read_text(encoding="utf-8-sig")),
                                delimiter=";"))
