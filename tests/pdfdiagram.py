@@ -45,11 +45,15 @@ def _is(colour: object, wanted: tuple[float, float, float]) -> bool:
             and all(abs(float(a) - b) < 0.01 for a, b in zip(colour, wanted, strict=True)))
 
 
-def style_colour(key: str) -> tuple[float, float, float]:
-    """A colour of the built-in chart style (``grid.color``, ``axes.edgecolor``)."""
-    style = (styles_dir() / "diagram.mplstyle").read_text(encoding="utf-8")
-    found = re.search(rf"^{re.escape(key)}:\s*#?([0-9A-Fa-f]{{6}})", style, re.MULTILINE)
-    assert found, f"diagram.mplstyle anger inte {key}"
+#: The built-in chart style.
+STYLE = styles_dir() / "diagram.mplstyle"
+
+
+def style_colour(style: Path, key: str) -> tuple[float, float, float]:
+    """A colour of the chart style ``style`` (``grid.color``, ``axes.edgecolor``)."""
+    text = style.read_text(encoding="utf-8")
+    found = re.search(rf"^{re.escape(key)}:\s*#?([0-9A-Fa-f]{{6}})", text, re.MULTILINE)
+    assert found, f"{style.name} anger inte {key}"
     return rgb(found.group(1))
 
 
@@ -65,15 +69,16 @@ class Axis:
 
     def at(self, value: float) -> float:
         """Where ``value`` lies, by the map from the outermost labels to their lines."""
-        (v0, v1), (p0, p1) = (self.values[0], self.values[-1]), (self.positions[0],
-                                                                   self.positions[-1])
+        (v0, p0), (v1, p1) = self._ends()
         return p0 + (value - v0) * (p1 - p0) / (v1 - v0)
 
     def value(self, position: float) -> float:
         """The value at ``position``, by the same map."""
-        (v0, v1), (p0, p1) = (self.values[0], self.values[-1]), (self.positions[0],
-                                                                   self.positions[-1])
+        (v0, p0), (v1, p1) = self._ends()
         return v0 + (position - p0) * (v1 - v0) / (p1 - p0)
+
+    def _ends(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        return (self.values[0], self.positions[0]), (self.values[-1], self.positions[-1])
 
 
 @dataclass
@@ -91,12 +96,14 @@ class ReadChart:
 
 
 def read_chart(page: pdfplumber.page.Page, colours: list[str],
-               patterns: dict[str, tuple[float, float, float]]) -> ReadChart:
-    """Read the chart drawn on ``page`` (or a crop of a page holding only the chart), whose
-    hatch ``patterns`` (see :func:`pattern_colours`) fill with a colour each."""
+               patterns: dict[str, tuple[float, float, float]], style: Path = STYLE
+               ) -> ReadChart:
+    """Read the chart drawn on ``page`` (or a crop of a page holding only the chart) with the
+    chart style ``style``, whose hatch ``patterns`` (see :func:`pattern_colours`) fill with a
+    colour each."""
     words = [w for w in page.extract_words(keep_blank_chars=True, use_text_flow=False)
              if w["upright"]]
-    grid, edge = style_colour("grid.color"), style_colour("axes.edgecolor")
+    grid, edge = style_colour(style, "grid.color"), style_colour(style, "axes.edgecolor")
     lines = [ln for ln in page.lines if _is(ln.get("stroking_color"), grid)]
     assert lines, "diagrammet har inga stödlinjer"
     # The plot area is inside its frame: the long lines in the axes' colour.

@@ -266,9 +266,9 @@ def test_column_widths_fill_the_text_width_and_never_wrap_a_number():
 # --- Charts ------------------------------------------------------------------------------------
 
 
-def _shown_charts(folder: Path, out: Path) -> tuple[list[Chart], list[str]]:
-    """The charts the verksamhetsberättelse of ``folder`` shows, in order, and the colours
-    they are drawn in."""
+def _shown_charts(folder: Path, out: Path) -> tuple[list[Chart], list[str], Path]:
+    """The charts the verksamhetsberättelse of ``folder`` shows, in order, the colours they
+    are drawn in and their chart style."""
     from vbgen import build as building
     from vbgen import stil
 
@@ -283,7 +283,8 @@ def _shown_charts(folder: Path, out: Path) -> tuple[list[Chart], list[str]]:
         patch.setattr(building, "_Unrendered", Recording)
         _, _, styles = building.compose_all(
             folder, Options(out, documents=("verksamhetsberattelse",)), draw=False)
-    return shown, stil.palette(building._style_file(styles, "rapport.css")) or PALETTE
+    return (shown, stil.palette(building._style_file(styles, "rapport.css")) or PALETTE,
+            building._style_file(styles, "diagram.mplstyle"))
 
 
 @pytest.fixture(scope="module")
@@ -301,7 +302,7 @@ def test_every_chart_states_its_figures_and_their_source(sample_reports, sample,
     value lies; every figure within the labelled range, bars from zero, the legend in series
     order; and under each chart "Diagram: …. Källa: …"."""
     folder, pdf = sample_reports[sample]
-    charts, colours = _shown_charts(folder, tmp_path)
+    charts, colours, style = _shown_charts(folder, tmp_path)
     placed = placed_charts(pdf)
     assert len(placed) == len(charts) > 0
     with pdfplumber.open(pdf) as document:
@@ -309,7 +310,7 @@ def test_every_chart_states_its_figures_and_their_source(sample_reports, sample,
             page = document.pages[where.page - 1]
             x0, top, x1, bottom = where.box
             read = read_chart(page.crop((x0 - 1, top - 1, x1 + 1, bottom + 1)), colours,
-                              where.patterns)
+                              where.patterns, style)
             check_axis(read, chart)
             check_marks(read, chart)
             below = page.crop((x0, bottom, x1, min(page.height, bottom + 40)))
