@@ -224,6 +224,7 @@ TIMED = [
     ("vbgen.compose", "parse", "mallarnas XML till dokumentmodell"),
     ("vbgen.charts", "prepare_drawing", "ladda matplotlib (i ritprocesserna, summa)"),
     ("vbgen.charts", "_draw", "rita diagram (summa)"),
+    ("vbgen.charts", "ChartRenderer.finish", "vänta på diagrammen"),
     ("vbgen.writers.docx", "write_docx", "skriva DOCX"),
     ("weasyprint", "HTML.render", "PDF: sidlayout"),
     ("weasyprint.document", "Document.write_pdf", "PDF: skriva"),
