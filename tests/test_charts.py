@@ -457,3 +457,23 @@ def test_only_a_build_that_will_draw_starts_its_drawing_processes_early(tmp_path
     cache.mkdir()
     (cache / "sjuk-0123.pdf").write_bytes(b"%PDF")
     assert not _will_draw(load(SAMPLE), cache)  # charts drawn before: most are kept
+
+
+def test_the_chart_font_copy_is_the_font_without_its_layout_tables_and_the_same_every_time(
+        tmp_path):
+    """Charts drawn at another time embed the same font bytes: their PDFs stay the same."""
+    import matplotlib
+    from fontTools.ttLib import TTFont
+
+    from vbgen.charts import LAYOUT_TABLES, _add_fonts, chart_font
+
+    style = styles_dir() / "diagram.mplstyle"
+    _add_fonts(style)
+    with matplotlib.rc_context(fname=str(style)):
+        copy = chart_font(tmp_path)
+    original = TTFont(styles_dir() / "fonts" / "LiberationSans-Regular.ttf")
+    font = TTFont(copy)
+    assert not set(LAYOUT_TABLES) & set(font.keys())
+    assert font["head"].modified == original["head"].modified
+    assert font["kern"].kernTables[0].kernTable == original["kern"].kernTables[0].kernTable
+    assert font.getBestCmap() == original.getBestCmap()

@@ -474,23 +474,9 @@ class _Drawing:
 
     def draw(self) -> Figure:
         """Lay the chart out and draw it; return the figure."""
-        chart = self.chart
-        if not chart.horizontal:
-            scale = value_scale(self.low, self.high, MOST_STEPS)
-            # The margin, the unit (turned upwards), the labels, the tick marks.
-            left = GAP + self._value_labels_width(scale) + 2 + self.tick
-            if chart.enhet:
-                left += self.label_size * 1.2 + GAP
-            slot = (WIDTH - GAP - left) / max(1, len(chart.kategorier))
-            labels = _upright_labels(chart.kategorier, self.category_size, slot,
-                                     self.canvas.width)
-            if labels is not None or not self.bars:
-                self._upright(scale, left, labels)
-                self._legend(self.canvas.box[1] - 2 * GAP)
-                self.canvas.finish()
-                return self.canvas.figure
-        # Named along a side: the bars lie down, so that every name has room.
-        self._lying()
+        if self.chart.horizontal or not self._upright():
+            # Named along a side: the bars lie down, so that every name has room.
+            self._lying()
         self._legend(self.canvas.box[1] - 2 * GAP)
         self.canvas.finish()
         return self.canvas.figure
@@ -528,11 +514,20 @@ class _Drawing:
         inner = length - pads[0] - pads[1]
         return lambda v: start + pads[0] + (v - t0) / (t1 - t0) * inner
 
-    def _upright(self, scale: Scale, left: float, labels: list[str] | None) -> None:
-        """Categories along the bottom, values up the left side."""
+    def _upright(self) -> bool:
+        """Categories along the bottom, values up the left side; False, with nothing drawn,
+        when the names of bars do not fit under them."""
         chart, canvas = self.chart, self.canvas
+        scale = value_scale(self.low, self.high, MOST_STEPS)
+        # The margin, the unit (turned upwards), the labels, the tick marks.
+        left = GAP + self._value_labels_width(scale) + 2 + self.tick
+        if chart.enhet:
+            left += self.label_size * 1.2 + GAP
         width = WIDTH - GAP - left
         slot = width / max(1, len(chart.kategorier))
+        labels = _upright_labels(chart.kategorier, self.category_size, slot, canvas.width)
+        if labels is None and self.bars:
+            return False
         y = self._position(scale, 0.0, PLOT_HEIGHT, self._pads(scale, False))
         self._frame(left, 0.0, width, PLOT_HEIGHT)
         self._value_axis(scale, [(left, y(t), left + width, y(t)) for t in scale.ticks],
@@ -557,6 +552,7 @@ class _Drawing:
                 self._zero_line((left, y(0), left + width, y(0)))
         else:
             self._line_series(centres, y)
+        return True
 
     def _lying(self) -> None:
         """Categories down the left side, values along the bottom."""
@@ -749,7 +745,8 @@ def chart_font(folder: Path) -> Path:
     copy = folder / f"{FONT_COPY}{_digest(original, stat.st_size, stat.st_mtime_ns)}" \
                     f"{original.suffix}"
     if not copy.is_file():
-        with TTFont(original, lazy=True) as font:
+        # The same bytes every time: no new "modified" date in the copy.
+        with TTFont(original, lazy=True, recalcTimestamp=False) as font:
             for tag in LAYOUT_TABLES:
                 if tag in font:
                     del font[tag]
