@@ -58,7 +58,17 @@ from .model import (
     Uppdrag,
     VolymRad,
 )
-from .paths import MAX_INPUT_BYTES, MAX_UNPACKED_BYTES, inside, within, zip_too_large
+from .paths import (
+    MAX_INPUT_BYTES,
+    MAX_UNPACKED_BYTES,
+    OUTSIDE,
+    Refused,
+    inside,
+    present,
+    read_file,
+    within,
+    zip_too_large,
+)
 from .tables import NOTE_MARK, RANK, DataTable, read_table, table_path
 
 PROFILE_FILE = "kommun.yaml"
@@ -244,26 +254,18 @@ def _message(err: ErrorDetails) -> str:
 
 # --- Reading files -------------------------------------------------------------------------
 
-OUTSIDE = ("ligger utanför datamappen (en sökväg med .. eller /, eller en länk till en annan "
-           "mapp); vbgen läser bara filer inuti datamappen")
-
-
 def _read_bytes(folder: Path, path: Path, shown: str, problems: list[Problem]) -> bytes | None:
-    """The bytes of ``path``, which must lie inside ``folder`` and be of a sane size.
+    """The bytes of ``path``, through the gate: inside ``folder``, a regular file, of a sane
+    size (:func:`vbgen.paths.read_file`).
 
     A problem with the data is recorded; a file the system will not let vbgen read is an
     :class:`EnvironmentProblem`, since no change to the data fixes it.
     """
-    if not inside(folder, path):
-        problems.append(Problem(shown, f"filen {OUTSIDE}"))
-        return None
     try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            problems.append(Problem(shown, f"filen är för stor ({size // 1024 // 1024} MB; "
-                                           f"högst {MAX_INPUT_BYTES // 1024 // 1024} MB)"))
-            return None
-        return path.read_bytes()
+        return read_file(folder, path, MAX_INPUT_BYTES)
+    except Refused as exc:
+        problems.append(Problem(shown, f"filen {exc}"))
+        return None
     except OSError as exc:
         raise environment_problem(exc, "kan inte läsa", path) from None
 
@@ -337,7 +339,7 @@ def _resolve_texts(
                 problems.append(Problem(file, f'filen "{rel}" {OUTSIDE}',
                                         _line_for(lines, path), _dotted(path)))
                 return None
-            if not target.is_file():
+            if not present(target):
                 problems.append(Problem(file, f'filen "{rel}" finns inte i mappen',
                                         _line_for(lines, path), _dotted(path)))
                 return None
@@ -401,7 +403,7 @@ def _profile(folder: Path, data: dict[str, Any], lines: dict[Path_, int],
         return {}, "", {}
     where: Path_ = ("profil",)
     target = folder / str(rel)
-    if not (target / PROFILE_FILE).is_file():
+    if not present(target / PROFILE_FILE):
         problems.append(Problem(MAIN_FILE, f'kommunprofilen "{rel}" finns inte: mappen ska ha '
                                            f"filen {PROFILE_FILE}", _line_for(lines, where),
                                 "profil"))
@@ -447,7 +449,7 @@ def _kommun_texts(data: Any, texts: dict[str, Any], path: Path_, file: str,
 
 def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict[Path_, int]]:
     main = folder / MAIN_FILE
-    if not main.is_file():
+    if not present(main):
         problems.append(Problem(str(folder), f"huvudfilen {MAIN_FILE} saknas i mappen"))
         return None, {}
     data, lines = _read_yaml_file(main, MAIN_FILE, problems)
@@ -493,7 +495,7 @@ def _norm_header(name: str) -> str:
 
 
 def _find_table(folder: Path, stem: str, problems: list[Problem]) -> Path | None:
-    found = [folder / (stem + s) for s in TABLE_SUFFIXES if (folder / (stem + s)).is_file()]
+    found = [folder / (stem + s) for s in TABLE_SUFFIXES if present(folder / (stem + s))]
     if len(found) > 1:
         problems.append(Problem(found[0].name, f"både {stem}.csv och {stem}.xlsx finns; "
                                 "ta bort den ena"))
@@ -573,15 +575,16 @@ def _read_csv(folder: Path, path: Path, problems: list[Problem]
 def _open_workbook(folder: Path, path: Path, problems: list[Problem]) -> Any | None:
     from openpyxl import load_workbook
 
-    if _read_bytes(folder, path, path.name, problems) is None:
+    raw = _read_bytes(folder, path, path.name, problems)
+    if raw is None:
         return None
-    if zip_too_large(path):
+    if zip_too_large(io.BytesIO(raw)):
         problems.append(Problem(path.name, "filen packas upp till mer än "
                                            f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB; vbgen "
                                            "läser den inte"))
         return None
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         problems.append(
             Problem(path.name, f"kan inte öppnas som Excelfil ({exc.__class__.__name__})"))
@@ -1112,11 +1115,9 @@ def _declared_files(main: Path) -> set[str] | None:
     misleading errors; None when the main file is unreadable and nothing can be told.
     """
     try:
-        if main.stat().st_size > MAX_INPUT_BYTES:
-            return None
         # The loader that refuses aliases: this file may be the one refused for them.
-        data = _load_yaml(_decode(main.read_bytes()))[0]
-    except (OSError, ValueError, yaml.YAMLError, RecursionError):
+        data = _load_yaml(_decode(read_file(main.parent, main)))[0]
+    except (Refused, OSError, ValueError, yaml.YAMLError, RecursionError):
         # A date such as 2025-02-30 is a ValueError.
         return None
     tables = data.get("tabeller") if isinstance(data, dict) else None
@@ -1143,9 +1144,9 @@ def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
             problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {OUTSIDE}',
                                     _line_for(lines, where), _dotted(where)))
             continue
-        if not path.is_file() or path.suffix.lower() not in TABLE_SUFFIXES:
+        if not present(path) or path.suffix.lower() not in TABLE_SUFFIXES:
             where = (*loc, "fil")
-            what = ("finns inte i mappen" if not path.is_file()
+            what = ("finns inte i mappen" if not present(path)
                     else "ska vara en .csv- eller .xlsx-fil")
             problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {what}',
                                     _line_for(lines, where), _dotted(where)))
@@ -1183,7 +1184,7 @@ def _charts(folder: Path, meta: Meta, lines: dict[Path_, int],
                                     _line_for(lines, where), _dotted(where)))
             continue
         path = within(folder, d.fil)
-        if path is None or not path.is_file():
+        if path is None or not present(path):
             where = (*loc, "fil")
             problems.append(Problem(MAIN_FILE, f'filen "{d.fil}" ' + (
                 OUTSIDE if path is None else "finns inte i mappen"),
