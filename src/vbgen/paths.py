@@ -110,6 +110,29 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXE
     | getattr(os, "O_BINARY", 0)
 
 
+def _open_regular(path: Path) -> int:
+    """A descriptor of ``path`` opened without waiting, if it is a regular file once open."""
+    fd = os.open(path, _OPEN_FLAGS)
+    what = not_regular(os.fstat(fd).st_mode)
+    if what is not None:
+        os.close(fd)
+        raise Refused(f"är {what} och ingen vanlig fil; vbgen läser bara vanliga filer")
+    return fd
+
+
+def open_file(path: Path) -> IO[bytes]:
+    """``path``, named by the user rather than by data (a Word draft), open for reading if
+    it is a regular file: a pipe or a device is refused without waiting for it."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise Refused("finns inte") from None
+    what = not_regular(st.st_mode)
+    if what is not None:
+        raise Refused(f"är {what} och ingen vanlig fil; vbgen läser bara vanliga filer")
+    return os.fdopen(_open_regular(path), "rb")
+
+
 def read_file(folder: Path, path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
     """The bytes of ``path``, checked as :func:`check_file` says, and never more than
     ``limit`` of them; the read is noted when a build is :func:`recording`.
@@ -118,12 +141,9 @@ def read_file(folder: Path, path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
     block) and checked again once open. An :class:`OSError` is the system's refusal.
     """
     check_file(folder, path, limit)
-    fd = os.open(path, _OPEN_FLAGS)
+    fd = _open_regular(path)
     try:
         st = os.fstat(fd)
-        what = not_regular(st.st_mode)
-        if what is not None:
-            raise Refused(f"är {what} och ingen vanlig fil; vbgen läser bara vanliga filer")
         chunks: list[bytes] = []
         left = limit + 1
         while left > 0:  # in pieces: a file may grow while it is read
