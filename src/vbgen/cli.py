@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from . import __version__
+from .batch import TIME_LIMIT
 from .build import (
     DOCUMENTS,
     FORMATS,
@@ -157,10 +158,13 @@ def main() -> None:
               help="Antal nämnder som byggs samtidigt. Standard: en per processorkärna.")
 @click.option("--tyst", "quiet", is_flag=True,
               help="Ingen rad per nämnd eller fil; bara sammanfattning och fel.")
+@click.option("--tidsgrans", "time_limit", type=click.IntRange(min=1), metavar="SEKUNDER",
+              help="När flera nämnder byggs: stoppa en nämnd som tar längre tid. "
+                   f"Standard: {TIME_LIMIT}.")
 def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
                   templates: Path | None, styles: Path | None, force: bool,
                   documents: tuple[str, ...] | None, final: bool, jobs: int | None,
-                  quiet: bool) -> None:
+                  quiet: bool, time_limit: int | None) -> None:
     """Bygg dokumenten för datamappen MAPP: ett utkast, eller med --slutlig den slutliga.
 
     Flera mappar, eller en kommunmapp med en mapp per nämnd, byggs samtidigt; varje nämnds
@@ -174,7 +178,7 @@ def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
             _fail(f"{what} {folder} finns inte (eller är ingen mapp).")
     options = Options(out, formats, templates, styles, force, documents, slutlig=final)
     if len(mappar) > 1 or is_kommun(mappar[0]):
-        sys.exit(build_many(mappar, options, jobs, quiet))
+        sys.exit(build_many(mappar, options, jobs, quiet, time_limit or TIME_LIMIT))
     mapp = mappar[0]
 
     def run() -> None:
