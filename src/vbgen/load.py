@@ -57,6 +57,7 @@ from .model import (
     Source,
     Uppdrag,
     VolymRad,
+    markdown_fields,
 )
 from .paths import (
     MAX_INPUT_BYTES,
@@ -1087,6 +1088,7 @@ def load(folder: str | Path) -> Report:
     uppdragen = tables.pop("uppdrag")
     report = Report(**dict(meta), **tables)
     report.diagramdata = _charts(folder, meta, lines, problems)
+    _check_derived(report, lines, problems)
     report.tabelldata = _declared_tables(folder, report, lines, problems)
     _check_tree(report, lines, problems)
     _attach(report, indikatorer, uppdragen, problems)
@@ -1097,6 +1099,7 @@ def load(folder: str | Path) -> Report:
     _check_ekonomi(report, lines, problems, drift is not None and not any(
         p.file == drift.name for p in problems))
     _check_outline(report, lines, problems)
+    _check_size(report, problems)
 
     # A table with unreadable rows would only add misleading sum errors.
     broken = {p.file for p in problems}
@@ -1106,6 +1109,64 @@ def load(folder: str | Path) -> Report:
     if problems:
         raise DataError(problems)
     return report
+
+
+#: The most text (Markdown, in bytes) and table rows one report may have: a report at either
+#: limit builds in well under a minute and 1 GB of memory (docs/prestanda.md).
+MAX_PROSE_BYTES = 1024 * 1024
+MAX_TABLE_ROWS = 2000
+
+
+def table_rows(report: Report) -> dict[str, int]:
+    """The rows the report has from each table file, by the file's name."""
+    rows: dict[str, int] = {}
+    fixed = [r for spec in TABLES if spec.field not in ("indikatorer", "uppdrag")
+             for r in getattr(report, spec.field)]
+    for r in [*fixed, *(i for g in report.all_goals() for i in g.indikatorer),
+              *report.all_uppdrag()]:
+        rows[r.source.file] = rows.get(r.source.file, 0) + 1
+    for t in report.tabelldata.values():
+        rows[t.decl.fil] = rows.get(t.decl.fil, 0) + len(t.rows)
+    return rows
+
+
+def _check_size(report: Report, problems: list[Problem]) -> None:
+    """The report's texts and table rows, each all together, must be within their limits."""
+    rows = table_rows(report)
+    texts = [(place, len(text.encode("utf-8"))) for place, text in markdown_fields(report)
+             if text]
+    total = sum(size for _, size in texts)
+    if total > MAX_PROSE_BYTES:
+        place, size = max(texts, key=lambda t: t[1])
+        problems.append(Problem(MAIN_FILE, f"texterna är tillsammans {total // 1024} kB; en "
+                                f"rapport kan ha högst {MAX_PROSE_BYTES // 1024} kB text "
+                                f"(ungefär 250 sidor). Störst är {report.source_of(place)} "
+                                f"({size // 1024} kB)"))
+    if sum(rows.values()) > MAX_TABLE_ROWS:
+        largest = max(rows, key=lambda name: rows[name])
+        problems.append(Problem(largest, f"tabellerna har tillsammans "
+                                f"{fmt.number(sum(rows.values()))} rader; en rapport kan ha "
+                                f"högst {fmt.number(MAX_TABLE_ROWS)} (den här filen har "
+                                f"{fmt.number(rows[largest])}). Dela upp rapporten eller "
+                                "sammanfatta raderna"))
+
+
+def _check_derived(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
+    """A derived column computes from columns before it, so that each is computed once,
+    from figures already there: a column after it (or itself, or a cycle) is an error."""
+    for i, decl in enumerate(report.tabeller):
+        ids = [c.id for c in decl.kolumner]
+        for j, c in enumerate(decl.kolumner):
+            for name in {n for names in (c.berakning or {}).values() for n in names}:
+                if name not in ids or ids.index(name) < j:
+                    continue
+                where: Path_ = ("tabeller", i, "kolumner", j, "berakning")
+                what = ("sig själv" if name == c.id
+                        else f'"{name}", som står efter den i kolumner')
+                problems.append(Problem(MAIN_FILE, f'kolumnen "{c.id}" i tabellen '
+                                        f'"{decl.id}" räknar med {what}; en beräknad kolumn '
+                                        "räknar bara med kolumner före den, så flytta den "
+                                        "efter dem", _line_for(lines, where), _dotted(where)))
 
 
 def _declared_files(main: Path) -> set[str] | None:
@@ -1486,6 +1547,10 @@ def _check_marks(table: DataTable, loc: Path_, lines: dict[Path_, int],
 GOAL_TEXTS = ("beskrivning", "motivering", "analys", "genomfort_arbete")
 
 
+#: The deepest heading level: sections nest no deeper (HTML's and the PDF's h1–h6).
+MAX_HEADING_LEVEL = 6
+
+
 def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
     """Every table, chart, column and goal level the outline names must exist."""
     charts = [d.id for d in report.diagram]
@@ -1521,10 +1586,21 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
 
     def section(s: Section, loc: Path_) -> None:
         s.plats = _dotted(loc)
+        depth = 1 + loc.count("avsnitt")
+        if depth > MAX_HEADING_LEVEL:
+            fail(loc, f"avsnittet ligger på nivå {depth} i dispositionen, men rubrikerna går "
+                      f"bara till nivå {MAX_HEADING_LEVEL}; lägg det högre upp")
+            return
         marks((*loc, "text"), s.text)
         for j, b in enumerate(s.block):
             where: Path_ = (*loc, "block", j, b.typ)
             value = b.varde
+            deepest = depth + len(report.malnivaer) + 1
+            if b.typ == "malrapport" and deepest > MAX_HEADING_LEVEL:
+                fail(where, f"blocket ger rubriker till nivå {deepest} (en nivå för varje "
+                            "målnivå och rubrikerna under varje mål), men rubrikerna går bara "
+                            f"till nivå {MAX_HEADING_LEVEL}; lägg blocket i ett avsnitt på "
+                            f"nivå {MAX_HEADING_LEVEL - len(report.malnivaer) - 1} eller högre")
             if b.typ == "text":
                 marks(where, value)
             elif b.typ == "tabell":

@@ -92,12 +92,12 @@ class _Item:
 
 
 #: The parts of a draft that are read; the others (images, headers, settings) never are.
-_PARTS = ("word/document.xml", "word/styles.xml", "word/numbering.xml", "word/footnotes.xml",
-          "word/comments.xml", "word/_rels/document.xml.rels")
-_CUSTOM = re.compile(r"customXml/item\d+\.xml")
-#: The most the parts read may unpack to: a draft of some two thousand pages. Reading one
-#: this large takes about 0,7 GB of memory at worst (see docs/prestanda.md).
-MAX_DRAFT_BYTES = 20 * 1024 * 1024
+DRAFT_PARTS = ("word/document.xml", "word/styles.xml", "word/numbering.xml",
+               "word/footnotes.xml", "word/comments.xml", "word/_rels/document.xml.rels")
+CUSTOM_XML = re.compile(r"customXml/item\d+\.xml")
+#: The most the parts read may unpack to: a draft of a thousand pages and more. At the limit
+#: a draft is read in well under a minute and 1 GB of memory (docs/prestanda.md).
+MAX_DRAFT_BYTES = 10 * 1024 * 1024
 
 
 class _Reader:
@@ -106,7 +106,7 @@ class _Reader:
         try:
             with open_file(path) as fh, zipfile.ZipFile(fh) as z:
                 infos = [i for i in z.infolist()
-                         if i.filename in _PARTS or _CUSTOM.fullmatch(i.filename)]
+                         if i.filename in DRAFT_PARTS or CUSTOM_XML.fullmatch(i.filename)]
                 if zip_too_large(fh) or sum(i.file_size for i in infos) > MAX_DRAFT_BYTES:
                     raise DataError([Problem(shown, "filen är för stor för att vara ett utkast "
                                                     "(texten packas upp till mer än "
@@ -153,7 +153,7 @@ class _Reader:
 
     def _manifest(self) -> Manifest | None:
         found: list[Manifest] = []
-        for name in sorted(n for n in self.parts if _CUSTOM.fullmatch(n)):
+        for name in sorted(n for n in self.parts if CUSTOM_XML.fullmatch(n)):
             try:
                 manifest = Manifest.from_xml(self.parts[name])
             except ManifestError as exc:
