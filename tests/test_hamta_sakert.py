@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -358,8 +358,7 @@ SHAPES = st.sampled_from(["", "<okand/>", "<text/>", "<last namn='vbgen:1' kontr
                           "data='0000000000000000' utkast='0000000000000000'/>"])
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[
-    HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None)
 @given(names=st.lists(NAMES, min_size=1, max_size=3), shape=SHAPES, in_document=st.booleans())
 def test_any_record_and_names_change_only_named_texts(pristine, tmp_path_factory, names, shape,
                                                       in_document):
