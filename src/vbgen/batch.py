@@ -23,13 +23,11 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 import click
-import pikepdf
 
 from . import fmt
 from .build import DraftError, Options, OverwriteError, build
 from .errors import DataError, StyleError, TemplateError
 from .load import MAIN_FILE, PROFILE_FILE
-from .nyttar import count_gaps
 from .paths import inside
 
 
@@ -165,6 +163,8 @@ def plan(paths: Sequence[Path]) -> tuple[list[Job], list[str]]:
 
 def pdf_pages(paths: list[Path]) -> int | None:
     """The pages of the PDFs among ``paths``; None when there are none."""
+    import pikepdf  # here, so that the command line starts without it
+
     pdfs = [p for p in paths if p.suffix == ".pdf"]
     if not pdfs:
         return None
@@ -201,6 +201,8 @@ def build_one(folder: Path, options: Options, name: str | None = None) -> Outcom
     except Exception as exc:  # noqa: BLE001 - one nämnd's fault must not stop the others
         outcome.errors, outcome.message = 1, f"oväntat fel: {type(exc).__name__}: {exc}"
     else:
+        from .nyttar import count_gaps
+
         outcome.ok = True
         outcome.written = [str(p) for p in written]
         outcome.documents = len({p.stem for p in written})
