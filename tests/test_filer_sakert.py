@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import threading
@@ -47,7 +48,7 @@ def sockets() -> Iterator[list[socket.socket]]:
 def junk(folder: Path, outside: Path, sockets: list[socket.socket]) -> list[Path]:
     """Put into ``folder`` what no data names and vbgen must never open: links to a secret
     file outside, to the system's password file and to endless devices, a named pipe, a
-    socket, and a link to a pipe. Returns their paths."""
+    socket, a link to a pipe and, where allowed, a device. Returns their paths."""
     made = []
     for name, target in (("hemlig.md", outside / "hemlig.txt"), ("losen.csv", "/etc/passwd"),
                          ("noll.md", "/dev/zero"), ("slump.xlsx", "/dev/urandom")):
@@ -58,7 +59,13 @@ def junk(folder: Path, outside: Path, sockets: list[socket.socket]) -> list[Path
     s = socket.socket(socket.AF_UNIX)
     s.bind(str(folder / "uttag.sock"))
     sockets.append(s)
-    return [*made, folder / "ror.md", folder / "till-ror.csv", folder / "uttag.sock"]
+    made += [folder / "ror.md", folder / "till-ror.csv", folder / "uttag.sock"]
+    try:  # a device of its own, like /dev/zero, where the system lets the tests make one
+        os.mknod(folder / "enhet.md", stat.S_IFCHR | 0o600, os.makedev(1, 5))
+        made.append(folder / "enhet.md")
+    except (PermissionError, OSError):
+        pass
+    return made
 
 
 @pytest.fixture
