@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -30,13 +31,34 @@ SECTIONS = ["Sammanfattning", "Målbedömning", "Nämndens mål och resultat", "
             "Bilaga 2. Externa volymer per den sista december 2024 socialnämnden"]
 
 
+#: A value of vb.yaml marked as an example: ``{exempel: Erik Exempel}``.
+EXAMPLE = re.compile(r"\{exempel: ([^{}]*)\}")
+
+
+def without_examples(folder: Path) -> Path:
+    """Replace the example values of ``folder``'s vb.yaml by plain values, as a user does
+    with real ones before a final build; returns the folder."""
+    main = folder / "vb.yaml"
+    main.write_text(EXAMPLE.sub(r"\1", main.read_text(encoding="utf-8")), encoding="utf-8")
+    return folder
+
+
 @pytest.fixture(scope="session")
-def built_all(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """Every document of the sample, built once for the whole session."""
+def sample_final(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample with its example values (people, phone, e-mail) made plain values: the
+    folder a final build is made of."""
+    target = tmp_path_factory.mktemp("slutlig") / SAMPLE.name
+    shutil.copytree(SAMPLE, target)
+    return without_examples(target)
+
+
+@pytest.fixture(scope="session")
+def built_all(tmp_path_factory: pytest.TempPathFactory, sample_final: Path) -> list[Path]:
+    """Every document of the sample, built once for the whole session as a final version."""
     out = tmp_path_factory.mktemp("out")
     if CHART_CACHE.is_dir():
         shutil.copytree(CHART_CACHE, out / CACHE)
-    paths = build(SAMPLE, Options(out, slutlig=True))
+    paths = build(sample_final, Options(out, slutlig=True))
     shutil.rmtree(CHART_CACHE, ignore_errors=True)
     shutil.copytree(out / CACHE, CHART_CACHE)
     return paths

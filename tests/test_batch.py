@@ -15,7 +15,7 @@ import pytest
 
 from vbgen.batch import SUMMARY_HEAD, pdf_pages, plan, safe_name
 
-from .conftest import KULTUR, PROFILE, SAMPLE, replace_text, run_cli
+from .conftest import KULTUR, PROFILE, SAMPLE, replace_text, run_cli, without_examples
 
 
 def table(output: str) -> dict[str, list[str]]:
@@ -46,7 +46,7 @@ def three(tmp_path: Path) -> list[Path]:
     folders = [tmp_path / "socialnamnden", tmp_path / "Omsorgsnämnden 2024",
                tmp_path / "trasig"]
     for folder in folders:
-        shutil.copytree(SAMPLE, folder)
+        without_examples(shutil.copytree(SAMPLE, folder))
     replace_text(folders[1] / "vb.yaml", "analys: {fil: text/n1-analys.md}", "")
     replace_text(folders[2] / "vb.yaml", "ar: 2024", "ar: tjugofyra")
     return folders

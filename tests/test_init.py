@@ -13,7 +13,7 @@ from vbgen.build import CACHE, Options, build, compose_all
 from vbgen.load import load
 from vbgen.tabellfil import read_grid
 
-from .conftest import CHART_CACHE, SAMPLE, replace_text, run_cli
+from .conftest import CHART_CACHE, SAMPLE, line_of, replace_text, run_cli
 
 
 @pytest.fixture
@@ -51,6 +51,8 @@ def test_indicator_years_move_on_and_etappmal_is_emptied(kultur, kultur_2024):
         assert _column(grid, year) == _column(old, year)
     assert set(_column(grid, "2024")) == {""}
     assert set(_column(grid, "etappmål")) == {""}
+    # Last year's etappmål is kept beside it: an indicator that had one needs one now.
+    assert _column(grid, "etappmål föregående år") == _column(old, "etappmål")
     assert _column(grid, "målvärde") == _column(old, "målvärde")
 
     report = load(new)
@@ -239,3 +241,56 @@ def test_indicators_in_excel_move_on_two_years(kultur, tmp_path):
     report = load(new)
     assert report.ar == 2025
     assert report.tabelldata["resultatrakning"].decl.kolumner[1].kolumn == "2023"
+
+
+def test_emptied_figure_columns_without_the_year_are_declared_required(kultur, kultur_2024):
+    new, _ = kultur_2024
+    text = (new / "vb.yaml").read_text(encoding="utf-8")
+    assert "{kolumn: norrvik, rubrik: Norrvik, typ: tal, kravs: ja}" in text
+    assert "{kolumn: sannolikhet, rubrik: Sannolikhet (1–4), typ: heltal, kravs: ja}" in text
+    # A column named by the new year is required by its name; a text column never.
+    assert '{kolumn: "2024", typ: belopp, grupp: Utfall}' in text
+    assert "{kolumn: anläggning, id: anlaggning, rubrik: Anläggning}" in text
+
+
+def test_every_sentence_with_a_year_is_listed_whole_until_changed_or_confirmed(
+        kultur, kultur_2024):
+    new, output = kultur_2024
+    sentence = ("Under varje delmål visas indikatorerna för 2019–2023 med årets etappmål och "
+                "målvärdet för 2026, och därefter nämndens uppdrag till förvaltningen.")
+    line = line_of(new / "vb.yaml", "genomfört arbete. Under varje delmål visas")
+    listed = f"  vb.yaml, rad {line}, disposition[6].text: {sentence}"
+    assert listed in output.splitlines()
+    assert ("  risker.csv, rad 5, kolumn bakgrund: Magasinet i källaren under Norrviks museum "
+            "har ett ojämnt klimat, och mögel upptäcktes på några textilier 2022."
+            in output.splitlines())
+    # Shifted table declarations are not listed, nor sentences without last year's years.
+    assert "Drift per verksamhet 2024" not in output
+    entry = (f'  - fil: "vb.yaml"  # rad {line}, disposition[6].text\n'
+             f'    mening: "{sentence}"\n    bekraftad: nej\n')
+    assert entry in (new / "arskontroll.yaml").read_text(encoding="utf-8")
+
+    result = run_cli("validate", str(new))
+    assert result.exit_code == 0, result.output
+    assert listed in result.output.splitlines()
+    count = sum(1 for x in result.output.splitlines() if x.startswith("  vb.yaml, rad")
+                or x.startswith("  risker.csv") or x.startswith("  evenemang.csv"))
+
+    # Changed in its file, the sentence is no longer listed; a confirmed one neither.
+    replace_text(new / "vb.yaml", "indikatorerna för 2019–2023", "indikatorerna för 2020–2024")
+    review = new / "arskontroll.yaml"
+    text = review.read_text(encoding="utf-8")
+    at = text.index("Magasinet i källaren")
+    review.write_text(text[:at] + text[at:].replace("bekraftad: nej", "bekraftad: ja", 1),
+                      encoding="utf-8")
+    result = run_cli("validate", str(new))
+    assert result.exit_code == 0, result.output
+    assert "Under varje delmål visas" not in result.output
+    assert "Magasinet i källaren" not in result.output
+    assert f"Årtal att se över ({count - 2} kvar från vbgen init)" in result.output
+
+    review.write_text(text.replace("bekraftad: nej", "bekraftad: kanske", 1), encoding="utf-8")
+    result = run_cli("validate", str(new))
+    assert result.exit_code == 1
+    assert 'arskontroll.yaml, rad 8, fält "granska[1].bekraftad": förväntade ja eller nej, ' \
+           'fick "kanske"' in result.output

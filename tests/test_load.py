@@ -4,9 +4,12 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from vbgen.errors import DataError
+from vbgen.fmt import NumberError, NumberText, number
 from vbgen.load import load, parse_number
 
 
@@ -32,16 +35,46 @@ def _csv_to_xlsx(path: Path) -> Path:
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("501 534", 501534), ("−3 351", -3351), ("-3\u00a0351", -3351), ("47,4", 47.4),
-    ("47.4", 47.4), ("0,9 %", 0.9), ("", None), ("-", None), ("1\u202f137", 1137),
+    ("0,9 %", 0.9), ("", None), ("-", None), ("1\u202f137", 1137),
 ])
 def test_parse_number(value, expected):
     assert parse_number(value) == expected
 
 
-@pytest.mark.parametrize("value", ["1.234,5", "abc", "1,2,3"])
+@pytest.mark.parametrize("value", ["1.234,5", "abc", "1,2,3", "47.4", "12.400"])
 def test_parse_number_rejects(value):
     with pytest.raises(ValueError):
         parse_number(value)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("12.400", 'talet "12.400" har punkt, men tabellen skriver decimaler med komma: menar du '
+               "12 400 eller 12,4?"),
+    ("18.6", 'talet "18.6" har punkt, men tabellen skriver decimaler med komma: menar du 18,6?'),
+    ("1.250.000", 'talet "1.250.000" har punkt, men tabellen skriver decimaler med komma: '
+                  "menar du 1 250 000?"),
+    ("-0.50", 'talet "-0.50" har punkt, men tabellen skriver decimaler med komma: menar du '
+              "-0,5?"),
+    ("1.234,5", 'talet "1.234,5" har både punkt och komma; skriv det utan tusentalsavgränsare '
+                "och med komma före decimalerna"),
+])
+def test_a_dot_in_a_swedish_number_gives_its_readings(value, message):
+    with pytest.raises(NumberError) as caught:
+        parse_number(value)
+    assert str(caught.value) == message
+
+
+def test_a_declared_decimal_point_reads_dots_and_refuses_commas():
+    assert parse_number("18.6", ".") == 18.6
+    assert parse_number("12 400.5", ".") == 12400.5
+    with pytest.raises(NumberError, match="menar du 12 400 eller 12.4"):
+        parse_number("12,400", ".")
+
+
+def test_an_excel_number_is_read_whatever_the_decimal_mark():
+    assert parse_number(NumberText(12.4)) == parse_number(NumberText(12.4), ".") == 12.4
+    assert NumberText(0.066 * 100) == "6,6"
+    assert NumberText(1_000_000) == "1000000"
 
 
 def test_tables_as_excel_give_the_same_report(sample_copy):
@@ -105,3 +138,30 @@ def test_empty_csv(sample_copy):
         load(sample_copy)
     assert "risker.csv: filen är tom; första raden ska vara kolumnnamnen" in \
         [str(p) for p in exc.value.problems]
+
+
+@given(st.integers(-10**9, 10**9), st.integers(0, 4))
+def test_a_swedish_number_reads_back_as_formatted(whole: int, decimals: int) -> None:
+    value = whole / 10**decimals
+    assert parse_number(number(value, decimals)) == pytest.approx(value)
+
+
+@given(st.integers(0, 999), st.lists(st.integers(0, 999), min_size=1, max_size=3))
+def test_a_dot_is_never_guessed(head: int, groups: list[int]) -> None:
+    text = str(head) + "".join(f".{g:03d}" for g in groups)
+    with pytest.raises(NumberError) as caught:
+        parse_number(text)
+    # One dot between groups of three may be either mark: both readings are given.
+    thousands = number(float(text.replace(".", ""))).replace("\u00a0", " ")
+    assert caught.value.kind == "tecken" and f"menar du {thousands}" in str(caught.value)
+    if len(groups) == 1:
+        assert " eller " in str(caught.value)
+        # A table that declares a decimal point reads it as one.
+        assert parse_number(text, ".") == pytest.approx(float(text))
+
+
+@given(st.floats(-1e9, 1e9, allow_nan=False))
+def test_an_excel_number_is_its_value(value: float) -> None:
+    cell = NumberText(value)
+    assert parse_number(cell) == parse_number(cell, ".") == round(value, 10)
+    assert parse_number(str(cell)) == pytest.approx(round(value, 10))

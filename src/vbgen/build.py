@@ -39,7 +39,7 @@ from .errors import (
     environment_problem,
 )
 from .load import MAIN_FILE, load
-from .luckor import Gap, describe, find_gaps, gap_list
+from .luckor import Gap, describe, find_all, gap_list, gaps_of, unique
 from .model import Report
 from .paths import (
     MAX_IMAGE_PIXELS,
@@ -142,13 +142,15 @@ def compose_document(report: Report, figures: Figures, template: str,
 
 
 def finish_draft(documents: dict[str, doc.Document], slutlig: bool) -> None:
-    """End each draft with the list of its gaps; refuse a final build that has any."""
-    gaps = {name: find_gaps(d) for name, d in documents.items()}
-    if slutlig and any(gaps.values()):
-        raise DraftError([g for found in gaps.values() for g in found])
+    """End each draft with the list of its gaps (and of the values the data says are not
+    available); refuse a final build that has any gap."""
+    found = {name: find_all(d) for name, d in documents.items()}
+    gaps = gaps_of(unique([g for gaps in found.values() for g in gaps]))
+    if slutlig and gaps:
+        raise DraftError(gaps)
     for name, document in documents.items():
-        if gaps[name]:
-            document.blocks.extend(gap_list(gaps[name]))
+        if found[name] and not slutlig:
+            document.blocks.extend(gap_list(found[name]))
 
 
 #: The logotype's file in the styles folder, in the order they are looked for.
@@ -494,7 +496,7 @@ def check(folder: Path, templates: Path | None = None,
 
     ``vbgen validate`` runs this, so that "inga fel" means a build will not fail on the data,
     the templates or the styles. Returns the report and the gaps a draft has (a final build
-    is refused while any remain).
+    is refused while any remain) with the values the data says are not available, each once.
     """
     unused = Path(tempfile.gettempdir()) / "vbgen-validate"
     report, composed, used = compose_all(
@@ -504,7 +506,7 @@ def check(folder: Path, templates: Path | None = None,
     for document in composed.values():
         DocxWriter(document, reference)  # the reference document opens and has every style
     check_stylesheet(_style_file(used, "rapport.css"), [used, styles_dir()])
-    return report, [g for d in composed.values() for g in find_gaps(d)]
+    return report, unique([g for d in composed.values() for g in find_all(d)])
 
 
 #: A file a style sheet refers to: ``url(…)``, or ``@import "…"`` without it.

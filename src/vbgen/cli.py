@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from . import __version__
+from . import __version__, arskontroll
 from .batch import TIME_LIMIT
 from .build import (
     DOCUMENTS,
@@ -35,7 +35,7 @@ from .errors import (
     TemplateError,
     os_reason,
 )
-from .luckor import describe
+from .luckor import describe, gaps_of, unavailable_of
 from .schema import json_schema
 
 if TYPE_CHECKING:
@@ -203,7 +203,9 @@ def validate_command(mapp: Path, templates: Path | None, styles: Path | None) ->
     """Kontrollera datamappen MAPP (och egna mallar och stilar) utan att skriva något."""
 
     def run() -> None:
-        report, gaps = check(mapp, templates, styles=styles)
+        report, found = check(mapp, templates, styles=styles)
+        gaps, unavailable = gaps_of(found), unavailable_of(found)
+        review = arskontroll.pending(mapp)
         goals = len(report.assessed_goals())
         level = report.level_name(report.assessed_level)
         indicators = sum(len(g.indikatorer) for g in report.all_goals())
@@ -216,6 +218,17 @@ def validate_command(mapp: Path, templates: Path | None, styles: Path | None) ->
             click.echo(f"Utkastet har {len(gaps)} {'lucka' if len(gaps) == 1 else 'luckor'} "
                        "att fylla innan den slutliga versionen kan byggas:")
             for line in describe(gaps):
+                click.echo(line)
+        if unavailable:
+            n = len(unavailable)
+            click.echo(f"{n} {'uppgift' if n == 1 else 'uppgifter'} saknas med skäl enligt "
+                       "data (visas som .. med skälet i en not):")
+            for line in describe(unavailable):
+                click.echo(line)
+        if review:
+            click.echo(f"Årtal att se över ({len(review)} kvar från vbgen init); ändra "
+                       f"meningen eller bekräfta den i {arskontroll.FILE}:")
+            for line in arskontroll.describe(review):
                 click.echo(line)
         for name in lacking_data(report, list(DOCUMENTS)):
             click.echo(f"{DOCUMENTS[name].label.capitalize()} kan inte byggas: vb.yaml saknar "

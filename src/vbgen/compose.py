@@ -29,11 +29,25 @@ from . import derive, doc, fmt, sprak, tables
 from .charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
 from .derive import GoalRow
 from .errors import TemplateError
-from .model import CardsOptions, Meta, Report, TableChart
+from .model import (
+    EXAMPLE_END,
+    EXAMPLE_START,
+    EXAMPLE_VALUE,
+    CardsOptions,
+    Example,
+    Goal,
+    Indicator,
+    Meta,
+    Report,
+    TableChart,
+    Unavailable,
+)
 from .paths import OUTSIDE, Refused, check_file, present
 from .resources import template_dirs
 from .utkast import text_digest
 
+#: The columns of an indicator table besides its years.
+ETAPPMAL, MALVARDE = "etappmål", "målvärde"
 _MD = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True}).use(footnote_plugin)
 _SPACE = re.compile(r"[ \t\r\n]+")  # not \s: a no-break space must survive
 #: The links a document may have: web pages and e-mail; anything else is shown as text.
@@ -136,17 +150,23 @@ def _md_row(text: str | None) -> Markup:
 
 @jinja2.pass_context
 def _md_filter(context: jinja2.runtime.Context, text: str | None, rubrikniva: int = 4,
-               lucka: str = "", plats: str = "", falt: str = "", titel: str = "") -> Markup:
+               lucka: str = "", plats: str = "", falt: str = "", titel: str = "",
+               skal: str | None = None) -> Markup:
     """Markdown prose from the data. ``falt`` is its place in vb.yaml ("mal[1].analys"),
     which names the file to fill when it is empty and makes it an editable text in a
-    Word draft, titled ``titel``."""
+    Word draft, titled ``titel``. An empty text the data marks as not available shows its
+    reason (``skal``, or the one of ``falt``) instead of a gap."""
     report = context.get("vb")
     if falt and not plats and isinstance(report, Meta):
         plats = report.source_of(falt)
     if text is None or not str(text).strip():
-        body = gap(lucka, plats) if lucka else Markup("")
+        reason = skal or (report.utelamnade.get(falt) if falt and isinstance(report, Meta)
+                          else None)
+        body = gap(lucka, plats, reason) if lucka or reason else Markup("")
     else:
         body = Markup(markdown_xml(str(text), rubrikniva))
+        if isinstance(text, Example):
+            body = gap("en egen text i stället för exemplet", text.plats) + body
     return _text_element(report, falt, titel or (lucka or falt).capitalize(), rubrikniva,
                          text, body)
 
@@ -168,12 +188,47 @@ def _text_block(context: jinja2.runtime.Context, falt: str, titel: str, rubrikni
     return _text_element(context.get("vb"), falt, titel, rubrikniva, text, Markup(caller()))
 
 
-def gap(what: str, plats: str = "") -> Markup:
-    """A visible mark where the data does not yet have what this place needs.
+def missing(what: str, plats: str = "", reason: str | None = None, kort: bool = False
+            ) -> Markup:
+    """The inline mark of something the data lacks (a :class:`~vbgen.doc.Gap`): what, and
+    where to fill it; with a ``reason``, a value the data says is not available."""
+    return Markup('<lucka vad="{}" plats="{}" slag="{}" skal="{}"{}/>').format(
+        what, plats, doc.UNAVAILABLE if reason is not None else doc.GAP, reason or "",
+        Markup(' kort="ja"') if kort else "")
 
-    ``plats`` names the file and field to fill; the draft's list of gaps shows it.
+
+def gap(what: str, plats: str = "", reason: str | None = None) -> Markup:
+    """A paragraph marking where the data does not yet have what this place needs.
+
+    ``plats`` names the file and field to fill; the draft's list of gaps shows it. With a
+    ``reason`` the data says it is not available: the paragraph shows the reason instead.
     """
-    return Markup('<p class="lucka" plats="{}">{}</p>').format(plats, f"[Saknas: {what}]")
+    if reason is not None:
+        return Markup("<p>{}</p>").format(missing(what, plats, reason))
+    return Markup('<p class="lucka">{}</p>').format(missing(what, plats))
+
+
+@jinja2.pass_context
+def _gap_global(context: jinja2.runtime.Context, vad: str, plats: str = "", falt: str = ""
+                ) -> Markup:
+    """``lucka("vad", falt="mal[1].analys")``: a gap paragraph; ``falt`` names the place in
+    vb.yaml, which gives where to fill it and may be marked as not available."""
+    report = context.get("vb")
+    if falt and isinstance(report, Meta):
+        return gap(vad, plats or report.source_of(falt), report.utelamnade.get(falt))
+    return gap(vad, plats)
+
+
+@jinja2.pass_context
+def _missing_global(context: jinja2.runtime.Context, vad: str, plats: str = "",
+                    kort: bool = False, skal: str = "", falt: str = "") -> Markup:
+    """``saknas("vad", …)``: the inline mark, for a sentence or a table's cell."""
+    report = context.get("vb")
+    reason: str | None = skal or None
+    if falt and isinstance(report, Meta):
+        plats = plats or report.source_of(falt)
+        reason = reason or report.utelamnade.get(falt)
+    return missing(vad, plats, reason, kort)
 
 
 # --- Jinja ------------------------------------------------------------------------------
@@ -222,7 +277,8 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     env.globals.update(sprak.GLOBALS)
     env.filters["md"] = _md_filter
     env.filters["md_rad"] = _md_row
-    env.globals["lucka"] = gap
+    env.globals["lucka"] = _gap_global
+    env.globals["saknas"] = _missing_global
     env.globals["textfalt"] = _text_block
     return env
 
@@ -253,6 +309,8 @@ def chart_globals(charts: dict[str, Chart], renderer: ChartRenderer
     """
 
     def figure(chart: Chart, bredd: float) -> Markup:
+        if not any(v is not None for series in chart.serier for v in series.values):
+            return gap(f'värden till diagrammet "{chart.titel}"', chart.source_file or "")
         image = renderer.render(chart)
         caption = f"Diagram: {chart.titel}." + (f" Källa: {chart.kalla}." if chart.kalla else "")
         return Markup('<figure src="{}" vektor="{}" alt="{}" bredd="{}"><figcaption>{}'
@@ -310,8 +368,42 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
         chart = derive.table_chart(_declared(opts.tabell), opts)
         return chart_globals({chart.id: chart}, renderer)["diagram"](chart.id, bredd)
 
+    def indicator_cell(ind: Indicator, column: int | str) -> Markup:
+        """One cell of an indicator table: the value of a year, "etappmål" or "målvärde"."""
+        value: float | str | Unavailable | None
+        if column == ETAPPMAL:
+            value, sign = ind.etappmal, ind.jamforelse
+            needed = ind.etappmal_foregaende is not None
+            what = f"etappmål {report.ar}"
+        elif column == MALVARDE:
+            value, sign, needed = ind.malvarde, ind.malvarde_jamforelse, False
+            what = "målvärde"
+        else:
+            value, sign = ind.values.get(int(column)), ""
+            needed, what = int(column) == report.ar, str(column)
+        kon = {"K": ", kvinnor", "M": ", män", "T": ", totalt"}.get(ind.kon, "")
+        plats = f"{ind.source.file}, rad {ind.source.row}, kolumn {column}"
+        if isinstance(value, Unavailable):
+            return missing(f"{ind.namn}{kon}: {what}", plats, value.reason, kort=True)
+        if value is None:
+            return (missing(f"{ind.namn}{kon}: {what}", plats, kort=True) if needed
+                    else Markup(fmt.MISSING))
+        if isinstance(value, str):
+            return Markup("{}").format(value)
+        return Markup("{}").format((sign + fmt.NBSP if sign else "") + fmt.number(value, None))
+
+    def indicator_notes(goal: Goal) -> list[str]:
+        """The notes under a goal's indicator table: the reasons of values not available."""
+        reasons: list[str] = []
+        for ind in goal.indikatorer:
+            for value in [*ind.values.values(), ind.etappmal]:
+                if isinstance(value, Unavailable) and value.reason not in reasons:
+                    reasons.append(value.reason)
+        return [tables.unavailable_note(r) for r in reasons]
+
     return {"tabell": table, "kort": cards, "malrader": goal_rows,
-            "diagram_ur_tabell": table_chart}
+            "diagram_ur_tabell": table_chart, "indikatorcell": indicator_cell,
+            "indikatornoter": indicator_notes}
 
 
 def render(template: str, context: dict[str, Any], user_templates: Path | None = None) -> str:
@@ -373,10 +465,52 @@ def _norm(text: str | None) -> str:
     return _SPACE.sub(" ", text or "")
 
 
+#: An example value as a rendered template carries it: where to replace it, and the value.
+_EXAMPLE = re.compile(f"{EXAMPLE_START}([^{EXAMPLE_VALUE}]*){EXAMPLE_VALUE}"
+                      f"([^{EXAMPLE_END}]*){EXAMPLE_END}")
+
+
+def _example(m: re.Match[str]) -> doc.Gap:
+    return doc.Gap(f'"{m.group(2)}", ett exempel att byta ut', m.group(1), doc.EXAMPLE,
+                   visas=m.group(2))
+
+
+def _texts(text: str) -> list[doc.Inline]:
+    """Template output as inlines: text, and the example values in it as gaps."""
+    out: list[doc.Inline] = []
+    pos = 0
+    for m in _EXAMPLE.finditer(text):
+        out += [doc.Text(_norm(text[pos:m.start()])), _example(m)]
+        pos = m.end()
+    out.append(doc.Text(_norm(text[pos:])))
+    return [i for i in out if not isinstance(i, doc.Text) or i.text]
+
+
+def _plain_examples(root: ET.Element) -> list[doc.Gap]:
+    """Replace the example values in attributes, captions and title lines (which hold plain
+    text) by their text; returns them as gaps."""
+    found: list[doc.Gap] = []
+
+    def shown(m: re.Match[str]) -> str:
+        found.append(_example(m))
+        return m.group(2)
+
+    def plain(text: str) -> str:
+        return _EXAMPLE.sub(shown, text)
+
+    for el in root.iter():
+        for key, value in el.attrib.items():
+            if EXAMPLE_START in value:
+                el.set(key, plain(value))
+        if el.tag in ("caption", "rad") and el.text and EXAMPLE_START in el.text:
+            el.text = plain(el.text)
+    return found
+
+
 def _inlines(el: ET.Element) -> list[doc.Inline]:
     out: list[doc.Inline] = []
     if el.text:
-        out.append(doc.Text(_norm(el.text)))
+        out.extend(_texts(el.text))
     for child in el:
         tag = child.tag
         if tag in ("b", "strong"):
@@ -389,6 +523,10 @@ def _inlines(el: ET.Element) -> list[doc.Inline]:
             out.append(doc.Span(_inlines(child), role=child.get("class", "")))
         elif tag == "br":
             out.append(doc.LineBreak())
+        elif tag == "lucka":
+            out.append(doc.Gap(child.get("vad", ""), child.get("plats", ""),
+                               child.get("slag", doc.GAP), child.get("kort") == "ja",
+                               skal=child.get("skal", "")))
         elif tag == "a":
             href = child.get("href", "")
             inner = _inlines(child)
@@ -396,7 +534,7 @@ def _inlines(el: ET.Element) -> list[doc.Inline]:
         else:
             raise TemplateError(f"okänd tagg <{tag}> inne i en text", needle=f"<{tag}")
         if child.tail:
-            out.append(doc.Text(_norm(child.tail)))
+            out.extend(_texts(child.tail))
     return out
 
 
@@ -484,7 +622,7 @@ def _list_item(li: ET.Element) -> list[doc.Block]:
     if any(c.tag in ("p", "ul", "ol") for c in li):
         items: list[doc.Block] = []
         if li.text and li.text.strip():
-            items.append(doc.Paragraph(_strip([doc.Text(_norm(li.text))])))
+            items.append(doc.Paragraph(_strip(_texts(li.text))))
         for c in li:
             items.extend(_block(c))
         return items
@@ -498,8 +636,7 @@ def _block(el: ET.Element, source: _Source | None = None) -> list[doc.Block]:
                             toc=el.get("toc") != "nej")]
     if tag == "p":
         inl = _strip(_inlines(el))
-        return [doc.Paragraph(inl, role=el.get("class") or "", plats=el.get("plats") or "")
-                ] if inl else []
+        return [doc.Paragraph(inl, role=el.get("class") or "")] if inl else []
     if tag in ("ul", "ol"):
         return [doc.ListBlock([_list_item(li) for li in el.findall("li")], ordered=tag == "ol")]
     if tag == "table":
@@ -582,9 +719,10 @@ def parse(xml: str, main: str = "", locate: Callable[[str, str], int | None] | N
         raise TemplateError(f"{main + ': ' if main else ''}huvudmallen ska börja med "
                             "<dokument>", located=True)
     source = _Source(main, locate)
+    outside = _plain_examples(root)
     blocks = _blocks(root, source)
     _assign_ids(blocks)
     return doc.Document(title=root.get("titel", ""), blocks=blocks,
                         author=root.get("forfattare", ""), subject=root.get("amne", ""),
                         header=root.get("sidhuvud", ""), typ=root.get("typ", ""),
-                        sources=source.texts)
+                        sources=source.texts, gaps=outside)

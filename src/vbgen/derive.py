@@ -29,10 +29,11 @@ from .model import (
     SatsningRad,
     SjukfranvaroRad,
     TableChart,
+    Unavailable,
     VerksamhetText,
     VolymRad,
 )
-from .tables import NOT_COMPARABLE, DataRow, DataTable, Value, display_number
+from .tables import NOT_COMPARABLE, TOTAL_KINDS, DataRow, DataTable, Value, display_number
 
 #: Largest difference, in tkr, between a total and the sum of its rows that is rounding.
 TOLERANCE_TKR = 1.0
@@ -80,7 +81,7 @@ class IndicatorFigur:
     """An indicator and whether this year's value reached its etappmål."""
 
     indikator: Indicator
-    varde: float | str | None
+    varde: float | str | Unavailable | None
     uppnatt: bool | None
 
 
@@ -389,11 +390,11 @@ def check_ekonomi_totals(report: Report) -> list[Problem]:
     return problems
 
 
-def reached(ind: Indicator, value: float | str | None) -> bool | None:
+def reached(ind: Indicator, value: float | str | Unavailable | None) -> bool | None:
     """Whether ``value`` reaches the indicator's numeric etappmål; missing when either is
-    missing or the etappmål is a text."""
+    missing (or not available) or the etappmål is a text."""
     target = ind.etappmal
-    if value is None or target is None or isinstance(target, str) or isinstance(value, str):
+    if not isinstance(value, int | float) or not isinstance(target, int | float):
         return None
     compare = {"≥": value >= target, "≤": value <= target, ">": value > target,
                "<": value < target}
@@ -703,31 +704,40 @@ def check_table_totals(table: DataTable) -> list[Problem]:
     since_total: list[DataRow] = []
     since_summa: list[DataRow] = []
     for row in table.rows:
-        if not row.kind:
-            since_total.append(row)
-            since_summa.append(row)
+        if row.kind not in TOTAL_KINDS:
+            if not row.kind:  # a row of ranks or texts is summed by nobody
+                since_total.append(row)
+                since_summa.append(row)
             continue
         parts = since_total if row.kind == "delsumma" else since_summa
         what = ("raderna sedan förra summaraden" if row.kind == "delsumma"
                 else "raderna sedan förra summan")
         for c in summed:
             given = row.cells.get(str(c.id))
-            values = [r.cells.get(str(c.id)) for r in parts]
-            present = [v.value for v in values if v is not None and v.value is not None]
-            if given is None or given.value is None or not present:
+            values = [v for r in parts if (v := r.cells.get(str(c.id))) is not None
+                      and isinstance(v.value, int | float)]
+            if given is None or not isinstance(given.value, int | float) or not values:
                 continue
-            expected = sum(present)  # type: ignore[arg-type]
-            if abs(float(given.value) - expected) > _tolerance(table, c):  # type: ignore[arg-type]
+            expected = sum(v.value for v in values if isinstance(v.value, int | float))
+            if abs(float(given.value) - expected) > _tolerance(table, c):
+                # Both figures with as many decimals as the file writes them: 144,2, not 144.
+                decimals = max(_written_decimals(v) for v in [given, *values])
                 source = row.source
                 problems.append(Problem(
                     source.file if source else table.decl.fil,
-                    f"summan stämmer inte: raden anger {number(given.value)} men "  # type: ignore[arg-type]
-                    f"{what} blir {number(expected, None)}",
+                    f"summan stämmer inte: raden anger {number(given.value, decimals)} men "
+                    f"{what} blir {number(expected, decimals)}",
                     source.row if source else None, c.kolumn, "kolumn"))
         since_total = []
         if row.kind == "summa":
             since_summa = []
     return problems
+
+
+def _written_decimals(value: Value) -> int:
+    """How many decimals a cell's number has as its file writes it."""
+    _, mark, decimals = value.written.replace(".", ",").rpartition(",")
+    return len(decimals.strip()) if mark and decimals.strip().isdigit() else 0
 
 
 def _tolerance(table: DataTable, column: Column) -> float:
@@ -746,7 +756,8 @@ def table_chart(table: DataTable, opts: TableChart) -> Chart:
     """A chart of a declared table's own rows, in the units the table shows."""
     category = opts.kategorier or next(
         (str(c.id) for c in table.decl.kolumner if c.typ == "text" and c.visas), "")
-    rows = [r for r in table.rows if opts.summarader or not r.kind]
+    rows = [r for r in table.rows
+            if not r.kind or (opts.summarader and r.kind in TOTAL_KINDS)]
     series = []
     for name in opts.serier:
         column = table.column(name)

@@ -58,7 +58,41 @@ class Link:
     href: str
 
 
-Inline = Text | Strong | Emph | LineBreak | Footnote | Span | Link
+#: The kinds of :class:`Gap`: something to fill, an example value to replace, and a value
+#: the data says is not available.
+GAP, EXAMPLE, UNAVAILABLE = "lucka", "exempel", "utelamnad"
+
+
+@dataclass
+class Gap:
+    """Something the data lacks where it would stand, shown so that a reader sees it.
+
+    ``vad`` says what is missing and ``plats`` where to fill it ("text/m1-analys.md",
+    "besok.csv, rad 3, kolumn 2024"). A gap (``slag`` "lucka") shows "[Saknas: vad]", or
+    "[Saknas]" when ``kort`` (in a table's cell); an example value ("exempel") shows the
+    value itself (``visas``), to be replaced before a final build; a value the data says is
+    not available ("utelamnad") shows ".." in a cell, else its ``skal`` (the reason), and is
+    no gap: it is listed, and a final build may have it.
+    """
+
+    vad: str
+    plats: str = ""
+    slag: str = GAP
+    kort: bool = False
+    visas: str = ""
+    skal: str = ""
+
+    @property
+    def text(self) -> str:
+        """What the document shows in its place."""
+        if self.slag == EXAMPLE:
+            return self.visas
+        if self.slag == UNAVAILABLE:
+            return ".." if self.kort else self.skal
+        return "[Saknas]" if self.kort else f"[Saknas: {self.vad}]"
+
+
+Inline = Text | Strong | Emph | LineBreak | Footnote | Span | Link | Gap
 
 
 def plain(inlines: list[Inline]) -> str:
@@ -66,6 +100,8 @@ def plain(inlines: list[Inline]) -> str:
     out: list[str] = []
     for node in inlines:
         if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, Gap):
             out.append(node.text)
         elif isinstance(node, Strong | Emph | Span | Link):
             out.append(plain(node.children))
@@ -93,8 +129,6 @@ class Paragraph:
     children: list[Inline]
     #: A named role the writers map to a style: "", "ingress", "lucka", "not", "kalla".
     role: str = ""
-    #: For a gap ("lucka"): the file and field to fill, "text/n1-analys.md".
-    plats: str = ""
     #: The data text this block is part of (its name in a Word draft); "" when generated.
     source: str = ""
 
@@ -221,6 +255,9 @@ class Document:
     sources: dict[str, TextSource] = field(default_factory=dict)
     #: Whose data it was made from: the nämnd and year ("Socialnämnden 2024").
     origin: str = ""
+    #: Example values shown outside the blocks' text: in the document's properties and
+    #: running header, a table's caption or the title page.
+    gaps: list[Gap] = field(default_factory=list)
 
     def leads_in(self) -> set[int]:
         """The ``id()`` of every paragraph that speaks of the figure or table right after it."""

@@ -126,21 +126,88 @@ FILTERS = {
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
+#: The decimal marks a table can declare (``decimaltecken``), and the character of each.
+DECIMAL_MARKS = {"komma": ",", "punkt": "."}
+#: A number whose other separator groups thousands: "12.400", "1,250,000".
+_GROUPED = {",": re.compile(r"^[-+]?\d{1,3}(\.\d{3})+$"),
+            ".": re.compile(r"^[-+]?\d{1,3}(,\d{3})+$")}
 
-def parse_number(text: str) -> float | None:
-    """Read a number written the Swedish or the English way; blank or ``-`` is missing."""
+
+class NumberError(ValueError):
+    """A text that is not a number as vbgen reads it; the message says why, in Swedish.
+
+    ``kind`` is "tal" for a text that is no number, "gräns" for one out of range (the message
+    is then :data:`OUT_OF_RANGE`) and "tecken" for a decimal mark other than the table's.
+    """
+
+    def __init__(self, message: str, kind: str = "tal") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class NumberText(str):
+    """A number cell of a workbook as text: read as the number it holds, whatever decimal mark
+    the table declares, since Excel stored a number and not a text."""
+
+    value: float
+
+    def __new__(cls, value: float) -> NumberText:
+        # Rounded to ten decimals: 0,066 shown as a percent is 6,6, not 6,6000000000000005.
+        number = round(float(value), 10) if math.isfinite(value) else float(value)
+        text = super().__new__(cls, _plain(number))
+        text.value = number
+        return text
+
+
+def _plain(value: float) -> str:
+    """A number as a Swedish file writes it, without thousands separators: ``-1234,5``."""
+    if not math.isfinite(value):
+        return str(value)
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _as_decimal(s: str, separator: str, mark: str) -> str:
+    whole, _, decimals = s.partition(separator)
+    decimals = decimals.rstrip("0")
+    return (whole if whole.strip("+-") else whole + "0") + (mark + decimals if decimals else "")
+
+
+def parse_number(text: str, decimal: str = ",") -> float | None:
+    """Read a number written the Swedish way (or with ``decimal`` as its decimal mark); blank
+    or ``-`` is missing. A number with the other mark is an error that gives its readings:
+    "12.400" may be 12 400 or 12,4, and vbgen never guesses."""
+    if isinstance(text, NumberText):
+        if not in_range(text.value):
+            raise NumberError(OUT_OF_RANGE, "gräns")
+        return text.value
     s = _SPACES.sub("", text).replace("\u2212", "-").replace("\u2013", "-")
     if s in ("", "-"):
         return None
     if s.endswith("%"):
         s = s[:-1]
-    if "," in s:
-        if "." in s:
-            raise ValueError  # 1.234,5 and 1,234.5 are too ambiguous to guess
-        s = s.replace(",", ".")
-    value = float(s)
+    other = "." if decimal == "," else ","
+    names = {",": "komma", ".": "punkt"}
+    if other in s and decimal in s:
+        raise NumberError(f'talet "{text}" har både punkt och komma; skriv det utan '
+                          f"tusentalsavgränsare och med {names[decimal]} före decimalerna",
+                          "tecken")
+    grouped = re.fullmatch(r"[-+]?\d{1,3}(" + re.escape(other) + r"\d{3})+", s)
+    if grouped or re.fullmatch(r"[-+]?\d*" + re.escape(other) + r"\d+", s):
+        thousands = number(float(s.replace(other, ""))).replace(NBSP, " ")
+        reading = (thousands if s.count(other) > 1
+                   else f"{thousands} eller {_as_decimal(s, other, decimal)}" if grouped
+                   else _as_decimal(s, other, decimal))
+        raise NumberError(f'talet "{text}" har {names[other]}, men tabellen skriver decimaler '
+                          f"med {names[decimal]}: menar du {reading}?", "tecken")
+    try:
+        value = float(s.replace(decimal, "."))
+    except ValueError:
+        raise NumberError(f'förväntade ett tal, fick "{text}"') from None
     if not in_range(value):
-        raise ValueError(OUT_OF_RANGE)
+        raise NumberError(OUT_OF_RANGE, "gräns")
     return value
 
 

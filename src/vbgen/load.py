@@ -10,13 +10,12 @@ import csv
 import datetime
 import io
 import itertools
-import math
 import re
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -32,14 +31,16 @@ from .derive import (
     result_row,
 )
 from .errors import DataError, Problem, environment_problem
-from .fmt import parse_number
+from .fmt import DECIMAL_MARKS, NumberError, NumberText, parse_number
 from .model import (
     CHART_MARK,
     MAIN_FILE,
     TABLE_MARK,
+    UNAVAILABLE_MARK,
     BidragRad,
     DriftHistorikRad,
     DriftRad,
+    Example,
     Goal,
     Granskning,
     IndexRad,
@@ -55,6 +56,7 @@ from .model import (
     Section,
     SjukfranvaroRad,
     Source,
+    Unavailable,
     Uppdrag,
     VolymRad,
     markdown_fields,
@@ -140,11 +142,19 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", text.replace("\v", "\n").replace("\f", "\n"))
 
 
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+# Also the private characters that mark an example value in rendered templates.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ue000-\ue002]")
 
 
-def _load_yaml(text: str) -> tuple[Any, dict[Path_, int], list[tuple[str, int, int]]]:
-    """The data of the main file, the line of every value, and every key given twice."""
+#: A YAML number with dots between groups of three digits: 9.900 is 9,9 to YAML, and may
+#: have been meant as 9 900.
+_GROUPED_FLOAT = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+$")
+
+
+def _load_yaml(text: str) -> tuple[Any, dict[Path_, int], list[tuple[str, int, int]],
+                                   list[tuple[Path_, str]]]:
+    """The data of the main file, the line of every value, every key given twice, and every
+    number whose dot may separate thousands (with its place and text)."""
     loader = _LineLoader(text)
     try:
         node = loader.get_single_node()
@@ -152,6 +162,7 @@ def _load_yaml(text: str) -> tuple[Any, dict[Path_, int], list[tuple[str, int, i
         loader.dispose()
     lines: dict[Path_, int] = {}
     twice: list[tuple[str, int, int]] = []
+    grouped: list[tuple[Path_, str]] = []
 
     def walk(n: yaml.Node | None, path: Path_) -> Any:
         if n is None:
@@ -173,6 +184,8 @@ def _load_yaml(text: str) -> tuple[Any, dict[Path_, int], list[tuple[str, int, i
             return out
         if isinstance(n, yaml.SequenceNode):
             return [walk(v, (*path, i)) for i, v in enumerate(n.value)]
+        if n.tag == "tag:yaml.org,2002:float" and _GROUPED_FLOAT.match(str(n.value)):
+            grouped.append((path, str(n.value)))
         try:
             value = loader.construct_object(n, deep=True)
         except ValueError:
@@ -181,7 +194,7 @@ def _load_yaml(text: str) -> tuple[Any, dict[Path_, int], list[tuple[str, int, i
                 None, None, f'"{n.value}" är inte ett giltigt datum', n.start_mark) from None
         return _clean(value) if isinstance(value, str) else value
 
-    return walk(node, ()), lines, twice
+    return walk(node, ()), lines, twice, grouped
 
 
 def _numbers_out_of_range(data: Any, path: Path_ = ()) -> Iterator[Path_]:
@@ -360,7 +373,7 @@ def _read_yaml_file(path: Path, name: str, problems: list[Problem]
     if text is None:
         return None, {}
     try:
-        data, lines, twice = _load_yaml(text)
+        data, lines, twice, grouped = _load_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -377,6 +390,13 @@ def _read_yaml_file(path: Path, name: str, problems: list[Problem]
     for where, first, second in twice:
         problems.append(Problem(name, f"fältet står två gånger (rad {first} och rad {second}); "
                                       "ta bort det ena", second, where))
+    for loc, written in grouped:
+        whole = fmt.number(float(written.replace(".", ""))).replace(fmt.NBSP, " ")
+        decimal = fmt.number(float(written), None)
+        problems.append(Problem(name, f"talet {written} läses som {decimal} men kan vara menat "
+                                      f"som {whole}; skriv {whole.replace(' ', '')} (eller "
+                                      f"{whole}) för det ena, {decimal} för det andra",
+                                _line_for(lines, loc), _dotted(loc)))
     if not isinstance(data, dict):
         problems.append(Problem(name, "förväntade fält som namn: värde", 1))
         return None, {}
@@ -448,20 +468,95 @@ def _kommun_texts(data: Any, texts: dict[str, Any], path: Path_, file: str,
     return data
 
 
-def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict[Path_, int]]:
+class _Marks:
+    """The values of the main file marked as examples (``{exempel: Erik Exempel}``) or as not
+    available (``{saknas: skäl}``): taken out of the data before it is checked, and the
+    examples put back into the checked model as :class:`Example` texts that know their place.
+    """
+
+    def __init__(self, origin: Callable[[Path_], tuple[str, dict[Path_, int]]],
+                 problems: list[Problem]) -> None:
+        self.origin, self.problems = origin, problems
+        #: The places of the example values in the data.
+        self.examples: list[Path_] = []
+        #: The reason of each value marked as not available, by its dotted place.
+        self.unavailable: dict[str, str] = {}
+
+    def _fail(self, path: Path_, message: str) -> None:
+        file, lines = self.origin(path)
+        self.problems.append(Problem(file, message, _line_for(lines, path), _dotted(path)))
+
+    def take(self, data: Any, path: Path_) -> Any:
+        if isinstance(data, dict) and len(data) == 1 and path:
+            (key, value), = data.items()
+            if key == EXAMPLE_KEY:
+                if not isinstance(value, str) or not value.strip():
+                    self._fail(path, "ett exempel är en text: {exempel: Erik Exempel}, "
+                                     "{exempel: \"08-123 456 78\"}")
+                    return None
+                self.examples.append(path)
+                return value
+            if key == UNAVAILABLE_KEY:
+                if not isinstance(value, str) or not value.strip():
+                    self._fail(path, "skriv skälet till att värdet saknas: {saknas: "
+                                     "\"Mätningen görs från 2025.\"}")
+                    return None
+                self.unavailable[_dotted(path)] = value.strip()
+                return None
+        if isinstance(data, dict):
+            return {k: self.take(v, (*path, k)) for k, v in data.items()}
+        if isinstance(data, list):
+            return [self.take(v, (*path, i)) for i, v in enumerate(data)]
+        return data
+
+    def mark_examples(self, meta: Meta) -> bool:
+        """Put each example back into ``meta`` as an :class:`Example`; False on a problem."""
+        ok = True
+        for path in self.examples:
+            file, _ = self.origin(path)
+            where = (meta.source_of(_dotted(path)) if file == MAIN_FILE
+                     else f"{file}, fält {_dotted(path)}")
+            parent: Any = meta
+            for part in path[:-1]:
+                parent = _child(parent, part)
+            current = _child(parent, path[-1])
+            if not isinstance(current, str):
+                self._fail(path, "exempel gäller texter som namn, titlar, telefonnummer och "
+                                 "e-postadresser; här väntas något annat")
+                ok = False
+            elif isinstance(parent, BaseModel):
+                setattr(parent, str(path[-1]), Example(current, where))
+            else:
+                cast(Any, parent)[path[-1]] = Example(current, where)
+        return ok
+
+
+def _child(node: Any, part: str | int) -> Any:
+    """The value at ``part`` of a model (its field), a list or a dict."""
+    return getattr(node, str(part)) if isinstance(node, BaseModel) else cast(Any, node)[part]
+
+
+#: The keys that mark a value of the main file: an example, and a value not available.
+EXAMPLE_KEY, UNAVAILABLE_KEY = "exempel", "saknas"
+
+
+def _load_meta(folder: Path, problems: list[Problem]
+               ) -> tuple[Meta | None, dict[Path_, int], _Marks | None]:
+    """The main file merged over its profile, checked, with the line of every value and the
+    values it marks as examples or not available."""
     main = folder / MAIN_FILE
     if not present(main):
         problems.append(Problem(str(folder), f"huvudfilen {MAIN_FILE} saknas i mappen"))
-        return None, {}
+        return None, {}, None
     data, lines = _read_yaml_file(main, MAIN_FILE, problems)
     if data is None:
-        return None, {}
+        return None, {}, None
     for old, advice in _OLD_FIELDS.items():
         if old in data:
             problems.append(Problem(MAIN_FILE, f"fältet hör till den gamla formen: {advice}",
                                     _line_for(lines, (old,)), old))
     if any(old in data for old in _OLD_FIELDS):
-        return None, lines
+        return None, lines, None
     sources = _text_sources(data, ())
     data = _resolve_texts(data, (), folder, MAIN_FILE, lines, problems)
     shared, profile_name, profile_lines = _profile(folder, data, lines, problems)
@@ -471,11 +566,19 @@ def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict
     kommun_places: set[str] = set()
     data = _kommun_texts(data, texts, (), MAIN_FILE, lines, problems, kommun_places)
     data = {**shared, **data, "texter": texts}
+
+    def origin(path: Path_) -> tuple[str, dict[Path_, int]]:
+        return ((profile_name, profile_lines) if path and path[0] in from_profile
+                else (MAIN_FILE, lines))
+
+    marks = _Marks(origin, problems)
+    data = marks.take(data, ())
     try:
         meta = Meta.model_validate(data)
         meta.textkallor = sources
         meta.gemensamma_texter = {*from_profile, *kommun_places}
-        return meta, lines
+        meta.utelamnade = marks.unavailable
+        return meta, lines, marks
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(err["loc"])
@@ -485,7 +588,7 @@ def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict
             else:
                 problems.append(Problem(MAIN_FILE, _message(err), _line_for(lines, loc),
                                         _dotted(loc)))
-        return None, lines
+        return None, lines, None
 
 
 # --- Tables -------------------------------------------------------------------------------
@@ -633,22 +736,21 @@ def _read_xlsx(folder: Path, path: Path, problems: list[Problem], sheet: str | N
             cells = [_cell_text(c) for c in row]
             if not any(c.strip() for c in cells):
                 continue
-            yield line, {n: (cells[i].strip() if i < len(cells) else "")
+            # A number cell keeps its kind: it is read as the number Excel stored.
+            yield line, {n: (_strip(cells[i]) if i < len(cells) else "")
                          for i, n in enumerate(names) if n}
     finally:
         wb.close()
-
-
-def _number_text(value: float) -> str:
-    # Rounded to ten decimals: 0,066 shown as a percent is 6,6, not 6,6000000000000005.
-    value = round(float(value), 10)
-    return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
 
 
 def _percent_format(number_format: str) -> bool:
     # A % inside quotes or after a backslash is shown as text, not a scaling of the value.
     bare = re.sub(r'"[^"]*"|\\.', "", number_format or "")
     return "%" in bare
+
+
+def _strip(text: str) -> str:
+    return text if isinstance(text, NumberText) else text.strip()
 
 
 def _cell_text(cell: Any) -> str:
@@ -665,11 +767,9 @@ def _cell_text(cell: Any) -> str:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, int | float):
-        if not math.isfinite(value):
-            return str(value)
         if _percent_format(getattr(cell, "number_format", "")):
-            return _number_text(value * 100)
-        return _number_text(float(value)) if isinstance(value, float) else str(value)
+            return NumberText(value * 100)
+        return NumberText(value)
     return _clean(str(value))
 
 
@@ -730,7 +830,7 @@ class _Row:
             return None
         try:
             value = parse_number(raw)
-        except ValueError as exc:
+        except NumberError as exc:
             self._fail(column, _number_message(exc, raw))
             return None
         if value is None and required:
@@ -760,9 +860,15 @@ class _Row:
         return value
 
 
-def _number_message(exc: ValueError, raw: str) -> str:
-    if str(exc) == fmt.OUT_OF_RANGE:
+def _number_message(exc: NumberError, raw: str, declared: bool = False) -> str:
+    """What a cell that is no number says: a number out of range and a number with the other
+    decimal mark as such (with the table declaration's remedy when there is one), anything
+    else as "förväntade ett tal"."""
+    if exc.kind == "gräns":
         return f'{exc}, fick "{raw}"'
+    if exc.kind == "tecken":
+        return str(exc) + ("; skriver filen decimaler med punkt, ange decimaltecken: punkt "
+                           "för den i vb.yaml" if declared and "punkt, men" in str(exc) else "")
     return f'förväntade ett tal, fick "{raw}"'
 
 
@@ -846,19 +952,32 @@ def _target(r: _Row, column: str) -> tuple[float | str | None, str]:
     sign, rest = (m.group(1).replace(">=", "≥").replace("<=", "≤"), m.group(2)) if m else ("", raw)
     try:
         return parse_number(rest), sign
-    except ValueError:
+    except NumberError as exc:
         if _WORDS.search(rest):
             return raw, ""
-        r._fail(column, f'förväntade ett tal (gärna efter ≥ eller ≤) eller en text, fick "{raw}"')
+        r._fail(column, _number_message(exc, raw) if exc.kind != "tal" else
+                f'förväntade ett tal (gärna efter ≥ eller ≤) eller en text, fick "{raw}"')
         return None, ""
 
 
-def _indicator_value(r: _Row, column: str) -> float | str | None:
-    """A year's value: a number, or a rank among others such as ``19/26``."""
+def _unavailable(r: _Row, column: str) -> Unavailable | None:
+    """A cell marked as not available: ``..`` and the reason (``.. publiceras i april``)."""
+    raw = r.text(column)
+    if not raw.startswith(UNAVAILABLE_MARK):
+        return None
+    reason = raw[len(UNAVAILABLE_MARK):].strip(" :–-")
+    if not reason:
+        r._fail(column, f'skriv skälet efter "{UNAVAILABLE_MARK}", till exempel '
+                        f'"{UNAVAILABLE_MARK} Statistiken publiceras i april"')
+    return Unavailable(reason)
+
+
+def _indicator_value(r: _Row, column: str) -> float | str | Unavailable | None:
+    """A year's value: a number, a rank among others such as ``19/26``, or not available."""
     m = RANK.match(r.text(column))
     if m:
         return f"{m.group(1)}/{m.group(2)}"
-    return r.number(column)
+    return _unavailable(r, column) or r.number(column)
 
 
 def _indicator(r: _Row, ctx: Context) -> Indicator:
@@ -872,13 +991,17 @@ def _indicator(r: _Row, ctx: Context) -> Indicator:
     kon = r.text("kön").upper()
     if kon not in ("", "K", "M", "T"):
         r._fail("kön", f'okänt värde "{kon}"; tillåtna värden: "K", "M", "T" eller tomt')
-    etappmal, sign = _target(r, "etappmål")
+    etappmal: float | str | Unavailable | None
+    etappmal, sign = _unavailable(r, "etappmål"), ""
+    if etappmal is None:
+        etappmal, sign = _target(r, "etappmål")
     malvarde, malvarde_sign = _target(r, "målvärde")
     column = _goal_column(r)
     return Indicator(
         mal=r.text(column, True), mal_kolumn=column, namn=r.text("indikator", True),
         not_=r.text("not"), values=values,
         etappmal=etappmal, jamforelse=sign, malvarde=malvarde,
+        etappmal_foregaende=_target(r, "etappmål föregående år")[0],
         malvarde_jamforelse=malvarde_sign, hog_ar_bra=riktning != "låg",
         kalla=r.text("källa"), kolada_id=r.text("kolada id"), kon=kon, source=r.source)
 
@@ -940,10 +1063,10 @@ def _number_with_mark(r: _Row, column: str, marks: dict[str, str], key: str) -> 
         raw = m.group(1)
     try:
         return parse_number(raw)
-    except ValueError as exc:
-        r._fail(column, _number_message(exc, raw) if str(exc) == fmt.OUT_OF_RANGE else
+    except NumberError as exc:
+        r._fail(column, _number_message(exc, raw) if exc.kind != "tal" else
                 f'förväntade ett tal, eventuellt följt av * eller **, fick '
-                                    f'"{r.cells.get(column, "")}"')
+                f'"{r.cells.get(column, "")}"')
         return None
 
 
@@ -1068,7 +1191,7 @@ def load(folder: str | Path) -> Report:
     problems: list[Problem] = []
     if not folder.is_dir():
         raise DataError([Problem(str(folder), "mappen finns inte")])
-    meta, lines = _load_meta(folder, problems)
+    meta, lines, marks = _load_meta(folder, problems)
     if meta is None:
         # Tables that depend on the main file cannot be checked; the others still are, so
         # that every problem is reported in one go.
@@ -1087,6 +1210,8 @@ def load(folder: str | Path) -> Report:
     indikatorer = tables.pop("indikatorer")
     uppdragen = tables.pop("uppdrag")
     report = Report(**dict(meta), **tables)
+    if marks is not None:
+        marks.mark_examples(report)
     report.diagramdata = _charts(folder, meta, lines, problems)
     _check_derived(report, lines, problems)
     report.tabelldata = _declared_tables(folder, report, lines, problems)
@@ -1217,7 +1342,7 @@ def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
         # The file was read without problems, so reading its first line again adds none.
         header = (_written_header(folder, path, [], decl.flik) or []) if len(problems) == before \
             else []
-        out[decl.id] = read_table(decl, decl.fil, header, rows, problems)
+        out[decl.id] = read_table(decl, decl.fil, header, rows, problems, report.ar)
         _check_marks(out[decl.id], (*loc, "noter"), lines, problems)
         derive_table(out[decl.id])
     return out
@@ -1269,13 +1394,14 @@ def _charts(folder: Path, meta: Meta, lines: dict[Path_, int],
             continue
         categories: list[str] = []
         values: list[list[float | None]] = [[] for _ in header[1:]]
+        mark = DECIMAL_MARKS[d.decimaltecken]
         for line, cells in rows:
             categories.append(cells[0])
             for j, name in enumerate(header[1:]):
                 try:
-                    values[j].append(parse_number(cells[j + 1]))
-                except ValueError as exc:
-                    problems.append(Problem(d.fil, _number_message(exc, cells[j + 1]),
+                    values[j].append(parse_number(cells[j + 1], mark))
+                except NumberError as exc:
+                    problems.append(Problem(d.fil, _number_message(exc, cells[j + 1], True),
                                             line, name, "kolumn"))
         charts[d.id] = Chart(
             id=d.id, typ=d.typ, titel=d.titel, kategorier=categories,
@@ -1530,10 +1656,20 @@ def _check_ekonomi(report: Report, lines: dict[Path_, int], problems: list[Probl
 
 def _check_marks(table: DataTable, loc: Path_, lines: dict[Path_, int],
                  problems: list[Problem]) -> None:
-    """Every mark after a number (``2 174 *``) needs a note that starts with it."""
+    """Every mark after a number (``2 174 *``) needs a note that starts with it, and a value
+    not available (``..``) its reason, after the dots or in a note that starts with them."""
     explained = {m.group(0) for n in table.decl.noter if (m := re.match(r"\*+", n))}
+    dots = any(n.startswith(UNAVAILABLE_MARK) for n in table.decl.noter)
     for row in table.rows:
         for column_id, value in row.cells.items():
+            if value.unavailable and not value.reason and not dots:
+                column = table.column(column_id)
+                problems.append(Problem(
+                    table.decl.fil, f'skriv skälet till att värdet saknas efter "..", till '
+                    f'exempel ".. Statistiken publiceras i april", eller i en not som börjar '
+                    f'med ".." under noter för tabellen "{table.decl.id}" i vb.yaml',
+                    row.source.row if row.source else None,
+                    column.kolumn if column else column_id, "kolumn"))
             if value.mark.startswith("*") and value.mark not in explained:
                 column = table.column(column_id)
                 problems.append(Problem(

@@ -1,8 +1,11 @@
 """The gaps of a draft: what the data does not yet have, where it shows and where to fill it.
 
-A template marks a gap with ``lucka()`` (a paragraph "[Saknas: …]" that names the file and
-field to fill) or writes "[Saknas: …]" inside a sentence. A draft lists them all at its end;
-a final build (``--slutlig``) is refused while there are any.
+A gap is a node of the document model (:class:`~vbgen.doc.Gap`), placed by a template with
+``lucka()`` (a paragraph) or ``saknas()`` (in a sentence or a table's cell), by a declared
+table for a cell its report year needs, and by the composer for an example value. Walking
+the whole document, table cells included, finds them all: a draft lists them at its end,
+and a final build (``--slutlig``) is refused while there are any. Values the data marks as
+not available are gaps of their own kind: listed, but no reason to refuse.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 
 from . import doc
 
-#: A gap mark as templates write it (``compose.gap``, ``lucka()``): "[Saknas: vad]".
+#: A gap mark as a document shows it, "[Saknas: vad]": how it reads in a Word draft.
 GAP = re.compile(r"\[Saknas: ([^\]]+)\]")
 
 #: The heading of the list of gaps at the end of a draft.
@@ -21,53 +24,133 @@ LIST_HEADING = "Luckor att fylla"
 
 @dataclass(frozen=True)
 class Gap:
-    """One gap: the section it stands in, what is missing, and where to fill it."""
+    """One gap: the section it stands in, what is missing, and where to fill it.
+
+    ``slag`` is the kind of :class:`~vbgen.doc.Gap`; a value not available has its
+    reason in ``skal``.
+    """
 
     avsnitt: str
     vad: str
     plats: str = ""
+    slag: str = doc.GAP
+    skal: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What makes two marks one gap: the same thing missing at the same place."""
+        return (self.slag, self.vad, self.plats)
 
 
-def find_gaps(document: doc.Document) -> list[Gap]:
-    """Every gap of ``document``, in reading order.
+def _inline_gaps(inlines: list[doc.Inline]) -> list[doc.Gap]:
+    out: list[doc.Gap] = []
+    for node in inlines:
+        if isinstance(node, doc.Gap):
+            out.append(node)
+        elif isinstance(node, doc.Strong | doc.Emph | doc.Span | doc.Link | doc.Footnote):
+            out.extend(_inline_gaps(node.children))
+    return out
 
-    Gaps inside table cells repeat what the section that describes the goal already lists
-    (a missing måluppfyllelse), so only paragraphs are read.
+
+def find_all(document: doc.Document) -> list[Gap]:
+    """Every gap and value not available in ``document``, in reading order, each once.
+
+    A gap shown both in a table and in the text (a missing måluppfyllelse in the goal
+    table and under the goal's heading) is listed where the text has it.
     """
-    gaps: list[Gap] = []
+    found: list[tuple[bool, Gap]] = []
     path: list[str] = []
 
-    def paragraph(p: doc.Paragraph) -> None:
-        text = doc.plain(p.children)
-        for m in GAP.finditer(text):
-            gaps.append(Gap(" › ".join(path) or document.title, m.group(1), p.plats))
+    def add(nodes: list[doc.Inline], in_table: bool) -> None:
+        section = " › ".join(path) or document.title
+        found.extend((in_table, Gap(section, g.vad, g.plats, g.slag, g.skal))
+                     for g in _inline_gaps(nodes))
 
     def blocks(items: list[doc.Block]) -> None:
         for b in items:
-            if isinstance(b, doc.Heading) and b.level <= 2:
-                del path[b.level - 1:]
-                path.append(doc.plain(b.children))
+            if isinstance(b, doc.Heading):
+                if b.level <= 2:
+                    del path[b.level - 1:]
+                    path.append(doc.plain(b.children))
+                add(b.children, False)
             elif isinstance(b, doc.Paragraph):
-                paragraph(b)
+                add(b.children, False)
             elif isinstance(b, doc.ListBlock):
                 for item in b.items:
                     blocks(item)
+            elif isinstance(b, doc.Table):
+                for row in [*b.head, *b.body]:
+                    for cell in row.cells:
+                        add(cell.children, True)
+                for note in b.notes:
+                    add(note.children, True)
+            elif isinstance(b, doc.Figure):
+                add(b.caption, False)
 
+    found.extend((True, Gap(document.title, g.vad, g.plats, g.slag, g.skal))
+                 for g in document.gaps)
     blocks(document.blocks)
-    return gaps
+    # Each gap once, where the text shows it if it does, else where it first stands.
+    chosen: dict[tuple[str, str, str], int] = {}
+    for n, (in_table, gap) in enumerate(found):
+        if gap.key not in chosen or (not in_table and found[chosen[gap.key]][0]):
+            chosen[gap.key] = n
+    return [found[n][1] for n in sorted(chosen.values())]
 
 
-def gap_list(gaps: list[Gap]) -> list[doc.Block]:
-    """The draft's closing section: a table of its gaps, grouped by section."""
-    intro = doc.Paragraph([doc.Text(
-        "Utkastet saknar ännu det som står nedan. Fyll i filen och fältet som anges och bygg "
-        "igen; en slutlig version (vbgen build --slutlig) kan byggas först när listan är tom.")])
-    rows = [doc.Row([doc.Cell([doc.Text(g.avsnitt)]), doc.Cell([doc.Text(g.vad)]),
-                     doc.Cell([doc.Text(g.plats or "se avsnittet")])]) for g in gaps]
-    head = [doc.Row([doc.Cell([doc.Text(t)], header=True)
-                     for t in ("Avsnitt", "Saknas", "Fyll i")])]
-    return [doc.Heading(1, [doc.Text(LIST_HEADING)], id="luckor-att-fylla"), intro,
-            doc.Table("Luckor i utkastet", head, rows, role="luckor")]
+def gaps_of(found: list[Gap]) -> list[Gap]:
+    """The gaps to fill (examples included): what keeps a final build from being made."""
+    return [g for g in found if g.slag != doc.UNAVAILABLE]
+
+
+def unavailable_of(found: list[Gap]) -> list[Gap]:
+    """The values the data says are not available, with their reasons."""
+    return [g for g in found if g.slag == doc.UNAVAILABLE]
+
+
+def find_gaps(document: doc.Document) -> list[Gap]:
+    """Every gap to fill in ``document``, in reading order."""
+    return gaps_of(find_all(document))
+
+
+def unique(gaps: list[Gap]) -> list[Gap]:
+    """``gaps`` of several documents, each gap once (a goal's assessment is missing in the
+    report and in the tjänsteskrivelse alike)."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for g in gaps:
+        if g.key not in seen:
+            seen.add(g.key)
+            out.append(g)
+    return out
+
+
+def gap_list(found: list[Gap]) -> list[doc.Block]:
+    """The draft's closing section: a table of its gaps, grouped by section, and a table of
+    the values the data says are not available."""
+    gaps, unavailable = gaps_of(found), unavailable_of(found)
+    out: list[doc.Block] = [doc.Heading(1, [doc.Text(LIST_HEADING)], id="luckor-att-fylla")]
+    if gaps:
+        out.append(doc.Paragraph([doc.Text(
+            "Utkastet saknar ännu det som står nedan. Fyll i filen och fältet som anges och "
+            "bygg igen; en slutlig version (vbgen build --slutlig) kan byggas först när "
+            "listan är tom.")]))
+        rows = [doc.Row([doc.Cell([doc.Text(g.avsnitt)]), doc.Cell([doc.Text(g.vad)]),
+                         doc.Cell([doc.Text(g.plats or "se avsnittet")])]) for g in gaps]
+        head = [doc.Row([doc.Cell([doc.Text(t)], header=True)
+                         for t in ("Avsnitt", "Saknas", "Fyll i")])]
+        out.append(doc.Table("Luckor i utkastet", head, rows, role="luckor"))
+    if unavailable:
+        out.append(doc.Paragraph([doc.Text(
+            "Uppgifterna nedan finns inte, enligt data, av skälet som anges. De visas som .. "
+            "med skälet i en not och hindrar inte en slutlig version.")]))
+        rows = [doc.Row([doc.Cell([doc.Text(g.avsnitt)]), doc.Cell([doc.Text(g.vad)]),
+                         doc.Cell([doc.Text(g.skal)]), doc.Cell([doc.Text(g.plats)])])
+                for g in unavailable]
+        head = [doc.Row([doc.Cell([doc.Text(t)], header=True)
+                         for t in ("Avsnitt", "Uppgift", "Skäl", "Var")])]
+        out.append(doc.Table("Uppgifter som saknas med skäl", head, rows, role="luckor"))
+    return out
 
 
 def describe(gaps: list[Gap]) -> list[str]:
@@ -78,5 +161,6 @@ def describe(gaps: list[Gap]) -> list[str]:
         if g.avsnitt != section:
             section = g.avsnitt
             lines.append(f"  {section}:")
-        lines.append(f"    {g.vad}" + (f" ({g.plats})" if g.plats else ""))
+        what = g.vad + (f": {g.skal}" if g.slag == doc.UNAVAILABLE else "")
+        lines.append(f"    {what}" + (f" ({g.plats})" if g.plats else ""))
     return lines

@@ -93,6 +93,8 @@ def _inlines(nodes: list[doc.Inline], notes: list[str]) -> str:
             out.append(f"[{inlines(n.children, notes)}](<{n.href}>)")
         elif isinstance(n, doc.LineBreak):
             out.append("\\\n")
+        elif isinstance(n, doc.Gap):
+            continue  # vbgen's mark, not part of the data's text
         elif isinstance(n, doc.Footnote):
             if out:  # the mark hugs the word before it, as the document shows it
                 out[-1] = out[-1].rstrip(" ")

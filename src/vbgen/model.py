@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
+from markupsafe import Markup, escape
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from .fmt import OUT_OF_RANGE, parse_number
+from .fmt import DECIMAL_MARKS, OUT_OF_RANGE, NumberError, parse_number
 
 #: Prose in Markdown: written in the main file, or ``{fil: text/x.md}`` for a file's text.
 Markdown = Annotated[str, Field(json_schema_extra={"x-vbgen": "markdown"})]
@@ -28,10 +29,11 @@ def _swedish_number(value: Any) -> Any:
     if isinstance(value, str):
         try:
             return parse_number(value)
-        except ValueError as exc:
-            if str(exc) == OUT_OF_RANGE:
-                raise
-            # Otherwise left for the type check, which reports "förväntade ett tal".
+        except NumberError as exc:
+            if exc.kind == "gräns":
+                raise ValueError(OUT_OF_RANGE) from None
+            # Otherwise left for the type check: YAML's own numbers have a decimal point
+            # ("9900.5"), and anything else is reported as "förväntade ett tal".
     return value
 
 
@@ -70,6 +72,47 @@ class Source:
     row: int
 
 
+@dataclass(frozen=True)
+class Unavailable:
+    """A value the data says is not available, with the reason: ``..`` and the reason in a
+    table cell, ``{saknas: skäl}`` in the main file. Shown as ".." with the reason in a note;
+    a deliberate absence, listed in a draft but no gap."""
+
+    reason: str
+
+
+#: The mark of a value that is not available, as tables show it (the statistical convention).
+UNAVAILABLE_MARK = ".."
+
+#: The characters that wrap an example value in rendered templates: start, where, value, end.
+#: The loader removes them from every text it reads, so they mean nothing else.
+EXAMPLE_START, EXAMPLE_VALUE, EXAMPLE_END = "\ue000", "\ue001", "\ue002"
+
+
+class Example(str):
+    """A value of the data marked as an example (``{exempel: Erik Exempel}``): a placeholder
+    from the starting folder or a sample, to be replaced before a final build.
+
+    It reads as its text everywhere; where a template prints it, it is wrapped in marks that
+    the composer turns into a gap showing the value, so a final build is refused while it is
+    shown, and the draft lists where to replace it (``plats``).
+    """
+
+    plats: str
+
+    def __new__(cls, value: str, plats: str) -> Example:
+        text = super().__new__(cls, value)
+        text.plats = plats
+        return text
+
+    def __html__(self) -> Markup:
+        return Markup(EXAMPLE_START + str(escape(self.plats)) + EXAMPLE_VALUE
+                      + str(escape(str(self))) + EXAMPLE_END)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Example, (str(self), self.plats))
+
+
 class Level(_Strict):
     """One step of the måluppfyllelse scale."""
 
@@ -93,10 +136,14 @@ class Indicator(BaseModel):
     mal_kolumn: str = "mål"
     namn: str
     not_: str = ""
-    #: The value of each year: a number, or a rank such as "19/26".
-    values: dict[int, float | str | None]
+    #: The value of each year: a number, a rank such as "19/26", or not available (with the
+    #: reason).
+    values: dict[int, float | str | Unavailable | None]
     #: This year's target: a number, or a text such as "≥ riktvärdet".
-    etappmal: float | str | None = None
+    etappmal: float | str | Unavailable | None = None
+    #: Last year's etappmål (the column ``etappmål föregående år``): an indicator that had one
+    #: needs one this year too.
+    etappmal_foregaende: float | str | None = None
     #: How a value is compared with a numeric etappmål: "≥", "≤", ">", "<", or "" to
     #: follow ``hog_ar_bra``.
     jamforelse: str = ""
@@ -292,6 +339,18 @@ class DiagramDef(_Strict):
     enhet: str = ""
     kalla: str = ""
     decimaler: int | None = None
+    decimaltecken: str = Field("komma", description="komma eller punkt: tecknet före "
+                                                    "decimalerna i filen.")
+
+    @model_validator(mode="after")
+    def _check(self) -> DiagramDef:
+        _check_decimal_mark(self.decimaltecken)
+        return self
+
+
+def _check_decimal_mark(value: str) -> None:
+    if value not in DECIMAL_MARKS:
+        raise ValueError(f'okänt decimaltecken "{value}"; välj komma eller punkt')
 
 
 # --- Declared tables ---
@@ -326,6 +385,14 @@ class Column(_Strict):
         None, description="En beräknad kolumn: {skillnad: [a, b]} (a − b), {forandring: "
                           "[gammal, ny]} (procent), {andel: [del, helhet]} (procent), "
                           "{summa: [a, b, ...]} eller {produkt: [a, b]}.")
+    # Whether a cell may be empty, and what an empty cell shows.
+    kravs: JaNej | None = Field(
+        None, description="ja om varje cell i kolumnen ska ha ett värde: en tom cell är då en "
+                          "lucka. Som standard krävs det i en kolumn vars kolumn, rubrik, grupp "
+                          "eller id nämner verksamhetsåret; nej för en sådan kolumn som får "
+                          "ha tomma celler.")
+    tom: str | None = Field(None, description="Det en tom cell visar; som standard tabellens "
+                                              "tom.")
 
     @model_validator(mode="after")
     def _check(self) -> Column:
@@ -375,9 +442,15 @@ class TableDecl(_Strict):
                                 "visade decimalen för tal.")
     noter: list[str] = Field(default_factory=list, description="Noter under tabellen.")
     kolumner: list[Column] = Field(min_length=1, description="Alla kolumner, i visningsordning.")
+    # How the file writes its numbers, and what an empty cell shows.
+    decimaltecken: str = Field(
+        "komma", description="komma eller punkt: tecknet före decimalerna i filen. Ett tal med "
+                             "det andra tecknet (12.400 i en fil med komma) är ett fel.")
+    tom: str | None = Field(None, description="Det en tom cell visar; som standard -.")
 
     @model_validator(mode="after")
     def _check(self) -> TableDecl:
+        _check_decimal_mark(self.decimaltecken)
         by_id = {c.id: c for c in self.kolumner}
         for c in self.kolumner:
             # A derived column without a type has the type of what it computes.
@@ -854,6 +927,9 @@ class Meta(_Strict):
     #: The places whose text is shared through the kommun profile: its top-level fields
     #: ("disposition") and each {kommun: …} text.
     gemensamma_texter: SkipJsonSchema[set[str]] = Field(default_factory=set, exclude=True)
+    #: The places marked as not available ({saknas: skäl}), with the reason: {"mal[2].analys":
+    #: "…"}.
+    utelamnade: SkipJsonSchema[dict[str, str]] = Field(default_factory=dict, exclude=True)
 
     def source_of(self, plats: str) -> str:
         """Where a user fills the text at ``plats``: its file, or the main file's field."""
@@ -939,7 +1015,9 @@ class Report(Meta):
         """Whether indicator tables show etappmål and målvärde: when any indicator has one,
         so every indicator table of the report has the same columns."""
         indicators = [i for g in self.all_goals() for i in g.indikatorer]
-        return (any(i.etappmal is not None for i in indicators),
+        # A column emptied for a new year stays, its missing etappmål shown as gaps.
+        return (any(i.etappmal is not None or i.etappmal_foregaende is not None
+                    for i in indicators),
                 any(i.malvarde is not None for i in indicators))
 
     def goal_years(self, goal: Goal) -> list[int]:

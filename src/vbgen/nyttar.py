@@ -19,11 +19,12 @@ from typing import Any
 
 from pydantic import BaseModel
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from . import arskontroll
 from .build import check
 from .errors import DataError
 from .load import MAIN_FILE, TABLES, load
+from .luckor import gaps_of
 from .model import Meta, Report
 from .tabellfil import Grid, csv_bytes, read_grid, xlsx_bytes
 
@@ -135,6 +136,22 @@ def _pairs(*names: str) -> Any:
     return rule
 
 
+def _targets(grid: Grid, old_ar: int, steps: int) -> Grid:
+    """indikatorer.csv: years moved on, and last year's etappmål kept in the column
+    ``etappmål föregående år``, so that an indicator that had one needs one this year too."""
+    idx = {_norm(h): i for i, h in enumerate(grid.header)}
+    if "etappmål" in idx and PREVIOUS_TARGET not in idx:
+        at = idx["etappmål"] + 1
+        grid = Grid(grid.header[:at] + [PREVIOUS_TARGET] + grid.header[at:],
+                    [list(r[:at]) + [""] + list(r[at:]) for r in grid.rows],
+                    grid.delimiter, grid.bom, grid.sheet, grid.extra)
+    return shift_grid(_pairs("etappmål")(grid, old_ar, steps), old_ar, steps)
+
+
+#: The column of indikatorer.csv that keeps last year's etappmål.
+PREVIOUS_TARGET = "etappmål föregående år"
+
+
 def _emptied(*names: str, drop_done: bool = False) -> Any:
     def rule(grid: Grid, old_ar: int, steps: int) -> Grid:
         return shift_grid(grid, old_ar, steps, empty=set(names),
@@ -146,7 +163,7 @@ def _emptied(*names: str, drop_done: bool = False) -> Any:
 #: listed (resultatrakning, drift, lov) need this year's figures in every row; they are
 #: copied as they are and named in the notes.
 FIXED_RULES: dict[str, Any] = {
-    "indikatorer": _emptied("etappmål"),
+    "indikatorer": _targets,
     "uppdrag": _emptied("kommentar", drop_done=True),
     "risker": _emptied("kommentar"),
     "revision": _emptied("kommentar", drop_done=True),
@@ -325,6 +342,7 @@ def _tables(data: Any, report: Report, plan: _Plan, steps: int,
             before = decl.get("id")
             ids = [c.get("id", c.get("kolumn")) for c in columns]
             _shift_decl(decl, old_ar, steps)
+            _require(columns, old_ar + steps)
             renamed[str(before)] = {str(a): str(c.get("id", c.get("kolumn")))
                                     for a, c in zip(ids, columns, strict=True) if a is not None}
             grid = shift_grid(grid, old_ar, steps, empty=figures)
@@ -333,6 +351,7 @@ def _tables(data: Any, report: Report, plan: _Plan, steps: int,
                               "är tomma.")
         elif figures:
             grid = shift_grid(grid, old_ar, steps, empty=figures)
+            _require(columns, old_ar + steps)
             plan.notes.append(f'Tabellen "{decl.get("id")}" ({rel}): raderna behölls och '
                               "talen tömdes.")
         else:
@@ -341,6 +360,17 @@ def _tables(data: Any, report: Report, plan: _Plan, steps: int,
         grids.setdefault(rel, {})[decl.get("flik")] = grid
     _rename_columns(data.get("disposition"), renamed)
     return shifted
+
+
+def _require(columns: list[Any], new_ar: int) -> None:
+    """Mark the emptied figure columns that do not name the new year ``kravs: ja``: their
+    cells are the new year's too, and an empty one must be a gap, not a quiet "-"."""
+    for col in columns:
+        names = [col.get(k) for k in ("kolumn", "rubrik", "grupp", "id")]
+        if col.get("kolumn") is None or col.get("typ", "text") not in _FIGURES \
+                or "kravs" in col or any(str(new_ar) in str(n) for n in names if n):
+            continue
+        col["kravs"] = "ja"
 
 
 def _rename_columns(sections: Any, renamed: dict[str, dict[str, str]]) -> None:
@@ -378,41 +408,48 @@ def _personal(data: Any) -> None:
             p[key] = None
 
 
-# --- Notes on years in kept texts ----------------------------------------------------------
+# --- Years in kept texts ------------------------------------------------------------------
 
 
-def _mentions(value: Any, old_ar: int) -> bool:
-    # A bare year is a column's name (a chart's series), carried with its table.
-    return has_year(value, old_ar) and not _YEAR.fullmatch(value.strip())
+#: The keys of vb.yaml whose values are names of files or ids, never prose to review.
+_NOT_PROSE = ("fil", "flik", "id", "profil")
 
 
-def _year_mentions(node: Any, old_ar: int, path: str, skip: set[str],
-                   out: list[tuple[int, str, str]]) -> None:
-    if path in skip:
-        return
-    if isinstance(node, CommentedMap):
-        for k, v in node.items():
-            sub = f"{path}.{k}" if path else str(k)
-            if sub in skip:
-                continue
-            if isinstance(v, str) and _mentions(v, old_ar):
-                line = node.lc.value(k)[0] + 1 if k in node.lc.data else 0
-                out.append((line, sub, v))
-            else:
-                _year_mentions(v, old_ar, sub, skip, out)
-    elif isinstance(node, CommentedSeq):
-        for i, v in enumerate(node):
-            sub = f"{path}[{i + 1}]"
-            if isinstance(v, str) and _mentions(v, old_ar):
-                line = node.lc.item(i)[0] + 1 if i in node.lc.data else 0
-                out.append((line, sub, v))
-            else:
-                _year_mentions(v, old_ar, sub, skip, out)
+def _review(new: Path, data: Any, old_ar: int, shifted: set[int]) -> list[arskontroll.Mention]:
+    """Every sentence in the texts and tables carried over that names a year up to last
+    year's: in vb.yaml (but the declarations of tables whose years moved on), the text
+    files kept as they were, and the text cells of the tables."""
+    def skip(place: arskontroll.Place) -> bool:
+        return bool(place) and (
+            place[-1] in _NOT_PROSE
+            or (len(place) >= 3 and place[0] == "tabeller" and place[1] in shifted
+                and place[2] in ("rubrik", "kolumner")))
+
+    def review(m: arskontroll.Mention) -> bool:
+        # A bare year is a column's name (a chart's series), carried with its table.
+        return has_year(m.mening, old_ar) and not _YEAR.fullmatch(m.mening.strip())
+
+    files: list[tuple[str, str]] = [(MAIN_FILE, "")]
+    files += [(rel, "") for rel in _kept_texts(data)]
+    files += [(str(t["fil"]), str(t.get("flik") or "")) for t in data.get("tabeller") or []]
+    files += [(p.name, "") for p in sorted(new.iterdir())
+              if p.suffix.lower() in (".csv", ".xlsx") and p.stem in {t.stem for t in TABLES}]
+    out: list[arskontroll.Mention] = []
+    for rel, sheet in dict.fromkeys(files):
+        out += [m for m in arskontroll.mentions(new, rel, sheet, skip) if review(m)]
+    return out
 
 
-def _short(text: str) -> str:
-    one = " ".join(text.split())
-    return one if len(one) <= 90 else one[:87] + "…"
+def _kept_texts(node: Any) -> list[str]:
+    """The text files vb.yaml names outside its tables: those kept as they were, and the
+    emptied ones (which have no sentences)."""
+    if _is_file_ref(node):
+        return [str(node["fil"])]
+    if isinstance(node, dict):
+        return [f for k, v in node.items() if k != "tabeller" for f in _kept_texts(v)]
+    if isinstance(node, list):
+        return [f for v in node for f in _kept_texts(v)]
+    return []
 
 
 # --- Counting gaps --------------------------------------------------------------------------
@@ -420,9 +457,10 @@ def _short(text: str) -> str:
 
 def count_gaps(folder: Path, documents: tuple[str, ...] | None = None,
                templates: Path | None = None) -> int:
-    """The visible gaps ("[Saknas: …]") in the documents a draft of ``folder`` has (every
-    one the data has, or ``documents``), composed with the built-in or the given templates."""
-    return len(check(folder, templates, documents)[1])
+    """The gaps in the documents a draft of ``folder`` has (every one the data has, or
+    ``documents``), composed with the built-in or the given templates: what keeps a final
+    build from being made, each once."""
+    return len(gaps_of(check(folder, templates, documents)[1]))
 
 
 # --- The whole folder -----------------------------------------------------------------------
@@ -548,18 +586,9 @@ def new_year(old: Path, new: Path, ar: int | None = None) -> Result:
     y.dump(data, out)
     text = out.getvalue()
 
-    # Years in texts that were kept: listed for the user to check, never rewritten.
-    mentions: list[tuple[int, str, str]] = []
-    skip = {f"tabeller[{i + 1}].{k}" for i in shifted for k in ("rubrik", "kolumner")}
-    _year_mentions(yaml_rt().load(text), report.ar, "", skip, mentions)
     if data.get("tjanstskrivelse") is not None:
         plan.notes.append("tjanstskrivelse: datum och diarienummer gäller förra årets "
                           "tjänsteskrivelse; ändra dem.")
-    if mentions:
-        plan.notes.append(f"Årtal i {MAIN_FILE} som kan behöva ändras (vbgen ändrar inte "
-                          "texterna):")
-        plan.notes.extend(f'  rad {line}, {path}: "{_short(value)}"'
-                          for line, path, value in mentions)
 
     files = {MAIN_FILE: text.encode("utf-8")}
     copies: dict[str, Path] = {}
@@ -570,9 +599,22 @@ def new_year(old: Path, new: Path, ar: int | None = None) -> Result:
             files[rel] = content
     written = write_folder(new, files, copies)
     try:
+        # Years in texts that were kept: listed whole for the user to check, never rewritten,
+        # and kept in a file of the folder that validate reads until each is seen to.
+        review = _review(new, data, report.ar, shifted)
+        if review:
+            (new / arskontroll.FILE).write_text(arskontroll.file_text(review), encoding="utf-8")
+            written.append(new / arskontroll.FILE)
+            plan.notes.append(f"Meningar med årtal att se över (vbgen ändrar inte texterna; "
+                              f"ändra dem, eller bekräfta dem i {arskontroll.FILE}, så slutar "
+                              "vbgen validate visa dem):")
+            plan.notes.extend(arskontroll.describe(review))
         gaps = count_gaps(new)
     except DataError as exc:  # a bug in init, not in the user's data
         shutil.rmtree(new, ignore_errors=True)
         raise InitError(f"den nya mappen {new} kan inte läsas; det är ett fel i vbgen:\n"
                         f"{exc}") from None
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
     return Result(new, written, plan.notes, gaps)

@@ -21,6 +21,16 @@ _SHARED_REF = {"type": "object", "properties": {"kommun": {"type": "string"}},
                "required": ["kommun"], "additionalProperties": False,
                "description": "En gemensam text under texter: {kommun: vision}."}
 
+_EXAMPLE_REF = {"type": "object", "properties": {"exempel": {"type": "string"}},
+                "required": ["exempel"], "additionalProperties": False,
+                "description": "Ett exempel att byta ut före den slutliga versionen: "
+                               "{exempel: Erik Exempel}."}
+_UNAVAILABLE_REF = {"type": "object", "properties": {"saknas": {"type": "string"}},
+                    "required": ["saknas"], "additionalProperties": False,
+                    "description": "Ett värde som inte finns, med skälet: {saknas: skäl}."}
+#: The marks a value of the main file may have instead of the value itself.
+_MARKS = ("exempel", "saknas")
+
 #: How each kind of value reads in the reference.
 _KINDS = {"markdown": "text (Markdown)", "tal": "tal", "janej": "ja/nej"}
 
@@ -74,9 +84,15 @@ def _user_forms(node: dict[str, Any]) -> dict[str, Any]:
     """Let the schema accept what the loader accepts: files for texts, Swedish numbers."""
     kind = node.pop("x-vbgen", None)
     if kind == "markdown":
-        return {"anyOf": [{"type": "string"}, _FILE_REF, _SHARED_REF]}
+        return {"anyOf": [{"type": "string"}, _FILE_REF, _SHARED_REF, _EXAMPLE_REF,
+                          _UNAVAILABLE_REF]}
     if kind == "tal":
-        return {"anyOf": [{"type": node.get("type", "number")}, {"type": "string"}]}
+        return {"anyOf": [{"type": node.get("type", "number")}, {"type": "string"},
+                          _UNAVAILABLE_REF]}
+    if node.get("type") == "string" and not {"enum", "pattern"} & set(node):
+        # A text may be marked as an example, or as not available with the reason.
+        outer = {k: v for k, v in node.items() if k in ("title", "description", "default")}
+        return {**outer, "anyOf": [{"type": "string"}, _EXAMPLE_REF, _UNAVAILABLE_REF]}
     if kind == "janej":
         return {"anyOf": [{"type": "boolean"}, {"enum": ["ja", "nej"]}]}
     return node
@@ -120,7 +136,10 @@ def _type(node: dict[str, Any]) -> str:
     if "$ref" in node:
         return f"grupp ({GROUPS.get(node['$ref'].rsplit('/', 1)[-1], ('?',))[0]})"
     if "anyOf" in node:
-        options = [o for o in node["anyOf"] if o.get("type") != "null"]
+        options = [o for o in node["anyOf"] if o.get("type") != "null"
+                   and not set(o.get("properties", {})) & set(_MARKS)]
+        if len(options) == 1:
+            return _type(options[0])
         if options and options[0].get("type") == "string" and any(
                 o.get("properties", {}).get("fil") for o in options):
             return _KINDS["markdown"]

@@ -15,11 +15,14 @@ from pathlib import Path
 
 from . import fmt
 from .errors import Problem
-from .fmt import parse_number
-from .model import UNITS, Column, Source, TableDecl
+from .fmt import DECIMAL_MARKS, NumberError, NumberText, parse_number
+from .model import UNAVAILABLE_MARK, UNITS, Column, Source, TableDecl
 
-#: Values of the optional ``radtyp`` column.
-ROW_KINDS = ("", "delsumma", "summa")
+#: Values of the optional ``radtyp`` column: a total row, or a row whose numeric columns hold
+#: a rank ("19/26") or a text instead of numbers.
+ROW_KINDS = ("", "delsumma", "summa", "rang", "text")
+#: The kinds of total row, checked against the rows they sum and shown bold.
+TOTAL_KINDS = ("delsumma", "summa")
 #: The column that marks total rows; it is never shown.
 ROW_KIND_COLUMN = "radtyp"
 #: The mark of a derived förändring left out because its base is zero or negative.
@@ -33,10 +36,21 @@ RANK = re.compile(r"^(\d+)\s*/\s*(\d+)$")
 
 @dataclass
 class Value:
-    """One cell: its typed value and the note mark that followed it in the file."""
+    """One cell: its typed value and the note mark that followed it in the file.
+
+    A value the file marks as not available has the mark ``..`` and its ``reason`` (empty
+    when a note of the table starting with ``..`` gives it); ``written`` is the number as the
+    file wrote it, for messages.
+    """
 
     value: float | str | date | None
     mark: str = ""
+    reason: str = ""
+    written: str = ""
+
+    @property
+    def unavailable(self) -> bool:
+        return self.mark == UNAVAILABLE_MARK
 
 
 @dataclass
@@ -53,6 +67,8 @@ class DataTable:
 
     decl: TableDecl
     rows: list[DataRow] = field(default_factory=list)
+    #: The report's year, which decides the columns whose cells are required.
+    ar: int | None = None
 
     @property
     def columns(self) -> list[Column]:
@@ -67,14 +83,22 @@ def norm(name: str) -> str:
     return " ".join(str(name).replace("_", " ").split()).lower()
 
 
-def cell_value(column: Column, raw: str) -> Value:
-    """Read ``raw`` as a value of ``column``'s type; raise ValueError with a Swedish reason."""
-    text = raw.strip()
+def cell_value(column: Column, raw: str, decimal: str = "komma", kind: str = "") -> Value:
+    """Read ``raw`` as a value of ``column``'s type; raise ValueError with a Swedish reason.
+
+    ``decimal`` is the table's decimal mark; ``kind`` the row's ``radtyp``, which lets a
+    numeric column hold a rank ("rang") or a text ("text") in that row.
+    """
+    text = raw if isinstance(raw, NumberText) else raw.strip()
     if column.typ == "text":
         return Value(text or None)
     if text in ("", "-", "\u2013", "\u2212"):
         return Value(None)
-    if column.typ == "rang":
+    if text.startswith(UNAVAILABLE_MARK):
+        return Value(None, UNAVAILABLE_MARK, text[len(UNAVAILABLE_MARK):].strip(" :–-"))
+    if kind == "text" and column.numeric:
+        return Value(text)
+    if column.typ == "rang" or (kind == "rang" and column.numeric):
         m = RANK.match(text)
         if not m or int(m.group(1)) > int(m.group(2)) or int(m.group(1)) < 1:
             raise ValueError(f'förväntade en placering som "19/26", fick "{raw}"')
@@ -90,21 +114,28 @@ def cell_value(column: Column, raw: str) -> Value:
     if m:
         text, mark = m.group(1), m.group(2)
     try:
-        number = parse_number(text)
-    except ValueError:
-        raise ValueError(f'förväntade ett tal, fick "{raw}"') from None
+        number = parse_number(text, DECIMAL_MARKS[decimal])
+    except NumberError as exc:
+        if exc.kind != "tecken":
+            raise ValueError(f'förväntade ett tal, fick "{raw}"') from None
+        raise ValueError(str(exc) + ("; skriver filen decimaler med punkt, ange "
+                                     "decimaltecken: punkt för tabellen i vb.yaml"
+                                     if decimal == "komma" and "punkt, men" in str(exc)
+                                     else "")) from None
     if column.typ == "heltal" and number is not None and not number.is_integer():
         raise ValueError(f'förväntade ett heltal, fick "{raw}"')
-    return Value(number, mark)
+    return Value(number, mark, written=str(text))
 
 
 def read_table(decl: TableDecl, file: str, header: list[str],
-               rows: list[tuple[int, dict[str, str]]], problems: list[Problem]) -> DataTable:
-    """Type the ``rows`` of ``file``, whose first line is ``header``, by ``decl``.
+               rows: list[tuple[int, dict[str, str]]], problems: list[Problem],
+               ar: int | None = None) -> DataTable:
+    """Type the ``rows`` of ``file``, whose first line is ``header``, by ``decl``, for the
+    report of the year ``ar``.
 
     Every problem is added to ``problems``.
     """
-    table = DataTable(decl)
+    table = DataTable(decl, ar=ar)
     in_file = {c.kolumn and norm(c.kolumn): c for c in decl.kolumner if c.berakning is None}
     header = [norm(h) for h in header]
     for name in header:
@@ -123,15 +154,15 @@ def read_table(decl: TableDecl, file: str, header: list[str],
         kind = cells.get(ROW_KIND_COLUMN, "").strip().lower()
         if kind not in ROW_KINDS:
             problems.append(Problem(file, f'okänt värde "{kind}"; lämna tomt eller skriv '
-                                          '"delsumma" eller "summa"', line, ROW_KIND_COLUMN,
-                                    "kolumn"))
+                                          '"delsumma", "summa", "rang" eller "text"', line,
+                                    ROW_KIND_COLUMN, "kolumn"))
             kind = ""
         values: dict[str, Value] = {}
         for key, c in in_file.items():
             if key not in cells:
                 continue
             try:
-                values[str(c.id)] = cell_value(c, cells[key])
+                values[str(c.id)] = cell_value(c, cells[key], decl.decimaltecken, kind)
             except ValueError as exc:
                 problems.append(Problem(file, str(exc), line, c.kolumn, "kolumn"))
         table.rows.append(DataRow(values, kind, Source(file, line)))
@@ -163,6 +194,22 @@ class ShownCell:
     rowspan: int = 1
     #: True when ``text`` is inline Markdown from the data, False when vbgen formatted it.
     markdown: bool = False
+    #: What the cell lacks, when the report year needs a value the file does not have, or
+    #: the file marks the value as not available.
+    lucka: CellGap | None = None
+
+
+@dataclass(frozen=True)
+class CellGap:
+    """A value a cell lacks: what (``vad``) and where to fill it (``plats``: file, row and
+    column). With a reason (``skal``) it is a value the file says is not available, no
+    gap."""
+
+    vad: str
+    plats: str
+    skal: str = ""
+    #: Shown as "[Saknas]" in its cell, what is missing being clear from the row and column.
+    kort: bool = True
 
 
 @dataclass(frozen=True)
@@ -194,10 +241,69 @@ def _decimals(table: DataTable, column: Column) -> int | None:
     return 0 if column.typ in ("heltal", "belopp") else None
 
 
+def required(table: DataTable, column: Column) -> bool:
+    """Whether every cell of ``column`` needs a value: as it declares (``kravs``), or by
+    default when its name, heading, group or id names the report's year."""
+    if column.berakning is not None:
+        return False
+    if column.kravs is not None:
+        return column.kravs
+    if table.ar is None:
+        return False
+    year = re.compile(rf"(?<!\d){table.ar}(?!\d)")
+    return any(year.search(str(name)) for name in (column.kolumn, column.rubrik, column.grupp,
+                                                    column.id) if name)
+
+
+def empty_mark(table: DataTable, column: Column) -> str:
+    """What an empty cell of ``column`` shows: its own mark, the table's, or "-"."""
+    for mark in (column.tom, table.decl.tom):
+        if mark is not None:
+            return mark
+    return fmt.MISSING
+
+
+def _place(table: DataTable, row: DataRow, column: Column) -> str:
+    """Where a user fills a cell: "besok.csv, rad 3, kolumn 2024"."""
+    sheet = f", blad {table.decl.flik}" if table.decl.flik else ""
+    line = f", rad {row.source.row}" if row.source else ""
+    return f"{table.decl.fil}{sheet}{line}, kolumn {column.kolumn}"
+
+
+def _label(table: DataTable, row: DataRow, column: Column) -> str:
+    """What a missing cell is, in words: the row's name and the column's heading."""
+    name = next((str(v.value) for c in table.columns if c.typ == "text" and c.id != column.id
+                 and (v := row.cells.get(str(c.id))) is not None and v.value), "")
+    heading = f"{column.grupp} {column.rubrik}" if column.grupp else str(column.rubrik)
+    return f"{name}: {heading}" if name else heading
+
+
+def cell_gap(table: DataTable, row: DataRow, column: Column) -> CellGap | None:
+    """The gap of one cell: a required value the file lacks, or one it marks as not
+    available (with the reason, or "" when a note of the table explains ``..``)."""
+    value = row.cells.get(str(column.id))
+    if value is not None and value.unavailable:
+        return CellGap(_label(table, row, column), _place(table, row, column), value.reason
+                       or next((n for n in table.decl.noter
+                                if n.startswith(UNAVAILABLE_MARK)), UNAVAILABLE_MARK))
+    if (value is None or value.value is None) and required(table, column):
+        return CellGap(_label(table, row, column), _place(table, row, column))
+    return None
+
+
+def unavailable_note(reason: str) -> str:
+    """The note under a table that explains its ".." cells with ``reason``."""
+    reason = reason.strip()
+    return f"{UNAVAILABLE_MARK} Uppgift saknas. {reason[:1].upper()}{reason[1:]}" + (
+        "" if reason.endswith((".", "!", "?")) else ".")
+
+
 def show_value(table: DataTable, column: Column, value: Value | None) -> str:
     """The text of one cell, formatted the Swedish way."""
+    if value is not None and value.unavailable:
+        return UNAVAILABLE_MARK
     if value is None or value.value is None:
-        return fmt.MISSING
+        return empty_mark(table, column)
     if isinstance(value.value, date):
         return fmt.date_text(value.value)
     if isinstance(value.value, str):
@@ -235,6 +341,7 @@ def view(table: DataTable) -> TableView:
         head.append(ShownRow([ShownCell(str(c.rubrik), align[str(c.id)]) for c in columns]))
     body = []
     not_comparable = False
+    reasons: list[str] = []
     for row in table.rows:
         cells = []
         for c in columns:
@@ -243,10 +350,18 @@ def view(table: DataTable) -> TableView:
                 not_comparable = True
                 cells.append(ShownCell(fmt.NOT_MEANINGFUL, align[str(c.id)]))
                 continue
+            gap = cell_gap(table, row, c)
+            if gap is not None and value is not None and value.reason \
+                    and value.reason not in reasons:
+                reasons.append(value.reason)
             cells.append(ShownCell(show_value(table, c, value), align[str(c.id)],
-                                   markdown=c.typ == "text"))
-        body.append(ShownRow(cells, summa=bool(row.kind)))
+                                   markdown=c.typ == "text" and gap is None, lucka=gap))
+        body.append(ShownRow(cells, summa=row.kind in TOTAL_KINDS))
+    if not table.rows:
+        body.append(ShownRow([ShownCell("", colspan=len(columns), lucka=CellGap(
+            f'rader i tabellen "{table.decl.rubrik}"', table.decl.fil, kort=False))]))
     notes = list(table.decl.noter)
+    notes += [unavailable_note(r) for r in reasons]
     if not_comparable:
         notes.append(fmt.NOT_MEANINGFUL_NOTE)
     if table.decl.kalla:
@@ -260,6 +375,7 @@ class CardField:
     text: str
     align: str = "left"
     markdown: bool = False
+    lucka: CellGap | None = None
 
 
 @dataclass(frozen=True)
@@ -284,7 +400,9 @@ def cards(table: DataTable, title: str | None, fields: list[str] | None) -> list
             value = row.cells.get(str(c.id))
             text = (fmt.NOT_MEANINGFUL if value is not None and value.mark == NOT_COMPARABLE
                     else show_value(table, c, value))
+            gap = cell_gap(table, row, c)
             # A card reads as label and value, so numbers stand beside their label.
-            items.append(CardField(str(c.rubrik), text, "left", c.typ == "text"))
+            items.append(CardField(str(c.rubrik), text, "left", c.typ == "text" and gap is None,
+                                   gap))
         out.append(Card(show_value(table, head, row.cells.get(str(head.id))), items))
     return out

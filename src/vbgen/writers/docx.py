@@ -252,6 +252,9 @@ class DocxWriter:
                 p.add_run().add_break()
             elif isinstance(n, doc.Link):
                 self._link(p, n, bold, italic)
+            elif isinstance(n, doc.Gap):
+                # A gap stands out in bold, as the paragraph style Lucka does.
+                self.inlines(p, [doc.Text(n.text)], bold or n.slag == doc.GAP, italic)
             elif isinstance(n, doc.Footnote):
                 fid = self.footnotes.add(n.children, self)
                 p._p.append(parse_xml(

@@ -43,6 +43,10 @@ def _inlines(nodes: list[doc.Inline]) -> str:
             out.append(f'<span class="{escape(n.role)}">{_inlines(n.children)}</span>')
         elif isinstance(n, doc.Link):
             out.append(f'<a href="{escape(n.href)}">{_inlines(n.children)}</a>')
+        elif isinstance(n, doc.Gap):
+            # A value not available is plain text, as the statistical convention has it.
+            out.append(escape(n.text, quote=False) if n.slag == doc.UNAVAILABLE else
+                       f'<span class="{n.slag}">{escape(n.text, quote=False)}</span>')
     return "".join(out)
 
 
