@@ -79,6 +79,13 @@ def not_regular(mode: int) -> str | None:
     return "ingen vanlig fil"
 
 
+def _refused_kind(mode: int) -> None:
+    """Refuse a file of ``mode`` that is not a regular file, saying what it is."""
+    what = not_regular(mode)
+    if what is not None:
+        raise Refused(f"är {what} och ingen vanlig fil; vbgen läser bara vanliga filer")
+
+
 def _megabytes(size: int) -> str:
     return f"{max(1, round(size / 1024 / 1024))} MB"
 
@@ -98,9 +105,7 @@ def check_file(folder: Path, path: Path, limit: int = MAX_INPUT_BYTES) -> os.sta
     except FileNotFoundError:
         raise Refused("är en länk till en fil som inte finns" if os.path.lexists(path)
                       else MISSING) from None
-    what = not_regular(st.st_mode)
-    if what is not None:
-        raise Refused(f"är {what} och ingen vanlig fil; vbgen läser bara vanliga filer")
+    _refused_kind(st.st_mode)
     if st.st_size > limit:
         raise Refused(too_large(st.st_size, limit))
     return st
@@ -113,10 +118,11 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXE
 def _open_regular(path: Path) -> int:
     """A descriptor of ``path`` opened without waiting, if it is a regular file once open."""
     fd = os.open(path, _OPEN_FLAGS)
-    what = not_regular(os.fstat(fd).st_mode)
-    if what is not None:
+    try:
+        _refused_kind(os.fstat(fd).st_mode)
+    except Refused:
         os.close(fd)
-        raise Refused(f"är {what} och ingen vanlig fil; vbgen läser bara vanliga filer")
+        raise
     return fd
 
 
@@ -127,9 +133,7 @@ def open_file(path: Path) -> IO[bytes]:
         st = os.stat(path)
     except FileNotFoundError:
         raise Refused("finns inte") from None
-    what = not_regular(st.st_mode)
-    if what is not None:
-        raise Refused(f"är {what} och ingen vanlig fil; vbgen läser bara vanliga filer")
+    _refused_kind(st.st_mode)
     return os.fdopen(_open_regular(path), "rb")
 
 
