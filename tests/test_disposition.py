@@ -109,7 +109,7 @@ tabeller:
       - {kolumn: namn, rubrik: Namn}
       - {kolumn: antal, rubrik: Antal, typ: heltal}
 diagram:
-  - {id: kurvan, titel: Kurvan, fil: kurva.csv}
+  - {id: kurvan, titel: Kurvan, fil: kurva.csv, kalla: Egen räkning}
 """
 TABLE_FILES = {"siffror.csv": "namn;antal\nA;1\nB;2\n",
                "kurva.csv": "år;antal\n2023;4\n2024;5\n"}
@@ -282,7 +282,7 @@ def test_table_and_chart_marks_place_them_between_paragraphs(tmp_path: Path) -> 
         "Paragraph:Blocket före.", "Figure", "Paragraph:Blocket efter."]
     figure = document.blocks[4]
     assert isinstance(figure, doc.Figure)
-    assert doc.plain(figure.caption) == "Diagram: Kurvan."
+    assert doc.plain(figure.caption) == "Diagram: Kurvan. Källa: Egen räkning."
 
 
 def test_unknown_marks_are_errors_naming_the_line(tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 What a reader sees as broken layout, measured from the PDF's own glyph and box positions
 (pdfplumber): text outside the text area set by ``@page`` in the stylesheet, glyphs drawn on
 top of each other, text running across a table cell's edge, a page with nothing but header
-and footer, and a table row cut by a page break.
+and footer, a table row cut by a page break, and a chart whose numbers misstate its figures
+or that does not say where they come from.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ import pikepdf
 import pytest
 from docx.oxml.ns import qn
 
+from vbgen.build import Options, build
+from vbgen.charts import PALETTE, Chart
 from vbgen.resources import styles_dir
+
+from .conftest import KULTUR, SAMPLE, copy_kultur
+from .pdfdiagram import placed_charts, read_chart
+from .test_charts import check_axis, check_marks
 
 DOCUMENTS = ["verksamhetsberattelse", "tjanstskrivelse"]
 CM = 72 / 2.54
@@ -254,3 +261,60 @@ def test_column_widths_fill_the_text_width_and_never_wrap_a_number():
     assert widths[1] > text_width("föregående", bold=True)   # the longest header word
     small = column_widths(_table("liten"))  # type: ignore[arg-type]
     assert small[1] < widths[1]
+
+
+# --- Charts ------------------------------------------------------------------------------------
+
+
+def _shown_charts(folder: Path, out: Path) -> tuple[list[Chart], list[str], Path]:
+    """The charts the verksamhetsberättelse of ``folder`` shows, in order, the colours they
+    are drawn in and their chart style."""
+    from vbgen import build as building
+    from vbgen import stil
+
+    shown: list[Chart] = []
+
+    class Recording(building._Unrendered):
+        def render(self, chart: Chart):  # type: ignore[no-untyped-def]
+            shown.append(chart)
+            return super().render(chart)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(building, "_Unrendered", Recording)
+        _, _, styles = building.compose_all(
+            folder, Options(out, documents=("verksamhetsberattelse",)), draw=False)
+    return (shown, stil.palette(building._style_file(styles, "rapport.css")) or PALETTE,
+            building._style_file(styles, "diagram.mplstyle"))
+
+
+@pytest.fixture(scope="module")
+def sample_reports(built, tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    """Each sample's data folder and its verksamhetsberättelse as PDF."""
+    kultur = copy_kultur(tmp_path_factory.mktemp("kultur"))
+    (pdf,) = build(kultur, Options(tmp_path_factory.mktemp("ut"), formats=("pdf",),
+                                   documents=("verksamhetsberattelse",)))
+    return {SAMPLE.name: (SAMPLE, built["pdf"]), KULTUR.name: (kultur, pdf)}
+
+
+@pytest.mark.parametrize("sample", [SAMPLE.name, KULTUR.name])
+def test_every_chart_states_its_figures_and_their_source(sample_reports, sample, tmp_path):
+    """Read back from the PDF: each tick label is its value, evenly spaced and where its
+    value lies; every figure within the labelled range, bars from zero, the legend in series
+    order; and under each chart "Diagram: …. Källa: …"."""
+    folder, pdf = sample_reports[sample]
+    charts, colours, style = _shown_charts(folder, tmp_path)
+    placed = placed_charts(pdf)
+    assert len(placed) == len(charts) > 0
+    with pdfplumber.open(pdf) as document:
+        for chart, where in zip(charts, placed, strict=True):
+            page = document.pages[where.page - 1]
+            x0, top, x1, bottom = where.box
+            read = read_chart(page.crop((x0 - 1, top - 1, x1 + 1, bottom + 1)), colours,
+                              where.patterns, style)
+            check_axis(read, chart)
+            check_marks(read, chart)
+            below = page.crop((x0, bottom, x1, min(page.height, bottom + 40)))
+            caption = " ".join((below.extract_text() or "").split())
+            assert chart.kalla, chart.titel
+            assert caption.startswith(f"Diagram: {chart.titel}. Källa: {chart.kalla}."), \
+                f"sida {where.page}: {caption!r}"

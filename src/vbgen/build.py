@@ -26,7 +26,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import compose, doc, fingerprint, stil
-from .charts import EVERY_FILE, Chart, ChartRenderer, RenderedChart, alt_text, forked_pool
+from .charts import (
+    EVERY_FILE,
+    Chart,
+    ChartRenderer,
+    RenderedChart,
+    alt_text,
+    drawing_pool,
+    forked_pool,
+)
 from .charts import FORMATS as CHART_FILES
 from .derive import Figures, assessment_notes, derive
 from .errors import (
@@ -40,7 +48,7 @@ from .errors import (
 )
 from .load import MAIN_FILE, load
 from .luckor import Gap, describe, find_all, gap_list, gaps_of, unique
-from .model import Report
+from .model import Block, Report, Section
 from .paths import (
     MAX_IMAGE_PIXELS,
     MAX_INPUT_BYTES,
@@ -132,7 +140,7 @@ def compose_document(report: Report, figures: Figures, template: str,
     """Render ``template`` for ``report`` into the document model, as a draft or final."""
     context = {"vb": report, "fig": figures, "logotyp": str(logo) if logo else None,
                "utkast": utkast,
-               **compose.chart_globals(report.diagramdata, charts),
+               **compose.chart_globals(report.diagramdata, charts, report),
                **compose.report_globals(report, charts)}
     document = compose.parse(compose.render(template, context, templates), template,
                              compose.locator(templates))
@@ -449,6 +457,18 @@ class _Unrendered(ChartRenderer):
                              alt_text(chart))
 
 
+def _will_draw(report: Report, cache: Path) -> bool:
+    """Whether a build will draw charts: it has drawn none yet (into ``cache``), and the
+    report shows charts, declared or drawn from its tables' rows."""
+    def blocks(sections: list[Section]) -> Iterator[Block]:
+        for section in sections:
+            yield from section.block
+            yield from blocks(section.avsnitt)
+
+    return not any(cache.glob("*.pdf")) and (
+        bool(report.diagramdata) or any(b.diagram for b in blocks(report.disposition)))
+
+
 def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
                 staging: Path | None = None, draw: bool = True, workers: int = 0,
                 chart_files: tuple[str, ...] = EVERY_FILE
@@ -469,10 +489,14 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     if notes is not None:
         notes.extend(assessment_notes(report, figures))
     styles = options.styles or profile_styles(folder, report) or styles_dir()
+    chart_style = _style_file(styles, "diagram.mplstyle")
+    palette = stil.palette(_style_file(styles, "rapport.css"))
+    # A build that will draw charts starts its drawing processes now: they load matplotlib
+    # while the templates are filled in.
+    pool = drawing_pool(workers) if draw and _will_draw(report, options.out / CACHE) else None
     renderer = ChartRenderer if draw else _Unrendered
-    charts = renderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"),
-                      palette=stil.palette(_style_file(styles, "rapport.css")), staging=staging,
-                      workers=workers, formats=chart_files)
+    charts = renderer(options.out / CACHE, chart_style, palette=palette, staging=staging,
+                      workers=workers, formats=chart_files, pool=pool)
     try:
         logo = _logo(styles)
         documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,

@@ -299,23 +299,41 @@ def _template_location(exc: BaseException, dirs: list[Path] | None = None) -> st
     return ""
 
 
-def chart_globals(charts: dict[str, Chart], renderer: ChartRenderer
-                  ) -> dict[str, Callable[..., Markup]]:
+def chart_figure(renderer: ChartRenderer, chart: Chart, bredd: float = 16,
+                 plats: str = "") -> Markup:
+    """A chart placed as a figure with its alt text and its caption "Diagram: … Källa: …".
+
+    A chart without a source is a gap, to be filled at ``plats``: a reader must be able to
+    tell where its figures come from. A chart without a single value is a gap in its file.
+    """
+    if not any(v is not None for series in chart.serier for v in series.values):
+        return gap(f'värden till diagrammet "{chart.titel}"', chart.source_file or "")
+    image = renderer.render(chart)
+    caption = f"Diagram: {chart.titel}." + (f" Källa: {chart.kalla}." if chart.kalla else "")
+    placed = Markup('<figure src="{}" vektor="{}" alt="{}" bredd="{}"><figcaption>{}'
+                    "</figcaption></figure>").format(str(image.path), str(image.vector or ""),
+                                                     image.alt, bredd, caption)
+    if not chart.kalla:
+        placed += gap(f'källa för diagrammet "{chart.titel}"', plats)
+    return placed
+
+
+def kalla_plats(report: Meta | None, field: str, key: str) -> str:
+    """Where the källa of the chart or table ``key`` declared under ``field`` (``diagram``,
+    ``tabeller``) in the data is written, as the list of gaps names it."""
+    items = getattr(report, field, None) or []
+    found = next((i for i, item in enumerate(items) if item.id == key), None)
+    return report.source_of(f"{field}[{found}].kalla") if report and found is not None else ""
+
+
+def chart_globals(charts: dict[str, Chart], renderer: ChartRenderer,
+                  report: Meta | None = None) -> dict[str, Callable[..., Markup]]:
     """The template functions that place a chart as a figure with its alt text.
 
-    ``diagram("id")`` shows a chart declared under ``diagram`` in the data;
+    ``diagram("id")`` shows a chart declared under ``diagram`` in the data (of ``report``);
     ``diagram_av(...)`` draws one from figures the template already has, so a chart of a
     table's rows shows exactly the table's numbers.
     """
-
-    def figure(chart: Chart, bredd: float) -> Markup:
-        if not any(v is not None for series in chart.serier for v in series.values):
-            return gap(f'värden till diagrammet "{chart.titel}"', chart.source_file or "")
-        image = renderer.render(chart)
-        caption = f"Diagram: {chart.titel}." + (f" Källa: {chart.kalla}." if chart.kalla else "")
-        return Markup('<figure src="{}" vektor="{}" alt="{}" bredd="{}"><figcaption>{}'
-                      "</figcaption></figure>").format(str(image.path), str(image.vector or ""),
-                                                       image.alt, bredd, caption)
 
     def diagram(chart_id: str, bredd: float = 16) -> Markup:
         chart = charts.get(chart_id)
@@ -323,7 +341,7 @@ def chart_globals(charts: dict[str, Chart], renderer: ChartRenderer
             known = ", ".join(sorted(charts)) or "inga"
             raise TemplateError(f'diagrammet "{chart_id}" finns inte i data (diagram i '
                                 f"vb.yaml); kända diagram: {known}")
-        return figure(chart, bredd)
+        return chart_figure(renderer, chart, bredd, kalla_plats(report, "diagram", chart_id))
 
     def diagram_av(id: str, titel: str, kategorier: Iterable[object],
                    serier: dict[str, Iterable[float | None]], typ: str = "grupperad_stapel",
@@ -337,8 +355,9 @@ def chart_globals(charts: dict[str, Chart], renderer: ChartRenderer
         if any(len(s.values) != len(names) for s in series):
             raise TemplateError(f'diagram_av("{id}"): varje serie ska ha ett värde per '
                                 f"kategori ({len(names)} st)")
-        return figure(Chart(id=id, typ=typ, titel=titel, kategorier=names, serier=series,
-                            kalla=kalla, enhet=enhet, decimaler=decimaler), bredd)
+        return chart_figure(renderer, Chart(id=id, typ=typ, titel=titel, kategorier=names,
+                                            serier=series, kalla=kalla, enhet=enhet,
+                                            decimaler=decimaler), bredd)
 
     return {"diagram": diagram, "diagram_av": diagram_av}
 
@@ -366,7 +385,7 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
 
     def table_chart(opts: TableChart, bredd: float = 16) -> Markup:
         chart = derive.table_chart(_declared(opts.tabell), opts)
-        return chart_globals({chart.id: chart}, renderer)["diagram"](chart.id, bredd)
+        return chart_figure(renderer, chart, bredd, kalla_plats(report, "tabeller", opts.tabell))
 
     def indicator_cell(ind: Indicator, column: int | str) -> Markup:
         """One cell of an indicator table: the value of a year, "etappmål" or "målvärde"."""

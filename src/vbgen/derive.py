@@ -766,9 +766,10 @@ def table_chart(table: DataTable, opts: TableChart) -> Chart:
             display_number(table, column, r.cells.get(name)) for r in rows]))
     labels = [str((r.cells.get(category) or Value(None)).value or "") for r in rows]
     key = hashlib.sha256(opts.model_dump_json().encode()).hexdigest()[:8]
+    # The chart's figures come from where the table's do, unless it says otherwise.
     return Chart(id=f"{table.decl.id}-{key}", typ=opts.typ, titel=opts.titel,
-                 kategorier=labels, serier=series, kalla=opts.kalla, enhet=opts.enhet,
-                 decimaler=opts.decimaler, source_file=table.decl.fil)
+                 kategorier=labels, serier=series, kalla=opts.kalla or table.decl.kalla or "",
+                 enhet=opts.enhet, decimaler=opts.decimaler, source_file=table.decl.fil)
 
 
 # --- Goal tables ------------------------------------------------------------------------------

@@ -337,7 +337,8 @@ class DiagramDef(_Strict):
     titel: str
     fil: str
     enhet: str = ""
-    kalla: str = ""
+    kalla: str = Field("", description='Källa, visas under diagrammet som "Källa: …"; '
+                                       "saknas den är det en lucka.")
     decimaler: int | None = None
     decimaltecken: str = Field("komma", description="komma eller punkt: tecknet före "
                                                     "decimalerna i filen.")
@@ -497,7 +498,8 @@ class TableChart(_Strict):
                                                      "den första textkolumnen.")
     serier: list[str] = Field(min_length=1, description="Kolumnerna som blir serier.")
     enhet: str = ""
-    kalla: str = ""
+    kalla: str = Field("", description="Källa, visas under diagrammet; som standard "
+                                       "tabellens kalla.")
     decimaler: int | None = None
     summarader: JaNej = Field(False, description="ja för att ta med summaraderna.")
 
