@@ -59,13 +59,13 @@ from .model import (
     VolymRad,
 )
 from .paths import MAX_INPUT_BYTES, MAX_UNPACKED_BYTES, inside, within, zip_too_large
+from .prosa import PROFILE_PLACE, Origins, Path_
+from .prosa import dotted as _dotted
 from .tables import NOTE_MARK, RANK, DataTable, read_table, table_path
 
 PROFILE_FILE = "kommun.yaml"
 TABLE_SUFFIXES = (".csv", ".xlsx")
 RESULTAT_TYPER = ("intäkt", "kostnad", "summa kostnader", "resultat")
-
-Path_ = tuple[str | int, ...]
 
 
 # --- YAML with line numbers -------------------------------------------------------------
@@ -196,13 +196,6 @@ def _line_for(lines: dict[Path_, int], path: Path_) -> int | None:
     return lines.get(())
 
 
-def _dotted(path: Path_) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 # --- Messages -----------------------------------------------------------------------------
 
 _PYDANTIC_MESSAGES = {
@@ -326,9 +319,13 @@ def _text_sources(data: Any, path: Path_) -> dict[str, str]:
 
 def _resolve_texts(
     data: Any, path: Path_, folder: Path, file: str, lines: dict[Path_, int],
-    problems: list[Problem],
+    problems: list[Problem], read: dict[str, str] | None = None, shown: str = "",
 ) -> Any:
-    """Replace every ``{fil: x.md}`` with the text of that file."""
+    """Replace every ``{fil: x.md}`` with the text of that file.
+
+    Each file read is kept in ``read`` under its name as messages show it (``shown`` and
+    the name given).
+    """
     if isinstance(data, dict):
         if set(data) == {"fil"}:
             rel = str(data["fil"])
@@ -341,21 +338,36 @@ def _resolve_texts(
                 problems.append(Problem(file, f'filen "{rel}" finns inte i mappen',
                                         _line_for(lines, path), _dotted(path)))
                 return None
-            return read_prose(folder, target, rel, problems)
-        return {k: _resolve_texts(v, (*path, k), folder, file, lines, problems)
+            text = read_prose(folder, target, rel, problems)
+            if read is not None and text is not None:
+                read[shown + rel] = text
+            return text
+        return {k: _resolve_texts(v, (*path, k), folder, file, lines, problems, read, shown)
                 for k, v in data.items()}
     if isinstance(data, list):
-        return [_resolve_texts(v, (*path, i), folder, file, lines, problems)
+        return [_resolve_texts(v, (*path, i), folder, file, lines, problems, read, shown)
                 for i, v in enumerate(data)]
     return data
 
 
-def _read_yaml_file(path: Path, name: str, problems: list[Problem]
+def _read_yaml_file(path: Path, name: str, problems: list[Problem],
+                    origins: Origins | None = None, profile: bool = False
                     ) -> tuple[dict[str, Any] | None, dict[Path_, int]]:
-    """A YAML file of fields, with the line of every value; problems name ``name``."""
+    """A YAML file of fields, with the line of every value; problems name ``name``.
+
+    The file's text and lines are kept in ``origins``, as its main file or ``profile``.
+    """
     text = read_text(path.parent, path, name, problems)
     if text is None:
         return None, {}
+    data, lines = _parse_yaml_file(text, name, problems)
+    if origins is not None:
+        (origins.set_profile if profile else origins.set_main)(name, text, lines)
+    return data, lines
+
+
+def _parse_yaml_file(text: str, name: str, problems: list[Problem]
+                     ) -> tuple[dict[str, Any] | None, dict[Path_, int]]:
     try:
         data, lines, twice = _load_yaml(text)
     except yaml.MarkedYAMLError as exc:
@@ -394,7 +406,8 @@ _OLD_FIELDS = {
 
 
 def _profile(folder: Path, data: dict[str, Any], lines: dict[Path_, int],
-             problems: list[Problem]) -> tuple[dict[str, Any], str, dict[Path_, int]]:
+             problems: list[Problem], origins: Origins
+             ) -> tuple[dict[str, Any], str, dict[Path_, int]]:
     """The kommun profile's fields, the name its problems are reported under, its lines."""
     rel = data.get("profil")
     if rel is None:
@@ -407,10 +420,13 @@ def _profile(folder: Path, data: dict[str, Any], lines: dict[Path_, int],
                                 "profil"))
         return {}, "", {}
     name = f"{rel}/{PROFILE_FILE}"
-    own, own_lines = _read_yaml_file(target / PROFILE_FILE, name, problems)
+    own, own_lines = _read_yaml_file(target / PROFILE_FILE, name, problems, origins,
+                                     profile=True)
     if own is None:
         return {}, name, {}
-    own = _resolve_texts(own, (), target, name, own_lines, problems)
+    origins.sources.update({f"{PROFILE_PLACE}{k}": f"{rel}/{v}"
+                            for k, v in _text_sources(own, ()).items()})
+    own = _resolve_texts(own, (), target, name, own_lines, problems, origins.files, f"{rel}/")
     if "profil" in own:
         problems.append(Problem(name, "en kommunprofil kan inte peka på en annan profil",
                                 _line_for(own_lines, ("profil",)), "profil"))
@@ -420,16 +436,20 @@ def _profile(folder: Path, data: dict[str, Any], lines: dict[Path_, int],
 
 def _kommun_texts(data: Any, texts: dict[str, Any], path: Path_, file: str,
                   lines: dict[Path_, int], problems: list[Problem],
-                  shared: set[str] | None = None) -> Any:
+                  shared: set[str] | None = None,
+                  refers: dict[Path_, str] | None = None) -> Any:
     """Replace every ``{kommun: name}`` with the shared text of that name.
 
-    The place of each replaced text is added to ``shared``.
+    The place of each replaced text is added to ``shared``, and in ``refers`` the name of
+    the text it takes.
     """
     if isinstance(data, dict):
         if set(data) == {"kommun"} and path and path[-1] != "kommun":
             if shared is not None:
                 shared.add(_dotted(path))
             name = str(data["kommun"])
+            if refers is not None:
+                refers[path] = name
             if name not in texts:
                 known = ", ".join(sorted(texts)) or "inga"
                 problems.append(Problem(file, f'texten "{name}" finns inte under texter '
@@ -437,20 +457,21 @@ def _kommun_texts(data: Any, texts: dict[str, Any], path: Path_, file: str,
                                         _line_for(lines, path), _dotted(path)))
                 return None
             return texts[name]
-        return {k: _kommun_texts(v, texts, (*path, k), file, lines, problems, shared)
+        return {k: _kommun_texts(v, texts, (*path, k), file, lines, problems, shared, refers)
                 for k, v in data.items()}
     if isinstance(data, list):
-        return [_kommun_texts(v, texts, (*path, i), file, lines, problems, shared)
+        return [_kommun_texts(v, texts, (*path, i), file, lines, problems, shared, refers)
                 for i, v in enumerate(data)]
     return data
 
 
-def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict[Path_, int]]:
+def _load_meta(folder: Path, problems: list[Problem], origins: Origins
+               ) -> tuple[Meta | None, dict[Path_, int]]:
     main = folder / MAIN_FILE
     if not main.is_file():
         problems.append(Problem(str(folder), f"huvudfilen {MAIN_FILE} saknas i mappen"))
         return None, {}
-    data, lines = _read_yaml_file(main, MAIN_FILE, problems)
+    data, lines = _read_yaml_file(main, MAIN_FILE, problems, origins)
     if data is None:
         return None, {}
     for old, advice in _OLD_FIELDS.items():
@@ -460,13 +481,26 @@ def _load_meta(folder: Path, problems: list[Problem]) -> tuple[Meta | None, dict
     if any(old in data for old in _OLD_FIELDS):
         return None, lines
     sources = _text_sources(data, ())
-    data = _resolve_texts(data, (), folder, MAIN_FILE, lines, problems)
-    shared, profile_name, profile_lines = _profile(folder, data, lines, problems)
+    origins.sources.update(sources)
+    data = _resolve_texts(data, (), folder, MAIN_FILE, lines, problems, origins.files)
+    shared, profile_name, profile_lines = _profile(folder, data, lines, problems, origins)
     from_profile = {k for k in shared if k not in data}
+    own_texts = set(data.get("texter") or {}) if isinstance(data.get("texter"), dict) \
+        else set()
     texts = {**(shared.get("texter") or {}), **(data.get("texter") or {})}
-    shared = _kommun_texts(shared, texts, (), profile_name, profile_lines, problems)
+    in_profile: dict[Path_, str] = {}
+    shared = _kommun_texts(shared, texts, (), profile_name, profile_lines, problems,
+                           refers=in_profile)
     kommun_places: set[str] = set()
-    data = _kommun_texts(data, texts, (), MAIN_FILE, lines, problems, kommun_places)
+    in_main: dict[Path_, str] = {}
+    data = _kommun_texts(data, texts, (), MAIN_FILE, lines, problems, kommun_places, in_main)
+    # Where each shared text is written: the profile's field, or a text under texter.
+    origins.shared.update({(k,): (True, (k,)) for k in from_profile})
+    for refers, given in ((in_profile, True), (in_main, False)):
+        for path, name in refers.items():
+            if given and path[0] not in from_profile:
+                continue
+            origins.shared[path] = (name not in own_texts, ("texter", name))
     data = {**shared, **data, "texter": texts}
     try:
         meta = Meta.model_validate(data)
@@ -1064,7 +1098,8 @@ def load(folder: str | Path) -> Report:
     problems: list[Problem] = []
     if not folder.is_dir():
         raise DataError([Problem(str(folder), "mappen finns inte")])
-    meta, lines = _load_meta(folder, problems)
+    origins = Origins()
+    meta, lines = _load_meta(folder, problems, origins)
     if meta is None:
         # Tables that depend on the main file cannot be checked; the others still are, so
         # that every problem is reported in one go.
@@ -1083,6 +1118,7 @@ def load(folder: str | Path) -> Report:
     indikatorer = tables.pop("indikatorer")
     uppdragen = tables.pop("uppdrag")
     report = Report(**dict(meta), **tables)
+    report.textursprung = origins
     report.diagramdata = _charts(folder, meta, lines, problems)
     report.tabelldata = _declared_tables(folder, report, lines, problems)
     _check_tree(report, lines, problems)
@@ -1510,13 +1546,19 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
                           "är " + ", ".join(known))
 
     def marks(loc: Path_, text: str | None) -> None:
+        # A mark's problem is told at its own line, in the text's own file.
         for m in TABLE_MARK.finditer(text or ""):
             kind, ref = m.group(1), m.group(2)
+            file, line, place = report.textursprung.locate(loc, m.group(0))
             if kind == "tabell":
-                table(loc, ref)
+                if ref not in {t.id for t in report.tabeller}:
+                    known = ", ".join(t.id for t in report.tabeller) or "inga"
+                    problems.append(Problem(file, f'tabellen "{ref}" finns inte under tabeller; '
+                                                  f"kända tabeller: {known}", line, place))
             elif ref not in charts:
-                fail(loc, f'diagrammet "{ref}" i texten finns inte under diagram; kända '
-                          f"diagram: {', '.join(charts) or 'inga'}")
+                problems.append(Problem(file, f'diagrammet "{ref}" i texten finns inte under '
+                                              f"diagram; kända diagram: "
+                                              f"{', '.join(charts) or 'inga'}", line, place))
 
     def section(s: Section, loc: Path_) -> None:
         s.plats = _dotted(loc)

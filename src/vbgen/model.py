@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic.json_schema import SkipJsonSchema
 
 from .fmt import OUT_OF_RANGE, parse_number
+from .prosa import Origins
 
 #: Prose in Markdown: written in the main file, or ``{fil: text/x.md}`` for a file's text.
 Markdown = Annotated[str, Field(json_schema_extra={"x-vbgen": "markdown"})]
@@ -890,6 +891,8 @@ class Report(Meta):
 
     #: The declared tables, read and typed, by id.
     tabelldata: dict[str, Any] = Field(default_factory=dict, exclude=True)
+    #: Where each text of the data stands (file and line), for messages about its content.
+    textursprung: SkipJsonSchema[Origins] = Field(default_factory=Origins, exclude=True)
 
     @property
     def years(self) -> list[int]:
