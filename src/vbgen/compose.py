@@ -25,7 +25,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import derive, doc, fmt, sprak, tables
+from . import citat, derive, doc, fmt, sprak, tables
 from .charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
 from .derive import GoalRow
 from .errors import TemplateError
@@ -43,11 +43,20 @@ LINK = re.compile(r"^(https?://|mailto:)[^\s<>\"]+$", re.IGNORECASE)
 # --- Markdown prose -> XML vocabulary -------------------------------------------------------
 
 
+#: Where a figure-citing mark stood in prose while Markdown is parsed: a private character,
+#: its number, another.
+_HELD = re.compile("\ue000(\\d+)\ue001")
+_PRIVATE = re.compile("[\ue000\ue001]")
+
+
 def _inline_xml(tokens: list[Token], env: dict[str, Any]) -> str:
     out: list[str] = []
     for t in tokens:
         if t.type == "text" or t.type == "code_inline":
-            out.append(escape(t.content, quote=False))
+            text = escape(t.content, quote=False)
+            if "citat" in env:
+                text = _HELD.sub(lambda m: env["citat"][int(m.group(1))], text)
+            out.append(text)
         elif t.type in ("softbreak",):
             out.append("\n")
         elif t.type == "hardbreak":
@@ -87,9 +96,15 @@ def _defined_notes(tokens: list[Token], env: dict[str, Any]) -> dict[int, str]:
     return {k: " ".join(v) for k, v in notes.items()}
 
 
-def markdown_xml(text: str, heading_level: int = 4) -> str:
-    """Turn Markdown prose into the template vocabulary; headings start at ``heading_level``."""
+def markdown_xml(text: str, heading_level: int = 4,
+                 cite: Callable[[str], str] | None = None) -> str:
+    """Turn Markdown prose into the template vocabulary; headings start at ``heading_level``.
+
+    ``cite`` gives the vocabulary for a figure-citing mark (``[tal: …]``); without it the
+    marks stay as written.
+    """
     env: dict[str, Any] = {}
+    text = _hold_marks(text, env, cite)
     tokens = _MD.parse(text, env)
     env["defined_notes"] = _defined_notes(tokens, env)
     out: list[str] = []
@@ -122,7 +137,43 @@ def markdown_xml(text: str, heading_level: int = 4) -> str:
     return "".join(out)
 
 
-def _md_row(text: str | None) -> Markup:
+def _hold_marks(text: str, env: dict[str, Any], cite: Callable[[str], str] | None) -> str:
+    """``text`` with each figure-citing mark replaced by a place holder that Markdown leaves
+    alone (a row name may hold * or _), its vocabulary kept in ``env``."""
+    if cite is None or "[tal:" not in text:
+        return text
+    held: list[str] = []
+
+    def hold(m: re.Match[str]) -> str:
+        held.append(cite(m.group(0)))
+        return f"\ue000{len(held) - 1}\ue001"
+
+    env["citat"] = held
+    return citat.MARK.sub(hold, _PRIVATE.sub("", text))
+
+
+def citation_xml(report: Report) -> Callable[[str], str]:
+    """The vocabulary for a figure-citing mark in ``report``: ``<tal varde="[tal: …]">4,5
+    miljoner kronor</tal>``, or a gap where the value is missing."""
+
+    def xml(mark: str) -> str:
+        try:
+            cited = citat.cite(report, mark)
+        except citat.CitationError as exc:
+            raise TemplateError(f"{mark}: {exc}") from None
+        shown = f"[Saknas: {cited.missing}]" if cited.missing else cited.text
+        return f'<tal varde="{escape(cited.mark)}">{escape(shown, quote=False)}</tal>'
+
+    return xml
+
+
+def _citing(context: jinja2.runtime.Context) -> Callable[[str], str] | None:
+    report = context.get("vb")
+    return citation_xml(report) if isinstance(report, Report) else None
+
+
+@jinja2.pass_context
+def _md_row(context: jinja2.runtime.Context, text: str | None) -> Markup:
     """Inline Markdown for a table cell or a note: bold, italic and footnotes, never blocks.
 
     A cell reading "- 3" or a note starting "* " is shown as written, not as a list.
@@ -130,7 +181,7 @@ def _md_row(text: str | None) -> Markup:
     if text is None or not str(text).strip():
         return Markup("")
     env: dict[str, Any] = {}
-    tokens = _MD.parseInline(str(text), env)
+    tokens = _MD.parseInline(_hold_marks(str(text), env, _citing(context)), env)
     return Markup(_inline_xml(tokens[0].children or [], env) if tokens else "")
 
 
@@ -146,7 +197,7 @@ def _md_filter(context: jinja2.runtime.Context, text: str | None, rubrikniva: in
     if text is None or not str(text).strip():
         body = gap(lucka, plats) if lucka else Markup("")
     else:
-        body = Markup(markdown_xml(str(text), rubrikniva))
+        body = Markup(markdown_xml(str(text), rubrikniva, _citing(context)))
     return _text_element(report, falt, titel or (lucka or falt).capitalize(), rubrikniva,
                          text, body)
 
@@ -301,8 +352,12 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
         chart = derive.table_chart(_declared(opts.tabell), opts)
         return chart_globals({chart.id: chart}, renderer)["diagram"](chart.id, bredd)
 
+    def figure(mark: str) -> Markup:
+        text = mark.strip()
+        return Markup(citation_xml(report)(text if text.startswith("[") else f"[tal: {text}]"))
+
     return {"tabell": table, "kort": cards, "malrader": goal_rows,
-            "diagram_ur_tabell": table_chart}
+            "diagram_ur_tabell": table_chart, "tal": figure}
 
 
 def render(template: str, context: dict[str, Any], user_templates: Path | None = None) -> str:
@@ -378,6 +433,9 @@ def _inlines(el: ET.Element) -> list[doc.Inline]:
             out.append(doc.Footnote(_strip(_inlines(child))))
         elif tag == "span":
             out.append(doc.Span(_inlines(child), role=child.get("class", "")))
+        elif tag == "tal":
+            out.append(doc.Span([doc.Text(_norm(child.text))], role="tal",
+                                mark=child.get("varde", "")))
         elif tag == "br":
             out.append(doc.LineBreak())
         elif tag == "a":

@@ -44,10 +44,12 @@ class Footnote:
 @dataclass
 class Span:
     """Text with a named role the writers map to a look, e.g. "niva-1" for the symbol of
-    the highest måluppfyllelse level (its colour)."""
+    the highest måluppfyllelse level (its colour), or "tal" for a figure cited from the
+    data, which carries the mark it stands for ("[tal: drift | Summa | avvikelse]")."""
 
     children: list[Inline]
     role: str = ""
+    mark: str = ""
 
 
 @dataclass

@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from . import fmt
+from . import citat, fmt
 from .charts import KINDS, KINDS_LISTED, Chart, Series
 from .derive import (
     check_table_totals,
@@ -1130,6 +1130,7 @@ def load(folder: str | Path) -> Report:
     _check_ekonomi(report, lines, problems, drift is not None and not any(
         p.file == drift.name for p in problems))
     _check_outline(report, lines, problems)
+    problems.extend(citat.check(report))
 
     # A table with unreadable rows would only add misleading sum errors.
     broken = {p.file for p in problems}

@@ -373,6 +373,10 @@ class TableDecl(_Strict):
                                 "visade decimalen för tal.")
     noter: list[str] = Field(default_factory=list, description="Noter under tabellen.")
     kolumner: list[Column] = Field(min_length=1, description="Alla kolumner, i visningsordning.")
+    # --- How prose refers to the table ---
+    nyckel: str | None = Field(
+        None, description="Kolumnen (id) vars text namnger en rad i en markering [tal: tabell "
+                          "| rad | kolumn]; som standard den första textkolumnen.")
 
     @model_validator(mode="after")
     def _check(self) -> TableDecl:
@@ -397,7 +401,18 @@ class TableDecl(_Strict):
                     if name not in ids:
                         raise ValueError(f'kolumnen "{c.id}" räknar med "{name}", som inte '
                                          "finns bland kolumnerna")
+        if self.nyckel is not None and self.nyckel not in ids:
+            raise ValueError(f'nyckel: kolumnen "{self.nyckel}" finns inte bland kolumnerna; '
+                             "kolumnerna är " + ", ".join(str(i) for i in ids))
         return self
+
+    @property
+    def key_column(self) -> Column | None:
+        """The column whose text names a row: ``nyckel``, else the first text column."""
+        if self.nyckel is not None:
+            return next(c for c in self.kolumner if c.id == self.nyckel)
+        texts = [c for c in self.kolumner if c.typ == "text" and c.berakning is None]
+        return next((c for c in texts if c.visas), texts[0] if texts else None)
 
     @property
     def shown_unit(self) -> str:

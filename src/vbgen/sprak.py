@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from . import fmt
 
@@ -93,6 +94,25 @@ def of_total(k: int, n: int, word: str) -> str:
         return f"båda {w.definite_plural}" if n == 2 else \
             f"alla {number_word(n, w.gender)} {w.definite_plural}"
     return f"{number_word(k, w.gender)} av {number_word(n, w.gender)} {w.plural}"
+
+
+#: An indicator's row by kön, as its table names it.
+KON = {"K": "kvinnor", "M": "män", "T": "totalt"}
+
+
+def by_sign(shown: Decimal, words: tuple[str, ...]) -> str:
+    """The word for a figure by its sign as it is shown: the first of ``words`` for a
+    positive figure, the second for a negative one, and for one shown as zero the third, or
+    the first when there are only two.
+
+    The figure is taken as shown (rounded as the sentence or table shows it), so a word
+    never contradicts the figure beside it: 0,04 miljoner kronor shown as "0,0" is zero.
+    """
+    if shown > 0:
+        return words[0]
+    if shown < 0:
+        return words[1]
+    return words[2] if len(words) > 2 else words[0]
 
 
 def date(value: dt.date | str | None) -> str:

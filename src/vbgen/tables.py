@@ -182,7 +182,8 @@ class TableView:
     notes: list[str]
 
 
-def _decimals(table: DataTable, column: Column) -> int | None:
+def decimals(table: DataTable, column: Column) -> int | None:
+    """The decimals a numeric column is shown with; None keeps up to two significant."""
     if column.decimaler is not None:
         return column.decimaler
     if table.decl.decimaler is not None:
@@ -203,8 +204,8 @@ def show_value(table: DataTable, column: Column, value: Value | None) -> str:
     if isinstance(value.value, str):
         return value.value
     shown = display_number(table, column, value)
-    text = (fmt.percent(shown, _decimals(table, column) or 0) if column.typ == "procent"
-            else fmt.number(shown, _decimals(table, column)))
+    text = (fmt.percent(shown, decimals(table, column) or 0) if column.typ == "procent"
+            else fmt.number(shown, decimals(table, column)))
     return f"{text}{fmt.NBSP}{value.mark}" if value.mark else text
 
 
