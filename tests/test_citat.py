@@ -274,3 +274,12 @@ def test_the_word_agrees_with_the_figure_shown_beside_it(value: Decimal, decimal
 
 def test_load_checks_the_kultur_sample_marks(kultur: Path) -> None:
     load(kultur)  # the sample's marks all name something
+
+
+def test_a_key_column_that_is_not_there_is_an_error(tmp_path: Path) -> None:
+    body = TABLES.replace("nyckel: plats", "nyckel: namn") + \
+        "disposition:\n  - rubrik: A\n    block: [{tabell: besok}, {tabell: drift}]\n"
+    folder = make_folder(tmp_path, body, FILES)
+    assert problems(folder) == [
+        f'vb.yaml, rad {line_of(folder / "vb.yaml", "- id: besok")}, fält "tabeller[2]": '
+        'nyckel: kolumnen "namn" finns inte bland kolumnerna; kolumnerna är kod, plats, antal']
