@@ -145,7 +145,7 @@ def test_generated_sentences_per_post(ekonomi):
 
 def test_prognos_sentence(ekonomi):
     assert ("Resultatet blev 5,4 miljoner kronor sämre än prognosen i delårsrapporten per "
-            "augusti 2024. Prognosen var då en positiv avvikelse mot budget om 9,9 miljoner "
+            "augusti 2024. Prognosen var då ett överskott mot budget på 9,9 miljoner "
             "kronor.") in _text(ekonomi)
 
 
@@ -175,11 +175,10 @@ def test_three_year_tables(ekonomi):
 
 def test_generated_sentence_per_verksamhet(ekonomi):
     text = _text(ekonomi)
-    assert ("Utfallet för 2024 är 304,1 miljoner kronor och avvikelsen mot budget är positiv "
-            "med 6,6 miljoner kronor. Nettokostnaden är 4,7 miljoner kronor högre än 2023."
-            ) in text
+    assert ("Utfallet för 2024 är 304,1 miljoner kronor, ett överskott mot budget på 6,6 "
+            "miljoner kronor. Nettokostnaden är 4,7 miljoner kronor högre än 2023.") in text
     assert "Nettokostnaden är 38 tusen kronor lägre än 2023." in text
-    assert "avvikelsen mot budget är negativ med 0,2 miljoner kronor" in text
+    assert "11,3 miljoner kronor, ett underskott mot budget på 0,2 miljoner kronor" in text
 
 
 # --- Satsningar, extern finansiering, investeringar -----------------------------------------

@@ -181,10 +181,46 @@ class Figures:
     def indikator(self, ind: Indicator) -> IndicatorFigur:
         return self.indikatorer[id(ind)]
 
-    def indikatorer_for(self, nm: Goal) -> list[IndicatorFigur]:
-        """The goal's indicators as counted against etappmål: for an indicator reported by
-        kön, only its total row."""
-        return [self.indikatorer[id(ind)] for ind in nm.indikatorer if ind.kon in ("", "T")]
+    def etappmal(self, indicators: list[Indicator]) -> EtappmalCount:
+        """How the ``indicators`` a table shows stand against this year's etappmål."""
+        return etappmal_count([self.indikatorer[id(i)] for i in indicators])
+
+
+@dataclass(frozen=True)
+class EtappmalCount:
+    """Indicators with an etappmål, by how they stand: the counts of the sentence under an
+    indicator table ("Två av tre indikatorer med etappmål når årets etappmål")."""
+
+    #: The value reaches the numeric etappmål, or does not.
+    reached: int = 0
+    missed: int = 0
+    #: The etappmål is a number but the year has no value yet.
+    missing: int = 0
+    #: The etappmål is written in words ("≥ riktvärdet"), or the value is no number: nothing
+    #: to compare.
+    in_words: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.reached + self.missed + self.missing + self.in_words
+
+
+def etappmal_count(figures: list[IndicatorFigur]) -> EtappmalCount:
+    """Count the indicators with an etappmål among ``figures``; an indicator reported by kön
+    counts once, by its total row."""
+    reached = missed = missing = in_words = 0
+    for f in figures:
+        ind = f.indikator
+        if ind.etappmal is None or ind.kon not in ("", "T"):
+            continue
+        if f.uppnatt is not None:
+            reached += f.uppnatt
+            missed += not f.uppnatt
+        elif f.varde is None and not isinstance(ind.etappmal, str):
+            missing += 1
+        else:
+            in_words += 1
+    return EtappmalCount(reached, missed, missing, in_words)
 
 
 # --- Ekonomi ---

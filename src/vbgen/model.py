@@ -68,19 +68,59 @@ class Source:
     row: int
 
 
+#: Endings of a participle in the neuter, and its common gender and plural endings:
+#: uppfyllt, uppfylld, uppfyllda; uppnått, uppnådd, uppnådda; genomfört, genomförd;
+#: godkänt, godkänd; påbörjat, påbörjad, påbörjade.
+_PARTICIPLES = (("llt", "lld", "llda"), ("rt", "rd", "rda"), ("nt", "nd", "nda"),
+                ("at", "ad", "ade"))
+_VOWELS = "aeiouyåäö"
+
+
+def _adjective(word: str) -> tuple[str, str, str]:
+    """A scale word's common gender, neuter and plural forms, guessed from its ending."""
+    for neuter, common, plural in _PARTICIPLES:
+        if word.endswith(neuter):
+            stem = word[:-len(neuter)]
+            return stem + common, word, stem + plural
+    if len(word) > 2 and word.endswith("tt") and word[-3] in _VOWELS:  # nått, uppnått
+        return word[:-2] + "dd", word, word[:-2] + "dda"
+    if word.endswith("t") or not word or word[-1] in "ae":  # korrekt, bra: the same always
+        return word, word, word
+    if len(word) > 1 and word.endswith("d") and word[-2] in _VOWELS:  # god, gott, goda
+        return word, word[:-1] + "tt", word + "a"
+    return word, word + "t", word + "a"  # godtagbar, godtagbart, godtagbara
+
+
 class Level(_Strict):
-    """One step of the måluppfyllelse scale."""
+    """One step of the måluppfyllelse scale, with the forms generated sentences need."""
 
-    text: str
-    symbol: str = ""
-    #: The text after a count above one ("två ... uppfyllda"); derived when left out.
-    plural: str = ""
+    text: str = Field(description="Nivåns text, som den står i tabeller: I hög grad uppfyllt.")
+    symbol: str = Field("", description="Visas före texten: ●.")
+    utrum: str | None = Field(
+        None, description="Formen efter en i en mening (en indikator, en strategi): "
+                          "\"en god\", \"en uppfylld\". Räknas fram om den saknas.")
+    neutrum: str | None = Field(
+        None, description="Formen efter ett i en mening (ett mål): \"ett gott\", \"ett "
+                          "uppfyllt\". Räknas fram om den saknas.")
+    plural: str = Field("", description="Formen efter ett antal större än ett: \"fem "
+                                        "goda\", \"två uppfyllda\". Räknas fram om den saknas.")
 
-    def for_count(self, n: int) -> str:
-        """The level as it reads after a count in a sentence: "i hög grad uppfyllda"."""
-        text = self.plural or (self.text[:-1] + "da" if self.text.endswith("fyllt") else self.text)
-        text = text if n != 1 else self.text
-        return text[:1].lower() + text[1:]
+    def forms(self) -> tuple[str, str, str]:
+        """The common gender, neuter and plural forms, small first letter: each declared, or
+        guessed from the text's last word."""
+        head, _, last = self.text.rpartition(" ")
+        guessed = [f"{head} {w}" if head else w for w in _adjective(last)]
+        common, neuter, plural = (self.utrum or guessed[0], self.neutrum or guessed[1],
+                                  self.plural or guessed[2])
+        return tuple(t[:1].lower() + t[1:] for t in (common, neuter, plural))  # type: ignore[return-value]
+
+    def for_count(self, n: int, genus: str = "ett") -> str:
+        """The level as it reads after a count of a noun of ``genus`` ("en" or "ett"):
+        "ett i hög grad uppfyllt", "en i hög grad uppfylld", "två i hög grad uppfyllda"."""
+        common, neuter, plural = self.forms()
+        if n != 1:
+            return plural
+        return neuter if genus == "ett" else common
 
 
 class Indicator(BaseModel):
