@@ -632,3 +632,11 @@ def test_a_mark_without_a_note_is_an_error(tmp_path: Path) -> None:
     assert problems(folder) == [
         't.csv, rad 3, kolumn "antal": markeringen "**" har ingen förklaring; lägg till en '
         'not som börjar med "**" under noter för tabellen "t" i vb.yaml']
+
+
+def test_a_table_without_a_file_in_a_main_file_with_errors_is_no_crash(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path, "tabeller:\n  - {id: t, rubrik: T, kolumner: [{kolumn: a}]}\n"
+                                   "  - {id: u, fil: ., rubrik: U, kolumner: [{kolumn: a}]}\n")
+    line = line_of(folder / "vb.yaml", "{id: t,")
+    assert problems(folder)[0] == f'vb.yaml, rad {line}, fält "tabeller[1].fil": saknas men krävs'
+

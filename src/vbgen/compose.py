@@ -29,7 +29,7 @@ from . import citat, derive, doc, fmt, sprak, tables
 from .charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
 from .derive import GoalRow
 from .errors import TemplateError
-from .model import CardsOptions, Meta, Report, TableChart
+from .model import CardsOptions, Goal, Meta, Report, TableChart
 from .paths import inside
 from .resources import template_dirs
 from .utkast import text_digest
@@ -348,6 +348,9 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
     def goal_rows(levels: list[int], per_indikator: bool = False) -> list[GoalRow]:
         return derive.goal_rows(report, levels, per_indikator)
 
+    def indicator_table(goal: Goal) -> derive.IndicatorTable:
+        return derive.indicator_table(report, goal)
+
     def table_chart(opts: TableChart, bredd: float = 16) -> Markup:
         chart = derive.table_chart(_declared(opts.tabell), opts)
         return chart_globals({chart.id: chart}, renderer)["diagram"](chart.id, bredd)
@@ -357,7 +360,8 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
         return Markup(citation_xml(report)(text if text.startswith("[") else f"[tal: {text}]"))
 
     return {"tabell": table, "kort": cards, "malrader": goal_rows,
-            "diagram_ur_tabell": table_chart, "tal": figure}
+            "indikatortabell_vy": indicator_table, "diagram_ur_tabell": table_chart,
+            "tal": figure}
 
 
 def render(template: str, context: dict[str, Any], user_templates: Path | None = None) -> str:

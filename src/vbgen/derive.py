@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .charts import Chart, Series
 from .errors import Problem
+from .fmt import NBSP, number
 from .model import (
     UNITS,
     BidragRad,
@@ -385,8 +386,6 @@ def derive_ekonomi(report: Report, fig: Figures) -> None:
 
 def check_ekonomi_totals(report: Report) -> list[Problem]:
     """Check the total rows of the economy tables and the drift history against drift.csv."""
-    from .fmt import number
-
     problems: list[Problem] = []
 
     def check(total: BidragRad | InvesteringRad, rows: list[BidragRad] | list[InvesteringRad],
@@ -576,8 +575,6 @@ def _check_sum(problems: list[Problem], table: str, total_row: ResultatRad | Dri
             continue
         expected = sum(parts)
         if abs(given - expected) > TOLERANCE_TKR:
-            from .fmt import number
-
             problems.append(Problem(
                 total_row.source.file,
                 f"summan stämmer inte: raden anger {number(given)} men {what} "
@@ -731,8 +728,6 @@ def derive_table(table: DataTable) -> None:
 
 def check_table_totals(table: DataTable) -> list[Problem]:
     """Check each total row of a declared table against the rows it sums."""
-    from .fmt import number
-
     problems: list[Problem] = []
     summed = [c for c in table.decl.kolumner
               if c.berakning is None and c.typ in ("heltal", "tal", "belopp")]
@@ -794,6 +789,52 @@ def table_chart(table: DataTable, opts: TableChart) -> Chart:
     return Chart(id=f"{table.decl.id}-{key}", typ=opts.typ, titel=opts.titel,
                  kategorier=labels, serier=series, kalla=opts.kalla, enhet=opts.enhet,
                  decimaler=opts.decimaler, source_file=table.decl.fil)
+
+
+# --- Indicator tables ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """A goal's indicator table as its level prints it: the rows, the years, whether the
+    etappmål and målvärde have columns, the etappmål as lines under the table instead, and
+    the counts of the sentence under it."""
+
+    rows: list[Indicator]
+    years: list[int]
+    etappmal_column: bool
+    malvarde_column: bool
+    notes: list[str]
+    count: EtappmalCount
+
+
+def _target_text(value: float | str, comparator: str) -> str:
+    if isinstance(value, str):
+        return value
+    return f"{comparator}{NBSP}{number(value, None)}" if comparator else number(value, None)
+
+
+def indicator_table(report: Report, goal: Goal) -> IndicatorTable:
+    """The indicator table of ``goal`` (empty when it has none, or a level above collects its
+    indicators into its own)."""
+    scope = report.indicator_scope(goal)
+    style = report.level_name(goal.niva).indikatortabell
+    with_targets, with_values = report.indicator_columns()
+    notes: list[str] = []
+    if style.etappmal == "rad":
+        targets = [(i, i.etappmal) for i in scope
+                   if i.etappmal is not None and i.kon in ("", "T")]
+        for ind, target in targets:
+            shown = _target_text(target, ind.jamforelse)
+            notes.append(f"Etappmål {report.ar}: {shown}" if len(targets) == 1
+                         else f"Etappmål {report.ar} för {ind.namn}: {shown}")
+    figures = [IndicatorFigur(i, i.values.get(report.ar), reached(i, i.values.get(report.ar)))
+               for i in scope]
+    return IndicatorTable(
+        rows=[i for i in scope if style.totalt or i.kon != "T"],
+        years=sorted({y for i in scope for y in i.values}),
+        etappmal_column=with_targets and style.etappmal == "kolumn",
+        malvarde_column=with_values, notes=notes, count=etappmal_count(figures))
 
 
 # --- Goal tables ------------------------------------------------------------------------------

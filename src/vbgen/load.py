@@ -1111,7 +1111,7 @@ def load(folder: str | Path) -> Report:
     ctx = Context([meta.ar - 2, meta.ar - 1, meta.ar], meta.uppdragsstatus)
 
     # A file declared under tabeller is read by its declaration, not by a built-in form.
-    declared = {Path(t.fil).with_suffix("").as_posix() for t in meta.tabeller}
+    declared = {_stem(t.fil) for t in meta.tabeller}
     tables: dict[str, Any] = {
         spec.field: _table(folder, spec, ctx, problems) if spec.stem not in declared else []
         for spec in TABLES}
@@ -1159,8 +1159,16 @@ def _declared_files(main: Path) -> set[str] | None:
     tables = data.get("tabeller") if isinstance(data, dict) else None
     if not isinstance(tables, list):
         return set()
-    return {Path(str(t.get("fil", ""))).with_suffix("").as_posix()
-            for t in tables if isinstance(t, dict)}
+    return {_stem(str(t["fil"])) for t in tables if isinstance(t, dict) and t.get("fil")}
+
+
+def _stem(fil: str) -> str:
+    """A declared table's file without its suffix; a name such as "." is kept as it is (the
+    declaration's check tells what is wrong with it)."""
+    try:
+        return Path(fil).with_suffix("").as_posix()
+    except ValueError:
+        return fil
 
 
 def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
@@ -1590,6 +1598,11 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
             elif b.typ == "indikatorer" and value.mal not in goal_ids:
                 fail((*where, "mal"), f'okänt mål "{value.mal}"; kända id: '
                                       + (", ".join(goal_ids) or "inga"))
+            elif b.typ == "malrapport" and value.mal:
+                for name in value.mal:
+                    if name not in goal_ids:
+                        fail((*where, "mal"), f'okänt mål "{name}"; kända id: '
+                                              + (", ".join(goal_ids) or "inga"))
             elif b.typ in ("malbedomning", "kallforteckning") and value.nivaer:
                 for name in value.nivaer:
                     if name not in levels:

@@ -191,14 +191,70 @@ def _plural(name: str) -> str:
     return word + "er"
 
 
+#: The parts of a goal's section, under its heading, and the heading each has by default
+#: ("" for a table, which has its caption).
+GOAL_PARTS = {"maluppfyllelse": "Måluppfyllelse", "motivering": "Motivering",
+              "analys": "Analys", "genomfort_arbete": "Genomfört arbete",
+              "indikatorer": "", "uppdrag": ""}
+#: The parts a goal on the assessed level must have unless its level says otherwise.
+ASSESSED_PARTS = ("maluppfyllelse", "motivering", "analys", "genomfort_arbete", "indikatorer")
+
+
+def _parts(names: list[str] | dict[str, str] | None, field: str) -> None:
+    unknown = [n for n in names or [] if n not in GOAL_PARTS]
+    if unknown:
+        raise ValueError(f'{field}: okänd del "{unknown[0]}"; välj bland '
+                         + ", ".join(GOAL_PARTS))
+
+
+class IndicatorTableStyle(_Strict):
+    """How the indicator tables of a level's goals are printed."""
+
+    samla: JaNej = Field(False, description="ja för en tabell per mål på nivån, med "
+                                            "indikatorerna för målen under det; nej (standard) "
+                                            "för en tabell per mål med egna indikatorer.")
+    totalt: JaNej = Field(True, description="nej för att bara visa raderna för kvinnor och "
+                                            "män för en indikator som redovisas per kön.")
+    etappmal: str = Field("kolumn", pattern=r"^(kolumn|rad)$",
+                          description="kolumn (standard) för en kolumn Etappmål, rad för "
+                                      "etappmålen som en rad under tabellen.")
+
+
 class GoalLevel(_Strict):
-    """A level of the goal tree and its name as Swedish sentences need it."""
+    """A level of the goal tree: its name as headings and sentences need it, and how its
+    goals are shown."""
 
     namn: str = Field(description="Nivåns namn, som det står i rubriker: Nämndmål.")
     bestamd: str | None = Field(
         None, description="Bestämd form i en mening: nämndmålet. Räknas fram om det saknas.")
     plural: str | None = Field(
         None, description="Plural i en mening: nämndmål. Räknas fram om det saknas.")
+    etikett: str | None = Field(
+        None, description="Texten före målets namn i dess rubrik (\"Mål: …\"); som standard "
+                          "nivåns namn, \"\" för bara målets namn.")
+    delar: dict[str, str] | None = Field(
+        None, description="Delarna under målets rubrik i malrapport, i ordning, var och en med "
+                          "sin rubrik (\"\" för ingen): maluppfyllelse, motivering, analys, "
+                          "genomfort_arbete, indikatorer, uppdrag. Som standard alla, med "
+                          "rubrikerna Måluppfyllelse, Motivering, Analys och Genomfört arbete.")
+    kravs: list[str] | None = Field(
+        None, description="Delarna som visas som en lucka när de saknas. Som standard alla "
+                          "utom uppdrag på bedömningsnivån och inga på andra nivåer.")
+    indikatortabell: IndicatorTableStyle = Field(
+        default_factory=lambda: IndicatorTableStyle.model_validate({}),
+        description="Hur nivåns indikatortabeller visas.")
+
+    @model_validator(mode="after")
+    def _check_parts(self) -> GoalLevel:
+        _parts(self.delar, "delar")
+        _parts(self.kravs, "kravs")
+        return self
+
+    @property
+    def label(self) -> str:
+        """The text before a goal's name in its heading, with its colon: "Mål: "."""
+        text = self.namn if self.etikett is None else self.etikett
+        return f"{text}: " if text else ""
 
     @property
     def i_text(self) -> str:
@@ -330,6 +386,16 @@ class DiagramDef(_Strict):
     enhet: str = ""
     kalla: str = ""
     decimaler: int | None = None
+
+
+@dataclass(frozen=True)
+class GoalPart:
+    """A part of a goal's section in the goal report: which, its heading, and whether it is
+    shown as a gap, the goal lacking what its level requires."""
+
+    key: str
+    heading: str
+    required: bool
 
 
 # --- Declared tables ---
@@ -499,12 +565,22 @@ class GoalTableOptions(_Strict):
         None, description="Nivåerna som visas, med namnen i malnivaer; som standard alla.")
 
 
+class SourceListOptions(GoalTableOptions):
+    """What the list of sources shows."""
+
+    tabeller: JaNej = Field(True, description="nej för att bara visa indikatorernas källor, "
+                                              "inte tabellernas.")
+
+
 class GoalReportOptions(_Strict):
     """What the goal report shows under each goal."""
 
     indikatorer: JaNej = Field(True, description="nej för att inte visa indikatortabellerna "
                                                  "under målen (visa dem med indikatorer-block).")
     uppdrag: JaNej = Field(True, description="nej för att inte visa uppdragen under målen.")
+    mal: list[str] | None = Field(
+        None, description="Id för målen som visas, vart och ett med målen under det; som "
+                          "standard alla mål på den översta nivån.")
 
 
 class IndicatorTableOptions(_Strict):
@@ -534,7 +610,7 @@ class Block(_Strict):
     malbedomning: GoalTableOptions | None = None
     malrapport: GoalReportOptions | None = None
     indikatorer: IndicatorTableOptions | None = None
-    kallforteckning: GoalTableOptions | None = None
+    kallforteckning: SourceListOptions | None = None
     malsammanfattning: dict[str, Any] | None = None
     uppdrag: dict[str, Any] | None = None
     innehall: TocOptions | None = None
@@ -989,6 +1065,88 @@ class Report(Meta):
     def all_uppdrag(self) -> list[Uppdrag]:
         """Every uppdrag, in the order of the goal tree."""
         return [u for g in self.all_goals() for u in g.uppdrag]
+
+    def goal_parts(self, goal: Goal) -> list[GoalPart]:
+        """The parts of ``goal``'s section in the goal report, in order: those its level
+        shows that the goal has, and those it requires (shown as a gap when missing)."""
+        level = self.level_name(goal.niva)
+        shown = level.delar if level.delar is not None else GOAL_PARTS
+        if level.kravs is not None:
+            required: tuple[str, ...] | list[str] = level.kravs
+        else:
+            required = ASSESSED_PARTS if goal.niva == self.assessed_level else ()
+        out = []
+        for key, heading in shown.items():
+            has = (goal.maluppfyllelse is not None if key == "maluppfyllelse"
+                   else bool(self.indicator_scope(goal)) if key == "indikatorer"
+                   else bool(goal.uppdrag) if key == "uppdrag"
+                   else bool(getattr(goal, key)))
+            # Indicators of the goals below, in their own tables, are the goal's too.
+            gap = key in required and not (key == "indikatorer" and goal.antal_indikatorer())
+            if has or gap:
+                out.append(GoalPart(key, heading, gap))
+        return out
+
+    def shown_goals(self, ids: list[str] | None) -> list[Goal]:
+        """The goals with ``ids`` in the tree's order, or every goal of the top level."""
+        if not ids:
+            return list(self.mal)
+        return [g for g in self.all_goals() if g.id in ids]
+
+    def indicator_scope(self, goal: Goal) -> list[Indicator]:
+        """The indicators of ``goal``'s indicator table: its own, or, when its level collects
+        them, also those of the goals under it; none when a level above collects them."""
+        chain = self.goal_chain(goal)
+        if any(self.level_name(g.niva).indikatortabell.samla for g in chain[:-1]):
+            return []
+        collect = self.level_name(goal.niva).indikatortabell.samla
+        return [i for g in (goal.walk() if collect else [goal]) for i in g.indikatorer]
+
+    def goal_chain(self, goal: Goal) -> list[Goal]:
+        """The goals from the top of the tree down to ``goal``."""
+        def path(goals: list[Goal]) -> list[Goal]:
+            for g in goals:
+                if g is goal:
+                    return [g]
+                below = path(g.under)
+                if below:
+                    return [g, *below]
+            return []
+        return path(self.mal)
+
+    def placed_tables(self) -> list[str]:
+        """The declared tables the outline shows, in its order, each once: with a tabell or
+        kort block, or a [tabell: id] line in a text."""
+        found: list[str] = []
+
+        def text(value: str | None) -> None:
+            found.extend(m.group(2) for m in TABLE_MARK.finditer(value or "")
+                         if m.group(1) == "tabell")
+
+        def section(s: Section) -> None:
+            text(s.text)
+            for b in s.block:
+                if b.typ == "tabell":
+                    found.append(str(b.varde))
+                elif b.typ == "kort":
+                    found.append(b.varde.tabell)
+                elif b.typ == "text":
+                    text(b.varde)
+            for sub in s.avsnitt:
+                section(sub)
+
+        for s in self.disposition:
+            section(s)
+        for g in self.all_goals():
+            for name in ("beskrivning", "motivering", "analys", "genomfort_arbete"):
+                text(getattr(g, name))
+        return list(dict.fromkeys(found))
+
+    def table_sources(self) -> list[tuple[str, str]]:
+        """The caption and source of each declared table the report shows that names one."""
+        by_id = {t.id: t for t in self.tabeller}
+        return [(t.rubrik or t.id, t.kalla) for i in self.placed_tables()
+                if (t := by_id.get(i)) is not None and t.kalla]
 
     def indicator_columns(self) -> tuple[bool, bool]:
         """Whether indicator tables show etappmål and målvärde: when any indicator has one,

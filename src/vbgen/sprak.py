@@ -399,5 +399,6 @@ GLOBALS = {
     "talord": number_word,
     "intervall": span,
     "procent_not": fmt.NOT_MEANINGFUL_NOTE,
+    "kon_ord": KON,
     **SENTENCES,
 }
