@@ -22,10 +22,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
-
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
 
 from . import fmt, prosa, sprak, tables
 from .errors import Problem
@@ -46,9 +42,6 @@ OPTIONS = ("kr, tkr, mnkr, procent, procentenheter, belopp, decimaler: N, talord
            "talord: ett, ord: positivt/negativt/noll")
 #: How a mark is written, for messages.
 FORM = "[tal: tabell | rad | kolumn] eller [tal: tabell | rad | kolumn | val, val]"
-
-_MD = MarkdownIt("commonmark").use(footnote_plugin)
-
 
 class CitationError(ValueError):
     """A mark that cannot be read or names nothing; the message is Swedish, for the user."""
@@ -160,24 +153,6 @@ class _Figure:
     not_comparable: bool = False
 
 
-def _plain(markdown: str) -> str:
-    """The text a Markdown cell shows, without its footnotes: "**Summa**" reads "Summa"."""
-    tokens = _MD.parseInline(markdown, {})
-    out: list[str] = []
-
-    def walk(items: list[Any]) -> None:
-        for t in items:
-            if t.type in ("text", "code_inline"):
-                out.append(t.content)
-            elif t.type in ("softbreak", "hardbreak"):
-                out.append(" ")
-            elif t.children and t.type != "footnote_ref":
-                walk(t.children)
-
-    walk(tokens[0].children or [] if tokens else [])
-    return _norm("".join(out))
-
-
 def _nearest(name: str, known: list[str]) -> str:
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
     shown = close or known[:8]
@@ -203,7 +178,7 @@ def _declared(report: Report, mark: Mark) -> _Figure:
     if key is None:
         raise CitationError(f'tabellen "{decl.id}" har ingen textkolumn som namnger raderna; '
                             "ange nyckel: för tabellen i vb.yaml")
-    names = [_plain(str(v.value)) if (v := r.cells.get(str(key.id))) and v.value else ""
+    names = [prosa.plain(str(v.value)) if (v := r.cells.get(str(key.id))) and v.value else ""
              for r in table.rows]
     found = [r for r, n in zip(table.rows, names, strict=True) if n == mark.row]
     if not found:
@@ -330,6 +305,18 @@ def cite(report: Report, text: str) -> Cited:
 def marks(text: str) -> Iterator[re.Match[str]]:
     """Every mark in ``text``, in order."""
     return MARK.finditer(text)
+
+
+def cited_tables(report: Report) -> set[str]:
+    """The tables that the marks of the data's texts and tables' notes cite from."""
+    texts = [t for _, t in prosa.texts(report)]
+    texts += [note for decl in report.tabeller for note in decl.noter]
+    found = set()
+    for text in texts:
+        for m in marks(text):
+            parts = m.group(1).split("|")
+            found.add(parts[0].strip())
+    return found
 
 
 def check(report: Report) -> list[Problem]:

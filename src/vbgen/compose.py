@@ -484,7 +484,9 @@ def _rows(section: ET.Element) -> list[doc.Row]:
 
 def _table(el: ET.Element) -> doc.Table:
     caption_el = el.find("caption")
-    caption = _norm(caption_el.text).strip() if caption_el is not None else ""
+    shown = _strip(_inlines(caption_el)) if caption_el is not None else []
+    caption = doc.plain([i for i in shown if not isinstance(i, doc.Footnote)]).strip() \
+        or (el.get("namn") or "").strip()
     thead, tbody = el.find("thead"), el.find("tbody")
     head = _rows(thead) if thead is not None else []
     body = _rows(tbody) if tbody is not None else []
@@ -493,9 +495,13 @@ def _table(el: ET.Element) -> doc.Table:
              if notes_el is not None else [])
     widths = [float(w) for w in (el.get("bredder") or "").split()]
     if not caption:
-        raise TemplateError("varje <table> behöver en <caption> (tabellens rubrik)",
+        raise TemplateError('varje <table> behöver en <caption> (tabellens rubrik) eller, '
+                            'när den visas utan rubrik, ett namn: <table namn="…">',
                             needle="<table")
-    return doc.Table(caption, head, body, notes, widths, role=el.get("class") or "")
+    # A caption of plain text is the name as it stands; anything more is kept as shown.
+    plain = len(shown) == 1 and isinstance(shown[0], doc.Text)
+    return doc.Table(caption, head, body, notes, widths, role=el.get("class") or "",
+                     shown_caption=None if plain else shown)
 
 
 #: The processing instruction the outline writes before each block: ``<?mall block/x.j2?>``.

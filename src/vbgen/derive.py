@@ -734,6 +734,8 @@ def check_table_totals(table: DataTable) -> list[Problem]:
     since_total: list[DataRow] = []
     since_summa: list[DataRow] = []
     for row in table.rows:
+        if row.kind == "resultat":
+            continue  # shown like a total, but neither a sum nor a part of one
         if not row.kind:
             since_total.append(row)
             since_summa.append(row)

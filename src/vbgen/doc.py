@@ -130,6 +130,8 @@ class Row:
 
 @dataclass
 class Table:
+    #: The table's name: its caption as plain text, which assistive technology reads; a
+    #: table shown without a caption has one too.
     caption: str
     head: list[Row]
     body: list[Row]
@@ -140,6 +142,15 @@ class Table:
     #: The data text whose mark ("[tabell: id]") placed this table there, and the mark.
     source: str = ""
     mark: str = ""
+    #: The caption as shown, when it is more than its plain text (a footnote, emphasis),
+    #: or [] for a table shown without one; None shows ``caption`` as it is.
+    shown_caption: list[Inline] | None = None
+
+    def caption_inlines(self) -> list[Inline]:
+        """What the table shows as its caption; [] for none."""
+        if self.shown_caption is not None:
+            return self.shown_caption
+        return [Text(self.caption)] if self.caption else []
 
 
 #: A table with at most this many body rows is kept on one page, in both formats.

@@ -1531,7 +1531,9 @@ GOAL_TEXTS = ("beskrivning", "motivering", "analys", "genomfort_arbete")
 
 
 def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
-    """Every table, chart, column and goal level the outline names must exist."""
+    """Every table, chart, column and goal level the outline names must exist, and every
+    declared table be shown somewhere."""
+    before = len(problems)
     charts = [d.id for d in report.diagram]
     levels = [lv.namn for lv in report.malnivaer]
     goal_ids = [str(g.id) for g in report.all_goals() if g.id]
@@ -1622,3 +1624,24 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
 
     for i, g in enumerate(report.mal):
         goal(g, ("mal", i))
+
+    # A declared table that nothing shows is a mistake the reader would never see; a
+    # template of its own (mall:) may show any table, so then nothing can be told, and a
+    # problem above (a misspelt id) is the one to tell.
+    if len(problems) > before or any(b.typ == "mall" for s in _sections(report.disposition)
+                                     for b in s.block):
+        return
+    used = {*report.placed_tables(), *citat.cited_tables(report)}
+    used |= {b.varde.tabell for s in _sections(report.disposition) for b in s.block
+             if b.typ == "diagram" and not isinstance(b.varde, str)}
+    for i, decl in enumerate(report.tabeller):
+        if decl.id not in used:
+            fail(("tabeller", i, "id"),
+                 f'tabellen "{decl.id}" är deklarerad men visas inte; placera den med '
+                 f"- tabell: {decl.id} eller en rad [tabell: {decl.id}] i en text, hämta tal "
+                 f"ur den med [tal: {decl.id} | …] eller ta bort den")
+
+
+def _sections(sections: list[Section]) -> list[Section]:
+    """Every section of the outline, depth first."""
+    return [x for s in sections for x in (s, *_sections(s.avsnitt))]

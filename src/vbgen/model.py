@@ -15,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic.json_schema import SkipJsonSchema
 
 from .fmt import OUT_OF_RANGE, parse_number
-from .prosa import Origins
+from .prosa import Origins, plain
 
 #: Prose in Markdown: written in the main file, or ``{fil: text/x.md}`` for a file's text.
 Markdown = Annotated[str, Field(json_schema_extra={"x-vbgen": "markdown"})]
@@ -466,7 +466,10 @@ class TableDecl(_Strict):
                                              "och _. Används i disposition och [tabell: id].")
     fil: str = Field(description="CSV- eller Excelfilen i datamappen.")
     flik: str | None = Field(None, description="Bladet i en Excelfil; som standard det första.")
-    rubrik: str = Field(description="Tabellens rubrik (caption).")
+    rubrik: str | None = Field(
+        None, description="Tabellens rubrik (caption), inline-Markdown: en fotnot ^[…] går "
+                          "bra. Utan rubrik visas ingen, men tabellen har ändå ett namn för "
+                          "skärmläsare: dess kolumnrubriker.")
     kalla: str | None = Field(None, description="Källa, visas under tabellen.")
     enhet: str = Field("tkr", description="Enheten för belopp i filen: kr, tkr eller mnkr.")
     visa: str | None = Field(None, description="Enheten belopp visas i; som standard enhet.")
@@ -501,12 +504,26 @@ class TableDecl(_Strict):
         twice = sorted({i for i in ids if ids.count(i) > 1 and i is not None})
         if twice:
             raise ValueError("flera kolumner har id " + ", ".join(f'"{i}"' for i in twice))
+        # Two declarations of one column of the file would show it twice, the second
+        # silently; by_id below would hide it.
+        headers = [" ".join(c.kolumn.replace("_", " ").split()).lower() for c in self.kolumner
+                   if c.kolumn is not None]
+        repeated = sorted({h for h in headers if headers.count(h) > 1})
+        if repeated:
+            raise ValueError(f'kolumnen "{repeated[0]}" i filen står flera gånger under '
+                             "kolumner; deklarera den en gång (en beräknad kolumn får ett eget "
+                             "id och ingen kolumn)")
+        by_id = {c.id: c for c in self.kolumner}
         for c in self.kolumner:
             for ref in (c.berakning or {}).values():
                 for name in ref:
                     if name not in ids:
                         raise ValueError(f'kolumnen "{c.id}" räknar med "{name}", som inte '
                                          "finns bland kolumnerna")
+                    if not by_id[name].numeric:
+                        raise ValueError(f'kolumnen "{c.id}" räknar med "{name}", som är av '
+                                         f"typen {by_id[name].typ}; en beräkning räknar med "
+                                         "kolumner av typen heltal, tal, belopp eller procent")
         if self.nyckel is not None and self.nyckel not in ids:
             raise ValueError(f'nyckel: kolumnen "{self.nyckel}" finns inte bland kolumnerna; '
                              "kolumnerna är " + ", ".join(str(i) for i in ids))
@@ -1145,7 +1162,7 @@ class Report(Meta):
     def table_sources(self) -> list[tuple[str, str]]:
         """The caption and source of each declared table the report shows that names one."""
         by_id = {t.id: t for t in self.tabeller}
-        return [(t.rubrik or t.id, t.kalla) for i in self.placed_tables()
+        return [(plain(t.rubrik) if t.rubrik else t.id, t.kalla) for i in self.placed_tables()
                 if (t := by_id.get(i)) is not None and t.kalla]
 
     def indicator_columns(self) -> tuple[bool, bool]:

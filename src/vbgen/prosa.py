@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
 from pydantic import BaseModel
 
 #: A place in the main file's data: ("mal", 0, "under", 1, "analys").
@@ -30,6 +32,28 @@ def dotted(path: Path_) -> str:
     for part in path:
         out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+_MD = MarkdownIt("commonmark").use(footnote_plugin)
+
+
+def plain(markdown: str) -> str:
+    """The text inline Markdown shows, without its footnotes, spaces evened out: a caption
+    or a cell "**Summa**^[Avrundat.]" reads "Summa"."""
+    tokens = _MD.parseInline(markdown, {})
+    out: list[str] = []
+
+    def walk(items: list[Any]) -> None:
+        for t in items:
+            if t.type in ("text", "code_inline"):
+                out.append(t.content)
+            elif t.type in ("softbreak", "hardbreak"):
+                out.append(" ")
+            elif t.children and t.type != "footnote_ref":
+                walk(t.children)
+
+    walk(tokens[0].children or [] if tokens else [])
+    return " ".join("".join(out).split())
 
 
 def _is_markdown(annotation: Any) -> bool:

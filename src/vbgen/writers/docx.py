@@ -481,8 +481,10 @@ class DocxWriter:
                     self.visit_listblock(b, depth + 1)
 
     def visit_table(self, t: doc.Table) -> None:
-        cap = self.new_paragraph(STYLES["caption"], t.caption)
-        cap.paragraph_format.keep_with_next = True
+        if t.caption_inlines():
+            cap = self.new_paragraph(STYLES["caption"])
+            self.inlines(cap, t.caption_inlines())
+            cap.paragraph_format.keep_with_next = True
         rows = t.head + t.body
         places = _placements(rows)
         ncols = max((c + cell.colspan for (_, c), (cell, _) in places.items()), default=1)
