@@ -36,6 +36,8 @@ from .errors import (
 )
 from .luckor import describe
 from .schema import json_schema
+from .siffror import Finding
+from .siffror import describe as describe_figures
 
 if TYPE_CHECKING:
     from .hamta import Plan
@@ -199,7 +201,8 @@ def validate_command(mapp: Path, templates: Path | None, styles: Path | None) ->
     """Kontrollera datamappen MAPP (och egna mallar och stilar) utan att skriva något."""
 
     def run() -> None:
-        report, gaps = check(mapp, templates, styles=styles)
+        figures: list[Finding] = []
+        report, gaps = check(mapp, templates, styles=styles, findings=figures)
         goals = len(report.assessed_goals())
         level = report.level_name(report.assessed_level)
         indicators = sum(len(g.indikatorer) for g in report.all_goals())
@@ -213,6 +216,8 @@ def validate_command(mapp: Path, templates: Path | None, styles: Path | None) ->
                        "att fylla innan den slutliga versionen kan byggas:")
             for line in describe(gaps):
                 click.echo(line)
+        for line in describe_figures(figures):
+            click.echo(line)
         for name in lacking_data(report, list(DOCUMENTS)):
             click.echo(f"{DOCUMENTS[name].label.capitalize()} kan inte byggas: vb.yaml saknar "
                        f"fältet {DOCUMENTS[name].needs} (se docs/dataformat.md).")

@@ -265,6 +265,8 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     env.filters["md"] = _md_filter
     env.filters["md_rad"] = _md_row
     env.globals["lucka"] = gap
+    # The same, for a macro whose own argument is named lucka.
+    env.globals["visa_lucka"] = gap
     env.globals["textfalt"] = _text_block
     return env
 

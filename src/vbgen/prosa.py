@@ -10,6 +10,7 @@ nothing is read twice.
 from __future__ import annotations
 
 import bisect
+import re
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -54,6 +55,15 @@ def plain(markdown: str) -> str:
 
     walk(tokens[0].children or [] if tokens else [])
     return " ".join("".join(out).split())
+
+
+def parse_dotted(place: str) -> Path_:
+    """The place a dotted name stands for: "mal[1].under[2].analys" is
+    ("mal", 0, "under", 1, "analys"); the inverse of :func:`dotted`."""
+    out: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", place):
+        out.append(int(index) - 1 if index else name)
+    return tuple(out)
 
 
 def _is_markdown(annotation: Any) -> bool:
