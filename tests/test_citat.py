@@ -91,6 +91,7 @@ def test_options_give_units_for_prose_the_absolute_value_and_decimals(tmp_path: 
                  "[tal: drift | Summa | utfall | mnkr, decimaler: 2]",
                  "[tal: drift | Summa | utfall | tkr]",
                  "[tal: drift | Summa | utfall | kr]",
+                 "[tal: drift | Kulturskola | avvikelse | tusen, belopp]",
                  "[tal: drift | Kulturskola | avvikelse | belopp]",
                  "[tal: drift | Kulturskola | avvikelse]",
                  "[tal: drift | Summa | andel | procent]",
@@ -98,8 +99,8 @@ def test_options_give_units_for_prose_the_absolute_value_and_decimals(tmp_path: 
                  "[tal: besok | Badet | antal | talord]",
                  "[tal: besok | Badet | antal | talord: ett]") == [
         "81,2 miljoner kronor", "81,20 miljoner kronor", f"81{NB}195 tkr",
-        f"81{NB}195{NB}400 kronor", "40", f"{MINUS}40", "0,7 procent", "0,74 procentenheter",
-        "fyra", "fyra"]
+        f"81{NB}195{NB}400 kronor", "40 tusen kronor", "40", f"{MINUS}40", "0,7 procent",
+        "0,74 procentenheter", "fyra", "fyra"]
 
 
 def test_a_word_is_chosen_by_the_sign_of_the_figure_as_shown(tmp_path: Path) -> None:

@@ -416,10 +416,10 @@ def test_text_for_unknown_verksamhet(sample_copy):
 def test_unknown_chart_in_text(sample_copy):
     replace_text(sample_copy / "text" / "drift" / "familjeratt.md",
              "[diagram: familjeradgivning_samtal]", "[diagram: samtal]")
-    line = line_of(sample_copy / "vb.yaml", "text: {fil: text/drift/familjeratt.md}")
-    assert (f'vb.yaml, rad {line}, fält "ekonomi.verksamheter[3].text": diagrammet "samtal" '
-            "i texten finns inte under diagram; kända diagram: sjukfranvaro_total, "
-            ) in _validate(sample_copy)
+    # At the mark's own line in the text's own file.
+    line = line_of(sample_copy / "text" / "drift" / "familjeratt.md", "[diagram: samtal]")
+    assert (f'text/drift/familjeratt.md, rad {line}: diagrammet "samtal" i texten finns inte '
+            "under diagram; kända diagram: sjukfranvaro_total, ") in _validate(sample_copy)
 
 
 def test_unknown_goal_of_a_grant(sample_copy):

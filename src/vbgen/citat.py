@@ -34,11 +34,12 @@ INDICATORS = "indikator"
 #: An indicator's columns besides its years.
 INDICATOR_COLUMNS = ("etappmal", "malvarde")
 #: An amount in prose: the word after the figure, and its decimals unless the mark says.
-AMOUNT_UNITS = {"kr": ("kronor", 0), "tkr": ("tkr", 0), "mnkr": ("miljoner kronor", 1)}
+AMOUNT_UNITS = {"kr": ("kronor", 0), "tkr": ("tkr", 0), "tusen": ("tusen kronor", 0),
+                "mnkr": ("miljoner kronor", 1)}
 #: Other units for prose: the word after the figure.
 OTHER_UNITS = {"procent": "procent", "procentenheter": "procentenheter"}
 #: The options a mark takes, as messages list them.
-OPTIONS = ("kr, tkr, mnkr, procent, procentenheter, belopp, decimaler: N, talord, "
+OPTIONS = ("kr, tkr, tusen, mnkr, procent, procentenheter, belopp, decimaler: N, talord, "
            "talord: ett, ord: positivt/negativt/noll")
 #: How a mark is written, for messages.
 FORM = "[tal: tabell | rad | kolumn] eller [tal: tabell | rad | kolumn | val, val]"
@@ -264,7 +265,7 @@ def _show(figure: _Figure, o: Options) -> str:
     decimals: int | None
     if o.unit in AMOUNT_UNITS:
         word, default = AMOUNT_UNITS[o.unit]
-        number = float(value) * figure.kronor / UNITS[o.unit]
+        number = float(value) * figure.kronor / UNITS["tkr" if o.unit == "tusen" else o.unit]
         decimals = default if o.decimals is None else o.decimals
     else:
         word = OTHER_UNITS.get(o.unit, "")

@@ -1481,9 +1481,10 @@ def _check_ekonomi(report: Report, lines: dict[Path_, int], problems: list[Probl
         for m in CHART_MARK.finditer(text or ""):
             if m.group(1) not in declared:
                 options = ", ".join(declared) or "inga"
+                file, line, place = report.textursprung.locate(loc, m.group(0))
                 problems.append(Problem(
-                    MAIN_FILE, f'diagrammet "{m.group(1)}" i texten finns inte under diagram; '
-                               f"kända diagram: {options}", _line_for(lines, loc), _dotted(loc)))
+                    file, f'diagrammet "{m.group(1)}" i texten finns inte under diagram; '
+                          f"kända diagram: {options}", line, place))
 
     # Nämndmål and marks in the table of external grants.
     ids = [g.id for g in report.all_goals() if g.id]
