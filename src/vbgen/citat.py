@@ -220,14 +220,14 @@ def _indicator(report: Report, mark: Mark) -> _Figure:
     ind = found[0]
     where = f"{ind.source.file}, rad {ind.source.row}, kolumn {mark.column}"
     comparator = ""
+    years = [str(y) for y in report.goal_years(report.goal(ind.mal))]
     if mark.column == "etappmal":
         value, comparator = ind.etappmal, ind.jamforelse
     elif mark.column == "malvarde":
         value, comparator = ind.malvarde, ind.malvarde_jamforelse
-    elif mark.column.isdigit() and int(mark.column) in report.goal_years(report.goal(ind.mal)):
+    elif mark.column in years:
         value = ind.values.get(int(mark.column))
     else:
-        years = [str(y) for y in report.goal_years(report.goal(ind.mal))]
         raise CitationError(f'kolumnen "{mark.column}" finns inte för indikatorn; välj '
                             + ", ".join([*years, *INDICATOR_COLUMNS]))
     number = float(value) if isinstance(value, int | float) else None
@@ -308,16 +308,28 @@ def marks(text: str) -> Iterator[re.Match[str]]:
     return MARK.finditer(text)
 
 
+def _places(report: Report) -> list[tuple[prosa.Path_, str]]:
+    """The data's prose where marks may stand, by place: the texts and the tables' notes."""
+    return [*prosa.texts(report),
+            *((("tabeller", i, "noter", j), note) for i, decl in enumerate(report.tabeller)
+              for j, note in enumerate(decl.noter))]
+
+
+def _cells(report: Report) -> Iterator[tuple[tables.DataTable, tables.DataRow, str, str]]:
+    """The text cells of the declared tables, where marks may stand too: table, row, the
+    column's name in the file and the text."""
+    for table in report.tabelldata.values():
+        for row in table.rows:
+            for column in table.decl.kolumner:
+                value = row.cells.get(str(column.id))
+                if column.typ == "text" and value is not None and isinstance(value.value, str):
+                    yield table, row, str(column.kolumn), value.value
+
+
 def cited_tables(report: Report) -> set[str]:
-    """The tables that the marks of the data's texts and tables' notes cite from."""
-    texts = [t for _, t in prosa.texts(report)]
-    texts += [note for decl in report.tabeller for note in decl.noter]
-    found = set()
-    for text in texts:
-        for m in marks(text):
-            parts = m.group(1).split("|")
-            found.add(parts[0].strip())
-    return found
+    """The tables the marks of the data cite from."""
+    texts = [t for _, t in _places(report)] + [t for *_, t in _cells(report)]
+    return {m.group(1).split("|")[0].strip() for t in texts for m in marks(t)}
 
 
 def check(report: Report) -> list[Problem]:
@@ -337,24 +349,16 @@ def check(report: Report) -> list[Problem]:
             return str(exc)
         return None
 
-    places: list[tuple[prosa.Path_, str]] = list(prosa.texts(report))
-    places += [(("tabeller", i, "noter", j), note) for i, decl in enumerate(report.tabeller)
-               for j, note in enumerate(decl.noter)]
-    for path, text in places:
+    for path, text in _places(report):
         for m in marks(text):
             if (message := fault(m.group(0))) is not None:
                 file, line, place = origins.locate(path, m.group(0))
                 problems.append(Problem(file, message, line, place))
-    for table in report.tabelldata.values():
-        for row in table.rows:
-            for column in table.decl.kolumner:
-                value = row.cells.get(str(column.id))
-                if column.typ != "text" or value is None or not isinstance(value.value, str):
-                    continue
-                for m in marks(value.value):
-                    if (message := fault(m.group(0))) is not None:
-                        problems.append(Problem(
-                            table.decl.fil, message, row.source.row if row.source else None,
-                            column.kolumn, "kolumn"))
+    for table, row, column, text in _cells(report):
+        for m in marks(text):
+            if (message := fault(m.group(0))) is not None:
+                problems.append(Problem(table.decl.fil, message,
+                                        row.source.row if row.source else None, column,
+                                        "kolumn"))
     # A shared text met at two places is told once.
     return list(dict.fromkeys(problems))

@@ -496,10 +496,10 @@ def _load_meta(folder: Path, problems: list[Problem], origins: Origins
     data = _kommun_texts(data, texts, (), MAIN_FILE, lines, problems, kommun_places, in_main)
     # Where each shared text is written: the profile's field, or a text under texter.
     origins.shared.update({(k,): (True, (k,)) for k in from_profile})
-    for refers, given in ((in_profile, True), (in_main, False)):
+    for refers, in_the_profile in ((in_profile, True), (in_main, False)):
         for path, name in refers.items():
-            if given and path[0] not in from_profile:
-                continue
+            if in_the_profile and path[0] not in from_profile:
+                continue  # a field of the profile the nämnd gives itself
             origins.shared[path] = (name not in own_texts, ("texter", name))
     data = {**shared, **data, "texter": texts}
     try:
