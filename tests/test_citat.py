@@ -284,3 +284,36 @@ def test_a_key_column_that_is_not_there_is_an_error(tmp_path: Path) -> None:
     assert problems(folder) == [
         f'vb.yaml, rad {line_of(folder / "vb.yaml", "- id: besok")}, fält "tabeller[2]": '
         'nyckel: kolumnen "namn" finns inte bland kolumnerna; kolumnerna är kod, plats, antal']
+
+
+# --- The cited figure is the figure the table shows --------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.decimals(min_value=-10**9, max_value=10**9, places=3,
+                                   allow_nan=False), min_size=1, max_size=5),
+       unit=st.sampled_from(["kr", "tkr", "mnkr"]), shown=st.sampled_from(["kr", "tkr", "mnkr"]),
+       decimals=st.one_of(st.none(), st.integers(min_value=0, max_value=3)))
+def test_a_cited_figure_reads_as_its_cell(values, unit, shown, decimals) -> None:
+    from types import SimpleNamespace
+
+    from vbgen.model import TableDecl
+    from vbgen.tables import read_table, view
+
+    decl = TableDecl.model_validate({
+        "id": "t", "fil": "t.csv", "rubrik": "T", "enhet": unit, "visa": shown,
+        "decimaler": decimals,
+        "kolumner": [{"kolumn": "namn"}, {"kolumn": "belopp", "typ": "belopp"}]})
+    rows = [(i + 2, {"namn": f"Rad {i}", "belopp": str(v).replace(".", ",")})
+            for i, v in enumerate(values)]
+    problems: list = []
+    table = read_table(decl, "t.csv", ["namn", "belopp"], rows, problems)
+    assert problems == []
+    report = SimpleNamespace(tabelldata={"t": table})
+    cells = [doc_row.cells[1].text for doc_row in view(table).body]
+    for i, cell in enumerate(cells):
+        assert citat.cite(report, f"[tal: t | Rad {i} | belopp]").text == cell
+        # In miljoner kronor from the same unrounded value as fmt shows any amount.
+        kronor = Decimal(str(values[i])) * {"kr": 1, "tkr": 1000, "mnkr": 10**6}[unit]
+        assert citat.cite(report, f"[tal: t | Rad {i} | belopp | mnkr]").text == \
+            f"{fmt.number(kronor / 10**6, 1)} miljoner kronor"
