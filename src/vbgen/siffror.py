@@ -31,6 +31,7 @@ def init_line(year: int) -> str:
     return (f"{INIT_MARK} för {year}. Årtal före {year - 1} i texterna visas av vbgen "
             "validate; ta bort raden när texterna är genomgångna.\n")
 
+
 #: Largest relative difference of a near miss, and the fewest significant digits a typed
 #: figure needs to be taken for one (shorter figures are too often near another by chance).
 NEAR = Decimal("0.01")
