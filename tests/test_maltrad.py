@@ -495,3 +495,12 @@ tabeller:
     captions = [b.caption for b in compose(folder, tmp_path / "2")[1].blocks
                 if isinstance(b, doc.Table)]
     assert "Källor för tabellerna" not in captions
+
+
+def test_a_level_can_require_uppdrag(tmp_path: Path) -> None:
+    body = STYLED.replace("kravs: [maluppfyllelse, analys]", "kravs: [uppdrag]") \
+        .replace("delar: {maluppfyllelse: Bedömning, analys: \"\", indikatorer: Indikatorer}",
+                 "delar: {uppdrag: Uppdrag}")
+    found = outline(styled(tmp_path, body))
+    start = found.index("h2 Hållbar ekonomi")
+    assert found[start:start + 3] == ["h2 Hållbar ekonomi", "h3 Uppdrag", "[Saknas: uppdrag]"]
