@@ -127,8 +127,12 @@ def test_comments_order_and_profile_link_are_kept(kultur, kultur_2024):
     new, output = kultur_2024
     old_text = (kultur / "vb.yaml").read_text(encoding="utf-8")
     text = (new / "vb.yaml").read_text(encoding="utf-8")
-    assert text.splitlines()[0] == old_text.splitlines()[0]
-    assert text.startswith("# Exempeldata för vbgen")
+    # A first line says the folder was made by init; the old file follows as it was.
+    assert text.splitlines()[0] == ("# Skapad med vbgen init för 2024. Årtal före 2023 i "
+                                    "texterna visas av vbgen validate; ta bort raden när "
+                                    "texterna är genomgångna.")
+    assert text.splitlines()[1] == old_text.splitlines()[0]
+    assert text.splitlines()[1].startswith("# Exempeldata för vbgen")
     keys = [line.split(":")[0] for line in text.splitlines() if line[:1].isalpha()]
     assert keys == [line.split(":")[0] for line in old_text.splitlines() if line[:1].isalpha()]
     assert "profil: ../../norrviks-kommun\n" in text

@@ -41,14 +41,15 @@ def test_a_draft_shows_its_gaps_and_lists_them_at_the_end(next_year, tmp_path):
     # "Utkast" on every page: the cover, and the running header of the others.
     assert all("Utkast" in text for text in pages)
     assert any("[Saknas: analys]" in text for text in pages)
-    # The list starts on a page of its own and runs to the end, the table cells' missing
-    # numbers with it.
+    # The list starts on a page of its own, the table cells' missing numbers with it.
     start = next(i for i, text in enumerate(pages) if "Luckor att fylla" in text)
     assert "risker.csv, rad 5, kolumn" in "".join(pages[start:])
+    # Then the figures typed in the texts to look at: last year's texts name older years.
+    assert "Siffror att kontrollera" in pages[-1] and "Gammalt årtal 2019" in pages[-1]
     word = word_document(next(tmp_path.glob("*.docx")))
     assert word.core_properties.content_status == "Utkast"
-    table = word.tables[-1]
-    assert [c.text for c in table.rows[0].cells] == ["Avsnitt", "Saknas", "Fyll i"]
+    table = next(t for t in word.tables
+                 if [c.text for c in t.rows[0].cells] == ["Avsnitt", "Saknas", "Fyll i"])
     assert ["analys", "text/m1-analys.md"] in [[c.text for c in r.cells][1:]
                                               for r in table.rows]
 

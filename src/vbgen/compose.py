@@ -25,7 +25,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import derive, doc, fmt, sprak, tables
+from . import citat, derive, doc, fmt, sprak, tables
 from .charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
 from .derive import GoalRow
 from .errors import TemplateError
@@ -57,11 +57,20 @@ LINK = re.compile(r"^(https?://|mailto:)[^\s<>\"]+$", re.IGNORECASE)
 # --- Markdown prose -> XML vocabulary -------------------------------------------------------
 
 
+#: Where a figure-citing mark stood in prose while Markdown is parsed: a private character,
+#: its number, another.
+_HELD = re.compile("\ue000(\\d+)\ue001")
+_PRIVATE = re.compile("[\ue000\ue001]")
+
+
 def _inline_xml(tokens: list[Token], env: dict[str, Any]) -> str:
     out: list[str] = []
     for t in tokens:
         if t.type == "text" or t.type == "code_inline":
-            out.append(escape(t.content, quote=False))
+            text = escape(t.content, quote=False)
+            if "citat" in env:
+                text = _HELD.sub(lambda m: env["citat"][int(m.group(1))], text)
+            out.append(text)
         elif t.type in ("softbreak",):
             out.append("\n")
         elif t.type == "hardbreak":
@@ -101,9 +110,15 @@ def _defined_notes(tokens: list[Token], env: dict[str, Any]) -> dict[int, str]:
     return {k: " ".join(v) for k, v in notes.items()}
 
 
-def markdown_xml(text: str, heading_level: int = 4) -> str:
-    """Turn Markdown prose into the template vocabulary; headings start at ``heading_level``."""
+def markdown_xml(text: str, heading_level: int = 4,
+                 cite: Callable[[str], str] | None = None) -> str:
+    """Turn Markdown prose into the template vocabulary; headings start at ``heading_level``.
+
+    ``cite`` gives the vocabulary for a figure-citing mark (``[tal: …]``); without it the
+    marks stay as written.
+    """
     env: dict[str, Any] = {}
+    text = _hold_marks(text, env, cite)
     tokens = _MD.parse(text, env)
     env["defined_notes"] = _defined_notes(tokens, env)
     out: list[str] = []
@@ -136,7 +151,43 @@ def markdown_xml(text: str, heading_level: int = 4) -> str:
     return "".join(out)
 
 
-def _md_row(text: str | None) -> Markup:
+def _hold_marks(text: str, env: dict[str, Any], cite: Callable[[str], str] | None) -> str:
+    """``text`` with each figure-citing mark replaced by a place holder that Markdown leaves
+    alone (a row name may hold * or _), its vocabulary kept in ``env``."""
+    if cite is None or "[tal:" not in text:
+        return text
+    held: list[str] = []
+
+    def hold(m: re.Match[str]) -> str:
+        held.append(cite(m.group(0)))
+        return f"\ue000{len(held) - 1}\ue001"
+
+    env["citat"] = held
+    return citat.MARK.sub(hold, _PRIVATE.sub("", text))
+
+
+def citation_xml(report: Report) -> Callable[[str], str]:
+    """The vocabulary for a figure-citing mark in ``report``: ``<tal varde="[tal: …]">4,5
+    miljoner kronor</tal>``, or a gap where the value is missing."""
+
+    def xml(mark: str) -> str:
+        try:
+            cited = citat.cite(report, mark)
+        except citat.CitationError as exc:
+            raise TemplateError(f"{mark}: {exc}") from None
+        shown = f"[Saknas: {cited.missing}]" if cited.missing else cited.text
+        return f'<tal varde="{escape(cited.mark)}">{escape(shown, quote=False)}</tal>'
+
+    return xml
+
+
+def _citing(context: jinja2.runtime.Context) -> Callable[[str], str] | None:
+    report = context.get("vb")
+    return citation_xml(report) if isinstance(report, Report) else None
+
+
+@jinja2.pass_context
+def _md_row(context: jinja2.runtime.Context, text: str | None) -> Markup:
     """Inline Markdown for a table cell or a note: bold, italic and footnotes, never blocks.
 
     A cell reading "- 3" or a note starting "* " is shown as written, not as a list.
@@ -144,7 +195,7 @@ def _md_row(text: str | None) -> Markup:
     if text is None or not str(text).strip():
         return Markup("")
     env: dict[str, Any] = {}
-    tokens = _MD.parseInline(str(text), env)
+    tokens = _MD.parseInline(_hold_marks(str(text), env, _citing(context)), env)
     return Markup(_inline_xml(tokens[0].children or [], env) if tokens else "")
 
 
@@ -164,7 +215,7 @@ def _md_filter(context: jinja2.runtime.Context, text: str | None, rubrikniva: in
                           else None)
         body = gap(lucka, plats, reason) if lucka or reason else Markup("")
     else:
-        body = Markup(markdown_xml(str(text), rubrikniva))
+        body = Markup(markdown_xml(str(text), rubrikniva, _citing(context)))
         if isinstance(text, Example):
             body = gap("en egen text i stället för exemplet", text.plats) + body
     return _text_element(report, falt, titel or (lucka or falt).capitalize(), rubrikniva,
@@ -269,6 +320,8 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     env.filters["md"] = _md_filter
     env.filters["md_rad"] = _md_row
     env.globals["lucka"] = _gap_global
+    # The same, for a macro whose own argument is named lucka.
+    env.globals["visa_lucka"] = _gap_global
     env.globals["saknas"] = _missing_global
     env.globals["textfalt"] = _text_block
     return env
@@ -355,6 +408,9 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
     def goal_rows(levels: list[int], per_indikator: bool = False) -> list[GoalRow]:
         return derive.goal_rows(report, levels, per_indikator)
 
+    def indicator_table(goal: Goal) -> derive.IndicatorTable:
+        return derive.indicator_table(report, goal)
+
     def table_chart(opts: TableChart, bredd: float = 16) -> Markup:
         chart = derive.table_chart(_declared(opts.tabell), opts)
         return chart_globals({chart.id: chart}, renderer)["diagram"](chart.id, bredd)
@@ -383,18 +439,13 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
             return Markup("{}").format(value)
         return Markup("{}").format((sign + fmt.NBSP if sign else "") + fmt.number(value, None))
 
-    def indicator_notes(goal: Goal) -> list[str]:
-        """The notes under a goal's indicator table: the reasons of values not available."""
-        reasons: list[str] = []
-        for ind in goal.indikatorer:
-            for value in [*ind.values.values(), ind.etappmal]:
-                if isinstance(value, Unavailable) and value.reason not in reasons:
-                    reasons.append(value.reason)
-        return [tables.unavailable_note(r) for r in reasons]
+    def figure(mark: str) -> Markup:
+        text = mark.strip()
+        return Markup(citation_xml(report)(text if text.startswith("[") else f"[tal: {text}]"))
 
     return {"tabell": table, "kort": cards, "malrader": goal_rows,
-            "diagram_ur_tabell": table_chart, "indikatorcell": indicator_cell,
-            "indikatornoter": indicator_notes}
+            "indikatortabell_vy": indicator_table, "diagram_ur_tabell": table_chart,
+            "indikatorcell": indicator_cell, "tal": figure}
 
 
 def render(template: str, context: dict[str, Any], user_templates: Path | None = None) -> str:
@@ -512,6 +563,9 @@ def _inlines(el: ET.Element) -> list[doc.Inline]:
             out.append(doc.Footnote(_strip(_inlines(child))))
         elif tag == "span":
             out.append(doc.Span(_inlines(child), role=child.get("class", "")))
+        elif tag == "tal":
+            out.append(doc.Span([doc.Text(_norm(child.text))], role="tal",
+                                mark=child.get("varde", "")))
         elif tag == "br":
             out.append(doc.LineBreak())
         elif tag == "lucka":
@@ -560,7 +614,9 @@ def _rows(section: ET.Element) -> list[doc.Row]:
 
 def _table(el: ET.Element) -> doc.Table:
     caption_el = el.find("caption")
-    caption = _norm(caption_el.text).strip() if caption_el is not None else ""
+    shown = _strip(_inlines(caption_el)) if caption_el is not None else []
+    caption = doc.plain([i for i in shown if not isinstance(i, doc.Footnote)]).strip() \
+        or (el.get("namn") or "").strip()
     thead, tbody = el.find("thead"), el.find("tbody")
     head = _rows(thead) if thead is not None else []
     body = _rows(tbody) if tbody is not None else []
@@ -569,9 +625,13 @@ def _table(el: ET.Element) -> doc.Table:
              if notes_el is not None else [])
     widths = [float(w) for w in (el.get("bredder") or "").split()]
     if not caption:
-        raise TemplateError("varje <table> behöver en <caption> (tabellens rubrik)",
+        raise TemplateError('varje <table> behöver en <caption> (tabellens rubrik) eller, '
+                            'när den visas utan rubrik, ett namn: <table namn="…">',
                             needle="<table")
-    return doc.Table(caption, head, body, notes, widths, role=el.get("class") or "")
+    # A caption of plain text is the name as it stands; anything more is kept as shown.
+    plain = len(shown) == 1 and isinstance(shown[0], doc.Text)
+    return doc.Table(caption, head, body, notes, widths, role=el.get("class") or "",
+                     shown_caption=None if plain else shown)
 
 
 #: The processing instruction the outline writes before each block: ``<?mall block/x.j2?>``.

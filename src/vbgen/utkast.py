@@ -21,6 +21,10 @@ DRAFT_NS = "urn:vbgen:utkast:1"
 GENERATED_PREFIX = "vbgen:"
 #: The title Word shows for a locked control.
 LOCKED_TITLE = "Skapas av vbgen – ändras i data"
+#: The start of the name of a locked control around a figure cited in a text ("[tal: …]").
+CITATION_PREFIX = "vbgen-tal:"
+#: The title Word shows for a cited figure.
+CITATION_TITLE = "Tal ur data – ändras i data"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _SPACE = re.compile(r"\s+")
 
@@ -48,6 +52,8 @@ class Manifest:
     origin: str = ""
     texts: dict[str, tuple[str, int, str, str]] = field(default_factory=dict)
     locked: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: The mark each cited figure's control stands for, by the control's name.
+    citations: dict[str, str] = field(default_factory=dict)
 
     def to_xml(self) -> bytes:
         root = ET.Element("utkast", {"xmlns": DRAFT_NS, "byggt": self.built,
@@ -60,6 +66,8 @@ class Manifest:
             if mark:
                 attrs |= {"text": source, "markering": mark}
             ET.SubElement(root, "last", attrs)
+        for name, mark in self.citations.items():
+            ET.SubElement(root, "tal", {"namn": name, "markering": mark})
         return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "utf-8")
 
     @classmethod
@@ -78,7 +86,16 @@ class Manifest:
         for el in root.iter(f"{{{DRAFT_NS}}}last"):
             m.locked[el.get("namn", "")] = (el.get("kontroll", ""), el.get("text", ""),
                                             el.get("markering", ""))
+        for el in root.iter(f"{{{DRAFT_NS}}}tal"):
+            m.citations[el.get("namn", "")] = el.get("markering", "")
         return m
+
+    def citation_name(self, mark: str) -> str:
+        """The name of the control around a figure cited with ``mark``, recorded here: short,
+        as Word keeps a control's name, and the same for the same mark."""
+        name = CITATION_PREFIX + hashlib.sha256(mark.encode("utf-8")).hexdigest()[:16]
+        self.citations[name] = mark
+        return name
 
     def attach(self, document: Any) -> None:
         """Store the record in a python-docx document as a custom XML part."""
