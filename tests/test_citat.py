@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vbgen import citat, doc, fmt, mdtext, sprak
+from vbgen import citat, doc, fmt, luckor, mdtext, sprak
 from vbgen.build import DraftError, Options, compose_all
 from vbgen.load import load
 
-from .conftest import line_of
+from .conftest import line_of, replace_text
 from .test_disposition import compose, make_folder, problems
 
 NB = "\u00a0"
@@ -230,17 +230,70 @@ def test_a_row_named_twice_is_an_error(tmp_path: Path) -> None:
 # --- A missing value --------------------------------------------------------------------------
 
 
-def test_a_missing_value_is_a_gap_and_a_final_build_is_refused(tmp_path: Path) -> None:
-    folder = folder_with(tmp_path, "Nettokostnaden blev [tal: besok | Badet | antal].\n")
+def test_a_missing_value_is_a_gap_node_in_the_span_and_a_final_build_is_refused(
+        tmp_path: Path) -> None:
+    text = "Nettokostnaden blev [tal: besok | Badet | antal].\n"
+    folder = folder_with(tmp_path, text)
     (folder / "besok.csv").write_text("kod;plats;antal\nB1;Badet;\n", encoding="utf-8")
     _, document = compose(folder, tmp_path)
     paragraph = next(b for b in document.blocks if isinstance(b, doc.Paragraph))
-    assert doc.plain(paragraph.children) == \
-        "Nettokostnaden blev [Saknas: besok.csv, rad 2, kolumn antal]."
+    assert doc.plain(paragraph.children) == "Nettokostnaden blev [Saknas: B1: antal]."
+    # The gap stands inside the cited figure's span, so the mark goes back as written.
+    assert paragraph.children[1] == doc.Span(
+        [doc.Gap("B1: antal", "besok.csv, rad 2, kolumn antal")], role="tal",
+        mark="[tal: besok | Badet | antal]")
+    assert mdtext.to_markdown([paragraph]) == text.strip()
+    found = luckor.find_all(document)
+    assert [(g.vad, g.plats, g.slag) for g in found] == [
+        ("B1: antal", "besok.csv, rad 2, kolumn antal", doc.GAP)]
     with pytest.raises(DraftError) as refused:
         compose_all(folder, Options(tmp_path / "ut", slutlig=True,
                                     documents=("verksamhetsberattelse",)))
-    assert "besok.csv, rad 2, kolumn antal" in str(refused.value)
+    assert "    B1: antal (besok.csv, rad 2, kolumn antal)" in str(refused.value)
+
+
+def test_a_cited_figure_of_a_required_cell_is_one_gap_with_the_cells(tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, "Besöken: [tal: besok | Badet | antal].\n")
+    replace_text(folder / "vb.yaml", "{kolumn: antal, typ: heltal}",
+                 "{kolumn: antal, typ: heltal, kravs: ja}")
+    (folder / "besok.csv").write_text("kod;plats;antal\nB1;Badet;\n", encoding="utf-8")
+    _, document = compose(folder, tmp_path)
+    assert [(g.vad, g.plats) for g in luckor.find_all(document)] == [
+        ("B1: antal", "besok.csv, rad 2, kolumn antal")]
+
+
+def test_a_value_not_available_is_cited_as_dots_and_listed_with_its_reason(
+        tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, "Besöken: [tal: besok | Badet | antal]\n")
+    (folder / "besok.csv").write_text("kod;plats;antal\nB1;Badet;.. Räknaren var trasig\n",
+                                      encoding="utf-8")
+    _, document = compose(folder, tmp_path)
+    paragraph = next(b for b in document.blocks if isinstance(b, doc.Paragraph))
+    assert doc.plain(paragraph.children) == "Besöken: .."
+    found = luckor.find_all(document)
+    assert luckor.gaps_of(found) == []
+    assert [(g.vad, g.skal) for g in luckor.unavailable_of(found)] == [
+        ("B1: antal", "Räknaren var trasig")]
+    compose_all(folder, Options(tmp_path / "ut", slutlig=True,
+                                documents=("verksamhetsberattelse",)))
+
+
+def test_an_indicators_missing_or_unavailable_value_is_cited_as_its_tables_cell(
+        tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, "[tal: indikator | Besök, antal | 2024]\n\n"
+                                   "[tal: indikator | Elever | 2024]\n")
+    (folder / "indikatorer.csv").write_text(
+        "mål;indikator;2023;2024\nM1;Besök, antal;10;\nM1;Elever;5;.. Mäts från 2025\n",
+        encoding="utf-8")
+    _, document = compose(folder, tmp_path)
+    paragraphs = [doc.plain(b.children) for b in document.blocks
+                  if isinstance(b, doc.Paragraph)][:2]
+    assert paragraphs == ["[Saknas: Besök, antal: 2024]", ".."]
+    found = luckor.find_all(document)
+    assert [(g.vad, g.plats) for g in luckor.gaps_of(found)] == [
+        ("Besök, antal: 2024", "indikatorer.csv, rad 2, kolumn 2024")]
+    assert [(g.vad, g.skal) for g in luckor.unavailable_of(found)] == [
+        ("Elever: 2024", "Mäts från 2025")]
 
 
 # --- Templates --------------------------------------------------------------------------------

@@ -472,3 +472,17 @@ def test_a_cited_figure_comes_back_as_its_mark_after_libreoffice(tmp_path):
     written = (folder / "text" / "avsnitt.md").read_text(encoding="utf-8")
     assert "[tal: drift | Summa | avvikelse | mnkr] mycket bättre" in written
     assert "9,9" not in written and "0,6 miljoner" not in written
+
+
+def test_a_cited_figure_that_is_a_gap_stays_its_mark_in_a_draft(tmp_path):
+    from .test_citat import folder_with
+
+    folder = folder_with(tmp_path, "Besöken blev [tal: besok | Badet | antal] i år.\n")
+    (folder / "besok.csv").write_text("kod;plats;antal\nB1;Badet;\n", encoding="utf-8")
+    (docx,) = build(folder, Options(tmp_path / "ut", formats=("docx",),
+                                    documents=("verksamhetsberattelse",)))
+    d = Draft(docx)
+    cited = [s for s in d.doc.iter(q("sdt"))
+             if s.find("w:sdtPr/w:tag", NS).get(q("val")).startswith("vbgen-tal:")]
+    assert ["".join(t.text for t in s.iter(q("t"))) for s in cited] == ["[Saknas: B1: antal]"]
+    assert read_draft(docx).edited() == {}

@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from . import fmt, prosa, sprak, tables
@@ -77,12 +77,13 @@ class Mark:
 
 @dataclass(frozen=True)
 class Cited:
-    """What a mark shows: the figure's text, or what is missing where it would stand."""
+    """What a mark shows: the figure's text, or what its cell lacks where it would stand."""
 
     mark: str
     text: str
-    #: Where the value is missing ("drift.csv, rad 4, kolumn utfall"); "" when it is there.
-    missing: str = ""
+    #: The cell's gap (what, and where to fill it: "drift.csv, rad 4, kolumn utfall"), or
+    #: its value not available with the reason; None when the value is there.
+    gap: tables.CellGap | None = None
 
 
 def _norm(text: str) -> str:
@@ -148,10 +149,8 @@ class _Figure:
     decimals: int | None
     #: For an amount: kronor per unit of ``value``.
     kronor: float
-    #: Where the value stands, for a gap: "drift.csv, rad 4, kolumn utfall".
-    where: str
-    #: A change whose base is zero or negative: the table shows "–", prose has no figure.
-    not_comparable: bool = False
+    #: What stands instead of a missing figure: the cell's gap, or its value not available.
+    gap: tables.CellGap | None = None
 
 
 def _nearest(name: str, known: list[str]) -> str:
@@ -191,14 +190,16 @@ def _declared(report: Report, mark: Mark) -> _Figure:
                             f"({decl.fil}, rad {lines}); ge raderna olika namn")
     row = found[0]
     value = row.cells.get(str(column.id))
-    place = f"{decl.fil}, rad {row.source.row}" if row.source else decl.fil
-    where = f"{place}, kolumn {column.kolumn or column.id}"
-    not_comparable = value is not None and value.mark == tables.NOT_COMPARABLE
+    gap = tables.cell_gap(table, row, column, needed=True)
+    if gap is not None and value is not None and value.mark == tables.NOT_COMPARABLE:
+        # The table shows "–" for such a change; a sentence cannot say it.
+        gap = replace(gap, plats=f"{gap.plats} (förändringen i procent redovisas inte när "
+                                 "jämförelsevärdet är noll eller negativt)")
     plain = None if value is None else tables.Value(value.value)
     return _Figure(None if value is None else value.value, column.typ,
                    tables.show_value(table, column, plain),
                    tables.display_number(table, column, plain), tables.decimals(table, column),
-                   float(UNITS[decl.enhet]), where, not_comparable)
+                   float(UNITS[decl.enhet]), gap)
 
 
 def _indicator_name(ind: Indicator) -> str:
@@ -218,18 +219,21 @@ def _indicator(report: Report, mark: Mark) -> _Figure:
         raise CitationError(f'indikatorn "{mark.row}" finns under flera mål ({goals}); ge dem '
                             "olika namn")
     ind = found[0]
-    where = f"{ind.source.file}, rad {ind.source.row}, kolumn {mark.column}"
     comparator = ""
     years = [str(y) for y in report.goal_years(report.goal(ind.mal))]
+    column: int | str
     if mark.column == "etappmal":
-        value, comparator = ind.etappmal, ind.jamforelse
+        column, value, comparator = tables.ETAPPMAL, ind.etappmal, ind.jamforelse
     elif mark.column == "malvarde":
-        value, comparator = ind.malvarde, ind.malvarde_jamforelse
+        column, value, comparator = tables.MALVARDE, ind.malvarde, ind.malvarde_jamforelse
     elif mark.column in years:
-        value = ind.values.get(int(mark.column))
+        column = int(mark.column)
+        value = ind.values.get(column)
     else:
         raise CitationError(f'kolumnen "{mark.column}" finns inte för indikatorn; välj '
                             + ", ".join([*years, *INDICATOR_COLUMNS]))
+    gap = (tables.indicator_gap(ind, column, report.ar)
+           if value is None or isinstance(value, Unavailable) else None)
     if isinstance(value, Unavailable):
         value = None
     number = float(value) if isinstance(value, int | float) else None
@@ -238,7 +242,7 @@ def _indicator(report: Report, mark: Mark) -> _Figure:
     if comparator and number is not None:
         shown = f"{comparator}{fmt.NBSP}{shown}"  # as the indicator table shows it
     return _Figure(value, "tal" if isinstance(value, int | float | None) else "text", shown,
-                   number, None, 1.0, where)
+                   number, None, 1.0, gap)
 
 
 def _figure(report: Report, mark: Mark) -> _Figure:
@@ -262,7 +266,7 @@ def _show(figure: _Figure, o: Options) -> str:
             and not numeric and figure.value is not None:
         raise CitationError(f"kolumnen är av typen {figure.kind}; val som {OPTIONS} gäller tal")
     value = figure.value
-    if value is None or figure.not_comparable or not isinstance(value, int | float):
+    if figure.gap is not None or not isinstance(value, int | float):
         return figure.shown
     decimals: int | None
     if o.unit in AMOUNT_UNITS:
@@ -293,15 +297,13 @@ def _show(figure: _Figure, o: Options) -> str:
 
 def cite(report: Report, text: str) -> Cited:
     """What the mark ``text`` shows in ``report``; raise :class:`CitationError` for a mark
-    that cannot be read or names nothing. A missing value is no error: it is a gap."""
+    that cannot be read or names nothing. A missing value is no error: it is a gap, and a
+    value not available shows as such."""
     mark = parse(text)
     figure = _figure(report, mark)
     shown = _show(figure, mark.options)
-    if figure.value is None:
-        return Cited(mark.text, "", figure.where)
-    if figure.not_comparable:
-        return Cited(mark.text, "", f"{figure.where} (förändringen i procent redovisas inte när "
-                                    "jämförelsevärdet är noll eller negativt)")
+    if figure.gap is not None:
+        return Cited(mark.text, "", figure.gap)
     return Cited(mark.text, shown)
 
 

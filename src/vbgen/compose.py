@@ -12,6 +12,7 @@ import re
 import traceback
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -46,8 +47,6 @@ from .paths import inside
 from .resources import template_dirs
 from .utkast import text_digest
 
-#: The columns of an indicator table besides its years.
-ETAPPMAL, MALVARDE = "etappmål", "målvärde"
 _MD = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True}).use(footnote_plugin)
 _SPACE = re.compile(r"[ \t\r\n]+")  # not \s: a no-break space must survive
 #: The links a document may have: web pages and e-mail; anything else is shown as text.
@@ -168,15 +167,17 @@ def _hold_marks(text: str, env: dict[str, Any], cite: Callable[[str], str] | Non
 
 def citation_xml(report: Report) -> Callable[[str], str]:
     """The vocabulary for a figure-citing mark in ``report``: ``<tal varde="[tal: …]">4,5
-    miljoner kronor</tal>``, or a gap where the value is missing."""
+    miljoner kronor</tal>``; where the value is missing, a gap naming the cell inside it, and
+    where the data says it is not available, its "..", so that the mark stays either way."""
 
     def xml(mark: str) -> str:
         try:
             cited = citat.cite(report, mark)
         except citat.CitationError as exc:
             raise TemplateError(f"{mark}: {exc}") from None
-        shown = f"[Saknas: {cited.missing}]" if cited.missing else cited.text
-        return f'<tal varde="{escape(cited.mark)}">{escape(shown, quote=False)}</tal>'
+        shown = (cell_gap(replace(cited.gap, kort=bool(cited.gap.skal))) if cited.gap
+                 else escape(cited.text, quote=False))
+        return f'<tal varde="{escape(cited.mark)}">{shown}</tal>'
 
     return xml
 
@@ -246,6 +247,11 @@ def missing(what: str, plats: str = "", reason: str | None = None, kort: bool = 
     return Markup('<lucka vad="{}" plats="{}" slag="{}" skal="{}"{}/>').format(
         what, plats, doc.UNAVAILABLE if reason is not None else doc.GAP, reason or "",
         Markup(' kort="ja"') if kort else "")
+
+
+def cell_gap(lacking: tables.CellGap) -> Markup:
+    """The inline mark of what a table's cell (or a figure cited from one) lacks."""
+    return missing(lacking.vad, lacking.plats, lacking.skal or None, lacking.kort)
 
 
 def gap(what: str, plats: str = "", reason: str | None = None) -> Markup:
@@ -418,23 +424,18 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
     def indicator_cell(ind: Indicator, column: int | str) -> Markup:
         """One cell of an indicator table: the value of a year, "etappmål" or "målvärde"."""
         value: float | str | Unavailable | None
-        if column == ETAPPMAL:
+        if column == tables.ETAPPMAL:
             value, sign = ind.etappmal, ind.jamforelse
             needed = ind.etappmal_foregaende is not None
-            what = f"etappmål {report.ar}"
-        elif column == MALVARDE:
+        elif column == tables.MALVARDE:
             value, sign, needed = ind.malvarde, ind.malvarde_jamforelse, False
-            what = "målvärde"
         else:
             value, sign = ind.values.get(int(column)), ""
-            needed, what = int(column) == report.ar, str(column)
-        kon = {"K": ", kvinnor", "M": ", män", "T": ", totalt"}.get(ind.kon, "")
-        plats = f"{ind.source.file}, rad {ind.source.row}, kolumn {column}"
-        if isinstance(value, Unavailable):
-            return missing(f"{ind.namn}{kon}: {what}", plats, value.reason, kort=True)
+            needed = int(column) == report.ar
+        if isinstance(value, Unavailable) or (value is None and needed):
+            return cell_gap(tables.indicator_gap(ind, column, report.ar))
         if value is None:
-            return (missing(f"{ind.namn}{kon}: {what}", plats, kort=True) if needed
-                    else Markup(fmt.MISSING))
+            return Markup(fmt.MISSING)
         if isinstance(value, str):
             return Markup("{}").format(value)
         return Markup("{}").format((sign + fmt.NBSP if sign else "") + fmt.number(value, None))
@@ -564,8 +565,7 @@ def _inlines(el: ET.Element) -> list[doc.Inline]:
         elif tag == "span":
             out.append(doc.Span(_inlines(child), role=child.get("class", "")))
         elif tag == "tal":
-            out.append(doc.Span([doc.Text(_norm(child.text))], role="tal",
-                                mark=child.get("varde", "")))
+            out.append(doc.Span(_inlines(child), role="tal", mark=child.get("varde", "")))
         elif tag == "br":
             out.append(doc.LineBreak())
         elif tag == "lucka":

@@ -218,7 +218,8 @@ def _paragraph(inlines: list[doc.Inline]) -> tuple[str, list[tuple[str, str]]]:
     def walk(items: list[doc.Inline]) -> None:
         for n in items:
             if isinstance(n, doc.Span) and n.mark:
-                cited.append((doc.plain(n.children), n.mark))
+                if not any(isinstance(c, doc.Gap) for c in n.children):  # a figure, not a gap
+                    cited.append((doc.plain(n.children), n.mark))
                 text.append(" ")
             elif isinstance(n, doc.Text):
                 text.append(n.text)

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import fmt
+from . import fmt, sprak
 from .errors import Problem
 from .fmt import DECIMAL_MARKS, NumberError, NumberText, parse_number
-from .model import UNAVAILABLE_MARK, UNITS, Column, Source, TableDecl
+from .model import UNAVAILABLE_MARK, UNITS, Column, Indicator, Source, TableDecl, Unavailable
 from .prosa import plain
 
 #: Values of the optional ``radtyp`` column: a total row, a result row ("resultat", such as
@@ -279,7 +279,7 @@ def _place(table: DataTable, row: DataRow, column: Column) -> str:
     """Where a user fills a cell: "besok.csv, rad 3, kolumn 2024"."""
     sheet = f", blad {table.decl.flik}" if table.decl.flik else ""
     line = f", rad {row.source.row}" if row.source else ""
-    return f"{table.decl.fil}{sheet}{line}, kolumn {column.kolumn}"
+    return f"{table.decl.fil}{sheet}{line}, kolumn {column.kolumn or column.id}"
 
 
 def _label(table: DataTable, row: DataRow, column: Column) -> str:
@@ -290,17 +290,37 @@ def _label(table: DataTable, row: DataRow, column: Column) -> str:
     return f"{name}: {heading}" if name else heading
 
 
-def cell_gap(table: DataTable, row: DataRow, column: Column) -> CellGap | None:
-    """The gap of one cell: a required value the file lacks, or one it marks as not
-    available (with the reason, or "" when a note of the table explains ``..``)."""
+def cell_gap(table: DataTable, row: DataRow, column: Column, needed: bool | None = None
+             ) -> CellGap | None:
+    """The gap of one cell: a value the file lacks where it is ``needed`` (by default where
+    the column is required), or one it marks as not available (with the reason, or the
+    table's note that explains ``..``)."""
     value = row.cells.get(str(column.id))
     if value is not None and value.unavailable:
         return CellGap(_label(table, row, column), _place(table, row, column), value.reason
                        or next((n for n in table.decl.noter
                                 if n.startswith(UNAVAILABLE_MARK)), UNAVAILABLE_MARK))
-    if (value is None or value.value is None) and required(table, column):
+    if (value is None or value.value is None) and (
+            required(table, column) if needed is None else needed):
         return CellGap(_label(table, row, column), _place(table, row, column))
     return None
+
+
+#: The columns of an indicator table besides its years.
+ETAPPMAL, MALVARDE = "etappmål", "målvärde"
+
+
+def indicator_gap(ind: Indicator, column: int | str, year: int) -> CellGap:
+    """What a cell of an indicator table lacks (``column`` a year, :data:`ETAPPMAL` or
+    :data:`MALVARDE`) in the report of ``year``: the reason too, when the value is not
+    available."""
+    value = (ind.etappmal if column == ETAPPMAL else ind.malvarde if column == MALVARDE
+             else ind.values.get(int(column)))
+    what = f"etappmål {year}" if column == ETAPPMAL else str(column)
+    kon = f", {sprak.KON[ind.kon]}" if ind.kon else ""
+    return CellGap(f"{ind.namn}{kon}: {what}",
+                   f"{ind.source.file}, rad {ind.source.row}, kolumn {column}",
+                   (value.reason or UNAVAILABLE_MARK) if isinstance(value, Unavailable) else "")
 
 
 def unavailable_note(reason: str) -> str:
