@@ -44,8 +44,9 @@ def test_a_draft_shows_its_gaps_and_lists_them_at_the_end(next_year, tmp_path):
     # The list starts on a page of its own, the table cells' missing numbers with it.
     start = next(i for i, text in enumerate(pages) if "Luckor att fylla" in text)
     assert "risker.csv, rad 5, kolumn" in "".join(pages[start:])
-    # Then the figures typed in the texts to look at: last year's texts name older years.
-    assert "Siffror att kontrollera" in pages[-1] and "Gammalt årtal 2019" in pages[-1]
+    # Then the sentences with a year that last year's texts carried over.
+    rest = "".join(pages[start:])
+    assert "Årtal att se över" in rest and "indikatorerna för 2019–2023" in rest
     word = word_document(next(tmp_path.glob("*.docx")))
     assert word.core_properties.content_status == "Utkast"
     table = next(t for t in word.tables

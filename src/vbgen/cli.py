@@ -202,9 +202,9 @@ def validate_command(mapp: Path, templates: Path | None, styles: Path | None) ->
 
     def run() -> None:
         figures: list[Finding] = []
-        report, found = check(mapp, templates, styles=styles, findings=figures)
+        review: list[arskontroll.Mention] = []
+        report, found = check(mapp, templates, styles=styles, findings=figures, review=review)
         gaps, unavailable = gaps_of(found), unavailable_of(found)
-        review = arskontroll.pending(mapp)
         goals = len(report.assessed_goals())
         level = report.level_name(report.assessed_level)
         indicators = sum(len(g.indikatorer) for g in report.all_goals())

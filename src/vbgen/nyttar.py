@@ -26,7 +26,6 @@ from .errors import DataError
 from .load import MAIN_FILE, TABLES, load
 from .luckor import gaps_of
 from .model import TABLE_MARK, Meta, Report
-from .siffror import init_line
 from .tabellfil import Grid, csv_bytes, read_grid, xlsx_bytes
 
 
@@ -602,8 +601,7 @@ def new_year(old: Path, new: Path, ar: int | None = None) -> Result:
         plan.notes.append("tjanstskrivelse: datum och diarienummer gäller förra årets "
                           "tjänsteskrivelse; ändra dem.")
 
-    # The first line tells validate that the texts were last year's.
-    files = {MAIN_FILE: (init_line(new_ar) + text).encode("utf-8")}
+    files = {MAIN_FILE: text.encode("utf-8")}
     copies: dict[str, Path] = {}
     for rel, content in plan.files.items():
         if content is None:

@@ -6,8 +6,8 @@ tables use, "563 980 besök") typed in a text of the data is looked for among th
 documents show: table cells, generated sentences and figures cited with ``[tal: …]``, each
 in its unit and with the decimals it is shown with. A figure found is fine; one that differs
 only a little from a shown figure is a near miss (a warning, with both figures and where
-each stands); one found nowhere is listed as information. In a folder made by ``vbgen init``
-a year older than last year in a text is a warning too. None of these stops a build.
+each stands); one found nowhere is listed as information. Neither stops a build. (The years
+in texts carried over by ``vbgen init`` are listed by :mod:`vbgen.arskontroll`.)
 """
 
 from __future__ import annotations
@@ -20,17 +20,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from . import doc
 from .model import MAIN_FILE, Report
 from .prosa import parse_dotted
-
-#: The start of the first line ``vbgen init`` writes in the new folder's main file: the
-#: folder's texts were last year's, so a year older than last year in them is worth a look.
-INIT_MARK = "# Skapad med vbgen init"
-
-
-def init_line(year: int) -> str:
-    """The first line of a main file ``vbgen init`` writes for ``year``."""
-    return (f"{INIT_MARK} för {year}. Årtal före {year - 1} i texterna visas av vbgen "
-            "validate; ta bort raden när texterna är genomgångna.\n")
-
 
 #: Largest relative difference of a near miss, and the fewest significant digits a typed
 #: figure needs to be taken for one (shorter figures are too often near another by chance).
@@ -77,9 +66,9 @@ class Figure:
 
 @dataclass(frozen=True)
 class Finding:
-    """A typed figure worth a look: a near miss, an old year, or one not found."""
+    """A typed figure worth a look: a near miss, or one not found."""
 
-    #: "nara" (a near miss), "artal" (an old year) or "saknas" (not in the data).
+    #: "nara" (a near miss) or "saknas" (not in the data).
     kind: str
     #: The figure as typed, with its unit ("546,4 miljoner kronor").
     typed: str
@@ -94,8 +83,6 @@ class Finding:
         if self.kind == "nara":
             return (f"{at}: {self.typed} står i texten, men {self.shown_where} visar "
                     f"{self.shown}")
-        if self.kind == "artal":
-            return f"{at}: årtalet {self.typed} är äldre än förra året; stämmer det i år?"
         return f"{at}: {self.typed} finns inte bland rapportens siffror"
 
 
@@ -146,11 +133,6 @@ def figures_in(text: str, where: str, nouns: set[str] | None = None,
         out.append(Figure(value, scale, kind, precision,
                           m.group(0).strip() if unit else whole, where, digits))
     return out
-
-
-def years_in(text: str) -> list[str]:
-    """The years written in a text: a four-digit number from 1900 to 2100 without a unit."""
-    return [m.group(1) for m in _TYPED.finditer(text) if _is_year(m)]
 
 
 # --- What the report shows ------------------------------------------------------------------
@@ -295,18 +277,7 @@ def check(report: Report, documents: list[doc.Document]) -> list[Finding]:
             if found is not None:
                 file, line = _locate(report, source, typed.text)
                 out.append(Finding(found[0], typed.text, file, line, *found[1:]))
-    if _made_by_init(report):
-        for source, plain in texts:
-            for year in years_in(plain):
-                if int(year) < report.ar - 1:
-                    file, line = _locate(report, source, year)
-                    out.append(Finding("artal", year, file, line))
     return list(dict.fromkeys(out))
-
-
-def _made_by_init(report: Report) -> bool:
-    main = report.textursprung.main
-    return main is not None and main.text.lstrip("\ufeff").startswith(INIT_MARK)
 
 
 def _round(value: Decimal, precision: Decimal) -> Decimal:
@@ -385,10 +356,9 @@ def check_list(findings: list[Finding]) -> list[doc.Block]:
         return []
     intro = doc.Paragraph([doc.Text(
         "Siffrorna nedan är inskrivna i texterna. En siffra som nästan stämmer med en siffra i "
-        "rapporten, och ett årtal som är äldre än förra året i en mapp från vbgen init, bör "
-        "kontrolleras; en siffra som inte finns bland rapportens siffror är bara en "
-        "upplysning. Hämta hellre talet ur tabellen med [tal: tabell | rad | kolumn].")])
-    words = {"nara": "Nästan som i data", "artal": "Gammalt årtal", "saknas": "Finns inte i data"}
+        "rapporten bör kontrolleras; en siffra som inte finns bland rapportens siffror är bara "
+        "en upplysning. Hämta hellre talet ur tabellen med [tal: tabell | rad | kolumn].")])
+    words = {"nara": "Nästan som i data", "saknas": "Finns inte i data"}
     rows = [doc.Row([doc.Cell([doc.Text(words[f.kind])]), doc.Cell([doc.Text(f.typed)]),
                      doc.Cell([doc.Text(f"{f.file}, rad {f.line}" if f.line else f.file)]),
                      doc.Cell([doc.Text(f"{f.shown} ({f.shown_where})" if f.shown else "")])])
