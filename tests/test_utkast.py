@@ -31,6 +31,11 @@ def test_validate_lists_the_gaps_with_file_and_field(next_year):
         in listed
     assert "    analys (text/m1-analys.md)" in listed
     assert "    måluppfyllelse (vb.yaml, fält mal[1].maluppfyllelse)" in listed
+    # A table placed only by its mark in a text init emptied still stands there, its
+    # numbers of the new year listed, and the text without words is a gap.
+    assert "    text i avsnittet Idrotts- och fritidsanläggningar (text/anlaggningar.md)" \
+        in listed
+    assert "    Stadsbiblioteket: Antal besök 2024 (besok.csv, rad 2, kolumn 2024)" in listed
 
 
 def test_a_draft_shows_its_gaps_and_lists_them_at_the_end(next_year, tmp_path):
