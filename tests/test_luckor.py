@@ -157,11 +157,13 @@ def test_a_text_marked_not_available_in_vb_yaml_shows_its_reason(tmp_path):
         genomfort_arbete: En enkät har tagits fram.
     disposition:
       - rubrik: Mål
-        block: [{malrapport: {indikatorer: nej}}, malbedomning]
+        block: [malsammanfattning, {malrapport: {indikatorer: nej}}, malbedomning]
     """
     folder = make_folder(tmp_path, body)
     document = compose(folder, tmp_path)[1]
     assert luckor.find_gaps(document) == []
+    # The summary counts the goal marked as not assessed as such, not as one still to assess.
+    assert "Av nämndens två mål är ett uppfyllt. Ett mål bedöms inte." in paragraphs(document)
     assert "Målet analyseras från 2025, när mätningen har börjat." in paragraphs(document)
     assert "Målet bedöms från 2025." in paragraphs(document)
     # The goal table shows the reason where the assessment would stand.

@@ -202,5 +202,18 @@ def test_goal_summary_with_adjectives_agrees_with_the_levels_gender():
                                         plural="strategier"), counts, 7, 1) == (
         "Av nämndens sju strategier är en mycket god, fem goda och en godtagbar. "
         "En strategi saknar ännu bedömning.")
+    assert sprak.goal_summary(GoalLevel(namn="Mål"), counts, 9, 1, 1) == (
+        "Av nämndens nio mål är ett mycket gott, fem goda och ett godtagbart. "
+        "Ett mål saknar ännu bedömning. Ett mål bedöms inte.")
     assert sprak.goal_summary(GoalLevel(namn="Mål"), [LevelCount(scale[1], 1)], 1, 0) == (
         "Nämndens enda mål är gott.")
+
+
+def test_a_goal_area_tells_goals_not_assessed_apart_from_those_still_to_assess():
+    from vbgen.derive import LevelCount, MalomradeFigur
+    from vbgen.model import GoalLevel, Level
+
+    area = MalomradeFigur(None, 4, [LevelCount(Level(text="Uppfyllt"), 2)], 1, 1)
+    assert sprak.goal_area(GoalLevel(namn="Mål"), area) == (
+        "har nämnden fyra mål, varav två uppfyllda. Ett av dem saknar ännu bedömning. "
+        "Ett av dem bedöms inte.")

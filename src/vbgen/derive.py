@@ -109,7 +109,9 @@ class MalomradeFigur:
     antal: int
     #: Levels with at least one nämndmål, best first.
     per_niva: list[LevelCount]
+    #: Assessed goals without an assessment yet, and those the data says are not assessed.
     antal_obedomda: int
+    antal_ej_bedomda: int = 0
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,10 @@ class Figures:
     nettokostnad_forandring_pct: float | None = None
     malbedomning: list[LevelCount] = field(default_factory=list)
     antal_namndmal: int = 0
+    #: Assessed goals without an assessment yet, and those the data says are not assessed
+    #: (``maluppfyllelse: {saknas: skäl}``): no gap, and not "saknar ännu bedömning".
     antal_obedomda: int = 0
+    antal_ej_bedomda: int = 0
     indikatorer: dict[int, IndicatorFigur] = field(default_factory=dict)
     #: Change in net cost from the previous year, in tkr (positive when it grew).
     nettokostnad_forandring: float | None = None
@@ -499,7 +504,7 @@ def derive(report: Report) -> Figures:
     goals = report.assessed_goals()
     fig.malbedomning = goal_counts(report)
     fig.antal_namndmal = len(goals)
-    fig.antal_obedomda = sum(1 for nm in goals if report.level(nm.maluppfyllelse) is None)
+    fig.antal_obedomda, fig.antal_ej_bedomda = unassessed(report, goals)
     for goal in report.all_goals():
         for ind in goal.indikatorer:
             value = ind.values.get(report.ar)
@@ -523,8 +528,16 @@ def malomrade_figure(report: Report, mo: Goal) -> MalomradeFigur:
     goals = mo.at_level(report.assessed_level)
     counts = [LevelCount(lv, sum(1 for nm in goals if nm.maluppfyllelse == lv.text))
               for lv in report.skala]
-    unassessed = sum(1 for nm in goals if report.level(nm.maluppfyllelse) is None)
-    return MalomradeFigur(mo, len(goals), [c for c in counts if c.antal], unassessed)
+    return MalomradeFigur(mo, len(goals), [c for c in counts if c.antal],
+                          *unassessed(report, goals))
+
+
+def unassessed(report: Report, goals: list[Goal]) -> tuple[int, int]:
+    """How many of ``goals`` have no assessment: those still to assess, and those the data
+    says are not assessed (``{saknas: skäl}``)."""
+    without = [g for g in goals if report.level(g.maluppfyllelse) is None]
+    excused = sum(1 for g in without if f"{g.plats}.maluppfyllelse" in report.utelamnade)
+    return len(without) - excused, excused
 
 
 def result_row(report: Report) -> ResultatRad | None:

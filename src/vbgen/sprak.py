@@ -212,9 +212,10 @@ def etappmal_sentence(c: EtappmalCount) -> str:
 
 
 def goal_summary(level: GoalLevel, counts: Sequence[LevelCount], total: int,
-                 unassessed: int) -> str:
+                 unassessed: int, not_assessed: int = 0) -> str:
     """"Av nämndens sju nämndmål är två i mycket hög grad uppfyllda, ett i hög grad uppfyllt
-    och fyra delvis uppfyllda." and how many still lack an assessment."""
+    och fyra delvis uppfyllda." and how many still lack an assessment, and how many the data
+    says are not assessed."""
     genus = level.genus
     parts = [f"{number_word(c.antal, genus)} {c.level.for_count(c.antal, genus)}"
              for c in counts if c.antal]
@@ -228,6 +229,9 @@ def goal_summary(level: GoalLevel, counts: Sequence[LevelCount], total: int,
     if unassessed:
         name = level.i_text if unassessed == 1 else level.plural_form
         out.append(f"{capital(number_word(unassessed, genus))} {name} saknar ännu bedömning.")
+    if not_assessed:
+        name = level.i_text if not_assessed == 1 else level.plural_form
+        out.append(f"{capital(number_word(not_assessed, genus))} {name} bedöms inte.")
     return " ".join(out)
 
 
@@ -280,6 +284,8 @@ def goal_area(level: GoalLevel, area: MalomradeFigur) -> str:
     if area.antal_obedomda:
         out += (f" {capital(number_word(area.antal_obedomda, genus))} av dem saknar ännu "
                 "bedömning.")
+    if area.antal_ej_bedomda:
+        out += f" {capital(number_word(area.antal_ej_bedomda, genus))} av dem bedöms inte."
     return out
 
 
