@@ -38,7 +38,7 @@ from .errors import (
     environment_problem,
 )
 from .load import MAIN_FILE, load
-from .luckor import Gap, describe, find_all, gap_list, gaps_of, unique
+from .luckor import GapEntry, describe, find_all, gap_list, gaps_of, unique
 from .model import Report
 from .paths import MAX_IMAGE_PIXELS, MAX_INPUT_BYTES, inside, inside_any, safe_name
 from .resources import styles_dir, template_dirs
@@ -81,7 +81,7 @@ DOCUMENTS = {
 class DraftError(Exception):
     """A final build was asked for, but the data still has gaps."""
 
-    def __init__(self, gaps: list[Gap]) -> None:
+    def __init__(self, gaps: list[GapEntry]) -> None:
         super().__init__(gaps)
         self.gaps = gaps
 
@@ -473,7 +473,7 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
 def check(folder: Path, templates: Path | None = None,
           documents: tuple[str, ...] | None = None, styles: Path | None = None,
           findings: list[siffror.Finding] | None = None,
-          review: list[arskontroll.Mention] | None = None) -> tuple[Report, list[Gap]]:
+          review: list[arskontroll.Mention] | None = None) -> tuple[Report, list[GapEntry]]:
     """Everything a build does with the data short of drawing, typesetting and writing.
 
     ``vbgen validate`` runs this, so that "inga fel" means a build will not fail on the data,
