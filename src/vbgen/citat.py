@@ -25,7 +25,7 @@ from datetime import date
 
 from . import fmt, prosa, sprak, tables
 from .errors import Problem
-from .model import UNITS, Indicator, Report, Unavailable
+from .model import UNITS, Report, Unavailable
 
 #: A mark as prose writes it: on one line, without brackets inside.
 MARK = re.compile(r"\[tal:([^\[\]\n]*)\]")
@@ -202,14 +202,9 @@ def _declared(report: Report, mark: Mark) -> _Figure:
                    float(UNITS[decl.enhet]), gap)
 
 
-def _indicator_name(ind: Indicator) -> str:
-    """An indicator's row as its table names it: "Besök på fritidsgårdarna, antal, kvinnor"."""
-    return ind.namn + (f", {sprak.KON[ind.kon]}" if ind.kon else "")
-
-
 def _indicator(report: Report, mark: Mark) -> _Figure:
     indicators = [i for g in report.all_goals() for i in g.indikatorer]
-    names = [_norm(_indicator_name(i)) for i in indicators]
+    names = [_norm(tables.indicator_name(i)) for i in indicators]
     found = [i for i, name in zip(indicators, names, strict=True)
              if name == mark.row or (i.kolada_id and i.kolada_id == mark.row)]
     if not found:

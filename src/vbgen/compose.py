@@ -175,7 +175,8 @@ def citation_xml(report: Report) -> Callable[[str], str]:
             cited = citat.cite(report, mark)
         except citat.CitationError as exc:
             raise TemplateError(f"{mark}: {exc}") from None
-        shown = (cell_gap(replace(cited.gap, kort=bool(cited.gap.skal))) if cited.gap
+        # In prose a gap says what is missing; a value not available shows "..", as its cell.
+        shown = (gap_mark(replace(cited.gap, kort=bool(cited.gap.skal))) if cited.gap
                  else escape(cited.text, quote=False))
         return f'<tal varde="{escape(cited.mark)}">{shown}</tal>'
 
@@ -249,7 +250,7 @@ def missing(what: str, plats: str = "", reason: str | None = None, kort: bool = 
         Markup(' kort="ja"') if kort else "")
 
 
-def cell_gap(lacking: tables.CellGap) -> Markup:
+def gap_mark(lacking: tables.CellGap) -> Markup:
     """The inline mark of what a table's cell (or a figure cited from one) lacks."""
     return missing(lacking.vad, lacking.plats, lacking.skal or None, lacking.kort)
 
@@ -433,7 +434,7 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
             value, sign = ind.values.get(int(column)), ""
             needed = int(column) == report.ar
         if isinstance(value, Unavailable) or (value is None and needed):
-            return cell_gap(tables.indicator_gap(ind, column, report.ar))
+            return gap_mark(tables.indicator_gap(ind, column, report.ar))
         if value is None:
             return Markup(fmt.MISSING)
         if isinstance(value, str):

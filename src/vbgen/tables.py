@@ -310,6 +310,11 @@ def cell_gap(table: DataTable, row: DataRow, column: Column, needed: bool | None
 ETAPPMAL, MALVARDE = "etappmål", "målvärde"
 
 
+def indicator_name(ind: Indicator) -> str:
+    """An indicator's row as its table names it: "Besök på fritidsgårdarna, antal, kvinnor"."""
+    return ind.namn + (f", {sprak.KON[ind.kon]}" if ind.kon else "")
+
+
 def indicator_gap(ind: Indicator, column: int | str, year: int) -> CellGap:
     """What a cell of an indicator table lacks (``column`` a year, :data:`ETAPPMAL` or
     :data:`MALVARDE`) in the report of ``year``: the reason too, when the value is not
@@ -317,8 +322,7 @@ def indicator_gap(ind: Indicator, column: int | str, year: int) -> CellGap:
     value = (ind.etappmal if column == ETAPPMAL else ind.malvarde if column == MALVARDE
              else ind.values.get(int(column)))
     what = f"etappmål {year}" if column == ETAPPMAL else str(column)
-    kon = f", {sprak.KON[ind.kon]}" if ind.kon else ""
-    return CellGap(f"{ind.namn}{kon}: {what}",
+    return CellGap(f"{indicator_name(ind)}: {what}",
                    f"{ind.source.file}, rad {ind.source.row}, kolumn {column}",
                    (value.reason or UNAVAILABLE_MARK) if isinstance(value, Unavailable) else "")
 
