@@ -8,7 +8,7 @@ from textwrap import dedent, indent
 
 import pytest
 
-from vbgen import doc
+from vbgen import doc, luckor
 from vbgen.derive import derive, suggested_level
 
 from .conftest import line_of, run_cli
@@ -397,8 +397,9 @@ M1.2;Kö, dagar;30;20;25;
 """
 
 
-def styled(tmp_path: Path, body: str = STYLED) -> doc.Document:
-    folder = make_folder(tmp_path, body, {"indikatorer.csv": STYLED_INDICATORS}, head=dedent("""\
+def styled(tmp_path: Path, body: str = STYLED, indicators: str = STYLED_INDICATORS
+           ) -> doc.Document:
+    folder = make_folder(tmp_path, body, {"indikatorer.csv": indicators}, head=dedent("""\
         kommun: Testby kommun
         namnd: Testnämnden
         ar: 2024
@@ -504,3 +505,25 @@ def test_a_level_can_require_uppdrag(tmp_path: Path) -> None:
     found = outline(styled(tmp_path, body))
     start = found.index("h2 Hållbar ekonomi")
     assert found[start:start + 3] == ["h2 Hållbar ekonomi", "h3 Uppdrag", "[Saknas: uppdrag]"]
+
+
+def test_etappmal_lines_under_a_table_show_a_gap_and_values_not_available_their_note(
+        tmp_path: Path) -> None:
+    document = styled(tmp_path, indicators="""\
+mål;indikator;2023;2024;etappmål;etappmål föregående år;kön
+M1.1;Besök, antal;40;.. Räknaren var trasig;;;K
+M1.1;Besök, antal;50;52;;;M
+M1.1;Besök, antal;90;97;95;90;T
+M1.2;Kö, dagar;30;20;;28;
+""")
+    t = table(document, "Indikatorer för målet")
+    assert grid(t)[1] == ["Besök, antal, kvinnor", "40", ".."]
+    # Kö, dagar had an etappmål last year: this year's is missing, a gap on its line.
+    assert [doc.plain(n.children) for n in t.notes] == [
+        "Etappmål 2024 för Besök, antal: 95", "Etappmål 2024 för Kö, dagar: [Saknas]",
+        ".. Uppgift saknas. Räknaren var trasig."]
+    found = luckor.find_all(document)
+    assert ("Kö, dagar: etappmål 2024", "indikatorer.csv, rad 5, kolumn etappmål") in [
+        (g.vad, g.plats) for g in luckor.gaps_of(found)]
+    assert [(g.vad, g.skal) for g in luckor.unavailable_of(found)] == [
+        ("Besök, antal, kvinnor: 2024", "Räknaren var trasig")]
