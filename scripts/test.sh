@@ -6,11 +6,11 @@ cd "$(dirname "$0")/.."
 # System packages the tests use: LibreOffice opens the built Word file and saves a draft
 # back (7.5 or later keeps Word's content controls; Debian 12 ships 7.4, so there it comes
 # from bookworm-backports), poppler renders PDF pages, HarfBuzz subsetting keeps the PDF's
-# fonts small, headless Chromium loads the live preview. Installed only when running as
-# root with apt-get, and only what is missing or too old; without them the tests that need
-# them are skipped.
+# fonts small, headless Chromium loads the live preview, strace shows which files a build
+# opens. Installed only when running as root with apt-get, and only what is missing or too
+# old; without them the tests that need them are skipped.
 SYSTEM_PACKAGES=(libreoffice-writer-nogui poppler-utils libharfbuzz-subset0 chromium
-                 chromium-driver)
+                 chromium-driver strace)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive
     release=()

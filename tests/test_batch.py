@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -165,3 +168,61 @@ def test_pages_are_counted_from_the_pdfs(built_all: list[Path]) -> None:
     assert len(pdfs) == 2
     assert pdf_pages(built_all) == sum(len(pypdf.PdfReader(str(p)).pages) for p in pdfs)
     assert pdf_pages([p for p in built_all if p.suffix == ".docx"]) is None
+
+
+# --- Only real folders; stalled and crashed nämnder ------------------------------------------
+
+
+def test_a_linked_namnd_folder_is_not_built(tmp_path: Path) -> None:
+    kommun = tmp_path / "norrvik"
+    shutil.copytree(KULTUR, kommun / "kulturnamnden-2023")
+    shutil.copytree(PROFILE, kommun / "norrviks-kommun")
+    elsewhere = tmp_path / "annanstans" / "hemlig-namnd"
+    shutil.copytree(KULTUR, elsewhere)
+    (kommun / "hemlig-namnd").symlink_to(elsewhere, target_is_directory=True)
+    (kommun / "kopia").symlink_to(kommun / "kulturnamnden-2023", target_is_directory=True)
+    jobs, notes = plan([kommun])
+    assert [job.folder for job in jobs] == [kommun / "kulturnamnden-2023"]
+    assert notes == [
+        f"{kommun / 'hemlig-namnd'} är en länk till en nämnds mapp utanför kommunmappen och "
+        "byggs inte; vbgen bygger bara de riktiga mapparna i en kommunmapp.",
+        f"{kommun / 'kopia'} är en länk till en nämnds mapp och byggs inte; vbgen bygger bara "
+        "de riktiga mapparna i en kommunmapp."]
+
+
+def _stalls_or_crashes(real: Callable[..., list[Path]]) -> Callable[..., list[Path]]:
+    """``build``, except that the folder "fastnar" never finishes and "kraschar" dies."""
+    def build(folder: Path, options, notes=None):  # type: ignore[no-untyped-def]
+        if folder.name == "fastnar":
+            time.sleep(3600)
+        if folder.name == "kraschar":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(folder, options, notes)
+    return build
+
+
+def test_a_stalled_or_crashed_namnd_is_reported_and_the_others_finish(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import vbgen.batch
+
+    kommun = tmp_path / "norrvik"
+    for name in ("fastnar", "kraschar", "kultur"):
+        shutil.copytree(KULTUR, kommun / name)
+    shutil.copytree(PROFILE, kommun / "norrviks-kommun")
+    # The nämnder build in processes copied from this one, with the build replaced here.
+    monkeypatch.setattr(vbgen.batch, "build", _stalls_or_crashes(vbgen.batch.build))
+    started = time.monotonic()
+    result = run_cli("build", str(kommun), "--ut", str(tmp_path / "ut"), "--format", "docx",
+                     "--jobb", "3", "--tidsgrans", "12")
+    assert time.monotonic() - started < 120
+    assert result.exit_code == 1, result.output
+    rows = table(result.output)
+    assert list(rows) == ["fastnar", "kraschar", "kultur"]
+    assert rows["kultur"][0] == "1" and rows["kultur"][4] == "0"
+    assert rows["fastnar"][4] == "1" and rows["kraschar"][4] == "1"
+    assert "fastnar: fel efter " in result.output
+    assert "bygget tog mer än 12 s och stoppades (tidsgränsen ändras med --tidsgrans)" \
+        in result.output
+    assert "bygget avbröts: processen stoppades av signal 9 utan att bli klar" in result.output
+    assert "1 av 3 nämnder byggdes; 2 misslyckades." in result.output
+    assert list((tmp_path / "ut" / "kultur").glob("*.docx"))

@@ -1,31 +1,34 @@
 """Build several data folders at once: the nämnder of a kommun, in parallel.
 
 Each folder is one job (``build_one``): it calls ``build.build`` with its own subfolder of the
-output folder and returns a small, picklable ``Outcome``. The jobs run in a process pool on
-the machine's cores; the same function can be handed to any other scheduler (see
-docs/batch.md). A failing folder is reported and does not stop the others.
+output folder and returns a small, picklable ``Outcome``. Each job runs in a process of its
+own, as many at once as the machine has cores, and is stopped when it runs past its time
+limit; the same function can be handed to any other scheduler (see docs/batch.md). A
+failing, stalled or crashed folder is reported and does not stop the others.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
+import signal
 import sys
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 import click
-import pikepdf
 
 from . import fmt
 from .build import DraftError, Options, OverwriteError, build
 from .errors import DataError, StyleError, TemplateError
 from .load import MAIN_FILE, PROFILE_FILE
-from .nyttar import count_gaps
+from .paths import inside
 
 
 class BatchError(Exception):
@@ -78,13 +81,37 @@ def is_profile(folder: Path) -> bool:
     return (folder / PROFILE_FILE).is_file() and not is_namnd(folder)
 
 
-def namnd_folders(kommun: Path) -> list[Path]:
-    """The nämnd folders directly under ``kommun``, by name; profiles are not nämnder."""
+def _children(kommun: Path) -> tuple[list[Path], list[Path]]:
+    """The folders directly under ``kommun`` by name, hidden ones left out: the real ones,
+    and the links to folders, which are never followed."""
+    real: list[Path] = []
+    links: list[Path] = []
     try:
-        children = sorted(p for p in kommun.iterdir() if p.is_dir())
+        with os.scandir(kommun) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_symlink():
+                    links.append(Path(entry.path))
+                elif entry.is_dir(follow_symlinks=False):
+                    real.append(Path(entry.path))
     except OSError:
-        return []
-    return [p for p in children if not p.name.startswith(".") and is_namnd(p)]
+        pass
+    return sorted(real), sorted(links)
+
+
+def namnd_folders(kommun: Path) -> list[Path]:
+    """The nämnd folders directly under ``kommun``, by name: real folders, not links, and
+    not profiles."""
+    return [p for p in _children(kommun)[0] if is_namnd(p)]
+
+
+def linked_namnder(kommun: Path) -> list[str]:
+    """A note for each link under ``kommun`` to a nämnd's folder, which is not built."""
+    return [f"{link} är en länk till en nämnds mapp"
+            f"{'' if inside(kommun, link) else ' utanför kommunmappen'} och byggs inte; "
+            "vbgen bygger bara de riktiga mapparna i en kommunmapp."
+            for link in _children(kommun)[1] if is_namnd(link)]
 
 
 def is_kommun(folder: Path) -> bool:
@@ -111,6 +138,7 @@ def plan(paths: Sequence[Path]) -> tuple[list[Job], list[str]]:
     for path in paths:
         if is_kommun(path):
             folders = namnd_folders(path)
+            notes.extend(linked_namnder(path))
         elif is_profile(path):
             notes.append(f"{path} är en kommunprofil ({PROFILE_FILE}), ingen nämnd, och "
                          "byggs inte.")
@@ -136,6 +164,8 @@ def plan(paths: Sequence[Path]) -> tuple[list[Job], list[str]]:
 
 def pdf_pages(paths: list[Path]) -> int | None:
     """The pages of the PDFs among ``paths``; None when there are none."""
+    import pikepdf  # here, so that the command line starts without it
+
     pdfs = [p for p in paths if p.suffix == ".pdf"]
     if not pdfs:
         return None
@@ -172,6 +202,8 @@ def build_one(folder: Path, options: Options, name: str | None = None) -> Outcom
     except Exception as exc:  # noqa: BLE001 - one nämnd's fault must not stop the others
         outcome.errors, outcome.message = 1, f"oväntat fel: {type(exc).__name__}: {exc}"
     else:
+        from .nyttar import count_gaps
+
         outcome.ok = True
         outcome.written = [str(p) for p in written]
         outcome.documents = len({p.stem for p in written})
@@ -193,47 +225,113 @@ def _run(job: Job, options: Options) -> Outcome:
 
 # --- Many folders ----------------------------------------------------------------------------
 
+#: How long one nämnd may take, in seconds, unless told otherwise (``--tidsgrans``): many
+#: times what a report at every input limit takes (docs/prestanda.md).
+TIME_LIMIT = 600
+
 
 def workers(jobs: int | None, folders: int) -> int:
     """How many folders to build at once: ``jobs``, or one per core, never more than needed."""
     return max(1, min(jobs or os.cpu_count() or 1, folders))
 
 
+def _child(job: Job, options: Options, conn: Connection) -> None:
+    """One job in a process of its own, which leads a process group: stopping the group
+    stops whatever the build started."""
+    if hasattr(os, "setpgid"):
+        os.setpgid(0, 0)
+    conn.send(_run(job, options))
+    conn.close()
+
+
+@dataclass
+class _Running:
+    job: Job
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    started: float
+
+
+def _stop(process: multiprocessing.process.BaseProcess) -> None:
+    """Stop ``process`` and every process it started."""
+    try:
+        if hasattr(os, "killpg") and process.pid:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except ProcessLookupError:
+        pass
+    process.join()
+
+
+def _failed(running: _Running, message: str) -> Outcome:
+    return Outcome(running.job.name, str(running.job.folder), errors=1, message=message,
+                   headline=message, seconds=time.monotonic() - running.started)
+
+
 def build_all(jobs: list[Job], options: Options, parallel: int,
-              done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Build every job, ``parallel`` at a time; return the outcomes in the jobs' order.
+              done: Callable[[Outcome], None] | None = None,
+              time_limit: float = TIME_LIMIT) -> list[Outcome]:
+    """Build every job, ``parallel`` at a time, each for at most ``time_limit`` seconds;
+    return the outcomes in the jobs' order.
 
-    ``done`` is called with each outcome as soon as its folder is finished.
+    ``done`` is called with each outcome as soon as its folder is finished. A job that runs
+    past its time limit is stopped, and one whose process ends without an outcome (killed
+    for want of memory, say) is reported; the others go on.
     """
+    # A copy of this process starts at once and needs nothing imported again; where that is
+    # not safe (threads, or no fork), a new interpreter is started instead.
+    context = (multiprocessing.get_context("fork")
+               if sys.platform == "linux" and threading.active_count() == 1
+               else multiprocessing.get_context("spawn"))
     outcomes: dict[Job, Outcome] = {}
+    waiting = list(jobs)
+    running: list[_Running] = []
 
-    def finish(job: Job, outcome: Outcome) -> None:
-        outcomes[job] = outcome
+    def finish(r: _Running, outcome: Outcome) -> None:
+        running.remove(r)
+        r.conn.close()
+        outcomes[r.job] = outcome
         if done is not None:
             done(outcome)
 
-    if parallel <= 1:
-        for job in jobs:  # in this process: nothing to gain from a pool of one
-            finish(job, _run(job, options))
-    else:
-        pool = ProcessPoolExecutor(max_workers=parallel)
-        try:
-            futures: dict[Future[Outcome], Job] = {pool.submit(_run, job, options): job
-                                                   for job in jobs}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # noqa: BLE001 - e.g. a worker killed for memory
-                    message = f"bygget avbröts: {type(exc).__name__}: {exc}"
-                    outcome = Outcome(job.name, str(job.folder), errors=1, message=message,
-                                      headline=message)
-                finish(job, outcome)
-        except BaseException:
-            # Interrupted (Ctrl-C): start no more folders; those under way stop with it.
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown()
+    try:
+        while waiting or running:
+            while waiting and len(running) < parallel:
+                job = waiting.pop(0)
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_child, args=(job, options, send),
+                                          name=f"vbgen-{job.name}")
+                process.start()
+                send.close()
+                running.append(_Running(job, process, receive, time.monotonic()))
+            now = time.monotonic()
+            soonest = min(r.started + time_limit for r in running)
+            ready = wait([r.conn for r in running] + [r.process.sentinel for r in running],
+                         timeout=max(0.0, soonest - now))
+            for r in list(running):
+                if r.conn in ready or r.process.sentinel in ready:
+                    try:
+                        outcome = r.conn.recv() if r.conn.poll() else None
+                    except (EOFError, OSError):
+                        outcome = None
+                    r.process.join()
+                    if outcome is None:
+                        code = r.process.exitcode
+                        why = (f"stoppades av signal {-code}" if code is not None and code < 0
+                               else f"slutade med kod {code}")
+                        outcome = _failed(r, f"bygget avbröts: processen {why} utan att bli "
+                                             "klar (tog minnet slut?)")
+                    finish(r, outcome)
+                elif time.monotonic() >= r.started + time_limit:
+                    _stop(r.process)
+                    finish(r, _failed(r, f"bygget tog mer än {fmt.number(time_limit)} s och "
+                                         "stoppades (tidsgränsen ändras med --tidsgrans)"))
+    except BaseException:
+        # Interrupted (Ctrl-C): start no more folders, and stop those under way.
+        for r in running:
+            _stop(r.process)
+        raise
     return [outcomes[job] for job in jobs]
 
 
@@ -279,7 +377,7 @@ def verdict(outcomes: list[Outcome]) -> str:
 
 
 def build_many(folders: Sequence[Path], options: Options, jobs: int | None,
-               quiet: bool = False) -> int:
+               quiet: bool = False, time_limit: float = TIME_LIMIT) -> int:
     """``vbgen build`` with several folders: build them side by side, print how each went
     and the summary; return the exit code, 1 if any of them failed."""
     try:
@@ -311,7 +409,7 @@ def build_many(folders: Sequence[Path], options: Options, jobs: int | None,
     if terminal and not quiet:
         click.echo(f"Bygger {len(planned)} {'nämnd' if len(planned) == 1 else 'nämnder'}, "
                    f"{parallel} åt gången, till {options.out}/")
-    outcomes = build_all(planned, options, parallel, done)
+    outcomes = build_all(planned, options, parallel, done, time_limit)
     if not quiet:
         click.echo()
     for line in summary(outcomes):

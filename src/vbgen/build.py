@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import re
@@ -40,7 +41,18 @@ from .errors import (
 from .load import MAIN_FILE, load
 from .luckor import GapEntry, describe, find_all, gap_list, gaps_of, unique
 from .model import Report
-from .paths import MAX_IMAGE_PIXELS, MAX_INPUT_BYTES, inside, inside_any, safe_name
+from .paths import (
+    MAX_IMAGE_PIXELS,
+    MAX_INPUT_BYTES,
+    Refused,
+    check_file,
+    inside,
+    inside_any,
+    present,
+    read_file,
+    recording,
+    safe_name,
+)
 from .resources import styles_dir, template_dirs
 from .writers.docx import DocxWriter, write_docx
 from .writers.pdf import refused_error, typeset
@@ -155,12 +167,22 @@ LOGO_FILES = ("logotyp.png", "logotyp.jpg")
 
 
 def _style_file(styles: Path, name: str) -> Path:
-    """A style file from the user's styles folder, or the built-in one."""
+    """A style file from the user's styles folder, or the built-in one.
+
+    What stands in the styles folder under the name must be a regular file inside it: a
+    link out of the folder, a pipe or a device is refused, never opened.
+    """
     own = styles / name
-    if own.is_file() and not inside(styles, own):
+    if not present(own):
+        return styles_dir() / name
+    if not inside(styles, own):
         raise StyleError(f"{own}: filen är en länk ut ur stilmappen; vbgen läser bara filer "
                          "inuti stilmappen")
-    return own if own.is_file() else styles_dir() / name
+    try:
+        check_file(styles, own, limit=1 << 40)  # the size of each kind is checked where read
+    except Refused as exc:
+        raise StyleError(f"{own}: filen {exc}") from None
+    return own
 
 
 def _logo(styles: Path) -> Path | None:
@@ -182,11 +204,20 @@ def _check_logo(path: Path) -> None:
         if size > MAX_INPUT_BYTES:
             raise StyleError(f"{path}: logotypen är {size // 1024 // 1024} MB; högst "
                              f"{MAX_INPUT_BYTES // 1024 // 1024} MB")
+        data = read_file(path.parent, path, MAX_INPUT_BYTES)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the pixel count is checked below
-            with Image.open(path) as image:
-                kind, (width, height) = image.format, image.size
-    except (UnidentifiedImageError, Image.DecompressionBombError):
+            # Only the header is read here; Pillow's own limit would call a large image
+            # "no image" (DecompressionBombError) before its size could be told.
+            limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+            try:
+                with Image.open(io.BytesIO(data)) as image:
+                    kind, (width, height) = image.format, image.size
+            finally:
+                Image.MAX_IMAGE_PIXELS = limit
+    except Refused as exc:
+        raise StyleError(f"{path}: filen {exc}") from None
+    except UnidentifiedImageError:
         raise StyleError(f"{path}: filen är ingen {expected}-bild (en SVG eller en annan sorts "
                          f"fil med fel namn?); spara logotypen som {expected}") from None
     except OSError as exc:
@@ -205,11 +236,17 @@ PROFILE_STYLES = "stilar"
 
 
 def profile_styles(folder: Path, report: Report) -> Path | None:
-    """The styles folder of the report's kommun profile, if it has one."""
+    """The styles folder of the report's kommun profile, if it has one inside the profile."""
     if report.profil is None:
         return None
-    own = (folder / report.profil / PROFILE_STYLES).resolve()
-    return own if own.is_dir() else None
+    profile = folder / report.profil
+    own = profile / PROFILE_STYLES
+    if not present(own):
+        return None
+    if not inside(profile, own):
+        raise StyleError(f"{own}: mappen är en länk ut ur kommunprofilen; vbgen läser bara "
+                         "stilar inuti kommunprofilen")
+    return own.resolve() if own.is_dir() else None
 
 
 def _digest(data: bytes) -> str:
@@ -527,9 +564,9 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
     Documents left out because their data is missing are described in ``notes``.
     """
     record = options.out / CACHE / fingerprint.RECORD
-    inputs = _fingerprint(folder, options)
+    settings = _settings(options)
     same = (None if (options.out / COMMIT).exists()
-            else fingerprint.unchanged(record, inputs, options.out))
+            else fingerprint.unchanged(record, settings, options.out))
     if same is not None:
         if notes is not None:
             notes.extend([*same, fingerprint.NOTHING_CHANGED.format(out=options.out)])
@@ -540,8 +577,11 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         # New charts are drawn in two other processes while the templates are rendered.
         # The chart files the documents show; the SVG is only for the preview.
         files = tuple(CHART_FILES[f] for f in options.formats)
-        report, documents, styles = compose_all(folder, options, said, staging=work,
-                                                workers=2, chart_files=files)
+        with recording() as reads:
+            report, documents, styles = compose_all(folder, options, said, staging=work,
+                                                    workers=2, chart_files=files)
+        # The profile's styles are found from the data; the others are in the settings.
+        found = {styles: fingerprint.tree(styles)} if styles not in _folders(options) else {}
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
         outputs: dict[Path, bytes] = {}
@@ -573,7 +613,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         images = sorted(p for p in work.iterdir()
                         if p.suffix in (".png", ".svg", ".pdf") and not p.name.startswith("."))
         # The record of this build's inputs goes into place with its files, as one commit.
-        fingerprint.remember(work / fingerprint.RECORD, inputs, outputs, said)
+        fingerprint.remember(work / fingerprint.RECORD, settings, found, reads, outputs, said)
         _commit(options.out, outputs, [*images, work / fingerprint.RECORD], options.force)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -587,19 +627,15 @@ def _word(document: doc.Document, reference: Path, pages: dict[str, int]) -> byt
     return write_docx(document, reference, pages=pages)
 
 
-def _fingerprint(folder: Path, options: Options) -> str:
-    """What a build's files are made from: data, profile, templates, styles, options, vbgen."""
-    folders = [*([options.templates] if options.templates else []), *template_dirs(),
-               options.styles or styles_dir(), styles_dir(), *_profile_folder(folder)]
+def _folders(options: Options) -> list[Path]:
+    """The template and style folders a build with ``options`` may read."""
+    return list(dict.fromkeys([*([options.templates] if options.templates else []),
+                               *template_dirs(), options.styles or styles_dir(),
+                               styles_dir()]))
+
+
+def _settings(options: Options) -> str:
+    """What a build's files are made from besides its data: templates, styles, options and
+    vbgen itself."""
     settings = {k: v for k, v in asdict(options).items() if k not in ("out", "force")}
-    return fingerprint.inputs(folder, list(dict.fromkeys(folders)), settings, options.out)
-
-
-def _profile_folder(folder: Path) -> list[Path]:
-    """The kommun profile the main file points to, read without loading the data."""
-    try:
-        text = (folder / MAIN_FILE).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return []
-    m = re.search(r"^profil:[ \t]*['\"]?([^'\"#\n]+?)['\"]?[ \t]*(#.*)?$", text, re.MULTILINE)
-    return [folder / m.group(1)] if m else []
+    return fingerprint.settings(_folders(options), settings, options.out)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from . import __version__, arskontroll
+from .batch import TIME_LIMIT
 from .build import (
     DOCUMENTS,
     FORMATS,
@@ -159,10 +160,13 @@ def main() -> None:
               help="Antal nämnder som byggs samtidigt. Standard: en per processorkärna.")
 @click.option("--tyst", "quiet", is_flag=True,
               help="Ingen rad per nämnd eller fil; bara sammanfattning och fel.")
+@click.option("--tidsgrans", "time_limit", type=click.IntRange(min=1), metavar="SEKUNDER",
+              help="När flera nämnder byggs: stoppa en nämnd som tar längre tid. "
+                   f"Standard: {TIME_LIMIT}.")
 def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
                   templates: Path | None, styles: Path | None, force: bool,
                   documents: tuple[str, ...] | None, final: bool, jobs: int | None,
-                  quiet: bool) -> None:
+                  quiet: bool, time_limit: int | None) -> None:
     """Bygg dokumenten för datamappen MAPP: ett utkast, eller med --slutlig den slutliga.
 
     Flera mappar, eller en kommunmapp med en mapp per nämnd, byggs samtidigt; varje nämnds
@@ -176,7 +180,7 @@ def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
             _fail(f"{what} {folder} finns inte (eller är ingen mapp).")
     options = Options(out, formats, templates, styles, force, documents, slutlig=final)
     if len(mappar) > 1 or is_kommun(mappar[0]):
-        sys.exit(build_many(mappar, options, jobs, quiet))
+        sys.exit(build_many(mappar, options, jobs, quiet, time_limit or TIME_LIMIT))
     mapp = mappar[0]
 
     def run() -> None:
@@ -253,8 +257,9 @@ def hamta_command(utkast: Path, mapp: Path, ja: bool) -> None:
         from .readers.docx import read_draft
 
         draft = read_draft(utkast)
-        hamta.check_origin(draft, load(mapp))
-        p = hamta.plan(draft, mapp)
+        report = load(mapp)
+        hamta.check_origin(draft, report)
+        p = hamta.plan(draft, mapp, report)
         conflicts = len(p.conflicts)
         for line in hamta_lines(draft, p):
             click.echo(line)
@@ -278,16 +283,11 @@ def hamta_command(utkast: Path, mapp: Path, ja: bool) -> None:
             if answer.strip().lower() not in ("j", "ja"):
                 click.echo("Inget skrevs.")
                 return
-        before = {path: path.read_bytes() if path.exists() else None for path in p.files}
-        hamta.apply(p)
+        before = hamta.apply(p)
         try:
             load(mapp)
         except DataError:
-            for path, old in before.items():
-                if old is None:
-                    path.unlink(missing_ok=True)
-                else:
-                    path.write_bytes(old)
+            hamta.write(before)  # what was written does not load: put the files back
             raise
         click.echo(f"Skrev {what} till {mapp}. Bygg utkastet igen med vbgen build.")
 
@@ -316,14 +316,20 @@ def hamta_lines(draft: Draft, p: Plan) -> list[str]:
             out += [f"      {line}" for line in k.draft.strip().splitlines()[:8]]
     if draft.outside:
         out.append(f"Text utanför textfälten, tas inte med ({len(draft.outside)}):")
-        out += [f"  {f.where}: \u201d{f.words}\u201d" for f in draft.outside]
+        out += _at_most([f"  {f.where}: \u201d{f.words}\u201d" for f in draft.outside])
+    if draft.unknown:
+        out.append(f"Textfält som inte finns i utkastets uppgifter om texterna, tas inte med "
+                   f"({len(draft.unknown)}):")
+        out += _at_most([f"  \u201d{f.where}\u201d: \u201d{f.words}\u201d"
+                         for f in draft.unknown])
     if draft.joined:
         out.append(f"Stycken utan textfält räknas till texten de följer ({len(draft.joined)}):")
-        out += [f"  \u201d{f.words}\u201d, till \u201d{f.where}\u201d" for f in draft.joined]
+        out += _at_most([f"  \u201d{f.words}\u201d, till \u201d{f.where}\u201d"
+                         for f in draft.joined])
     if draft.locked_edits:
         out.append(f"Ändringar i delar som vbgen skapar, tas inte med "
                    f"({len(draft.locked_edits)}); ändra i data i stället:")
-        out += [f"  {f.where}: \u201d{f.words}\u201d" for f in draft.locked_edits]
+        out += _at_most([f"  {f.where}: \u201d{f.words}\u201d" for f in draft.locked_edits])
     if draft.missing:
         out.append("Texter som inte finns i utkastet längre; de ändras inte i data: "
                    + ", ".join(draft.missing))
@@ -334,6 +340,12 @@ def hamta_lines(draft: Draft, p: Plan) -> list[str]:
         out.append(f"Utkastet har {draft.comments} "
                    f"{'kommentar' if draft.comments == 1 else 'kommentarer'}; de hämtas inte.")
     return out
+
+
+def _at_most(lines: list[str], limit: int = 20) -> list[str]:
+    """The first ``limit`` lines of a list, and how many more there are."""
+    more = len(lines) - limit
+    return lines if more <= 0 else [*lines[:limit], f"  … och {more} till"]
 
 
 def _shown_place(name: str) -> str:

@@ -43,7 +43,7 @@ from .model import (
     TableChart,
     Unavailable,
 )
-from .paths import inside
+from .paths import OUTSIDE, Refused, check_file, present
 from .resources import template_dirs
 from .utkast import text_digest
 
@@ -297,11 +297,20 @@ class _FolderLoader(jinja2.FileSystemLoader):
 
     def get_source(self, environment: jinja2.Environment, template: str
                    ) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        if not any(inside(Path(folder), Path(filename)) for folder in self.searchpath):
-            raise TemplateError(f"mallen {template} är en länk ut ur mallmappen; vbgen läser "
-                                "bara filer inuti mallmappen")
-        return source, filename, uptodate
+        # Checked before Jinja opens the file: a link out of the folder is never read, nor
+        # a pipe or a device, which could make the build wait for ever.
+        for folder in self.searchpath:
+            path = Path(folder, *jinja2.loaders.split_template_path(template))
+            if not present(path):
+                continue
+            try:
+                check_file(Path(folder), path, limit=1 << 40)
+            except Refused as exc:
+                what = ("är en länk ut ur mallmappen; vbgen läser bara filer inuti mallmappen"
+                        if str(exc) == OUTSIDE else str(exc))
+                raise TemplateError(f"mallen {template} {what}") from None
+            break
+        return super().get_source(environment, template)
 
 
 @lru_cache(maxsize=8)

@@ -4,6 +4,12 @@ The draft is read by :mod:`vbgen.readers.docx`. Writing replaces only the edited
 the ``.md`` file a text came from, or its field in ``vb.yaml``, where only the field's own
 lines change, so comments, order and layout stay as they were. A text that changed in the
 data too since the draft was built is not written.
+
+What may be written is computed from the data as it loads now (:func:`writable`): the
+Markdown fields of the model (``Markdown`` in :mod:`vbgen.model`), each as its field of
+``vb.yaml`` or as the ``.md`` file its ``{fil: …}`` names. A draft names its texts, and the
+name is only ever a key looked up there, never a path: a draft made by a stranger cannot
+reach another file, a field that is no text of the report, or a new file.
 """
 
 from __future__ import annotations
@@ -11,17 +17,17 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import DataError, Problem
 from .load import read_prose, read_text
-from .model import MAIN_FILE, Meta
-from .paths import within
+from .model import MAIN_FILE, Meta, markdown_fields
 from .readers.docx import Draft
-from .utkast import text_digest
+from .utkast import shown_key, text_digest
 
 
 @dataclass
@@ -71,16 +77,79 @@ def check_origin(draft: Draft, report: Meta) -> None:
                                  "den mapp utkastet byggdes av")])
 
 
-def plan(draft: Draft, folder: Path) -> Plan:
-    """What writing the draft's edited texts into ``folder`` would change."""
+def writable(report: Meta) -> dict[str, str]:
+    """Every name a draft may give a text, with the text's place in vb.yaml: the place
+    itself ("vb.yaml:mal[1].analys") or the file its ``{fil: …}`` names ("text/n1.md").
+
+    Only the nämnd's own prose is here: not a text shared through the kommun profile, not
+    a name, a number, a choice or a file name, and not the tjänsteskrivelse's signatory.
+    """
+    out: dict[str, str] = {}
+    for place, _ in markdown_fields(report):
+        tag = report.text_tag(place)
+        if tag:
+            out.setdefault(tag, place)
+    return out
+
+
+def refused_file(folder: Path, name: str) -> str | None:
+    """Why ``hamta`` will not write the text file ``name`` of ``folder``, or None.
+
+    Only an existing regular Markdown file inside the folder, in no hidden folder, that is
+    not a link and not executable: anything else the data names is left alone.
+    """
+    rel = PurePosixPath(name)
+    if rel.is_absolute() or any(part.startswith(".") for part in rel.parts):
+        return "ligger i en dold mapp eller utanför datamappen"
+    if rel.suffix.lower() != ".md" and name != MAIN_FILE:
+        return "är ingen Markdownfil (.md)"
+    path = folder / rel
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return "finns inte; vbgen hamta skapar inga filer"
+    except OSError:
+        return "kan inte läsas"
+    if stat.S_ISLNK(st.st_mode):
+        return "är en länk; vbgen hamta skriver inte genom länkar"
+    if not stat.S_ISREG(st.st_mode):
+        return "är ingen vanlig fil"
+    if st.st_mode & 0o111:
+        return "är körbar; vbgen hamta skriver inga körbara filer"
+    if not path.resolve().is_relative_to(folder.resolve()):
+        return "ligger utanför datamappen"
+    return None
+
+
+def plan(draft: Draft, folder: Path, report: Meta) -> Plan:
+    """What writing the draft's edited texts into ``folder`` would change; ``report`` is
+    the folder's data as it loads now, which says what may be written."""
     out = Plan()
     problems: list[Problem] = []
+    allowed = writable(report)
     main = folder / MAIN_FILE
+    edited = draft.edited()
+    for name in edited:
+        title = draft.manifest.texts[name][0]
+        if name not in allowed:
+            problems.append(Problem(draft.name, f"texten \u201d{shown_key(title)}\u201d i "
+                                    f"utkastet har namnet \u201d{shown_key(name)}\u201d, som "
+                                    "inte är någon av datamappens texter; den skrivs inte. "
+                                    "vbgen hamta skriver bara texter som data har (se "
+                                    "docs/word.md)"))
+            continue
+        target = MAIN_FILE if name.startswith(MAIN_FILE + ":") else name
+        why = refused_file(folder, target)
+        if why is not None:
+            problems.append(Problem(target, f"texten \u201d{shown_key(title)}\u201d skrivs "
+                                    f"inte: filen {why}"))
+    if problems:
+        raise DataError(problems)
     yaml_text = read_text(folder, main, MAIN_FILE, problems)
-    for name, new in draft.edited().items():
+    for name, new in edited.items():
         title, _, data_digest, _ = draft.manifest.texts[name]
         if name.startswith(MAIN_FILE + ":"):
-            place = name.removeprefix(MAIN_FILE + ":")
+            place = allowed[name]
             if yaml_text is None:
                 continue
             source = out.files.get(main, yaml_text)
@@ -92,13 +161,9 @@ def plan(draft: Draft, folder: Path) -> Plan:
                 continue
             file_name, path = MAIN_FILE, main
         else:
-            found = within(folder, name)
-            if found is None:
-                problems.append(Problem(name, "filen ligger utanför datamappen och skrivs inte"))
-                continue
-            path = found
+            path = folder / name
             # Read as the loader reads it, so that its digest compares with the draft's.
-            read = read_prose(folder, path, name, problems) if path.is_file() else ""
+            read = read_prose(folder, path, name, problems)
             if read is None:
                 continue
             current = read
@@ -119,16 +184,26 @@ def plan(draft: Draft, folder: Path) -> Plan:
     return out
 
 
-def apply(p: Plan) -> None:
-    """Write every file of the plan: each to a temporary file first, then renamed."""
+def apply(p: Plan) -> dict[Path, bytes]:
+    """Write every file of the plan; return what the files held before, for :func:`write`
+    to put back."""
+    before = {path: path.read_bytes() for path in p.files}
+    write({path: text.encode("utf-8") for path, text in p.files.items()})
+    return before
+
+
+def write(files: dict[Path, bytes]) -> None:
+    """Replace each of ``files``, which exist, keeping its mode: each is written to a
+    temporary file beside it first, then renamed over it, so a link or a second name of
+    the file (a hard link) is never written through."""
     staged: list[tuple[Path, Path]] = []
     try:
-        for path, text in p.files.items():
+        for path, data in files.items():
+            mode = stat.S_IMODE(os.lstat(path).st_mode) & 0o666  # never executable
             fd, name = tempfile.mkstemp(prefix=".vbgen-", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-            if path.exists():
-                os.chmod(name, path.stat().st_mode & 0o777)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(name, mode)
             staged.append((Path(name), path))
         for temporary, target in staged:
             os.replace(temporary, target)

@@ -59,8 +59,19 @@ from .model import (
     Unavailable,
     Uppdrag,
     VolymRad,
+    markdown_fields,
 )
-from .paths import MAX_INPUT_BYTES, MAX_UNPACKED_BYTES, inside, within, zip_too_large
+from .paths import (
+    MAX_INPUT_BYTES,
+    MAX_UNPACKED_BYTES,
+    OUTSIDE,
+    Refused,
+    inside,
+    present,
+    read_file,
+    within,
+    zip_too_large,
+)
 from .prosa import PROFILE_PLACE, Origins, Path_
 from .prosa import dotted as _dotted
 from .tables import NOTE_MARK, RANK, DataTable, read_table, table_path
@@ -250,26 +261,18 @@ def _message(err: ErrorDetails) -> str:
 
 # --- Reading files -------------------------------------------------------------------------
 
-OUTSIDE = ("ligger utanför datamappen (en sökväg med .. eller /, eller en länk till en annan "
-           "mapp); vbgen läser bara filer inuti datamappen")
-
-
 def _read_bytes(folder: Path, path: Path, shown: str, problems: list[Problem]) -> bytes | None:
-    """The bytes of ``path``, which must lie inside ``folder`` and be of a sane size.
+    """The bytes of ``path``, through the gate: inside ``folder``, a regular file, of a sane
+    size (:func:`vbgen.paths.read_file`).
 
     A problem with the data is recorded; a file the system will not let vbgen read is an
     :class:`EnvironmentProblem`, since no change to the data fixes it.
     """
-    if not inside(folder, path):
-        problems.append(Problem(shown, f"filen {OUTSIDE}"))
-        return None
     try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            problems.append(Problem(shown, f"filen är för stor ({size // 1024 // 1024} MB; "
-                                           f"högst {MAX_INPUT_BYTES // 1024 // 1024} MB)"))
-            return None
-        return path.read_bytes()
+        return read_file(folder, path, MAX_INPUT_BYTES)
+    except Refused as exc:
+        problems.append(Problem(shown, f"filen {exc}"))
+        return None
     except OSError as exc:
         raise environment_problem(exc, "kan inte läsa", path) from None
 
@@ -347,7 +350,7 @@ def _resolve_texts(
                 problems.append(Problem(file, f'filen "{rel}" {OUTSIDE}',
                                         _line_for(lines, path), _dotted(path)))
                 return None
-            if not target.is_file():
+            if not present(target):
                 problems.append(Problem(file, f'filen "{rel}" finns inte i mappen',
                                         _line_for(lines, path), _dotted(path)))
                 return None
@@ -434,7 +437,7 @@ def _profile(folder: Path, data: dict[str, Any], lines: dict[Path_, int],
         return {}, "", {}
     where: Path_ = ("profil",)
     target = folder / str(rel)
-    if not (target / PROFILE_FILE).is_file():
+    if not present(target / PROFILE_FILE):
         problems.append(Problem(MAIN_FILE, f'kommunprofilen "{rel}" finns inte: mappen ska ha '
                                            f"filen {PROFILE_FILE}", _line_for(lines, where),
                                 "profil"))
@@ -562,7 +565,7 @@ def _load_meta(folder: Path, problems: list[Problem], origins: Origins
     """The main file merged over its profile, checked, with the line of every value and the
     values it marks as examples or not available; its texts' origins go into ``origins``."""
     main = folder / MAIN_FILE
-    if not main.is_file():
+    if not present(main):
         problems.append(Problem(str(folder), f"huvudfilen {MAIN_FILE} saknas i mappen"))
         return None, {}, None
     data, lines = _read_yaml_file(main, MAIN_FILE, problems, origins)
@@ -629,7 +632,7 @@ def _norm_header(name: str) -> str:
 
 
 def _find_table(folder: Path, stem: str, problems: list[Problem]) -> Path | None:
-    found = [folder / (stem + s) for s in TABLE_SUFFIXES if (folder / (stem + s)).is_file()]
+    found = [folder / (stem + s) for s in TABLE_SUFFIXES if present(folder / (stem + s))]
     if len(found) > 1:
         problems.append(Problem(found[0].name, f"både {stem}.csv och {stem}.xlsx finns; "
                                 "ta bort den ena"))
@@ -709,15 +712,16 @@ def _read_csv(folder: Path, path: Path, problems: list[Problem]
 def _open_workbook(folder: Path, path: Path, problems: list[Problem]) -> Any | None:
     from openpyxl import load_workbook
 
-    if _read_bytes(folder, path, path.name, problems) is None:
+    raw = _read_bytes(folder, path, path.name, problems)
+    if raw is None:
         return None
-    if zip_too_large(path):
+    if zip_too_large(io.BytesIO(raw)):
         problems.append(Problem(path.name, "filen packas upp till mer än "
                                            f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB; vbgen "
                                            "läser den inte"))
         return None
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         problems.append(
             Problem(path.name, f"kan inte öppnas som Excelfil ({exc.__class__.__name__})"))
@@ -1244,6 +1248,7 @@ def load(folder: str | Path) -> Report:
         marks.mark_examples(report)
     report.textursprung = origins
     report.diagramdata = _charts(folder, meta, lines, problems)
+    _check_derived(report, lines, problems)
     report.tabelldata = _declared_tables(folder, report, lines, problems)
     _check_tree(report, lines, problems)
     _attach(report, indikatorer, uppdragen, problems)
@@ -1255,6 +1260,7 @@ def load(folder: str | Path) -> Report:
         p.file == drift.name for p in problems))
     _check_outline(report, lines, problems)
     problems.extend(citat.check(report))
+    _check_size(report, problems)
 
     # A table with unreadable rows would only add misleading sum errors.
     broken = {p.file for p in problems}
@@ -1266,6 +1272,64 @@ def load(folder: str | Path) -> Report:
     return report
 
 
+#: The most text (Markdown, in bytes) and table rows one report may have: a report at either
+#: limit builds in well under a minute and 1 GB of memory (docs/prestanda.md).
+MAX_PROSE_BYTES = 1024 * 1024
+MAX_TABLE_ROWS = 2000
+
+
+def table_rows(report: Report) -> dict[str, int]:
+    """The rows the report has from each table file, by the file's name."""
+    rows: dict[str, int] = {}
+    fixed = [r for spec in TABLES if spec.field not in ("indikatorer", "uppdrag")
+             for r in getattr(report, spec.field)]
+    for r in [*fixed, *(i for g in report.all_goals() for i in g.indikatorer),
+              *report.all_uppdrag()]:
+        rows[r.source.file] = rows.get(r.source.file, 0) + 1
+    for t in report.tabelldata.values():
+        rows[t.decl.fil] = rows.get(t.decl.fil, 0) + len(t.rows)
+    return rows
+
+
+def _check_size(report: Report, problems: list[Problem]) -> None:
+    """The report's texts and table rows, each all together, must be within their limits."""
+    rows = table_rows(report)
+    texts = [(place, len(text.encode("utf-8"))) for place, text in markdown_fields(report)
+             if text]
+    total = sum(size for _, size in texts)
+    if total > MAX_PROSE_BYTES:
+        place, size = max(texts, key=lambda t: t[1])
+        problems.append(Problem(MAIN_FILE, f"texterna är tillsammans {total // 1024} kB; en "
+                                f"rapport kan ha högst {MAX_PROSE_BYTES // 1024} kB text "
+                                f"(ungefär 250 sidor). Störst är {report.source_of(place)} "
+                                f"({size // 1024} kB)"))
+    if sum(rows.values()) > MAX_TABLE_ROWS:
+        largest = max(rows, key=lambda name: rows[name])
+        problems.append(Problem(largest, f"tabellerna har tillsammans "
+                                f"{fmt.number(sum(rows.values()))} rader; en rapport kan ha "
+                                f"högst {fmt.number(MAX_TABLE_ROWS)} (den här filen har "
+                                f"{fmt.number(rows[largest])}). Dela upp rapporten eller "
+                                "sammanfatta raderna"))
+
+
+def _check_derived(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
+    """A derived column computes from columns before it, so that each is computed once,
+    from figures already there: a column after it (or itself, or a cycle) is an error."""
+    for i, decl in enumerate(report.tabeller):
+        ids = [c.id for c in decl.kolumner]
+        for j, c in enumerate(decl.kolumner):
+            for name in {n for names in (c.berakning or {}).values() for n in names}:
+                if name not in ids or ids.index(name) < j:
+                    continue
+                where: Path_ = ("tabeller", i, "kolumner", j, "berakning")
+                what = ("sig själv" if name == c.id
+                        else f'"{name}", som står efter den i kolumner')
+                problems.append(Problem(MAIN_FILE, f'kolumnen "{c.id}" i tabellen '
+                                        f'"{decl.id}" räknar med {what}; en beräknad kolumn '
+                                        "räknar bara med kolumner före den, så flytta den "
+                                        "efter dem", _line_for(lines, where), _dotted(where)))
+
+
 def _declared_files(main: Path) -> set[str] | None:
     """The table files a main file that could not be used declares, as far as can be seen.
 
@@ -1273,11 +1337,9 @@ def _declared_files(main: Path) -> set[str] | None:
     misleading errors; None when the main file is unreadable and nothing can be told.
     """
     try:
-        if main.stat().st_size > MAX_INPUT_BYTES:
-            return None
         # The loader that refuses aliases: this file may be the one refused for them.
-        data = _load_yaml(_decode(main.read_bytes()))[0]
-    except (OSError, ValueError, yaml.YAMLError, RecursionError):
+        data = _load_yaml(_decode(read_file(main.parent, main)))[0]
+    except (Refused, OSError, ValueError, yaml.YAMLError, RecursionError):
         # A date such as 2025-02-30 is a ValueError.
         return None
     tables = data.get("tabeller") if isinstance(data, dict) else None
@@ -1312,9 +1374,9 @@ def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
             problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {OUTSIDE}',
                                     _line_for(lines, where), _dotted(where)))
             continue
-        if not path.is_file() or path.suffix.lower() not in TABLE_SUFFIXES:
+        if not present(path) or path.suffix.lower() not in TABLE_SUFFIXES:
             where = (*loc, "fil")
-            what = ("finns inte i mappen" if not path.is_file()
+            what = ("finns inte i mappen" if not present(path)
                     else "ska vara en .csv- eller .xlsx-fil")
             problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {what}',
                                     _line_for(lines, where), _dotted(where)))
@@ -1352,7 +1414,7 @@ def _charts(folder: Path, meta: Meta, lines: dict[Path_, int],
                                     _line_for(lines, where), _dotted(where)))
             continue
         path = within(folder, d.fil)
-        if path is None or not path.is_file():
+        if path is None or not present(path):
             where = (*loc, "fil")
             problems.append(Problem(MAIN_FILE, f'filen "{d.fil}" ' + (
                 OUTSIDE if path is None else "finns inte i mappen"),
@@ -1666,6 +1728,10 @@ def _check_marks(table: DataTable, loc: Path_, lines: dict[Path_, int],
 GOAL_TEXTS = ("beskrivning", "motivering", "analys", "genomfort_arbete")
 
 
+#: The deepest heading level: sections nest no deeper (HTML's and the PDF's h1–h6).
+MAX_HEADING_LEVEL = 6
+
+
 def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
     """Every table, chart, column and goal level the outline names must exist, and every
     declared table be shown somewhere."""
@@ -1709,10 +1775,21 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
 
     def section(s: Section, loc: Path_) -> None:
         s.plats = _dotted(loc)
+        depth = 1 + loc.count("avsnitt")
+        if depth > MAX_HEADING_LEVEL:
+            fail(loc, f"avsnittet ligger på nivå {depth} i dispositionen, men rubrikerna går "
+                      f"bara till nivå {MAX_HEADING_LEVEL}; lägg det högre upp")
+            return
         marks((*loc, "text"), s.text)
         for j, b in enumerate(s.block):
             where: Path_ = (*loc, "block", j, b.typ)
             value = b.varde
+            deepest = depth + len(report.malnivaer) + 1
+            if b.typ == "malrapport" and deepest > MAX_HEADING_LEVEL:
+                fail(where, f"blocket ger rubriker till nivå {deepest} (en nivå för varje "
+                            "målnivå och rubrikerna under varje mål), men rubrikerna går bara "
+                            f"till nivå {MAX_HEADING_LEVEL}; lägg blocket i ett avsnitt på "
+                            f"nivå {MAX_HEADING_LEVEL - len(report.malnivaer) - 1} eller högre")
             if b.typ == "text":
                 marks(where, value)
             elif b.typ == "tabell":

@@ -7,6 +7,9 @@ to the file and column it comes from. The loader fills these; nothing here reads
 from __future__ import annotations
 
 import re
+import types
+import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -1261,3 +1264,31 @@ class Report(Meta):
     def textdelar(self, text: str | None) -> list[TextDel]:
         """Prose split at its ``[diagram: id]`` marks, for templates."""
         return text_parts(text)
+
+
+def _is_markdown(annotation: Any) -> bool:
+    """Whether a field of this type holds Markdown prose (possibly left out)."""
+    if annotation == Markdown:
+        return True
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType) and \
+        Markdown in typing.get_args(annotation)
+
+
+def markdown_fields(model: BaseModel, where: str = "") -> Iterator[tuple[str, str | None]]:
+    """The place in vb.yaml ("mal[1].under[2].analys") and value of every Markdown field of
+    ``model`` and of the models in it, given or not; in a block, only the one field given."""
+    one_of = (model.model_config.get("json_schema_extra") or {}) == {"minProperties": 1,
+                                                                      "maxProperties": 1}
+    for name, info in type(model).model_fields.items():
+        if info.exclude or (one_of and name not in model.model_fields_set):
+            continue  # filled by vbgen rather than from the main file; another kind of block
+        place = f"{where}.{name}" if where else name
+        value = getattr(model, name)
+        if _is_markdown(info.annotation):
+            yield place, value
+        elif isinstance(value, BaseModel):
+            yield from markdown_fields(value, place)
+        elif isinstance(value, list):
+            for i, item in enumerate(value, start=1):
+                if isinstance(item, BaseModel):
+                    yield from markdown_fields(item, f"{place}[{i}]")

@@ -20,6 +20,7 @@ removed when it stops.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import html
@@ -355,7 +356,9 @@ class _LayoutWorker:
         self._process.wait()
         for pipe in (self._process.stdin, self._process.stdout):
             if pipe is not None:
-                pipe.close()
+                # What a request left unwritten in the buffer has no reader any more.
+                with contextlib.suppress(OSError):
+                    pipe.close()
 
 
 # --- Building ---------------------------------------------------------------------------------

@@ -40,6 +40,49 @@ def control_text(element: Any) -> str:
     return _SPACE.sub(" ", "".join(parts)).strip()
 
 
+class ManifestError(ValueError):
+    """A draft's record is vbgen's but not in the shape vbgen writes; the message says how."""
+
+
+#: The longest name or title a record may hold.
+MAX_NAME = 2000
+_DIGEST = re.compile(r"[0-9a-f]{16}")
+#: The attributes of a record's text and locked part.
+_TEXT = ("namn", "titel", "niva", "data", "utkast")
+_LOCKED = ("namn", "kontroll", "text", "markering")
+_CITED = ("namn", "markering")
+#: A cited figure's mark as the record holds it: one line, "[tal: …]".
+_CITATION_MARK = re.compile(r"\[tal:[^\]\n\r]*\]")
+#: Characters no name or title holds: a line break would break the messages that show it.
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def shown_key(name: str, limit: int = 80) -> str:
+    """A name from a draft as a message shows it: control characters written out (a line
+    break as \\n), and cut after ``limit`` characters."""
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], name)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _attributes(el: Any, what: str, names: tuple[str, ...],
+                optional: tuple[str, ...] = ()) -> dict[str, str]:
+    """The attributes ``names`` of ``el``: each of them there (unless ``optional``), no
+    other, of a sane length and without control characters."""
+    given = dict(el.attrib)
+    unknown = sorted(set(given) - set(names))
+    if unknown:
+        raise ManifestError(f"{what} har ett okänt attribut ({shown_key(unknown[0])})")
+    missing = [n for n in names if n not in given and n not in optional]
+    if missing:
+        raise ManifestError(f"{what} saknar attributet {missing[0]}")
+    for value in given.values():
+        if len(value) > MAX_NAME or _CONTROL.search(value):
+            raise ManifestError(f"{what} har ett namn eller en titel med styrtecken (som en "
+                                f"radbrytning) eller över {MAX_NAME} tecken: "
+                                f'"{shown_key(value)}"')
+    return given
+
+
 @dataclass
 class Manifest:
     """What a draft was built from: for each text, its title, the heading level of "###",
@@ -72,22 +115,65 @@ class Manifest:
 
     @classmethod
     def from_xml(cls, data: bytes) -> Manifest | None:
-        """The record in ``data``, or None when it is not one."""
+        """The record in ``data``; None when ``data`` is not vbgen's (another program's
+        custom XML part). A part in vbgen's namespace is read strictly, as input from a
+        stranger: anything but the shape :meth:`to_xml` writes is a :class:`ManifestError`.
+        """
+        from lxml import etree
+
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                                 huge_tree=False)
         try:
-            root = ET.fromstring(data)
-        except ET.ParseError:
+            root = etree.fromstring(data, parser)
+        except etree.XMLSyntaxError as exc:
+            if DRAFT_NS.encode("utf-8") in data:
+                raise ManifestError(f"den kan inte läsas som XML ({exc.msg})") from None
+            return None
+        if not isinstance(root.tag, str) or etree.QName(root).namespace != DRAFT_NS:
             return None
         if root.tag != f"{{{DRAFT_NS}}}utkast":
-            return None
-        m = cls(built=root.get("byggt", ""), origin=root.get("data", ""))
-        for el in root.iter(f"{{{DRAFT_NS}}}text"):
-            m.texts[el.get("namn", "")] = (el.get("titel", ""), int(el.get("niva", "4")),
-                                           el.get("data", ""), el.get("utkast", ""))
-        for el in root.iter(f"{{{DRAFT_NS}}}last"):
-            m.locked[el.get("namn", "")] = (el.get("kontroll", ""), el.get("text", ""),
-                                            el.get("markering", ""))
-        for el in root.iter(f"{{{DRAFT_NS}}}tal"):
-            m.citations[el.get("namn", "")] = el.get("markering", "")
+            raise ManifestError(f"elementet {etree.QName(root).localname} är inte utkast")
+        if root.getroottree().docinfo.internalDTD is not None:
+            raise ManifestError("den har en DOCTYPE-deklaration")
+        top = _attributes(root, "utkast", ("byggt", "data"))
+        m = cls(built=top["byggt"], origin=top["data"])
+        if (root.text or "").strip():
+            raise ManifestError("den har text utanför elementen")
+        for n, el in enumerate(root, start=1):
+            if not isinstance(el.tag, str):
+                raise ManifestError(f"del {n} är inget element (en kommentar, en "
+                                    "instruktion eller en entitet)")
+            if (el.tail or "").strip() or (el.text or "").strip() or len(el):
+                raise ManifestError(f"del {n} har text eller element inuti")
+            if el.tag == f"{{{DRAFT_NS}}}text":
+                a = _attributes(el, f"text nr {n}", _TEXT)
+                if a["namn"] in m.texts:
+                    raise ManifestError(f'texten "{shown_key(a["namn"])}" står två gånger')
+                if not (a["niva"].isascii() and a["niva"].isdigit()
+                        and 1 <= int(a["niva"]) <= 9):
+                    raise ManifestError(f"text nr {n} har en rubriknivå som inte är 1–9")
+                if not (_DIGEST.fullmatch(a["data"]) and _DIGEST.fullmatch(a["utkast"])):
+                    raise ManifestError(f"text nr {n} saknar kontrollsummor av rätt form")
+                m.texts[a["namn"]] = (a["titel"], int(a["niva"]), a["data"], a["utkast"])
+            elif el.tag == f"{{{DRAFT_NS}}}last":
+                a = _attributes(el, f"del {n}", _LOCKED, optional=("text", "markering"))
+                if not a["namn"].startswith(GENERATED_PREFIX) or a["namn"] in m.locked:
+                    raise ManifestError(f'delen "{shown_key(a["namn"])}" har fel namn eller '
+                                        "står två gånger")
+                if not _DIGEST.fullmatch(a["kontroll"]):
+                    raise ManifestError(f"del {n} saknar en kontrollsumma av rätt form")
+                m.locked[a["namn"]] = (a["kontroll"], a.get("text", ""),
+                                       a.get("markering", ""))
+            elif el.tag == f"{{{DRAFT_NS}}}tal":
+                a = _attributes(el, f"del {n}", _CITED)
+                if (not a["namn"].startswith(CITATION_PREFIX) or a["namn"] in m.citations
+                        or not _CITATION_MARK.fullmatch(a["markering"])):
+                    raise ManifestError(f'delen "{shown_key(a["namn"])}" har fel namn eller '
+                                        "markering eller står två gånger")
+                m.citations[a["namn"]] = a["markering"]
+            else:
+                raise ManifestError(f"del {n} är ett okänt element "
+                                    f"({etree.QName(el).localname})")
         return m
 
     def citation_name(self, mark: str) -> str:

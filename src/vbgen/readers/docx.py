@@ -20,11 +20,20 @@ from lxml import etree
 
 from .. import doc, mdtext
 from ..errors import DataError, Problem
-from ..paths import zip_too_large
-from ..utkast import CITATION_PREFIX, GENERATED_PREFIX, Manifest, control_text, text_digest
+from ..paths import Refused, open_file, zip_too_large
+from ..utkast import (
+    CITATION_PREFIX,
+    GENERATED_PREFIX,
+    Manifest,
+    ManifestError,
+    control_text,
+    shown_key,
+    text_digest,
+)
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 _NS = {"w": _W}
 #: A heading's paragraph style: Word's "heading 3", vbgen's "Rubrik 3 utanför innehåll".
 _HEADING = re.compile(r"(?:heading|rubrik) (\d)", re.IGNORECASE)
@@ -49,11 +58,15 @@ class Draft:
     """What a draft holds: the Markdown of each text, and what cannot be taken back."""
 
     manifest: Manifest
+    #: The draft's file name, as messages name it.
+    name: str = ""
     texts: dict[str, str] = field(default_factory=dict)
     outside: list[Finding] = field(default_factory=list)
     #: Paragraphs without a control taken into the text they follow (where: its title).
     joined: list[Finding] = field(default_factory=list)
     locked_edits: list[Finding] = field(default_factory=list)
+    #: Controls whose name the record lacks (where: the name; words: its first).
+    unknown: list[Finding] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     tracked_changes: int = 0
     comments: int = 0
@@ -67,7 +80,7 @@ class Draft:
 
 @dataclass
 class _Item:
-    kind: str  # "text", "locked" or "outside"
+    kind: str  # "text", "locked", "outside" or "unknown" (a control the record lacks)
     tag: str
     block: doc.Block | None = None
     list_level: int = 0
@@ -75,55 +88,86 @@ class _Item:
     text: str = ""
     heading: str = ""
     is_heading: bool = False
+    #: What in the paragraph cannot be read as text (an entity, an image), if anything.
+    unreadable: str = ""
+
+
+#: The parts of a draft that are read; the others (images, headers, settings) never are.
+DRAFT_PARTS = ("word/document.xml", "word/styles.xml", "word/numbering.xml",
+               "word/footnotes.xml", "word/comments.xml", "word/_rels/document.xml.rels")
+CUSTOM_XML = re.compile(r"customXml/item\d+\.xml")
+#: The most the parts read may unpack to: a draft of a thousand pages and more. At the limit
+#: a draft is read in well under a minute and 1 GB of memory (docs/prestanda.md).
+MAX_DRAFT_BYTES = 10 * 1024 * 1024
 
 
 class _Reader:
     def __init__(self, path: Path) -> None:
         shown = path.name
-        if not path.is_file():
-            raise DataError([Problem(str(path), "filen finns inte")])
-        if zip_too_large(path):
-            raise DataError([Problem(shown, "filen är för stor för att vara ett utkast")])
         try:
-            with zipfile.ZipFile(path) as z:
-                names = set(z.namelist())
-                self.parts = {n: z.read(n) for n in names
-                              if n.startswith(("word/", "customXml/")) and n.endswith(".xml")
-                              or n.endswith(".rels")}
-        except (zipfile.BadZipFile, OSError):
+            with open_file(path) as fh, zipfile.ZipFile(fh) as z:
+                infos = [i for i in z.infolist()
+                         if i.filename in DRAFT_PARTS or CUSTOM_XML.fullmatch(i.filename)]
+                if zip_too_large(fh) or sum(i.file_size for i in infos) > MAX_DRAFT_BYTES:
+                    raise DataError([Problem(shown, "filen är för stor för att vara ett utkast "
+                                                    "(texten packas upp till mer än "
+                                                    f"{MAX_DRAFT_BYTES // 1024 // 1024} MB)")])
+                self.parts = {i.filename: z.read(i) for i in infos}
+        except Refused as exc:
+            raise DataError([Problem(str(path), f"filen {exc}")]) from None
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             raise DataError([Problem(shown, "filen går inte att läsa som ett Word-dokument "
                                             "(.docx)")]) from None
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-        self.parser = parser
-        try:
-            self.body = self._xml("word/document.xml").find(_q("body"))
-        except etree.XMLSyntaxError:
-            self.body = None
+        self.shown = shown
+        # Entities are never expanded (nor fetched): one left in a text is reported.
+        self.parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                                      huge_tree=False)
+        if "word/document.xml" not in self.parts:
+            raise DataError([Problem(shown, "filen saknar dokumentets text "
+                                            "(word/document.xml)")])
+        self.body = self._xml("word/document.xml").find(_q("body"))
         if self.body is None:
             raise DataError([Problem(shown, "filen saknar dokumentets text "
                                             "(word/document.xml)")])
-        self.manifest = self._manifest()
-        if self.manifest is None:
+        manifest = self._manifest()
+        if manifest is None:
             raise DataError([Problem(shown, "filen är inget utkast från vbgen: uppgifterna om "
                                             "vad utkastet byggdes av saknas. Hämta från ett "
                                             "utkast som vbgen byggt (utan --slutlig) och som "
                                             "sparats i Word eller LibreOffice.")])
+        self.manifest = manifest
         self.styles = self._styles()
         self.numbering = self._numbering()
         self.notes = self._footnotes()
         self.links = self._links()
         self.tracked = 0
+        #: The text elements (w:t) read, or left for a tracked change; see _unreadable.
+        self.taken: set[Any] = set()
+        self.reason = ""
 
     def _xml(self, name: str) -> Any:
-        return etree.fromstring(self.parts[name], self.parser)
+        try:
+            return etree.fromstring(self.parts[name], self.parser)
+        except etree.XMLSyntaxError as exc:
+            raise DataError([Problem(self.shown, f"delen {name} kan inte läsas som XML "
+                                                 f"(rad {exc.lineno}: {exc.msg})")]) from None
 
     def _manifest(self) -> Manifest | None:
-        for name, data in self.parts.items():
-            if name.startswith("customXml/item") and not name.startswith("customXml/itemProps"):
-                found = Manifest.from_xml(data)
-                if found is not None:
-                    return found
-        return None
+        found: list[Manifest] = []
+        for name in sorted(n for n in self.parts if CUSTOM_XML.fullmatch(n)):
+            try:
+                manifest = Manifest.from_xml(self.parts[name])
+            except ManifestError as exc:
+                raise DataError([Problem(self.shown, f"uppgifterna om vad utkastet byggdes av "
+                                         f"({name}) har inte den form vbgen skriver: {exc}. "
+                                         "Hämta från ett utkast som vbgen byggt.")]) from None
+            if manifest is not None:
+                found.append(manifest)
+        if len(found) > 1:
+            raise DataError([Problem(self.shown, "utkastet har flera uppgifter om vad det "
+                                                 "byggdes av; hämta från ett utkast som vbgen "
+                                                 "byggt")])
+        return found[0] if found else None
 
     def _styles(self) -> dict[str, str]:
         if "word/styles.xml" not in self.parts:
@@ -166,7 +210,7 @@ class _Reader:
         rels = self.parts.get("word/_rels/document.xml.rels")
         if not rels:
             return {}
-        root = etree.fromstring(rels, self.parser)
+        root = self._xml("word/_rels/document.xml.rels")
         return {r.get("Id", ""): r.get("Target", "") for r in root
                 if r.get("TargetMode") == "External"}
 
@@ -189,7 +233,8 @@ class _Reader:
                     out.append(cited)
                 elif content is not None:
                     out.extend(self.inlines(content))
-            elif tag in ("hyperlink", "smartTag", "customXml", "fldSimple", "sdtContent"):
+            elif tag in ("hyperlink", "smartTag", "customXml", "fldSimple", "sdtContent",
+                         "dir", "bdo"):
                 inner = self.inlines(child)
                 target = self.links.get(child.get(f"{{{_R}}}id", ""))
                 if tag == "hyperlink" and target and doc.plain(inner).strip():
@@ -198,6 +243,7 @@ class _Reader:
                     out.extend(inner)
             elif tag in ("ins", "moveTo"):
                 self.tracked += 1  # not accepted: not taken
+                self.taken.update(child.iter(_q("t")))
             elif tag in ("del", "moveFrom"):
                 self.tracked += 1  # not accepted: the text is still there
                 for r in child.iter(_q("r")):
@@ -223,6 +269,7 @@ class _Reader:
         for c in r:
             tag = etree.QName(c).localname
             if tag == "t" or (deleted and tag == "delText"):
+                self.taken.add(c)
                 out.append(doc.Text(c.text or ""))
             elif tag == "tab":
                 out.append(doc.Text(" "))
@@ -234,6 +281,7 @@ class _Reader:
                     inner: list[doc.Inline] = []
                     for p in note.iter(_q("p")):
                         inner.extend(self.inlines(p))
+                        self._unreadable(p)
                     out.append(doc.Footnote(_trim(inner)))
         if italic:
             out = [doc.Emph(out)] if out else out
@@ -245,7 +293,34 @@ class _Reader:
         if p.find("w:pPr/w:rPr/w:ins", _NS) is not None:
             self.tracked += 1
         name = self.style_name(p)
+        self.reason = ""
         inl = mdtext.merge(_trim(self.inlines(p)))
+        self._unreadable(p)
+        item = self._paragraph_item(p, tag, name, inl)
+        item.unreadable = self.reason
+        return item
+
+    def _unreadable(self, p: Any) -> None:
+        """Note in ``reason`` the first thing in ``p`` that was not read as text: an XML
+        entity (never expanded), an image or object, a symbol, a formula, or text in a
+        place the reader does not know (a text box)."""
+        for node in p.iter():
+            if self.reason:
+                return
+            if isinstance(node, etree._Entity):
+                self.reason = f"en XML-entitet ({node.text})"
+            elif not isinstance(node.tag, str):
+                continue
+            elif node.tag in (_q("drawing"), _q("pict"), _q("object")):
+                self.reason = "en bild eller ett inbäddat objekt"
+            elif node.tag == _q("sym"):
+                self.reason = "ett infogat symboltecken"
+            elif etree.QName(node).namespace == _MATH:
+                self.reason = "en formel"
+            elif node.tag == _q("t") and node not in self.taken:
+                self.reason = "text på ett ställe som vbgen inte läser (en textruta?)"
+
+    def _paragraph_item(self, p: Any, tag: str, name: str, inl: list[doc.Inline]) -> _Item:
         heading = _HEADING.match(name)
         if heading:
             return _Item("text", tag, doc.Heading(int(heading.group(1)), inl), is_heading=True)
@@ -324,6 +399,8 @@ class _Reader:
         item = self.paragraph(p, named)
         if not named:
             item.kind = "outside"
+        elif named not in self.manifest.texts:
+            item.kind = "unknown"
         block = item.block
         item.text = doc.plain(block.children) if isinstance(block, doc.Paragraph
                                                             | doc.Heading) else ""
@@ -390,7 +467,6 @@ def read_draft(path: Path) -> Draft:
     """Read a Word draft built by vbgen: its texts as Markdown and what it cannot take."""
     reader = _Reader(path)
     manifest = reader.manifest
-    assert manifest is not None
     items = list(reader.items())
     if manifest.texts and not any(it.kind == "text" and it.tag in manifest.texts
                                   for it in items):
@@ -398,7 +474,7 @@ def read_draft(path: Path) -> Draft:
                                  "i ett program som tar bort innehållskontrollernas namn (till "
                                  "exempel LibreOffice 7.4 eller äldre). Spara utkastet i Word "
                                  "eller i en nyare LibreOffice och hämta igen.")])
-    draft = Draft(manifest)
+    draft = Draft(manifest, path.name)
     # Which text each item belongs to: its control, or for a paragraph typed between two
     # paragraphs of the same text, that text.
     owners = [it.tag if it.kind == "text" else
@@ -407,7 +483,11 @@ def read_draft(path: Path) -> Draft:
     # A paragraph without a control right after a paragraph of a text belongs to that text:
     # LibreOffice starts a new paragraph outside the control at the end of a text.
     last_owner = ""
+    unknown: set[str] = set()
     for i, it in enumerate(items):
+        if it.kind == "unknown" and it.tag not in unknown:
+            unknown.add(it.tag)
+            draft.unknown.append(Finding(shown_key(it.tag), _first_words(it.text)))
         if it.kind != "outside":
             last_owner = owners[i]
             continue
@@ -422,16 +502,22 @@ def read_draft(path: Path) -> Draft:
             continue
         if text_digest(it.text) != manifest.locked[it.tag][0]:
             draft.locked_edits.append(Finding(_where(it.heading), _first_words(it.text)))
+    by_owner: dict[str, list[_Item]] = {}
+    for it, owner in zip(items, owners, strict=True):
+        by_owner.setdefault(owner, []).append(it)
+    problems: list[Problem] = []
     for name, (title, level, _, _) in manifest.texts.items():
-        mine = [(it, o) for it, o in zip(items, owners, strict=True) if o == name]
+        mine = by_owner.get(name, [])
         if not mine:
             draft.missing.append(title)
             continue
         # A mark ("[tabell: id]") stays where its table or chart stands.
         parts: list[doc.Block] = []
         run: list[_Item] = []
-        for it, _ in mine:
+        for it in mine:
             if it.kind == "text":
+                if it.unreadable:
+                    problems.append(_unreadable(path.name, title, name, run, it))
                 run.append(it)
                 continue
             parts.extend(_lists(run))
@@ -439,12 +525,24 @@ def read_draft(path: Path) -> Draft:
             parts.append(doc.Figure("", "", mark=manifest.locked[it.tag][2]))
         parts.extend(_lists(run))
         draft.texts[name] = mdtext.to_markdown(parts, level)
+    if problems:
+        raise DataError(problems)
     draft.tracked_changes = reader.tracked
     draft.comments = sum(1 for _ in reader.body.iter(_q("commentRangeStart")))
     if "word/comments.xml" in reader.parts:
         root = reader._xml("word/comments.xml")
         draft.comments = max(draft.comments, sum(1 for _ in root.iter(_q("comment"))))
     return draft
+
+
+def _unreadable(shown: str, title: str, name: str, before: list[_Item], it: _Item
+                ) -> Problem:
+    """The error for a paragraph of a text that holds what cannot be read as text."""
+    words = f" (\u201d{_first_words(it.text)}\u201d)" if it.text.strip() else ""
+    return Problem(shown, f"texten \u201d{title}\u201d ({shown_key(name)}), stycke "
+                          f"{len(before) + 1}{words}: stycket har {it.unreadable}, som inte kan "
+                          "läsas som text. Inget hämtades; ta bort det ur stycket eller skriv "
+                          "det som vanlig text, spara utkastet och hämta igen.")
 
 
 def _where(heading: str) -> str:
