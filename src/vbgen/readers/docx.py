@@ -257,6 +257,9 @@ class _Reader:
         if not mark:
             return None
         shown = control_text(content) if content is not None else ""
+        if content is not None:
+            # What the control shows is read: it goes back as the mark.
+            self.taken.update(content.iter(_q("t")))
         return doc.Span([doc.Text(shown)], role="tal", mark=mark)
 
     def _run(self, r: Any, deleted: bool = False) -> list[doc.Inline]:
