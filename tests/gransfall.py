@@ -71,13 +71,13 @@ def rows(root: Path, over: bool = False) -> list[str]:
     (besok.csv, shown in full)."""
     data = kultur(root)
     table = data / "besok.csv"
-    header = table.read_text(encoding="utf-8").splitlines()[0]
-    table.write_text(header + "\n", encoding="utf-8")
+    # The sample's own rows stay: its texts cite them.
+    own = table.read_text(encoding="utf-8").splitlines()
     used = sum(table_rows(load(data)).values())
     rnd = random.Random(2)
     lines = [f"Anläggning {i};{rnd.randint(1000, 99999)};{rnd.randint(1000, 99999)};"
              for i in range(MAX_TABLE_ROWS - used + over)]
-    table.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    table.write_text("\n".join([*own, *lines]) + "\n", encoding="utf-8")
     return ["build", str(data), "--ut", str(root / "ut")]
 
 

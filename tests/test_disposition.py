@@ -293,8 +293,18 @@ def test_unknown_marks_are_errors_naming_the_line(tmp_path: Path) -> None:
     assert problems(folder) == [
         f'vb.yaml, rad {line_of(vb, "[tabell: saknas]")}, fält "disposition[1].text": '
         'tabellen "saknas" finns inte under tabeller; kända tabeller: siffror',
-        f'vb.yaml, rad {line_of(vb, "- text: |")}, fält "disposition[1].block[1].text": '
+        f'vb.yaml, rad {line_of(vb, "[diagram: borta]")}, fält "disposition[1].block[1].text": '
         'diagrammet "borta" i texten finns inte under diagram; kända diagram: kurvan']
+
+
+def test_a_mark_in_a_markdown_file_is_an_error_at_the_files_own_line(tmp_path: Path) -> None:
+    text = MARKS_TEXT.replace("[tabell: siffror]", "[tabell: sifror]")
+    folder = make_folder(tmp_path, MARKS, {**TABLE_FILES, "text/ekonomi.md": "\n\n" + text})
+    line = line_of(folder / "text" / "ekonomi.md", "[tabell: sifror]")
+    assert line == 5  # two blank lines first, which the text itself loses
+    assert problems(folder) == [
+        f'text/ekonomi.md, rad {line}: tabellen "sifror" finns inte under tabeller; kända '
+        "tabeller: siffror"]
 
 
 def test_unknown_block_kind_is_an_error(tmp_path: Path) -> None:
@@ -407,8 +417,7 @@ def test_an_unknown_mark_in_a_goal_text_is_an_error(kultur: Path) -> None:
     analysis.write_text("Text.\n\n[tabell: borta]\n", encoding="utf-8")
     with pytest.raises(DataError) as caught:
         compose_all(kultur, Options(kultur / "ut"))
-    vb = kultur / "vb.yaml"
     assert [str(p) for p in caught.value.problems] == [
-        f'vb.yaml, rad {line_of(vb, "analys: {fil: text/m1-analys.md}")}, fält "mal[1].analys": '
+        'text/m1-analys.md, rad 3: '
         'tabellen "borta" finns inte under tabeller; kända tabeller: resultatrakning, drift, '
         "investeringar, besok, evenemang, foreningsbidrag, kolada, risker"]

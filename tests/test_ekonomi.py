@@ -145,7 +145,7 @@ def test_generated_sentences_per_post(ekonomi):
 
 def test_prognos_sentence(ekonomi):
     assert ("Resultatet blev 5,4 miljoner kronor sämre än prognosen i delårsrapporten per "
-            "augusti 2024. Prognosen var då en positiv avvikelse mot budget om 9,9 miljoner "
+            "augusti 2024. Prognosen var då ett överskott mot budget på 9,9 miljoner "
             "kronor.") in _text(ekonomi)
 
 
@@ -175,11 +175,10 @@ def test_three_year_tables(ekonomi):
 
 def test_generated_sentence_per_verksamhet(ekonomi):
     text = _text(ekonomi)
-    assert ("Utfallet för 2024 är 304,1 miljoner kronor och avvikelsen mot budget är positiv "
-            "med 6,6 miljoner kronor. Nettokostnaden är 4,7 miljoner kronor högre än 2023."
-            ) in text
+    assert ("Utfallet för 2024 är 304,1 miljoner kronor, ett överskott mot budget på 6,6 "
+            "miljoner kronor. Nettokostnaden är 4,7 miljoner kronor högre än 2023.") in text
     assert "Nettokostnaden är 38 tusen kronor lägre än 2023." in text
-    assert "avvikelsen mot budget är negativ med 0,2 miljoner kronor" in text
+    assert "11,3 miljoner kronor, ett underskott mot budget på 0,2 miljoner kronor" in text
 
 
 # --- Satsningar, extern finansiering, investeringar -----------------------------------------
@@ -417,10 +416,10 @@ def test_text_for_unknown_verksamhet(sample_copy):
 def test_unknown_chart_in_text(sample_copy):
     replace_text(sample_copy / "text" / "drift" / "familjeratt.md",
              "[diagram: familjeradgivning_samtal]", "[diagram: samtal]")
-    line = line_of(sample_copy / "vb.yaml", "text: {fil: text/drift/familjeratt.md}")
-    assert (f'vb.yaml, rad {line}, fält "ekonomi.verksamheter[3].text": diagrammet "samtal" '
-            "i texten finns inte under diagram; kända diagram: sjukfranvaro_total, "
-            ) in _validate(sample_copy)
+    # At the mark's own line in the text's own file.
+    line = line_of(sample_copy / "text" / "drift" / "familjeratt.md", "[diagram: samtal]")
+    assert (f'text/drift/familjeratt.md, rad {line}: diagrammet "samtal" i texten finns inte '
+            "under diagram; kända diagram: sjukfranvaro_total, ") in _validate(sample_copy)
 
 
 def test_unknown_goal_of_a_grant(sample_copy):

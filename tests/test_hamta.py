@@ -426,3 +426,63 @@ def test_a_draft_of_another_namnd_is_refused(drafted, kultur):
     assert result.exit_code == 1
     assert ("vb.yaml: utkastet är byggt av data för Socialnämnden 2024, men mappen har "
             "Kultur- och fritidsnämnden 2023") in result.output
+
+
+# --- Figures cited from the data ([tal: …]) -------------------------------------------------
+
+CITED = ("Resultatet blev [tal: drift | Summa | avvikelse | mnkr] bättre än budget.\n\n"
+         "[tal: drift | Summa | avvikelse | ord: Överskottet/Underskottet] förklaras av "
+         "vakanser.^[Totalt [tal: drift | Summa | utfall | tkr] i utfall.]\n")
+
+
+def test_a_cited_figure_comes_back_as_its_mark_after_libreoffice(tmp_path):
+    from .test_citat import folder_with
+
+    folder = folder_with(tmp_path, CITED)
+    (docx,) = build(folder, Options(tmp_path / "ut", formats=("docx",),
+                                    documents=("verksamhetsberattelse",)))
+    d = Draft(docx)
+    name = "text/avsnitt.md"
+    cited = [s for s in d.doc.iter(q("sdt"))
+             if s.find("w:sdtPr/w:tag", NS).get(q("val")).startswith("vbgen-tal:")]
+    assert ["".join(t.text for t in s.iter(q("t"))) for s in cited] == [
+        "0,6 miljoner kronor", "Överskottet"]
+    # The text's own controls stand on each side of the figure's, in the same paragraph.
+    first = d.paragraph_of(cited[0])
+    tags = [s.find("w:sdtPr/w:tag", NS).get(q("val")) for s in first.iter(q("sdt"))]
+    assert [t[:10] if t.startswith("vbgen") else t for t in tags] == [
+        name, "vbgen-tal:", name]
+    assert read_draft(docx).edited() == {}
+    # The text is edited after the figure, and the figure itself typed over.
+    d.set_text(name, "Resultatet blev ")
+    after = d.controls(name)[1].find(q("sdtContent"))
+    after.find(".//" + q("t")).text = " mycket bättre än budget."
+    cited[0].find(".//" + q("t")).text = "9,9 miljoner kronor"
+    d.save(tmp_path / "redigerad.docx")
+    saved = libreoffice_save(tmp_path / "redigerad.docx", tmp_path / "sparad")
+
+    draft = read_draft(saved)
+
+    assert draft.edited() == {name: (
+        "Resultatet blev [tal: drift | Summa | avvikelse | mnkr] mycket bättre än budget.\n\n"
+        "[tal: drift | Summa | avvikelse | ord: Överskottet/Underskottet] förklaras av "
+        "vakanser.[^1]\n\n[^1]: Totalt [tal: drift | Summa | utfall | tkr] i utfall.")}
+    result = run_cli("hamta", str(saved), str(folder), "--ja")
+    assert result.exit_code == 0, result.output
+    written = (folder / "text" / "avsnitt.md").read_text(encoding="utf-8")
+    assert "[tal: drift | Summa | avvikelse | mnkr] mycket bättre" in written
+    assert "9,9" not in written and "0,6 miljoner" not in written
+
+
+def test_a_cited_figure_that_is_a_gap_stays_its_mark_in_a_draft(tmp_path):
+    from .test_citat import folder_with
+
+    folder = folder_with(tmp_path, "Besöken blev [tal: besok | Badet | antal] i år.\n")
+    (folder / "besok.csv").write_text("kod;plats;antal\nB1;Badet;\n", encoding="utf-8")
+    (docx,) = build(folder, Options(tmp_path / "ut", formats=("docx",),
+                                    documents=("verksamhetsberattelse",)))
+    d = Draft(docx)
+    cited = [s for s in d.doc.iter(q("sdt"))
+             if s.find("w:sdtPr/w:tag", NS).get(q("val")).startswith("vbgen-tal:")]
+    assert ["".join(t.text for t in s.iter(q("t"))) for s in cited] == ["[Saknas: B1: antal]"]
+    assert read_draft(docx).edited() == {}

@@ -308,6 +308,10 @@ def _manifest(pristine: tuple[Path, Path]) -> str:
      "utkast har ett okänt attribut"),
     (lambda m: m.replace('"text/m1-analys.md"', '"text/m1-genomfort.md"', 1),
      'texten "text/m1-genomfort.md" står två gånger'),
+    (lambda m: m.replace('<tal namn="vbgen-tal:', '<tal namn="text/sammanfattning.md', 1),
+     "har fel namn eller markering"),
+    (lambda m: re.sub(r'markering="\[tal:[^"]*"', 'markering="text/ny-fil.md"', m, count=1),
+     "har fel namn eller markering"),
 ])
 def test_a_record_of_another_shape_is_refused(pristine, kommun, tmp_path, change, message):
     manifest = change(_manifest(pristine))

@@ -141,3 +141,52 @@ def test_rows_by_kon_stand_together_and_once_each(kultur: Path) -> None:
     assert (f'indikatorer.csv, rad {len(moved)}, kolumn "kön": indikatorn "Besök på '
             f'fritidsgårdarna, antal" har redan en rad för kvinnor (K) (rad {women + 1})'
             ) in result.output
+
+
+# --- The sentence under each indicator table, from the rows it shows ---------------------------
+
+#: One goal per case; each row: value of the year, etappmål, comparator (in the etappmål).
+CASES = {
+    "G0": [("10", "")],                                   # no etappmål: no sentence
+    "G1": [("10", "8")],                                  # one, reached
+    "G2": [("10", "8"), ("5", "8")],                      # two, one reached
+    "GA": [("10", "8"), ("9", "8"), ("12", "8")],         # all reached
+    "GT": [("10", "≥ riktvärdet"), ("10", "8")],          # an etappmål in words
+    "GC": [("10", "≤ 8"), ("7", "≤ 8")],                  # comparator: lower is the target
+    "GM": [("", "8"), ("10", "8"), ("3", "8")],           # a missing value
+}
+
+
+def test_each_goal_with_etappmal_gets_a_sentence_that_agrees_with_its_table(tmp_path):
+    from .test_disposition import make_folder
+
+    goals = "".join(f"  - {{id: {g}, namn: Mål {g}, maluppfyllelse: Uppfyllt}}\n" for g in CASES)
+    rows = "".join(f"{g};Indikator {i} för {g};{value};{target}\n"
+                   for g, items in CASES.items() for i, (value, target) in enumerate(items))
+    kon = ("G2;Besök, antal;4;3\nG2;Besök, antal;4;3\nG2;Besök, antal;8;6\n")
+    folder = make_folder(tmp_path, "malnivaer: [Mål]\nmal:\n" + goals + """\
+disposition:
+  - rubrik: Mål
+    block: [malrapport]
+""", {"indikatorer.csv": "mål;indikator;2024;etappmål;kön\n"
+      + "".join(f"{r};\n" for r in rows.splitlines())
+      + "".join(f"{r};{k}\n" for r, k in zip(kon.splitlines(), "KMT", strict=True))})
+    document = compose_all(folder, Options(tmp_path / "ut"))[1]["verksamhetsberattelse"]
+    sentences: dict[str, str] = {}
+    goal = ""
+    for b in document.blocks:
+        if isinstance(b, doc.Heading) and doc.plain(b.children).startswith("Mål: Mål "):
+            goal = doc.plain(b.children).removeprefix("Mål: Mål ")
+        elif isinstance(b, doc.Paragraph) and "etappmål" in doc.plain(b.children):
+            sentences[goal] = doc.plain(b.children)
+    assert sentences == {
+        "G1": "Indikatorn med etappmål når årets etappmål.",
+        # The kön rows count once, by the total (8 against 6: reached).
+        "G2": "Två av tre indikatorer med etappmål når årets etappmål.",
+        "GA": "Alla tre indikatorerna med etappmål når årets etappmål.",
+        "GT": "Av två indikatorer med etappmål når en årets etappmål och en har ett etappmål "
+              "angivet i ord.",
+        "GC": "En av två indikatorer med etappmål når årets etappmål.",
+        "GM": "Av tre indikatorer med etappmål når en årets etappmål, en når det inte och en "
+              "saknar årets värde.",
+    }

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from vbgen import doc
+from vbgen import arskontroll, doc
 from vbgen.build import CACHE, Options, build, compose_all
 from vbgen.load import load
 from vbgen.tabellfil import read_grid
@@ -272,9 +272,21 @@ def test_every_sentence_with_a_year_is_listed_whole_until_changed_or_confirmed(
 
     result = run_cli("validate", str(new))
     assert result.exit_code == 0, result.output
-    assert listed in result.output.splitlines()
-    count = sum(1 for x in result.output.splitlines() if x.startswith("  vb.yaml, rad")
-                or x.startswith("  risker.csv") or x.startswith("  evenemang.csv"))
+    lines = result.output.splitlines()
+    # Shown once, in the one list of years to review; the typed figures name no years.
+    assert lines.count(listed) == 1
+    assert "årtalet" not in result.output
+    start = next(i for i, x in enumerate(lines) if x.startswith("Årtal att se över ("))
+    count = int(lines[start].removeprefix("Årtal att se över (").split()[0])
+    assert listed in lines[start + 1:start + 1 + count]
+    # A draft ends with the same sentences, each where it stands.
+    blocks = _compose(new, new.parent / "ut")["verksamhetsberattelse"].blocks
+    heading = next(i for i, b in enumerate(blocks) if isinstance(b, doc.Heading)
+                   and doc.plain(b.children) == arskontroll.LIST_HEADING)
+    table = blocks[heading + 2]
+    assert isinstance(table, doc.Table) and len(table.body) == count
+    assert [f"vb.yaml, rad {line}, disposition[6].text", sentence] in [
+        [doc.plain(c.children) for c in r.cells] for r in table.body]
 
     # Changed in its file, the sentence is no longer listed; a confirmed one neither.
     replace_text(new / "vb.yaml", "indikatorerna för 2019–2023", "indikatorerna för 2020–2024")

@@ -28,7 +28,7 @@ YEARS = """\
 """
 
 
-def listed(gaps: list[luckor.Gap]) -> list[tuple[str, str]]:
+def listed(gaps: list[luckor.GapEntry]) -> list[tuple[str, str]]:
     return [(g.vad, g.plats) for g in gaps]
 
 
@@ -157,11 +157,13 @@ def test_a_text_marked_not_available_in_vb_yaml_shows_its_reason(tmp_path):
         genomfort_arbete: En enkät har tagits fram.
     disposition:
       - rubrik: Mål
-        block: [{malrapport: {indikatorer: nej}}, malbedomning]
+        block: [malsammanfattning, {malrapport: {indikatorer: nej}}, malbedomning]
     """
     folder = make_folder(tmp_path, body)
     document = compose(folder, tmp_path)[1]
     assert luckor.find_gaps(document) == []
+    # The summary counts the goal marked as not assessed as such, not as one still to assess.
+    assert "Av nämndens två mål är ett uppfyllt. Ett mål bedöms inte." in paragraphs(document)
     assert "Målet analyseras från 2025, när mätningen har börjat." in paragraphs(document)
     assert "Målet bedöms från 2025." in paragraphs(document)
     # The goal table shows the reason where the assessment would stand.
@@ -387,7 +389,7 @@ def _cell(plats: str) -> tuple[str, int, str]:
     return m.group(1), int(m.group(2)), m.group(3)
 
 
-def _fill_numbers(new: Path, old: Path, gaps: list[luckor.Gap]) -> None:
+def _fill_numbers(new: Path, old: Path, gaps: list[luckor.GapEntry]) -> None:
     """Fill each missing cell with last year's figure of the same row (column of last year,
     or the same column), as an economist copies the new figures in."""
     cells = [_cell(g.plats) for g in gaps if ", rad " in g.plats]
@@ -409,7 +411,7 @@ def _fill_numbers(new: Path, old: Path, gaps: list[luckor.Gap]) -> None:
         (new / file).write_text(out.getvalue(), encoding="utf-8")
 
 
-def _fill_texts(new: Path, old: Path, gaps: list[luckor.Gap]) -> None:
+def _fill_texts(new: Path, old: Path, gaps: list[luckor.GapEntry]) -> None:
     """Write every missing text and assessment, as the förvaltning does: a text file with
     last year's tables and charts placed in it again."""
     y = yaml_rt()

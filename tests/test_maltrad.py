@@ -8,7 +8,7 @@ from textwrap import dedent, indent
 
 import pytest
 
-from vbgen import doc
+from vbgen import doc, luckor
 from vbgen.derive import derive, suggested_level
 
 from .conftest import line_of, run_cli
@@ -354,3 +354,176 @@ def test_the_uppdrag_block_lists_every_uppdrag_of_the_tree(tmp_path: Path) -> No
         ["Status", "Nämndens uppdrag till förvaltningen", "Kommentar"],
         ["Klart", "Budget 2024\nFörsta uppdraget", "Klart i maj."],
         ["Pågår", "Andra uppdraget", ""]]
+
+
+# --- Goal blocks that fit any nämnd: labels, parts, requirements, indicator tables ------------
+
+STYLED = """\
+skala:
+  - {text: Mycket god, symbol: "●"}
+  - {text: God, symbol: "◕"}
+  - {text: Godtagbar, symbol: "◑"}
+malnivaer:
+  - namn: Mål
+    etikett: ""
+    delar: {maluppfyllelse: Bedömning, analys: "", indikatorer: Indikatorer}
+    kravs: [maluppfyllelse, analys]
+    indikatortabell: {samla: ja, totalt: nej, etappmal: rad}
+  - namn: Delmål
+    etikett: Delmål
+    delar: {analys: Analys}
+mal:
+  - id: M1
+    namn: Tryggare uppväxt
+    maluppfyllelse: God
+    under:
+      - {id: M1.1, namn: Fler barn når stöd, analys: Delmålets analys.}
+      - {id: M1.2, namn: Kortare köer}
+  - id: M2
+    namn: Hållbar ekonomi
+    analys: Målets analys.
+disposition:
+  - rubrik: Sammanfattning
+    block: [malsammanfattning]
+  - rubrik: Mål och resultat
+    block: [malrapport]
+"""
+STYLED_INDICATORS = """\
+mål;indikator;2023;2024;etappmål;kön
+M1.1;Besök, antal;40;45;;K
+M1.1;Besök, antal;50;52;;M
+M1.1;Besök, antal;90;97;95;T
+M1.2;Kö, dagar;30;20;25;
+"""
+
+
+def styled(tmp_path: Path, body: str = STYLED, indicators: str = STYLED_INDICATORS
+           ) -> doc.Document:
+    folder = make_folder(tmp_path, body, {"indikatorer.csv": indicators}, head=dedent("""\
+        kommun: Testby kommun
+        namnd: Testnämnden
+        ar: 2024
+        forvaltning: Testförvaltningen
+        """))
+    return compose(folder, tmp_path)[1]
+
+
+def outline(document: doc.Document) -> list[str]:
+    """Headings, paragraphs and table captions in order, the way a reader meets them."""
+    out = []
+    for b in document.blocks:
+        if isinstance(b, doc.Heading):
+            out.append(f"h{b.level} {doc.plain(b.children)}")
+        elif isinstance(b, doc.Paragraph):
+            out.append(doc.plain(b.children))
+        elif isinstance(b, doc.Table):
+            out.append(f"[{b.caption}]")
+    # The draft's list of gaps at the end is not the report's.
+    return out[:out.index("h1 Luckor att fylla")] if "h1 Luckor att fylla" in out else out
+
+
+def test_a_level_gives_the_labels_headings_and_required_parts(tmp_path: Path) -> None:
+    document = styled(tmp_path)
+    assert outline(document) == [
+        "h1 Sammanfattning",
+        "Av nämndens två mål är ett gott. Ett mål saknar ännu bedömning.",
+        "h1 Mål och resultat",
+        # The goal's name alone, the verdict from mal under its own heading, the analysis
+        # (required) as a gap without a heading, the indicators of its delmål in one table.
+        "h2 Tryggare uppväxt", "h3 Bedömning", "◕ God", "[Saknas: analys]",
+        "h3 Indikatorer", "[Indikatorer för målet]",
+        "En av två indikatorer med etappmål når årets etappmål.",
+        "h3 Delmål: Fler barn når stöd", "h4 Analys", "Delmålets analys.",
+        "h3 Delmål: Kortare köer",
+        "h2 Hållbar ekonomi", "h3 Bedömning", "[Saknas: måluppfyllelse]", "Målets analys."]
+    t = table(document, "Indikatorer för målet")
+    # Rows per kön only, no etappmål column: the etappmål are lines under the table.
+    assert grid(t) == [["Indikatorer", "2023", "2024"],
+                       ["Besök, antal, kvinnor", "40", "45"],
+                       ["Besök, antal, män", "50", "52"],
+                       ["Kö, dagar", "30", "20"]]
+    assert [doc.plain(n.children) for n in t.notes] == [
+        "Etappmål 2024 för Besök, antal: 95", "Etappmål 2024 för Kö, dagar: 25"]
+
+
+def test_a_scale_of_adjectives_counts_with_the_levels_gender(tmp_path: Path) -> None:
+    body = STYLED.replace("    maluppfyllelse: God\n", "    maluppfyllelse: Mycket god\n") \
+        .replace("    analys: Målets analys.\n", "    analys: Målets analys.\n"
+                 "    maluppfyllelse: Godtagbar\n")
+    document = styled(tmp_path, body)
+    assert "Av nämndens två mål är ett mycket gott och ett godtagbart." in outline(document)
+
+
+def test_malrapport_shows_the_goals_named(tmp_path: Path) -> None:
+    body = STYLED.replace("    block: [malrapport]\n", "    block: [{malrapport: {mal: [M2]}}]\n")
+    headings = [h for h in outline(styled(tmp_path, body)) if h.startswith("h2")]
+    assert headings == ["h2 Hållbar ekonomi"]
+
+
+def test_unknown_parts_and_goals_are_errors(tmp_path: Path) -> None:
+    body = STYLED.replace("kravs: [maluppfyllelse, analys]", "kravs: [maluppfyllelse, analyser]")
+    body = body.replace("    block: [malrapport]\n", "    block: [{malrapport: {mal: [M9]}}]\n")
+    folder = make_folder(tmp_path, body, {"indikatorer.csv": STYLED_INDICATORS},
+                         head="kommun: K\nnamnd: N\nar: 2024\nforvaltning: F\n")
+    vb = folder / "vb.yaml"
+    assert problems(folder) == [
+        f'vb.yaml, rad {line_of(vb, "- namn: Mål")}, fält "malnivaer[1]": kravs: okänd del '
+        '"analyser"; välj bland maluppfyllelse, motivering, analys, genomfort_arbete, '
+        "indikatorer, uppdrag"]
+    fixed = vb.read_text(encoding="utf-8").replace("analyser]", "analys]")
+    vb.write_text(fixed, encoding="utf-8")
+    assert problems(folder) == [
+        f'vb.yaml, rad {line_of(vb, "malrapport: {mal")}, fält '
+        '"disposition[2].block[1].malrapport.mal": okänt mål "M9"; kända id: M1, M1.1, M1.2, M2']
+
+
+def test_the_source_list_covers_the_tables_sources(tmp_path: Path) -> None:
+    body = STYLED + "  - rubrik: Källor\n    text: \"[tabell: a]\"\n" \
+        "    block: [{tabell: b}, kallforteckning]\n" + """\
+tabeller:
+  - {id: a, fil: a.csv, rubrik: Tabell A, kalla: Ekonomisystemet, kolumner: [{kolumn: x}]}
+  - {id: b, fil: b.csv, rubrik: Tabell B, kolumner: [{kolumn: x}]}
+"""
+    folder = make_folder(tmp_path, body, {"indikatorer.csv": STYLED_INDICATORS,
+                                          "a.csv": "x\n1\n", "b.csv": "x\n2\n"},
+                         head="kommun: K\nnamnd: N\nar: 2024\nforvaltning: F\n")
+    document = compose(folder, tmp_path)[1]
+    assert grid(table(document, "Källor för tabellerna")) == [
+        ["Tabell", "Källa"], ["Tabell A", "Ekonomisystemet"]]
+    off = folder / "vb.yaml"
+    off.write_text(off.read_text(encoding="utf-8").replace(
+        "kallforteckning]", "kallforteckning: {tabeller: nej}]"), encoding="utf-8")
+    captions = [b.caption for b in compose(folder, tmp_path / "2")[1].blocks
+                if isinstance(b, doc.Table)]
+    assert "Källor för tabellerna" not in captions
+
+
+def test_a_level_can_require_uppdrag(tmp_path: Path) -> None:
+    body = STYLED.replace("kravs: [maluppfyllelse, analys]", "kravs: [uppdrag]") \
+        .replace("delar: {maluppfyllelse: Bedömning, analys: \"\", indikatorer: Indikatorer}",
+                 "delar: {uppdrag: Uppdrag}")
+    found = outline(styled(tmp_path, body))
+    start = found.index("h2 Hållbar ekonomi")
+    assert found[start:start + 3] == ["h2 Hållbar ekonomi", "h3 Uppdrag", "[Saknas: uppdrag]"]
+
+
+def test_etappmal_lines_under_a_table_show_a_gap_and_values_not_available_their_note(
+        tmp_path: Path) -> None:
+    document = styled(tmp_path, indicators="""\
+mål;indikator;2023;2024;etappmål;etappmål föregående år;kön
+M1.1;Besök, antal;40;.. Räknaren var trasig;;;K
+M1.1;Besök, antal;50;52;;;M
+M1.1;Besök, antal;90;97;95;90;T
+M1.2;Kö, dagar;30;20;;28;
+""")
+    t = table(document, "Indikatorer för målet")
+    assert grid(t)[1] == ["Besök, antal, kvinnor", "40", ".."]
+    # Kö, dagar had an etappmål last year: this year's is missing, a gap on its line.
+    assert [doc.plain(n.children) for n in t.notes] == [
+        "Etappmål 2024 för Besök, antal: 95", "Etappmål 2024 för Kö, dagar: [Saknas]",
+        ".. Uppgift saknas. Räknaren var trasig."]
+    found = luckor.find_all(document)
+    assert ("Kö, dagar: etappmål 2024", "indikatorer.csv, rad 5, kolumn etappmål") in [
+        (g.vad, g.plats) for g in luckor.gaps_of(found)]
+    assert [(g.vad, g.skal) for g in luckor.unavailable_of(found)] == [
+        ("Besök, antal, kvinnor: 2024", "Räknaren var trasig")]

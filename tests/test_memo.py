@@ -145,9 +145,9 @@ def test_result_is_the_reports_avvikelse(memo_docx, report_docx):
     assert avvikelse == f"4{NB}487"
     text = "\n".join(p.text for p in memo_docx.paragraphs)
     assert f"Årets resultat jämfört med budget är {avvikelse} tkr." in text
-    assert ("Avvikelsen mot budget är positiv med 4,5 miljoner kronor, vilket är "
+    assert ("Nämnden redovisar ett överskott mot budget på 4,5 miljoner kronor, vilket är "
             f"0,9{NB}% av nettobudgeten.") in _flat_keep_nb(text)
-    assert ("Socialnämnden redovisar ett resultat om 4,5 miljoner kronor jämfört med budget, "
+    assert ("Socialnämnden redovisar ett överskott mot budget på 4,5 miljoner kronor, "
             f"vilket motsvarar 0,9{NB}% av nettobudgeten. Jämfört med föregående år har "
             "nettokostnaden ökat med 30,7 miljoner kronor, vilket motsvarar en ökning med "
             f"6,6{NB}%.") in _flat_keep_nb(text)

@@ -219,3 +219,21 @@ def test_an_unknown_kommun_text_in_the_profiles_outline_names_kommun_yaml(tmp_pa
         f'../profil/kommun.yaml, rad {line_of(profile / "kommun.yaml", "okand")}, fält '
         '"disposition[1].text": texten "okand" finns inte under texter (i vb.yaml eller '
         "kommunprofilen); kända: styrmodell, vision"]
+
+
+def test_a_mark_in_a_profile_text_is_an_error_at_the_profiles_own_file(tmp_path: Path) -> None:
+    profile = make_profile(tmp_path, files={"text/vision.md": "Norrby växer.\n\n[tabell: plan]\n"})
+    body = NAMND + dedent("""\
+        disposition:
+          - rubrik: Inledning
+            text: {kommun: vision}
+          - rubrik: Styrning
+            text: "Så styrs kommunen.\\n\\n[diagram: kurva]"
+        """)
+    folder = make_folder(tmp_path, body, head="")
+    assert problems(folder) == [
+        f"../profil/text/vision.md, rad {line_of(profile / 'text' / 'vision.md', '[tabell')}: "
+        'tabellen "plan" finns inte under tabeller; kända tabeller: inga',
+        f"vb.yaml, rad {line_of(folder / 'vb.yaml', '[diagram: kurva]')}, fält "
+        '"disposition[2].text": diagrammet "kurva" i texten finns inte under diagram; kända '
+        "diagram: inga"]

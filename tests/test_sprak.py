@@ -95,3 +95,125 @@ def test_lists_joined_with_och():
     assert fmt.join_list(["en"]) == "en"
     assert fmt.join_list(["en", "två"]) == "en och två"
     assert fmt.join_list(["en", "två", "tre"]) == "en, två och tre"
+
+
+# --- The sentence under an indicator table, case by case -----------------------------------
+
+from vbgen.derive import EtappmalCount  # noqa: E402
+
+
+@pytest.mark.parametrize(("count", "expected"), [
+    (EtappmalCount(), ""),
+    (EtappmalCount(reached=1), "Indikatorn med etappmål når årets etappmål."),
+    (EtappmalCount(missed=1), "Indikatorn med etappmål når inte årets etappmål."),
+    (EtappmalCount(missing=1), "Årets värde saknas ännu för indikatorn med etappmål."),
+    (EtappmalCount(in_words=1),
+     "Indikatorns etappmål är angivet i ord och jämförs inte med årets värde."),
+    (EtappmalCount(reached=2), "Båda indikatorerna med etappmål når årets etappmål."),
+    (EtappmalCount(reached=1, missed=1), "En av två indikatorer med etappmål når årets etappmål."),
+    (EtappmalCount(missed=2), "Ingen av de två indikatorerna med etappmål når årets etappmål."),
+    (EtappmalCount(reached=3), "Alla tre indikatorerna med etappmål når årets etappmål."),
+    (EtappmalCount(reached=2, missed=1), "Två av tre indikatorer med etappmål når årets etappmål."),
+    (EtappmalCount(reached=1, missed=1, missing=1),
+     "Av tre indikatorer med etappmål når en årets etappmål, en når det inte och en saknar "
+     "årets värde."),
+    (EtappmalCount(missed=1, missing=1),
+     "Av två indikatorer med etappmål når en inte årets etappmål och en saknar årets värde."),
+    (EtappmalCount(reached=2, in_words=1),
+     "Av tre indikatorer med etappmål når två årets etappmål och en har ett etappmål "
+     "angivet i ord."),
+    (EtappmalCount(missing=2, in_words=2),
+     "Av fyra indikatorer med etappmål saknar två årets värde och två har etappmål angivna "
+     "i ord."),
+    (EtappmalCount(missing=3), "Årets värde saknas ännu för alla tre indikatorerna med etappmål."),
+    (EtappmalCount(in_words=2), "Båda indikatorerna har etappmål angivna i ord."),
+])
+def test_etappmal_sentence(count, expected):
+    assert sprak.etappmal_sentence(count) == expected
+
+
+# --- Budget: överskott, underskott or i nivå med budget, by the figure as shown -------------
+
+@pytest.mark.parametrize(("deviation", "expected"), [
+    (4487.4, "ett överskott mot budget på 4,5 miljoner kronor"),
+    (-156, "ett underskott mot budget på 0,2 miljoner kronor"),
+    (50, "ett överskott mot budget på 0,1 miljoner kronor"),  # 0,05 rounds half up to 0,1
+    (49.9, "ett resultat i nivå med budget"),  # shown as 0,0: the documented threshold
+    (-49.9, "ett resultat i nivå med budget"),
+    (0, "ett resultat i nivå med budget"),
+])
+def test_budget_result(deviation, expected):
+    assert sprak.budget_result(deviation) == expected
+
+
+def test_result_sentence_leaves_out_the_share_when_in_line_with_budget():
+    assert sprak.result_sentence(2024, 501_533, 501_520, 13, 0.003) == (
+        "Nämndens budgetram för 2024 är 501,5 miljoner kronor och nettokostnaden blev 501,5 "
+        "miljoner kronor. Nämnden redovisar ett resultat i nivå med budget.")
+
+
+@pytest.mark.parametrize(("value", "words", "decimals", "expected"), [
+    (0.04, "ökat/minskat/oförändrat", 1, "oförändrat"),
+    (-0.06, "ökat/minskat/oförändrat", 1, "minskat"),
+    (0.0, "fler/färre", 0, "fler"),
+    (-0.4, "fler/färre/lika många", 0, "lika många"),
+])
+def test_by_shown_sign(value, words, decimals, expected):
+    assert sprak.by_shown_sign(value, words, decimals) == expected
+
+
+# --- The scale's forms ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "forms"), [
+    ("I hög grad uppfyllt", ("i hög grad uppfylld", "i hög grad uppfyllt",
+                             "i hög grad uppfyllda")),
+    ("Mycket god", ("mycket god", "mycket gott", "mycket goda")),
+    ("Godtagbar", ("godtagbar", "godtagbart", "godtagbara")),
+    ("Uppnått", ("uppnådd", "uppnått", "uppnådda")),
+    ("Genomfört", ("genomförd", "genomfört", "genomförda")),
+    ("Påbörjat", ("påbörjad", "påbörjat", "påbörjade")),
+    ("Bra", ("bra", "bra", "bra")),
+])
+def test_scale_forms_are_derived(text, forms):
+    from vbgen.model import Level
+
+    assert Level(text=text).forms() == forms
+
+
+def test_scale_forms_declared_win():
+    from vbgen.model import Level
+
+    level = Level(text="Nära", utrum="nära", neutrum="nära", plural="nära")
+    assert level.forms() == ("nära", "nära", "nära")
+    assert Level(text="Mycket god").for_count(1, "en") == "mycket god"
+    assert Level(text="Mycket god").for_count(1, "ett") == "mycket gott"
+    assert Level(text="Mycket god").for_count(5) == "mycket goda"
+
+
+def test_goal_summary_with_adjectives_agrees_with_the_levels_gender():
+    from vbgen.derive import LevelCount
+    from vbgen.model import GoalLevel, Level
+
+    scale = [Level(text="Mycket god"), Level(text="God"), Level(text="Godtagbar")]
+    counts = [LevelCount(scale[0], 1), LevelCount(scale[1], 5), LevelCount(scale[2], 1)]
+    assert sprak.goal_summary(GoalLevel(namn="Mål"), counts, 7, 0) == (
+        "Av nämndens sju mål är ett mycket gott, fem goda och ett godtagbart.")
+    assert sprak.goal_summary(GoalLevel(namn="Strategi", bestamd="strategin",
+                                        plural="strategier"), counts, 7, 1) == (
+        "Av nämndens sju strategier är en mycket god, fem goda och en godtagbar. "
+        "En strategi saknar ännu bedömning.")
+    assert sprak.goal_summary(GoalLevel(namn="Mål"), counts, 9, 1, 1) == (
+        "Av nämndens nio mål är ett mycket gott, fem goda och ett godtagbart. "
+        "Ett mål saknar ännu bedömning. Ett mål bedöms inte.")
+    assert sprak.goal_summary(GoalLevel(namn="Mål"), [LevelCount(scale[1], 1)], 1, 0) == (
+        "Nämndens enda mål är gott.")
+
+
+def test_a_goal_area_tells_goals_not_assessed_apart_from_those_still_to_assess():
+    from vbgen.derive import LevelCount, MalomradeFigur
+    from vbgen.model import GoalLevel, Level
+
+    area = MalomradeFigur(None, 4, [LevelCount(Level(text="Uppfyllt"), 2)], 1, 1)
+    assert sprak.goal_area(GoalLevel(namn="Mål"), area) == (
+        "har nämnden fyra mål, varav två uppfyllda. Ett av dem saknar ännu bedömning. "
+        "Ett av dem bedöms inte.")

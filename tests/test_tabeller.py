@@ -390,7 +390,7 @@ def test_bad_cell_values_are_errors_naming_row_and_column(tmp_path: Path) -> Non
         't.csv, rad 2, kolumn "rang": förväntade en placering som "19/26", fick "27/26"',
         't.csv, rad 2, kolumn "datum": förväntade ett datum som ÅÅÅÅ-MM-DD, fick "2024-13-01"',
         't.csv, rad 3, kolumn "radtyp": okänt värde "total"; lämna tomt eller skriv '
-        '"delsumma", "summa", "rang" eller "text"',
+        '"delsumma", "summa", "resultat", "rang" eller "text"',
         't.csv, rad 3, kolumn "kvot": talet "1.234,5" har både punkt och komma; skriv det utan '
         "tusentalsavgränsare och med komma före decimalerna",
         't.csv, rad 3, kolumn "rang": förväntade en placering som "19/26", fick "0/3"',
@@ -634,3 +634,115 @@ def test_a_mark_without_a_note_is_an_error(tmp_path: Path) -> None:
     assert problems(folder) == [
         't.csv, rad 3, kolumn "antal": markeringen "**" har ingen förklaring; lägg till en '
         'not som börjar med "**" under noter för tabellen "t" i vb.yaml']
+
+
+def test_a_table_without_a_file_in_a_main_file_with_errors_is_no_crash(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path, "tabeller:\n  - {id: t, rubrik: T, kolumner: [{kolumn: a}]}\n"
+                                   "  - {id: u, fil: ., rubrik: U, kolumner: [{kolumn: a}]}\n")
+    line = line_of(folder / "vb.yaml", "{id: t,")
+    assert problems(folder)[0] == f'vb.yaml, rad {line}, fält "tabeller[1].fil": saknas men krävs'
+
+
+
+# --- Captions, headers, result rows and declarations that cannot be right ----------------------
+
+
+def test_a_footnote_in_a_caption_and_in_a_column_header(tmp_path: Path) -> None:
+    body = table_yaml("- {kolumn: namn, rubrik: Namn}\n"
+                      "- {kolumn: antal, rubrik: \"Antal^[Preliminärt.]\", typ: heltal}\n")
+    body = body.replace("rubrik: Tabellen", "rubrik: \"Besök *i år*^[Räknat vid entrén.]\"")
+    folder = make_folder(tmp_path, body, {"t.csv": "namn;antal\nA;3\n"})
+    _, document = compose(folder, tmp_path)
+    table = only_table(document)
+    assert table.caption == "Besök i år"  # its name, without the footnote
+    assert [type(i).__name__ for i in table.caption_inlines()] == ["Text", "Emph", "Footnote"]
+    assert doc.plain(table.caption_inlines()[2].children) == "Räknat vid entrén."
+    header = table.head[0].cells[1].children
+    assert [type(i).__name__ for i in header] == ["Text", "Footnote"]
+    out = tmp_path / "ut2"
+    [path] = build(folder, Options(out, formats=("docx",), documents=("verksamhetsberattelse",)))
+    d = word_document(path)
+    caption = next(p for p in d.paragraphs if p.style.name == "Caption")
+    assert caption.text == "Besök i år"
+    assert len(caption._p.findall(".//" + qn("w:footnoteReference"))) == 1
+    assert len(d.tables[0]._tbl.findall(".//" + qn("w:footnoteReference"))) == 1
+
+
+def test_a_table_without_a_caption_keeps_a_name(tmp_path: Path) -> None:
+    import pikepdf
+
+    body = table_yaml("- {kolumn: namn, rubrik: Namn}\n- {kolumn: antal, typ: heltal}\n")
+    body = body.replace("    rubrik: Tabellen\n", "")
+    folder = make_folder(tmp_path, body, {"t.csv": "namn;antal\nA;3\n"})
+    _, document = compose(folder, tmp_path)
+    table = only_table(document)
+    assert table.caption == "Tabell: Namn, antal" and table.caption_inlines() == []
+    paths = build(folder, Options(tmp_path / "ut2", documents=("verksamhetsberattelse",)))
+    docx_path = next(p for p in paths if p.suffix == ".docx")
+    d = word_document(docx_path)
+    assert not [p for p in d.paragraphs if p.style.name == "Caption"]
+    name = d.tables[0]._tbl.tblPr.find(qn("w:tblCaption"))
+    assert name.get(qn("w:val")) == "Tabell: Namn, antal"
+    with pikepdf.open(next(p for p in paths if p.suffix == ".pdf")) as pdf:
+        titles = []
+        todo = [pdf.Root.StructTreeRoot]
+        while todo:
+            elem = todo.pop()
+            if isinstance(elem, pikepdf.Dictionary):
+                if elem.get("/S") == "/Table":
+                    titles.append(str(elem.get("/T")))
+                kids = elem.get("/K")
+                todo.extend(kids if isinstance(kids, pikepdf.Array) else [kids])
+        assert titles == ["Tabell: Namn, antal"]
+
+
+def test_a_result_row_looks_like_a_total_and_is_no_sum(tmp_path: Path) -> None:
+    columns = "- {kolumn: post}\n- {kolumn: belopp, typ: belopp}\n- {kolumn: radtyp, visas: nej}\n"
+    csv = ("post;belopp;radtyp\nIntäkter;100;\nKostnader;−300;\nNetto;−200;summa\n"
+           "Kommunbidrag;250;\nÅrets resultat;50;resultat\nÖvrigt;5;\nSumma;255;summa\n")
+    folder = make_folder(tmp_path, table_yaml(columns), {"t.csv": csv})
+    _, document = compose(folder, tmp_path)  # no sum error: 50 is not 250, nor 255 with it
+    roles = [(doc.plain(r.cells[0].children), r.role) for r in only_table(document).body]
+    assert roles == [("Intäkter", ""), ("Kostnader", ""), ("Netto", "summa"),
+                     ("Kommunbidrag", ""), ("Årets resultat", "summa"), ("Övrigt", ""),
+                     ("Summa", "summa")]
+
+
+@pytest.mark.parametrize(("columns", "message"), [
+    ("- {kolumn: namn}\n- {kolumn: a, typ: heltal}\n"
+     "- {id: d, berakning: {skillnad: [a, namn]}}\n",
+     'kolumnen "d" räknar med "namn", som är av typen text; en beräkning räknar med kolumner '
+     "av typen heltal, tal, belopp eller procent"),
+    ("- {kolumn: namn}\n- {kolumn: a, typ: heltal}\n- {kolumn: A, id: a2, typ: heltal}\n",
+     'kolumnen "a" i filen står flera gånger under kolumner; deklarera den en gång (en '
+     "beräknad kolumn får ett eget id och ingen kolumn)"),
+])
+def test_declarations_that_cannot_be_right_are_errors(tmp_path: Path, columns: str,
+                                                       message: str) -> None:
+    folder = make_folder(tmp_path, table_yaml(columns), {"t.csv": "namn;a\nA;3\n"})
+    line = line_of(folder / "vb.yaml", "- id: t")
+    assert problems(folder) == [f'vb.yaml, rad {line}, fält "tabeller[1]": {message}']
+
+
+def test_a_column_named_twice_in_the_file_is_an_error(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path, table_yaml("- {kolumn: namn}\n- {kolumn: a, typ: heltal}\n"),
+                         {"t.csv": "namn;a;A\nX;1;2\n"})
+    assert problems(folder) == [
+        't.csv, rad 1, kolumn "a": kolumnen "a" står 2 gånger i rubrikraden; ge kolumnerna '
+        "olika namn"]
+
+
+def test_a_declared_table_nothing_shows_is_an_error(tmp_path: Path) -> None:
+    body = table_yaml("- {kolumn: a}\n").replace("    block:\n      - tabell: t\n", "")
+    folder = make_folder(tmp_path, body, {"t.csv": "a\nx\n"})
+    line = line_of(folder / "vb.yaml", "- id: t")
+    assert problems(folder) == [
+        f'vb.yaml, rad {line}, fält "tabeller[1].id": tabellen "t" är deklarerad men visas '
+        "inte; placera den med - tabell: t eller en rad [tabell: t] i en text, hämta tal ur "
+        "den med [tal: t | …] eller ta bort den"]
+    # Cited in a text, it is used.
+    vb = folder / "vb.yaml"
+    vb.write_text(vb.read_text(encoding="utf-8").replace(
+        "- rubrik: Avsnitt\n", "- rubrik: Avsnitt\n    text: \"Det är [tal: t | x | a].\"\n"),
+        encoding="utf-8")
+    load(folder)

@@ -31,6 +31,11 @@ def test_validate_lists_the_gaps_with_file_and_field(next_year):
         in listed
     assert "    analys (text/m1-analys.md)" in listed
     assert "    måluppfyllelse (vb.yaml, fält mal[1].maluppfyllelse)" in listed
+    # A table placed only by its mark in a text init emptied still stands there, its
+    # numbers of the new year listed, and the text without words is a gap.
+    assert "    text i avsnittet Idrotts- och fritidsanläggningar (text/anlaggningar.md)" \
+        in listed
+    assert "    Stadsbiblioteket: Antal besök 2024 (besok.csv, rad 2, kolumn 2024)" in listed
 
 
 def test_a_draft_shows_its_gaps_and_lists_them_at_the_end(next_year, tmp_path):
@@ -41,14 +46,16 @@ def test_a_draft_shows_its_gaps_and_lists_them_at_the_end(next_year, tmp_path):
     # "Utkast" on every page: the cover, and the running header of the others.
     assert all("Utkast" in text for text in pages)
     assert any("[Saknas: analys]" in text for text in pages)
-    # The list starts on a page of its own and runs to the end, the table cells' missing
-    # numbers with it.
+    # The list starts on a page of its own, the table cells' missing numbers with it.
     start = next(i for i, text in enumerate(pages) if "Luckor att fylla" in text)
     assert "risker.csv, rad 5, kolumn" in "".join(pages[start:])
+    # Then the sentences with a year that last year's texts carried over.
+    rest = "".join(pages[start:])
+    assert "Årtal att se över" in rest and "indikatorerna för 2019–2023" in rest
     word = word_document(next(tmp_path.glob("*.docx")))
     assert word.core_properties.content_status == "Utkast"
-    table = word.tables[-1]
-    assert [c.text for c in table.rows[0].cells] == ["Avsnitt", "Saknas", "Fyll i"]
+    table = next(t for t in word.tables
+                 if [c.text for c in t.rows[0].cells] == ["Avsnitt", "Saknas", "Fyll i"])
     assert ["analys", "text/m1-analys.md"] in [[c.text for c in r.cells][1:]
                                               for r in table.rows]
 

@@ -4,8 +4,9 @@
 text files and the text cells of tables. A sentence among them that names a year may need
 changing ("jämfört med 2022"), and vbgen never rewrites prose. init lists every such sentence
 whole, with its file and line, and writes them to ``arskontroll.yaml`` in the new folder;
-``vbgen validate`` repeats each one until the sentence has changed in its file or the user
-confirms it there (``bekraftad: ja``).
+``vbgen validate`` and a draft's closing list repeat each one until the sentence has changed
+in its file or the user confirms it there (``bekraftad: ja``). This is the one check of the
+years in a new year's texts.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import load
+from . import doc, load
 from .errors import DataError, Problem
 from .paths import within
 
 #: The file in the data folder that holds the sentences to review.
 FILE = "arskontroll.yaml"
+#: The heading of the draft's list of the sentences still to review.
+LIST_HEADING = "Årtal att se över"
 
 #: A place in a YAML file's data, as the loader gives it.
 Place = tuple[str | int, ...]
@@ -224,6 +227,21 @@ def pending(folder: Path) -> list[Mention]:
 def describe(found: list[Mention]) -> list[str]:
     """The sentences as lines for the terminal: file, line, where, and the whole sentence."""
     return [f"  {m.fil}, {_where(m)}: {m.mening}" for m in found]
+
+
+def review_list(found: list[Mention]) -> list[doc.Block]:
+    """The draft's closing section on the sentences with a year still to review."""
+    if not found:
+        return []
+    intro = doc.Paragraph([doc.Text(
+        "Meningarna nedan fördes över från förra året av vbgen init och nämner ett årtal. "
+        f"Ändra meningen i sin fil, eller skriv bekraftad: ja under den i {FILE} om den ska "
+        "stå kvar som den är; då står den inte längre här.")])
+    rows = [doc.Row([doc.Cell([doc.Text(f"{m.fil}, {_where(m)}")]),
+                     doc.Cell([doc.Text(m.mening)])]) for m in found]
+    head = [doc.Row([doc.Cell([doc.Text(t)], header=True) for t in ("Var", "Mening")])]
+    return [doc.Heading(1, [doc.Text(LIST_HEADING)], id="artal-att-se-over"), intro,
+            doc.Table("Meningar med årtal att se över", head, rows, role="luckor")]
 
 
 def _where(m: Mention) -> str:

@@ -48,7 +48,8 @@ class Outcome:
     #: Pages of the PDFs written; None when no PDF was built.
     pages: int | None = None
     seconds: float = 0.0
-    #: The visible gaps ("[Saknas: …]") in the documents; None when not known.
+    #: The gaps to fill in the documents (examples included, each once, as --slutlig counts
+    #: them); None when not known.
     gaps: int | None = None
     #: The number of problems that stopped the build; 0 when it succeeded.
     errors: int = 0

@@ -25,7 +25,7 @@ from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import compose, doc, fingerprint, stil
+from . import arskontroll, compose, doc, fingerprint, siffror, stil
 from .charts import (
     EVERY_FILE,
     Chart,
@@ -47,7 +47,7 @@ from .errors import (
     environment_problem,
 )
 from .load import MAIN_FILE, load
-from .luckor import Gap, describe, find_all, gap_list, gaps_of, unique
+from .luckor import GapEntry, describe, find_all, gap_list, gaps_of, unique
 from .model import Block, Report, Section
 from .paths import (
     MAX_IMAGE_PIXELS,
@@ -101,7 +101,7 @@ DOCUMENTS = {
 class DraftError(Exception):
     """A final build was asked for, but the data still has gaps."""
 
-    def __init__(self, gaps: list[Gap]) -> None:
+    def __init__(self, gaps: list[GapEntry]) -> None:
         super().__init__(gaps)
         self.gaps = gaps
 
@@ -149,16 +149,25 @@ def compose_document(report: Report, figures: Figures, template: str,
     return document
 
 
-def finish_draft(documents: dict[str, doc.Document], slutlig: bool) -> None:
+def finish_draft(documents: dict[str, doc.Document], slutlig: bool,
+                 findings: list[siffror.Finding] | None = None,
+                 review: list[arskontroll.Mention] | None = None) -> None:
     """End each draft with the list of its gaps (and of the values the data says are not
-    available); refuse a final build that has any gap."""
+    available), and the verksamhetsberättelse's with the sentences with a year left from
+    ``vbgen init`` (``review``) and the figures typed in its texts worth a look
+    (``findings``); refuse a final build that has any gap (those lists never stop one)."""
     found = {name: find_all(d) for name, d in documents.items()}
     gaps = gaps_of(unique([g for gaps in found.values() for g in gaps]))
     if slutlig and gaps:
         raise DraftError(gaps)
+    if slutlig or not documents:
+        return
     for name, document in documents.items():
-        if found[name] and not slutlig:
+        if found[name]:
             document.blocks.extend(gap_list(found[name]))
+    first = documents.get("verksamhetsberattelse") or next(iter(documents.values()))
+    first.blocks.extend(arskontroll.review_list(review or []))
+    first.blocks.extend(siffror.check_list(findings or []))
 
 
 #: The logotype's file in the styles folder, in the order they are looked for.
@@ -471,7 +480,9 @@ def _will_draw(report: Report, cache: Path) -> bool:
 
 def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
                 staging: Path | None = None, draw: bool = True, workers: int = 0,
-                chart_files: tuple[str, ...] = EVERY_FILE
+                chart_files: tuple[str, ...] = EVERY_FILE,
+                findings: list[siffror.Finding] | None = None,
+                review: list[arskontroll.Mention] | None = None
                 ) -> tuple[Report, dict[str, doc.Document], Path]:
     """Load ``folder`` and compose each document it asks for, in memory.
 
@@ -479,7 +490,8 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     because their data is missing are described in ``notes``. New chart images are drawn
     into ``staging`` (by default the output's cache), in ``workers`` other processes if
     given, as the files ``chart_files`` (by default every kind); without ``draw`` none are
-    drawn.
+    drawn. The figures typed in the texts worth a look are added to ``findings``, and the
+    sentences with a year still to review after ``vbgen init`` to ``review``.
     """
     report = load(folder)
     names, left_out = select_documents(report, options.documents)
@@ -509,23 +521,32 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     readable = [options.out / CACHE, *([staging] if staging else []), *([logo] if logo else [])]
     for document in documents.values():
         _check_images(document, readable)
-    finish_draft(documents, options.slutlig)
+    found = siffror.check(report, list(documents.values()))
+    pending = arskontroll.pending(folder)
+    if findings is not None:
+        findings.extend(found)
+    if review is not None:
+        review.extend(pending)
+    finish_draft(documents, options.slutlig, found, pending)
     return report, documents, styles
 
 
 def check(folder: Path, templates: Path | None = None,
-          documents: tuple[str, ...] | None = None, styles: Path | None = None
-          ) -> tuple[Report, list[Gap]]:
+          documents: tuple[str, ...] | None = None, styles: Path | None = None,
+          findings: list[siffror.Finding] | None = None,
+          review: list[arskontroll.Mention] | None = None) -> tuple[Report, list[GapEntry]]:
     """Everything a build does with the data short of drawing, typesetting and writing.
 
     ``vbgen validate`` runs this, so that "inga fel" means a build will not fail on the data,
     the templates or the styles. Returns the report and the gaps a draft has (a final build
-    is refused while any remain) with the values the data says are not available, each once.
+    is refused while any remain) with the values the data says are not available, each once;
+    the figures typed in the texts worth a look are added to ``findings``, and the sentences
+    with a year still to review after ``vbgen init`` to ``review``.
     """
     unused = Path(tempfile.gettempdir()) / "vbgen-validate"
     report, composed, used = compose_all(
         folder, Options(unused, templates=templates, documents=documents, styles=styles),
-        draw=False)
+        draw=False, findings=findings, review=review)
     reference = _style_file(used, "referens.docx")
     for document in composed.values():
         DocxWriter(document, reference)  # the reference document opens and has every style

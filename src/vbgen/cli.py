@@ -37,6 +37,8 @@ from .errors import (
 )
 from .luckor import describe, gaps_of, unavailable_of
 from .schema import json_schema
+from .siffror import Finding
+from .siffror import describe as describe_figures
 
 if TYPE_CHECKING:
     from .hamta import Plan
@@ -203,9 +205,10 @@ def validate_command(mapp: Path, templates: Path | None, styles: Path | None) ->
     """Kontrollera datamappen MAPP (och egna mallar och stilar) utan att skriva något."""
 
     def run() -> None:
-        report, found = check(mapp, templates, styles=styles)
+        figures: list[Finding] = []
+        review: list[arskontroll.Mention] = []
+        report, found = check(mapp, templates, styles=styles, findings=figures, review=review)
         gaps, unavailable = gaps_of(found), unavailable_of(found)
-        review = arskontroll.pending(mapp)
         goals = len(report.assessed_goals())
         level = report.level_name(report.assessed_level)
         indicators = sum(len(g.indikatorer) for g in report.all_goals())
@@ -230,6 +233,8 @@ def validate_command(mapp: Path, templates: Path | None, styles: Path | None) ->
                        f"meningen eller bekräfta den i {arskontroll.FILE}:")
             for line in arskontroll.describe(review):
                 click.echo(line)
+        for line in describe_figures(figures):
+            click.echo(line)
         for name in lacking_data(report, list(DOCUMENTS)):
             click.echo(f"{DOCUMENTS[name].label.capitalize()} kan inte byggas: vb.yaml saknar "
                        f"fältet {DOCUMENTS[name].needs} (se docs/dataformat.md).")

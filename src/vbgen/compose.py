@@ -12,6 +12,7 @@ import re
 import traceback
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -25,7 +26,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import derive, doc, fmt, sprak, tables
+from . import citat, derive, doc, fmt, sprak, tables
 from .charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
 from .derive import GoalRow
 from .errors import TemplateError
@@ -46,8 +47,6 @@ from .paths import OUTSIDE, Refused, check_file, present
 from .resources import template_dirs
 from .utkast import text_digest
 
-#: The columns of an indicator table besides its years.
-ETAPPMAL, MALVARDE = "etappmål", "målvärde"
 _MD = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True}).use(footnote_plugin)
 _SPACE = re.compile(r"[ \t\r\n]+")  # not \s: a no-break space must survive
 #: The links a document may have: web pages and e-mail; anything else is shown as text.
@@ -57,11 +56,20 @@ LINK = re.compile(r"^(https?://|mailto:)[^\s<>\"]+$", re.IGNORECASE)
 # --- Markdown prose -> XML vocabulary -------------------------------------------------------
 
 
+#: Where a figure-citing mark stood in prose while Markdown is parsed: a private character,
+#: its number, another.
+_HELD = re.compile("\ue000(\\d+)\ue001")
+_PRIVATE = re.compile("[\ue000\ue001]")
+
+
 def _inline_xml(tokens: list[Token], env: dict[str, Any]) -> str:
     out: list[str] = []
     for t in tokens:
         if t.type == "text" or t.type == "code_inline":
-            out.append(escape(t.content, quote=False))
+            text = escape(t.content, quote=False)
+            if "citat" in env:
+                text = _HELD.sub(lambda m: env["citat"][int(m.group(1))], text)
+            out.append(text)
         elif t.type in ("softbreak",):
             out.append("\n")
         elif t.type == "hardbreak":
@@ -101,9 +109,15 @@ def _defined_notes(tokens: list[Token], env: dict[str, Any]) -> dict[int, str]:
     return {k: " ".join(v) for k, v in notes.items()}
 
 
-def markdown_xml(text: str, heading_level: int = 4) -> str:
-    """Turn Markdown prose into the template vocabulary; headings start at ``heading_level``."""
+def markdown_xml(text: str, heading_level: int = 4,
+                 cite: Callable[[str], str] | None = None) -> str:
+    """Turn Markdown prose into the template vocabulary; headings start at ``heading_level``.
+
+    ``cite`` gives the vocabulary for a figure-citing mark (``[tal: …]``); without it the
+    marks stay as written.
+    """
     env: dict[str, Any] = {}
+    text = _hold_marks(text, env, cite)
     tokens = _MD.parse(text, env)
     env["defined_notes"] = _defined_notes(tokens, env)
     out: list[str] = []
@@ -136,7 +150,46 @@ def markdown_xml(text: str, heading_level: int = 4) -> str:
     return "".join(out)
 
 
-def _md_row(text: str | None) -> Markup:
+def _hold_marks(text: str, env: dict[str, Any], cite: Callable[[str], str] | None) -> str:
+    """``text`` with each figure-citing mark replaced by a place holder that Markdown leaves
+    alone (a row name may hold * or _), its vocabulary kept in ``env``."""
+    if cite is None or "[tal:" not in text:
+        return text
+    held: list[str] = []
+
+    def hold(m: re.Match[str]) -> str:
+        held.append(cite(m.group(0)))
+        return f"\ue000{len(held) - 1}\ue001"
+
+    env["citat"] = held
+    return citat.MARK.sub(hold, _PRIVATE.sub("", text))
+
+
+def citation_xml(report: Report) -> Callable[[str], str]:
+    """The vocabulary for a figure-citing mark in ``report``: ``<tal varde="[tal: …]">4,5
+    miljoner kronor</tal>``; where the value is missing, a gap naming the cell inside it, and
+    where the data says it is not available, its "..", so that the mark stays either way."""
+
+    def xml(mark: str) -> str:
+        try:
+            cited = citat.cite(report, mark)
+        except citat.CitationError as exc:
+            raise TemplateError(f"{mark}: {exc}") from None
+        # In prose a gap says what is missing; a value not available shows "..", as its cell.
+        shown = (gap_mark(replace(cited.gap, kort=bool(cited.gap.skal))) if cited.gap
+                 else escape(cited.text, quote=False))
+        return f'<tal varde="{escape(cited.mark)}">{shown}</tal>'
+
+    return xml
+
+
+def _citing(context: jinja2.runtime.Context) -> Callable[[str], str] | None:
+    report = context.get("vb")
+    return citation_xml(report) if isinstance(report, Report) else None
+
+
+@jinja2.pass_context
+def _md_row(context: jinja2.runtime.Context, text: str | None) -> Markup:
     """Inline Markdown for a table cell or a note: bold, italic and footnotes, never blocks.
 
     A cell reading "- 3" or a note starting "* " is shown as written, not as a list.
@@ -144,7 +197,7 @@ def _md_row(text: str | None) -> Markup:
     if text is None or not str(text).strip():
         return Markup("")
     env: dict[str, Any] = {}
-    tokens = _MD.parseInline(str(text), env)
+    tokens = _MD.parseInline(_hold_marks(str(text), env, _citing(context)), env)
     return Markup(_inline_xml(tokens[0].children or [], env) if tokens else "")
 
 
@@ -164,7 +217,7 @@ def _md_filter(context: jinja2.runtime.Context, text: str | None, rubrikniva: in
                           else None)
         body = gap(lucka, plats, reason) if lucka or reason else Markup("")
     else:
-        body = Markup(markdown_xml(str(text), rubrikniva))
+        body = Markup(markdown_xml(str(text), rubrikniva, _citing(context)))
         if isinstance(text, Example):
             body = gap("en egen text i stället för exemplet", text.plats) + body
     return _text_element(report, falt, titel or (lucka or falt).capitalize(), rubrikniva,
@@ -195,6 +248,11 @@ def missing(what: str, plats: str = "", reason: str | None = None, kort: bool = 
     return Markup('<lucka vad="{}" plats="{}" slag="{}" skal="{}"{}/>').format(
         what, plats, doc.UNAVAILABLE if reason is not None else doc.GAP, reason or "",
         Markup(' kort="ja"') if kort else "")
+
+
+def gap_mark(lacking: tables.CellGap) -> Markup:
+    """The inline mark of what a table's cell (or a figure cited from one) lacks."""
+    return missing(lacking.vad, lacking.plats, lacking.skal or None, lacking.kort)
 
 
 def gap(what: str, plats: str = "", reason: str | None = None) -> Markup:
@@ -278,6 +336,8 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     env.filters["md"] = _md_filter
     env.filters["md_rad"] = _md_row
     env.globals["lucka"] = _gap_global
+    # The same, for a macro whose own argument is named lucka.
+    env.globals["visa_lucka"] = _gap_global
     env.globals["saknas"] = _missing_global
     env.globals["textfalt"] = _text_block
     return env
@@ -383,6 +443,9 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
     def goal_rows(levels: list[int], per_indikator: bool = False) -> list[GoalRow]:
         return derive.goal_rows(report, levels, per_indikator)
 
+    def indicator_table(goal: Goal) -> derive.IndicatorTable:
+        return derive.indicator_table(report, goal)
+
     def table_chart(opts: TableChart, bredd: float = 16) -> Markup:
         chart = derive.table_chart(_declared(opts.tabell), opts)
         return chart_figure(renderer, chart, bredd, kalla_plats(report, "tabeller", opts.tabell))
@@ -390,39 +453,29 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
     def indicator_cell(ind: Indicator, column: int | str) -> Markup:
         """One cell of an indicator table: the value of a year, "etappmål" or "målvärde"."""
         value: float | str | Unavailable | None
-        if column == ETAPPMAL:
+        if column == tables.ETAPPMAL:
             value, sign = ind.etappmal, ind.jamforelse
             needed = ind.etappmal_foregaende is not None
-            what = f"etappmål {report.ar}"
-        elif column == MALVARDE:
+        elif column == tables.MALVARDE:
             value, sign, needed = ind.malvarde, ind.malvarde_jamforelse, False
-            what = "målvärde"
         else:
             value, sign = ind.values.get(int(column)), ""
-            needed, what = int(column) == report.ar, str(column)
-        kon = {"K": ", kvinnor", "M": ", män", "T": ", totalt"}.get(ind.kon, "")
-        plats = f"{ind.source.file}, rad {ind.source.row}, kolumn {column}"
-        if isinstance(value, Unavailable):
-            return missing(f"{ind.namn}{kon}: {what}", plats, value.reason, kort=True)
+            needed = int(column) == report.ar
+        if isinstance(value, Unavailable) or (value is None and needed):
+            return gap_mark(tables.indicator_gap(ind, column, report.ar))
         if value is None:
-            return (missing(f"{ind.namn}{kon}: {what}", plats, kort=True) if needed
-                    else Markup(fmt.MISSING))
+            return Markup(fmt.MISSING)
         if isinstance(value, str):
             return Markup("{}").format(value)
         return Markup("{}").format((sign + fmt.NBSP if sign else "") + fmt.number(value, None))
 
-    def indicator_notes(goal: Goal) -> list[str]:
-        """The notes under a goal's indicator table: the reasons of values not available."""
-        reasons: list[str] = []
-        for ind in goal.indikatorer:
-            for value in [*ind.values.values(), ind.etappmal]:
-                if isinstance(value, Unavailable) and value.reason not in reasons:
-                    reasons.append(value.reason)
-        return [tables.unavailable_note(r) for r in reasons]
+    def figure(mark: str) -> Markup:
+        text = mark.strip()
+        return Markup(citation_xml(report)(text if text.startswith("[") else f"[tal: {text}]"))
 
     return {"tabell": table, "kort": cards, "malrader": goal_rows,
-            "diagram_ur_tabell": table_chart, "indikatorcell": indicator_cell,
-            "indikatornoter": indicator_notes}
+            "indikatortabell_vy": indicator_table, "diagram_ur_tabell": table_chart,
+            "indikatorcell": indicator_cell, "tal": figure}
 
 
 def render(template: str, context: dict[str, Any], user_templates: Path | None = None) -> str:
@@ -540,6 +593,8 @@ def _inlines(el: ET.Element) -> list[doc.Inline]:
             out.append(doc.Footnote(_strip(_inlines(child))))
         elif tag == "span":
             out.append(doc.Span(_inlines(child), role=child.get("class", "")))
+        elif tag == "tal":
+            out.append(doc.Span(_inlines(child), role="tal", mark=child.get("varde", "")))
         elif tag == "br":
             out.append(doc.LineBreak())
         elif tag == "lucka":
@@ -588,7 +643,9 @@ def _rows(section: ET.Element) -> list[doc.Row]:
 
 def _table(el: ET.Element) -> doc.Table:
     caption_el = el.find("caption")
-    caption = _norm(caption_el.text).strip() if caption_el is not None else ""
+    shown = _strip(_inlines(caption_el)) if caption_el is not None else []
+    caption = doc.plain([i for i in shown if not isinstance(i, doc.Footnote)]).strip() \
+        or (el.get("namn") or "").strip()
     thead, tbody = el.find("thead"), el.find("tbody")
     head = _rows(thead) if thead is not None else []
     body = _rows(tbody) if tbody is not None else []
@@ -597,9 +654,13 @@ def _table(el: ET.Element) -> doc.Table:
              if notes_el is not None else [])
     widths = [float(w) for w in (el.get("bredder") or "").split()]
     if not caption:
-        raise TemplateError("varje <table> behöver en <caption> (tabellens rubrik)",
+        raise TemplateError('varje <table> behöver en <caption> (tabellens rubrik) eller, '
+                            'när den visas utan rubrik, ett namn: <table namn="…">',
                             needle="<table")
-    return doc.Table(caption, head, body, notes, widths, role=el.get("class") or "")
+    # A caption of plain text is the name as it stands; anything more is kept as shown.
+    plain = len(shown) == 1 and isinstance(shown[0], doc.Text)
+    return doc.Table(caption, head, body, notes, widths, role=el.get("class") or "",
+                     shown_caption=None if plain else shown)
 
 
 #: The processing instruction the outline writes before each block: ``<?mall block/x.j2?>``.

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .charts import Chart, Series
 from .errors import Problem
+from .fmt import number
 from .model import (
     UNITS,
     BidragRad,
@@ -33,7 +34,16 @@ from .model import (
     VerksamhetText,
     VolymRad,
 )
-from .tables import NOT_COMPARABLE, TOTAL_KINDS, DataRow, DataTable, Value, display_number
+from .tables import (
+    NOT_COMPARABLE,
+    SUM_KINDS,
+    TOTAL_KINDS,
+    DataRow,
+    DataTable,
+    Value,
+    display_number,
+    unavailable_note,
+)
 
 #: Largest difference, in tkr, between a total and the sum of its rows that is rounding.
 TOLERANCE_TKR = 1.0
@@ -99,7 +109,9 @@ class MalomradeFigur:
     antal: int
     #: Levels with at least one nämndmål, best first.
     per_niva: list[LevelCount]
+    #: Assessed goals without an assessment yet, and those the data says are not assessed.
     antal_obedomda: int
+    antal_ej_bedomda: int = 0
 
 
 @dataclass(frozen=True)
@@ -143,7 +155,10 @@ class Figures:
     nettokostnad_forandring_pct: float | None = None
     malbedomning: list[LevelCount] = field(default_factory=list)
     antal_namndmal: int = 0
+    #: Assessed goals without an assessment yet, and those the data says are not assessed
+    #: (``maluppfyllelse: {saknas: skäl}``): no gap, and not "saknar ännu bedömning".
     antal_obedomda: int = 0
+    antal_ej_bedomda: int = 0
     indikatorer: dict[int, IndicatorFigur] = field(default_factory=dict)
     #: Change in net cost from the previous year, in tkr (positive when it grew).
     nettokostnad_forandring: float | None = None
@@ -182,10 +197,48 @@ class Figures:
     def indikator(self, ind: Indicator) -> IndicatorFigur:
         return self.indikatorer[id(ind)]
 
-    def indikatorer_for(self, nm: Goal) -> list[IndicatorFigur]:
-        """The goal's indicators as counted against etappmål: for an indicator reported by
-        kön, only its total row."""
-        return [self.indikatorer[id(ind)] for ind in nm.indikatorer if ind.kon in ("", "T")]
+    def etappmal(self, indicators: list[Indicator]) -> EtappmalCount:
+        """How the ``indicators`` a table shows stand against this year's etappmål."""
+        return etappmal_count([self.indikatorer[id(i)] for i in indicators])
+
+
+@dataclass(frozen=True)
+class EtappmalCount:
+    """Indicators with an etappmål, by how they stand: the counts of the sentence under an
+    indicator table ("Två av tre indikatorer med etappmål når årets etappmål")."""
+
+    #: The value reaches the numeric etappmål, or does not.
+    reached: int = 0
+    missed: int = 0
+    #: The etappmål is a number but the year has no value yet.
+    missing: int = 0
+    #: The etappmål is written in words ("≥ riktvärdet"), or the value is no number: nothing
+    #: to compare.
+    in_words: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.reached + self.missed + self.missing + self.in_words
+
+
+def etappmal_count(figures: list[IndicatorFigur]) -> EtappmalCount:
+    """Count the indicators with an etappmål among ``figures``; an indicator reported by kön
+    counts once, by its total row. An etappmål the data says is not available is none; a
+    value not available is missing, as one not yet there."""
+    reached = missed = missing = in_words = 0
+    for f in figures:
+        ind = f.indikator
+        if ind.etappmal is None or isinstance(ind.etappmal, Unavailable) \
+                or ind.kon not in ("", "T"):
+            continue
+        if f.uppnatt is not None:
+            reached += f.uppnatt
+            missed += not f.uppnatt
+        elif not isinstance(f.varde, str) and not isinstance(ind.etappmal, str):
+            missing += 1
+        else:
+            in_words += 1
+    return EtappmalCount(reached, missed, missing, in_words)
 
 
 # --- Ekonomi ---
@@ -350,8 +403,6 @@ def derive_ekonomi(report: Report, fig: Figures) -> None:
 
 def check_ekonomi_totals(report: Report) -> list[Problem]:
     """Check the total rows of the economy tables and the drift history against drift.csv."""
-    from .fmt import number
-
     problems: list[Problem] = []
 
     def check(total: BidragRad | InvesteringRad, rows: list[BidragRad] | list[InvesteringRad],
@@ -453,7 +504,7 @@ def derive(report: Report) -> Figures:
     goals = report.assessed_goals()
     fig.malbedomning = goal_counts(report)
     fig.antal_namndmal = len(goals)
-    fig.antal_obedomda = sum(1 for nm in goals if report.level(nm.maluppfyllelse) is None)
+    fig.antal_obedomda, fig.antal_ej_bedomda = unassessed(report, goals)
     for goal in report.all_goals():
         for ind in goal.indikatorer:
             value = ind.values.get(report.ar)
@@ -477,8 +528,16 @@ def malomrade_figure(report: Report, mo: Goal) -> MalomradeFigur:
     goals = mo.at_level(report.assessed_level)
     counts = [LevelCount(lv, sum(1 for nm in goals if nm.maluppfyllelse == lv.text))
               for lv in report.skala]
-    unassessed = sum(1 for nm in goals if report.level(nm.maluppfyllelse) is None)
-    return MalomradeFigur(mo, len(goals), [c for c in counts if c.antal], unassessed)
+    return MalomradeFigur(mo, len(goals), [c for c in counts if c.antal],
+                          *unassessed(report, goals))
+
+
+def unassessed(report: Report, goals: list[Goal]) -> tuple[int, int]:
+    """How many of ``goals`` have no assessment: those still to assess, and those the data
+    says are not assessed (``{saknas: skäl}``)."""
+    without = [g for g in goals if report.level(g.maluppfyllelse) is None]
+    excused = sum(1 for g in without if f"{g.plats}.maluppfyllelse" in report.utelamnade)
+    return len(without) - excused, excused
 
 
 def result_row(report: Report) -> ResultatRad | None:
@@ -541,8 +600,6 @@ def _check_sum(problems: list[Problem], table: str, total_row: ResultatRad | Dri
             continue
         expected = sum(parts)
         if abs(given - expected) > TOLERANCE_TKR:
-            from .fmt import number
-
             problems.append(Problem(
                 total_row.source.file,
                 f"summan stämmer inte: raden anger {number(given)} men {what} "
@@ -696,16 +753,16 @@ def derive_table(table: DataTable) -> None:
 
 def check_table_totals(table: DataTable) -> list[Problem]:
     """Check each total row of a declared table against the rows it sums."""
-    from .fmt import number
-
     problems: list[Problem] = []
     summed = [c for c in table.decl.kolumner
               if c.berakning is None and c.typ in ("heltal", "tal", "belopp")]
     since_total: list[DataRow] = []
     since_summa: list[DataRow] = []
     for row in table.rows:
-        if row.kind not in TOTAL_KINDS:
-            if not row.kind:  # a row of ranks or texts is summed by nobody
+        if row.kind not in SUM_KINDS:
+            # A row of ranks or texts is summed by nobody; a result row is shown like a
+            # total, but is neither a sum nor a part of one.
+            if not row.kind:
                 since_total.append(row)
                 since_summa.append(row)
             continue
@@ -770,6 +827,49 @@ def table_chart(table: DataTable, opts: TableChart) -> Chart:
     return Chart(id=f"{table.decl.id}-{key}", typ=opts.typ, titel=opts.titel,
                  kategorier=labels, serier=series, kalla=opts.kalla or table.decl.kalla or "",
                  enhet=opts.enhet, decimaler=opts.decimaler, source_file=table.decl.fil)
+
+
+# --- Indicator tables ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """A goal's indicator table as its level prints it: the rows, the years, whether the
+    etappmål and målvärde have columns, the indicators whose etappmål stand on lines under
+    the table instead, the notes (the reasons of values not available) and the counts of the
+    sentence under it."""
+
+    rows: list[Indicator]
+    years: list[int]
+    etappmal_column: bool
+    malvarde_column: bool
+    etappmal_lines: list[Indicator]
+    notes: list[str]
+    count: EtappmalCount
+
+
+def indicator_table(report: Report, goal: Goal) -> IndicatorTable:
+    """The indicator table of ``goal`` (empty when it has none, or a level above collects its
+    indicators into its own)."""
+    scope = report.indicator_scope(goal)
+    style = report.level_name(goal.niva).indikatortabell
+    with_targets, with_values = report.indicator_columns()
+    rows = [i for i in scope if style.totalt or i.kon != "T"]
+    # An etappmål is shown, or a gap, where the indicator had one last year.
+    lines = [i for i in scope if style.etappmal == "rad" and i.kon in ("", "T")
+             and (i.etappmal is not None or i.etappmal_foregaende is not None)]
+    etappmal_column = with_targets and style.etappmal == "kolumn"
+    shown = [v for i in rows for v in [*i.values.values(), *([i.etappmal] * etappmal_column)]]
+    reasons: list[str] = []
+    for value in [*shown, *(i.etappmal for i in lines)]:
+        if isinstance(value, Unavailable) and value.reason not in reasons:
+            reasons.append(value.reason)
+    figures = [IndicatorFigur(i, i.values.get(report.ar), reached(i, i.values.get(report.ar)))
+               for i in scope]
+    return IndicatorTable(
+        rows=rows, years=sorted({y for i in scope for y in i.values}),
+        etappmal_column=etappmal_column, malvarde_column=with_values, etappmal_lines=lines,
+        notes=[unavailable_note(r) for r in reasons], count=etappmal_count(figures))
 
 
 # --- Goal tables ------------------------------------------------------------------------------

@@ -44,10 +44,12 @@ class Footnote:
 @dataclass
 class Span:
     """Text with a named role the writers map to a look, e.g. "niva-1" for the symbol of
-    the highest måluppfyllelse level (its colour)."""
+    the highest måluppfyllelse level (its colour), or "tal" for a figure cited from the
+    data, which carries the mark it stands for ("[tal: drift | Summa | avvikelse]")."""
 
     children: list[Inline]
     role: str = ""
+    mark: str = ""
 
 
 @dataclass
@@ -162,6 +164,8 @@ class Row:
 
 @dataclass
 class Table:
+    #: The table's name: its caption as plain text, which assistive technology reads; a
+    #: table shown without a caption has one too.
     caption: str
     head: list[Row]
     body: list[Row]
@@ -172,6 +176,15 @@ class Table:
     #: The data text whose mark ("[tabell: id]") placed this table there, and the mark.
     source: str = ""
     mark: str = ""
+    #: The caption as shown, when it is more than its plain text (a footnote, emphasis),
+    #: or [] for a table shown without one; None shows ``caption`` as it is.
+    shown_caption: list[Inline] | None = None
+
+    def caption_inlines(self) -> list[Inline]:
+        """What the table shows as its caption; [] for none."""
+        if self.shown_caption is not None:
+            return self.shown_caption
+        return [Text(self.caption)] if self.caption else []
 
 
 #: A table with at most this many body rows is kept on one page, in both formats.

@@ -28,6 +28,12 @@ def _round(value: Number, decimals: int) -> Decimal:
     return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
+def shown(value: Number, decimals: int | None = 0) -> Decimal:
+    """``value`` as :func:`number` shows it: rounded half up, to at most two decimals when
+    ``decimals`` is None. A word chosen by a figure's sign is chosen by this."""
+    return _round(value, 2).normalize() if decimals is None else _round(value, decimals)
+
+
 def number(value: Number | None, decimals: int | None = 0) -> str:
     """Format a number the Swedish way; ``decimals=None`` keeps up to two significant decimals."""
     if value is None:

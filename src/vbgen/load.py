@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from . import fmt
+from . import citat, fmt
 from .charts import KINDS, KINDS_LISTED, Chart, Series
 from .derive import (
     check_table_totals,
@@ -72,13 +72,13 @@ from .paths import (
     within,
     zip_too_large,
 )
+from .prosa import PROFILE_PLACE, Origins, Path_
+from .prosa import dotted as _dotted
 from .tables import NOTE_MARK, RANK, DataTable, read_table, table_path
 
 PROFILE_FILE = "kommun.yaml"
 TABLE_SUFFIXES = (".csv", ".xlsx")
 RESULTAT_TYPER = ("intäkt", "kostnad", "summa kostnader", "resultat")
-
-Path_ = tuple[str | int, ...]
 
 
 # --- YAML with line numbers -------------------------------------------------------------
@@ -220,13 +220,6 @@ def _line_for(lines: dict[Path_, int], path: Path_) -> int | None:
     return lines.get(())
 
 
-def _dotted(path: Path_) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 # --- Messages -----------------------------------------------------------------------------
 
 _PYDANTIC_MESSAGES = {
@@ -342,9 +335,13 @@ def _text_sources(data: Any, path: Path_) -> dict[str, str]:
 
 def _resolve_texts(
     data: Any, path: Path_, folder: Path, file: str, lines: dict[Path_, int],
-    problems: list[Problem],
+    problems: list[Problem], read: dict[str, str] | None = None, shown: str = "",
 ) -> Any:
-    """Replace every ``{fil: x.md}`` with the text of that file."""
+    """Replace every ``{fil: x.md}`` with the text of that file.
+
+    Each file read is kept in ``read`` under its name as messages show it (``shown`` and
+    the name given).
+    """
     if isinstance(data, dict):
         if set(data) == {"fil"}:
             rel = str(data["fil"])
@@ -357,21 +354,36 @@ def _resolve_texts(
                 problems.append(Problem(file, f'filen "{rel}" finns inte i mappen',
                                         _line_for(lines, path), _dotted(path)))
                 return None
-            return read_prose(folder, target, rel, problems)
-        return {k: _resolve_texts(v, (*path, k), folder, file, lines, problems)
+            text = read_prose(folder, target, rel, problems)
+            if read is not None and text is not None:
+                read[shown + rel] = text
+            return text
+        return {k: _resolve_texts(v, (*path, k), folder, file, lines, problems, read, shown)
                 for k, v in data.items()}
     if isinstance(data, list):
-        return [_resolve_texts(v, (*path, i), folder, file, lines, problems)
+        return [_resolve_texts(v, (*path, i), folder, file, lines, problems, read, shown)
                 for i, v in enumerate(data)]
     return data
 
 
-def _read_yaml_file(path: Path, name: str, problems: list[Problem]
+def _read_yaml_file(path: Path, name: str, problems: list[Problem],
+                    origins: Origins | None = None, profile: bool = False
                     ) -> tuple[dict[str, Any] | None, dict[Path_, int]]:
-    """A YAML file of fields, with the line of every value; problems name ``name``."""
+    """A YAML file of fields, with the line of every value; problems name ``name``.
+
+    The file's text and lines are kept in ``origins``, as its main file or ``profile``.
+    """
     text = read_text(path.parent, path, name, problems)
     if text is None:
         return None, {}
+    data, lines = _parse_yaml_file(text, name, problems)
+    if origins is not None:
+        (origins.set_profile if profile else origins.set_main)(name, text, lines)
+    return data, lines
+
+
+def _parse_yaml_file(text: str, name: str, problems: list[Problem]
+                     ) -> tuple[dict[str, Any] | None, dict[Path_, int]]:
     try:
         data, lines, twice, grouped = _load_yaml(text)
     except yaml.MarkedYAMLError as exc:
@@ -417,7 +429,8 @@ _OLD_FIELDS = {
 
 
 def _profile(folder: Path, data: dict[str, Any], lines: dict[Path_, int],
-             problems: list[Problem]) -> tuple[dict[str, Any], str, dict[Path_, int]]:
+             problems: list[Problem], origins: Origins
+             ) -> tuple[dict[str, Any], str, dict[Path_, int]]:
     """The kommun profile's fields, the name its problems are reported under, its lines."""
     rel = data.get("profil")
     if rel is None:
@@ -430,10 +443,13 @@ def _profile(folder: Path, data: dict[str, Any], lines: dict[Path_, int],
                                 "profil"))
         return {}, "", {}
     name = f"{rel}/{PROFILE_FILE}"
-    own, own_lines = _read_yaml_file(target / PROFILE_FILE, name, problems)
+    own, own_lines = _read_yaml_file(target / PROFILE_FILE, name, problems, origins,
+                                     profile=True)
     if own is None:
         return {}, name, {}
-    own = _resolve_texts(own, (), target, name, own_lines, problems)
+    origins.sources.update({f"{PROFILE_PLACE}{k}": f"{rel}/{v}"
+                            for k, v in _text_sources(own, ()).items()})
+    own = _resolve_texts(own, (), target, name, own_lines, problems, origins.files, f"{rel}/")
     if "profil" in own:
         problems.append(Problem(name, "en kommunprofil kan inte peka på en annan profil",
                                 _line_for(own_lines, ("profil",)), "profil"))
@@ -443,16 +459,20 @@ def _profile(folder: Path, data: dict[str, Any], lines: dict[Path_, int],
 
 def _kommun_texts(data: Any, texts: dict[str, Any], path: Path_, file: str,
                   lines: dict[Path_, int], problems: list[Problem],
-                  shared: set[str] | None = None) -> Any:
+                  shared: set[str] | None = None,
+                  refers: dict[Path_, str] | None = None) -> Any:
     """Replace every ``{kommun: name}`` with the shared text of that name.
 
-    The place of each replaced text is added to ``shared``.
+    The place of each replaced text is added to ``shared``, and in ``refers`` the name of
+    the text it takes.
     """
     if isinstance(data, dict):
         if set(data) == {"kommun"} and path and path[-1] != "kommun":
             if shared is not None:
                 shared.add(_dotted(path))
             name = str(data["kommun"])
+            if refers is not None:
+                refers[path] = name
             if name not in texts:
                 known = ", ".join(sorted(texts)) or "inga"
                 problems.append(Problem(file, f'texten "{name}" finns inte under texter '
@@ -460,10 +480,10 @@ def _kommun_texts(data: Any, texts: dict[str, Any], path: Path_, file: str,
                                         _line_for(lines, path), _dotted(path)))
                 return None
             return texts[name]
-        return {k: _kommun_texts(v, texts, (*path, k), file, lines, problems, shared)
+        return {k: _kommun_texts(v, texts, (*path, k), file, lines, problems, shared, refers)
                 for k, v in data.items()}
     if isinstance(data, list):
-        return [_kommun_texts(v, texts, (*path, i), file, lines, problems, shared)
+        return [_kommun_texts(v, texts, (*path, i), file, lines, problems, shared, refers)
                 for i, v in enumerate(data)]
     return data
 
@@ -540,15 +560,15 @@ def _child(node: Any, part: str | int) -> Any:
 EXAMPLE_KEY, UNAVAILABLE_KEY = "exempel", "saknas"
 
 
-def _load_meta(folder: Path, problems: list[Problem]
+def _load_meta(folder: Path, problems: list[Problem], origins: Origins
                ) -> tuple[Meta | None, dict[Path_, int], _Marks | None]:
     """The main file merged over its profile, checked, with the line of every value and the
-    values it marks as examples or not available."""
+    values it marks as examples or not available; its texts' origins go into ``origins``."""
     main = folder / MAIN_FILE
     if not present(main):
         problems.append(Problem(str(folder), f"huvudfilen {MAIN_FILE} saknas i mappen"))
         return None, {}, None
-    data, lines = _read_yaml_file(main, MAIN_FILE, problems)
+    data, lines = _read_yaml_file(main, MAIN_FILE, problems, origins)
     if data is None:
         return None, {}, None
     for old, advice in _OLD_FIELDS.items():
@@ -558,13 +578,26 @@ def _load_meta(folder: Path, problems: list[Problem]
     if any(old in data for old in _OLD_FIELDS):
         return None, lines, None
     sources = _text_sources(data, ())
-    data = _resolve_texts(data, (), folder, MAIN_FILE, lines, problems)
-    shared, profile_name, profile_lines = _profile(folder, data, lines, problems)
+    origins.sources.update(sources)
+    data = _resolve_texts(data, (), folder, MAIN_FILE, lines, problems, origins.files)
+    shared, profile_name, profile_lines = _profile(folder, data, lines, problems, origins)
     from_profile = {k for k in shared if k not in data}
+    own_texts = set(data.get("texter") or {}) if isinstance(data.get("texter"), dict) \
+        else set()
     texts = {**(shared.get("texter") or {}), **(data.get("texter") or {})}
-    shared = _kommun_texts(shared, texts, (), profile_name, profile_lines, problems)
+    in_profile: dict[Path_, str] = {}
+    shared = _kommun_texts(shared, texts, (), profile_name, profile_lines, problems,
+                           refers=in_profile)
     kommun_places: set[str] = set()
-    data = _kommun_texts(data, texts, (), MAIN_FILE, lines, problems, kommun_places)
+    in_main: dict[Path_, str] = {}
+    data = _kommun_texts(data, texts, (), MAIN_FILE, lines, problems, kommun_places, in_main)
+    # Where each shared text is written: the profile's field, or a text under texter.
+    origins.shared.update({(k,): (True, (k,)) for k in from_profile})
+    for refers, in_the_profile in ((in_profile, True), (in_main, False)):
+        for path, name in refers.items():
+            if in_the_profile and path[0] not in from_profile:
+                continue  # a field of the profile the nämnd gives itself
+            origins.shared[path] = (name not in own_texts, ("texter", name))
     data = {**shared, **data, "texter": texts}
 
     def origin(path: Path_) -> tuple[str, dict[Path_, int]]:
@@ -1191,7 +1224,8 @@ def load(folder: str | Path) -> Report:
     problems: list[Problem] = []
     if not folder.is_dir():
         raise DataError([Problem(str(folder), "mappen finns inte")])
-    meta, lines, marks = _load_meta(folder, problems)
+    origins = Origins()
+    meta, lines, marks = _load_meta(folder, problems, origins)
     if meta is None:
         # Tables that depend on the main file cannot be checked; the others still are, so
         # that every problem is reported in one go.
@@ -1203,7 +1237,7 @@ def load(folder: str | Path) -> Report:
     ctx = Context([meta.ar - 2, meta.ar - 1, meta.ar], meta.uppdragsstatus)
 
     # A file declared under tabeller is read by its declaration, not by a built-in form.
-    declared = {Path(t.fil).with_suffix("").as_posix() for t in meta.tabeller}
+    declared = {_stem(t.fil) for t in meta.tabeller}
     tables: dict[str, Any] = {
         spec.field: _table(folder, spec, ctx, problems) if spec.stem not in declared else []
         for spec in TABLES}
@@ -1212,6 +1246,7 @@ def load(folder: str | Path) -> Report:
     report = Report(**dict(meta), **tables)
     if marks is not None:
         marks.mark_examples(report)
+    report.textursprung = origins
     report.diagramdata = _charts(folder, meta, lines, problems)
     _check_derived(report, lines, problems)
     report.tabelldata = _declared_tables(folder, report, lines, problems)
@@ -1224,6 +1259,7 @@ def load(folder: str | Path) -> Report:
     _check_ekonomi(report, lines, problems, drift is not None and not any(
         p.file == drift.name for p in problems))
     _check_outline(report, lines, problems)
+    problems.extend(citat.check(report))
     _check_size(report, problems)
 
     # A table with unreadable rows would only add misleading sum errors.
@@ -1309,8 +1345,16 @@ def _declared_files(main: Path) -> set[str] | None:
     tables = data.get("tabeller") if isinstance(data, dict) else None
     if not isinstance(tables, list):
         return set()
-    return {Path(str(t.get("fil", ""))).with_suffix("").as_posix()
-            for t in tables if isinstance(t, dict)}
+    return {_stem(str(t["fil"])) for t in tables if isinstance(t, dict) and t.get("fil")}
+
+
+def _stem(fil: str) -> str:
+    """A declared table's file without its suffix; a name such as "." is kept as it is (the
+    declaration's check tells what is wrong with it)."""
+    try:
+        return Path(fil).with_suffix("").as_posix()
+    except ValueError:
+        return fil
 
 
 def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
@@ -1624,9 +1668,10 @@ def _check_ekonomi(report: Report, lines: dict[Path_, int], problems: list[Probl
         for m in CHART_MARK.finditer(text or ""):
             if m.group(1) not in declared:
                 options = ", ".join(declared) or "inga"
+                file, line, place = report.textursprung.locate(loc, m.group(0))
                 problems.append(Problem(
-                    MAIN_FILE, f'diagrammet "{m.group(1)}" i texten finns inte under diagram; '
-                               f"kända diagram: {options}", _line_for(lines, loc), _dotted(loc)))
+                    file, f'diagrammet "{m.group(1)}" i texten finns inte under diagram; '
+                          f"kända diagram: {options}", line, place))
 
     # Nämndmål and marks in the table of external grants.
     ids = [g.id for g in report.all_goals() if g.id]
@@ -1688,7 +1733,9 @@ MAX_HEADING_LEVEL = 6
 
 
 def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
-    """Every table, chart, column and goal level the outline names must exist."""
+    """Every table, chart, column and goal level the outline names must exist, and every
+    declared table be shown somewhere."""
+    before = len(problems)
     charts = [d.id for d in report.diagram]
     levels = [lv.namn for lv in report.malnivaer]
     goal_ids = [str(g.id) for g in report.all_goals() if g.id]
@@ -1712,13 +1759,19 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
                           "är " + ", ".join(known))
 
     def marks(loc: Path_, text: str | None) -> None:
+        # A mark's problem is told at its own line, in the text's own file.
         for m in TABLE_MARK.finditer(text or ""):
             kind, ref = m.group(1), m.group(2)
+            file, line, place = report.textursprung.locate(loc, m.group(0))
             if kind == "tabell":
-                table(loc, ref)
+                if ref not in {t.id for t in report.tabeller}:
+                    known = ", ".join(t.id for t in report.tabeller) or "inga"
+                    problems.append(Problem(file, f'tabellen "{ref}" finns inte under tabeller; '
+                                                  f"kända tabeller: {known}", line, place))
             elif ref not in charts:
-                fail(loc, f'diagrammet "{ref}" i texten finns inte under diagram; kända '
-                          f"diagram: {', '.join(charts) or 'inga'}")
+                problems.append(Problem(file, f'diagrammet "{ref}" i texten finns inte under '
+                                              f"diagram; kända diagram: "
+                                              f"{', '.join(charts) or 'inga'}", line, place))
 
     def section(s: Section, loc: Path_) -> None:
         s.plats = _dotted(loc)
@@ -1760,6 +1813,11 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
             elif b.typ == "indikatorer" and value.mal not in goal_ids:
                 fail((*where, "mal"), f'okänt mål "{value.mal}"; kända id: '
                                       + (", ".join(goal_ids) or "inga"))
+            elif b.typ == "malrapport" and value.mal:
+                for name in value.mal:
+                    if name not in goal_ids:
+                        fail((*where, "mal"), f'okänt mål "{name}"; kända id: '
+                                              + (", ".join(goal_ids) or "inga"))
             elif b.typ in ("malbedomning", "kallforteckning") and value.nivaer:
                 for name in value.nivaer:
                     if name not in levels:
@@ -1779,3 +1837,24 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
 
     for i, g in enumerate(report.mal):
         goal(g, ("mal", i))
+
+    # A declared table that nothing shows is a mistake the reader would never see; a
+    # template of its own (mall:) may show any table, so then nothing can be told, and a
+    # problem above (a misspelt id) is the one to tell.
+    if len(problems) > before or any(b.typ == "mall" for s in _sections(report.disposition)
+                                     for b in s.block):
+        return
+    used = {*report.placed_tables(), *citat.cited_tables(report)}
+    used |= {b.varde.tabell for s in _sections(report.disposition) for b in s.block
+             if b.typ == "diagram" and not isinstance(b.varde, str)}
+    for i, decl in enumerate(report.tabeller):
+        if decl.id not in used:
+            fail(("tabeller", i, "id"),
+                 f'tabellen "{decl.id}" är deklarerad men visas inte; placera den med '
+                 f"- tabell: {decl.id} eller en rad [tabell: {decl.id}] i en text, hämta tal "
+                 f"ur den med [tal: {decl.id} | …] eller ta bort den")
+
+
+def _sections(sections: list[Section]) -> list[Section]:
+    """Every section of the outline, depth first."""
+    return [x for s in sections for x in (s, *_sections(s.avsnitt))]

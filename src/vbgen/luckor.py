@@ -23,11 +23,11 @@ LIST_HEADING = "Luckor att fylla"
 
 
 @dataclass(frozen=True)
-class Gap:
-    """One gap: the section it stands in, what is missing, and where to fill it.
+class GapEntry:
+    """One gap as the lists give it (the node in the document is a :class:`~vbgen.doc.Gap`):
+    the section it stands in, what is missing, and where to fill it.
 
-    ``slag`` is the kind of :class:`~vbgen.doc.Gap`; a value not available has its
-    reason in ``skal``.
+    ``slag`` is the kind of the node; a value not available has its reason in ``skal``.
     """
 
     avsnitt: str
@@ -52,18 +52,18 @@ def _inline_gaps(inlines: list[doc.Inline]) -> list[doc.Gap]:
     return out
 
 
-def find_all(document: doc.Document) -> list[Gap]:
+def find_all(document: doc.Document) -> list[GapEntry]:
     """Every gap and value not available in ``document``, in reading order, each once.
 
     A gap shown both in a table and in the text (a missing måluppfyllelse in the goal
     table and under the goal's heading) is listed where the text has it.
     """
-    found: list[tuple[bool, Gap]] = []
+    found: list[tuple[bool, GapEntry]] = []
     path: list[str] = []
 
     def add(nodes: list[doc.Inline], in_table: bool) -> None:
         section = " › ".join(path) or document.title
-        found.extend((in_table, Gap(section, g.vad, g.plats, g.slag, g.skal))
+        found.extend((in_table, GapEntry(section, g.vad, g.plats, g.slag, g.skal))
                      for g in _inline_gaps(nodes))
 
     def blocks(items: list[doc.Block]) -> None:
@@ -87,7 +87,7 @@ def find_all(document: doc.Document) -> list[Gap]:
             elif isinstance(b, doc.Figure):
                 add(b.caption, False)
 
-    found.extend((True, Gap(document.title, g.vad, g.plats, g.slag, g.skal))
+    found.extend((True, GapEntry(document.title, g.vad, g.plats, g.slag, g.skal))
                  for g in document.gaps)
     blocks(document.blocks)
     # Each gap once, where the text shows it if it does, else where it first stands.
@@ -98,22 +98,22 @@ def find_all(document: doc.Document) -> list[Gap]:
     return [found[n][1] for n in sorted(chosen.values())]
 
 
-def gaps_of(found: list[Gap]) -> list[Gap]:
+def gaps_of(found: list[GapEntry]) -> list[GapEntry]:
     """The gaps to fill (examples included): what keeps a final build from being made."""
     return [g for g in found if g.slag != doc.UNAVAILABLE]
 
 
-def unavailable_of(found: list[Gap]) -> list[Gap]:
+def unavailable_of(found: list[GapEntry]) -> list[GapEntry]:
     """The values the data says are not available, with their reasons."""
     return [g for g in found if g.slag == doc.UNAVAILABLE]
 
 
-def find_gaps(document: doc.Document) -> list[Gap]:
+def find_gaps(document: doc.Document) -> list[GapEntry]:
     """Every gap to fill in ``document``, in reading order."""
     return gaps_of(find_all(document))
 
 
-def unique(gaps: list[Gap]) -> list[Gap]:
+def unique(gaps: list[GapEntry]) -> list[GapEntry]:
     """``gaps`` of several documents, each gap once (a goal's assessment is missing in the
     report and in the tjänsteskrivelse alike)."""
     seen: set[tuple[str, str, str]] = set()
@@ -125,7 +125,7 @@ def unique(gaps: list[Gap]) -> list[Gap]:
     return out
 
 
-def gap_list(found: list[Gap]) -> list[doc.Block]:
+def gap_list(found: list[GapEntry]) -> list[doc.Block]:
     """The draft's closing section: a table of its gaps, grouped by section, and a table of
     the values the data says are not available."""
     gaps, unavailable = gaps_of(found), unavailable_of(found)
@@ -153,7 +153,7 @@ def gap_list(found: list[Gap]) -> list[doc.Block]:
     return out
 
 
-def describe(gaps: list[Gap]) -> list[str]:
+def describe(gaps: list[GapEntry]) -> list[str]:
     """The gaps as lines for the terminal, grouped by section."""
     lines: list[str] = []
     section = None

@@ -88,7 +88,8 @@ def _inlines(nodes: list[doc.Inline], notes: list[str]) -> str:
         elif isinstance(n, doc.Emph):
             out.append(_wrap("*", _inlines(n.children, notes)))
         elif isinstance(n, doc.Span):
-            out.append(_inlines(n.children, notes))
+            # A figure cited from the data goes back as its mark, never as the figure.
+            out.append(n.mark or _inlines(n.children, notes))
         elif isinstance(n, doc.Link):
             out.append(f"[{inlines(n.children, notes)}](<{n.href}>)")
         elif isinstance(n, doc.LineBreak):

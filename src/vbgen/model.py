@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic.json_schema import SkipJsonSchema
 
 from .fmt import DECIMAL_MARKS, OUT_OF_RANGE, NumberError, parse_number
+from .prosa import Origins, plain
 
 #: Prose in Markdown: written in the main file, or ``{fil: text/x.md}`` for a file's text.
 Markdown = Annotated[str, Field(json_schema_extra={"x-vbgen": "markdown"})]
@@ -113,19 +114,59 @@ class Example(str):
         return (Example, (str(self), self.plats))
 
 
+#: Endings of a participle in the neuter, and its common gender and plural endings:
+#: uppfyllt, uppfylld, uppfyllda; uppnått, uppnådd, uppnådda; genomfört, genomförd;
+#: godkänt, godkänd; påbörjat, påbörjad, påbörjade.
+_PARTICIPLES = (("llt", "lld", "llda"), ("rt", "rd", "rda"), ("nt", "nd", "nda"),
+                ("at", "ad", "ade"))
+_VOWELS = "aeiouyåäö"
+
+
+def _adjective(word: str) -> tuple[str, str, str]:
+    """A scale word's common gender, neuter and plural forms, guessed from its ending."""
+    for neuter, common, plural in _PARTICIPLES:
+        if word.endswith(neuter):
+            stem = word[:-len(neuter)]
+            return stem + common, word, stem + plural
+    if len(word) > 2 and word.endswith("tt") and word[-3] in _VOWELS:  # nått, uppnått
+        return word[:-2] + "dd", word, word[:-2] + "dda"
+    if word.endswith("t") or not word or word[-1] in "ae":  # korrekt, bra: the same always
+        return word, word, word
+    if len(word) > 1 and word.endswith("d") and word[-2] in _VOWELS:  # god, gott, goda
+        return word, word[:-1] + "tt", word + "a"
+    return word, word + "t", word + "a"  # godtagbar, godtagbart, godtagbara
+
+
 class Level(_Strict):
-    """One step of the måluppfyllelse scale."""
+    """One step of the måluppfyllelse scale, with the forms generated sentences need."""
 
-    text: str
-    symbol: str = ""
-    #: The text after a count above one ("två ... uppfyllda"); derived when left out.
-    plural: str = ""
+    text: str = Field(description="Nivåns text, som den står i tabeller: I hög grad uppfyllt.")
+    symbol: str = Field("", description="Visas före texten: ●.")
+    utrum: str | None = Field(
+        None, description="Formen efter en i en mening (en indikator, en strategi): "
+                          "\"en god\", \"en uppfylld\". Räknas fram om den saknas.")
+    neutrum: str | None = Field(
+        None, description="Formen efter ett i en mening (ett mål): \"ett gott\", \"ett "
+                          "uppfyllt\". Räknas fram om den saknas.")
+    plural: str = Field("", description="Formen efter ett antal större än ett: \"fem "
+                                        "goda\", \"två uppfyllda\". Räknas fram om den saknas.")
 
-    def for_count(self, n: int) -> str:
-        """The level as it reads after a count in a sentence: "i hög grad uppfyllda"."""
-        text = self.plural or (self.text[:-1] + "da" if self.text.endswith("fyllt") else self.text)
-        text = text if n != 1 else self.text
-        return text[:1].lower() + text[1:]
+    def forms(self) -> tuple[str, str, str]:
+        """The common gender, neuter and plural forms, small first letter: each declared, or
+        guessed from the text's last word."""
+        head, _, last = self.text.rpartition(" ")
+        guessed = [f"{head} {w}" if head else w for w in _adjective(last)]
+        common, neuter, plural = (self.utrum or guessed[0], self.neutrum or guessed[1],
+                                  self.plural or guessed[2])
+        return tuple(t[:1].lower() + t[1:] for t in (common, neuter, plural))  # type: ignore[return-value]
+
+    def for_count(self, n: int, genus: str = "ett") -> str:
+        """The level as it reads after a count of a noun of ``genus`` ("en" or "ett"):
+        "ett i hög grad uppfyllt", "en i hög grad uppfylld", "två i hög grad uppfyllda"."""
+        common, neuter, plural = self.forms()
+        if n != 1:
+            return plural
+        return neuter if genus == "ett" else common
 
 
 class Indicator(BaseModel):
@@ -200,14 +241,70 @@ def _plural(name: str) -> str:
     return word + "er"
 
 
+#: The parts of a goal's section, under its heading, and the heading each has by default
+#: ("" for a table, which has its caption).
+GOAL_PARTS = {"maluppfyllelse": "Måluppfyllelse", "motivering": "Motivering",
+              "analys": "Analys", "genomfort_arbete": "Genomfört arbete",
+              "indikatorer": "", "uppdrag": ""}
+#: The parts a goal on the assessed level must have unless its level says otherwise.
+ASSESSED_PARTS = ("maluppfyllelse", "motivering", "analys", "genomfort_arbete", "indikatorer")
+
+
+def _parts(names: list[str] | dict[str, str] | None, field: str) -> None:
+    unknown = [n for n in names or [] if n not in GOAL_PARTS]
+    if unknown:
+        raise ValueError(f'{field}: okänd del "{unknown[0]}"; välj bland '
+                         + ", ".join(GOAL_PARTS))
+
+
+class IndicatorTableStyle(_Strict):
+    """How the indicator tables of a level's goals are printed."""
+
+    samla: JaNej = Field(False, description="ja för en tabell per mål på nivån, med "
+                                            "indikatorerna för målen under det; nej (standard) "
+                                            "för en tabell per mål med egna indikatorer.")
+    totalt: JaNej = Field(True, description="nej för att bara visa raderna för kvinnor och "
+                                            "män för en indikator som redovisas per kön.")
+    etappmal: str = Field("kolumn", pattern=r"^(kolumn|rad)$",
+                          description="kolumn (standard) för en kolumn Etappmål, rad för "
+                                      "etappmålen som en rad under tabellen.")
+
+
 class GoalLevel(_Strict):
-    """A level of the goal tree and its name as Swedish sentences need it."""
+    """A level of the goal tree: its name as headings and sentences need it, and how its
+    goals are shown."""
 
     namn: str = Field(description="Nivåns namn, som det står i rubriker: Nämndmål.")
     bestamd: str | None = Field(
         None, description="Bestämd form i en mening: nämndmålet. Räknas fram om det saknas.")
     plural: str | None = Field(
         None, description="Plural i en mening: nämndmål. Räknas fram om det saknas.")
+    etikett: str | None = Field(
+        None, description="Texten före målets namn i dess rubrik (\"Mål: …\"); som standard "
+                          "nivåns namn, \"\" för bara målets namn.")
+    delar: dict[str, str] | None = Field(
+        None, description="Delarna under målets rubrik i malrapport, i ordning, var och en med "
+                          "sin rubrik (\"\" för ingen): maluppfyllelse, motivering, analys, "
+                          "genomfort_arbete, indikatorer, uppdrag. Som standard alla, med "
+                          "rubrikerna Måluppfyllelse, Motivering, Analys och Genomfört arbete.")
+    kravs: list[str] | None = Field(
+        None, description="Delarna som visas som en lucka när de saknas. Som standard alla "
+                          "utom uppdrag på bedömningsnivån och inga på andra nivåer.")
+    indikatortabell: IndicatorTableStyle = Field(
+        default_factory=lambda: IndicatorTableStyle.model_validate({}),
+        description="Hur nivåns indikatortabeller visas.")
+
+    @model_validator(mode="after")
+    def _check_parts(self) -> GoalLevel:
+        _parts(self.delar, "delar")
+        _parts(self.kravs, "kravs")
+        return self
+
+    @property
+    def label(self) -> str:
+        """The text before a goal's name in its heading, with its colon: "Mål: "."""
+        text = self.namn if self.etikett is None else self.etikett
+        return f"{text}: " if text else ""
 
     @property
     def i_text(self) -> str:
@@ -354,6 +451,16 @@ def _check_decimal_mark(value: str) -> None:
         raise ValueError(f'okänt decimaltecken "{value}"; välj komma eller punkt')
 
 
+@dataclass(frozen=True)
+class GoalPart:
+    """A part of a goal's section in the goal report: which, its heading, and whether it is
+    shown as a gap, the goal lacking what its level requires."""
+
+    key: str
+    heading: str
+    required: bool
+
+
 # --- Declared tables ---
 
 #: The kinds of column a declared table can have.
@@ -430,7 +537,10 @@ class TableDecl(_Strict):
                                              "och _. Används i disposition och [tabell: id].")
     fil: str = Field(description="CSV- eller Excelfilen i datamappen.")
     flik: str | None = Field(None, description="Bladet i en Excelfil; som standard det första.")
-    rubrik: str = Field(description="Tabellens rubrik (caption).")
+    rubrik: str | None = Field(
+        None, description="Tabellens rubrik (caption), inline-Markdown: en fotnot ^[…] går "
+                          "bra. Utan rubrik visas ingen, men tabellen har ändå ett namn för "
+                          "skärmläsare: dess kolumnrubriker.")
     kalla: str | None = Field(None, description="Källa, visas under tabellen.")
     enhet: str = Field("tkr", description="Enheten för belopp i filen: kr, tkr eller mnkr.")
     visa: str | None = Field(None, description="Enheten belopp visas i; som standard enhet.")
@@ -448,6 +558,11 @@ class TableDecl(_Strict):
         "komma", description="komma eller punkt: tecknet före decimalerna i filen. Ett tal med "
                              "det andra tecknet (12.400 i en fil med komma) är ett fel.")
     tom: str | None = Field(None, description="Det en tom cell visar; som standard -.")
+
+    # --- How prose refers to the table ---
+    nyckel: str | None = Field(
+        None, description="Kolumnen (id) vars text namnger en rad i en markering [tal: tabell "
+                          "| rad | kolumn]; som standard den första textkolumnen.")
 
     @model_validator(mode="after")
     def _check(self) -> TableDecl:
@@ -467,13 +582,38 @@ class TableDecl(_Strict):
         twice = sorted({i for i in ids if ids.count(i) > 1 and i is not None})
         if twice:
             raise ValueError("flera kolumner har id " + ", ".join(f'"{i}"' for i in twice))
+        # Two declarations of one column of the file would show it twice, the second
+        # silently; by_id below would hide it.
+        headers = [" ".join(c.kolumn.replace("_", " ").split()).lower() for c in self.kolumner
+                   if c.kolumn is not None]
+        repeated = sorted({h for h in headers if headers.count(h) > 1})
+        if repeated:
+            raise ValueError(f'kolumnen "{repeated[0]}" i filen står flera gånger under '
+                             "kolumner; deklarera den en gång (en beräknad kolumn får ett eget "
+                             "id och ingen kolumn)")
+        by_id = {c.id: c for c in self.kolumner}
         for c in self.kolumner:
             for ref in (c.berakning or {}).values():
                 for name in ref:
                     if name not in ids:
                         raise ValueError(f'kolumnen "{c.id}" räknar med "{name}", som inte '
                                          "finns bland kolumnerna")
+                    if not by_id[name].numeric:
+                        raise ValueError(f'kolumnen "{c.id}" räknar med "{name}", som är av '
+                                         f"typen {by_id[name].typ}; en beräkning räknar med "
+                                         "kolumner av typen heltal, tal, belopp eller procent")
+        if self.nyckel is not None and self.nyckel not in ids:
+            raise ValueError(f'nyckel: kolumnen "{self.nyckel}" finns inte bland kolumnerna; '
+                             "kolumnerna är " + ", ".join(str(i) for i in ids))
         return self
+
+    @property
+    def key_column(self) -> Column | None:
+        """The column whose text names a row: ``nyckel``, else the first text column."""
+        if self.nyckel is not None:
+            return next(c for c in self.kolumner if c.id == self.nyckel)
+        texts = [c for c in self.kolumner if c.typ == "text" and c.berakning is None]
+        return next((c for c in texts if c.visas), texts[0] if texts else None)
 
     @property
     def shown_unit(self) -> str:
@@ -521,12 +661,22 @@ class GoalTableOptions(_Strict):
         None, description="Nivåerna som visas, med namnen i malnivaer; som standard alla.")
 
 
+class SourceListOptions(GoalTableOptions):
+    """What the list of sources shows."""
+
+    tabeller: JaNej = Field(True, description="nej för att bara visa indikatorernas källor, "
+                                              "inte tabellernas.")
+
+
 class GoalReportOptions(_Strict):
     """What the goal report shows under each goal."""
 
     indikatorer: JaNej = Field(True, description="nej för att inte visa indikatortabellerna "
                                                  "under målen (visa dem med indikatorer-block).")
     uppdrag: JaNej = Field(True, description="nej för att inte visa uppdragen under målen.")
+    mal: list[str] | None = Field(
+        None, description="Id för målen som visas, vart och ett med målen under det; som "
+                          "standard alla mål på den översta nivån.")
 
 
 class IndicatorTableOptions(_Strict):
@@ -556,7 +706,7 @@ class Block(_Strict):
     malbedomning: GoalTableOptions | None = None
     malrapport: GoalReportOptions | None = None
     indikatorer: IndicatorTableOptions | None = None
-    kallforteckning: GoalTableOptions | None = None
+    kallforteckning: SourceListOptions | None = None
     malsammanfattning: dict[str, Any] | None = None
     uppdrag: dict[str, Any] | None = None
     innehall: TocOptions | None = None
@@ -971,6 +1121,8 @@ class Report(Meta):
 
     #: The declared tables, read and typed, by id.
     tabelldata: dict[str, Any] = Field(default_factory=dict, exclude=True)
+    #: Where each text of the data stands (file and line), for messages about its content.
+    textursprung: SkipJsonSchema[Origins] = Field(default_factory=Origins, exclude=True)
 
     @property
     def years(self) -> list[int]:
@@ -1012,6 +1164,88 @@ class Report(Meta):
     def all_uppdrag(self) -> list[Uppdrag]:
         """Every uppdrag, in the order of the goal tree."""
         return [u for g in self.all_goals() for u in g.uppdrag]
+
+    def goal_parts(self, goal: Goal) -> list[GoalPart]:
+        """The parts of ``goal``'s section in the goal report, in order: those its level
+        shows that the goal has, and those it requires (shown as a gap when missing)."""
+        level = self.level_name(goal.niva)
+        shown = level.delar if level.delar is not None else GOAL_PARTS
+        if level.kravs is not None:
+            required: tuple[str, ...] | list[str] = level.kravs
+        else:
+            required = ASSESSED_PARTS if goal.niva == self.assessed_level else ()
+        out = []
+        for key, heading in shown.items():
+            has = (goal.maluppfyllelse is not None if key == "maluppfyllelse"
+                   else bool(self.indicator_scope(goal)) if key == "indikatorer"
+                   else bool(goal.uppdrag) if key == "uppdrag"
+                   else bool(getattr(goal, key)))
+            # Indicators of the goals below, in their own tables, are the goal's too.
+            gap = key in required and not (key == "indikatorer" and goal.antal_indikatorer())
+            if has or gap:
+                out.append(GoalPart(key, heading, gap))
+        return out
+
+    def shown_goals(self, ids: list[str] | None) -> list[Goal]:
+        """The goals with ``ids`` in the tree's order, or every goal of the top level."""
+        if not ids:
+            return list(self.mal)
+        return [g for g in self.all_goals() if g.id in ids]
+
+    def indicator_scope(self, goal: Goal) -> list[Indicator]:
+        """The indicators of ``goal``'s indicator table: its own, or, when its level collects
+        them, also those of the goals under it; none when a level above collects them."""
+        chain = self.goal_chain(goal)
+        if any(self.level_name(g.niva).indikatortabell.samla for g in chain[:-1]):
+            return []
+        collect = self.level_name(goal.niva).indikatortabell.samla
+        return [i for g in (goal.walk() if collect else [goal]) for i in g.indikatorer]
+
+    def goal_chain(self, goal: Goal) -> list[Goal]:
+        """The goals from the top of the tree down to ``goal``."""
+        def path(goals: list[Goal]) -> list[Goal]:
+            for g in goals:
+                if g is goal:
+                    return [g]
+                below = path(g.under)
+                if below:
+                    return [g, *below]
+            return []
+        return path(self.mal)
+
+    def placed_tables(self) -> list[str]:
+        """The declared tables the outline shows, in its order, each once: with a tabell or
+        kort block, or a [tabell: id] line in a text."""
+        found: list[str] = []
+
+        def text(value: str | None) -> None:
+            found.extend(m.group(2) for m in TABLE_MARK.finditer(value or "")
+                         if m.group(1) == "tabell")
+
+        def section(s: Section) -> None:
+            text(s.text)
+            for b in s.block:
+                if b.typ == "tabell":
+                    found.append(str(b.varde))
+                elif b.typ == "kort":
+                    found.append(b.varde.tabell)
+                elif b.typ == "text":
+                    text(b.varde)
+            for sub in s.avsnitt:
+                section(sub)
+
+        for s in self.disposition:
+            section(s)
+        for g in self.all_goals():
+            for name in ("beskrivning", "motivering", "analys", "genomfort_arbete"):
+                text(getattr(g, name))
+        return list(dict.fromkeys(found))
+
+    def table_sources(self) -> list[tuple[str, str]]:
+        """The caption and source of each declared table the report shows that names one."""
+        by_id = {t.id: t for t in self.tabeller}
+        return [(plain(t.rubrik) if t.rubrik else t.id, t.kalla) for i in self.placed_tables()
+                if (t := by_id.get(i)) is not None and t.kalla]
 
     def indicator_columns(self) -> tuple[bool, bool]:
         """Whether indicator tables show etappmål and målvärde: when any indicator has one,

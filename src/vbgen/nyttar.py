@@ -25,7 +25,7 @@ from .build import check
 from .errors import DataError
 from .load import MAIN_FILE, TABLES, load
 from .luckor import gaps_of
-from .model import Meta, Report
+from .model import TABLE_MARK, Meta, Report
 from .tabellfil import Grid, csv_bytes, read_grid, xlsx_bytes
 
 
@@ -226,14 +226,25 @@ def _is_file_ref(value: Any) -> bool:
 
 
 def _empty_prose(node: Any, key: Any, plan: _Plan, where: str) -> None:
-    """Empty one prose field: a file it names becomes an empty file, inline text null."""
+    """Empty one prose field: a file it names becomes an empty file, inline text null; the
+    lines that place a table or chart ([tabell: id], [diagram: id]) stay, so that the new
+    year's report still shows them (the text without words is still a gap)."""
     value = node[key]
     if _is_file_ref(value):
         rel = str(value["fil"])
-        plan.source(rel, where)
-        plan.files[rel] = b""
+        path = plan.source(rel, where)
+        try:
+            old = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+        except (OSError, UnicodeDecodeError):
+            old = ""  # the loader read it last year; a problem now shows when it is read
+        plan.files[rel] = _placements(old).encode("utf-8")
     elif value is not None:
-        node[key] = None
+        node[key] = _placements(str(value)) or None
+
+
+def _placements(text: str) -> str:
+    """Only the lines of ``text`` that place a table or a chart."""
+    return "\n\n".join(m.group(0).strip() for m in TABLE_MARK.finditer(text))
 
 
 def _keep_files(node: Any, plan: _Plan, where: str) -> None:

@@ -40,7 +40,7 @@ GROUPS = {
                         "kommunprofilens kommun.yaml, och vb.yaml ersätter det som skiljer."),
     "Level": ("skala", "Ett steg i bedömningsskalan."),
     "GoalLevel": ("malnivaer", "En nivå i målträdet. Skrivs som bara namnet eller som en grupp "
-                               "med namn, bestamd och plural."),
+                               "med namn, bestamd och plural, och hur nivåns mål visas."),
     "Goal": ("mal", "Ett mål på vilken nivå som helst, med målen under sig i under."),
     "TableDecl": ("tabeller", "En tabell: filen, rubriken och kolumnerna."),
     "Column": ("kolumner", "En kolumn i en tabell."),
@@ -49,8 +49,11 @@ GROUPS = {
                        "utan inställningar skrivs som bara ordet: - malrapport."),
     "TableChart": ("diagram (ur en tabell)", "Ett diagram som ritas ur en tabells rader."),
     "CardsOptions": ("kort", "Kort ur en tabell: ett kort per rad."),
-    "GoalTableOptions": ("malbedomning, kallforteckning",
-                         "Vilka målnivåer en måltabell visar."),
+    "GoalTableOptions": ("malbedomning", "Vilka målnivåer en måltabell visar."),
+    "SourceListOptions": ("kallforteckning", "Vilka målnivåer källförteckningen visar, och "
+                                             "om tabellernas källor tas med."),
+    "IndicatorTableStyle": ("malnivaer.indikatortabell", "Hur en målnivås "
+                                                         "indikatortabeller visas."),
     "GoalReportOptions": ("malrapport", "Vad målrapporten visar under varje mål."),
     "IndicatorTableOptions": ("indikatorer", "Ett måls indikatortabell, var som helst i "
                                              "rapporten."),

@@ -9,9 +9,16 @@ The functions are Jinja filters and globals (see ``FILTERS`` and ``GLOBALS``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from . import fmt
+
+if TYPE_CHECKING:
+    from .derive import EtappmalCount, LevelCount, MalomradeFigur, OverforingFigur, StatusCount
+    from .model import GoalLevel, Level
 
 EN_DASH = "\u2013"
 
@@ -95,6 +102,25 @@ def of_total(k: int, n: int, word: str) -> str:
     return f"{number_word(k, w.gender)} av {number_word(n, w.gender)} {w.plural}"
 
 
+#: An indicator's row by kön, as its table names it.
+KON = {"K": "kvinnor", "M": "män", "T": "totalt"}
+
+
+def by_sign(shown: Decimal, words: tuple[str, ...]) -> str:
+    """The word for a figure by its sign as it is shown: the first of ``words`` for a
+    positive figure, the second for a negative one, and for one shown as zero the third, or
+    the first when there are only two.
+
+    The figure is taken as shown (rounded as the sentence or table shows it), so a word
+    never contradicts the figure beside it: 0,04 miljoner kronor shown as "0,0" is zero.
+    """
+    if shown > 0:
+        return words[0]
+    if shown < 0:
+        return words[1]
+    return words[2] if len(words) > 2 else words[0]
+
+
 def date(value: dt.date | str | None) -> str:
     """A date in running text: "11 februari 2025"."""
     if value is None:
@@ -114,9 +140,263 @@ def quoted(text: str) -> str:
     return f"\u201d{text}\u201d"
 
 
+
+
+def capital(text: str) -> str:
+    """``text`` with a capital first letter, the rest as it is."""
+    return text[:1].upper() + text[1:]
+
+
+def by_shown_sign(value: float, words: str, decimals: int = 0, scale: float = 1) -> str:
+    """The word of ``words`` ("ökat/minskat/oförändrat") for ``value`` by its sign as it is
+    shown: divided by ``scale`` (1000 for tkr shown in miljoner kronor) and rounded to
+    ``decimals``. A Jinja filter, ``efter_tecken``: the rule of :func:`by_sign`."""
+    return by_sign(fmt.shown(value / scale, decimals), tuple(words.split("/")))
+
+
+# --- Sentences ---------------------------------------------------------------------------------
+#
+# The generated sentences of the generic blocks and of the tjänsteskrivelse. Each takes
+# figures computed in :mod:`vbgen.derive` and chooses every count word, singular or plural and
+# direction word from them, the direction by the sign of the figure as the sentence shows it.
+
+#: An amount in tkr as prose shows it: in miljoner kronor with one decimal.
+_MNKR_DECIMALS = 1
+
+
+def _mnkr_sign(tkr: float) -> Decimal:
+    return fmt.shown(tkr / 1000, _MNKR_DECIMALS)
+
+
+def _clause(verb: str, subject: str, rest: str, first: bool) -> str:
+    # Swedish puts the verb second: after "Av tre indikatorer med etappmål" comes the verb.
+    return f"{verb} {subject} {rest}" if first else f"{subject} {verb} {rest}"
+
+
+def etappmal_sentence(c: EtappmalCount) -> str:
+    """The sentence under an indicator table: how the indicators it shows that have an
+    etappmål stand against it, counted in :func:`vbgen.derive.etappmal_count`; "" when none
+    has one.
+
+    "Två av tre indikatorer med etappmål når årets etappmål.", "Indikatorn med etappmål når
+    inte årets etappmål.", "Av tre indikatorer med etappmål når en årets etappmål, en når det
+    inte och en saknar årets värde."
+    """
+    n = c.total
+    if n == 0:
+        return ""
+    judged = c.reached + c.missed
+    if judged == n:
+        if n == 1:
+            return f"Indikatorn med etappmål når {'' if c.reached else 'inte '}årets etappmål."
+        return f"{capital(of_total(c.reached, n, 'indikator'))} med etappmål når årets etappmål."
+    if n == 1:
+        return ("Årets värde saknas ännu för indikatorn med etappmål." if c.missing else
+                "Indikatorns etappmål är angivet i ord och jämförs inte med årets värde.")
+    if c.missing == n:
+        return f"Årets värde saknas ännu för {of_total(n, n, 'indikator')} med etappmål."
+    if c.in_words == n:
+        return f"{capital(of_total(n, n, 'indikator'))} har etappmål angivna i ord."
+    parts: list[str] = []
+    for count, verb, rest, later in (
+            (c.reached, "når", "årets etappmål", "årets etappmål"),
+            (c.missed, "når", "inte årets etappmål", "det inte"),
+            (c.missing, "saknar", "årets värde", "årets värde"),
+            (c.in_words, "har", "etappmål angivna i ord", "etappmål angivna i ord")):
+        if count:
+            if count == 1 and verb == "har":
+                rest = later = "ett etappmål angivet i ord"
+            parts.append(_clause(verb, number_word(count), rest if not parts else later,
+                                 not parts))
+    return f"Av {number_word(n)} indikatorer med etappmål {fmt.join_list(parts)}."
+
+
+def goal_summary(level: GoalLevel, counts: Sequence[LevelCount], total: int,
+                 unassessed: int, not_assessed: int = 0) -> str:
+    """"Av nämndens sju nämndmål är två i mycket hög grad uppfyllda, ett i hög grad uppfyllt
+    och fyra delvis uppfyllda." and how many still lack an assessment, and how many the data
+    says are not assessed."""
+    genus = level.genus
+    parts = [f"{number_word(c.antal, genus)} {c.level.for_count(c.antal, genus)}"
+             for c in counts if c.antal]
+    out = []
+    if parts and total == 1:
+        only = next(c for c in counts if c.antal)
+        out.append(f"Nämndens enda {level.i_text} är {only.level.for_count(1, genus)}.")
+    elif parts:
+        out.append(f"Av nämndens {number_word(total, genus)} {level.plural_form} är "
+                   f"{fmt.join_list(parts)}.")
+    if unassessed:
+        name = level.i_text if unassessed == 1 else level.plural_form
+        out.append(f"{capital(number_word(unassessed, genus))} {name} saknar ännu bedömning.")
+    if not_assessed:
+        name = level.i_text if not_assessed == 1 else level.plural_form
+        out.append(f"{capital(number_word(not_assessed, genus))} {name} bedöms inte.")
+    return " ".join(out)
+
+
+def budget_result(deviation: float) -> str:
+    """The year's result against budget in a sentence, "ett överskott mot budget på 4,5
+    miljoner kronor": "överskott" when the deviation (tkr, positive when better than budget)
+    shows as more than 0,0 miljoner kronor, "underskott" when less, and "ett resultat i nivå
+    med budget" when it shows as 0,0 (less than 50 tkr either way)."""
+    shown = _mnkr_sign(deviation)
+    if shown == 0:
+        return "ett resultat i nivå med budget"
+    word = by_sign(shown, ("överskott", "underskott"))
+    return f"ett {word} mot budget på {fmt.mnkr(abs(deviation))}"
+
+
+def result_sentence(year: int, budget: float, cost: float, deviation: float,
+                    share: float | None) -> str:
+    """The year's budget, net cost and result (all tkr, the cost and budget positive) with
+    the share of the net budget the result is."""
+    out = (f"Nämndens budgetram för {year} är {fmt.mnkr(budget)} och nettokostnaden blev "
+           f"{fmt.mnkr(cost)}. Nämnden redovisar {budget_result(deviation)}")
+    if _mnkr_sign(deviation) != 0 and share is not None:
+        out += f", vilket är {fmt.percent(abs(share))} av nettobudgeten"
+    return out + "."
+
+
+def overall_assessment(namnd: str, year: int, level: Level) -> str:
+    """"Förvaltningen bedömer att socialnämndens mål för 2024 sammantaget är i hög grad
+    uppfyllda." ``namnd`` is the nämnd's name inside a sentence."""
+    return (f"Förvaltningen bedömer att {namnd}s mål för {year} sammantaget är "
+            f"{level.for_count(2)}.")
+
+
+def goal_area(level: GoalLevel, area: MalomradeFigur) -> str:
+    """What follows the name of a top-level goal: "har nämnden fyra nämndmål, varav ett i
+    mycket hög grad uppfyllt och tre delvis uppfyllda." (``level`` is the assessed one)."""
+    genus = level.genus
+    name = level.i_text if area.antal == 1 else level.plural_form
+    out = f"har nämnden {number_word(area.antal, genus)} {name}"
+    levels = area.per_niva
+    if len(levels) == 1 and levels[0].antal == area.antal:
+        all_of = {1: "", 2: "båda "}.get(area.antal, "alla ")
+        out += f", som {all_of}bedöms som {levels[0].level.for_count(area.antal, genus)}."
+    elif levels:
+        out += ", varav " + fmt.join_list(
+            [f"{number_word(c.antal, genus)} {c.level.for_count(c.antal, genus)}"
+             for c in levels]) + "."
+    else:
+        out += "."
+    if area.antal_obedomda:
+        out += (f" {capital(number_word(area.antal_obedomda, genus))} av dem saknar ännu "
+                "bedömning.")
+    if area.antal_ej_bedomda:
+        out += f" {capital(number_word(area.antal_ej_bedomda, genus))} av dem bedöms inte."
+    return out
+
+
+def closing_sentence(namnd: str, deviation: float, share: float | None,
+                     change: float | None, change_share: float | None) -> str:
+    """The result against budget and the change of the net cost from the year before (tkr),
+    for the tjänsteskrivelse."""
+    out = f"{namnd} redovisar {budget_result(deviation)}"
+    if _mnkr_sign(deviation) != 0 and share is not None:
+        out += f", vilket motsvarar {fmt.percent(abs(share))} av nettobudgeten"
+    out += "."
+    if change is not None:
+        shown = _mnkr_sign(change)
+        if shown == 0:
+            out += " Jämfört med föregående år är nettokostnaden oförändrad."
+        else:
+            out += (f" Jämfört med föregående år har nettokostnaden "
+                    f"{by_sign(shown, ('ökat', 'minskat'))} med {fmt.mnkr(abs(change))}")
+            if change_share is not None:
+                out += (f", vilket motsvarar en {by_sign(shown, ('ökning', 'minskning'))} med "
+                        f"{fmt.percent(abs(change_share))}")
+            out += "."
+    return out
+
+
+def _tkr(value: float) -> str:
+    return f"{fmt.tkr(value)} tkr"
+
+
+def transfer_decision(namnd: str, transfer: OverforingFigur) -> str:
+    """The decision on the result transfer, as the nämnd takes it."""
+    shown = fmt.shown(transfer.belopp, 0)
+    if shown > 0:
+        return (f"{namnd} begär hos kommunstyrelsen att {_tkr(transfer.belopp)} av årets "
+                "resultat balanseras mot nämndens eget kapital och att det balanserade "
+                f"resultatet därefter uppgår till {_tkr(transfer.balanserat_efter)}.")
+    if shown < 0:
+        return (f"{namnd} begär hos kommunstyrelsen att ett underskott om "
+                f"{_tkr(abs(transfer.belopp))} av årets resultat balanseras mot nämndens eget "
+                "kapital och att det balanserade resultatet därefter uppgår till "
+                f"{_tkr(transfer.balanserat_efter)}.")
+    return (f"{namnd} begär hos kommunstyrelsen att 0 kr av årets resultat balanseras mot "
+            "nämndens eget kapital och att det balanserade resultatet om "
+            f"{_tkr(transfer.balanserat_fore)} kvarstår.")
+
+
+def transfer_proposal(deviation: float | None, transfer: OverforingFigur) -> str:
+    """The förvaltning's proposal on the result transfer, with the result it comes from."""
+    out = [] if deviation is None else [
+        f"Årets resultat jämfört med budget är {_tkr(deviation)}."]
+    shown = fmt.shown(transfer.belopp, 0)
+    if shown > 0:
+        out.append(f"Förvaltningen föreslår att {_tkr(transfer.belopp)} av årets resultat förs "
+                   "till nämndens eget kapital. Det balanserade resultatet ökar då från "
+                   f"{_tkr(transfer.balanserat_fore)} till {_tkr(transfer.balanserat_efter)}.")
+    elif shown < 0:
+        out.append(f"Förvaltningen föreslår att ett underskott om {_tkr(abs(transfer.belopp))} "
+                   "av årets resultat balanseras mot nämndens eget kapital. Det balanserade "
+                   f"resultatet minskar då från {_tkr(transfer.balanserat_fore)} till "
+                   f"{_tkr(transfer.balanserat_efter)}.")
+    else:
+        out.append("Förvaltningen föreslår att inget av årets resultat förs till nämndens eget "
+                   f"kapital. Det balanserade resultatet om {_tkr(transfer.balanserat_fore)} "
+                   "kvarstår oförändrat.")
+    return " ".join(out)
+
+
+def transfer_consequence(transfer: OverforingFigur) -> str:
+    """What the proposed transfer means for the nämnd's eget kapital."""
+    shown = fmt.shown(transfer.belopp, 0)
+    if shown == 0:
+        return ("Förslaget innebär att nämndens eget kapital är oförändrat, "
+                f"{_tkr(transfer.balanserat_fore)}.")
+    of = by_sign(shown, ("av årets överskott", "av årets underskott"))
+    return (f"Förslaget innebär att {_tkr(abs(transfer.belopp))} {of} balanseras mot nämndens "
+            f"eget kapital, som därefter uppgår till {_tkr(transfer.balanserat_efter)}.")
+
+
+def uppdrag_sentence(total: int, per_status: Sequence[StatusCount]) -> str:
+    """"Verksamhetsberättelsen redovisar fem uppdrag, varav två med status ”Klart” och tre med
+    status ”Ej klart i år”."; "" without uppdrag."""
+    if not total:
+        return ""
+    out = f"Verksamhetsberättelsen redovisar {number_word(total, 'ett')} uppdrag"
+    if len(per_status) == 1:
+        all_of = {1: "", 2: "båda "}.get(total, "alla ")
+        return out + f", som {all_of}har status {quoted(per_status[0].status)}."
+    return out + ", varav " + fmt.join_list(
+        [f"{number_word(s.antal, 'ett')} med status {quoted(s.status)}"
+         for s in per_status]) + "."
+
+
+SENTENCES = {
+    "etappmal_mening": etappmal_sentence,
+    "budget_resultat": budget_result,
+    "malbedomning_mening_text": goal_summary,
+    "resultat_mening_text": result_sentence,
+    "samlad_bedomning_text": overall_assessment,
+    "malomrade_mening_text": goal_area,
+    "bokslut_mening_text": closing_sentence,
+    "resultatoverforing_beslut_text": transfer_decision,
+    "resultatoverforing_mening_text": transfer_proposal,
+    "ekonomiska_konsekvenser_text": transfer_consequence,
+    "uppdrag_mening_text": uppdrag_sentence,
+}
+
+
 FILTERS = {
     "datum": date,
     "citerad": quoted,
+    "efter_tecken": by_shown_sign,
 }
 
 GLOBALS = {
@@ -125,4 +405,6 @@ GLOBALS = {
     "talord": number_word,
     "intervall": span,
     "procent_not": fmt.NOT_MEANINGFUL_NOTE,
+    "kon_ord": KON,
+    **SENTENCES,
 }

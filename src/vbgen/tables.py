@@ -13,16 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import fmt
+from . import fmt, sprak
 from .errors import Problem
 from .fmt import DECIMAL_MARKS, NumberError, NumberText, parse_number
-from .model import UNAVAILABLE_MARK, UNITS, Column, Source, TableDecl
+from .model import UNAVAILABLE_MARK, UNITS, Column, Indicator, Source, TableDecl, Unavailable
+from .prosa import plain
 
-#: Values of the optional ``radtyp`` column: a total row, or a row whose numeric columns hold
-#: a rank ("19/26") or a text instead of numbers.
-ROW_KINDS = ("", "delsumma", "summa", "rang", "text")
-#: The kinds of total row, checked against the rows they sum and shown bold.
-TOTAL_KINDS = ("delsumma", "summa")
+#: Values of the optional ``radtyp`` column: a total row, a result row ("resultat", such as
+#: Årets resultat: shown like a total but no sum), or a row whose numeric columns hold a rank
+#: ("19/26") or a text instead of numbers.
+ROW_KINDS = ("", "delsumma", "summa", "resultat", "rang", "text")
+#: The kinds of total row, checked against the rows they sum.
+SUM_KINDS = ("delsumma", "summa")
+#: The kinds of row shown bold, as totals are.
+TOTAL_KINDS = (*SUM_KINDS, "resultat")
 #: The column that marks total rows; it is never shown.
 ROW_KIND_COLUMN = "radtyp"
 #: The mark of a derived förändring left out because its base is zero or negative.
@@ -138,6 +142,9 @@ def read_table(decl: TableDecl, file: str, header: list[str],
     table = DataTable(decl, ar=ar)
     in_file = {c.kolumn and norm(c.kolumn): c for c in decl.kolumner if c.berakning is None}
     header = [norm(h) for h in header]
+    for name in sorted({h for h in header if h and header.count(h) > 1}):
+        problems.append(Problem(file, f'kolumnen "{name}" står {header.count(name)} gånger i '
+                                      "rubrikraden; ge kolumnerna olika namn", 1, name, "kolumn"))
     for name in header:
         if name and name not in in_file and name != ROW_KIND_COLUMN:
             problems.append(Problem(
@@ -154,8 +161,8 @@ def read_table(decl: TableDecl, file: str, header: list[str],
         kind = cells.get(ROW_KIND_COLUMN, "").strip().lower()
         if kind not in ROW_KINDS:
             problems.append(Problem(file, f'okänt värde "{kind}"; lämna tomt eller skriv '
-                                          '"delsumma", "summa", "rang" eller "text"', line,
-                                    ROW_KIND_COLUMN, "kolumn"))
+                                          '"delsumma", "summa", "resultat", "rang" eller '
+                                          '"text"', line, ROW_KIND_COLUMN, "kolumn"))
             kind = ""
         values: dict[str, Value] = {}
         for key, c in in_file.items():
@@ -223,13 +230,18 @@ class TableView:
     """A declared table as a reader sees it: caption, header rows, body rows and notes."""
 
     id: str
+    #: The caption as inline Markdown (it may hold a footnote); "" for a table without one.
     caption: str
     head: list[ShownRow]
     body: list[ShownRow]
     notes: list[str]
+    #: The table's name for assistive technology: its caption's text, or for a table without
+    #: a caption the names of its columns.
+    name: str = ""
 
 
-def _decimals(table: DataTable, column: Column) -> int | None:
+def decimals(table: DataTable, column: Column) -> int | None:
+    """The decimals a numeric column is shown with; None keeps up to two significant."""
     if column.decimaler is not None:
         return column.decimaler
     if table.decl.decimaler is not None:
@@ -267,7 +279,7 @@ def _place(table: DataTable, row: DataRow, column: Column) -> str:
     """Where a user fills a cell: "besok.csv, rad 3, kolumn 2024"."""
     sheet = f", blad {table.decl.flik}" if table.decl.flik else ""
     line = f", rad {row.source.row}" if row.source else ""
-    return f"{table.decl.fil}{sheet}{line}, kolumn {column.kolumn}"
+    return f"{table.decl.fil}{sheet}{line}, kolumn {column.kolumn or column.id}"
 
 
 def _label(table: DataTable, row: DataRow, column: Column) -> str:
@@ -278,17 +290,41 @@ def _label(table: DataTable, row: DataRow, column: Column) -> str:
     return f"{name}: {heading}" if name else heading
 
 
-def cell_gap(table: DataTable, row: DataRow, column: Column) -> CellGap | None:
-    """The gap of one cell: a required value the file lacks, or one it marks as not
-    available (with the reason, or "" when a note of the table explains ``..``)."""
+def cell_gap(table: DataTable, row: DataRow, column: Column, needed: bool | None = None
+             ) -> CellGap | None:
+    """The gap of one cell: a value the file lacks where it is ``needed`` (by default where
+    the column is required), or one it marks as not available (with the reason, or the
+    table's note that explains ``..``)."""
     value = row.cells.get(str(column.id))
     if value is not None and value.unavailable:
         return CellGap(_label(table, row, column), _place(table, row, column), value.reason
                        or next((n for n in table.decl.noter
                                 if n.startswith(UNAVAILABLE_MARK)), UNAVAILABLE_MARK))
-    if (value is None or value.value is None) and required(table, column):
+    if (value is None or value.value is None) and (
+            required(table, column) if needed is None else needed):
         return CellGap(_label(table, row, column), _place(table, row, column))
     return None
+
+
+#: The columns of an indicator table besides its years.
+ETAPPMAL, MALVARDE = "etappmål", "målvärde"
+
+
+def indicator_name(ind: Indicator) -> str:
+    """An indicator's row as its table names it: "Besök på fritidsgårdarna, antal, kvinnor"."""
+    return ind.namn + (f", {sprak.KON[ind.kon]}" if ind.kon else "")
+
+
+def indicator_gap(ind: Indicator, column: int | str, year: int) -> CellGap:
+    """What a cell of an indicator table lacks (``column`` a year, :data:`ETAPPMAL` or
+    :data:`MALVARDE`) in the report of ``year``: the reason too, when the value is not
+    available."""
+    value = (ind.etappmal if column == ETAPPMAL else ind.malvarde if column == MALVARDE
+             else ind.values.get(int(column)))
+    what = f"etappmål {year}" if column == ETAPPMAL else str(column)
+    return CellGap(f"{indicator_name(ind)}: {what}",
+                   f"{ind.source.file}, rad {ind.source.row}, kolumn {column}",
+                   (value.reason or UNAVAILABLE_MARK) if isinstance(value, Unavailable) else "")
 
 
 def unavailable_note(reason: str) -> str:
@@ -309,8 +345,8 @@ def show_value(table: DataTable, column: Column, value: Value | None) -> str:
     if isinstance(value.value, str):
         return value.value
     shown = display_number(table, column, value)
-    text = (fmt.percent(shown, _decimals(table, column) or 0) if column.typ == "procent"
-            else fmt.number(shown, _decimals(table, column)))
+    text = (fmt.percent(shown, decimals(table, column) or 0) if column.typ == "procent"
+            else fmt.number(shown, decimals(table, column)))
     return f"{text}{fmt.NBSP}{value.mark}" if value.mark else text
 
 
@@ -320,25 +356,27 @@ def view(table: DataTable) -> TableView:
     align = {str(c.id): "right" if c.numeric or c.typ == "rang" else "left" for c in columns}
     grouped = any(c.grupp for c in columns)
     head: list[ShownRow] = []
+    # Headers are inline Markdown from the data, so that one can carry a footnote.
     if grouped:
         top: list[ShownCell] = []
         i = 0
         while i < len(columns):
             c = columns[i]
             if not c.grupp:
-                top.append(ShownCell(str(c.rubrik), align[str(c.id)], rowspan=2))
+                top.append(ShownCell(str(c.rubrik), align[str(c.id)], rowspan=2, markdown=True))
                 i += 1
                 continue
             span = 1
             while i + span < len(columns) and columns[i + span].grupp == c.grupp:
                 span += 1
-            top.append(ShownCell(c.grupp, "center", colspan=span))
+            top.append(ShownCell(c.grupp, "center", colspan=span, markdown=True))
             i += span
         head.append(ShownRow(top))
-        head.append(ShownRow([ShownCell(str(c.rubrik), align[str(c.id)])
+        head.append(ShownRow([ShownCell(str(c.rubrik), align[str(c.id)], markdown=True)
                               for c in columns if c.grupp]))
     else:
-        head.append(ShownRow([ShownCell(str(c.rubrik), align[str(c.id)]) for c in columns]))
+        head.append(ShownRow([ShownCell(str(c.rubrik), align[str(c.id)], markdown=True)
+                              for c in columns]))
     body = []
     not_comparable = False
     reasons: list[str] = []
@@ -366,7 +404,10 @@ def view(table: DataTable) -> TableView:
         notes.append(fmt.NOT_MEANINGFUL_NOTE)
     if table.decl.kalla:
         notes.append(f"Källa: {table.decl.kalla}")
-    return TableView(table.decl.id, table.decl.rubrik, head, body, notes)
+    caption = table.decl.rubrik or ""
+    name = plain(caption) if caption else "Tabell: " + ", ".join(
+        plain(str(c.rubrik)) for c in columns)
+    return TableView(table.decl.id, caption, head, body, notes, name)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ DRAFT_NS = "urn:vbgen:utkast:1"
 GENERATED_PREFIX = "vbgen:"
 #: The title Word shows for a locked control.
 LOCKED_TITLE = "Skapas av vbgen – ändras i data"
+#: The start of the name of a locked control around a figure cited in a text ("[tal: …]").
+CITATION_PREFIX = "vbgen-tal:"
+#: The title Word shows for a cited figure.
+CITATION_TITLE = "Tal ur data – ändras i data"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _SPACE = re.compile(r"\s+")
 
@@ -46,6 +50,9 @@ _DIGEST = re.compile(r"[0-9a-f]{16}")
 #: The attributes of a record's text and locked part.
 _TEXT = ("namn", "titel", "niva", "data", "utkast")
 _LOCKED = ("namn", "kontroll", "text", "markering")
+_CITED = ("namn", "markering")
+#: A cited figure's mark as the record holds it: one line, "[tal: …]".
+_CITATION_MARK = re.compile(r"\[tal:[^\]\n\r]*\]")
 #: Characters no name or title holds: a line break would break the messages that show it.
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 
@@ -88,6 +95,8 @@ class Manifest:
     origin: str = ""
     texts: dict[str, tuple[str, int, str, str]] = field(default_factory=dict)
     locked: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: The mark each cited figure's control stands for, by the control's name.
+    citations: dict[str, str] = field(default_factory=dict)
 
     def to_xml(self) -> bytes:
         root = ET.Element("utkast", {"xmlns": DRAFT_NS, "byggt": self.built,
@@ -100,6 +109,8 @@ class Manifest:
             if mark:
                 attrs |= {"text": source, "markering": mark}
             ET.SubElement(root, "last", attrs)
+        for name, mark in self.citations.items():
+            ET.SubElement(root, "tal", {"namn": name, "markering": mark})
         return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "utf-8")
 
     @classmethod
@@ -153,10 +164,24 @@ class Manifest:
                     raise ManifestError(f"del {n} saknar en kontrollsumma av rätt form")
                 m.locked[a["namn"]] = (a["kontroll"], a.get("text", ""),
                                        a.get("markering", ""))
+            elif el.tag == f"{{{DRAFT_NS}}}tal":
+                a = _attributes(el, f"del {n}", _CITED)
+                if (not a["namn"].startswith(CITATION_PREFIX) or a["namn"] in m.citations
+                        or not _CITATION_MARK.fullmatch(a["markering"])):
+                    raise ManifestError(f'delen "{shown_key(a["namn"])}" har fel namn eller '
+                                        "markering eller står två gånger")
+                m.citations[a["namn"]] = a["markering"]
             else:
                 raise ManifestError(f"del {n} är ett okänt element "
                                     f"({etree.QName(el).localname})")
         return m
+
+    def citation_name(self, mark: str) -> str:
+        """The name of the control around a figure cited with ``mark``, recorded here: short,
+        as Word keeps a control's name, and the same for the same mark."""
+        name = CITATION_PREFIX + hashlib.sha256(mark.encode("utf-8")).hexdigest()[:16]
+        self.citations[name] = mark
+        return name
 
     def attach(self, document: Any) -> None:
         """Store the record in a python-docx document as a custom XML part."""

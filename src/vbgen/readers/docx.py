@@ -22,6 +22,7 @@ from .. import doc, mdtext
 from ..errors import DataError, Problem
 from ..paths import Refused, open_file, zip_too_large
 from ..utkast import (
+    CITATION_PREFIX,
     GENERATED_PREFIX,
     Manifest,
     ManifestError,
@@ -227,7 +228,10 @@ class _Reader:
                 out.extend(self._run(child))
             elif tag in ("sdt",):
                 content = child.find(_q("sdtContent"))
-                if content is not None:
+                cited = self._citation(child, content)
+                if cited is not None:
+                    out.append(cited)
+                elif content is not None:
                     out.extend(self.inlines(content))
             elif tag in ("hyperlink", "smartTag", "customXml", "fldSimple", "sdtContent",
                          "dir", "bdo"):
@@ -245,6 +249,18 @@ class _Reader:
                 for r in child.iter(_q("r")):
                     out.extend(self._run(r, deleted=True))
         return out
+
+    def _citation(self, sdt: Any, content: Any) -> doc.Span | None:
+        """A figure cited from the data, read back as the mark its control stands for:
+        whatever figure the draft shows there, the text goes back with the mark."""
+        mark = self.manifest.citations.get(_tag_of(sdt)) if self.manifest else None
+        if not mark:
+            return None
+        shown = control_text(content) if content is not None else ""
+        if content is not None:
+            # What the control shows is read: it goes back as the mark.
+            self.taken.update(content.iter(_q("t")))
+        return doc.Span([doc.Text(shown)], role="tal", mark=mark)
 
     def _run(self, r: Any, deleted: bool = False) -> list[doc.Inline]:
         rpr = r.find(_q("rPr"))
@@ -373,7 +389,8 @@ class _Reader:
         if tag.startswith(GENERATED_PREFIX):
             yield _Item("locked", tag, text=control_text(p))
             return
-        inner = [_tag_of(s) for s in p.iter(_q("sdt"))]
+        # A cited figure's control names no text: the paragraph's own controls do.
+        inner = [t for s in p.iter(_q("sdt")) if not (t := _tag_of(s)).startswith(CITATION_PREFIX)]
         locked = [t for t in inner if t.startswith(GENERATED_PREFIX)]
         if locked:
             yield _Item("locked", locked[0], text=control_text(p),

@@ -30,7 +30,15 @@ from lxml import etree
 from .. import doc, mdtext
 from ..errors import StyleError
 from ..paths import MAX_UNPACKED_BYTES, zip_too_large
-from ..utkast import GENERATED_PREFIX, LOCKED_TITLE, Manifest, control_text, text_digest
+from ..utkast import (
+    CITATION_PREFIX,
+    CITATION_TITLE,
+    GENERATED_PREFIX,
+    LOCKED_TITLE,
+    Manifest,
+    control_text,
+    text_digest,
+)
 from ..widths import CELL_PADDING_PT, SMALL_TABLE_FONT_PT, column_widths, table_font_pt
 
 #: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
@@ -155,6 +163,8 @@ class DocxWriter:
                              "(.docx)") from None
         _drop_external_relationships(self.d)
         self._style_ids: dict[str, str] = {}
+        #: The runs of each figure cited from the data, and its mark, for the draft's controls.
+        self.cited: list[tuple[list[etree._Element], str]] = []
         self._check_styles(reference)
         self._clear_body()
         self.footnotes = _Footnotes(self.d)
@@ -243,11 +253,13 @@ class DocxWriter:
             elif isinstance(n, doc.Emph):
                 self.inlines(p, n.children, bold, True)
             elif isinstance(n, doc.Span):
-                start = len(p.runs)
+                start, first = len(p.runs), len(p._p)
                 self.inlines(p, n.children, bold, italic)
                 style = self._span_style(n.role)
                 for run in p.runs[start:] if style else []:
                     run._r.get_or_add_rPr().style = style
+                if n.mark:
+                    self.cited.append((list(p._p)[first:], n.mark))
             elif isinstance(n, doc.LineBreak):
                 p.add_run().add_break()
             elif isinstance(n, doc.Link):
@@ -293,12 +305,14 @@ class DocxWriter:
 
     def write(self) -> bytes:
         body = self.d.element.body
-        controls = Controls(self.document) if self.controls else None
+        controls = Controls(self.document, self.cited) if self.controls else None
         for b in self.document.blocks:
             before = len(body) - 1  # the last child is the section properties
             getattr(self, "visit_" + type(b).__name__.lower())(b)
             if controls is not None:
                 controls.wrap(b, list(body)[before:len(body) - 1])
+        if controls is not None:
+            controls.cite_in_footnotes()
         self.footnotes.save()
         if not any(isinstance(b, doc.TitlePage) for b in self.document.blocks):
             # Only a title page hides the header: without one, page 1 shows it too.
@@ -470,8 +484,10 @@ class DocxWriter:
                     self.visit_listblock(b, depth + 1)
 
     def visit_table(self, t: doc.Table) -> None:
-        cap = self.new_paragraph(STYLES["caption"], t.caption)
-        cap.paragraph_format.keep_with_next = True
+        if t.caption_inlines():
+            cap = self.new_paragraph(STYLES["caption"])
+            self.inlines(cap, t.caption_inlines())
+            cap.paragraph_format.keep_with_next = True
         rows = t.head + t.body
         places = _placements(rows)
         ncols = max((c + cell.colspan for (_, c), (cell, _) in places.items()), default=1)
@@ -691,11 +707,15 @@ class Controls:
     (:class:`vbgen.utkast.Manifest`), so that ``vbgen hamta`` can tell what was edited.
     """
 
-    def __init__(self, document: doc.Document) -> None:
+    def __init__(self, document: doc.Document,
+                 cited: list[tuple[list[etree._Element], str]] | None = None) -> None:
         self.document = document
         self.manifest = Manifest()
         self.text_blocks: dict[str, list[doc.Block]] = {}
         self.next_id = 1
+        #: The figures cited from the data not yet in a control of their own: the writer's
+        #: list, which it adds to as it writes.
+        self.cited = cited if cited is not None else []
 
     def wrap(self, block: doc.Block, elements: list) -> None:
         if isinstance(block, doc.TableOfContents | doc.PageBreak):
@@ -707,6 +727,7 @@ class Controls:
             self.text_blocks.setdefault(name, []).append(block)
             for el in elements:
                 if el.tag == qn("w:p"):
+                    self._cite(el)
                     self._inline(el, name, source.title, "sdtLocked")
             return
         mark = _mark_of(block)
@@ -758,6 +779,26 @@ class Controls:
         if not wrapped:  # nothing to wrap but marks: an empty control keeps the name
             p.append(_sdt_element(tag, title, lock, self._id()))
 
+    def _cite(self, p) -> None:
+        """Put each figure cited in paragraph ``p`` (of a data text) in a locked control
+        that stands for its mark, so that the text is read back with the mark, not with the
+        figure: next year the text shows next year's figure."""
+        for runs, mark in [c for c in self.cited if c[0] and _within(c[0][0], p)]:
+            self.cited.remove((runs, mark))
+            sdt = _sdt_element(self.manifest.citation_name(mark), CITATION_TITLE,
+                               "sdtContentLocked", self._id())
+            runs[0].addprevious(sdt)
+            content = sdt.find(qn("w:sdtContent"))
+            for r in runs:
+                content.append(r)
+
+    def cite_in_footnotes(self) -> None:
+        """Put the figures cited in the footnotes of the data's texts in their controls; a
+        figure in a generated part, already inside a locked control, stays as it is."""
+        for runs, _ in list(self.cited):
+            if runs and not any(a.tag == qn("w:sdt") for a in runs[0].iterancestors()):
+                self._cite(runs[0].getparent())
+
     def save(self, d: DocxDocument, built: dt.datetime) -> None:
         for name, blocks in self.text_blocks.items():
             source = self.document.sources[name]
@@ -770,8 +811,17 @@ class Controls:
 
 
 def _outside_controls(el) -> bool:
+    """Whether ``el`` stays between a text's controls: a bookmark, a footnote mark, or the
+    control of a cited figure."""
+    if el.tag == qn("w:sdt"):
+        tag = el.find("w:sdtPr/w:tag", {"w": _W})
+        return tag is not None and tag.get(qn("w:val"), "").startswith(CITATION_PREFIX)
     return el.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")) or (
         el.tag == qn("w:r") and el.find(qn("w:footnoteReference")) is not None)
+
+
+def _within(el, ancestor) -> bool:
+    return el is ancestor or any(a is ancestor for a in el.iterancestors())
 
 
 def _mark_of(block: doc.Block) -> tuple[str, str]:

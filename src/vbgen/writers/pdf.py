@@ -139,7 +139,9 @@ class HtmlWriter:
         if len(t.body) <= doc.SHORT_TABLE_ROWS:
             classes.append("kort")  # kept whole on one page (rapport.css)
         cls = f' class="{" ".join(classes)}"' if classes else ""
-        table = (f"<table{cls}><caption>{escape(t.caption)}</caption>{cols}"
+        shown = t.caption_inlines()
+        caption = f"<caption>{_inlines(shown)}</caption>" if shown else ""
+        table = (f"<table{cls}>{caption}{cols}"
                  f"{f'<thead>{head}</thead>' if head else ''}{body}</table>")
         return f'<div class="tabell">{table}{notes}</div>' if notes else table
 
@@ -317,7 +319,9 @@ class Typeset:
             raise refused_error(f"{self._stylesheet} (eller en bild den visar)", self._refused)
         links = {h.id: doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)])
                  for h in self.document.headings() if h.id}
-        return finish_tagging(pdf, links, self._charts)
+        titles = [t.caption if not t.caption_inlines() else "" for t in self.document.blocks
+                  if isinstance(t, doc.Table)]
+        return finish_tagging(pdf, links, self._charts, titles)
 
 
 def typeset(document: doc.Document, stylesheet: Path, base_url: Path,
@@ -507,11 +511,36 @@ def _describe_links(pdf: pikepdf.Pdf, headings: dict[str, str]) -> None:
                 annot.Contents = pikepdf.String(f"Gå till {headings[str(dest)]}")
 
 
+def _title_tables(pdf: pikepdf.Pdf, titles: list[str]) -> None:
+    """Give each table shown without a caption its name, as the title (/T) of its structure
+    element: ``titles`` holds, for every table in order, its name or "" when it has a
+    caption. Left alone if the structure has another number of tables."""
+    tables: list[pikepdf.Dictionary] = []
+
+    def walk(elem: pikepdf.Object) -> None:
+        if not isinstance(elem, pikepdf.Dictionary) or "/S" not in elem:
+            return
+        if elem.get("/S") == "/Table":
+            tables.append(elem)
+        for kid in _kids(elem):
+            walk(kid)
+
+    for kid in _kids(pdf.Root.StructTreeRoot):
+        walk(kid)
+    if len(tables) == len(titles):
+        for elem, title in zip(tables, titles, strict=True):
+            if title:
+                elem.T = pikepdf.String(title)
+
+
 def finish_tagging(data: bytes, headings: dict[str, str] | None = None,
-                   charts: list[Path] | None = None) -> bytes:
+                   charts: list[Path] | None = None,
+                   table_titles: list[str] | None = None) -> bytes:
     """Repair what WeasyPrint leaves out of a tagged PDF; ``headings`` maps ids to titles.
 
-    The placeholders of ``charts`` (see :class:`_PrintWriter`) get their drawings here too.
+    The placeholders of ``charts`` (see :class:`_PrintWriter`) get their drawings here too,
+    and the tables shown without a caption their names (``table_titles``, see
+    :func:`_title_tables`).
     """
     with pikepdf.open(io.BytesIO(data)) as pdf:
         placed = _place_charts(pdf, charts) if charts else 0
@@ -521,6 +550,8 @@ def finish_tagging(data: bytes, headings: dict[str, str] | None = None,
             reachable = _structure(pdf)
             _artifact_margins(pdf, reachable)
             _scope_headers(reachable)
+            if table_titles and any(table_titles):
+                _title_tables(pdf, table_titles)
         _describe_links(pdf, headings or {})
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,
