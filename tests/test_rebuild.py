@@ -2,6 +2,7 @@
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 
@@ -36,6 +37,16 @@ def test_nothing_changed_is_said_and_nothing_written(sample_copy, tmp_path, warm
     assert "Skrev" not in again.output
     assert "Inget har ändrats sedan förra bygget" in again.output
     assert _state(out) == before
+
+
+def test_another_folder_into_the_same_output_is_built(sample_copy, tmp_path, warm_charts):
+    out = tmp_path / "ut"
+    warm_charts(out)
+    _build_cli(sample_copy, out, "--format", "docx")
+    twin = tmp_path / "tvilling"
+    shutil.copytree(sample_copy, twin)
+    result = _build_cli(twin, out, "--format", "docx")
+    assert "Inget har ändrats" not in result.output
 
 
 def test_an_edited_text_is_built_again(sample_copy, tmp_path, warm_charts):

@@ -588,7 +588,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
     Documents left out because their data is missing are described in ``notes``.
     """
     record = options.out / CACHE / fingerprint.RECORD
-    settings = _settings(options)
+    settings = _settings(folder, options)
     same = (None if (options.out / COMMIT).exists()
             else fingerprint.unchanged(record, settings, options.out))
     if same is not None:
@@ -658,8 +658,10 @@ def _folders(options: Options) -> list[Path]:
                                styles_dir()]))
 
 
-def _settings(options: Options) -> str:
-    """What a build's files are made from besides its data: templates, styles, options and
-    vbgen itself."""
+def _settings(folder: Path, options: Options) -> str:
+    """What a build's files are made from besides its data's files: which data folder,
+    templates, styles, options and vbgen itself."""
     settings = {k: v for k, v in asdict(options).items() if k not in ("out", "force")}
+    # Another folder is another build, even where its files read the same.
+    settings["data"] = str(folder.resolve())
     return fingerprint.settings(_folders(options), settings, options.out)
