@@ -11,12 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from pypdf import PdfReader
 
 from vbgen.build import Options, build
+from vbgen.cli import main
 from vbgen.hamta import field_text, set_field
 from vbgen.readers.docx import read_draft
 from vbgen.utkast import GENERATED_PREFIX
@@ -493,3 +495,58 @@ def test_a_cited_figure_that_is_a_gap_stays_its_mark_in_a_draft(tmp_path):
              if s.find("w:sdtPr/w:tag", NS).get(q("val")).startswith("vbgen-tal:")]
     assert ["".join(t.text for t in s.iter(q("t"))) for s in cited] == ["[Saknas: B1: antal]"]
     assert read_draft(docx).edited() == {}
+
+
+# --- Texts edited both in the draft and in the data ---------------------------------------
+
+
+@pytest.fixture
+def conflicting(kultur, tmp_path) -> tuple[Path, Path, str]:
+    """The kultur sample, a draft of it whose first analysis was edited in Word, and the
+    same text edited in the data since: the data folder, the draft and the text's name."""
+    (docx,) = build(kultur, Options(tmp_path / "ut", formats=("docx",),
+                                    documents=("verksamhetsberattelse",)))
+    d = Draft(docx)
+    name = "text/m1-analys.md"
+    first = d.paragraphs(name)[0]
+    t = next(first.iter(q("t")))
+    t.text = t.text.replace("Kulturskolan har ökat", "Kulturskolan har vuxit")
+    d.save(tmp_path / "redigerad.docx")
+    replace_text(kultur / name, "Fritidsgårdarna hade", "Fritidsgårdarna fick")
+    return kultur, tmp_path / "redigerad.docx", name
+
+
+def test_a_conflict_is_shown_word_by_word_and_not_written(conflicting):
+    data, docx, name = conflicting
+    before = (data / name).read_text(encoding="utf-8")
+    result = run_cli("hamta", str(docx), str(data), "--ja")
+    assert result.exit_code == 1
+    assert ("Ändrade både i utkastet och i data sedan utkastet byggdes; skrivs inte (1):\n"
+            "  Analys – Fler barn och unga har en aktiv och meningsfull fritid "
+            "(text/m1-analys.md)\n"
+            "    i data:     \u201dKulturskolan har ökat från 16,3 till …\u201d\n"
+            "    i utkastet: \u201dKulturskolan har vuxit från 16,3 till …\u201d\n"
+            "    i data:     \u201d… i centralorten. Fritidsgårdarna fick 33 230 besök …\u201d\n"
+            "    i utkastet: \u201d… i centralorten. Fritidsgårdarna hade 33 230 besök …\u201d\n"
+            ) in result.output
+    assert ("1 text skrevs inte, eftersom den ändrats både i utkastet och i data; välj "
+            "version med --behall utkast eller --behall data") in result.output
+    assert (data / name).read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize("how", [["--behall", "utkast"], ["--behall", "data"], "u", "d"])
+def test_a_conflict_keeps_the_version_chosen(conflicting, how):
+    data, docx, name = conflicting
+    before = (data / name).read_text(encoding="utf-8")
+    if isinstance(how, list):
+        result = run_cli("hamta", str(docx), str(data), "--ja", *how)
+    else:  # asked for the text, then whether to write
+        result = CliRunner().invoke(main, ["hamta", str(docx), str(data)], input=f"{how}\nj\n")
+    assert result.exit_code == 0, result.output
+    after = (data / name).read_text(encoding="utf-8")
+    if "utkast" in how or how == "u":
+        assert "Ändrade på båda håll, utkastets version skrivs (1)" in result.output
+        assert "Kulturskolan har vuxit" in after and "Fritidsgårdarna hade" in after
+    else:
+        assert "Ändrade på båda håll, datas version behålls (1)" in result.output
+        assert after == before
