@@ -91,6 +91,8 @@ class Editor:
         elif gesture == "fotnot":
             self.command("InsertFootnote")
             self.command("InsertText", Text=arg)
+        elif gesture == "lank":  # Insert > Hyperlink on the selected words: their URL
+            self.cursor.HyperLinkURL = arg
         elif gesture == "formatmall":
             self.command("StyleApply", Style=arg, FamilyName="ParagraphStyles")
         else:

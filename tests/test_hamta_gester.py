@@ -153,6 +153,18 @@ def test_a_footnote_is_a_note(office, draft, tmp_path):
     assert rebuilt(data, tmp_path) == expected.rstrip("\n")
 
 
+def test_words_made_a_link_are_a_link(office, draft, tmp_path):
+    data, out, code = edit_and_take(office, draft, tmp_path, [
+        ("markera", "Deltagandet i föreningsidrotten"),
+        ("lank", "https://www.norrvik.se/idrott")])
+    assert code == 0, out
+    expected = original(draft).replace(
+        "Deltagandet i föreningsidrotten",
+        "[Deltagandet i föreningsidrotten](<https://www.norrvik.se/idrott>)")
+    assert text_of(data) == expected
+    assert rebuilt(data, tmp_path) == expected.rstrip("\n")
+
+
 def test_a_heading_style_makes_a_subheading(office, draft, tmp_path):
     data, out, code = edit_and_take(office, draft, tmp_path, [
         ("efter", LAST_END), ("retur", ""), ("formatmall", "Heading 4"),

@@ -511,7 +511,7 @@ def read_draft(path: Path) -> Draft:
                else "")
               for it in items]
     # A paragraph without a control right after a paragraph of a text belongs to that text:
-    # LibreOffice starts a new paragraph outside the control at the end of a text.
+    # one typed right after a text's control, or left when an editor dropped a control.
     last_owner = ""
     unknown: set[str] = set()
     for i, it in enumerate(items):
@@ -581,7 +581,8 @@ def _locked_edits(it: _Item, part: Locked) -> list[LockedEdit]:
     new = shown_text(it.element) if it.element is not None else it.text
     if not part.shown:  # a record made before parts kept their text
         return [LockedEdit(where, "", _first_words(new))]
-    return [LockedEdit(where, old, changed) for old, changed in word_changes(part.shown, new)]
+    changes = word_changes(part.shown, new) or [(part.shown, new)]
+    return [LockedEdit(where, old, changed) for old, changed in changes]
 
 
 def _unreadable(shown: str, title: str, name: str, before: list[_Item], it: _Item
