@@ -57,8 +57,6 @@ class Conflict:
     title: str
     data: str
     draft: str
-    #: Where the text is written, should the draft's version be chosen.
-    file: str = ""
 
     def differences(self) -> list[tuple[str, str]]:
         """Each run of words where the draft's version differs from the data's: the data's
@@ -190,7 +188,7 @@ def plan(draft: Draft, folder: Path, report: Meta, keep: Mapping[str, str] | Non
             if current.strip() == new.strip():
                 out.already += 1
                 continue
-            conflict = Conflict(name, title, current, new, file_name)
+            conflict = Conflict(name, title, current, new)
             choice = keep.get(name, default)
             if choice == "data":
                 out.kept_data.append(conflict)
