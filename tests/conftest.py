@@ -156,3 +156,14 @@ def word_document(source: Path | bytes) -> DocxDocument:
             at += 1
         parent.remove(sdt)
     return d
+
+
+@pytest.fixture(scope="session")
+def office(tmp_path_factory: pytest.TempPathFactory):
+    """One headless LibreOffice for the session, to edit drafts in as a person does."""
+    from .libreoffice import Office, skip_unless_usable
+
+    skip_unless_usable()
+    started = Office(tmp_path_factory.mktemp("libreoffice"))
+    yield started
+    started.close()

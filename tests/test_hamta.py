@@ -11,12 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from pypdf import PdfReader
 
 from vbgen.build import Options, build
+from vbgen.cli import main
 from vbgen.hamta import field_text, set_field
 from vbgen.readers.docx import read_draft
 from vbgen.utkast import GENERATED_PREFIX
@@ -51,17 +53,28 @@ class Draft:
                 if s.find("w:sdtPr/w:tag", NS).get(q("val")) == tag]
 
     def paragraph_of(self, sdt: etree._Element) -> etree._Element:
-        return next(a for a in sdt.iterancestors() if a.tag == q("p"))
+        """The paragraph an inline control stands in, or a block control's first."""
+        inside = sdt.find(f"{q('sdtContent')}/{q('p')}")
+        return inside if inside is not None else next(
+            a for a in sdt.iterancestors() if a.tag == q("p"))
+
+    def paragraphs(self, tag: str) -> list[etree._Element]:
+        """The paragraphs of a text: inside its block controls (or holding its inline ones)."""
+        out: list[etree._Element] = []
+        for sdt in self.controls(tag):
+            inside = sdt.findall(f"{q('sdtContent')}/{q('p')}")
+            for p in inside or [self.paragraph_of(sdt)]:
+                if p not in out:
+                    out.append(p)
+        return out
 
     def set_text(self, tag: str, text: str) -> None:
-        """Replace the text of the first paragraph of a control."""
-        content = self.controls(tag)[0].find(q("sdtContent"))
-        runs = content.findall(q("r"))
-        for r in runs[1:]:
-            content.remove(r)
-        for t in runs[0].findall(q("t")):
-            runs[0].remove(t)
-        runs[0].append(self.t(text))
+        """Replace the text of the first paragraph of a text."""
+        p = self.paragraphs(tag)[0]
+        for child in list(p):
+            if child.tag != q("pPr"):
+                p.remove(child)
+        p.append(self.run(text))
 
     @staticmethod
     def t(text: str) -> etree._Element:
@@ -78,10 +91,10 @@ class Draft:
         return r
 
     def append_runs(self, tag: str, *runs: etree._Element) -> None:
-        """Runs at the end of the first paragraph of a control."""
-        content = self.controls(tag)[0].find(q("sdtContent"))
+        """Runs at the end of the first paragraph of a text."""
+        p = self.paragraphs(tag)[0]
         for r in runs:
-            content.append(r)
+            p.append(r)
 
     def add_footnote(self, tag: str, text: str) -> None:
         fid = str(max(int(f.get(q("id"))) for f in self.notes.iter(q("footnote"))) + 1)
@@ -105,28 +118,24 @@ class Draft:
             note.set(q("id"), str(n))
             ref.set(q("id"), str(n))
 
-    def add_list(self, tag: str, title: str, items: list[str]) -> None:
-        """Bullet paragraphs inside the text's control, after its last paragraph."""
-        last = self.paragraph_of(self.controls(tag)[-1])
+    def add_list(self, tag: str, items: list[str]) -> None:
+        """Bullet paragraphs after a text's last paragraph, inside its control, as Word
+        makes them when Enter is pressed at the text's end and bullets are chosen."""
+        last = self.paragraphs(tag)[-1]
         style = self.style_ids["List Bullet"]
         for item in reversed(items):
-            p = etree.fromstring(
+            last.addnext(etree.fromstring(
                 f'<w:p xmlns:w="{W}"><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
-                f'<w:sdt><w:sdtPr><w:alias w:val="{title}"/><w:tag w:val="{tag}"/>'
-                '<w:lock w:val="sdtLocked"/></w:sdtPr><w:sdtContent><w:r>'
-                f'<w:t>{item}</w:t></w:r></w:sdtContent></w:sdt></w:p>')
-            last.addnext(p)
+                f"<w:r><w:t>{item}</w:t></w:r></w:p>"))
 
     def add_after(self, tag: str, text: str) -> None:
-        """A paragraph without a control after a text, as LibreOffice makes one when Enter
-        is pressed at the text's end."""
-        last = self.paragraph_of(self.controls(tag)[-1])
+        """A paragraph without a control right after a text."""
+        last = self.controls(tag)[-1]
         last.addnext(etree.fromstring(f'<w:p xmlns:w="{W}"><w:r><w:t>{text}</w:t></w:r></w:p>'))
 
     def add_before_heading_of(self, tag: str, text: str) -> None:
         """A paragraph typed outside every control: between a text's heading and the text."""
-        first = self.paragraph_of(self.controls(tag)[0])
-        first.addprevious(etree.fromstring(
+        self.controls(tag)[0].addprevious(etree.fromstring(
             f'<w:p xmlns:w="{W}"><w:r><w:t>{text}</w:t></w:r></w:p>'))
 
     def save(self, path: Path) -> None:
@@ -196,7 +205,7 @@ def test_edits_saved_by_libreoffice_flow_back_and_survive_new_numbers(drafted, t
     d.add_footnote("text/n1-analys.md", "Enligt enhetens egen räkning.")
     d.append_runs("text/n1-analys.md", d.run(" är att insatserna når fram."))
     d.set_text("text/n2-analys.md", "Analysen är omskriven i Word.")
-    d.add_list("text/n2-analys.md", "Analys", ["Första punkten", "Andra punkten"])
+    d.add_list("text/n2-analys.md", ["Första punkten", "Andra punkten"])
     d.set_text(motivering, "Motiveringen är ändrad i utkastet.")
     d.add_after("text/n3-analys.md", "Ett nytt sista stycke i analysen.")
     d.add_before_heading_of("text/n5-analys.md", "En mening skriven utanför textfälten.")
@@ -281,7 +290,7 @@ def test_an_edit_of_a_generated_part_is_reported_and_not_taken(drafted, tmp_path
 def test_unaccepted_changes_are_not_taken(drafted, tmp_path):
     data, docx = drafted
     d = Draft(docx)
-    content = d.controls("text/n1-analys.md")[0].find(q("sdtContent"))
+    content = d.paragraphs("text/n1-analys.md")[0]
     ins = etree.SubElement(content, q("ins"), {q("id"): "900", q("author"): "Kim"})
     ins.append(d.run(" Inte godkänd mening."))
     d.save(tmp_path / "redigerad.docx")
@@ -396,27 +405,27 @@ def test_set_field_keeps_every_other_field_and_comment(values, pick, new):
     assert all(c in out.splitlines() for c in lines if c.startswith("#"))
 
 
-def test_a_text_in_one_control_around_its_paragraphs_reads_the_same(drafted, tmp_path):
-    """Word may hold a text of several paragraphs in one control around them all."""
+def test_a_draft_with_a_control_inside_each_paragraph_reads_the_same(drafted, tmp_path):
+    """A draft built before texts stood in controls around their paragraphs has a control
+    inside each paragraph (and Word keeps such a control when Enter is pressed at a
+    paragraph's end): it reads the same."""
     _, docx = drafted
     d = Draft(docx)
     name = "text/n1-analys.md"
-    inline = d.controls(name)
-    paragraphs = [d.paragraph_of(s) for s in inline]
-    for sdt in inline:  # unwrap each paragraph's own control
-        parent, at = sdt.getparent(), sdt.getparent().index(sdt)
-        for child in list(sdt.find(q("sdtContent"))):
-            parent.insert(at, child)
-            at += 1
-        parent.remove(sdt)
-    block = etree.fromstring(
-        f'<w:sdt xmlns:w="{W}"><w:sdtPr><w:alias w:val="Analys"/><w:tag w:val="{name}"/>'
-        "</w:sdtPr><w:sdtContent/></w:sdt>")
-    paragraphs[0].addprevious(block)
-    for p in paragraphs:
-        block.find(q("sdtContent")).append(p)
-    d.save(tmp_path / "block.docx")
-    draft = read_draft(tmp_path / "block.docx")
+    for block in d.controls(name):
+        paragraphs = block.findall(f"{q('sdtContent')}/{q('p')}")
+        for p in paragraphs:  # the block's paragraphs in its place, each with its control
+            block.addprevious(p)
+            inline = etree.fromstring(
+                f'<w:sdt xmlns:w="{W}"><w:sdtPr><w:alias w:val="Analys"/>'
+                f'<w:tag w:val="{name}"/></w:sdtPr><w:sdtContent/></w:sdt>')
+            for child in [c for c in p if c.tag != q("pPr")]:
+                inline.find(q("sdtContent")).append(child)
+            p.append(inline)
+        block.getparent().remove(block)
+    d.save(tmp_path / "inline.docx")
+    draft = read_draft(tmp_path / "inline.docx")
+    assert len(d.controls(name)) > 1
     assert draft.edited() == {} and draft.outside == [] and draft.joined == []
 
 
@@ -447,16 +456,16 @@ def test_a_cited_figure_comes_back_as_its_mark_after_libreoffice(tmp_path):
              if s.find("w:sdtPr/w:tag", NS).get(q("val")).startswith("vbgen-tal:")]
     assert ["".join(t.text for t in s.iter(q("t"))) for s in cited] == [
         "0,6 miljoner kronor", "Överskottet"]
-    # The text's own controls stand on each side of the figure's, in the same paragraph.
+    # The figure's control stands in a paragraph of the text, inside the text's control.
     first = d.paragraph_of(cited[0])
-    tags = [s.find("w:sdtPr/w:tag", NS).get(q("val")) for s in first.iter(q("sdt"))]
-    assert [t[:10] if t.startswith("vbgen") else t for t in tags] == [
-        name, "vbgen-tal:", name]
+    assert [s.find("w:sdtPr/w:tag", NS).get(q("val"))[:10] for s in first.iter(q("sdt"))] \
+        == ["vbgen-tal:"]
+    assert first in d.paragraphs(name)
     assert read_draft(docx).edited() == {}
-    # The text is edited after the figure, and the figure itself typed over.
-    d.set_text(name, "Resultatet blev ")
-    after = d.controls(name)[1].find(q("sdtContent"))
-    after.find(".//" + q("t")).text = " mycket bättre än budget."
+    # The text is edited before and after the figure, and the figure itself typed over.
+    runs = [c for c in first if c.tag == q("r")]
+    runs[0].find(q("t")).text = "Resultatet blev "
+    runs[1].find(q("t")).text = " mycket bättre än budget."
     cited[0].find(".//" + q("t")).text = "9,9 miljoner kronor"
     d.save(tmp_path / "redigerad.docx")
     saved = libreoffice_save(tmp_path / "redigerad.docx", tmp_path / "sparad")
@@ -486,3 +495,58 @@ def test_a_cited_figure_that_is_a_gap_stays_its_mark_in_a_draft(tmp_path):
              if s.find("w:sdtPr/w:tag", NS).get(q("val")).startswith("vbgen-tal:")]
     assert ["".join(t.text for t in s.iter(q("t"))) for s in cited] == ["[Saknas: B1: antal]"]
     assert read_draft(docx).edited() == {}
+
+
+# --- Texts edited both in the draft and in the data ---------------------------------------
+
+
+@pytest.fixture
+def conflicting(kultur, tmp_path) -> tuple[Path, Path, str]:
+    """The kultur sample, a draft of it whose first analysis was edited in Word, and the
+    same text edited in the data since: the data folder, the draft and the text's name."""
+    (docx,) = build(kultur, Options(tmp_path / "ut", formats=("docx",),
+                                    documents=("verksamhetsberattelse",)))
+    d = Draft(docx)
+    name = "text/m1-analys.md"
+    first = d.paragraphs(name)[0]
+    t = next(first.iter(q("t")))
+    t.text = t.text.replace("Kulturskolan har ökat", "Kulturskolan har vuxit")
+    d.save(tmp_path / "redigerad.docx")
+    replace_text(kultur / name, "Fritidsgårdarna hade", "Fritidsgårdarna fick")
+    return kultur, tmp_path / "redigerad.docx", name
+
+
+def test_a_conflict_is_shown_word_by_word_and_not_written(conflicting):
+    data, docx, name = conflicting
+    before = (data / name).read_text(encoding="utf-8")
+    result = run_cli("hamta", str(docx), str(data), "--ja")
+    assert result.exit_code == 1
+    assert ("Ändrade både i utkastet och i data sedan utkastet byggdes; skrivs inte (1):\n"
+            "  Analys – Fler barn och unga har en aktiv och meningsfull fritid "
+            "(text/m1-analys.md)\n"
+            "    i data:     \u201dKulturskolan har ökat från 16,3 till …\u201d\n"
+            "    i utkastet: \u201dKulturskolan har vuxit från 16,3 till …\u201d\n"
+            "    i data:     \u201d… i centralorten. Fritidsgårdarna fick 33 230 besök …\u201d\n"
+            "    i utkastet: \u201d… i centralorten. Fritidsgårdarna hade 33 230 besök …\u201d\n"
+            ) in result.output
+    assert ("1 text skrevs inte, eftersom den ändrats både i utkastet och i data; välj "
+            "version med --behall utkast eller --behall data") in result.output
+    assert (data / name).read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize("how", [["--behall", "utkast"], ["--behall", "data"], "u", "d"])
+def test_a_conflict_keeps_the_version_chosen(conflicting, how):
+    data, docx, name = conflicting
+    before = (data / name).read_text(encoding="utf-8")
+    if isinstance(how, list):
+        result = run_cli("hamta", str(docx), str(data), "--ja", *how)
+    else:  # asked for the text, then whether to write
+        result = CliRunner().invoke(main, ["hamta", str(docx), str(data)], input=f"{how}\nj\n")
+    assert result.exit_code == 0, result.output
+    after = (data / name).read_text(encoding="utf-8")
+    if "utkast" in how or how == "u":
+        assert "Ändrade på båda håll, utkastets version skrivs (1)" in result.output
+        assert "Kulturskolan har vuxit" in after and "Fritidsgårdarna hade" in after
+    else:
+        assert "Ändrade på båda håll, datas version behålls (1)" in result.output
+        assert after == before

@@ -312,6 +312,25 @@ def _manifest(pristine: tuple[Path, Path]) -> str:
      "har fel namn eller markering"),
     (lambda m: re.sub(r'markering="\[tal:[^"]*"', 'markering="text/ny-fil.md"', m, count=1),
      "har fel namn eller markering"),
+    # A generated table's rows and cells, as the record keeps what the table showed.
+    (lambda m: m.replace("<rad><cell>", "<rad><skript>rm</skript><cell>", 1),
+     "har en tabellrad med något annat än celler"),
+    (lambda m: m.replace("<rad><cell>", "<rad>text<cell>", 1),
+     "har något annat än tabellrader inuti"),
+    (lambda m: m.replace("<rad><cell>", "<okand/><rad><cell>", 1),
+     "har något annat än tabellrader inuti"),
+    (lambda m: m.replace("<rad><cell>", '<rad><cell fil="/etc/passwd">', 1),
+     "har en tabellrad med något annat än celler"),
+    (lambda m: m.replace('huvud="1"', 'huvud="ett"', 1),
+     "har ett antal rubrikrader som inte är ett tal"),
+    (lambda m: m.replace('huvud="1"', 'huvud="999"', 1), "har fler rubrikrader än rader"),
+    (lambda m: re.sub(r'tabell="[^"]*" huvud="1"', "", m, count=1),
+     "har text eller element inuti"),
+    (lambda m: m.replace("<rad><cell>", "<rad><cell>&#10;", 1), "har en cell med styrtecken"),
+    (lambda m: m.replace("<rad><cell>", "<rad><cell>" + "x" * 2001, 1),
+     "har en cell med styrtecken eller över 2000 tecken"),
+    (lambda m: re.sub(r'visat="[^"]*"', 'visat="a&#10;b"', m, count=1),
+     "styrtecken (som en radbrytning)"),
 ])
 def test_a_record_of_another_shape_is_refused(pristine, kommun, tmp_path, change, message):
     manifest = change(_manifest(pristine))
@@ -358,6 +377,8 @@ NAMES = st.one_of(
 )
 #: Changes to the record's XML, each as a stranger could make it.
 SHAPES = st.sampled_from(["", "<okand/>", "<text/>", "<last namn='vbgen:1' kontroll='x'/>",
+                          "<last namn='vbgen:0' kontroll='0000000000000000' tabell='t' "
+                          "huvud='1'><rad><cell>a</cell></rad><rad>b</rad></last>",
                           "tail", "<?pi x?>", "<text namn='a' titel='b' niva='0' "
                           "data='0000000000000000' utkast='0000000000000000'/>"])
 

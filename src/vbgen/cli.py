@@ -41,8 +41,9 @@ from .siffror import Finding
 from .siffror import describe as describe_figures
 
 if TYPE_CHECKING:
-    from .hamta import Plan
-    from .readers.docx import Draft
+    from .hamta import Conflict, Plan
+    from .model import Meta
+    from .readers.docx import Draft, LockedEdit
 
 
 def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -246,7 +247,11 @@ def validate_command(mapp: Path, templates: Path | None, styles: Path | None) ->
 @click.argument("utkast", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--ja", is_flag=True, help="Skriv ändringarna utan att fråga.")
-def hamta_command(utkast: Path, mapp: Path, ja: bool) -> None:
+@click.option("--behall", type=click.Choice(["utkast", "data"]), default=None,
+              help="För texter som ändrats både i utkastet och i data: skriv utkastets "
+                   "version (utkast) eller behåll datas (data). Annars frågar vbgen för "
+                   "varje sådan text, och med --ja skrivs de inte.")
+def hamta_command(utkast: Path, mapp: Path, ja: bool, behall: str | None) -> None:
     """Hämta texter som ändrats i Word-utkastet UTKAST tillbaka till datamappen MAPP."""
     conflicts = 0
 
@@ -259,15 +264,19 @@ def hamta_command(utkast: Path, mapp: Path, ja: bool) -> None:
         draft = read_draft(utkast)
         report = load(mapp)
         hamta.check_origin(draft, report)
-        p = hamta.plan(draft, mapp, report)
+        p = hamta.plan(draft, mapp, report, default=behall or "")
+        if p.conflicts and not ja:
+            # A question per text edited on both sides, each shown word by word first.
+            choices = {k.name: _ask_keep(k) for k in p.conflicts}
+            p = hamta.plan(draft, mapp, report, keep=choices)
         conflicts = len(p.conflicts)
-        for line in hamta_lines(draft, p):
+        for line in hamta_lines(draft, p, report):
             click.echo(line)
         if not p.changes:
             if p.already:
                 click.echo(f"Inget att skriva: data har redan {'de övriga ' if conflicts else ''}"
                            "texterna som ändrats i utkastet.")
-            elif conflicts:
+            elif conflicts or p.kept_data:
                 click.echo("Inget annat att skriva.")
             else:
                 click.echo("Inget att skriva: ingen text i utkastet har ändrats.")
@@ -294,10 +303,35 @@ def hamta_command(utkast: Path, mapp: Path, ja: bool) -> None:
     _guarded(run)
     if conflicts:
         _fail(f"{conflicts} {'text' if conflicts == 1 else 'texter'} skrevs inte, eftersom "
-              "de ändrats både i utkastet och i data; för in ändringen för hand.")
+              f"{'den' if conflicts == 1 else 'de'} ändrats både i utkastet och i data; välj "
+              "version med --behall utkast eller --behall data, eller för in ändringen för "
+              "hand.")
 
 
-def hamta_lines(draft: Draft, p: Plan) -> list[str]:
+def _ask_keep(k: Conflict) -> str:
+    """Ask which version of a text edited on both sides to keep: "utkast", "data" or ""."""
+    click.echo(f"{k.title} ({_shown_place(k.name)}) har ändrats både i utkastet och i data:")
+    for line in _difference_lines(k):
+        click.echo(line)
+    try:
+        answer = click.prompt("Behåll utkastets version (u), datas version (d) eller ingen "
+                              "av dem nu (n)?", default="n", show_default=False)
+    except click.Abort:
+        answer = "n"
+    return {"u": "utkast", "utkast": "utkast", "d": "data", "data": "data"}.get(
+        answer.strip().lower(), "")
+
+
+def _difference_lines(k: Conflict, limit: int = 8) -> list[str]:
+    """A conflict word by word: each place where the versions differ, data's then draft's."""
+    out: list[str] = []
+    for old, new in k.differences():
+        out += [f"    i data:     \u201d{old}\u201d", f"    i utkastet: \u201d{new}\u201d"]
+    more = len(out) // 2 - limit
+    return out[:2 * limit] + ([f"    … och {more} ställen till"] if more > 0 else [])
+
+
+def hamta_lines(draft: Draft, p: Plan, report: Meta | None = None) -> list[str]:
     """What ``vbgen hamta`` shows before it writes: changes, conflicts and what is left."""
     out: list[str] = []
     if p.changes:
@@ -310,10 +344,13 @@ def hamta_lines(draft: Draft, p: Plan) -> list[str]:
                    f"({len(p.conflicts)}):")
         for k in p.conflicts:
             out.append(f"  {k.title} ({_shown_place(k.name)})")
-            out.append("    I data:")
-            out += [f"      {line}" for line in k.data.strip().splitlines()[:8]]
-            out.append("    I utkastet:")
-            out += [f"      {line}" for line in k.draft.strip().splitlines()[:8]]
+            out += _difference_lines(k)
+    if p.kept_draft:
+        out.append(f"Ändrade på båda håll, utkastets version skrivs ({len(p.kept_draft)}): "
+                   + ", ".join(k.title for k in p.kept_draft))
+    if p.kept_data:
+        out.append(f"Ändrade på båda håll, datas version behålls ({len(p.kept_data)}): "
+                   + ", ".join(k.title for k in p.kept_data))
     if draft.outside:
         out.append(f"Text utanför textfälten, tas inte med ({len(draft.outside)}):")
         out += _at_most([f"  {f.where}: \u201d{f.words}\u201d" for f in draft.outside])
@@ -329,7 +366,8 @@ def hamta_lines(draft: Draft, p: Plan) -> list[str]:
     if draft.locked_edits:
         out.append(f"Ändringar i delar som vbgen skapar, tas inte med "
                    f"({len(draft.locked_edits)}); ändra i data i stället:")
-        out += _at_most([f"  {f.where}: \u201d{f.words}\u201d" for f in draft.locked_edits])
+        out += _at_most([line for e in draft.locked_edits
+                         for line in _locked_lines(e, report)], limit=40)
     if draft.missing:
         out.append("Texter som inte finns i utkastet längre; de ändras inte i data: "
                    + ", ".join(draft.missing))
@@ -340,6 +378,24 @@ def hamta_lines(draft: Draft, p: Plan) -> list[str]:
         out.append(f"Utkastet har {draft.comments} "
                    f"{'kommentar' if draft.comments == 1 else 'kommentarer'}; de hämtas inte.")
     return out
+
+
+def _locked_lines(e: LockedEdit, report: Meta | None) -> list[str]:
+    """An edit of a generated part: where, old → new, and for a table's cell where the data
+    holds its figure."""
+    from .hamta import cell_source
+
+    if e.reshaped:
+        return [f"  {e.where}: rader eller kolumner har lagts till eller tagits bort"]
+    where = e.where + "".join(f", {what} \u201d{name}\u201d" for what, name in
+                              (("raden", e.row), ("kolumnen", e.column)) if name)
+    change = f"\u201d{e.old}\u201d \u2192 \u201d{e.new}\u201d" if e.old \
+        else f"\u201d{e.new}\u201d"
+    lines = [f"  {where}: {change}"]
+    source = cell_source(report, e.table, e.row, e.column) if report and e.table else ""
+    if source:
+        lines.append(f"    {source}")
+    return lines
 
 
 def _at_most(lines: list[str], limit: int = 20) -> list[str]:

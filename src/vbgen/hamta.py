@@ -19,6 +19,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -27,7 +28,7 @@ from .errors import DataError, Problem
 from .load import read_prose, read_text
 from .model import MAIN_FILE, Meta, markdown_fields
 from .readers.docx import Draft
-from .utkast import shown_key, text_digest
+from .utkast import shown_key, text_digest, word_changes
 
 
 @dataclass
@@ -57,11 +58,19 @@ class Conflict:
     data: str
     draft: str
 
+    def differences(self) -> list[tuple[str, str]]:
+        """Each run of words where the draft's version differs from the data's: the data's
+        words and the draft's, with a few around them."""
+        return word_changes(self.data, self.draft)
+
 
 @dataclass
 class Plan:
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    #: Texts edited on both sides whose draft version is written, or data version kept.
+    kept_draft: list[Conflict] = field(default_factory=list)
+    kept_data: list[Conflict] = field(default_factory=list)
     #: Texts edited in the draft that the data already has, as taken before.
     already: int = 0
     #: The new content of every file to write, by its path.
@@ -121,9 +130,16 @@ def refused_file(folder: Path, name: str) -> str | None:
     return None
 
 
-def plan(draft: Draft, folder: Path, report: Meta) -> Plan:
+def plan(draft: Draft, folder: Path, report: Meta, keep: Mapping[str, str] | None = None,
+         default: str = "") -> Plan:
     """What writing the draft's edited texts into ``folder`` would change; ``report`` is
-    the folder's data as it loads now, which says what may be written."""
+    the folder's data as it loads now, which says what may be written.
+
+    A text edited in the data too since the draft was built is a conflict, unless ``keep``
+    (by the text's name) or ``default`` says which version to keep: "utkast" writes the
+    draft's, "data" leaves the data's.
+    """
+    keep = keep or {}
     out = Plan()
     problems: list[Problem] = []
     allowed = writable(report)
@@ -167,21 +183,60 @@ def plan(draft: Draft, folder: Path, report: Meta) -> Plan:
             if read is None:
                 continue
             current = read
-            file_name = name
+            file_name, place = name, ""
         if text_digest(current) != data_digest:
             if current.strip() == new.strip():
                 out.already += 1
-            else:
-                out.conflicts.append(Conflict(name, title, current, new))
-            continue
+                continue
+            conflict = Conflict(name, title, current, new)
+            choice = keep.get(name, default)
+            if choice == "data":
+                out.kept_data.append(conflict)
+                continue
+            if choice != "utkast":
+                out.conflicts.append(conflict)
+                continue
+            out.kept_draft.append(conflict)
         out.changes.append(Change(name, title, file_name, current, new))
-        if path == main:
-            out.files[main] = set_field(out.files.get(main, yaml_text or ""), place, new)
-        else:
-            out.files[path] = new.rstrip("\n") + "\n"
+        _stage(out, path, main, place, yaml_text, new)
     if problems:
         raise DataError(problems)
     return out
+
+
+def _stage(out: Plan, path: Path, main: Path, place: str, yaml_text: str | None,
+           new: str) -> None:
+    """Put the new content of the file that holds a text into the plan."""
+    if path == main:
+        out.files[main] = set_field(out.files.get(main, yaml_text or ""), place, new)
+    else:
+        out.files[path] = new.rstrip("\n") + "\n"
+
+
+def cell_source(report: Meta, table: str, row: str, column: str) -> str:
+    """Where the data holds the figure of a generated table's cell, found by the table's
+    caption, the row's name and the column's heading: "drift.csv, rad 3, kolumn
+    utfall_2023", or how vbgen computes it; "" when it is no declared table's cell."""
+    from .prosa import plain
+    from .tables import cell_place
+
+    data = getattr(report, "tabelldata", {}) or {}
+    for found in data.values():
+        if not found.decl.rubrik or plain(found.decl.rubrik).strip() != table.strip():
+            continue
+        col = next((c for c in found.columns if " ".join(
+            plain(str(x)) for x in (c.grupp, c.rubrik) if x) == column
+            or plain(str(c.rubrik)) == column), None)
+        line = next((r for r in found.rows if any(
+            plain(str(v.value)).strip() == row for k, v in r.cells.items()
+            if v.value is not None and isinstance(v.value, str))), None)
+        if col is None or line is None:
+            continue
+        if col.berakning:
+            return (f"talet räknas ut av vbgen ur tabellens andra kolumner; ändra dem i "
+                    f"{found.decl.fil}")
+        return f"talet står i {cell_place(found, line, col)}"
+    return ""
 
 
 def apply(p: Plan) -> dict[Path, bytes]:

@@ -275,7 +275,7 @@ def empty_mark(table: DataTable, column: Column) -> str:
     return fmt.MISSING
 
 
-def _place(table: DataTable, row: DataRow, column: Column) -> str:
+def cell_place(table: DataTable, row: DataRow, column: Column) -> str:
     """Where a user fills a cell: "besok.csv, rad 3, kolumn 2024"."""
     sheet = f", blad {table.decl.flik}" if table.decl.flik else ""
     line = f", rad {row.source.row}" if row.source else ""
@@ -297,12 +297,12 @@ def cell_gap(table: DataTable, row: DataRow, column: Column, needed: bool | None
     table's note that explains ``..``)."""
     value = row.cells.get(str(column.id))
     if value is not None and value.unavailable:
-        return CellGap(_label(table, row, column), _place(table, row, column), value.reason
+        return CellGap(_label(table, row, column), cell_place(table, row, column), value.reason
                        or next((n for n in table.decl.noter
                                 if n.startswith(UNAVAILABLE_MARK)), UNAVAILABLE_MARK))
     if (value is None or value.value is None) and (
             required(table, column) if needed is None else needed):
-        return CellGap(_label(table, row, column), _place(table, row, column))
+        return CellGap(_label(table, row, column), cell_place(table, row, column))
     return None
 
 

@@ -35,9 +35,54 @@ def text_digest(text: str | None) -> str:
 
 
 def control_text(element: Any) -> str:
-    """The visible text of a part of a Word document, spaces normalised."""
+    """The visible text of a part of a Word document, spaces normalised: what the digest
+    of a locked part is made of."""
     parts = [t.text or "" for t in element.iter(f"{_W}t")]
     return _SPACE.sub(" ", "".join(parts)).strip()
+
+
+def shown_text(element: Any) -> str:
+    """The text of a part of a Word document as a message shows it: its paragraphs and
+    cells apart, spaces normalised, without control characters."""
+    paragraphs = list(element.iter(f"{_W}p")) or [element]
+    return shown_text_line(" ".join(control_text(p) for p in paragraphs))
+
+
+def shown_text_line(text: str) -> str:
+    """``text`` on one line: spaces normalised, without control characters."""
+    return _CONTROL.sub("", _SPACE.sub(" ", text)).strip()
+
+
+def table_grid(table: Any) -> tuple[int, list[list[str]]]:
+    """A Word table (``w:tbl``) as its header rows' count and a grid of the text of each
+    cell, a cell spanning columns repeated in each and one merged from above empty: the
+    same shape for the table as built and as edited, so that cells compare by place."""
+    rows: list[list[str]] = []
+    head = 0
+    for tr in table.iterchildren(f"{_W}tr"):
+        if tr.find(f"{_W}trPr/{_W}tblHeader") is not None and head == len(rows):
+            head += 1
+        row: list[str] = []
+        for tc in tr.iter(f"{_W}tc"):
+            if next((a for a in tc.iterancestors(f"{_W}tr")), None) is not tr:
+                continue  # a cell of a table inside this one
+            span = tc.find(f"{_W}tcPr/{_W}gridSpan")
+            merged = tc.find(f"{_W}tcPr/{_W}vMerge")
+            text = "" if merged is not None and merged.get(f"{_W}val") in (None, "continue") \
+                else shown_text(tc)[:MAX_NAME]
+            count = span.get(f"{_W}val", "1") if span is not None else "1"
+            row += [text] * (int(count) if count.isdigit() and 0 < int(count) < 64 else 1)
+        rows.append(row)
+    return head, rows
+
+
+def _column_label(head: list[list[str]], column: int) -> str:
+    """What the header rows call a column: each distinct heading above it, top down."""
+    out: list[str] = []
+    for row in head:
+        if column < len(row) and row[column] and row[column] not in out:
+            out.append(row[column])
+    return " ".join(out)
 
 
 class ManifestError(ValueError):
@@ -49,7 +94,10 @@ MAX_NAME = 2000
 _DIGEST = re.compile(r"[0-9a-f]{16}")
 #: The attributes of a record's text and locked part.
 _TEXT = ("namn", "titel", "niva", "data", "utkast")
-_LOCKED = ("namn", "kontroll", "text", "markering")
+_LOCKED = ("namn", "kontroll", "text", "markering", "visat", "tabell", "huvud")
+_LOCKED_OPTIONAL = ("text", "markering", "visat", "tabell", "huvud")
+#: The most rows and cells a record's table may hold: more than any table vbgen builds.
+MAX_ROWS, MAX_CELLS = 100_000, 1_000_000
 _CITED = ("namn", "markering")
 #: A cited figure's mark as the record holds it: one line, "[tal: …]".
 _CITATION_MARK = re.compile(r"\[tal:[^\]\n\r]*\]")
@@ -83,18 +131,121 @@ def _attributes(el: Any, what: str, names: tuple[str, ...],
     return given
 
 
+def _locked(el: Any, n: int, a: dict[str, str]) -> Locked:
+    """A locked part of the record, its table's rows and cells read as strictly as the rest:
+    only ``rad`` elements holding only ``cell`` elements, each with text and nothing else."""
+    part = Locked(a["kontroll"], a.get("text", ""), a.get("markering", ""),
+                  a.get("visat", ""), a.get("tabell", ""))
+    if "huvud" in a:
+        if not (a["huvud"].isascii() and a["huvud"].isdigit() and len(a["huvud"]) < 4):
+            raise ManifestError(f"del {n} har ett antal rubrikrader som inte är ett tal")
+        part.head = int(a["huvud"])
+    if len(el) and "tabell" not in a:
+        raise ManifestError(f"del {n} har text eller element inuti")
+    cells = 0
+    for tr in el:
+        if not isinstance(tr.tag, str) or tr.tag != f"{{{DRAFT_NS}}}rad" or tr.attrib \
+                or (tr.text or "").strip() or (tr.tail or "").strip():
+            raise ManifestError(f"del {n} har något annat än tabellrader inuti")
+        row: list[str] = []
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag != f"{{{DRAFT_NS}}}cell" or td.attrib \
+                    or len(td) or (td.tail or "").strip():
+                raise ManifestError(f"del {n} har en tabellrad med något annat än celler")
+            text = td.text or ""
+            if len(text) > MAX_NAME or _CONTROL.search(text):
+                raise ManifestError(f"del {n} har en cell med styrtecken eller över "
+                                    f"{MAX_NAME} tecken")
+            row.append(text)
+        cells += len(row)
+        part.rows.append(row)
+        if len(part.rows) > MAX_ROWS or cells > MAX_CELLS:
+            raise ManifestError(f"del {n} har fler rader eller celler än en tabell har")
+    if part.head > len(part.rows):
+        raise ManifestError(f"del {n} har fler rubrikrader än rader")
+    return part
+
+
+@dataclass
+class Locked:
+    """A part of a draft that vbgen generated, as the record holds it."""
+
+    #: The digest of its text (:func:`control_text`), to see whether it was edited.
+    digest: str
+    #: The text whose mark ("[tabell: id]") placed it there, and the mark.
+    source: str = ""
+    mark: str = ""
+    #: Its text as built (:func:`shown_text`), to show what an edit changed.
+    shown: str = ""
+    #: A table's caption, its header rows' count and its cells (:func:`table_grid`).
+    caption: str = ""
+    head: int = 0
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class CellEdit:
+    """A cell of a generated table that was edited in a draft."""
+
+    row: str
+    column: str
+    old: str
+    new: str
+
+
+def cell_edits(part: Locked, head: int, rows: list[list[str]]) -> list[CellEdit] | None:
+    """The cells of a generated table that differ from ``part`` as built; None when rows or
+    columns were added or taken away, so that cells no longer match by place."""
+    if head != part.head or len(rows) != len(part.rows) or any(
+            len(a) != len(b) for a, b in zip(rows, part.rows, strict=True)):
+        return None
+    out: list[CellEdit] = []
+    for r, (new_row, old_row) in enumerate(zip(rows, part.rows, strict=True)):
+        for c, (new, old) in enumerate(zip(new_row, old_row, strict=True)):
+            if new == old:
+                continue
+            label = old_row[0] if c else ""
+            edit = CellEdit(label if r >= part.head else "", _column_label(
+                part.rows[:part.head], c), old, new)
+            if edit not in out:  # a cell spanning columns is one edit
+                out.append(edit)
+    return out
+
+
+def word_changes(old: str, new: str, context: int = 3) -> list[tuple[str, str]]:
+    """Where ``new`` differs from ``old``, word by word: each change as the old and the new
+    words with up to ``context`` words around them ("…" where words are left out)."""
+    import difflib
+
+    a, b = old.split(), new.split()
+    out: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        start = max(0, i1 - context)
+        before = a[start:i1]
+        after = a[i2:i2 + context]
+        lead = "… " if start > 0 else ""
+        trail = " …" if i2 + context < len(a) else ""
+        out.append((lead + " ".join(before + a[i1:i2] + after) + trail,
+                    lead + " ".join(before + b[j1:j2] + after) + trail))
+    return out
+
+
 @dataclass
 class Manifest:
     """What a draft was built from: for each text, its title, the heading level of "###",
     the digest of the data's text and of the text as the draft shows it (canonical
     Markdown); for each locked control, the digest of its text and, when it stands for a
-    mark in a text ("[tabell: id]"), that text and the mark."""
+    mark in a text ("[tabell: id]"), that text and the mark, and what it showed: a
+    paragraph's text, a table's caption and cells."""
 
     built: str = ""
     #: The nämnd and year of the data ("Socialnämnden 2024").
     origin: str = ""
     texts: dict[str, tuple[str, int, str, str]] = field(default_factory=dict)
-    locked: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    locked: dict[str, Locked] = field(default_factory=dict)
     #: The mark each cited figure's control stands for, by the control's name.
     citations: dict[str, str] = field(default_factory=dict)
 
@@ -104,11 +255,19 @@ class Manifest:
         for name, (title, level, data, shown) in self.texts.items():
             ET.SubElement(root, "text", {"namn": name, "titel": title, "niva": str(level),
                                          "data": data, "utkast": shown})
-        for name, (digest, source, mark) in self.locked.items():
-            attrs = {"namn": name, "kontroll": digest}
-            if mark:
-                attrs |= {"text": source, "markering": mark}
-            ET.SubElement(root, "last", attrs)
+        for name, part in self.locked.items():
+            attrs = {"namn": name, "kontroll": part.digest}
+            if part.mark:
+                attrs |= {"text": part.source, "markering": part.mark}
+            if part.rows:
+                attrs |= {"tabell": part.caption, "huvud": str(part.head)}
+            elif part.shown:
+                attrs["visat"] = part.shown
+            el = ET.SubElement(root, "last", attrs)
+            for row in part.rows:
+                tr = ET.SubElement(el, "rad")
+                for cell in row:
+                    ET.SubElement(tr, "cell").text = cell
         for name, mark in self.citations.items():
             ET.SubElement(root, "tal", {"namn": name, "markering": mark})
         return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "utf-8")
@@ -143,7 +302,8 @@ class Manifest:
             if not isinstance(el.tag, str):
                 raise ManifestError(f"del {n} är inget element (en kommentar, en "
                                     "instruktion eller en entitet)")
-            if (el.tail or "").strip() or (el.text or "").strip() or len(el):
+            if (el.tail or "").strip() or (el.text or "").strip() or (
+                    len(el) and el.tag != f"{{{DRAFT_NS}}}last"):
                 raise ManifestError(f"del {n} har text eller element inuti")
             if el.tag == f"{{{DRAFT_NS}}}text":
                 a = _attributes(el, f"text nr {n}", _TEXT)
@@ -156,14 +316,13 @@ class Manifest:
                     raise ManifestError(f"text nr {n} saknar kontrollsummor av rätt form")
                 m.texts[a["namn"]] = (a["titel"], int(a["niva"]), a["data"], a["utkast"])
             elif el.tag == f"{{{DRAFT_NS}}}last":
-                a = _attributes(el, f"del {n}", _LOCKED, optional=("text", "markering"))
+                a = _attributes(el, f"del {n}", _LOCKED, optional=_LOCKED_OPTIONAL)
                 if not a["namn"].startswith(GENERATED_PREFIX) or a["namn"] in m.locked:
                     raise ManifestError(f'delen "{shown_key(a["namn"])}" har fel namn eller '
                                         "står två gånger")
                 if not _DIGEST.fullmatch(a["kontroll"]):
                     raise ManifestError(f"del {n} saknar en kontrollsumma av rätt form")
-                m.locked[a["namn"]] = (a["kontroll"], a.get("text", ""),
-                                       a.get("markering", ""))
+                m.locked[a["namn"]] = _locked(el, n, a)
             elif el.tag == f"{{{DRAFT_NS}}}tal":
                 a = _attributes(el, f"del {n}", _CITED)
                 if (not a["namn"].startswith(CITATION_PREFIX) or a["namn"] in m.citations
@@ -175,6 +334,11 @@ class Manifest:
                 raise ManifestError(f"del {n} är ett okänt element "
                                     f"({etree.QName(el).localname})")
         return m
+
+    def shown_heading(self, name: str, text: str) -> str:
+        """A generated heading's text as built, when the record has it, else ``text``."""
+        part = self.locked.get(name)
+        return part.shown if part is not None and part.shown else text
 
     def citation_name(self, mark: str) -> str:
         """The name of the control around a figure cited with ``mark``, recorded here: short,

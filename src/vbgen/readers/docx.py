@@ -24,11 +24,16 @@ from ..paths import Refused, open_file, zip_too_large
 from ..utkast import (
     CITATION_PREFIX,
     GENERATED_PREFIX,
+    Locked,
     Manifest,
     ManifestError,
+    cell_edits,
     control_text,
     shown_key,
+    shown_text,
+    table_grid,
     text_digest,
+    word_changes,
 )
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -54,6 +59,22 @@ class Finding:
 
 
 @dataclass
+class LockedEdit:
+    """An edit of a part vbgen generated: where it is, what it showed and what it shows
+    now (the changed words with a few around them), and for a table's cell its caption,
+    row and column."""
+
+    where: str
+    old: str
+    new: str
+    table: str = ""
+    row: str = ""
+    column: str = ""
+    #: Rows or columns were added to the table or taken away: no cell to name.
+    reshaped: bool = False
+
+
+@dataclass
 class Draft:
     """What a draft holds: the Markdown of each text, and what cannot be taken back."""
 
@@ -64,7 +85,7 @@ class Draft:
     outside: list[Finding] = field(default_factory=list)
     #: Paragraphs without a control taken into the text they follow (where: its title).
     joined: list[Finding] = field(default_factory=list)
-    locked_edits: list[Finding] = field(default_factory=list)
+    locked_edits: list[LockedEdit] = field(default_factory=list)
     #: Controls whose name the record lacks (where: the name; words: its first).
     unknown: list[Finding] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
@@ -90,6 +111,8 @@ class _Item:
     is_heading: bool = False
     #: What in the paragraph cannot be read as text (an entity, an image), if anything.
     unreadable: str = ""
+    #: A locked part's element, to read what it shows now.
+    element: Any = None
 
 
 #: The parts of a draft that are read; the others (images, headers, settings) never are.
@@ -356,7 +379,9 @@ class _Reader:
         for item in self._walk(self.body, ""):
             item.heading = heading
             if item.is_heading:
-                heading = item.text
+                # A generated heading names the place as built, even when it was edited.
+                heading = self.manifest.shown_heading(item.tag, item.text) \
+                    if item.kind == "locked" else item.text
             yield item
 
     def _walk(self, parent: Any, tag: str) -> Iterator[_Item]:
@@ -369,7 +394,7 @@ class _Reader:
             elif name == "tbl":
                 found = tag or _locked_tag(el)
                 if found.startswith(GENERATED_PREFIX):
-                    yield _Item("locked", found, text=control_text(el))
+                    yield _Item("locked", found, text=control_text(el), element=el)
                 elif control_text(el):
                     yield _Item("outside", "", text=control_text(el))
             elif name == "sdt":
@@ -377,7 +402,8 @@ class _Reader:
                 content = el.find(_q("sdtContent"))
                 if content is not None:
                     if inner.startswith(GENERATED_PREFIX):
-                        yield _Item("locked", inner, text=control_text(content))
+                        yield _Item("locked", inner, text=control_text(content),
+                                    element=content)
                     else:
                         yield from self._walk(content, inner or tag)
             elif name in ("ins", "moveTo"):
@@ -387,13 +413,13 @@ class _Reader:
 
     def _para(self, p: Any, tag: str) -> Iterator[_Item]:
         if tag.startswith(GENERATED_PREFIX):
-            yield _Item("locked", tag, text=control_text(p))
+            yield _Item("locked", tag, text=control_text(p), element=p)
             return
         # A cited figure's control names no text: the paragraph's own controls do.
         inner = [t for s in p.iter(_q("sdt")) if not (t := _tag_of(s)).startswith(CITATION_PREFIX)]
         locked = [t for t in inner if t.startswith(GENERATED_PREFIX)]
         if locked:
-            yield _Item("locked", locked[0], text=control_text(p),
+            yield _Item("locked", locked[0], text=control_text(p), element=p,
                         is_heading=bool(_HEADING.match(self.style_name(p))))
             return
         named = next((t for t in inner if t), "") or tag
@@ -481,10 +507,11 @@ def read_draft(path: Path) -> Draft:
     # Which text each item belongs to: its control, or for a paragraph typed between two
     # paragraphs of the same text, that text.
     owners = [it.tag if it.kind == "text" else
-              (manifest.locked.get(it.tag, ("", "", ""))[1] if it.kind == "locked" else "")
+              (part.source if it.kind == "locked" and (part := manifest.locked.get(it.tag))
+               else "")
               for it in items]
     # A paragraph without a control right after a paragraph of a text belongs to that text:
-    # LibreOffice starts a new paragraph outside the control at the end of a text.
+    # one typed right after a text's control, or left when an editor dropped a control.
     last_owner = ""
     unknown: set[str] = set()
     for i, it in enumerate(items):
@@ -501,10 +528,9 @@ def read_draft(path: Path) -> Draft:
         else:
             draft.outside.append(Finding(_where(it.heading), _first_words(it.text)))
     for it in items:
-        if it.kind != "locked" or it.tag not in manifest.locked:
-            continue
-        if text_digest(it.text) != manifest.locked[it.tag][0]:
-            draft.locked_edits.append(Finding(_where(it.heading), _first_words(it.text)))
+        part = manifest.locked.get(it.tag) if it.kind == "locked" else None
+        if part is not None and text_digest(it.text) != part.digest:
+            draft.locked_edits += _locked_edits(it, part)
     by_owner: dict[str, list[_Item]] = {}
     for it, owner in zip(items, owners, strict=True):
         by_owner.setdefault(owner, []).append(it)
@@ -525,7 +551,7 @@ def read_draft(path: Path) -> Draft:
                 continue
             parts.extend(_lists(run))
             run = []
-            parts.append(doc.Figure("", "", mark=manifest.locked[it.tag][2]))
+            parts.append(doc.Figure("", "", mark=manifest.locked[it.tag].mark))
         parts.extend(_lists(run))
         draft.texts[name] = mdtext.to_markdown(parts, level)
     if problems:
@@ -536,6 +562,27 @@ def read_draft(path: Path) -> Draft:
         root = reader._xml("word/comments.xml")
         draft.comments = max(draft.comments, sum(1 for _ in root.iter(_q("comment"))))
     return draft
+
+
+def _locked_edits(it: _Item, part: Locked) -> list[LockedEdit]:
+    """What an edit of the generated part ``it`` changed: each changed cell of a table,
+    or each changed run of words of a heading or paragraph, old beside new."""
+    tables = [] if it.element is None else (
+        [it.element] if it.element.tag == _q("tbl") else list(it.element.iter(_q("tbl"))))
+    if part.rows and tables:
+        where = (f"tabellen \u201d{part.caption}\u201d" if part.caption
+                 else f"en tabell {_where(it.heading)}")
+        cells = cell_edits(part, *table_grid(tables[0]))
+        if cells is None:
+            return [LockedEdit(where, "", "", part.caption, reshaped=True)]
+        return [LockedEdit(where, c.old, c.new, part.caption, c.row, c.column)
+                for c in cells]
+    where = "rubriken" if it.is_heading else _where(it.heading)
+    new = shown_text(it.element) if it.element is not None else it.text
+    if not part.shown:  # a record made before parts kept their text
+        return [LockedEdit(where, "", _first_words(new))]
+    changes = word_changes(part.shown, new) or [(part.shown, new)]
+    return [LockedEdit(where, old, changed) for old, changed in changes]
 
 
 def _unreadable(shown: str, title: str, name: str, before: list[_Item], it: _Item

@@ -35,8 +35,13 @@ from ..utkast import (
     CITATION_TITLE,
     GENERATED_PREFIX,
     LOCKED_TITLE,
+    MAX_NAME,
+    Locked,
     Manifest,
     control_text,
+    shown_text,
+    shown_text_line,
+    table_grid,
     text_digest,
 )
 from ..widths import CELL_PADDING_PT, SMALL_TABLE_FONT_PT, column_widths, table_font_pt
@@ -313,6 +318,7 @@ class DocxWriter:
                 controls.wrap(b, list(body)[before:len(body) - 1])
         if controls is not None:
             controls.cite_in_footnotes()
+            controls.close_blocks(body)
         self.footnotes.save()
         if not any(isinstance(b, doc.TitlePage) for b in self.document.blocks):
             # Only a title page hides the header: without one, page 1 shows it too.
@@ -700,11 +706,16 @@ def write_docx(document: doc.Document, reference: Path,
 class Controls:
     """The content controls of a Word draft.
 
-    Each paragraph of a data text is wrapped in a control named (tagged) with the text's
-    place in the data and titled for the writer; generated paragraphs and tables are in
-    locked controls. A control spans one paragraph, never several: LibreOffice keeps only
-    controls inside a paragraph. What the draft was built from is stored in the file
-    (:class:`vbgen.utkast.Manifest`), so that ``vbgen hamta`` can tell what was edited.
+    A data text's paragraphs stand in block-level controls around them, named (tagged) with
+    the text's place in the data and titled for the writer, of the document-part kind
+    (``w:docPartObj``): Enter makes a new paragraph inside the text in both Word and
+    LibreOffice, which keeps such a control around the paragraphs it holds, where it turns
+    any other block-level control into an inline one on its first paragraph (in which Enter
+    makes a line break). A block ends after a paragraph that holds a cited figure's inline
+    control: LibreOffice keeps a block only up to such a paragraph. Generated paragraphs
+    are in locked inline controls, generated tables in locked controls around them. What
+    the draft was built from is stored in the file (:class:`vbgen.utkast.Manifest`), so
+    that ``vbgen hamta`` can tell what was edited. See docs/word.md.
     """
 
     def __init__(self, document: doc.Document,
@@ -728,7 +739,7 @@ class Controls:
             for el in elements:
                 if el.tag == qn("w:p"):
                     self._cite(el)
-                    self._inline(el, name, source.title, "sdtLocked")
+                    self._block(el, name, source.title)
             return
         mark = _mark_of(block)
         if source is not None and mark[1]:
@@ -739,13 +750,18 @@ class Controls:
                 sdt = _sdt_element(tag, LOCKED_TITLE, "sdtContentLocked", self._id())
                 el.addprevious(sdt)
                 sdt.find(qn("w:sdtContent")).append(el)
-                self.manifest.locked[tag] = (text_digest(control_text(el)), *mark)
+                head, rows = table_grid(el)
+                caption = block.caption if isinstance(block, doc.Table) else ""
+                self.manifest.locked[tag] = Locked(
+                    text_digest(control_text(el)), *mark, caption=_shown(caption), head=head,
+                    rows=rows)
                 mark = ("", "")  # the caption and notes around it stand for nothing
             elif el.tag == qn("w:p") and (el.findall(".//" + qn("w:t"))
                                           or el.findall(".//" + qn("w:drawing"))):
                 tag = self._locked()
                 self._inline(el, tag, LOCKED_TITLE, "sdtContentLocked")
-                self.manifest.locked[tag] = (text_digest(control_text(el)), *mark)
+                self.manifest.locked[tag] = Locked(text_digest(control_text(el)), *mark,
+                                                   shown=_shown(shown_text(el)))
                 mark = ("", "")
 
     def _locked(self) -> str:
@@ -754,6 +770,27 @@ class Controls:
     def _id(self) -> int:
         self.next_id += 1
         return 100000 + self.next_id
+
+    def _block(self, p, tag: str, title: str) -> None:
+        """Put paragraph ``p`` of the text ``tag`` in the text's block control right before
+        it, or in a new one when there is none or the one there is closed."""
+        before = p.getprevious()
+        if before is not None and before.tag == qn("w:sdt") and before.get(_OPEN) == tag:
+            content = before.find(qn("w:sdtContent"))
+        else:
+            sdt = _sdt_element(tag, title, "sdtLocked", self._id(), TEXT_PART)
+            p.addprevious(sdt)
+            content = sdt.find(qn("w:sdtContent"))
+            sdt.set(_OPEN, tag)
+        content.append(p)
+        sdt = content.getparent()
+        if p.find(".//" + qn("w:sdt")) is not None:
+            del sdt.attrib[_OPEN]  # LibreOffice keeps a block only up to such a paragraph
+
+    def close_blocks(self, body) -> None:
+        """Drop the marks of the blocks still open: none belongs in the file."""
+        for sdt in body.iterchildren(qn("w:sdt")):
+            sdt.attrib.pop(_OPEN, None)
 
     def _inline(self, p, tag: str, title: str, lock: str) -> None:
         """Wrap the content of paragraph ``p`` in controls inside it.
@@ -820,6 +857,11 @@ def _outside_controls(el) -> bool:
         el.tag == qn("w:r") and el.find(qn("w:footnoteReference")) is not None)
 
 
+def _shown(text: str) -> str:
+    """A text as the draft's record holds it: one line, at most its longest name."""
+    return shown_text_line(text)[:MAX_NAME]
+
+
 def _within(el, ancestor) -> bool:
     return el is ancestor or any(a is ancestor for a in el.iterancestors())
 
@@ -830,8 +872,16 @@ def _mark_of(block: doc.Block) -> tuple[str, str]:
     return "", ""
 
 
-def _sdt_element(tag: str, title: str, lock: str, number: int):
+#: The kind of a text's block control: a document part of vbgen's own gallery, which
+#: LibreOffice keeps around the paragraphs it holds (see :class:`Controls`).
+TEXT_PART = ('<w:docPartObj><w:docPartGallery w:val="vbgen"/>'
+             '<w:docPartCategory w:val="text"/></w:docPartObj>')
+#: Marks a text's block control that the text's next paragraph may join while writing.
+_OPEN = "{urn:vbgen:skrivs}oppen"
+
+
+def _sdt_element(tag: str, title: str, lock: str, number: int, kind: str = ""):
     return parse_xml(
         f'<w:sdt {nsdecls("w")}><w:sdtPr><w:alias w:val="{_attr(title[:250])}"/>'
         f'<w:tag w:val="{_attr(tag)}"/><w:id w:val="{number}"/><w:lock w:val="{lock}"/>'
-        "</w:sdtPr><w:sdtContent/></w:sdt>")
+        f"{kind}</w:sdtPr><w:sdtContent/></w:sdt>")
