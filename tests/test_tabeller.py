@@ -277,7 +277,7 @@ def test_errors_in_a_tables_declaration(tmp_path: Path) -> None:
                "kolumnerna"),
         "kvot": (table_yaml("- {kolumn: a, typ: tal}\n- {id: b, berakning: {kvot: [a, a]}}\n"),
                  'fält "tabeller[1].kolumner[2]": berakning ska ha en av skillnad, forandring, '
-                 "andel, summa, produkt"),
+                 "beloppsforandring, andel, summa, produkt"),
     }
     for i, (needle, (body, message)) in enumerate(cases.items()):
         folder = make_folder(tmp_path, body, {"t.csv": "a\n1\n"}, name=f"data{i}")
@@ -411,7 +411,7 @@ def test_unknown_column_type_is_an_error(tmp_path: Path) -> None:
     vb = folder / "vb.yaml"
     assert problems(folder) == [
         f'vb.yaml, rad {line_of(vb, "typ: valuta")}, fält "tabeller[1].kolumner[1]": okänd '
-        'kolumntyp "valuta"; välj text, heltal, tal, belopp, procent, rang, datum']
+        'kolumntyp "valuta"; välj text, heltal, tal, belopp, procent, rang, datum, mal']
 
 
 def test_unknown_unit_is_an_error(tmp_path: Path) -> None:

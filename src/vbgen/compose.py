@@ -41,6 +41,7 @@ from .model import (
     Meta,
     Report,
     TableChart,
+    TableOptions,
     Unavailable,
 )
 from .paths import OUTSIDE, Refused, check_file, present
@@ -426,8 +427,10 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
     """The template functions that show declared tables, cards, goal tables and charts of a
     table's rows; each returns what :mod:`vbgen.tables` and :mod:`vbgen.derive` computed."""
 
-    def table(table_id: str) -> tables.TableView:
-        return tables.view(_declared(table_id))
+    def table(shown: str | TableOptions) -> tables.TableView:
+        if isinstance(shown, str):
+            return tables.view(_declared(shown))
+        return tables.view(_declared(shown.tabell), shown)
 
     def _declared(table_id: str) -> tables.DataTable:
         found = report.tabelldata.get(table_id)

@@ -11,13 +11,13 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from . import citat
 from .charts import Chart, Series
 from .errors import Problem
 from .fmt import number
 from .model import (
     UNITS,
     BidragRad,
-    Column,
     DriftRad,
     Goal,
     Indicator,
@@ -35,36 +35,16 @@ from .model import (
     VolymRad,
 )
 from .tables import (
-    NOT_COMPARABLE,
-    SUM_KINDS,
+    TOLERANCE_TKR,
     TOTAL_KINDS,
-    DataRow,
     DataTable,
     Value,
+    change_pct,
     display_number,
+    share_pct,
     unavailable_note,
 )
-
-#: Largest difference, in tkr, between a total and the sum of its rows that is rounding.
-TOLERANCE_TKR = 1.0
-
-
-def change_pct(new: float | None, old: float | None) -> float | None:
-    """Förändring in percent from ``old`` to ``new``; missing when it cannot be computed.
-
-    A change from zero or from a negative amount has no meaning as a percentage and is
-    missing too (shown as "–", see ``fmt.percent_of``).
-    """
-    if new is None or old is None or old <= 0:
-        return None
-    return (new - old) / abs(old) * 100
-
-
-def share_pct(part: float | None, whole: float | None) -> float | None:
-    """``part`` as a percentage of ``whole``."""
-    if part is None or whole is None or whole == 0:
-        return None
-    return part / abs(whole) * 100
+from .tables import total as _sum
 
 
 @dataclass(frozen=True)
@@ -168,6 +148,8 @@ class Figures:
     uppdrag_per_status: list[StatusCount] = field(default_factory=list)
     antal_uppdrag: int = 0
     resultatoverforing: OverforingFigur | None = None
+    #: The year's result against budget in tkr that the tjänsteskrivelse decides on.
+    arets_resultat: float | None = None
     #: The nämnd's name as it reads inside a sentence: "socialnämnden".
     namnd_i_text: str = ""
     # Personal, intern kontroll and uppföljning.
@@ -304,12 +286,6 @@ class VolymGrupp:
 
     verksamhet: str
     rader: list[VolymFigur]
-
-
-def _sum(values: list[float | None]) -> float | None:
-    """The sum of the present values; missing only when all are missing."""
-    present = [v for v in values if v is not None]
-    return sum(present) if present else None
 
 
 def _diff(new: float | None, old: float | None) -> float | None:
@@ -555,6 +531,19 @@ def whole_tkr(value: float) -> float:
     return float(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def memo_result(report: Report) -> float | None:
+    """The year's result against budget in tkr that the tjänsteskrivelse decides on: the
+    figure its ``resultat`` names, as its table shows it; None while that cell is empty."""
+    ts = report.tjanstskrivelse
+    if ts is None:
+        return None
+    if ts.resultatoverforing.resultat is None:
+        total = result_row(report)
+        return None if total is None else result_against_budget(total)
+    found = citat.amount(report, ts.resultatoverforing.resultat)
+    return None if found is None else float(found.value / UNITS["tkr"])
+
+
 def resultatoverforing(report: Report, resultat: float | None) -> OverforingFigur | None:
     """The amount to balance against eget kapital, from the memo's policy and the result.
 
@@ -584,7 +573,8 @@ def derive_summaries(report: Report, fig: Figures) -> None:
     fig.antal_uppdrag = len(uppdrag)
     fig.uppdrag_per_status = [StatusCount(st, n) for st in report.uppdragsstatus
                               if (n := sum(1 for u in uppdrag if u.status == st))]
-    fig.resultatoverforing = resultatoverforing(report, fig.resultat_avvikelse)
+    fig.arets_resultat = memo_result(report)
+    fig.resultatoverforing = resultatoverforing(report, fig.arets_resultat)
     ts = report.tjanstskrivelse
     fig.namnd_i_text = (ts.namnd_i_text if ts is not None and ts.namnd_i_text
                         else report.namnd[:1].lower() + report.namnd[1:])
@@ -708,107 +698,6 @@ def _derive_avsnitt(report: Report, fig: Figures) -> None:
         fig.ramavtal_slut = sum(r.vid_arets_slut or 0 for r in ramavtal)
 
 
-# --- Declared tables -------------------------------------------------------------------------
-
-
-def compute_column(calc: dict[str, list[str]], cells: dict[str, Value]) -> Value:
-    """The value of a derived column for one row: the only place such figures are made.
-
-    ``forandring`` is left out (with the mark ``ej_jamforbar``) when the old value is zero or
-    negative: a percentage of such a base says nothing a reader can use.
-    """
-    (kind, names), = calc.items()
-
-    def num(name: str) -> float | None:
-        v = cells.get(name)
-        return v.value if v is not None and isinstance(v.value, int | float) else None
-
-    values = [num(n) for n in names]
-    if kind == "skillnad":
-        a, b = values[0], values[1]
-        return Value(None if a is None or b is None else a - b)
-    if kind == "forandring":
-        old, new = values[0], values[1]
-        if old is not None and new is not None and old <= 0:
-            return Value(None, NOT_COMPARABLE)
-        return Value(change_pct(new, old))
-    if kind == "andel":
-        return Value(share_pct(values[0], values[1]))
-    if kind == "summa":
-        return Value(_sum(values))
-    # produkt
-    product: float | None = 1.0
-    for v in values:
-        product = None if v is None or product is None else product * v
-    return Value(product)
-
-
-def derive_table(table: DataTable) -> None:
-    """Fill the derived columns of every row, in declaration order."""
-    for row in table.rows:
-        for c in table.decl.kolumner:
-            if c.berakning is not None:
-                row.cells[str(c.id)] = compute_column(c.berakning, row.cells)
-
-
-def check_table_totals(table: DataTable) -> list[Problem]:
-    """Check each total row of a declared table against the rows it sums."""
-    problems: list[Problem] = []
-    summed = [c for c in table.decl.kolumner
-              if c.berakning is None and c.typ in ("heltal", "tal", "belopp")]
-    since_total: list[DataRow] = []
-    since_summa: list[DataRow] = []
-    for row in table.rows:
-        if row.kind not in SUM_KINDS:
-            # A row of ranks or texts is summed by nobody; a result row is shown like a
-            # total, but is neither a sum nor a part of one.
-            if not row.kind:
-                since_total.append(row)
-                since_summa.append(row)
-            continue
-        parts = since_total if row.kind == "delsumma" else since_summa
-        what = ("raderna sedan förra summaraden" if row.kind == "delsumma"
-                else "raderna sedan förra summan")
-        for c in summed:
-            given = row.cells.get(str(c.id))
-            values = [v for r in parts if (v := r.cells.get(str(c.id))) is not None
-                      and isinstance(v.value, int | float)]
-            if given is None or not isinstance(given.value, int | float) or not values:
-                continue
-            expected = sum(v.value for v in values if isinstance(v.value, int | float))
-            if abs(float(given.value) - expected) > _tolerance(table, c):
-                # Both figures with as many decimals as the file writes them: 144,2, not 144.
-                decimals = max(_written_decimals(v) for v in [given, *values])
-                source = row.source
-                problems.append(Problem(
-                    source.file if source else table.decl.fil,
-                    f"summan stämmer inte: raden anger {number(given.value, decimals)} men "
-                    f"{what} blir {number(expected, decimals)}",
-                    source.row if source else None, c.kolumn, "kolumn"))
-        since_total = []
-        if row.kind == "summa":
-            since_summa = []
-    return problems
-
-
-def _written_decimals(value: Value) -> int:
-    """How many decimals a cell's number has as its file writes it."""
-    _, mark, decimals = value.written.replace(".", ",").rpartition(",")
-    return len(decimals.strip()) if mark and decimals.strip().isdigit() else 0
-
-
-def _tolerance(table: DataTable, column: Column) -> float:
-    """How far a total may differ from its rows: rounding, as the column's type allows."""
-    if table.decl.tolerans is not None:
-        return table.decl.tolerans
-    if column.typ == "belopp":
-        return TOLERANCE_TKR * UNITS["tkr"] / UNITS[table.decl.enhet]
-    if column.typ == "heltal":
-        return 0.0
-    decimals = column.decimaler if column.decimaler is not None else table.decl.decimaler
-    return 10.0 ** -(decimals if decimals is not None else 2) + 1e-9
-
-
 def table_chart(table: DataTable, opts: TableChart) -> Chart:
     """A chart of a declared table's own rows, in the units the table shows."""
     category = opts.kategorier or next(
@@ -820,9 +709,12 @@ def table_chart(table: DataTable, opts: TableChart) -> Chart:
         column = table.column(name)
         assert column is not None  # checked by the loader
         series.append(Series(str(column.rubrik), [
-            display_number(table, column, r.cells.get(name)) for r in rows]))
+            display_number(table, column, r.cells.get(name), opts.visa) for r in rows]))
     labels = [str((r.cells.get(category) or Value(None)).value or "") for r in rows]
-    key = hashlib.sha256(opts.model_dump_json().encode()).hexdigest()[:8]
+    # Named by its options; a chart in the table's own unit keeps the name it had before
+    # charts could be shown in another.
+    options = opts.model_dump_json(exclude={"visa"} if opts.visa is None else None)
+    key = hashlib.sha256(options.encode()).hexdigest()[:8]
     # The chart's figures come from where the table's do, unless it says otherwise.
     return Chart(id=f"{table.decl.id}-{key}", typ=opts.typ, titel=opts.titel,
                  kategorier=labels, serier=series, kalla=opts.kalla or table.decl.kalla or "",

@@ -21,12 +21,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from . import citat, fmt
+from . import citat, fmt, model
 from .charts import KINDS, KINDS_LISTED, Chart, Series
 from .derive import (
-    check_table_totals,
     check_totals,
-    derive_table,
     result_against_budget,
     result_row,
 )
@@ -74,7 +72,16 @@ from .paths import (
 )
 from .prosa import PROFILE_PLACE, Origins, Path_
 from .prosa import dotted as _dotted
-from .tables import NOTE_MARK, RANK, DataTable, read_table, table_path
+from .tables import (
+    NOTE_MARK,
+    RANK,
+    DataTable,
+    Value,
+    check_table_totals,
+    derive_table,
+    read_table,
+    table_path,
+)
 
 PROFILE_FILE = "kommun.yaml"
 TABLE_SUFFIXES = (".csv", ".xlsx")
@@ -245,6 +252,28 @@ _PYDANTIC_MESSAGES = {
     "less_than_equal": "är för stort (se docs/dataformat.md)",
     "too_long": "har för många värden (se docs/dataformat.md)",
 }
+
+
+#: How pydantic names the alternatives of a field that takes a text or a group ("str",
+#: "constrained-str", "function-after[_check(), TableChart]", "TableOptions").
+_ALTERNATIVE = re.compile(r"^(str|constrained-str|function-\w+\[.*\])$")
+_GROUPS = {name for name, kind in vars(model).items()
+           if isinstance(kind, type) and issubclass(kind, BaseModel)}
+
+
+def _alternative(part: str | int) -> bool:
+    return isinstance(part, str) and (part in _GROUPS or bool(_ALTERNATIVE.match(part)))
+
+
+def _field_path(err: ErrorDetails) -> Path_ | None:
+    """The place of a problem in the main file, without pydantic's names of the
+    alternatives of a field that takes a text or a group; None for the complaint that a group
+    given to such a field is no text (the group's own problems tell what is wrong)."""
+    loc = tuple(err["loc"])
+    if loc and _alternative(loc[-1]) and err["type"] == "string_type" \
+            and isinstance(err.get("input"), dict):
+        return None
+    return tuple(p for p in loc if not _alternative(p))
 
 
 def _message(err: ErrorDetails) -> str:
@@ -614,7 +643,9 @@ def _load_meta(folder: Path, problems: list[Problem], origins: Origins
         return meta, lines, marks
     except ValidationError as exc:
         for err in exc.errors():
-            loc = tuple(err["loc"])
+            loc = _field_path(err)
+            if loc is None:
+                continue
             if loc and loc[0] in from_profile:
                 problems.append(Problem(profile_name, _message(err),
                                         _line_for(profile_lines, loc), _dotted(loc)))
@@ -1260,6 +1291,7 @@ def load(folder: str | Path) -> Report:
         p.file == drift.name for p in problems))
     _check_outline(report, lines, problems)
     problems.extend(citat.check(report))
+    _check_quantities(report, lines, problems)
     _check_size(report, problems)
 
     # A table with unreadable rows would only add misleading sum errors.
@@ -1318,10 +1350,11 @@ def _check_derived(report: Report, lines: dict[Path_, int], problems: list[Probl
     for i, decl in enumerate(report.tabeller):
         ids = [c.id for c in decl.kolumner]
         for j, c in enumerate(decl.kolumner):
-            for name in {n for names in (c.berakning or {}).values() for n in names}:
+            for name in c.sources:
                 if name not in ids or ids.index(name) < j:
                     continue
-                where: Path_ = ("tabeller", i, "kolumner", j, "berakning")
+                where: Path_ = ("tabeller", i, "kolumner", j,
+                                "berakning" if c.berakning is not None else "sammansatt")
                 what = ("sig själv" if name == c.id
                         else f'"{name}", som står efter den i kolumner')
                 problems.append(Problem(MAIN_FILE, f'kolumnen "{c.id}" i tabellen '
@@ -1388,8 +1421,29 @@ def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
             else []
         out[decl.id] = read_table(decl, decl.fil, header, rows, problems, report.ar)
         _check_marks(out[decl.id], (*loc, "noter"), lines, problems)
+        _goal_names(out[decl.id], report, problems)
         derive_table(out[decl.id])
     return out
+
+
+def _goal_names(table: DataTable, report: Report, problems: list[Problem]) -> None:
+    """The cells of a column of the type ``mal`` hold goal ids, and show the goals' names."""
+    goals = {g.id: g.namn for g in report.all_goals() if g.id}
+    for c in table.decl.kolumner:
+        if c.typ != "mal":
+            continue
+        for row in table.rows:
+            value = row.cells.get(str(c.id))
+            if value is None or not isinstance(value.value, str):
+                continue
+            name = goals.get(value.value)
+            if name is None:
+                problems.append(Problem(
+                    table.decl.fil, f'okänt mål "{value.value}"; kända id: '
+                    + (", ".join(str(g) for g in goals) or "inga (ge målen id i vb.yaml)"),
+                    row.source.row if row.source else None, c.kolumn, "kolumn"))
+            else:
+                row.cells[str(c.id)] = Value(name)
 
 
 #: The most categories a chart can show and still be read (a horizontal chart grows with
@@ -1584,14 +1638,29 @@ def _check_tjanstskrivelse(report: Report, lines: dict[Path_, int],
     """Check the memo's overall assessment against the scale, its transfer against the result."""
     ts = report.tjanstskrivelse
     total = result_row(report)
-    if ts is not None and ts.resultatoverforing.belopp is not None and total is not None:
-        belopp, result = ts.resultatoverforing.belopp, result_against_budget(total)
+    result = result_against_budget(total) if total is not None else None
+    reference = ts.resultatoverforing.resultat if ts is not None else None
+    if reference is not None:
+        loc: Path_ = ("tjanstskrivelse", "resultatoverforing", "resultat")
+        try:
+            found = citat.amount(report, reference)
+        except citat.CitationError as exc:
+            problems.append(Problem(MAIN_FILE, str(exc), _line_for(lines, loc), _dotted(loc)))
+            found = None
+        if found is not None and found.kind != "belopp":
+            problems.append(Problem(MAIN_FILE, "årets resultat ska vara ett belopp, men "
+                                    f'"{reference}" är inget belopp', _line_for(lines, loc),
+                                    _dotted(loc)))
+        result = float(found.value / 1000) if found is not None else None
+    if ts is not None and ts.resultatoverforing.belopp is not None and result is not None:
+        belopp = ts.resultatoverforing.belopp
         if belopp * result < 0 or abs(belopp) > abs(result):
-            loc: Path_ = ("tjanstskrivelse", "resultatoverforing", "belopp")
+            loc = ("tjanstskrivelse", "resultatoverforing", "belopp")
             problems.append(Problem(
                 MAIN_FILE, f"beloppet {fmt.number(belopp)} tkr går inte att föra över: årets "
-                f"resultat mot budget är {fmt.number(result)} tkr (resultatrakning.csv), och "
-                "beloppet ska ha samma tecken och vara högst så stort",
+                f"resultat mot budget är {fmt.number(result)} tkr "
+                f"({reference or 'resultatrakning.csv'}), och beloppet ska ha samma tecken "
+                "och vara högst så stort",
                 _line_for(lines, loc), _dotted(loc)))
     levels = [lv.text for lv in report.skala]
     if ts is not None and ts.samlad_bedomning is not None and ts.samlad_bedomning not in levels:
@@ -1600,6 +1669,41 @@ def _check_tjanstskrivelse(report: Report, lines: dict[Path_, int],
         problems.append(Problem(
             MAIN_FILE, f'okänd nivå "{ts.samlad_bedomning}"; skalan har {options}',
             _line_for(lines, loc), _dotted(loc)))
+
+
+def _check_quantities(report: Report, lines: dict[Path_, int],
+                      problems: list[Problem]) -> None:
+    """A quantity declared under ``storheter`` is shown with the same figure wherever the
+    data shows it: two figures differ when no exact figure could be shown as both."""
+    for i, quantity in enumerate(report.storheter):
+        shown: list[tuple[str, citat.Amount]] = []
+        for j, reference in enumerate(quantity.tal):
+            loc: Path_ = ("storheter", i, "tal", j)
+            try:
+                found = citat.amount(report, reference)
+            except citat.CitationError as exc:
+                problems.append(Problem(MAIN_FILE, str(exc), _line_for(lines, loc),
+                                        _dotted(loc)))
+                continue
+            if found is None:
+                continue  # a gap, which the draft lists
+            first = shown[0][1] if shown else None
+            if first is not None and first.kind != found.kind:
+                problems.append(Problem(
+                    MAIN_FILE, f'storheten "{quantity.namn}": "{reference}" är '
+                    f'{_KINDS[found.kind]} men "{shown[0][0]}" är {_KINDS[first.kind]}; en '
+                    "storhet är samma slags tal överallt", _line_for(lines, loc), _dotted(loc)))
+            elif first is not None and not first.agrees(found):
+                problems.append(Problem(
+                    MAIN_FILE, f'storheten "{quantity.namn}" visas med olika tal: '
+                    f'"{shown[0][0]}" visar {first.text}, men "{reference}" visar '
+                    f"{found.text}; rätta siffrorna så att tabellerna visar samma tal",
+                    _line_for(lines, loc), _dotted(loc)))
+            shown.append((reference.strip(), found))
+
+
+#: How a message names the kind of a quantity's figure.
+_KINDS = {"belopp": "ett belopp", "tal": "ett tal som inte är ett belopp"}
 
 
 def _check_personal(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
@@ -1792,8 +1896,16 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
                             f"nivå {MAX_HEADING_LEVEL - len(report.malnivaer) - 1} eller högre")
             if b.typ == "text":
                 marks(where, value)
-            elif b.typ == "tabell":
+            elif b.typ == "tabell" and isinstance(value, str):
                 table(where, value)
+            elif b.typ == "tabell":
+                found = table((*where, "tabell"), value.tabell)
+                for name in value.rader or []:
+                    try:
+                        if found is not None:
+                            citat.find_row(found, name)
+                    except citat.CitationError as exc:
+                        fail((*where, "rader"), str(exc))
             elif b.typ == "diagram" and isinstance(value, str):
                 if value not in charts:
                     fail(where, f'diagrammet "{value}" finns inte under diagram; kända '

@@ -463,15 +463,16 @@ class GoalPart:
 
 # --- Declared tables ---
 
-#: The kinds of column a declared table can have.
-COLUMN_TYPES = ("text", "heltal", "tal", "belopp", "procent", "rang", "datum")
+#: The kinds of column a declared table can have; a ``mal`` column holds goal ids, shown as
+#: the goals' names.
+COLUMN_TYPES = ("text", "heltal", "tal", "belopp", "procent", "rang", "datum", "mal")
 #: What a derived column can compute from other columns, by the key in ``berakning``.
-CALCULATIONS = ("skillnad", "forandring", "andel", "summa", "produkt")
+CALCULATIONS = ("skillnad", "forandring", "beloppsforandring", "andel", "summa", "produkt")
 #: Amount units and their size in kronor.
 UNITS = {"kr": 1, "tkr": 1_000, "mnkr": 1_000_000}
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
-
-
+#: A column's value in a composed text column: ``{id}``.
+PLACEHOLDER = re.compile(r"\{([^{}\s]+)\}")
 
 
 class Column(_Strict):
@@ -493,6 +494,13 @@ class Column(_Strict):
         None, description="En beräknad kolumn: {skillnad: [a, b]} (a − b), {forandring: "
                           "[gammal, ny]} (procent), {andel: [del, helhet]} (procent), "
                           "{summa: [a, b, ...]} eller {produkt: [a, b]}.")
+    sammansatt: str | None = Field(
+        None, description="En textkolumn sammansatt av andra kolumner: {id} står för kolumnens "
+                          "värde som tabellen visar det, och varje rad i texten blir en rad i "
+                          "cellen. En rad vars kolumner alla är tomma tas bort.")
+    sammanfoga: JaNej = Field(
+        False, description="ja för att visa ett värde som står i flera rader efter varandra en "
+                           "gång, i en cell som spänner över raderna.")
     # Whether a cell may be empty, and what an empty cell shows.
     kravs: JaNej | None = Field(
         None, description="ja om varje cell i kolumnen ska ha ett värde: en tom cell är då en "
@@ -507,11 +515,21 @@ class Column(_Strict):
         if self.typ not in COLUMN_TYPES:
             raise ValueError(f'okänd kolumntyp "{self.typ}"; välj '
                              + ", ".join(COLUMN_TYPES))
-        if self.berakning is not None:
+        if self.sammansatt is not None:
+            if self.berakning is not None or self.kolumn is not None:
+                raise ValueError("en sammansatt kolumn har varken kolumn eller berakning")
+            if self.id is None:
+                raise ValueError("en sammansatt kolumn behöver ett id")
+            if self.typ != "text":
+                raise ValueError("en sammansatt kolumn är av typen text")
+            if not PLACEHOLDER.search(self.sammansatt):
+                raise ValueError("sammansatt ska nämna minst en kolumn som {id}")
+        elif self.berakning is not None:
             if len(self.berakning) != 1 or next(iter(self.berakning)) not in CALCULATIONS:
                 raise ValueError("berakning ska ha en av " + ", ".join(CALCULATIONS))
             (kind, names), = self.berakning.items()
-            if kind in ("skillnad", "forandring", "andel") and len(names) != 2:
+            if kind in ("skillnad", "forandring", "beloppsforandring", "andel") \
+                    and len(names) != 2:
                 raise ValueError(f"{kind} räknar med exakt två kolumner, fick {len(names)}")
             if kind in ("summa", "produkt") and len(names) < 2:
                 raise ValueError(f"{kind} räknar med minst två kolumner, fick {len(names)}")
@@ -528,6 +546,18 @@ class Column(_Strict):
     @property
     def numeric(self) -> bool:
         return self.typ in ("heltal", "tal", "belopp", "procent")
+
+    @property
+    def derived(self) -> bool:
+        """Whether vbgen makes the column's values (a calculation, or a composed text)."""
+        return self.berakning is not None or self.sammansatt is not None
+
+    @property
+    def sources(self) -> list[str]:
+        """The columns (ids) a derived or composed column is made from, in order."""
+        if self.sammansatt is not None:
+            return list(dict.fromkeys(PLACEHOLDER.findall(self.sammansatt)))
+        return [n for names in (self.berakning or {}).values() for n in names]
 
 
 class TableDecl(_Strict):
@@ -573,7 +603,7 @@ class TableDecl(_Strict):
             if c.berakning is not None and c.typ == "text":
                 (kind, names), = c.berakning.items()
                 first = by_id.get(names[0]) if names else None
-                c.typ = ("procent" if kind in ("forandring", "andel")
+                c.typ = ("procent" if kind in ("forandring", "beloppsforandring", "andel")
                          else first.typ if first is not None and first.numeric else "tal")
         for unit in (self.enhet, self.visa):
             if unit is not None and unit not in UNITS:
@@ -593,15 +623,14 @@ class TableDecl(_Strict):
                              "id och ingen kolumn)")
         by_id = {c.id: c for c in self.kolumner}
         for c in self.kolumner:
-            for ref in (c.berakning or {}).values():
-                for name in ref:
-                    if name not in ids:
-                        raise ValueError(f'kolumnen "{c.id}" räknar med "{name}", som inte '
-                                         "finns bland kolumnerna")
-                    if not by_id[name].numeric:
-                        raise ValueError(f'kolumnen "{c.id}" räknar med "{name}", som är av '
-                                         f"typen {by_id[name].typ}; en beräkning räknar med "
-                                         "kolumner av typen heltal, tal, belopp eller procent")
+            for name in c.sources:
+                if name not in ids:
+                    raise ValueError(f'kolumnen "{c.id}" räknar med "{name}", som inte '
+                                     "finns bland kolumnerna")
+                if c.berakning is not None and not by_id[name].numeric:
+                    raise ValueError(f'kolumnen "{c.id}" räknar med "{name}", som är av '
+                                     f"typen {by_id[name].typ}; en beräkning räknar med "
+                                     "kolumner av typen heltal, tal, belopp eller procent")
         if self.nyckel is not None and self.nyckel not in ids:
             raise ValueError(f'nyckel: kolumnen "{self.nyckel}" finns inte bland kolumnerna; '
                              "kolumnerna är " + ", ".join(str(i) for i in ids))
@@ -612,7 +641,7 @@ class TableDecl(_Strict):
         """The column whose text names a row: ``nyckel``, else the first text column."""
         if self.nyckel is not None:
             return next(c for c in self.kolumner if c.id == self.nyckel)
-        texts = [c for c in self.kolumner if c.typ == "text" and c.berakning is None]
+        texts = [c for c in self.kolumner if c.typ == "text" and not c.derived]
         return next((c for c in texts if c.visas), texts[0] if texts else None)
 
     @property
@@ -625,6 +654,27 @@ class TableDecl(_Strict):
 #: Block kinds that take no options, written as a bare word in the outline.
 PLAIN_BLOCKS = ("titelsida", "innehall", "sidbrytning", "malsammanfattning", "malbedomning",
                 "malrapport", "kallforteckning", "uppdrag")
+
+
+class ChangeRow(_Strict):
+    """A row under each row of a table with the change in percent from column to column."""
+
+    rubrik: str = Field(description="Radens rubrik: Procentuell förändring.")
+    decimaler: int = Field(1, ge=0, le=6, description="Procentens decimaler; som standard 1.")
+
+
+class TableOptions(_Strict):
+    """A declared table as one block shows it: all its rows or some, under its caption or
+    one of the block's own."""
+
+    tabell: str = Field(description="Tabellens id.")
+    rubrik: str | None = Field(None, description="Rubriken här, i stället för tabellens.")
+    rader: list[str] | None = Field(
+        None, min_length=1, description="Raderna som visas, med texten i tabellens "
+                                        "nyckelkolumn (som i [tal: …]); som standard alla.")
+    forandringsrad: ChangeRow | None = Field(
+        None, description="En rad under varje rad med förändringen i procent från kolumn till "
+                          "kolumn.")
 
 
 class TableChart(_Strict):
@@ -642,6 +692,14 @@ class TableChart(_Strict):
                                        "tabellens kalla.")
     decimaler: int | None = None
     summarader: JaNej = Field(False, description="ja för att ta med summaraderna.")
+    visa: str | None = Field(None, description="Enheten belopp visas i (kr, tkr eller mnkr); "
+                                               "som standard tabellens.")
+
+    @model_validator(mode="after")
+    def _check(self) -> TableChart:
+        if self.visa is not None and self.visa not in UNITS:
+            raise ValueError(f'okänd enhet "{self.visa}"; välj kr, tkr eller mnkr')
+        return self
 
 
 class CardsOptions(_Strict):
@@ -699,7 +757,9 @@ class Block(_Strict):
                                                                  "maxProperties": 1})
 
     text: Markdown | None = Field(None, description="Text (Markdown), eller {fil: x.md}.")
-    tabell: str | None = Field(None, description="En deklarerad tabell, med sitt id.")
+    tabell: str | TableOptions | None = Field(
+        None, description="En deklarerad tabell, med sitt id, eller med rader och rubrik som "
+                          "bara gäller här.")
     diagram: str | TableChart | None = Field(
         None, description="Ett diagram under diagram, med sitt id, eller ritat ur en tabell.")
     kort: CardsOptions | None = None
@@ -739,6 +799,11 @@ class Block(_Strict):
     @property
     def varde(self) -> Any:
         return getattr(self, self.typ)
+
+    @property
+    def table_id(self) -> str:
+        """The declared table a tabell block shows."""
+        return self.tabell if isinstance(self.tabell, str) else str(self.varde.tabell)
 
 
 class Section(_Strict):
@@ -790,6 +855,10 @@ class Resultatoverforing(_Strict):
     amount itself is computed in :mod:`vbgen.derive`.
     """
 
+    resultat: str | None = Field(
+        None, description="Årets resultat mot budget, hämtat ur en tabell som i [tal: …]: "
+                          "\"resultatrakning | Årets resultat | avvikelse\". Beslutet gäller "
+                          "talet som tabellen visar det, i tkr.")
     andel: Tal | None = None
     belopp: Tal | None = None
     #: Balanserat resultat (eget kapital) before this year's transfer, in tkr.
@@ -1038,6 +1107,17 @@ class VolymRad(BaseModel):
     source: Source
 
 
+class Quantity(_Strict):
+    """A quantity that several tables show, each with the same figure."""
+
+    namn: str = Field(description="Storhetens namn, som felmeddelanden nämner den: Årets "
+                                  "resultat.")
+    tal: list[str] = Field(
+        min_length=2, description="Var tabellerna visar den, skrivet som i [tal: …]: "
+                                  "\"drift | Årets resultat | avvikelse\"; belopp efter en "
+                                  "sista | jämför talet utan tecken.")
+
+
 class Meta(_Strict):
     """The main YAML file (merged over the kommun profile), before the tables are attached."""
 
@@ -1060,6 +1140,9 @@ class Meta(_Strict):
     mal: list[Goal] = Field(min_length=1, description="Målträdet.")
     tabeller: list[TableDecl] = Field(default_factory=list,
                                       description="Rapportens tabeller, deklarerade en gång.")
+    storheter: list[Quantity] = Field(
+        default_factory=list, description="Storheter som flera tabeller visar: vbgen validate "
+                                          "säger till när tabellerna visar olika tal.")
     disposition: list[Section] = Field(
         min_length=1, description="Rapportens avsnitt i ordning, med rubriker och innehåll.")
     texter: dict[str, Markdown] = Field(
@@ -1226,7 +1309,7 @@ class Report(Meta):
             text(s.text)
             for b in s.block:
                 if b.typ == "tabell":
-                    found.append(str(b.varde))
+                    found.append(b.table_id)
                 elif b.typ == "kort":
                     found.append(b.varde.tabell)
                 elif b.typ == "text":

@@ -44,9 +44,14 @@ GROUPS = {
     "Goal": ("mal", "Ett mål på vilken nivå som helst, med målen under sig i under."),
     "TableDecl": ("tabeller", "En tabell: filen, rubriken och kolumnerna."),
     "Column": ("kolumner", "En kolumn i en tabell."),
+    "Quantity": ("storheter", "En storhet som flera tabeller visar, med samma tal överallt."),
     "Section": ("disposition", "Ett avsnitt: rubrik, text, block och underavsnitt."),
     "Block": ("block", "Ett block: exakt ett av fälten, som anger vad blocket är. Ett block "
                        "utan inställningar skrivs som bara ordet: - malrapport."),
+    "TableOptions": ("tabell", "En deklarerad tabell i ett block, med rader och rubrik som "
+                               "bara gäller där."),
+    "ChangeRow": ("tabell.forandringsrad", "En rad under varje rad med förändringen i procent "
+                                           "från kolumn till kolumn."),
     "TableChart": ("diagram (ur en tabell)", "Ett diagram som ritas ur en tabells rader."),
     "CardsOptions": ("kort", "Kort ur en tabell: ett kort per rad."),
     "GoalTableOptions": ("malbedomning", "Vilka målnivåer en måltabell visar."),
