@@ -357,7 +357,8 @@ def test_transfer_larger_than_the_result_or_of_the_other_sign(sample_copy, belop
     line = line_of(vb, f"belopp: {belopp}")
     assert (f'vb.yaml, rad {line}, fält "tjanstskrivelse.resultatoverforing.belopp": beloppet '
             f"{shown} tkr går inte att föra över: årets resultat mot budget är 4\u00a0487 tkr "
-            "(resultatrakning.csv), och beloppet ska ha samma tecken och vara högst så stort"
+            '(resultat: "resultatrakning | Årets resultat | avvikelse"), och beloppet ska ha '
+            "samma tecken och vara högst så stort"
             ) in result.output
 
 

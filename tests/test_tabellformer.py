@@ -237,3 +237,27 @@ def test_a_chart_from_a_table_in_another_unit(tmp_path: Path) -> None:
     assert problems(bad) == [
         f'vb.yaml, rad {line}, fält "disposition[1].block[1].diagram": okänd enhet "mkr"; '
         "välj kr, tkr eller mnkr"]
+
+
+def test_a_text_column_takes_only_its_values(tmp_path: Path) -> None:
+    columns = "- {kolumn: uppgift}\n- {kolumn: status, varden: [Klart, Pågår]}\n"
+    folder = make_folder(tmp_path, table_yaml(columns),
+                         {"t.csv": "uppgift;status\nA;Klart\nB;Färdigt\nC;\n"})
+    assert problems(folder) == [
+        't.csv, rad 3, kolumn "status": okänt värde "Färdigt"; tillåtna värden: "Klart", '
+        '"Pågår"']
+
+
+def test_a_table_not_shown_may_only_be_cited(tmp_path: Path) -> None:
+    body = table_yaml("- {kolumn: namn}\n- {kolumn: antal, typ: heltal}\n",
+                      extra="    visas: nej\n",
+                      block='text: "Det finns [tal: t | Bad | antal] bad."')
+    folder = make_folder(tmp_path, body, {"t.csv": "namn;antal\nBad;3\n"})
+    _, document = compose(folder, tmp_path)
+    assert not [b for b in document.blocks if isinstance(b, doc.Table)]
+    assert "Det finns 3 bad." in [doc.plain(b.children) for b in document.blocks
+                                   if isinstance(b, doc.Paragraph)]
+    # Nothing cites it, and it is not shown: no error, as it says so itself.
+    load(make_folder(tmp_path, table_yaml("- {kolumn: namn}\n", extra="    visas: nej\n",
+                                          block="text: Inget"), {"t.csv": "namn\nBad\n"},
+                     name="tyst"))

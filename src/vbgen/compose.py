@@ -788,11 +788,16 @@ def parse(xml: str, main: str = "", locate: Callable[[str, str], int | None] | N
         parser.feed(xml)
         root = parser.close()
     except ET.ParseError as exc:
-        line = exc.position[0]
+        line, column = exc.position
         lines = xml.splitlines()
-        snippet = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-        before = xml.splitlines()[:line]
-        marks = re.findall(rf"<\?{SOURCE_MARK} ([^?]+)\?>", "\n".join(before))
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        # The template of the block where the error is, and its output on that line: blocks
+        # of other templates may stand before and after it on the same line.
+        mark = re.compile(rf"<\?{SOURCE_MARK} ([^?]+)\?>")
+        starts = [0, *(m.end() for m in mark.finditer(text, 0, column))]
+        end = next((m.start() for m in mark.finditer(text, column)), len(text))
+        snippet = text[starts[-1]:end].strip()
+        marks = mark.findall("\n".join([*lines[:line - 1], text[:column]]))
         template = marks[-1].strip() if marks else main
         found = locate(template, snippet[:40]) if locate and snippet else None
         where = (f"{template}, rad {found}" if found else template) if template else ""

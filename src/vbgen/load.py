@@ -54,6 +54,7 @@ from .model import (
     Section,
     SjukfranvaroRad,
     Source,
+    TableDecl,
     Unavailable,
     Uppdrag,
     VolymRad,
@@ -1258,13 +1259,8 @@ def load(folder: str | Path) -> Report:
     origins = Origins()
     meta, lines, marks = _load_meta(folder, problems, origins)
     if meta is None:
-        # Tables that depend on the main file cannot be checked; the others still are, so
-        # that every problem is reported in one go.
-        declared = _declared_files(folder / MAIN_FILE)
-        for spec in TABLES:
-            if not spec.needs_meta and declared is not None and spec.stem not in declared:
-                _table(folder, spec, Context([], []), problems)
-        raise DataError(problems)
+        _tables_alone(folder, problems)
+        raise DataError(list(dict.fromkeys(problems)))
     ctx = Context([meta.ar - 2, meta.ar - 1, meta.ar], meta.uppdragsstatus)
 
     # A file declared under tabeller is read by its declaration, not by a built-in form.
@@ -1300,7 +1296,7 @@ def load(folder: str | Path) -> Report:
     for table in report.tabelldata.values():
         problems.extend(p for p in check_table_totals(table) if p.file not in broken)
     if problems:
-        raise DataError(problems)
+        raise DataError(list(dict.fromkeys(problems)))
     return report
 
 
@@ -1363,24 +1359,6 @@ def _check_derived(report: Report, lines: dict[Path_, int], problems: list[Probl
                                         "efter dem", _line_for(lines, where), _dotted(where)))
 
 
-def _declared_files(main: Path) -> set[str] | None:
-    """The table files a main file that could not be used declares, as far as can be seen.
-
-    Such files may have any columns, so reading them as the built-in forms would only add
-    misleading errors; None when the main file is unreadable and nothing can be told.
-    """
-    try:
-        # The loader that refuses aliases: this file may be the one refused for them.
-        data = _load_yaml(_decode(read_file(main.parent, main)))[0]
-    except (Refused, OSError, ValueError, yaml.YAMLError, RecursionError):
-        # A date such as 2025-02-30 is a ValueError.
-        return None
-    tables = data.get("tabeller") if isinstance(data, dict) else None
-    if not isinstance(tables, list):
-        return set()
-    return {_stem(str(t["fil"])) for t in tables if isinstance(t, dict) and t.get("fil")}
-
-
 def _stem(fil: str) -> str:
     """A declared table's file without its suffix; a name such as "." is kept as it is (the
     declaration's check tells what is wrong with it)."""
@@ -1401,29 +1379,60 @@ def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
             problems.append(Problem(MAIN_FILE, f'id "{decl.id}" används av flera tabeller',
                                     _line_for(lines, where), _dotted(where)))
             continue
-        path = table_path(folder, decl)
-        if not inside(folder, path):
-            where = (*loc, "fil")
-            problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {OUTSIDE}',
-                                    _line_for(lines, where), _dotted(where)))
-            continue
-        if not present(path) or path.suffix.lower() not in TABLE_SUFFIXES:
-            where = (*loc, "fil")
-            what = ("finns inte i mappen" if not present(path)
-                    else "ska vara en .csv- eller .xlsx-fil")
-            problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {what}',
-                                    _line_for(lines, where), _dotted(where)))
-            continue
-        before = len(problems)
-        rows = _read_any(folder, path, problems, decl.flik)
-        # The file was read without problems, so reading its first line again adds none.
-        header = (_written_header(folder, path, [], decl.flik) or []) if len(problems) == before \
-            else []
-        out[decl.id] = read_table(decl, decl.fil, header, rows, problems, report.ar)
-        _check_marks(out[decl.id], (*loc, "noter"), lines, problems)
-        _goal_names(out[decl.id], report, problems)
-        derive_table(out[decl.id])
+        table = _read_declared(folder, decl, loc, lines, problems, report.ar)
+        if table is not None:
+            _goal_names(table, report, problems)
+            derive_table(table)
+            out[decl.id] = table
     return out
+
+
+def _read_declared(folder: Path, decl: TableDecl, loc: Path_, lines: dict[Path_, int],
+                   problems: list[Problem], ar: int | None) -> DataTable | None:
+    """Read the file of one declared table, typing its cells; None when it cannot be read."""
+    path = table_path(folder, decl)
+    where = (*loc, "fil")
+    if not inside(folder, path):
+        problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {OUTSIDE}',
+                                _line_for(lines, where), _dotted(where)))
+        return None
+    if not present(path) or path.suffix.lower() not in TABLE_SUFFIXES:
+        what = ("finns inte i mappen" if not present(path)
+                else "ska vara en .csv- eller .xlsx-fil")
+        problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {what}',
+                                _line_for(lines, where), _dotted(where)))
+        return None
+    before = len(problems)
+    rows = _read_any(folder, path, problems, decl.flik)
+    # The file was read without problems, so reading its first line again adds none.
+    header = (_written_header(folder, path, [], decl.flik) or []) if len(problems) == before \
+        else []
+    table = read_table(decl, decl.fil, header, rows, problems, ar)
+    _check_marks(table, (*loc, "noter"), lines, problems)
+    return table
+
+
+def _tables_alone(folder: Path, problems: list[Problem]) -> None:
+    """Read the tables a main file with problems declares, as far as their declarations
+    are right, so that every problem is reported in one go."""
+    main = folder / MAIN_FILE
+    try:
+        # The loader that refuses aliases: this file may be the one refused for them.
+        data, lines, _, _ = _load_yaml(_decode(read_file(main.parent, main)))
+    except (Refused, OSError, ValueError, yaml.YAMLError, RecursionError):
+        return  # a date such as 2025-02-30 is a ValueError; the problem is told already
+    tables = data.get("tabeller") if isinstance(data, dict) else None
+    ar = data.get("ar") if isinstance(data, dict) else None
+    for i, item in enumerate(tables if isinstance(tables, list) else []):
+        try:
+            decl = TableDecl.model_validate(item)
+        except ValidationError:
+            continue  # told with the main file's problems
+        table = _read_declared(folder, decl, ("tabeller", i), lines, problems,
+                               ar if isinstance(ar, int) else None)
+        if table is not None and not any(p.file == decl.fil for p in problems):
+            derive_table(table)
+            problems.extend(check_table_totals(table))
 
 
 def _goal_names(table: DataTable, report: Report, problems: list[Problem]) -> None:
@@ -1659,8 +1668,8 @@ def _check_tjanstskrivelse(report: Report, lines: dict[Path_, int],
             problems.append(Problem(
                 MAIN_FILE, f"beloppet {fmt.number(belopp)} tkr går inte att föra över: årets "
                 f"resultat mot budget är {fmt.number(result)} tkr "
-                f"({reference or 'resultatrakning.csv'}), och beloppet ska ha samma tecken "
-                "och vara högst så stort",
+                f'(resultat: "{reference}"), och beloppet ska ha samma tecken och vara högst '
+                "så stort",
                 _line_for(lines, loc), _dotted(loc)))
     levels = [lv.text for lv in report.skala]
     if ts is not None and ts.samlad_bedomning is not None and ts.samlad_bedomning not in levels:
@@ -1675,11 +1684,14 @@ def _check_quantities(report: Report, lines: dict[Path_, int],
                       problems: list[Problem]) -> None:
     """A quantity declared under ``storheter`` is shown with the same figure wherever the
     data shows it: two figures differ when no exact figure could be shown as both."""
+    unread = {t.id for t in report.tabeller} - set(report.tabelldata)
     for i, quantity in enumerate(report.storheter):
         shown: list[tuple[str, citat.Amount]] = []
         for j, reference in enumerate(quantity.tal):
             loc: Path_ = ("storheter", i, "tal", j)
             try:
+                if reference.split("|")[0].strip() in unread:
+                    continue  # its file has a problem of its own
                 found = citat.amount(report, reference)
             except citat.CitationError as exc:
                 problems.append(Problem(MAIN_FILE, str(exc), _line_for(lines, loc),
@@ -1960,7 +1972,7 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
     used |= {b.varde.tabell for s in _sections(report.disposition) for b in s.block
              if b.typ == "diagram" and not isinstance(b.varde, str)}
     for i, decl in enumerate(report.tabeller):
-        if decl.id not in used:
+        if decl.id not in used and decl.visas:
             fail(("tabeller", i, "id"),
                  f'tabellen "{decl.id}" är deklarerad men visas inte; placera den med '
                  f"- tabell: {decl.id} eller en rad [tabell: {decl.id}] i en text, hämta tal "

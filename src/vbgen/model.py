@@ -501,6 +501,9 @@ class Column(_Strict):
     sammanfoga: JaNej = Field(
         False, description="ja för att visa ett värde som står i flera rader efter varandra en "
                            "gång, i en cell som spänner över raderna.")
+    varden: list[str] | None = Field(
+        None, min_length=1, description="De värden en textkolumn får ha, till exempel "
+                                        "[Klart, Pågår, Ej klart i år]; ett annat är ett fel.")
     # Whether a cell may be empty, and what an empty cell shows.
     kravs: JaNej | None = Field(
         None, description="ja om varje cell i kolumnen ska ha ett värde: en tom cell är då en "
@@ -515,6 +518,8 @@ class Column(_Strict):
         if self.typ not in COLUMN_TYPES:
             raise ValueError(f'okänd kolumntyp "{self.typ}"; välj '
                              + ", ".join(COLUMN_TYPES))
+        if self.varden is not None and self.typ != "text":
+            raise ValueError("varden gäller en kolumn av typen text")
         if self.sammansatt is not None:
             if self.berakning is not None or self.kolumn is not None:
                 raise ValueError("en sammansatt kolumn har varken kolumn eller berakning")
@@ -588,6 +593,10 @@ class TableDecl(_Strict):
         "komma", description="komma eller punkt: tecknet före decimalerna i filen. Ett tal med "
                              "det andra tecknet (12.400 i en fil med komma) är ett fel.")
     tom: str | None = Field(None, description="Det en tom cell visar; som standard -.")
+
+    visas: JaNej = Field(
+        True, description="nej för en tabell som inte visas i rapporten utan bara har tal som "
+                          "texterna hämtar med [tal: …].")
 
     # --- How prose refers to the table ---
     nyckel: str | None = Field(

@@ -91,18 +91,19 @@ def _walk(node: Any, fix: Any) -> Any:
 def _user_forms(node: dict[str, Any]) -> dict[str, Any]:
     """Let the schema accept what the loader accepts: files for texts, Swedish numbers."""
     kind = node.pop("x-vbgen", None)
+    # What the field says about itself stays with it.
+    outer = {k: v for k, v in node.items() if k in ("title", "description", "default")}
     if kind == "markdown":
-        return {"anyOf": [{"type": "string"}, _FILE_REF, _SHARED_REF, _EXAMPLE_REF,
-                          _UNAVAILABLE_REF]}
+        return {**outer, "anyOf": [{"type": "string"}, _FILE_REF, _SHARED_REF, _EXAMPLE_REF,
+                                   _UNAVAILABLE_REF]}
     if kind == "tal":
-        return {"anyOf": [{"type": node.get("type", "number")}, {"type": "string"},
-                          _UNAVAILABLE_REF]}
+        return {**outer, "anyOf": [{"type": node.get("type", "number")}, {"type": "string"},
+                                   _UNAVAILABLE_REF]}
     if node.get("type") == "string" and not {"enum", "pattern"} & set(node):
         # A text may be marked as an example, or as not available with the reason.
-        outer = {k: v for k, v in node.items() if k in ("title", "description", "default")}
         return {**outer, "anyOf": [{"type": "string"}, _EXAMPLE_REF, _UNAVAILABLE_REF]}
     if kind == "janej":
-        return {"anyOf": [{"type": "boolean"}, {"enum": ["ja", "nej"]}]}
+        return {**outer, "anyOf": [{"type": "boolean"}, {"enum": ["ja", "nej"]}]}
     return node
 
 

@@ -133,6 +133,8 @@ def cell_value(column: Column, raw: str, decimal: str = "komma", kind: str = "")
     try:
         number = parse_number(text, DECIMAL_MARKS[decimal])
     except NumberError as exc:
+        if exc.kind == "gräns":
+            raise ValueError(f'{exc}, fick "{raw}"') from None
         if exc.kind != "tecken":
             raise ValueError(f'förväntade ett tal, fick "{raw}"') from None
         raise ValueError(str(exc) + ("; skriver filen decimaler med punkt, ange "
@@ -183,9 +185,14 @@ def read_table(decl: TableDecl, file: str, header: list[str],
             if key not in cells:
                 continue
             try:
-                values[str(c.id)] = cell_value(c, cells[key], decl.decimaltecken, kind)
+                values[str(c.id)] = value = cell_value(c, cells[key], decl.decimaltecken, kind)
             except ValueError as exc:
                 problems.append(Problem(file, str(exc), line, c.kolumn, "kolumn"))
+                continue
+            if c.varden and value.value is not None and value.value not in c.varden:
+                allowed = ", ".join(f'"{v}"' for v in c.varden)
+                problems.append(Problem(file, f'okänt värde "{value.value}"; tillåtna värden: '
+                                              f"{allowed}", line, c.kolumn, "kolumn"))
         table.rows.append(DataRow(values, kind, Source(file, line)))
     return table
 
