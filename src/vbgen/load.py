@@ -434,7 +434,7 @@ def _parse_yaml_file(text: str, name: str, problems: list[Problem]
                                       "ta bort det ena", second, where))
     for loc, written in grouped:
         whole = fmt.number(float(written.replace(".", ""))).replace(fmt.NBSP, " ")
-        decimal = fmt.number(float(written), None)
+        decimal = fmt.number(float(written), len(written.rpartition(".")[2].rstrip("0")))
         problems.append(Problem(name, f"talet {written} läses som {decimal} men kan vara menat "
                                       f"som {whole}; skriv {whole.replace(' ', '')} (eller "
                                       f"{whole}) för det ena, {decimal} för det andra",
