@@ -321,6 +321,10 @@ class Amount:
     #: The figure as the mark shows it.
     text: str
 
+    def tkr(self) -> float:
+        """An amount in tkr."""
+        return float(self.value / UNITS["tkr"])
+
     def agrees(self, other: Amount) -> bool:
         """Whether some exact figure could be shown as both: they differ by less than half
         of their precisions together."""

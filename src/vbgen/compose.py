@@ -34,6 +34,7 @@ from .model import (
     EXAMPLE_END,
     EXAMPLE_START,
     EXAMPLE_VALUE,
+    FIXED_FORM,
     CardsOptions,
     Example,
     Goal,
@@ -481,6 +482,12 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
             "indikatorcell": indicator_cell, "tal": figure}
 
 
+#: The section templates vbgen once had, which a main file of the old form may name.
+RETIRED_TEMPLATES = {f"avsnitt/{name}.j2" for name in (
+    "sammanfattning", "ekonomi", "personal", "intern_kontroll", "uppfoljning",
+    "bilaga_volymer")}
+
+
 def render(template: str, context: dict[str, Any], user_templates: Path | None = None) -> str:
     """Render ``template`` to the XML vocabulary, with editor-friendly errors."""
     env = environment(user_templates)
@@ -492,8 +499,9 @@ def render(template: str, context: dict[str, Any], user_templates: Path | None =
                             f"syntaxfel ({exc.message})") from None
     except jinja2.TemplateNotFound as exc:
         where = _template_location(exc, dirs)
+        old = f"; {FIXED_FORM}" if exc.name in RETIRED_TEMPLATES else ""
         raise TemplateError(f"{where + ': ' if where else ''}mallen \"{exc.name}\" finns "
-                            "inte") from None
+                            f"inte{old}") from None
     except jinja2.UndefinedError as exc:
         where = _template_location(exc, dirs) or template
         raise TemplateError(f"{where}: mallen använder något som inte finns i data "

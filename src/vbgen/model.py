@@ -41,8 +41,6 @@ def _swedish_number(value: Any) -> Any:
 #: A number in the main file, written either way: 9900, 9 900, −9 900,5.
 Tal = Annotated[float, BeforeValidator(_swedish_number),
                 Field(json_schema_extra={"x-vbgen": "tal"})]
-Heltal = Annotated[int, BeforeValidator(_swedish_number),
-                   Field(json_schema_extra={"x-vbgen": "tal"})]
 
 
 def _swedish_yes_no(value: Any) -> Any:
@@ -58,6 +56,14 @@ JaNej = Annotated[bool, BeforeValidator(_swedish_yes_no),
 
 #: The main file of a data folder.
 MAIN_FILE = "vb.yaml"
+
+#: How a chapter of the old form's built-in section templates (mall: avsnitt/…, with its
+#: fields and tables of fixed names) is written now.
+FIXED_FORM = ("de inbyggda avsnittsmallarna och deras tabeller med fasta namn finns inte "
+              "längre: skriv kapitlet som ett avsnitt under disposition:, med tabellerna "
+              "deklarerade under tabeller: och texterna i avsnittet, där meningarna hämtar sina "
+              "tal ur tabellerna med [tal: …]. Se docs/dataformat.md#de-fasta-tabellerna-och-"
+              "avsnittsmallarna")
 
 
 class _Strict(BaseModel):
@@ -365,65 +371,6 @@ class Goal(_Strict):
     def antal_indikatorer(self) -> int:
         """Indicators of this goal and every goal below it: the rows it spans in a table."""
         return sum(len(g.indikatorer) for g in self.walk())
-
-
-class EkonomiText(_Strict):
-    kommentar: Markdown | None = None
-    drift_kommentar: Markdown | None = None
-    #: Text directly under the Ekonomi heading, before the generated result sentence.
-    inledning: Markdown | None = None
-    prognos: Prognos | None = None
-    #: Rubrik and prose per verksamhet of drift.csv, matched by name.
-    verksamheter: list[VerksamhetText] = Field(default_factory=list)
-    satsningar: Markdown | None = None
-    extern_finansiering: ExternFinansieringText = Field(
-        default_factory=lambda: ExternFinansieringText())
-    investeringar: Markdown | None = None
-    lokalprojekt: Markdown | None = None
-    externa_volymer: Markdown | None = None
-
-
-class InternKontrollText(_Strict):
-    bedomning: Markdown | None = None
-    kommunovergripande: Markdown | None = None
-    internkontrollarbete: Markdown | None = None
-
-
-class ResultatRad(BaseModel):
-    """A row of the resultaträkning, in tkr, signed (costs negative)."""
-
-    post: str
-    typ: str
-    budget: float
-    utfall: float
-    foregaende: float | None = None
-    #: Prose about the row, shown after its generated figures.
-    kommentar: str = ""
-    source: Source
-
-
-class DriftRad(BaseModel):
-    """Net cost of one verksamhet in tkr, or the total row."""
-
-    verksamhet: str
-    summa: bool = False
-    budget: float
-    utfall: float
-    foregaende: float | None = None
-    source: Source
-
-
-class Risk(BaseModel):
-    """A risk in the internal control plan and the action taken."""
-
-    process: str
-    risk: str
-    sannolikhet: int | None = None
-    konsekvens: int | None = None
-    atgard: str
-    status: str
-    kommentar: str = ""
-    source: Source
 
 
 class DiagramDef(_Strict):
@@ -783,7 +730,7 @@ class Block(_Strict):
     sidbrytning: dict[str, Any] | None = None
     mall: str | None = Field(None, pattern=r"^\w[\w-]*(/\w[\w-]*)*\.j2$",
                              description="En egen mall (.j2) i mallmappen, till exempel "
-                                         "avsnitt/ekonomi.j2.")
+                                         "ekonomi/prognos.j2.")
 
     @model_validator(mode="before")
     @classmethod
@@ -866,8 +813,8 @@ class Resultatoverforing(_Strict):
 
     resultat: str | None = Field(
         None, description="Årets resultat mot budget, hämtat ur en tabell som i [tal: …]: "
-                          "\"resultatrakning | Årets resultat | avvikelse\". Beslutet gäller "
-                          "talet som tabellen visar det, i tkr.")
+                          "\"drift | Totalt | avvikelse\". Beslutet gäller talet som "
+                          "tabellen visar det, i tkr.")
     andel: Tal | None = None
     belopp: Tal | None = None
     #: Balanserat resultat (eget kapital) before this year's transfer, in tkr.
@@ -914,101 +861,10 @@ class Tjanstskrivelse(_Strict):
     #: Appendices after the verksamhetsberättelse itself.
     bilagor: list[str] = Field(default_factory=list)
     skickas_till: list[str] = Field(default_factory=list)
-# --- Årets händelser, personal, intern kontroll, uppföljning ---
 
 
-class Personal(_Strict):
-    """Väsentliga personalförhållanden: headcounts from the main file, prose by part."""
+# --- Texts that place tables and charts ---
 
-    #: Employees in December of the year before and of the year.
-    anstallda_foregaende: Heltal | None = None
-    anstallda: Heltal | None = None
-    tillsvidare: Heltal | None = None
-    visstid: Heltal | None = None
-    kvinnor: Heltal | None = None
-    man: Heltal | None = None
-    heltid: Heltal | None = None
-    #: Personalomsättning in percent, this year and the year before.
-    personalomsattning: Tal | None = None
-    personalomsattning_foregaende: Tal | None = None
-    #: The last month of the rolling twelve months (R12) the sick leave figures cover.
-    sjukfranvaro_manad: str = "december"
-    anstallda_text: Markdown | None = None
-    personalomsattning_text: Markdown | None = None
-    sjukfranvaro_text: Markdown | None = None
-    sjukfranvaro_analys: Markdown | None = None
-    medarbetarenkat: Markdown | None = None
-    personalforsorjning: Markdown | None = None
-    kompetensutveckling: Markdown | None = None
-
-
-class Uppfoljning(_Strict):
-    """Plan för uppföljning och insyn: prose around the LOV and LOU tables."""
-
-    inledning: Markdown | None = None
-    planerad: Markdown | None = None
-    lou_orsaker: Markdown | None = None
-    lou_resultat: Markdown | None = None
-    direktupphandlade: Markdown | None = None
-
-
-class SjukfranvaroRad(BaseModel):
-    """Sick leave (R12, percent) for the whole nämnd or one group, this year and last."""
-
-    grupp: str
-    totalt: float | None = None
-    totalt_foregaende: float | None = None
-    kort: float | None = None
-    kort_foregaende: float | None = None
-    source: Source
-
-
-class IndexRad(BaseModel):
-    """One index of the employee survey, for the nämnd and for the whole kommun."""
-
-    index: str
-    namnden: float | None = None
-    kommunen: float | None = None
-    summa: bool = False
-    source: Source
-
-
-class Granskning(BaseModel):
-    """A recommendation from the auditors or another external review, and the action."""
-
-    granskning: str
-    diarienummer: str = ""
-    bakgrund: str = ""
-    atgard: str
-    status: str
-    kommentar: str = ""
-    source: Source
-
-
-class LovRad(BaseModel):
-    """A valfrihetssystem (LOV) and its utförare at the end of the year."""
-
-    namn: str
-    utforare: int
-    egen_regi: int = 0
-    kommentar: str = ""
-    source: Source
-
-
-class RamavtalRad(BaseModel):
-    """A ramavtal (LOU) with its number of utförare at the start and end of the year."""
-
-    ramavtal: str
-    vid_arets_borjan: int | None = None
-    vid_arets_slut: int | None = None
-    resultat: str = ""
-    source: Source
-
-
-# --- Ekonomi ---
-
-#: A chart placed in prose: a line of its own reading ``[diagram: id]``.
-CHART_MARK = re.compile(r"^[ \t]*\[diagram:[ \t]*([^\]\s]+)[ \t]*\][ \t]*$", re.MULTILINE)
 #: A chart or a declared table placed in prose: ``[diagram: id]`` or ``[tabell: id]``.
 TABLE_MARK = re.compile(r"^[ \t]*\[(diagram|tabell):[ \t]*([^\]\s]+)[ \t]*\][ \t]*$",
                         re.MULTILINE)
@@ -1037,83 +893,6 @@ def text_parts(text: str | None) -> list[TextDel]:
     if text[pos:].strip():
         parts.append(TextDel(text=text[pos:]))
     return parts
-
-
-class Prognos(_Strict):
-    """The result forecast in the last delårsrapport, compared with the outcome."""
-
-    #: When the forecast was made, as it reads after "per": "augusti 2024".
-    delarsrapport: str
-    #: Forecast avvikelse against budget in tkr, positive when better than budget.
-    avvikelse: Tal
-    kommentar: Markdown | None = None
-
-
-class VerksamhetText(_Strict):
-    """The subsection of one verksamhet under Drift per verksamhet."""
-
-    verksamhet: str
-    rubrik: str | None = None
-    text: Markdown | None = None
-
-
-class ExternFinansieringText(_Strict):
-    text: Markdown | None = None
-    #: Notes under the table, each starting with the mark it explains ("* ...").
-    noter: list[str] = Field(default_factory=list)
-
-
-class DriftHistorikRad(BaseModel):
-    """Net cost of one verksamhet in earlier years, in tkr."""
-
-    verksamhet: str
-    values: dict[int, float | None]
-    source: Source
-
-
-class SatsningRad(BaseModel):
-    """A särskild satsning: budget and outcome in tkr."""
-
-    satsning: str
-    budget: float | None = None
-    utfall: float | None = None
-    source: Source
-
-
-class BidragRad(BaseModel):
-    """An external grant: applied for, received and budgeted, in tkr, or the total row."""
-
-    bidrag: str
-    summa: bool = False
-    ansokt: float | None = None
-    erhallet: float | None = None
-    budgeterat: float | None = None
-    #: Marks such as ``*`` after a figure, keyed by column (ansokt, erhallet, budgeterat).
-    noter: dict[str, str] = Field(default_factory=dict)
-    namndmal: str = ""
-    rubrik: str = ""
-    beskrivning: str = ""
-    source: Source
-
-
-class InvesteringRad(BaseModel):
-    """An investment: budget and outcome in tkr, or the total row."""
-
-    investering: str
-    summa: bool = False
-    budget: float | None = None
-    utfall: float | None = None
-    source: Source
-
-
-class VolymRad(BaseModel):
-    """Externally placed people on the last day of the year, per insats."""
-
-    verksamhet: str
-    insats: str
-    antal: float | None = None
-    foregaende: float | None = None
-    source: Source
 
 
 class Quantity(_Strict):
@@ -1157,14 +936,17 @@ class Meta(_Strict):
     texter: dict[str, Markdown] = Field(
         default_factory=dict, description="Gemensamma texter, oftast från kommunprofilen; "
                                           "visas med text: {kommun: namn}.")
-    uppdragsstatus: list[str] = Field(default_factory=lambda: ["Klart", "Pågår", "Ej klart i år"])
-    sammanfattning: Markdown | None = None
-    ekonomi: EkonomiText = Field(default_factory=EkonomiText)
-    intern_kontroll: InternKontrollText = Field(default_factory=InternKontrollText)
+    uppdragsstatus: list[str] = Field(
+        default_factory=lambda: ["Klart", "Pågår", "Ej klart i år"],
+        description="De statusar ett uppdrag får ha.")
+    indikatorer_fil: str | None = Field(
+        None, description="Filen med målens indikatorer; som standard indikatorer.csv eller "
+                          "indikatorer.xlsx.")
+    uppdrag_fil: str | None = Field(
+        None, description="Filen med nämndens uppdrag; som standard uppdrag.csv eller "
+                          "uppdrag.xlsx.")
     diagram: list[DiagramDef] = Field(default_factory=list)
     tjanstskrivelse: Tjanstskrivelse | None = None
-    personal: Personal = Field(default_factory=Personal)
-    uppfoljning: Uppfoljning = Field(default_factory=Uppfoljning)
     #: The file each text read with {fil: …} came from, by its place: {"mal[1].analys":
     #: "text/m1-analys.md"}.
     textkallor: SkipJsonSchema[dict[str, str]] = Field(default_factory=dict, exclude=True)
@@ -1194,32 +976,12 @@ class Meta(_Strict):
 class Report(Meta):
     """Everything one verksamhetsberättelse is built from."""
 
-    resultatrakning: list[ResultatRad] = Field(default_factory=list)
-    drift: list[DriftRad] = Field(default_factory=list)
-    risker: list[Risk] = Field(default_factory=list)
-    drift_historik: list[DriftHistorikRad] = Field(default_factory=list)
-    satsningar: list[SatsningRad] = Field(default_factory=list)
-    extern_finansiering: list[BidragRad] = Field(default_factory=list)
-    investeringar: list[InvesteringRad] = Field(default_factory=list)
-    externa_volymer: list[VolymRad] = Field(default_factory=list)
     #: Charts by id, with their figures read from the files named in ``diagram``.
     diagramdata: dict[str, Any] = Field(default_factory=dict, exclude=True)
-    # Personal, intern kontroll and uppföljning.
-    sjukfranvaro: list[SjukfranvaroRad] = Field(default_factory=list)
-    hme: list[IndexRad] = Field(default_factory=list)
-    revision: list[Granskning] = Field(default_factory=list)
-    lov: list[LovRad] = Field(default_factory=list)
-    ramavtal: list[RamavtalRad] = Field(default_factory=list)
-
     #: The declared tables, read and typed, by id.
     tabelldata: dict[str, Any] = Field(default_factory=dict, exclude=True)
     #: Where each text of the data stands (file and line), for messages about its content.
     textursprung: SkipJsonSchema[Origins] = Field(default_factory=Origins, exclude=True)
-
-    @property
-    def years(self) -> list[int]:
-        """The three years of the economy tables, oldest first."""
-        return [self.ar - 2, self.ar - 1, self.ar]
 
     def all_goals(self) -> list[Goal]:
         """Every goal of the tree, depth first."""

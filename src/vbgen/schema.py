@@ -69,14 +69,6 @@ GROUPS = {
     "Underskrift": ("tjanstskrivelse.underskrift", "Den som skriver under för förvaltningen."),
     "Resultatoverforing": ("tjanstskrivelse.resultatoverforing",
                            "Hur mycket av årets resultat som förs till eget kapital."),
-    "EkonomiText": ("ekonomi", "Texterna i Ekonomi-mallen (se Ekonomi ovan)."),
-    "Prognos": ("ekonomi.prognos", "Prognosen i delårsrapporten."),
-    "VerksamhetText": ("ekonomi.verksamheter", "Rubrik och text för en verksamhet i drift.csv."),
-    "ExternFinansieringText": ("ekonomi.extern_finansiering",
-                               "Text och noter till tabellen över extern finansiering."),
-    "InternKontrollText": ("intern_kontroll", "Texterna i mallen för intern kontroll."),
-    "Personal": ("personal", "Personalsiffror och texter i personalmallen."),
-    "Uppfoljning": ("uppfoljning", "Texterna i mallen för plan för uppföljning och insyn."),
 }
 
 
