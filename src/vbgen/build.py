@@ -42,8 +42,10 @@ from .luckor import Gap, describe, find_gaps, gap_list
 from .model import Report
 from .paths import MAX_IMAGE_PIXELS, MAX_INPUT_BYTES, inside, inside_any, safe_name
 from .resources import styles_dir, template_dirs
+from .writers.cache import LayoutCache, prune
 from .writers.docx import DocxWriter, write_docx
 from .writers.pdf import refused_error, typeset
+from .writers.workers import Pool
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
@@ -323,8 +325,10 @@ def recover(out: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bool) -> None:
-    """Put ``outputs`` and the new chart ``images`` into ``out`` as one transaction."""
+def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bool,
+            chapters: set[str] | None = None) -> None:
+    """Put ``outputs`` and the new chart ``images`` into ``out`` as one transaction; then
+    drop the cached chapters other than ``chapters``, if given."""
     # Checked before anything is created, so that a refused build writes nothing; and again
     # under the lock, in case another build wrote in between. A commit still to be completed
     # changes what the folder holds, so then only the second check counts.
@@ -372,6 +376,8 @@ def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bo
         except OSError as exc:
             raise environment_problem(exc, "kan inte flytta de nya filerna på plats i", out) \
                 from None
+        if chapters is not None:
+            prune(out / CACHE, chapters)
 
 
 def lacking_data(report: Report, names: list[str]) -> list[str]:
@@ -513,6 +519,8 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         return []
     said: list[str] = []
     work = Path(tempfile.mkdtemp(prefix="vbgen-"))
+    # The layout processes start first, and load WeasyPrint while the data is read.
+    pool = Pool.start() if "pdf" in options.formats else None
     try:
         # New charts are drawn in two other processes while the templates are rendered.
         # The chart files the documents show; the SVG is only for the preview.
@@ -521,6 +529,11 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
                                                 workers=2, chart_files=files)
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
+        cache = LayoutCache(options.out / CACHE, work)
+        # Every document's chapters are laid out at once, before any is written.
+        laid = {name: typeset(document, _style_file(styles, "rapport.css"), base_url=folder,
+                              readable=readable, pool=pool, cache=cache)
+                for name, document in documents.items()} if pool is not None else {}
         outputs: dict[Path, bytes] = {}
         written: dict[Path, bytes | Future[bytes]] = {}
         # With both formats, each Word file is written in another process while its PDF is.
@@ -528,31 +541,33 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         try:
             for name, document in documents.items():
                 base = options.out / stem(report, name)
-                pages: dict[str, int] = {}
-                laid = None
-                if "pdf" in options.formats:
-                    laid = typeset(document, _style_file(styles, "rapport.css"),
-                                   base_url=folder, readable=readable)
-                    pages = laid.pages()  # for the Word file's contents
+                # The Word file's contents take the PDF's page numbers.
+                pages = laid[name].pages() if name in laid else {}
+                if name in laid:
                     written[base.with_suffix(".pdf")] = b""  # the order of the files
                 if "docx" in options.formats:
                     reference = _style_file(styles, "referens.docx")
                     written[base.with_suffix(".docx")] = (
                         other.submit(_word, document, reference, pages) if other
                         else _word(document, reference, pages))
-                if laid is not None:
-                    written[base.with_suffix(".pdf")] = laid.write()
+            for name in laid:
+                written[options.out / f"{stem(report, name)}.pdf"] = laid[name].write()
             for path, data in written.items():
                 outputs[path] = data if isinstance(data, bytes) else data.result()
         finally:
             if other is not None:
                 other.shutdown(cancel_futures=True)
+        staged = cache.save()
         images = sorted(p for p in work.iterdir()
-                        if p.suffix in (".png", ".svg", ".pdf") and not p.name.startswith("."))
+                        if p.suffix in (".png", ".svg", ".pdf") and not p.name.startswith(".")
+                        and p not in staged)
         # The record of this build's inputs goes into place with its files, as one commit.
         fingerprint.remember(work / fingerprint.RECORD, inputs, outputs, said)
-        _commit(options.out, outputs, [*images, work / fingerprint.RECORD], options.force)
+        _commit(options.out, outputs, [*images, *staged, work / fingerprint.RECORD],
+                options.force, cache.files() if laid else None)
     finally:
+        if pool is not None:
+            pool.close()
         shutil.rmtree(work, ignore_errors=True)
         if notes is not None:
             notes.extend(said)

@@ -17,13 +17,18 @@ from collections.abc import Collection
 from decimal import Decimal
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pikepdf
 
 from .. import doc
 from ..errors import StyleError
 from ..widths import column_widths
+
+if TYPE_CHECKING:
+    from .cache import LayoutCache
+    from .typeset import Typeset
+    from .workers import Pool
 
 
 def _inlines(nodes: list[doc.Inline]) -> str:
@@ -55,8 +60,11 @@ class HtmlWriter:
         self.leads_in = document.leads_in()
 
     def write(self) -> str:
+        return self.page("\n".join(self.block(b) for b in self.document.blocks))
+
+    def page(self, body: str) -> str:
+        """A page of HTML with the document's metadata around ``body``."""
         d = self.document
-        body = "\n".join(self.block(b) for b in d.blocks)
         meta = "".join(
             f'<meta name="{name}" content="{escape(value)}">\n'
             for name, value in (("author", d.author), ("description", d.subject))
@@ -289,56 +297,23 @@ _OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": None, "uncompressed_pdf
             "custom_metadata": True}
 
 
-class Typeset:
-    """A document laid out in pages, its PDF not yet written."""
-
-    def __init__(self, document: doc.Document, laid: Any, stylesheet: Path,
-                 refused: list[str], charts: list[Path]) -> None:
-        self.document = document
-        self._laid = laid
-        self._stylesheet = stylesheet
-        self._refused = refused
-        self._charts = charts
-
-    def pages(self) -> dict[str, int]:
-        """The page number of every anchor (heading id), as :func:`heading_pages` reads it
-        from the written PDF."""
-        return {anchor: n for n, page in enumerate(self._laid.pages, start=1)
-                for anchor in page.anchors}
-
-    def write(self) -> bytes:
-        """Write the tagged PDF and return its bytes."""
-        pdf = self._laid.write_pdf(**_OPTIONS)
-        if self._refused:
-            raise refused_error(f"{self._stylesheet} (eller en bild den visar)", self._refused)
-        links = {h.id: doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)])
-                 for h in self.document.headings() if h.id}
-        return finish_tagging(pdf, links, self._charts)
-
-
 def typeset(document: doc.Document, stylesheet: Path, base_url: Path,
-            readable: list[Path] | None = None) -> Typeset:
+            readable: list[Path] | None = None, *, apart: bool = True,
+            pool: Pool | None = None, cache: LayoutCache | None = None) -> Typeset:
     """Lay ``document`` out in pages; :meth:`Typeset.write` then writes the PDF.
 
-    The engine reads only files inside ``readable`` (the style sheet's folder and the
-    document's images by default) and never the network.
+    The document is laid out in chapters (unless not ``apart``), by the processes of
+    ``pool`` (by default here), reusing the chapters of the last build in ``cache``; see
+    :mod:`vbgen.writers.typeset`. The engine reads only files inside ``readable`` (the style
+    sheet's folder and the document's images by default) and never the network.
     """
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    from .typeset import Typeset
 
     if readable is None:
         readable = [Path(b.path).parent for b in document.blocks if isinstance(b, doc.Figure)]
         readable += [Path(b.logo).parent for b in document.blocks
                      if isinstance(b, doc.TitlePage) and b.logo]
-    allowed = [*readable, stylesheet.parent]
-    refused: list[str] = []
-    fetcher = _gated_fetcher(allowed, refused)
-    fonts = FontConfiguration()
-    writer = _PrintWriter(document, allowed)
-    html = HTML(string=writer.write(), base_url=str(base_url), url_fetcher=fetcher)
-    css = CSS(filename=str(stylesheet), font_config=fonts, url_fetcher=fetcher)
-    laid = html.render(stylesheets=[css], font_config=fonts, **_OPTIONS)
-    return Typeset(document, laid, stylesheet, refused, writer.charts)
+    return Typeset(document, stylesheet, base_url, readable, pool, cache, apart)
 
 
 def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path,

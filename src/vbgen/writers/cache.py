@@ -1,0 +1,118 @@
+"""Chapters laid out by the last build, kept in the output folder's cache.
+
+Two things are kept for a chapter: its facts (pages, anchors, bookmarks: what laying it out
+told), by the digest of what its pages are made of, and its PDF, by that digest and the
+numbers it was numbered with. A build reads what the last one kept and stages what it used
+or made; the staged files go into the cache with the build's other files, in the same
+commit, and files no build uses any more are removed then (:func:`prune`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .layout import Facts
+
+#: The record of the cached chapters, in the cache folder.
+INDEX = "kapitel.json"
+#: How a chapter's PDF is named in the cache folder.
+PREFIX = "kapitel-"
+
+
+class LayoutCache:
+    """The chapters of the last build (in ``folder``), and those of this one (staged in
+    ``staging``)."""
+
+    def __init__(self, folder: Path | None = None, staging: Path | None = None) -> None:
+        self.folder = folder
+        self.staging = staging
+        self._old: dict[str, Any] = {}
+        if folder is not None:
+            try:
+                data = json.loads((folder / INDEX).read_text(encoding="utf-8"))
+                self._old = data if isinstance(data, dict) else {}
+            except (OSError, ValueError):
+                pass
+        self._facts: dict[str, dict[str, Any]] = {}
+        self._pdfs: dict[str, dict[str, Any]] = {}
+        self._apart: dict[str, bool] = dict(self._old.get("apart", {}))
+        #: PDFs made by this build and not yet staged, by name.
+        self._made: dict[str, bytes] = {}
+
+    def facts(self, key: str) -> Facts | None:
+        found = self._facts.get(key) or self._old.get("facts", {}).get(key)
+        if not isinstance(found, dict):
+            return None
+        try:
+            facts = Facts(**found)
+        except TypeError:
+            return None
+        facts.bookmarks = [[tuple(b) for b in page] for page in facts.bookmarks]  # type: ignore[misc]
+        self._facts[key] = found
+        return facts
+
+    def put_facts(self, key: str, facts: Facts) -> None:
+        self._facts[key] = asdict(facts)
+
+    def pdf(self, key: str) -> tuple[bytes, dict[str, str]] | None:
+        """A chapter's PDF, numbered as ``key`` says, and its fonts' digests."""
+        entry = self._pdfs.get(key) or self._old.get("pdfs", {}).get(key)
+        if not isinstance(entry, dict):
+            return None
+        name = entry.get("file", "")
+        data = self._made.get(name)
+        if data is None:
+            for folder in (self.staging, self.folder):
+                if folder is None:
+                    continue
+                try:
+                    data = (folder / name).read_bytes()
+                    break
+                except OSError:
+                    continue
+        if data is None or not name.startswith(PREFIX) or "/" in name:
+            return None
+        self._pdfs[key] = entry
+        return data, dict(entry.get("fonts", {}))
+
+    def put_pdf(self, key: str, data: bytes, fonts: dict[str, str]) -> None:
+        name = f"{PREFIX}{key}.pdf"
+        self._pdfs[key] = {"file": name, "fonts": fonts}
+        self._made[name] = data
+
+    def apart(self, boundary: str) -> bool:
+        """Whether a chapter may begin at ``boundary`` (a digest of what meets there)."""
+        return self._apart.get(boundary, True)
+
+    def not_apart(self, boundary: str) -> None:
+        self._apart[boundary] = False
+
+    def save(self) -> list[Path]:
+        """Stage what this build used and made; return the staged files."""
+        if self.staging is None:
+            return []
+        staged = []
+        for name, data in self._made.items():
+            path = self.staging / name
+            path.write_bytes(data)
+            staged.append(path)
+        self._made.clear()
+        index = self.staging / INDEX
+        index.write_text(json.dumps({"facts": self._facts, "pdfs": self._pdfs,
+                                     "apart": self._apart}, ensure_ascii=False),
+                         encoding="utf-8")
+        return [index, *staged]
+
+    def files(self) -> set[str]:
+        """The names of the chapter PDFs this build used or made."""
+        return {entry["file"] for entry in self._pdfs.values()}
+
+
+def prune(folder: Path, keep: set[str]) -> None:
+    """Remove the chapter PDFs in ``folder`` that are not in ``keep``."""
+    for path in folder.glob(f"{PREFIX}*.pdf"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
