@@ -19,13 +19,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import click
-import pikepdf
 
 from . import fmt
 from .build import DraftError, Options, OverwriteError, build
 from .errors import DataError, StyleError, TemplateError
-from .load import MAIN_FILE, PROFILE_FILE
-from .nyttar import count_gaps
+from .names import MAIN_FILE, PROFILE_FILE
 
 
 class BatchError(Exception):
@@ -135,6 +133,8 @@ def plan(paths: Sequence[Path]) -> tuple[list[Job], list[str]]:
 
 def pdf_pages(paths: list[Path]) -> int | None:
     """The pages of the PDFs among ``paths``; None when there are none."""
+    import pikepdf
+
     pdfs = [p for p in paths if p.suffix == ".pdf"]
     if not pdfs:
         return None
@@ -175,6 +175,8 @@ def build_one(folder: Path, options: Options, name: str | None = None) -> Outcom
         outcome.written = [str(p) for p in written]
         outcome.documents = len({p.stem for p in written})
         outcome.pages = pdf_pages(written)
+        from .nyttar import count_gaps
+
         try:
             outcome.gaps = count_gaps(folder, options.documents, options.templates)
         except (DataError, TemplateError, OSError):

@@ -23,11 +23,11 @@ from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import compose, doc, fingerprint, stil
-from .charts import EVERY_FILE, Chart, ChartRenderer, RenderedChart, alt_text, forked_pool
-from .charts import FORMATS as CHART_FILES
-from .derive import Figures, assessment_notes, derive
+# Only what a build with nothing to do needs is imported here; the rest where it is used,
+# so that "vbgen --help" and a build that finds nothing changed load nothing heavy.
+from . import fingerprint
 from .errors import (
     DataError,
     EnvironmentProblem,
@@ -37,15 +37,16 @@ from .errors import (
     TemplateError,
     environment_problem,
 )
-from .load import MAIN_FILE, load
-from .luckor import Gap, describe, find_gaps, gap_list
-from .model import Report
+from .names import MAIN_FILE
 from .paths import MAX_IMAGE_PIXELS, MAX_INPUT_BYTES, inside, inside_any, safe_name
 from .resources import styles_dir, template_dirs
-from .writers.cache import LayoutCache, prune
-from .writers.docx import DocxWriter, write_docx
-from .writers.pdf import refused_error, typeset
-from .writers.workers import Pool
+
+if TYPE_CHECKING:
+    from . import doc
+    from .charts import ChartRenderer
+    from .derive import Figures
+    from .luckor import Gap
+    from .model import Report
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
@@ -88,6 +89,8 @@ class DraftError(Exception):
         self.gaps = gaps
 
     def __str__(self) -> str:
+        from .luckor import describe
+
         n = len(self.gaps)
         head = (f"Den slutliga versionen byggs inte: data har {n} "
                 f"{'lucka' if n == 1 else 'luckor'} att fylla:")
@@ -120,6 +123,8 @@ def compose_document(report: Report, figures: Figures, template: str,
                      charts: ChartRenderer, templates: Path | None = None,
                      logo: Path | None = None, utkast: bool = True) -> doc.Document:
     """Render ``template`` for ``report`` into the document model, as a draft or final."""
+    from . import compose
+
     context = {"vb": report, "fig": figures, "logotyp": str(logo) if logo else None,
                "utkast": utkast,
                **compose.chart_globals(report.diagramdata, charts),
@@ -133,6 +138,8 @@ def compose_document(report: Report, figures: Figures, template: str,
 
 def finish_draft(documents: dict[str, doc.Document], slutlig: bool) -> None:
     """End each draft with the list of its gaps; refuse a final build that has any."""
+    from .luckor import find_gaps, gap_list
+
     gaps = {name: find_gaps(d) for name, d in documents.items()}
     if slutlig and any(gaps.values()):
         raise DraftError([g for found in gaps.values() for g in found])
@@ -287,6 +294,8 @@ def _try_lock(fd: int) -> None:
 
 def _check_images(document: doc.Document, readable: list[Path]) -> None:
     """A template may show the charts vbgen drew and the logotype, and no other file."""
+    from . import doc
+
     paths = [b.path for b in document.blocks if isinstance(b, doc.Figure)]
     paths += [b.logo for b in document.blocks if isinstance(b, doc.TitlePage) and b.logo]
     for path in paths:
@@ -377,6 +386,8 @@ def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bo
             raise environment_problem(exc, "kan inte flytta de nya filerna på plats i", out) \
                 from None
         if chapters is not None:
+            from .writers.cache import prune
+
             prune(out / CACHE, chapters)
 
 
@@ -408,17 +419,22 @@ def select_documents(report: Report, requested: tuple[str, ...] | None
     return [n for n in wanted if n not in lacking], notes
 
 
-class _Unrendered(ChartRenderer):
-    """Charts placed but not drawn: what ``check`` needs to run the templates."""
+def _unrendered() -> type[ChartRenderer]:
+    """A chart renderer that places charts without drawing them: what ``check`` needs to
+    run the templates."""
+    from .charts import Chart, ChartRenderer, RenderedChart, alt_text
 
-    def render(self, chart: Chart) -> RenderedChart:
-        return RenderedChart(self.cache_dir / f"{safe_name(chart.id, 'diagram', 40)}.png",
-                             alt_text(chart))
+    class Unrendered(ChartRenderer):
+        def render(self, chart: Chart) -> RenderedChart:
+            return RenderedChart(self.cache_dir / f"{safe_name(chart.id, 'diagram', 40)}.png",
+                                 alt_text(chart))
+
+    return Unrendered
 
 
 def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
                 staging: Path | None = None, draw: bool = True, workers: int = 0,
-                chart_files: tuple[str, ...] = EVERY_FILE
+                chart_files: tuple[str, ...] | None = None
                 ) -> tuple[Report, dict[str, doc.Document], Path]:
     """Load ``folder`` and compose each document it asks for, in memory.
 
@@ -428,6 +444,11 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     given, as the files ``chart_files`` (by default every kind); without ``draw`` none are
     drawn.
     """
+    from . import stil
+    from .charts import EVERY_FILE, ChartRenderer
+    from .derive import assessment_notes, derive
+    from .load import load
+
     report = load(folder)
     names, left_out = select_documents(report, options.documents)
     if notes is not None:
@@ -436,10 +457,10 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     if notes is not None:
         notes.extend(assessment_notes(report, figures))
     styles = options.styles or profile_styles(folder, report) or styles_dir()
-    renderer = ChartRenderer if draw else _Unrendered
+    renderer = ChartRenderer if draw else _unrendered()
     charts = renderer(options.out / CACHE, _style_file(styles, "diagram.mplstyle"),
                       palette=stil.palette(_style_file(styles, "rapport.css")), staging=staging,
-                      workers=workers, formats=chart_files)
+                      workers=workers, formats=chart_files or EVERY_FILE)
     try:
         logo = _logo(styles)
         documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
@@ -465,6 +486,9 @@ def check(folder: Path, templates: Path | None = None,
     the templates or the styles. Returns the report and the gaps a draft has (a final build
     is refused while any remain).
     """
+    from .luckor import find_gaps
+    from .writers.docx import DocxWriter
+
     unused = Path(tempfile.gettempdir()) / "vbgen-validate"
     report, composed, used = compose_all(
         folder, Options(unused, templates=templates, documents=documents, styles=styles),
@@ -484,6 +508,8 @@ _URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)|@import\s+(['"])([^'"]*)\3
 def check_stylesheet(stylesheet: Path, readable: list[Path]) -> None:
     """Every file the stylesheet refers to (fonts, images) must be inside ``readable``, as
     the PDF writer will only read those; the network is never asked."""
+    from .writers.pdf import refused_error
+
     try:
         text = stylesheet.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -517,6 +543,12 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         if notes is not None:
             notes.extend([*same, fingerprint.NOTHING_CHANGED.format(out=options.out)])
         return []
+    from .charts import FORMATS as CHART_FILES
+    from .charts import forked_pool
+    from .writers.cache import LayoutCache
+    from .writers.pdf import typeset
+    from .writers.workers import Pool
+
     said: list[str] = []
     work = Path(tempfile.mkdtemp(prefix="vbgen-"))
     # The layout processes start first, and load WeasyPrint while the data is read.
@@ -576,6 +608,8 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
 
 def _word(document: doc.Document, reference: Path, pages: dict[str, int]) -> bytes:
     """The Word file of ``document``; handed to another process by this name."""
+    from .writers.docx import write_docx
+
     return write_docx(document, reference, pages=pages)
 
 

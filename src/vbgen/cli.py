@@ -25,7 +25,6 @@ from .build import (
     check,
     lacking_data,
 )
-from .derive import assessment_notes, derive
 from .errors import (
     DataError,
     EnvironmentProblem,
@@ -34,8 +33,6 @@ from .errors import (
     TemplateError,
     os_reason,
 )
-from .luckor import describe
-from .schema import json_schema
 
 if TYPE_CHECKING:
     from .hamta import Plan
@@ -199,6 +196,9 @@ def validate_command(mapp: Path, templates: Path | None, styles: Path | None) ->
     """Kontrollera datamappen MAPP (och egna mallar och stilar) utan att skriva något."""
 
     def run() -> None:
+        from .derive import assessment_notes, derive
+        from .luckor import describe
+
         report, gaps = check(mapp, templates, styles=styles)
         goals = len(report.assessed_goals())
         level = report.level_name(report.assessed_level)
@@ -376,6 +376,8 @@ def schema_command(profile: bool) -> None:
 
     Spara det med till exempel: vbgen schema > vb.schema.json
     """
+    from .schema import json_schema
+
     click.echo(json.dumps(json_schema(profile), ensure_ascii=False, indent=2))
 
 

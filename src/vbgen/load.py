@@ -58,10 +58,10 @@ from .model import (
     Uppdrag,
     VolymRad,
 )
+from .names import PROFILE_FILE
 from .paths import MAX_INPUT_BYTES, MAX_UNPACKED_BYTES, inside, within, zip_too_large
 from .tables import NOTE_MARK, RANK, DataTable, read_table, table_path
 
-PROFILE_FILE = "kommun.yaml"
 TABLE_SUFFIXES = (".csv", ".xlsx")
 RESULTAT_TYPER = ("intäkt", "kostnad", "summa kostnader", "resultat")
 

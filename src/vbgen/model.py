@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic.json_schema import SkipJsonSchema
 
 from .fmt import OUT_OF_RANGE, parse_number
+from .names import MAIN_FILE
 
 #: Prose in Markdown: written in the main file, or ``{fil: text/x.md}`` for a file's text.
 Markdown = Annotated[str, Field(json_schema_extra={"x-vbgen": "markdown"})]
@@ -48,10 +49,6 @@ def _swedish_yes_no(value: Any) -> Any:
 #: Yes or no in the main file: ja/nej, as well as YAML's true/false.
 JaNej = Annotated[bool, BeforeValidator(_swedish_yes_no),
                   Field(json_schema_extra={"x-vbgen": "janej"})]
-
-
-#: The main file of a data folder.
-MAIN_FILE = "vb.yaml"
 
 
 class _Strict(BaseModel):
