@@ -158,31 +158,28 @@ def test_chapters_joined_give_the_whole_document(sample: str, tmp_path: Path,
     assert_same_pdf(joined, whole, tmp_path)
 
 
-def test_a_memo_whose_headings_do_not_begin_pages_is_laid_out_in_one_piece(
-        tmp_path: Path, built_all: list[Path]) -> None:
+def test_a_short_document_is_laid_out_in_one_piece(tmp_path: Path,
+                                                   built_all: list[Path]) -> None:
     documents, css, readable = _documents(SAMPLE, tmp_path / "ut")
     memo = documents["tjanstskrivelse"]
-    cache = LayoutCache()
-    laid = typeset(memo, css, SAMPLE, readable, cache=cache)
+    laid = typeset(memo, css, SAMPLE, readable)
     data = laid.write()
     assert len(laid._chapters) == 1
     assert_same_pdf(data, typeset(memo, css, SAMPLE, readable, apart=False).write(), tmp_path)
-    # What was found is kept: the next time, the memo is not cut at all.
-    again = typeset(memo, css, SAMPLE, readable, cache=cache)
-    assert len(again._chapters) == 1 and not again._laying
 
 
 # --- Small documents and other style sheets ------------------------------------------------
 
 
-def _report(chapters_: int = 3, paragraphs: int = 6, toc: bool = True) -> doc.Document:
-    blocks: list[doc.Block] = [doc.TitlePage("Prov", ["Nämnden"])]
-    if toc:
-        blocks.append(doc.TableOfContents("Innehåll"))
+def _report(chapters_: int = 4, paragraphs: int = 7) -> doc.Document:
+    """A report long enough to be cut into chapters: a title page, the contents, and
+    chapters of paragraphs with footnotes and a heading 2 in each."""
+    blocks: list[doc.Block] = [doc.TitlePage("Prov", ["Nämnden"]),
+                               doc.TableOfContents("Innehåll")]
     for n in range(1, chapters_ + 1):
         blocks.append(doc.Heading(1, [doc.Text(f"Kapitel {n}")], id=f"kapitel-{n}"))
         for p in range(paragraphs):
-            blocks.append(doc.Paragraph([doc.Text(f"Text {n}.{p} som fyller sidan. " * 30),
+            blocks.append(doc.Paragraph([doc.Text(f"Text {n}.{p} som fyller sidan. " * 40),
                                          doc.Footnote([doc.Text(f"Not {n}.{p}.")])]))
             if p == 2:
                 blocks.append(doc.Heading(2, [doc.Text(f"Avsnitt {n}.{p}")],
@@ -198,6 +195,26 @@ def _sheet(tmp_path: Path, extra: str) -> Path:
     return css
 
 
+def test_a_chapter_that_does_not_begin_a_page_is_joined_to_the_one_before(
+        tmp_path: Path) -> None:
+    # The memo's style: its headings follow the text before them on the same page.
+    css = _sheet(tmp_path, "h1 { break-before: auto }\n")
+    document = _report()
+    cache = LayoutCache()
+    pool = _Counting()
+    laid = typeset(document, css, tmp_path, [css.parent], pool=pool, cache=cache)
+    data = laid.write()
+    # The contents still begins a page of its own; the chapters follow it.
+    assert [c.first for c in laid._chapters] == [0, 1]
+    assert len(pool.laid) > 2  # first laid out apart, then found not to begin pages
+    assert_same_pdf(data, typeset(document, css, tmp_path, [css.parent], apart=False).write(),
+                    tmp_path)
+    # What was found is kept: the next time, the document is not cut there at all.
+    pool = _Counting()
+    typeset(document, css, tmp_path, [css.parent], pool=pool, cache=cache).write()
+    assert pool.laid == []
+
+
 @pytest.mark.parametrize("extra", [
     "",  # the built-in style
     "h1 ~ p { text-indent: 2em }\np:first-child { color: #222 }\n",  # looks at neighbours
@@ -208,7 +225,7 @@ def test_other_style_sheets_give_the_whole_document_too(tmp_path: Path, extra: s
     document = _report()
     laid = typeset(document, css, tmp_path, [css.parent])
     joined = laid.write()
-    assert len(laid._chapters) == 5  # title page, contents, three chapters
+    assert len(laid._chapters) == 6  # title page, contents, four chapters
     assert_same_pdf(joined, typeset(document, css, tmp_path, [css.parent], apart=False).write(),
                     tmp_path)
 
@@ -270,10 +287,10 @@ def _laid_out(laid: Any, keys: list[str]) -> list[int]:
 def test_an_edited_text_lays_out_only_its_chapter(tmp_path: Path) -> None:
     css = styles_dir() / "rapport.css"
     cache = LayoutCache()
-    first = _report(chapters_=4)
+    first = _report()
     typeset(first, css, tmp_path, [], cache=cache).write()
 
-    edited = _report(chapters_=4)
+    edited = _report()
     paragraph = edited.blocks[edited.blocks.index(next(
         b for b in edited.blocks if isinstance(b, doc.Heading) and b.id == "kapitel-3")) + 1]
     assert isinstance(paragraph, doc.Paragraph)
@@ -285,7 +302,7 @@ def test_an_edited_text_lays_out_only_its_chapter(tmp_path: Path) -> None:
     assert_same_pdf(data, typeset(edited, css, tmp_path, [], apart=False).write(), tmp_path)
 
     # A page more in chapter 3: the chapters after it move on, and the contents shows it.
-    longer = _report(chapters_=4)
+    longer = _report()
     at = longer.blocks.index(next(b for b in longer.blocks
                                   if isinstance(b, doc.Heading) and b.id == "kapitel-4"))
     longer.blocks[at:at] = [doc.Paragraph([doc.Text("Mer text. " * 1200)])]

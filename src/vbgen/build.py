@@ -20,7 +20,6 @@ import tempfile
 import time
 import warnings
 from collections.abc import Iterator
-from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -544,15 +543,17 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
             notes.extend([*same, fingerprint.NOTHING_CHANGED.format(out=options.out)])
         return []
     from .charts import FORMATS as CHART_FILES
-    from .charts import forked_pool
     from .writers.cache import LayoutCache
     from .writers.pdf import typeset
     from .writers.workers import Pool
 
     said: list[str] = []
     work = Path(tempfile.mkdtemp(prefix="vbgen-"))
-    # The layout processes start first, and load WeasyPrint while the data is read.
-    pool = Pool.start() if "pdf" in options.formats else None
+    cache = LayoutCache(options.out / CACHE, work)
+    # The processes that lay the PDF out and write the Word files start first, and load
+    # WeasyPrint while the data is read: each of them for a first build, one when the last
+    # build's chapters are in the cache and most likely one or two are laid out again.
+    pool = Pool.start(warm=1 if cache.known else None) if "pdf" in options.formats else None
     try:
         # New charts are drawn in two other processes while the templates are rendered.
         # The chart files the documents show; the SVG is only for the preview.
@@ -561,35 +562,39 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
                                                 workers=2, chart_files=files)
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
-        cache = LayoutCache(options.out / CACHE, work)
         # Every document's chapters are laid out at once, before any is written.
         laid = {name: typeset(document, _style_file(styles, "rapport.css"), base_url=folder,
-                              readable=readable, pool=pool, cache=cache)
+                              readable=readable, pool=pool, cache=cache, name=name)
                 for name, document in documents.items()} if pool is not None else {}
+        reference = _style_file(styles, "referens.docx")
         outputs: dict[Path, bytes] = {}
-        written: dict[Path, bytes | Future[bytes]] = {}
-        # With both formats, each Word file is written in another process while its PDF is.
-        other = forked_pool(1) if set(FORMATS) <= set(options.formats) else None
-        try:
-            for name, document in documents.items():
-                base = options.out / stem(report, name)
-                # The Word file's contents take the PDF's page numbers.
-                pages = laid[name].pages() if name in laid else {}
-                if name in laid:
-                    written[base.with_suffix(".pdf")] = b""  # the order of the files
-                if "docx" in options.formats:
-                    reference = _style_file(styles, "referens.docx")
-                    written[base.with_suffix(".docx")] = (
-                        other.submit(_word, document, reference, pages) if other
-                        else _word(document, reference, pages))
-            for name in laid:
-                written[options.out / f"{stem(report, name)}.pdf"] = laid[name].write()
-            for path, data in written.items():
-                outputs[path] = data if isinstance(data, bytes) else data.result()
-        finally:
-            if other is not None:
-                other.shutdown(cancel_futures=True)
-        staged = cache.save()
+        words: dict[str, tuple[tuple[str, str], dict[str, int]]] = {}
+        for name, document in documents.items():
+            base = options.out / stem(report, name)
+            if name in laid:
+                outputs[base.with_suffix(".pdf")] = b""  # the order of the files
+            if "docx" not in options.formats:
+                continue
+            if pool is None:
+                outputs[base.with_suffix(".docx")] = _word(document, reference, {})
+                continue
+            # The Word file's contents take the PDF's page numbers; those of the last build
+            # most likely, so that it is written while the PDF is laid out. It is written
+            # again below if the PDF's page numbers turn out otherwise.
+            pages = laid[name].guess_pages()
+            if pages is None:
+                pages = laid[name].pages()
+            words[name] = (pool.docx(name, document, reference, pages), pages)
+            outputs[base.with_suffix(".docx")] = b""
+        for name in laid:
+            outputs[options.out / f"{stem(report, name)}.pdf"] = laid[name].write()
+        for name, (ticket, pages) in words.items():
+            assert pool is not None  # only there when there is a pool
+            if laid[name].pages() != pages:
+                ticket = pool.docx(f"{name} igen", documents[name], reference,
+                                   laid[name].pages())
+            outputs[options.out / f"{stem(report, name)}.docx"] = pool.wait([ticket])[0]
+        staged = cache.save() if laid else []
         images = sorted(p for p in work.iterdir()
                         if p.suffix in (".png", ".svg", ".pdf") and not p.name.startswith(".")
                         and p not in staged)
@@ -607,7 +612,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
 
 
 def _word(document: doc.Document, reference: Path, pages: dict[str, int]) -> bytes:
-    """The Word file of ``document``; handed to another process by this name."""
+    """The Word file of ``document``, its contents numbered with ``pages``."""
     from .writers.docx import write_docx
 
     return write_docx(document, reference, pages=pages)

@@ -39,6 +39,7 @@ class LayoutCache:
         self._facts: dict[str, dict[str, Any]] = {}
         self._pdfs: dict[str, dict[str, Any]] = {}
         self._apart: dict[str, bool] = dict(self._old.get("apart", {}))
+        self._pages: dict[str, dict[str, int]] = {}
         #: PDFs made by this build and not yet staged, by name.
         self._made: dict[str, bytes] = {}
 
@@ -83,6 +84,19 @@ class LayoutCache:
         self._pdfs[key] = {"file": name, "fonts": fonts}
         self._made[name] = data
 
+    @property
+    def known(self) -> bool:
+        """Whether an earlier build left chapters here."""
+        return bool(self._old.get("facts"))
+
+    def pages(self, document: str) -> dict[str, int] | None:
+        """The page of each anchor of ``document`` in the last build that laid it out."""
+        found = self._old.get("pages", {}).get(document)
+        return dict(found) if isinstance(found, dict) else None
+
+    def put_pages(self, document: str, pages: dict[str, int]) -> None:
+        self._pages[document] = pages
+
     def apart(self, boundary: str) -> bool:
         """Whether a chapter may begin at ``boundary`` (a digest of what meets there)."""
         return self._apart.get(boundary, True)
@@ -102,8 +116,8 @@ class LayoutCache:
         self._made.clear()
         index = self.staging / INDEX
         index.write_text(json.dumps({"facts": self._facts, "pdfs": self._pdfs,
-                                     "apart": self._apart}, ensure_ascii=False),
-                         encoding="utf-8")
+                                     "apart": self._apart, "pages": self._pages},
+                                    ensure_ascii=False), encoding="utf-8")
         return [index, *staged]
 
     def files(self) -> set[str]:

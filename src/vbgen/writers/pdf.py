@@ -54,10 +54,10 @@ def _inlines(nodes: list[doc.Inline]) -> str:
 class HtmlWriter:
     """Turn a :class:`~vbgen.doc.Document` into one HTML page for print."""
 
-    def __init__(self, document: doc.Document) -> None:
+    def __init__(self, document: doc.Document, leads_in: set[int] | None = None) -> None:
         self.document = document
         #: Paragraphs kept on the page of the figure or table they announce ("nedan").
-        self.leads_in = document.leads_in()
+        self.leads_in = document.leads_in() if leads_in is None else leads_in
 
     def write(self) -> str:
         return self.page("\n".join(self.block(b) for b in self.document.blocks))
@@ -192,8 +192,9 @@ class _PrintWriter(HtmlWriter):
     """The HTML the PDF is typeset from: a chart drawn also as PDF stands there as a
     placeholder of its size, which :func:`_place_charts` replaces by that drawing."""
 
-    def __init__(self, document: doc.Document, readable: list[Path]) -> None:
-        super().__init__(document)
+    def __init__(self, document: doc.Document, readable: list[Path],
+                 leads_in: set[int] | None = None) -> None:
+        super().__init__(document, leads_in)
         self.readable = readable
         #: The charts' PDF files, by the number in their placeholder.
         self.charts: list[Path] = []
@@ -299,13 +300,15 @@ _OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": None, "uncompressed_pdf
 
 def typeset(document: doc.Document, stylesheet: Path, base_url: Path,
             readable: list[Path] | None = None, *, apart: bool = True,
-            pool: Pool | None = None, cache: LayoutCache | None = None) -> Typeset:
+            pool: Pool | None = None, cache: LayoutCache | None = None,
+            name: str = "") -> Typeset:
     """Lay ``document`` out in pages; :meth:`Typeset.write` then writes the PDF.
 
     The document is laid out in chapters (unless not ``apart``), by the processes of
-    ``pool`` (by default here), reusing the chapters of the last build in ``cache``; see
-    :mod:`vbgen.writers.typeset`. The engine reads only files inside ``readable`` (the style
-    sheet's folder and the document's images by default) and never the network.
+    ``pool`` (by default here), reusing the chapters of the last build in ``cache``, where
+    the document goes by ``name``; see :mod:`vbgen.writers.typeset`. The engine reads only
+    files inside ``readable`` (the style sheet's folder and the document's images by
+    default) and never the network.
     """
     from .typeset import Typeset
 
@@ -313,7 +316,7 @@ def typeset(document: doc.Document, stylesheet: Path, base_url: Path,
         readable = [Path(b.path).parent for b in document.blocks if isinstance(b, doc.Figure)]
         readable += [Path(b.logo).parent for b in document.blocks
                      if isinstance(b, doc.TitlePage) and b.logo]
-    return Typeset(document, stylesheet, base_url, readable, pool, cache, apart)
+    return Typeset(document, stylesheet, base_url, readable, pool, cache, apart, name)
 
 
 def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path,

@@ -40,6 +40,9 @@ _FORCED = {"page", "left", "right", "recto", "verso"}
 _FOOTNOTE = '<span class="fotnot">'
 #: How many times the chapters with links are laid out again for their page numbers.
 _ROUNDS = 4
+#: A document with less HTML than this (about five pages) is laid out in one piece: cutting
+#: it would gain nothing.
+SMALL = 20_000
 
 
 def candidate_starts(blocks: list[doc.Block]) -> list[int]:
@@ -60,8 +63,10 @@ class Typeset:
 
     def __init__(self, document: doc.Document, stylesheet: Path, base_url: Path,
                  readable: list[Path], pool: Pool | None = None,
-                 cache: LayoutCache | None = None, apart: bool = True) -> None:
+                 cache: LayoutCache | None = None, apart: bool = True, name: str = "") -> None:
         self.document = document
+        #: The document's name in the cache, where its page numbers are kept.
+        self._name = name or document.title
         self._stylesheet = stylesheet
         self._base = base_url
         self._readable = tuple(readable)
@@ -74,6 +79,7 @@ class Typeset:
         self._headings = {h.id: doc.plain([i for i in h.children
                                            if not isinstance(i, doc.Footnote)])
                           for h in document.headings() if h.id}
+        self._leads_in = document.leads_in()
         #: Chapter starts found not to begin a page (every one, if not laid out ``apart``).
         self._joined: set[int] = set() if apart else set(candidate_starts(document.blocks))
         self._facts: dict[str, Facts] = {}
@@ -95,7 +101,8 @@ class Typeset:
         html, self._charts = self._render(starts)
         tags = {m.group(1).lower() for h in html if (m := chapters._START.match(h))}
         self._sheet = chapters.check(self._css, tags) if starts else Sheet()
-        kept = [] if self._sheet.whole else [
+        small = sum(len(h) for h in html) < SMALL
+        kept = [] if self._sheet.whole or small else [
             s for s in starts if self._cache.apart(self._boundary(html, s))]
         if kept != starts:
             starts = kept
@@ -107,8 +114,10 @@ class Typeset:
         for n, chapter in enumerate(self._chapters):
             chapter.content = digest(self._engine, chapter.body, chapter.footnotes_before,
                                      self._page_html(""), *(p.name for p in self._charts[n]))
-            if not self._linked(chapter):
-                self._lay(chapter.content, self._job(n))
+        # The longest first, so that the processes finish at about the same time.
+        for n in sorted(range(len(self._chapters)), key=lambda n: -len(self._chapters[n].body)):
+            if not self._linked(self._chapters[n]):
+                self._lay(self._chapters[n].content, self._job(n))
 
     def _render(self, starts: list[int]) -> tuple[list[str], list[list[Path]]]:
         """Each block's HTML, and each chapter's charts: a chapter numbers its own charts."""
@@ -119,20 +128,21 @@ class Typeset:
         html: list[str] = []
         charts: list[list[Path]] = []
         for first, end in zip(bounds, bounds[1:], strict=False):
-            writer = _PrintWriter(self.document, allowed)
+            writer = _PrintWriter(self.document, allowed, self._leads_in)
             html.extend(writer.block(b) for b in self.document.blocks[first:end])
             charts.append(writer.charts)
         return html, charts
 
     def _boundary(self, html: list[str], start: int) -> str:
-        """What meets where a chapter would begin: the two blocks' tags, the style."""
-        return digest(self._engine, self.document.typ, *(chapters._copy(h) for h in
-                                                          html[start - 1:start + 1]))
+        """What decides whether a chapter may begin at ``start``: the style sheet and the
+        tags of the blocks that meet there."""
+        return digest(self._css, self.document.typ, *(chapters._copy(h) for h in
+                                                      html[start - 1:start + 1]))
 
     def _page_html(self, body: str) -> str:
         from .pdf import HtmlWriter
 
-        return HtmlWriter(self.document).page(body)
+        return HtmlWriter(self.document, self._leads_in).page(body)
 
     def _linked(self, chapter: Chapter) -> bool:
         """Whether the chapter has links inside the document, whose text may show pages."""
@@ -181,8 +191,14 @@ class Typeset:
                 self._joined |= broken
                 self._plan()
             self._start_writing(keys)
-        assert self._anchors is not None
+            assert self._anchors is not None
+            self._cache.put_pages(self._name, self._anchors)
         return self._anchors
+
+    def guess_pages(self) -> dict[str, int] | None:
+        """The page numbers of the last build, if it had this document: what :meth:`pages`
+        most likely says, known before any chapter is laid out."""
+        return self._cache.pages(self._name)
 
     def _number_linked(self) -> list[str]:
         """Lay out the chapters with links, with their page numbers; return every

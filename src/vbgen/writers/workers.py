@@ -1,10 +1,12 @@
-"""Processes that lay chapters out, each keeping what it laid out until it is numbered.
+"""The processes a build hands its documents to: they lay chapters out, keeping each until it
+is numbered, and write Word files.
 
 A build starts them first, so that they load WeasyPrint while the data is read. A chapter is
 laid out by whichever process is free (:meth:`Pool.lay`) and numbered and written by the one
-that holds it (:meth:`Pool.write`). Where processes cannot be copied (not Linux, one core, a
-build that is itself one of several at once, or a process running threads, such as the
-preview), the same work is done in this process, in turn.
+that holds it (:meth:`Pool.write`); a Word file by whichever is free (:meth:`Pool.docx`).
+Where processes cannot be copied (not Linux, one core, a build that is itself one of several
+at once, or a process running threads, such as the preview), the same work is done in this
+process, in turn.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from collections import deque
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-#: The most layout processes a build starts.
+#: The most processes a build starts.
 MOST = 4
 
-Ticket = tuple[str, str]  # (task, chapter key)
+Ticket = tuple[str, str]  # (task, key)
+_Message = tuple[str, str, tuple[Any, ...]]
 
 
 def may_fork() -> bool:
@@ -33,10 +36,8 @@ def may_fork() -> bool:
 
 
 def _serve(conn: Connection) -> None:
-    """A layout process: do each task sent, answer with its result or its error."""
-    from . import layout
-
-    held: dict[str, layout.Laid] = {}
+    """A worker process: do each task sent, answer with its result or its error."""
+    held: dict[str, Any] = {}
     while True:
         try:
             message = conn.recv()
@@ -67,40 +68,49 @@ def _do(task: str, key: str, args: tuple[Any, ...], held: dict[str, Any]) -> Any
         return facts
     if task == "write":
         return layout.write(held.pop(key), *args)
+    if task == "docx":
+        from .docx import write_docx
+
+        document, reference, pages = args
+        return write_docx(document, reference, pages=pages)
     raise ValueError(task)
 
 
 class _Process:
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any, warm: bool) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
         child.close()
         #: Tasks only this process can do (numbering what it holds), in order.
-        self.queue: deque[tuple[str, str, tuple[Any, ...]]] = deque()
+        self.queue: deque[_Message] = deque([("warm", "", ())] if warm else [])
         self.busy: Ticket | None = None
 
 
 class Pool:
-    """Layout processes, or this process if none may be started (``processes`` = 0)."""
+    """``processes`` worker processes, or this process if 0; the first ``warm`` of them load
+    WeasyPrint at once (all, by default), the others when they first lay a chapter out."""
 
-    def __init__(self, processes: int) -> None:
+    def __init__(self, processes: int, warm: int | None = None) -> None:
         context = multiprocessing.get_context("fork") if processes else None
-        self._processes = [_Process(context) for _ in range(processes)]
-        #: Chapters any process may lay out, in order.
-        self._shared: deque[tuple[str, str, tuple[Any, ...]]] = deque()
+        warm = processes if warm is None else warm
+        self._processes = [_Process(context, n < warm) for n in range(processes)]
+        #: Tasks any process may do, in order.
+        self._shared: deque[_Message] = deque()
         self._holder: dict[str, _Process] = {}
         self._results: dict[Ticket, tuple[Any, BaseException | None]] = {}
         #: The chapters this process holds, when it does the work itself.
         self._held: dict[str, Any] = {}
-        for process in self._processes:
-            process.queue.append(("warm", "", ()))
         self._pump()
 
     @classmethod
-    def start(cls) -> Pool:
+    def start(cls, warm: int | None = None) -> Pool:
         """Processes for a build: one per core (at most :data:`MOST`), where allowed."""
-        return cls(min(os.cpu_count() or 1, MOST) if may_fork() else 0)
+        return cls(min(os.cpu_count() or 1, MOST) if may_fork() else 0, warm)
+
+    @property
+    def processes(self) -> int:
+        return len(self._processes)
 
     def lay(self, key: str, *args: Any) -> Ticket:
         """Lay the chapter ``key`` out (:func:`~vbgen.writers.layout.lay`)."""
@@ -110,6 +120,11 @@ class Pool:
         """Number and write the chapter ``key`` (:func:`~vbgen.writers.layout.write`), by the
         process that laid it out."""
         return self._submit("write", key, args)
+
+    def docx(self, key: str, *args: Any) -> Ticket:
+        """Write a Word file (:func:`~vbgen.writers.docx.write_docx`: document, reference
+        document, page numbers)."""
+        return self._submit("docx", key, args)
 
     def _submit(self, task: str, key: str, args: tuple[Any, ...]) -> Ticket:
         if not self._processes:
@@ -143,8 +158,8 @@ class Pool:
             process.busy = (task, key)
 
     def wait(self, tickets: list[Ticket]) -> list[Any]:
-        """The results of ``tickets``, in order, once all are done; the first error is
-        raised."""
+        """The results of ``tickets``, in order, once all are done; an error is raised as
+        soon as one of them fails."""
         while any(t not in self._results for t in tickets):
             busy = {p.conn: p for p in self._processes if p.busy is not None}
             if not busy:
@@ -154,8 +169,8 @@ class Pool:
                 try:
                     ticket, result, error = process.conn.recv()
                 except (EOFError, OSError) as exc:
-                    raise RuntimeError("en process som lade ut PDF:en avslutades oväntat") \
-                        from exc
+                    raise RuntimeError("en process som skrev PDF eller Word avslutades "
+                                       "oväntat") from exc
                 process.busy = None
                 if error is not None and (ticket in tickets or ticket[0] == "warm"):
                     raise error
