@@ -9,8 +9,8 @@ the pages it gives inside the whole document, when three things are carried acro
 - the numbers of the pages: the chapter is laid out from page 1 and its running header and
   footer are numbered afterwards (see :mod:`vbgen.writers.layout`), except in a chapter with
   links inside the document, such as the contents, whose text shows page numbers: its targets
-  in other chapters stand on pages of their own after its pages, numbered as in the whole,
-  and it starts at its own first page number;
+  in other chapters stand on a page of their own after its pages, each with the page number
+  it has in the whole, and it starts at its own first page number;
 - the number of the footnotes before it.
 
 :func:`check` reads the style sheet for anything else that ties a page to what came before
@@ -34,8 +34,8 @@ _ID = re.compile(r'\sid="([^"]*)"')
 _HREF = re.compile(r'\shref="#([^"]*)"')
 #: Marks a copy of a neighbouring element, there for the selectors only.
 HIDDEN = "data-vbgen-dold"
-#: The named pages that hold the targets of a chapter's links to other chapters.
-TARGET_PAGE = "vbgen-sida-{n}"
+#: The named page that holds the targets of a chapter's links to other chapters.
+TARGET_PAGE = "vbgen-mal"
 
 
 # --- What in a style sheet ties chapters together ---------------------------------------------
@@ -292,14 +292,16 @@ def _copy(html: str) -> str:
     return f"<{tag}{attrs} {HIDDEN}></{tag}>"
 
 
-def target_pages(targets: dict[str, int]) -> tuple[str, str]:
-    """The HTML and CSS of pages that hold link ``targets``, each on the page it has in the
-    whole document."""
-    html = "".join(f'<div id="{anchor}" style="page: {TARGET_PAGE.format(n=n)} !important">'
-                   "</div>" for anchor, n in targets.items())
-    css = "".join(f"@page {TARGET_PAGE.format(n=n)} {{ counter-reset: page {n} }}\n"
-                  for n in sorted(set(targets.values())))
-    return html, css
+def target_page(targets: dict[str, int]) -> str:
+    """The HTML of a page after a chapter's own that holds its link ``targets``.
+
+    Each target is an empty element with a counter named "page" set to the target's page
+    in the whole document: ``target-counter(…, page)`` reads an element's own counters
+    before the counters of the page it stands on.
+    """
+    return "".join(f'<div id="{anchor}" style="page: {TARGET_PAGE} !important; '
+                   f'counter-reset: page {n} !important"></div>'
+                   for anchor, n in targets.items())
 
 
 #: Style for every chapter: the neighbours' copies take no room.

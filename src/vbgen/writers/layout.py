@@ -38,6 +38,8 @@ class Job:
     css: str
     #: The anchors placed on pages of link targets after the chapter's own pages.
     targets: tuple[str, ...] = ()
+    #: What the chapter is called: its first heading.
+    title: str = ""
 
 
 @dataclass
@@ -81,6 +83,7 @@ class Laid:
     pages: int
     targets: tuple[str, ...]
     refused: list[str]
+    title: str = ""
 
 
 class _Engine:
@@ -173,7 +176,7 @@ def lay(job: Job) -> tuple[Laid, Facts]:
         lost=[t for t in job.targets
               if not any(t in page.anchors for page in document.pages[pages:])],
         refused=refused)
-    return Laid(document, context, pages, job.targets, refused), facts
+    return Laid(document, context, pages, job.targets, refused, job.title), facts
 
 
 def write(laid: Laid, numbering: Numbering, ids: str, headings: dict[str, str],

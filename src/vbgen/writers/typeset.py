@@ -150,15 +150,22 @@ class Typeset:
 
     def _job(self, n: int, first_page: int = 1, targets: dict[str, int] | None = None) -> Job:
         chapter = self._chapters[n]
-        pages, css = chapters.target_pages(targets or {})
-        if first_page > 1:
-            css += f"@page :first {{ counter-reset: page {first_page} }}\n"
-        html = self._page_html(chapter.body + pages)
+        css = f"@page :first {{ counter-reset: page {first_page} }}\n" if first_page > 1 else ""
+        html = self._page_html(chapter.body + chapters.target_page(targets or {}))
         if chapter.footnotes_before:
             html = html.replace("<html ", f'<html style="counter-reset: footnote '
                                 f'{chapter.footnotes_before}" ', 1)
         return Job(html, self._stylesheet, self._base, self._readable,
-                   chapters.HIDDEN_CSS + css, tuple(targets or ()))
+                   chapters.HIDDEN_CSS + css, tuple(targets or ()), self._title(chapter))
+
+    def _title(self, chapter: Chapter) -> str:
+        """What a chapter is called: its first heading, or the contents' or title's."""
+        for block in self.document.blocks[chapter.first:chapter.end]:
+            if isinstance(block, doc.Heading):
+                return doc.plain([i for i in block.children if not isinstance(i, doc.Footnote)])
+            if isinstance(block, doc.TableOfContents | doc.TitlePage):
+                return block.title
+        return f"block {chapter.first + 1}–{chapter.end}"
 
     def _lay(self, key: str, job: Job) -> None:
         facts = self._facts.get(key) or self._cache.facts(key)
