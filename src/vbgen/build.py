@@ -551,9 +551,8 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
     work = Path(tempfile.mkdtemp(prefix="vbgen-"))
     cache = LayoutCache(options.out / CACHE, work)
     # The processes that lay the PDF out and write the Word files start first, and load
-    # WeasyPrint while the data is read: each of them for a first build, one when the last
-    # build's chapters are in the cache and most likely one or two are laid out again.
-    pool = Pool.start(warm=1 if cache.known else None) if "pdf" in options.formats else None
+    # WeasyPrint while the data is read.
+    pool = Pool.start() if "pdf" in options.formats else None
     try:
         # New charts are drawn in two other processes while the templates are rendered.
         # The chart files the documents show; the SVG is only for the preview.

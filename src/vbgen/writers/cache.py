@@ -84,11 +84,6 @@ class LayoutCache:
         self._pdfs[key] = {"file": name, "fonts": fonts}
         self._made[name] = data
 
-    @property
-    def known(self) -> bool:
-        """Whether an earlier build left chapters here."""
-        return bool(self._old.get("facts"))
-
     def pages(self, document: str) -> dict[str, int] | None:
         """The page of each anchor of ``document`` in the last build that laid it out."""
         found = self._old.get("pages", {}).get(document)

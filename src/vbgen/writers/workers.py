@@ -1,18 +1,22 @@
 """The processes a build hands its documents to: they lay chapters out, keeping each until it
 is numbered, and write Word files.
 
-A build starts them first, so that they load WeasyPrint while the data is read. A chapter is
-laid out by whichever process is free (:meth:`Pool.lay`) and numbered and written by the one
-that holds it (:meth:`Pool.write`); a Word file by whichever is free (:meth:`Pool.docx`).
-Where processes cannot be copied (not Linux, one core, a build that is itself one of several
-at once, or a process running threads, such as the preview), the same work is done in this
-process, in turn.
+A build starts one first, which loads WeasyPrint while the data is read, and the others are
+copies of it once it has (so WeasyPrint is loaded once). A chapter is laid out by whichever
+process is free (:meth:`Pool.lay`) and numbered and written by the one that holds it
+(:meth:`Pool.write`); a Word file by whichever is free (:meth:`Pool.docx`). Where processes
+cannot be copied (not Linux, one core, a build that is itself one of several at once, or a
+process running threads, such as the preview), the same work is done in this process, in
+turn.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.reduction
 import os
+import signal
+import socket
 import sys
 import threading
 import traceback
@@ -38,14 +42,20 @@ def may_fork() -> bool:
 def _serve(conn: Connection) -> None:
     """A worker process: do each task sent, answer with its result or its error."""
     held: dict[str, Any] = {}
+    copies: list[int] = []
     while True:
         try:
             message = conn.recv()
         except (EOFError, OSError):
-            return
+            message = None
         if message is None:
+            for pid in copies:  # they were sent the same word; wait for them to end
+                os.waitpid(pid, 0)
             return
         task, key, args = message
+        if task == "copy":
+            copies.append(_copy(conn))
+            continue
         try:
             result: Any = _do(task, key, args, held)
             conn.send(((task, key), result, None))
@@ -54,6 +64,25 @@ def _serve(conn: Connection) -> None:
                 conn.send(((task, key), None, exc))
             except Exception:  # noqa: BLE001 - an error that cannot be pickled
                 conn.send(((task, key), None, RuntimeError(traceback.format_exc())))
+
+
+def _copy(conn: Connection) -> int:
+    """Start a copy of this process, with what it has loaded, serving a connection of its
+    own; send its process id, then the connection, to the build."""
+    ours, theirs = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:
+        ours.close()
+        conn.close()
+        try:
+            _serve(Connection(theirs.detach()))
+        finally:
+            os._exit(0)
+    theirs.close()
+    conn.send((("copy", ""), pid, None))
+    multiprocessing.reduction.send_handle(conn, ours.fileno(), os.getppid())
+    ours.close()
+    return pid
 
 
 def _do(task: str, key: str, args: tuple[Any, ...], held: dict[str, Any]) -> Any:
@@ -77,24 +106,55 @@ def _do(task: str, key: str, args: tuple[Any, ...], held: dict[str, Any]) -> Any
 
 
 class _Process:
-    def __init__(self, context: Any, warm: bool) -> None:
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), daemon=True)
-        self.process.start()
-        child.close()
+    """A worker process: this process's child, or a copy of the first worker."""
+
+    def __init__(self, conn: Connection, pid: int, process: Any = None) -> None:
+        self.conn = conn
+        self.pid = pid
+        #: The child process, if it is this process's own.
+        self.process = process
         #: Tasks only this process can do (numbering what it holds), in order.
-        self.queue: deque[_Message] = deque([("warm", "", ())] if warm else [])
+        self.queue: deque[_Message] = deque()
         self.busy: Ticket | None = None
+
+    @classmethod
+    def start(cls) -> _Process:
+        context = multiprocessing.get_context("fork")
+        conn, child = context.Pipe()
+        process = context.Process(target=_serve, args=(child,), daemon=True)
+        process.start()
+        child.close()
+        return cls(conn, process.pid or 0, process)
+
+    def stop(self) -> None:
+        if self.busy is None:
+            try:
+                self.conn.send(None)
+                return
+            except OSError:
+                pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+    def join(self) -> None:
+        if self.process is not None:
+            self.process.join(timeout=5)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join()
+        self.conn.close()
 
 
 class Pool:
-    """``processes`` worker processes, or this process if 0; the first ``warm`` of them load
-    WeasyPrint at once (all, by default), the others when they first lay a chapter out."""
+    """``processes`` worker processes, or this process if 0: the first loads WeasyPrint at
+    once, the others are copies of it made once it has."""
 
-    def __init__(self, processes: int, warm: int | None = None) -> None:
-        context = multiprocessing.get_context("fork") if processes else None
-        warm = processes if warm is None else warm
-        self._processes = [_Process(context, n < warm) for n in range(processes)]
+    def __init__(self, processes: int) -> None:
+        self._processes = [_Process.start()] if processes else []
+        for first in self._processes:
+            first.queue.extend([("warm", "", ())] + [("copy", "", ())] * (processes - 1))
         #: Tasks any process may do, in order.
         self._shared: deque[_Message] = deque()
         self._holder: dict[str, _Process] = {}
@@ -104,13 +164,9 @@ class Pool:
         self._pump()
 
     @classmethod
-    def start(cls, warm: int | None = None) -> Pool:
+    def start(cls) -> Pool:
         """Processes for a build: one per core (at most :data:`MOST`), where allowed."""
-        return cls(min(os.cpu_count() or 1, MOST) if may_fork() else 0, warm)
-
-    @property
-    def processes(self) -> int:
-        return len(self._processes)
+        return cls(min(os.cpu_count() or 1, MOST) if may_fork() else 0)
 
     def lay(self, key: str, *args: Any) -> Ticket:
         """Lay the chapter ``key`` out (:func:`~vbgen.writers.layout.lay`)."""
@@ -161,7 +217,8 @@ class Pool:
         """The results of ``tickets``, in order, once all are done; an error is raised as
         soon as one of them fails."""
         while any(t not in self._results for t in tickets):
-            busy = {p.conn: p for p in self._processes if p.busy is not None}
+            busy: dict[Any, _Process] = {p.conn: p for p in self._processes
+                                         if p.busy is not None}
             if not busy:
                 raise RuntimeError(f"ingen process arbetar med {tickets}")
             for conn in wait(list(busy)):
@@ -172,9 +229,12 @@ class Pool:
                     raise RuntimeError("en process som skrev PDF eller Word avslutades "
                                        "oväntat") from exc
                 process.busy = None
-                if error is not None and (ticket in tickets or ticket[0] == "warm"):
+                if ticket[0] == "copy":
+                    fd = multiprocessing.reduction.recv_handle(process.conn)
+                    self._processes.append(_Process(Connection(fd), result))
+                elif error is not None and (ticket in tickets or ticket[0] == "warm"):
                     raise error
-                if ticket[0] != "warm":
+                elif ticket[0] != "warm":
                     self._results[ticket] = (result, error)
             self._pump()
         done = [self._results.pop(t) for t in tickets]
@@ -185,20 +245,11 @@ class Pool:
 
     def close(self) -> None:
         """Stop the processes; what they hold, or are still doing, is dropped."""
+        # The copies first: the first process waits for them to end.
+        for process in reversed(self._processes):
+            process.stop()
         for process in self._processes:
-            if process.busy is None:
-                try:
-                    process.conn.send(None)
-                except OSError:
-                    process.process.kill()
-            else:
-                process.process.kill()
-        for process in self._processes:
-            process.process.join(timeout=5)
-            if process.process.is_alive():
-                process.process.kill()
-                process.process.join()
-            process.conn.close()
+            process.join()
         self._processes = []
         self._held.clear()
 
