@@ -99,6 +99,15 @@ class LayoutCache:
     def not_apart(self, boundary: str) -> None:
         self._apart[boundary] = False
 
+    def following(self) -> LayoutCache:
+        """A cache for the next layout in this process (no folder), knowing what this one
+        used and made."""
+        cache = LayoutCache()
+        cache._old = {"facts": dict(self._facts), "apart": dict(self._apart),
+                      "pages": dict(self._pages)}
+        cache._apart = dict(self._apart)
+        return cache
+
     def save(self) -> list[Path]:
         """Stage what this build used and made; return the staged files."""
         if self.staging is None:

@@ -301,12 +301,13 @@ _OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": None, "uncompressed_pdf
 def typeset(document: doc.Document, stylesheet: Path, base_url: Path,
             readable: list[Path] | None = None, *, apart: bool = True,
             pool: Pool | None = None, cache: LayoutCache | None = None,
-            name: str = "") -> Typeset:
+            name: str = "", pages_only: bool = False) -> Typeset:
     """Lay ``document`` out in pages; :meth:`Typeset.write` then writes the PDF.
 
     The document is laid out in chapters (unless not ``apart``), by the processes of
     ``pool`` (by default here), reusing the chapters of the last build in ``cache``, where
-    the document goes by ``name``; see :mod:`vbgen.writers.typeset`. The engine reads only
+    the document goes by ``name``; see :mod:`vbgen.writers.typeset`. With ``pages_only`` the
+    document is laid out for :meth:`Typeset.pages` alone. The engine reads only
     files inside ``readable`` (the style sheet's folder and the document's images by
     default) and never the network.
     """
@@ -316,7 +317,8 @@ def typeset(document: doc.Document, stylesheet: Path, base_url: Path,
         readable = [Path(b.path).parent for b in document.blocks if isinstance(b, doc.Figure)]
         readable += [Path(b.logo).parent for b in document.blocks
                      if isinstance(b, doc.TitlePage) and b.logo]
-    return Typeset(document, stylesheet, base_url, readable, pool, cache, apart, name)
+    return Typeset(document, stylesheet, base_url, readable, pool, cache, apart, name,
+                   pages_only)
 
 
 def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path,

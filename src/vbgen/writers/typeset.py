@@ -63,8 +63,14 @@ class Typeset:
 
     def __init__(self, document: doc.Document, stylesheet: Path, base_url: Path,
                  readable: list[Path], pool: Pool | None = None,
-                 cache: LayoutCache | None = None, apart: bool = True, name: str = "") -> None:
+                 cache: LayoutCache | None = None, apart: bool = True, name: str = "",
+                 pages_only: bool = False) -> None:
         self.document = document
+        #: Only the page numbers are wanted (the preview's), no PDF: a chapter laid out is
+        #: not kept to be numbered and written.
+        self._pages_only = pages_only
+        #: The number of pages of the whole document, once :meth:`pages` has laid it out.
+        self.total = 0
         #: The document's name in the cache, where its page numbers are kept.
         self._name = name or document.title
         self._stylesheet = stylesheet
@@ -172,7 +178,8 @@ class Typeset:
         if facts is not None:
             self._facts[key] = facts
         elif key not in self._laying:
-            self._laying[key] = self._pool.lay(key, job)
+            self._laying[key] = (self._pool.measure(key, job) if self._pages_only
+                                 else self._pool.lay(key, job))
 
     def _wait(self) -> None:
         keys = list(self._laying)
@@ -180,7 +187,8 @@ class Typeset:
                               strict=True):
             self._facts[key] = facts
             self._cache.put_facts(key, facts)
-            self._held.add(key)
+            if not self._pages_only:
+                self._held.add(key)
         self._laying.clear()
 
     # --- Steps 2 and 3 ------------------------------------------------------------------
@@ -268,9 +276,11 @@ class Typeset:
         self._keys = keys
         facts = [self._facts[k] for k in keys]
         starts = self._first_pages([f.pages for f in facts])
-        total = sum(f.pages for f in facts)
+        self.total = total = sum(f.pages for f in facts)
         self._anchors = {a: starts[n] + i for n, f in enumerate(facts)
                          for a, i in f.anchors.items()}
+        if self._pages_only:
+            return
         plans = []
         for n, (key, chapter) in enumerate(zip(keys, self._chapters, strict=True)):
             linked = self._linked(chapter)
@@ -304,6 +314,8 @@ class Typeset:
         """Write the tagged PDF and return its bytes."""
         from .pdf import refused_error
 
+        if self._pages_only:
+            raise ValueError("laid out for its page numbers only")
         self.pages()
         refused = [u for f in self._facts.values() for u in f.refused]
         if refused:

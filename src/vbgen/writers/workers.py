@@ -39,8 +39,14 @@ def may_fork() -> bool:
             and (os.cpu_count() or 1) > 1 and multiprocessing.parent_process() is None)
 
 
-def _serve(conn: Connection) -> None:
-    """A worker process: do each task sent, answer with its result or its error."""
+def _serve(conn: Connection, theirs: Connection | None = None) -> None:
+    """A worker process: do each task sent, answer with its result or its error.
+
+    ``theirs``, the build's end of the connection, copied into this process with it, is
+    closed, so that the connection ends when the build does, however it ends.
+    """
+    if theirs is not None:
+        theirs.close()
     held: dict[str, Any] = {}
     copies: list[int] = []
     while True:
@@ -95,6 +101,8 @@ def _do(task: str, key: str, args: tuple[Any, ...], held: dict[str, Any]) -> Any
         laid, facts = layout.lay(*args)
         held[key] = laid
         return facts
+    if task == "measure":
+        return layout.lay(*args)[1]
     if task == "write":
         return layout.write(held.pop(key), *args)
     if task == "docx":
@@ -121,7 +129,7 @@ class _Process:
     def start(cls) -> _Process:
         context = multiprocessing.get_context("fork")
         conn, child = context.Pipe()
-        process = context.Process(target=_serve, args=(child,), daemon=True)
+        process = context.Process(target=_serve, args=(child, conn), daemon=True)
         process.start()
         child.close()
         return cls(conn, process.pid or 0, process)
@@ -171,6 +179,10 @@ class Pool:
     def lay(self, key: str, *args: Any) -> Ticket:
         """Lay the chapter ``key`` out (:func:`~vbgen.writers.layout.lay`)."""
         return self._submit("lay", key, args)
+
+    def measure(self, key: str, *args: Any) -> Ticket:
+        """Lay the chapter ``key`` out for its facts alone; nothing is kept."""
+        return self._submit("measure", key, args)
 
     def write(self, key: str, *args: Any) -> Ticket:
         """Number and write the chapter ``key`` (:func:`~vbgen.writers.layout.write`), by the
