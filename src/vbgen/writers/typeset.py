@@ -43,6 +43,9 @@ _ROUNDS = 4
 #: A document with less HTML than this (about five pages) is laid out in one piece: cutting
 #: it would gain nothing.
 SMALL = 20_000
+#: Chapters with less HTML than this together (about two pages) are laid out as one: each
+#: chapter costs a little of its own.
+SHORT = 8_000
 
 
 def candidate_starts(blocks: list[doc.Block]) -> list[int]:
@@ -108,8 +111,8 @@ class Typeset:
         tags = {m.group(1).lower() for h in html if (m := chapters._START.match(h))}
         self._sheet = chapters.check(self._css, tags) if starts else Sheet()
         small = sum(len(h) for h in html) < SMALL
-        kept = [] if self._sheet.whole or small else [
-            s for s in starts if self._cache.apart(self._boundary(html, s))]
+        kept = [] if self._sheet.whole or small else _join_short(html, [
+            s for s in starts if self._cache.apart(self._boundary(html, s))])
         if kept != starts:
             starts = kept
             html, self._charts = self._render(starts)
@@ -350,6 +353,21 @@ class Typeset:
                         self._fonts[hashlib.sha256(path.read_bytes()).hexdigest()] = path
         found = self._fonts.get(wanted)
         return found.read_bytes() if found is not None else None
+
+
+def _join_short(html: list[str], starts: list[int]) -> list[int]:
+    """``starts`` without those that would begin a chapter short enough to be laid out with
+    the one before (:data:`SHORT`); a chapter with links (laid out last) takes in none."""
+    bounds = [0, *starts, len(html)]
+    chunks = ["".join(html[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    kept, current = [], chunks[0]
+    for start, chunk in zip(starts, chunks[1:], strict=True):
+        if len(current) + len(chunk) < SHORT and not chapters._HREF.search(current + chunk):
+            current += chunk
+        else:
+            kept.append(start)
+            current = chunk
+    return kept
 
 
 def _engine(stylesheet: Path) -> str:
