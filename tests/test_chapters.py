@@ -311,3 +311,24 @@ def test_an_edited_text_lays_out_only_its_chapter(tmp_path: Path) -> None:
     assert laid.pages()["kapitel-4"] > typeset(first, css, tmp_path, [], cache=cache
                                                ).pages()["kapitel-4"]
     assert_same_pdf(data, typeset(longer, css, tmp_path, [], apart=False).write(), tmp_path)
+
+
+def test_a_record_that_is_not_what_vbgen_writes_is_not_used(tmp_path: Path) -> None:
+    """The cache's record names files by what vbgen made them, never a path, and facts of
+    the wrong kind count as none."""
+    import json
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (tmp_path / "vb.yaml").write_text("hemligt", encoding="utf-8")
+    (folder / "kapitel.json").write_text(json.dumps({
+        "facts": {"a": {"pages": "två", "anchors": {}, "bookmarks": [], "footnotes": 0,
+                        "break_before": "page", "break_after": "auto", "overflow": False},
+                  "b": ["inte", "en", "post"]},
+        "pdfs": {"c": {"file": "../vb.yaml", "fonts": {}},
+                 "d": {"file": "kapitel-" + "0" * 32 + ".pdf", "fonts": []}},
+        "apart": ["inte", "en", "tabell"], "pages": 3}), encoding="utf-8")
+    cache = LayoutCache(folder)
+    assert cache.facts("a") is None and cache.facts("b") is None
+    assert cache.pdf("c") is None and cache.pdf("d") is None
+    assert cache.pages("verksamhetsberattelse") is None and cache.apart("e")

@@ -10,6 +10,7 @@ commit, and files no build uses any more are removed then (:func:`prune`).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from .layout import Facts
 INDEX = "kapitel.json"
 #: How a chapter's PDF is named in the cache folder.
 PREFIX = "kapitel-"
+_NAME = re.compile(rf"{PREFIX}[0-9a-f]{{32}}\.pdf")
 
 
 class LayoutCache:
@@ -38,21 +40,21 @@ class LayoutCache:
                 pass
         self._facts: dict[str, dict[str, Any]] = {}
         self._pdfs: dict[str, dict[str, Any]] = {}
-        self._apart: dict[str, bool] = dict(self._old.get("apart", {}))
+        self._apart: dict[str, bool] = dict(self._section("apart"))
         self._pages: dict[str, dict[str, int]] = {}
         #: PDFs made by this build and not yet staged, by name.
         self._made: dict[str, bytes] = {}
 
+    def _section(self, name: str) -> dict[str, Any]:
+        """A part of the last build's record; nothing if it is not what vbgen writes."""
+        found = self._old.get(name)
+        return found if isinstance(found, dict) else {}
+
     def facts(self, key: str) -> Facts | None:
-        found = self._facts.get(key) or self._old.get("facts", {}).get(key)
-        if not isinstance(found, dict):
-            return None
-        try:
-            facts = Facts(**found)
-        except TypeError:
-            return None
-        facts.bookmarks = [[tuple(b) for b in page] for page in facts.bookmarks]  # type: ignore[misc]
-        self._facts[key] = found
+        found = self._facts.get(key) or self._section("facts").get(key)
+        facts = _facts(found)
+        if facts is not None:
+            self._facts[key] = asdict(facts)
         return facts
 
     def put_facts(self, key: str, facts: Facts) -> None:
@@ -60,10 +62,14 @@ class LayoutCache:
 
     def pdf(self, key: str) -> tuple[bytes, dict[str, str]] | None:
         """A chapter's PDF, numbered as ``key`` says, and its fonts' digests."""
-        entry = self._pdfs.get(key) or self._old.get("pdfs", {}).get(key)
+        entry = self._pdfs.get(key) or self._section("pdfs").get(key)
         if not isinstance(entry, dict):
             return None
         name = entry.get("file", "")
+        fonts = entry.get("fonts", {})
+        # A name in the record is only ever one vbgen made, never a path.
+        if not isinstance(name, str) or not _NAME.fullmatch(name) or not isinstance(fonts, dict):
+            return None
         data = self._made.get(name)
         if data is None:
             for folder in (self.staging, self.folder):
@@ -74,10 +80,10 @@ class LayoutCache:
                     break
                 except OSError:
                     continue
-        if data is None or not name.startswith(PREFIX) or "/" in name:
+        if data is None:
             return None
         self._pdfs[key] = entry
-        return data, dict(entry.get("fonts", {}))
+        return data, {str(k): str(v) for k, v in fonts.items()}
 
     def put_pdf(self, key: str, data: bytes, fonts: dict[str, str]) -> None:
         name = f"{PREFIX}{key}.pdf"
@@ -86,7 +92,7 @@ class LayoutCache:
 
     def pages(self, document: str) -> dict[str, int] | None:
         """The page of each anchor of ``document`` in the last build that laid it out."""
-        found = self._old.get("pages", {}).get(document)
+        found = self._section("pages").get(document)
         return dict(found) if isinstance(found, dict) else None
 
     def put_pages(self, document: str, pages: dict[str, int]) -> None:
@@ -127,6 +133,21 @@ class LayoutCache:
     def files(self) -> set[str]:
         """The names of the chapter PDFs this build used or made."""
         return {entry["file"] for entry in self._pdfs.values()}
+
+
+def _facts(found: object) -> Facts | None:
+    """Facts as the record keeps them, or None if they are not what vbgen writes."""
+    if not isinstance(found, dict):
+        return None
+    try:
+        facts = Facts(**found)
+        facts.bookmarks = [[(int(level), str(label), float(x), float(y), str(state))
+                            for level, label, x, y, state in page] for page in facts.bookmarks]
+        ok = (isinstance(facts.pages, int) and isinstance(facts.footnotes, int)
+              and all(isinstance(v, int) for v in facts.anchors.values()))
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return facts if ok else None
 
 
 def prune(folder: Path, keep: set[str]) -> None:

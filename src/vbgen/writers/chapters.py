@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: The first tag of a block's HTML, its name and attributes.
-_START = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>")
+START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>")
 _ID = re.compile(r'\sid="([^"]*)"')
-_HREF = re.compile(r'\shref="#([^"]*)"')
+#: A link inside the document, to an anchor.
+INTERNAL_LINK = re.compile(r'\shref="#([^"]*)"')
 #: Marks a copy of a neighbouring element, there for the selectors only.
 HIDDEN = "data-vbgen-dold"
 #: The named page that holds the targets of a chapter's links to other chapters.
@@ -265,7 +266,7 @@ def split(blocks: list[str], starts: Iterable[int], sheet: Sheet, footnotes: lis
     for first, end in zip(bounds, [*bounds[1:], len(blocks)], strict=True):
         own = "".join(blocks[first:end])
         anchors = _ID.findall(own)
-        targets = [t for t in dict.fromkeys(_HREF.findall(own)) if t not in anchors]
+        targets = [t for t in dict.fromkeys(INTERNAL_LINK.findall(own)) if t not in anchors]
         chapters.append(Chapter(first, end, anchors, targets, sum(footnotes[:first])))
     for chapter in chapters:
         chapter.body = _body(blocks, chapter, sheet)
@@ -276,16 +277,16 @@ def _body(blocks: list[str], chapter: Chapter, sheet: Sheet) -> str:
     """The chapter's blocks, with copies of the neighbours the selectors look at."""
     lo = 0 if sheet.before is None else max(0, chapter.first - sheet.before)
     hi = len(blocks) if sheet.after is None else min(len(blocks), chapter.end + sheet.after)
-    parts = [_copy(blocks[i]) for i in range(lo, chapter.first)]
+    parts = [hidden_copy(blocks[i]) for i in range(lo, chapter.first)]
     parts += blocks[chapter.first:chapter.end]
-    parts += [_copy(blocks[i]) for i in range(chapter.end, hi)]
+    parts += [hidden_copy(blocks[i]) for i in range(chapter.end, hi)]
     return "\n".join(parts)
 
 
-def _copy(html: str) -> str:
+def hidden_copy(html: str) -> str:
     """An empty, hidden element with the tag and attributes of the block ``html``, but no id
     (the id may stand on a page of link targets)."""
-    m = _START.match(html)
+    m = START_TAG.match(html)
     if m is None:
         return ""
     tag, attrs = m.group(1), _ID.sub("", m.group(2)).rstrip("/")

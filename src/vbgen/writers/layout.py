@@ -34,9 +34,9 @@ class Job:
     base_url: Path
     #: The folders the engine may read (style folders, chart images).
     readable: tuple[Path, ...]
-    #: Style added to the style sheet: hidden copies, the pages of link targets.
+    #: Style added to the style sheet: the hidden copies, the first page's number.
     css: str
-    #: The anchors placed on pages of link targets after the chapter's own pages.
+    #: The anchors on the page of link targets after the chapter's own pages.
     targets: tuple[str, ...] = ()
     #: What the chapter is called: its first heading.
     title: str = ""
@@ -82,19 +82,17 @@ class Laid:
     context: Any
     pages: int
     targets: tuple[str, ...]
-    refused: list[str]
     title: str = ""
 
 
 class _Engine:
-    """What a process keeps between chapters: fonts, parsed style sheets, decoded images."""
+    """What a process keeps between chapters: the fonts and the parsed style sheets."""
 
     def __init__(self) -> None:
         from weasyprint.text.fonts import FontConfiguration
 
         self.fonts = FontConfiguration()
         self.sheets: dict[tuple[str, str], tuple[Any, list[str]]] = {}
-        self.images: dict[str, Any] = {}
 
     def sheet(self, path: Path, readable: tuple[Path, ...]) -> tuple[Any, list[str]]:
         """The style sheet at ``path``, parsed once, and the addresses it was refused."""
@@ -157,8 +155,7 @@ def lay(job: Job) -> tuple[Laid, Facts]:
     extra = CSS(string=job.css, font_config=engine.fonts)
     html = HTML(string=job.html, base_url=str(job.base_url), url_fetcher=fetcher)
     _local.context = None
-    document = html.render(stylesheets=[sheet, extra], font_config=engine.fonts,
-                           cache=engine.images, **_OPTIONS)
+    document = html.render(stylesheets=[sheet, extra], font_config=engine.fonts, **_OPTIONS)
     context = _local.context
     pages = len(document.pages)
     if job.targets:
@@ -176,7 +173,7 @@ def lay(job: Job) -> tuple[Laid, Facts]:
         lost=[t for t in job.targets
               if not any(t in page.anchors for page in document.pages[pages:])],
         refused=refused)
-    return Laid(document, context, pages, job.targets, refused, job.title), facts
+    return Laid(document, context, pages, job.targets, job.title), facts
 
 
 def write(laid: Laid, numbering: Numbering, ids: str, headings: dict[str, str],
@@ -194,8 +191,8 @@ def write(laid: Laid, numbering: Numbering, ids: str, headings: dict[str, str],
 
     pages = _numbered(laid, numbering)
     for page in pages[-1:]:
-        # The links to other chapters lead to their pages of targets, which are left out;
-        # the joined document has the targets themselves.
+        # The links to other chapters lead to the page of targets, which is left out; the
+        # joined document has the targets themselves.
         for anchor in laid.targets:
             page.anchors.setdefault(anchor, (0, 0, 0, 0))
     document = laid.document.copy(pages)

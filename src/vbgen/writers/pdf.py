@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from .workers import Pool
 
 
+#: How a footnote begins in the HTML: WeasyPrint floats it to the foot of the page.
+FOOTNOTE = '<span class="fotnot">'
+
+
 def _inlines(nodes: list[doc.Inline]) -> str:
     out: list[str] = []
     for n in nodes:
@@ -43,7 +47,7 @@ def _inlines(nodes: list[doc.Inline]) -> str:
         elif isinstance(n, doc.LineBreak):
             out.append("<br>")
         elif isinstance(n, doc.Footnote):
-            out.append(f'<span class="fotnot">{_inlines(n.children)}</span>')
+            out.append(f"{FOOTNOTE}{_inlines(n.children)}</span>")
         elif isinstance(n, doc.Span):
             out.append(f'<span class="{escape(n.role)}">{_inlines(n.children)}</span>')
         elif isinstance(n, doc.Link):

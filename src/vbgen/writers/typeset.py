@@ -28,16 +28,17 @@ from pathlib import Path
 import pikepdf
 
 from .. import doc
+from ..errors import environment_problem
 from . import chapters
 from .cache import LayoutCache
 from .chapters import Chapter, Sheet, digest
 from .join import Part, join
 from .layout import Facts, Job, Numbering
+from .pdf import FOOTNOTE
 from .workers import Pool, Ticket
 
 #: Breaks that force a page; only "page" is the same wherever the page falls.
 _FORCED = {"page", "left", "right", "recto", "verso"}
-_FOOTNOTE = '<span class="fotnot">'
 #: How many times the chapters with links are laid out again for their page numbers.
 _ROUNDS = 4
 #: A document with less HTML than this (about five pages) is laid out in one piece: cutting
@@ -81,7 +82,12 @@ class Typeset:
         self._readable = tuple(readable)
         self._pool = pool or Pool(0)
         self._cache = cache or LayoutCache()
-        self._css = stylesheet.read_text(encoding="utf-8")
+        try:
+            self._css: str | None = stylesheet.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            self._css = None  # WeasyPrint reads it as it can; it is laid out in one piece
+        except OSError as exc:
+            raise environment_problem(exc, "kan inte läsa", stylesheet) from None
         # Which folders may be read decides only what is refused, and a build that was
         # refused something kept nothing; so they are not part of what a page is made of.
         self._engine = digest(_engine(stylesheet), stylesheet, base_url)
@@ -108,8 +114,13 @@ class Typeset:
         """Cut the document into chapters and lay out those not known yet."""
         starts = [s for s in candidate_starts(self.document.blocks) if s not in self._joined]
         html, self._charts = self._render(starts)
-        tags = {m.group(1).lower() for h in html if (m := chapters._START.match(h))}
-        self._sheet = chapters.check(self._css, tags) if starts else Sheet()
+        tags = {m.group(1).lower() for h in html if (m := chapters.START_TAG.match(h))}
+        if not starts:
+            self._sheet = Sheet()
+        elif self._css is None:
+            self._sheet = Sheet(whole="stilmallen är inte sparad som UTF-8")
+        else:
+            self._sheet = chapters.check(self._css, tags)
         small = sum(len(h) for h in html) < SMALL
         kept = [] if self._sheet.whole or small else _join_short(html, [
             s for s in starts if self._cache.apart(self._boundary(html, s))])
@@ -117,7 +128,7 @@ class Typeset:
             starts = kept
             html, self._charts = self._render(starts)
         self._html = html
-        footnotes = [h.count(_FOOTNOTE) for h in html]
+        footnotes = [h.count(FOOTNOTE) for h in html]
         self._chapters = chapters.split(html, starts, self._sheet, footnotes)
         self._footnotes = [sum(footnotes[c.first:c.end]) for c in self._chapters]
         for n, chapter in enumerate(self._chapters):
@@ -145,7 +156,7 @@ class Typeset:
     def _boundary(self, html: list[str], start: int) -> str:
         """What decides whether a chapter may begin at ``start``: the style sheet and the
         tags of the blocks that meet there."""
-        return digest(self._css, self.document.typ, *(chapters._copy(h) for h in
+        return digest(self._css, self.document.typ, *(chapters.hidden_copy(h) for h in
                                                       html[start - 1:start + 1]))
 
     def _page_html(self, body: str) -> str:
@@ -155,7 +166,7 @@ class Typeset:
 
     def _linked(self, chapter: Chapter) -> bool:
         """Whether the chapter has links inside the document, whose text may show pages."""
-        return any(chapters._HREF.search(h) for h in self._html[chapter.first:chapter.end])
+        return any(chapters.INTERNAL_LINK.search(h) for h in self._html[chapter.first:chapter.end])
 
     def _job(self, n: int, first_page: int = 1, targets: dict[str, int] | None = None) -> Job:
         chapter = self._chapters[n]
@@ -362,7 +373,7 @@ def _join_short(html: list[str], starts: list[int]) -> list[int]:
     chunks = ["".join(html[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
     kept, current = [], chunks[0]
     for start, chunk in zip(starts, chunks[1:], strict=True):
-        if len(current) + len(chunk) < SHORT and not chapters._HREF.search(current + chunk):
+        if len(current) + len(chunk) < SHORT and not chapters.INTERNAL_LINK.search(current + chunk):
             current += chunk
         else:
             kept.append(start)
