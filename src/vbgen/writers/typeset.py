@@ -106,6 +106,7 @@ class Typeset:
         self._done: dict[str, tuple[bytes, dict[str, str]]] = {}
         self._fonts: dict[str, Path] | None = None
         self._anchors: dict[str, int] | None = None
+        self._render()
         self._plan()
 
     # --- Step 1 -------------------------------------------------------------------------
@@ -113,7 +114,7 @@ class Typeset:
     def _plan(self) -> None:
         """Cut the document into chapters and lay out those not known yet."""
         starts = [s for s in candidate_starts(self.document.blocks) if s not in self._joined]
-        html, self._charts = self._render(starts)
+        html = self._html
         tags = {m.group(1).lower() for h in html if (m := chapters.START_TAG.match(h))}
         if not starts:
             self._sheet = Sheet()
@@ -122,36 +123,37 @@ class Typeset:
         else:
             self._sheet = chapters.check(self._css, tags)
         small = sum(len(h) for h in html) < SMALL
-        kept = [] if self._sheet.whole or small else _join_short(html, [
+        starts = [] if self._sheet.whole or small else _join_short(html, [
             s for s in starts if self._cache.apart(self._boundary(html, s))])
-        if kept != starts:
-            starts = kept
-            html, self._charts = self._render(starts)
-        self._html = html
         footnotes = [h.count(FOOTNOTE) for h in html]
         self._chapters = chapters.split(html, starts, self._sheet, footnotes)
         self._footnotes = [sum(footnotes[c.first:c.end]) for c in self._chapters]
-        for n, chapter in enumerate(self._chapters):
+        for chapter in self._chapters:
+            # The placeholders of the chapter's charts are numbered in the whole document;
+            # the numbers in the chapter's HTML are bound to the charts' files here.
+            charts = [(n, self._charts[n].name) for i in range(chapter.first, chapter.end)
+                      for n in self._block_charts[i]]
             chapter.content = digest(self._engine, chapter.body, chapter.footnotes_before,
-                                     self._page_html(""), *(p.name for p in self._charts[n]))
+                                     self._page_html(""), charts)
         # The longest first, so that the processes finish at about the same time.
         for n in sorted(range(len(self._chapters)), key=lambda n: -len(self._chapters[n].body)):
             if not self._linked(self._chapters[n]):
                 self._lay(self._chapters[n].content, self._job(n))
 
-    def _render(self, starts: list[int]) -> tuple[list[str], list[list[Path]]]:
-        """Each block's HTML, and each chapter's charts: a chapter numbers its own charts."""
+    def _render(self) -> None:
+        """Each block's HTML, the charts' files by their placeholders' numbers, and each
+        block's charts."""
         from .pdf import _PrintWriter
 
-        bounds = [0, *starts, len(self.document.blocks)]
-        allowed = [*self._readable, self._stylesheet.parent]
-        html: list[str] = []
-        charts: list[list[Path]] = []
-        for first, end in zip(bounds, bounds[1:], strict=False):
-            writer = _PrintWriter(self.document, allowed, self._leads_in)
-            html.extend(writer.block(b) for b in self.document.blocks[first:end])
-            charts.append(writer.charts)
-        return html, charts
+        writer = _PrintWriter(self.document, [*self._readable, self._stylesheet.parent],
+                              self._leads_in)
+        self._html: list[str] = []
+        self._block_charts: list[range] = []
+        for block in self.document.blocks:
+            before = len(writer.charts)
+            self._html.append(writer.block(block))
+            self._block_charts.append(range(before, len(writer.charts)))
+        self._charts = writer.charts
 
     def _boundary(self, html: list[str], start: int) -> str:
         """What decides whether a chapter may begin at ``start``: the style sheet and the
@@ -316,11 +318,11 @@ class Typeset:
                     key, self._job(n, starts[n], targets) if self._linked(self._chapters[n])
                     else self._job(n))
         self._wait()
-        for n, key, name, numbering in plans:
+        for _, key, name, numbering in plans:
             ticket = None
             if name not in self._done:
                 ticket = self._pool.write(key, numbering, key[:8] + "-", self._headings,
-                                          self._charts[n])
+                                          self._charts)
                 self._held.discard(key)
             self._writing.append((name, ticket))
 

@@ -47,6 +47,8 @@ def _serve(conn: Connection, theirs: Connection | None = None) -> None:
     """
     if theirs is not None:
         theirs.close()
+    # Ctrl+C is for the build, which stops its workers; they say nothing of it themselves.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     held: dict[str, Any] = {}
     copies: list[int] = []
     while True:
