@@ -551,8 +551,8 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
     work = Path(tempfile.mkdtemp(prefix="vbgen-"))
     cache = LayoutCache(options.out / CACHE, work)
     # The processes that lay the PDF out and write the Word files start first, and load
-    # WeasyPrint while the data is read.
-    pool = Pool.start() if "pdf" in options.formats else None
+    # WeasyPrint and the style sheet's fonts while the data is read.
+    pool = Pool.start(_likely_stylesheet(folder, options)) if "pdf" in options.formats else None
     try:
         # New charts are drawn in two other processes while the templates are rendered.
         # The chart files the documents show; the SVG is only for the preview.
@@ -623,6 +623,17 @@ def _fingerprint(folder: Path, options: Options) -> str:
                options.styles or styles_dir(), styles_dir(), *_profile_folder(folder)]
     settings = {k: v for k, v in asdict(options).items() if k not in ("out", "force")}
     return fingerprint.inputs(folder, list(dict.fromkeys(folders)), settings, options.out)
+
+
+def _likely_stylesheet(folder: Path, options: Options) -> Path | None:
+    """The style sheet a build most likely uses, known before the data is loaded; None if
+    it is one the build will refuse (and say why)."""
+    own = [p / PROFILE_STYLES for p in _profile_folder(folder)]
+    styles = options.styles or next((p for p in own if p.is_dir()), None) or styles_dir()
+    try:
+        return _style_file(styles, "rapport.css")
+    except StyleError:
+        return None
 
 
 def _profile_folder(folder: Path) -> list[Path]:

@@ -22,6 +22,7 @@ import threading
 import traceback
 from collections import deque
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any
 
 #: The most processes a build starts.
@@ -97,7 +98,7 @@ def _do(task: str, key: str, args: tuple[Any, ...], held: dict[str, Any]) -> Any
     from . import layout
 
     if task == "warm":
-        layout.warm()
+        layout.warm(*args)
         return None
     if task == "lay":
         laid, facts = layout.lay(*args)
@@ -159,12 +160,14 @@ class _Process:
 
 class Pool:
     """``processes`` worker processes, or this process if 0: the first loads WeasyPrint at
-    once, the others are copies of it made once it has."""
+    once (and lays a sample page out with ``stylesheet``, the one most likely used), the
+    others are copies of it made once it has."""
 
-    def __init__(self, processes: int) -> None:
+    def __init__(self, processes: int, stylesheet: Path | None = None) -> None:
         self._processes = [_Process.start()] if processes else []
         for first in self._processes:
-            first.queue.extend([("warm", "", ())] + [("copy", "", ())] * (processes - 1))
+            first.queue.extend([("warm", "", (stylesheet,))]
+                               + [("copy", "", ())] * (processes - 1))
         #: Tasks any process may do, in order.
         self._shared: deque[_Message] = deque()
         self._holder: dict[str, _Process] = {}
@@ -174,9 +177,9 @@ class Pool:
         self._pump()
 
     @classmethod
-    def start(cls) -> Pool:
+    def start(cls, stylesheet: Path | None = None) -> Pool:
         """Processes for a build: one per core (at most :data:`MOST`), where allowed."""
-        return cls(min(os.cpu_count() or 1, MOST) if may_fork() else 0)
+        return cls(min(os.cpu_count() or 1, MOST) if may_fork() else 0, stylesheet)
 
     def lay(self, key: str, *args: Any) -> Ticket:
         """Lay the chapter ``key`` out (:func:`~vbgen.writers.layout.lay`)."""
