@@ -20,6 +20,7 @@ removed when it stops.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import html
@@ -368,7 +369,9 @@ class _LayoutWorker:
         self._process.wait()
         for pipe in (self._process.stdin, self._process.stdout):
             if pipe is not None:
-                pipe.close()
+                # A job half written when the process was stopped cannot be flushed.
+                with contextlib.suppress(OSError):
+                    pipe.close()
 
 
 # --- Building ---------------------------------------------------------------------------------
