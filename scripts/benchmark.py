@@ -240,7 +240,7 @@ TIMED = [
     ("vbgen.compose", "parse", "mallarnas XML till dokumentmodell"),
     ("vbgen.charts", "_draw", "rita diagram (summa)"),
     ("vbgen.writers.docx", "write_docx", "skriva DOCX"),
-    ("vbgen.writers.typeset", "Typeset._plan", "PDF: dela i kapitel, HTML"),
+    ("vbgen.writers.typeset", "Typeset.__init__", "PDF: dela i kapitel, HTML"),
     ("vbgen.writers.layout", "warm", "PDF: process laddar WeasyPrint"),
     ("vbgen.writers.layout", "lay", "PDF: lägga ut kapitel"),
     ("vbgen.writers.layout", "write", "PDF: numrera och skriva kapitel"),
