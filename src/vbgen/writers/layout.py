@@ -7,14 +7,13 @@ into chapters is in :mod:`vbgen.writers.chapters`, and how the chapters' PDFs ar
 A chapter is laid out first (:func:`lay`), which tells how many pages it has and where its
 headings stand, and kept; its pages are numbered later (:func:`write`), once the pages of the
 chapters before it are known. WeasyPrint lays out the page margins (running header and
-footer) after the pages' content, from the page counters it kept for each page; numbering
-lays out those margins again with the chapter's first page number and the document's number
-of pages, which nothing else on the page depends on.
+footer) after the pages' content, from the page counters it kept for each page; a chapter's
+margins are left out when it is laid out and laid out when it is numbered, with its first
+page number and the document's number of pages, which nothing else on the page depends on.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import threading
 from dataclasses import dataclass, field
@@ -112,29 +111,49 @@ class _Engine:
 _local = threading.local()
 
 
+#: How many new objects between collections of the youngest generation (Python's default is
+#: 700): laying a chapter out makes millions of short-lived objects, and each collection
+#: looks at all that are alive; a third of the layout went to it.
+_COLLECT_AFTER = 50_000
+
+
 def _engine() -> _Engine:
     if getattr(_local, "engine", None) is None:
+        import gc
+
         _capture_context()
         _local.engine = _Engine()
+        # What is loaded now (WeasyPrint, the fonts) stays for the life of the process: the
+        # collector need not look at it again.
+        gc.freeze()
+        gc.set_threshold(_COLLECT_AFTER, *gc.get_threshold()[1:])
     return _local.engine
 
 
 def _capture_context() -> None:
-    """Keep the layout context of each document WeasyPrint lays out in this thread: the
-    page counters of every page are in it, which numbering needs."""
+    """Keep the layout context of each document WeasyPrint lays out in this thread (the
+    page counters of every page are in it, which numbering needs), and leave a chapter's
+    page margins to be laid out when it is numbered."""
     import weasyprint.document as wd
+    import weasyprint.layout as wl
 
     if getattr(wd.layout_document, "vbgen", False):
         return
-    original = wd.layout_document
+    original, margins = wd.layout_document, wl.make_margin_boxes
 
     def layout_document(html: Any, root_box: Any, context: Any, *args: Any, **kwargs: Any
                         ) -> Any:
         _local.context = context
         return original(html, root_box, context, *args, **kwargs)
 
+    def make_margin_boxes(context: Any, page: Any, state: Any) -> Any:
+        if getattr(_local, "numbered_later", False):
+            return iter(())
+        return margins(context, page, state)
+
     layout_document.vbgen = True  # type: ignore[attr-defined]
     wd.layout_document = layout_document
+    wl.make_margin_boxes = make_margin_boxes
 
 
 #: A page with what a report has in most of its chapters: laid out once ahead of the first
@@ -173,7 +192,12 @@ def lay(job: Job) -> tuple[Laid, Facts]:
     extra = CSS(string=job.css, font_config=engine.fonts)
     html = HTML(string=job.html, base_url=str(job.base_url), url_fetcher=fetcher)
     _local.context = None
-    document = html.render(stylesheets=[sheet, extra], font_config=engine.fonts, **_OPTIONS)
+    _local.numbered_later = True
+    try:
+        document = html.render(stylesheets=[sheet, extra], font_config=engine.fonts,
+                               **_OPTIONS)
+    finally:
+        _local.numbered_later = False
     context = _local.context
     pages = len(document.pages)
     if job.targets:
@@ -224,29 +248,24 @@ def write(laid: Laid, numbering: Numbering, ids: str, headings: dict[str, str],
 
 
 def _numbered(laid: Laid, numbering: Numbering) -> list[Any]:
-    """The chapter's own pages with their margins laid out again for ``numbering``."""
-    from weasyprint.document import Page
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.layout.background import layout_backgrounds
+    """The chapter's own pages with their margins laid out for ``numbering`` (they were
+    left out when it was laid out)."""
+    from weasyprint.layout.background import layout_box_backgrounds
     from weasyprint.layout.page import make_margin_boxes
 
     context = laid.context
     own = laid.document.pages[:laid.pages]
-    if numbering.shift == 0 and numbering.total == len(laid.document.pages):
-        return own
-    pages = []
     for i, page in enumerate(own):
         box = page._page_box
-        state = copy.deepcopy(context.page_maker[i + 1][3])
-        counters = state[1]
-        counters["page"] = [value + numbering.shift for value in counters.get("page", [])]
-        counters["pages"] = [numbering.total]
+        quotes, counters, scopes, groups = context.page_maker[i + 1][3]
+        counters = {**counters, "pages": [numbering.total],
+                    "page": [value + numbering.shift for value in counters.get("page", [])]}
         context.current_page = i + 1
-        kept = [child for child in box.children if not isinstance(child, boxes.MarginBox)]
-        box.children = (*kept, *make_margin_boxes(context, box, state))
-        layout_backgrounds(box, context.get_image_from_uri)
-        pages.append(Page(box))
-    return pages
+        margins = list(make_margin_boxes(context, box, (quotes, counters, scopes, groups)))
+        for margin in margins:
+            layout_box_backgrounds(box, margin, context.get_image_from_uri)
+        box.children = (*box.children, *margins)
+    return own
 
 
 def _prefix_ids(prefix: str) -> Any:
