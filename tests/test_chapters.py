@@ -3,7 +3,8 @@
 Each sample is laid out twice, in chapters (as a build does) and in one piece, and the two
 PDFs are compared as a reader and assistive technology meet them: the text of every page,
 the outline, the links, the named destinations, the structure tree (with the ids of table
-header cells compared by what they point to) and the fonts. Then the cache: an edited text
+header cells compared by what they point to), the fonts, and what the accessibility
+checkers find. Then the cache: an edited text
 lays out only its chapter, and the chapters after it only when its page count changes.
 """
 
@@ -27,6 +28,7 @@ from vbgen.writers.pdf import typeset
 from vbgen.writers.workers import Pool
 
 from .conftest import CHART_CACHE, KULTUR, SAMPLE, copy_kultur
+from .test_accessibility import _outloud, _pdfua
 
 # --- What a reader meets in a PDF ---------------------------------------------------------
 
@@ -156,6 +158,13 @@ def test_chapters_joined_give_the_whole_document(sample: str, tmp_path: Path,
     whole = typeset(document, css, folder, readable, apart=False).write()
     assert len(laid._chapters) > 8  # every level-1 section, the title page, the contents
     assert_same_pdf(joined, whole, tmp_path)
+    # The accessibility checkers find in the joined PDF what they find in the whole.
+    paths = {}
+    for name, data in (("hopfogad", joined), ("hel", whole)):
+        paths[name] = tmp_path / f"{name}.pdf"
+        paths[name].write_bytes(data)
+    for checker in (_outloud, _pdfua):
+        assert checker(paths["hopfogad"]) == checker(paths["hel"])
 
 
 def test_a_short_document_is_laid_out_in_one_piece(tmp_path: Path,
