@@ -21,10 +21,10 @@ virtual environment under ``output/bench/``, never into the project's. Peak memo
 largest resident set of any one process of a build. The phases come from a build run in a
 fresh process with timers around vbgen's main steps, in processor time (which others' work
 on the machine hardly changes), summed over the processes that did the work; the whole
-build is given in wall time. The PDF's phases are
-given for each chapter too, and the phases the route shares (charts, DOCX, PDF) beside its
-own. Import times are measured apart, each in a fresh interpreter, since importing a library
-in the build's process would spare the processes it starts from importing it.
+build is given in wall time. The PDF's phases are given for each chapter too, and the phases
+the route shares (charts, DOCX, PDF) beside its own. Import times are measured apart, each
+in a fresh interpreter, since importing a library in the build's process would spare the
+processes it starts from importing it.
 """
 
 from __future__ import annotations
@@ -482,6 +482,8 @@ def report_phases(found: dict[str, dict[str, dict[str, Any]]], route_phases: dic
                 if key not in route_phases:
                     continue
                 mine = {v: sum(t.get(n, 0.0) for n in ours) for v, t in tables.items()}
+                if not any(mine.values()):
+                    continue  # a build that does not do this work (a warm one draws nothing)
                 lines.append(f"    {key.removesuffix('_s'):<14} vägen {route_phases[key]:5.2f} s"
                              + "".join(f" | {m:5.2f} s {m / route_phases[key]:5.2f}×"
                                        for m in mine.values()))

@@ -3,8 +3,9 @@
 The page is the HTML the PDF writer makes from the same document model, styled by the same
 ``rapport.css``, plus a small screen stylesheet that sets each run of pages between two
 forced page breaks on a sheet of the PDF's page size and margins. A child process then
-lays the same HTML out with WeasyPrint, as the PDF is, and the page marks each heading and
-each line of the table of contents with its page number in the PDF.
+lays the same document out as the PDF is laid out (chapter by chapter, the chapters it laid
+out for the version before not again), and the page marks each heading and each line of the
+table of contents with its page number in the PDF.
 
 A background thread polls the modification times of every file under the data folder, the
 kommun profile, the templates and the styles, and rebuilds the document model in memory

@@ -244,14 +244,14 @@ class Chapter:
     #: Its blocks: indexes into the document's blocks.
     first: int
     end: int
-    #: The heading ids it holds, and those its links lead to in other chapters.
-    anchors: list[str] = field(default_factory=list)
+    #: The anchors its links lead to in other chapters.
     targets: list[str] = field(default_factory=list)
     #: How many footnotes the blocks before it hold.
     footnotes_before: int = 0
     #: The chapter's HTML body, its neighbours' copies included.
     body: str = ""
-    #: What the chapter's pages are made of, apart from their numbers (see :meth:`key`).
+    #: The digest of what the chapter's pages are made of, apart from their numbers: its
+    #: key in the cache.
     content: str = ""
 
 
@@ -267,7 +267,7 @@ def split(blocks: list[str], starts: Iterable[int], sheet: Sheet, footnotes: lis
         own = "".join(blocks[first:end])
         anchors = _ID.findall(own)
         targets = [t for t in dict.fromkeys(INTERNAL_LINK.findall(own)) if t not in anchors]
-        chapters.append(Chapter(first, end, anchors, targets, sum(footnotes[:first])))
+        chapters.append(Chapter(first, end, targets, sum(footnotes[:first])))
     for chapter in chapters:
         chapter.body = _body(blocks, chapter, sheet)
     return chapters

@@ -5,7 +5,8 @@ tables with header cells, figures with alt text, footnotes) and metadata.
 
 WeasyPrint writes a tagged PDF/UA-1 file; :func:`finish_tagging` then fills three gaps it
 leaves (see docs/stilar.md): running headers and footers become artifacts, table header
-cells get a scope, and links get a description and the print flag.
+cells get a scope, and links get a description and the print flag. :func:`typeset` lays a
+document out chapter by chapter (:mod:`vbgen.writers.typeset`).
 """
 
 from __future__ import annotations
