@@ -21,22 +21,13 @@ import tempfile
 import time
 import warnings
 from collections.abc import Iterator
-from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import arskontroll, compose, doc, fingerprint, siffror, stil
-from .charts import (
-    EVERY_FILE,
-    Chart,
-    ChartRenderer,
-    RenderedChart,
-    alt_text,
-    drawing_pool,
-    forked_pool,
-)
-from .charts import FORMATS as CHART_FILES
-from .derive import Figures, assessment_notes, derive
+# Only what a build with nothing to do needs is imported here; the rest where it is used,
+# so that "vbgen --help" and a build that finds nothing changed load nothing heavy.
+from . import fingerprint
 from .errors import (
     DataError,
     EnvironmentProblem,
@@ -46,9 +37,7 @@ from .errors import (
     TemplateError,
     environment_problem,
 )
-from .load import MAIN_FILE, load
-from .luckor import GapEntry, describe, find_all, gap_list, gaps_of, unique
-from .model import Block, Report, Section
+from .names import MAIN_FILE
 from .paths import (
     MAX_IMAGE_PIXELS,
     MAX_INPUT_BYTES,
@@ -62,8 +51,13 @@ from .paths import (
     safe_name,
 )
 from .resources import styles_dir, template_dirs
-from .writers.docx import DocxWriter, write_docx
-from .writers.pdf import refused_error, typeset
+
+if TYPE_CHECKING:
+    from . import arskontroll, doc, siffror
+    from .charts import ChartRenderer
+    from .derive import Figures
+    from .luckor import GapEntry
+    from .model import Block, Report, Section
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
@@ -106,6 +100,8 @@ class DraftError(Exception):
         self.gaps = gaps
 
     def __str__(self) -> str:
+        from .luckor import describe
+
         n = len(self.gaps)
         head = (f"Den slutliga versionen byggs inte: data har {n} "
                 f"{'lucka' if n == 1 else 'luckor'} att fylla:")
@@ -138,6 +134,8 @@ def compose_document(report: Report, figures: Figures, template: str,
                      charts: ChartRenderer, templates: Path | None = None,
                      logo: Path | None = None, utkast: bool = True) -> doc.Document:
     """Render ``template`` for ``report`` into the document model, as a draft or final."""
+    from . import compose
+
     context = {"vb": report, "fig": figures, "logotyp": str(logo) if logo else None,
                "utkast": utkast,
                **compose.chart_globals(report.diagramdata, charts, report),
@@ -156,6 +154,9 @@ def finish_draft(documents: dict[str, doc.Document], slutlig: bool,
     available), and the verksamhetsberättelse's with the sentences with a year left from
     ``vbgen init`` (``review``) and the figures typed in its texts worth a look
     (``findings``); refuse a final build that has any gap (those lists never stop one)."""
+    from . import arskontroll, siffror
+    from .luckor import find_all, gap_list, gaps_of, unique
+
     found = {name: find_all(d) for name, d in documents.items()}
     gaps = gaps_of(unique([g for gaps in found.values() for g in gaps]))
     if slutlig and gaps:
@@ -341,6 +342,8 @@ def _try_lock(fd: int) -> None:
 
 def _check_images(document: doc.Document, readable: list[Path]) -> None:
     """A template may show the charts vbgen drew and the logotype, and no other file."""
+    from . import doc
+
     paths = [b.path for b in document.blocks if isinstance(b, doc.Figure)]
     paths += [b.logo for b in document.blocks if isinstance(b, doc.TitlePage) and b.logo]
     for path in paths:
@@ -379,8 +382,10 @@ def recover(out: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bool) -> None:
-    """Put ``outputs`` and the new chart ``images`` into ``out`` as one transaction."""
+def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bool,
+            chapters: set[str] | None = None) -> None:
+    """Put ``outputs`` and the new chart ``images`` into ``out`` as one transaction; then
+    drop the cached chapters other than ``chapters``, if given."""
     # Checked before anything is created, so that a refused build writes nothing; and again
     # under the lock, in case another build wrote in between. A commit still to be completed
     # changes what the folder holds, so then only the second check counts.
@@ -428,6 +433,10 @@ def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bo
         except OSError as exc:
             raise environment_problem(exc, "kan inte flytta de nya filerna på plats i", out) \
                 from None
+        if chapters is not None:
+            from .writers.cache import prune
+
+            prune(out / CACHE, chapters)
 
 
 def lacking_data(report: Report, names: list[str]) -> list[str]:
@@ -458,12 +467,17 @@ def select_documents(report: Report, requested: tuple[str, ...] | None
     return [n for n in wanted if n not in lacking], notes
 
 
-class _Unrendered(ChartRenderer):
-    """Charts placed but not drawn: what ``check`` needs to run the templates."""
+def _unrendered() -> type[ChartRenderer]:
+    """A chart renderer that places charts without drawing them: what ``check`` needs to
+    run the templates."""
+    from .charts import Chart, ChartRenderer, RenderedChart, alt_text
 
-    def render(self, chart: Chart) -> RenderedChart:
-        return RenderedChart(self.cache_dir / f"{safe_name(chart.id, 'diagram', 40)}.png",
-                             alt_text(chart))
+    class Unrendered(ChartRenderer):
+        def render(self, chart: Chart) -> RenderedChart:
+            return RenderedChart(self.cache_dir / f"{safe_name(chart.id, 'diagram', 40)}.png",
+                                 alt_text(chart))
+
+    return Unrendered
 
 
 def _will_draw(report: Report, cache: Path) -> bool:
@@ -480,7 +494,7 @@ def _will_draw(report: Report, cache: Path) -> bool:
 
 def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
                 staging: Path | None = None, draw: bool = True, workers: int = 0,
-                chart_files: tuple[str, ...] = EVERY_FILE,
+                chart_files: tuple[str, ...] | None = None,
                 findings: list[siffror.Finding] | None = None,
                 review: list[arskontroll.Mention] | None = None
                 ) -> tuple[Report, dict[str, doc.Document], Path]:
@@ -493,6 +507,11 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     drawn. The figures typed in the texts worth a look are added to ``findings``, and the
     sentences with a year still to review after ``vbgen init`` to ``review``.
     """
+    from . import arskontroll, siffror, stil
+    from .charts import EVERY_FILE, ChartRenderer, drawing_pool
+    from .derive import assessment_notes, derive
+    from .load import load
+
     report = load(folder)
     names, left_out = select_documents(report, options.documents)
     if notes is not None:
@@ -506,9 +525,9 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     # A build that will draw charts starts its drawing processes now: they load matplotlib
     # while the templates are filled in.
     pool = drawing_pool(workers) if draw and _will_draw(report, options.out / CACHE) else None
-    renderer = ChartRenderer if draw else _Unrendered
+    renderer = ChartRenderer if draw else _unrendered()
     charts = renderer(options.out / CACHE, chart_style, palette=palette, staging=staging,
-                      workers=workers, formats=chart_files, pool=pool)
+                      workers=workers, formats=chart_files or EVERY_FILE, pool=pool)
     try:
         logo = _logo(styles)
         documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
@@ -543,6 +562,9 @@ def check(folder: Path, templates: Path | None = None,
     the figures typed in the texts worth a look are added to ``findings``, and the sentences
     with a year still to review after ``vbgen init`` to ``review``.
     """
+    from .luckor import find_all, unique
+    from .writers.docx import DocxWriter
+
     unused = Path(tempfile.gettempdir()) / "vbgen-validate"
     report, composed, used = compose_all(
         folder, Options(unused, templates=templates, documents=documents, styles=styles),
@@ -562,6 +584,8 @@ _URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)|@import\s+(['"])([^'"]*)\3
 def check_stylesheet(stylesheet: Path, readable: list[Path]) -> None:
     """Every file the stylesheet refers to (fonts, images) must be inside ``readable``, as
     the PDF writer will only read those; the network is never asked."""
+    from .writers.pdf import refused_error
+
     try:
         text = stylesheet.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -595,8 +619,17 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         if notes is not None:
             notes.extend([*same, fingerprint.NOTHING_CHANGED.format(out=options.out)])
         return []
+    from .charts import FORMATS as CHART_FILES
+    from .writers.cache import LayoutCache
+    from .writers.pdf import typeset
+    from .writers.workers import Pool
+
     said: list[str] = []
     work = Path(tempfile.mkdtemp(prefix="vbgen-"))
+    cache = LayoutCache(options.out / CACHE, work)
+    # The processes that lay the PDF out and write the Word files start first, and load
+    # WeasyPrint and the style sheet's fonts while the data is read.
+    pool = Pool.start(_likely_stylesheet(folder, options)) if "pdf" in options.formats else None
     try:
         # New charts are drawn in two other processes while the templates are rendered.
         # The chart files the documents show; the SVG is only for the preview.
@@ -608,38 +641,49 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         found = {styles: fingerprint.tree(styles)} if styles not in _folders(options) else {}
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
+        # Every document's chapters are laid out at once, before any is written.
+        laid = {name: typeset(document, _style_file(styles, "rapport.css"), base_url=folder,
+                              readable=readable, pool=pool, cache=cache, name=name)
+                for name, document in documents.items()} if pool is not None else {}
+        reference = _style_file(styles, "referens.docx")
         outputs: dict[Path, bytes] = {}
-        written: dict[Path, bytes | Future[bytes]] = {}
-        # With both formats, each Word file is written in another process while its PDF is.
-        other = forked_pool(1) if set(FORMATS) <= set(options.formats) else None
-        try:
-            for name, document in documents.items():
-                base = options.out / stem(report, name)
-                pages: dict[str, int] = {}
-                laid = None
-                if "pdf" in options.formats:
-                    laid = typeset(document, _style_file(styles, "rapport.css"),
-                                   base_url=folder, readable=readable)
-                    pages = laid.pages()  # for the Word file's contents
-                    written[base.with_suffix(".pdf")] = b""  # the order of the files
-                if "docx" in options.formats:
-                    reference = _style_file(styles, "referens.docx")
-                    written[base.with_suffix(".docx")] = (
-                        other.submit(_word, document, reference, pages) if other
-                        else _word(document, reference, pages))
-                if laid is not None:
-                    written[base.with_suffix(".pdf")] = laid.write()
-            for path, data in written.items():
-                outputs[path] = data if isinstance(data, bytes) else data.result()
-        finally:
-            if other is not None:
-                other.shutdown(cancel_futures=True)
+        words: dict[str, tuple[tuple[str, str], dict[str, int]]] = {}
+        for name, document in documents.items():
+            base = options.out / stem(report, name)
+            if name in laid:
+                outputs[base.with_suffix(".pdf")] = b""  # the order of the files
+            if "docx" not in options.formats:
+                continue
+            if pool is None:
+                outputs[base.with_suffix(".docx")] = _word(document, reference, {})
+                continue
+            # The Word file's contents take the PDF's page numbers; those of the last build
+            # most likely, so that it is written while the PDF is laid out. It is written
+            # again below if the PDF's page numbers turn out otherwise.
+            pages = laid[name].guess_pages()
+            if pages is None:
+                pages = laid[name].pages()
+            words[name] = (pool.docx(name, document, reference, pages), pages)
+            outputs[base.with_suffix(".docx")] = b""
+        for name in laid:
+            outputs[options.out / f"{stem(report, name)}.pdf"] = laid[name].write()
+        for name, (ticket, pages) in words.items():
+            assert pool is not None  # only there when there is a pool
+            if laid[name].pages() != pages:
+                ticket = pool.docx(f"{name} igen", documents[name], reference,
+                                   laid[name].pages())
+            outputs[options.out / f"{stem(report, name)}.docx"] = pool.wait([ticket])[0]
+        staged = cache.save() if laid else []
         images = sorted(p for p in work.iterdir()
-                        if p.suffix in (".png", ".svg", ".pdf") and not p.name.startswith("."))
+                        if p.suffix in (".png", ".svg", ".pdf") and not p.name.startswith(".")
+                        and p not in staged)
         # The record of this build's inputs goes into place with its files, as one commit.
         fingerprint.remember(work / fingerprint.RECORD, settings, found, reads, outputs, said)
-        _commit(options.out, outputs, [*images, work / fingerprint.RECORD], options.force)
+        _commit(options.out, outputs, [*images, *staged, work / fingerprint.RECORD],
+                options.force, cache.files() if laid else None)
     finally:
+        if pool is not None:
+            pool.close()
         shutil.rmtree(work, ignore_errors=True)
         if notes is not None:
             notes.extend(said)
@@ -647,7 +691,9 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
 
 
 def _word(document: doc.Document, reference: Path, pages: dict[str, int]) -> bytes:
-    """The Word file of ``document``; handed to another process by this name."""
+    """The Word file of ``document``, its contents numbered with ``pages``."""
+    from .writers.docx import write_docx
+
     return write_docx(document, reference, pages=pages)
 
 
@@ -665,3 +711,24 @@ def _settings(folder: Path, options: Options) -> str:
     # Another folder is another build, even where its files read the same.
     settings["data"] = str(folder.resolve())
     return fingerprint.settings(_folders(options), settings, options.out)
+
+
+def _likely_stylesheet(folder: Path, options: Options) -> Path | None:
+    """The style sheet a build most likely uses, known before the data is loaded; None if
+    it is one the build will refuse (and say why)."""
+    own = [p / PROFILE_STYLES for p in _profile_folder(folder)]
+    styles = options.styles or next((p for p in own if p.is_dir()), None) or styles_dir()
+    try:
+        return _style_file(styles, "rapport.css")
+    except StyleError:
+        return None
+
+
+def _profile_folder(folder: Path) -> list[Path]:
+    """The kommun profile the main file points to, read without loading the data."""
+    try:
+        text = read_file(folder, folder / MAIN_FILE).decode("utf-8-sig")
+    except (Refused, OSError, UnicodeDecodeError):
+        return []
+    m = re.search(r"^profil:[ \t]*['\"]?([^'\"#\n]+?)['\"]?[ \t]*(#.*)?$", text, re.MULTILINE)
+    return [folder / m.group(1)] if m else []

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from . import __version__, arskontroll
+from . import __version__
 from .batch import TIME_LIMIT
 from .build import (
     DOCUMENTS,
@@ -26,7 +26,6 @@ from .build import (
     check,
     lacking_data,
 )
-from .derive import assessment_notes, derive
 from .errors import (
     DataError,
     EnvironmentProblem,
@@ -35,10 +34,6 @@ from .errors import (
     TemplateError,
     os_reason,
 )
-from .luckor import describe, gaps_of, unavailable_of
-from .schema import json_schema
-from .siffror import Finding
-from .siffror import describe as describe_figures
 
 if TYPE_CHECKING:
     from .hamta import Conflict, Plan
@@ -206,6 +201,12 @@ def validate_command(mapp: Path, templates: Path | None, styles: Path | None) ->
     """Kontrollera datamappen MAPP (och egna mallar och stilar) utan att skriva något."""
 
     def run() -> None:
+        from . import arskontroll
+        from .derive import assessment_notes, derive
+        from .luckor import describe, gaps_of, unavailable_of
+        from .siffror import Finding
+        from .siffror import describe as describe_figures
+
         figures: list[Finding] = []
         review: list[arskontroll.Mention] = []
         report, found = check(mapp, templates, styles=styles, findings=figures, review=review)
@@ -462,6 +463,8 @@ def schema_command(profile: bool) -> None:
 
     Spara det med till exempel: vbgen schema > vb.schema.json
     """
+    from .schema import json_schema
+
     click.echo(json.dumps(json_schema(profile), ensure_ascii=False, indent=2))
 
 

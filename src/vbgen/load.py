@@ -42,6 +42,7 @@ from .model import (
     Uppdrag,
     markdown_fields,
 )
+from .names import PROFILE_FILE
 from .paths import (
     MAX_INPUT_BYTES,
     MAX_UNPACKED_BYTES,
@@ -65,7 +66,6 @@ from .tables import (
     table_path,
 )
 
-PROFILE_FILE = "kommun.yaml"
 TABLE_SUFFIXES = (".csv", ".xlsx")
 
 

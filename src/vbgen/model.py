@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic.json_schema import SkipJsonSchema
 
 from .fmt import DECIMAL_MARKS, OUT_OF_RANGE, NumberError, parse_number
+from .names import MAIN_FILE
 from .prosa import Origins, plain
 
 #: Prose in Markdown: written in the main file, or ``{fil: text/x.md}`` for a file's text.
@@ -53,9 +54,6 @@ def _swedish_yes_no(value: Any) -> Any:
 JaNej = Annotated[bool, BeforeValidator(_swedish_yes_no),
                   Field(json_schema_extra={"x-vbgen": "janej"})]
 
-
-#: The main file of a data folder.
-MAIN_FILE = "vb.yaml"
 
 #: How a chapter of the old form's built-in section templates (mall: avsnitt/…, with its
 #: fields and tables of fixed names) is written now.
