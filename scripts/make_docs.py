@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vbgen.schema import replace_reference
+from vbgen.commands.schema import replace_reference
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "dataformat.md"
 

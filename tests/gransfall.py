@@ -16,7 +16,7 @@ from pathlib import Path
 
 from vbgen.build import Options, build
 from vbgen.load import MAX_PROSE_BYTES, MAX_TABLE_ROWS, load, table_rows
-from vbgen.model import markdown_fields
+from vbgen.model.report import markdown_fields
 from vbgen.paths import MAX_IMAGE_PIXELS
 from vbgen.readers.docx import CUSTOM_XML, DRAFT_PARTS, MAX_DRAFT_BYTES
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from vbgen.load import MAX_PROSE_BYTES, MAX_TABLE_ROWS, load
-from vbgen.model import markdown_fields
+from vbgen.model.report import markdown_fields
 from vbgen.readers.docx import MAX_DRAFT_BYTES
 
 from . import gransfall

@@ -19,9 +19,9 @@ from pypdf import PdfReader
 
 from vbgen.build import Options, build
 from vbgen.cli import main
-from vbgen.hamta import field_text, set_field
+from vbgen.commands.hamta import field_text, set_field
+from vbgen.model.utkast import GENERATED_PREFIX
 from vbgen.readers.docx import read_draft
-from vbgen.utkast import GENERATED_PREFIX
 
 from .conftest import replace_text, run_cli
 

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from vbgen.build import Options, build
-from vbgen.hamta import writable
+from vbgen.commands.hamta import writable
 from vbgen.load import load
-from vbgen.utkast import DRAFT_NS
+from vbgen.model.utkast import DRAFT_NS
 
 from .conftest import copy_kultur, run_cli
 

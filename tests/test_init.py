@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from vbgen import arskontroll, doc
 from vbgen.build import CACHE, Options, build, compose_all
+from vbgen.checks import arskontroll
+from vbgen.commands.tabellfil import read_grid
 from vbgen.load import load
-from vbgen.tabellfil import read_grid
+from vbgen.model import doc
 
 from .conftest import CHART_CACHE, SAMPLE, line_of, replace_text, run_cli
 

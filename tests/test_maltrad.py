@@ -8,8 +8,9 @@ from textwrap import dedent, indent
 
 import pytest
 
-from vbgen import doc, luckor
-from vbgen.derive import derive, suggested_level
+from vbgen.compose import luckor
+from vbgen.derive.goals import derive, suggested_level
+from vbgen.model import doc
 
 from .conftest import line_of, run_cli
 from .test_disposition import compose, make_folder, problems

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from vbgen import doc
-from vbgen.preview import Assets, Preview, PreviewError, PreviewWriter, page_box
+from vbgen.commands.preview import Assets, Preview, PreviewError, PreviewWriter, page_box
+from vbgen.model import doc
 
 from .conftest import PROFILE, ROOT, copy_kultur, line_of, replace_text
 

@@ -8,7 +8,7 @@ import sys
 
 import pikepdf
 
-from vbgen import doc
+from vbgen.model import doc
 from vbgen.resources import styles_dir
 from vbgen.writers import pdf as pdf_writer
 

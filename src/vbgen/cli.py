@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from . import __version__
-from .batch import TIME_LIMIT
 from .build import (
     DOCUMENTS,
     FORMATS,
@@ -26,6 +25,7 @@ from .build import (
     check,
     lacking_data,
 )
+from .commands.batch import TIME_LIMIT
 from .errors import (
     DataError,
     EnvironmentProblem,
@@ -36,8 +36,8 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .hamta import Conflict, Plan
-    from .model import Meta
+    from .commands.hamta import Conflict, Plan
+    from .model.report import Meta
     from .readers.docx import Draft, LockedEdit
 
 
@@ -168,7 +168,7 @@ def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
     Flera mappar, eller en kommunmapp med en mapp per nämnd, byggs samtidigt; varje nämnds
     dokument hamnar i en egen undermapp av --ut.
     """
-    from .batch import build_many, is_kommun
+    from .commands.batch import build_many, is_kommun
 
     # Checked here rather than by click, so that the message is in Swedish.
     for folder, what in ((templates, "Mallmappen"), (styles, "Stilmappen")):
@@ -201,11 +201,11 @@ def validate_command(mapp: Path, templates: Path | None, styles: Path | None) ->
     """Kontrollera datamappen MAPP (och egna mallar och stilar) utan att skriva något."""
 
     def run() -> None:
-        from . import arskontroll
-        from .derive import assessment_notes, derive
-        from .luckor import describe, gaps_of, unavailable_of
-        from .siffror import Finding
-        from .siffror import describe as describe_figures
+        from .checks import arskontroll
+        from .checks.siffror import Finding
+        from .checks.siffror import describe as describe_figures
+        from .compose.luckor import describe, gaps_of, unavailable_of
+        from .derive.goals import assessment_notes, derive
 
         figures: list[Finding] = []
         review: list[arskontroll.Mention] = []
@@ -258,7 +258,7 @@ def hamta_command(utkast: Path, mapp: Path, ja: bool, behall: str | None) -> Non
 
     def run() -> None:
         nonlocal conflicts
-        from . import hamta
+        from .commands import hamta
         from .load import load
         from .readers.docx import read_draft
 
@@ -384,7 +384,7 @@ def hamta_lines(draft: Draft, p: Plan, report: Meta | None = None) -> list[str]:
 def _locked_lines(e: LockedEdit, report: Meta | None) -> list[str]:
     """An edit of a generated part: where, old → new, and for a table's cell where the data
     holds its figure."""
-    from .hamta import cell_source
+    from .commands.hamta import cell_source
 
     if e.reshaped:
         return [f"  {e.where}: rader eller kolumner har lagts till eller tagits bort"]
@@ -419,8 +419,8 @@ def _shown_place(name: str) -> str:
                    "utan --from förra kalenderåret.")
 def init_command(nymapp: Path, fran: Path | None, ar: int | None) -> None:
     """Skapa datamappen NYMAPP: från förra årets mapp, eller en startmapp med exempel."""
-    from .nyttar import InitError, new_year
-    from .startmapp import start_folder
+    from .commands.nyttar import InitError, new_year
+    from .commands.startmapp import start_folder
 
     try:
         result = new_year(fran, nymapp, ar) if fran is not None else start_folder(nymapp, ar)
@@ -447,7 +447,7 @@ def init_command(nymapp: Path, fran: Path | None, ar: int | None) -> None:
 def preview_command(mapp: Path, port: int, templates: Path | None,
                     styles: Path | None) -> None:
     """Visa rapporten i webbläsaren och uppdatera den när du sparar en fil i MAPP."""
-    from .preview import PreviewError, run
+    from .commands.preview import PreviewError, run
 
     try:
         run(mapp, port, templates, styles, click.echo)
@@ -463,7 +463,7 @@ def schema_command(profile: bool) -> None:
 
     Spara det med till exempel: vbgen schema > vb.schema.json
     """
-    from .schema import json_schema
+    from .commands.schema import json_schema
 
     click.echo(json.dumps(json_schema(profile), ensure_ascii=False, indent=2))
 

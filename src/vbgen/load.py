@@ -1,4 +1,4 @@
-"""Read a data folder into a :class:`~vbgen.model.Report`, collecting every problem.
+"""Read a data folder into a :class:`~vbgen.model.report.Report`, collecting every problem.
 
 Files go in, typed objects come out; nothing is written. All problems are gathered and
 raised together as one :class:`~vbgen.errors.DataError`, each naming file, line and field.
@@ -21,11 +21,23 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from . import citat, fmt, model
-from .charts import KINDS, KINDS_LISTED, Chart, Series
+from . import fmt
+from .compose import citat
+from .derive.tables import (
+    RANK,
+    DataTable,
+    Value,
+    check_table_totals,
+    derive_table,
+    read_table,
+    table_path,
+)
 from .errors import DataError, Problem, environment_problem
 from .fmt import DECIMAL_MARKS, NumberError, NumberText, parse_number
-from .model import (
+from .model import report as model
+from .model.prosa import PROFILE_PLACE, Origins, Path_
+from .model.prosa import dotted as _dotted
+from .model.report import (
     FIXED_FORM,
     MAIN_FILE,
     TABLE_MARK,
@@ -54,17 +66,7 @@ from .paths import (
     within,
     zip_too_large,
 )
-from .prosa import PROFILE_PLACE, Origins, Path_
-from .prosa import dotted as _dotted
-from .tables import (
-    RANK,
-    DataTable,
-    Value,
-    check_table_totals,
-    derive_table,
-    read_table,
-    table_path,
-)
+from .writers.charts import KINDS, KINDS_LISTED, Chart, Series
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 

@@ -27,10 +27,9 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from .. import doc, mdtext
 from ..errors import StyleError
-from ..paths import MAX_UNPACKED_BYTES, zip_too_large
-from ..utkast import (
+from ..model import doc
+from ..model.utkast import (
     CITATION_PREFIX,
     CITATION_TITLE,
     GENERATED_PREFIX,
@@ -44,7 +43,9 @@ from ..utkast import (
     table_grid,
     text_digest,
 )
-from ..widths import CELL_PADDING_PT, SMALL_TABLE_FONT_PT, column_widths, table_font_pt
+from ..paths import MAX_UNPACKED_BYTES, zip_too_large
+from . import markdown
+from .widths import CELL_PADDING_PT, SMALL_TABLE_FONT_PT, column_widths, table_font_pt
 
 #: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
 LOGO_WIDTH_CM = 5.0
@@ -143,7 +144,7 @@ class _Footnotes:
 
 
 class DocxWriter:
-    """Walk a :class:`~vbgen.doc.Document` and build the Word file."""
+    """Walk a :class:`~vbgen.model.doc.Document` and build the Word file."""
 
     def __init__(self, document: doc.Document, reference: Path,
                  built: dt.datetime | None = None, pages: dict[str, int] | None = None,
@@ -575,7 +576,7 @@ class DocxWriter:
         if old is not None:
             tblPr.remove(old)
         tblPr.insert(1, width)
-        # The column widths are decided from the content (vbgen.widths); Word keeps them.
+        # The column widths are decided from the content (vbgen.writers.widths); Word keeps them.
         tblPr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
         # The cell padding those widths count on, written out: LibreOffice does not take it
         # from the table style and would wrap the numbers.
@@ -714,7 +715,7 @@ class Controls:
     makes a line break). A block ends after a paragraph that holds a cited figure's inline
     control: LibreOffice keeps a block only up to such a paragraph. Generated paragraphs
     are in locked inline controls, generated tables in locked controls around them. What
-    the draft was built from is stored in the file (:class:`vbgen.utkast.Manifest`), so
+    the draft was built from is stored in the file (:class:`vbgen.model.utkast.Manifest`), so
     that ``vbgen hamta`` can tell what was edited. See docs/word.md.
     """
 
@@ -839,7 +840,7 @@ class Controls:
     def save(self, d: DocxDocument, built: dt.datetime) -> None:
         for name, blocks in self.text_blocks.items():
             source = self.document.sources[name]
-            built_text = mdtext.to_markdown(blocks, source.heading_level)
+            built_text = markdown.to_markdown(blocks, source.heading_level)
             self.manifest.texts[name] = (source.title, source.heading_level, source.digest,
                                          text_digest(built_text))
         self.manifest.built = built.replace(microsecond=0, tzinfo=None).isoformat()

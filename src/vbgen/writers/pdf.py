@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 
 import pikepdf
 
-from .. import doc
 from ..errors import StyleError
-from ..widths import column_widths
+from ..model import doc
+from .widths import column_widths
 
 if TYPE_CHECKING:
     from .cache import LayoutCache
@@ -61,7 +61,7 @@ def _inlines(nodes: list[doc.Inline]) -> str:
 
 
 class HtmlWriter:
-    """Turn a :class:`~vbgen.doc.Document` into one HTML page for print."""
+    """Turn a :class:`~vbgen.model.doc.Document` into one HTML page for print."""
 
     def __init__(self, document: doc.Document, leads_in: set[int] | None = None) -> None:
         self.document = document

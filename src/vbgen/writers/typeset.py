@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pikepdf
 
-from .. import doc
 from ..errors import environment_problem
+from ..model import doc
 from . import chapters
 from .cache import LayoutCache
 from .chapters import Chapter, Sheet, digest

@@ -18,8 +18,8 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from .fmt import DECIMAL_MARKS, OUT_OF_RANGE, NumberError, parse_number
-from .names import MAIN_FILE
+from ..fmt import DECIMAL_MARKS, OUT_OF_RANGE, NumberError, parse_number
+from ..names import MAIN_FILE
 from .prosa import Origins, plain
 
 #: Prose in Markdown: written in the main file, or ``{fil: text/x.md}`` for a file's text.
@@ -806,7 +806,7 @@ class Resultatoverforing(_Strict):
     """How much of the year's result the nämnd asks to balance against its eget kapital.
 
     Exactly one of ``andel`` (percent of the result) and ``belopp`` (tkr) is given; the
-    amount itself is computed in :mod:`vbgen.derive`.
+    amount itself is computed in :mod:`vbgen.derive.goals`.
     """
 
     resultat: str | None = Field(

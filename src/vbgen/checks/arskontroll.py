@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import doc, load
-from .errors import DataError, Problem
-from .paths import within
+from .. import load
+from ..errors import DataError, Problem
+from ..model import doc
+from ..paths import within
 
 #: The file in the data folder that holds the sentences to review.
 FILE = "arskontroll.yaml"

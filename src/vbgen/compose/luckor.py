@@ -1,6 +1,6 @@
 """The gaps of a draft: what the data does not yet have, where it shows and where to fill it.
 
-A gap is a node of the document model (:class:`~vbgen.doc.Gap`), placed by a template with
+A gap is a node of the document model (:class:`~vbgen.model.doc.Gap`), placed by a template with
 ``lucka()`` (a paragraph) or ``saknas()`` (in a sentence or a table's cell), by a declared
 table for a cell its report year needs, and by the composer for an example value. Walking
 the whole document, table cells included, finds them all: a draft lists them at its end,
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import doc
+from ..model import doc
 
 #: A gap mark as a document shows it, "[Saknas: vad]": how it reads in a Word draft.
 GAP = re.compile(r"\[Saknas: ([^\]]+)\]")
@@ -24,7 +24,7 @@ LIST_HEADING = "Luckor att fylla"
 
 @dataclass(frozen=True)
 class GapEntry:
-    """One gap as the lists give it (the node in the document is a :class:`~vbgen.doc.Gap`):
+    """One gap as the lists give it (the node in the document is a :class:`~vbgen.model.doc.Gap`):
     the section it stands in, what is missing, and where to fill it.
 
     ``slag`` is the kind of the node; a value not available has its reason in ``skal``.

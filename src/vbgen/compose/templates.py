@@ -2,7 +2,7 @@
 
 Templates (Jinja) write a small XML vocabulary, described in ``docs/redaktorer.md``: ``h1``,
 ``p``, ``ul``, ``table``, ``figure`` and a few more. It is parsed here into
-:mod:`vbgen.doc` objects, which every writer consumes. Prose from the data is Markdown and
+:mod:`vbgen.model.doc` objects, which every writer consumes. Prose from the data is Markdown and
 is turned into the same vocabulary by the ``md`` filter.
 """
 
@@ -26,11 +26,12 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import citat, derive, doc, fmt, sprak, tables
-from .charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
-from .derive import GoalRow
-from .errors import TemplateError
-from .model import (
+from .. import fmt, sprak
+from ..derive import goals, tables
+from ..derive.goals import GoalRow
+from ..errors import TemplateError
+from ..model import doc
+from ..model.report import (
     EXAMPLE_END,
     EXAMPLE_START,
     EXAMPLE_VALUE,
@@ -45,9 +46,11 @@ from .model import (
     TableOptions,
     Unavailable,
 )
-from .paths import OUTSIDE, Refused, check_file, present
-from .resources import template_dirs
-from .utkast import text_digest
+from ..model.utkast import text_digest
+from ..paths import OUTSIDE, Refused, check_file, present
+from ..resources import template_dirs
+from ..writers.charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
+from . import citat
 
 _MD = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True}).use(footnote_plugin)
 _SPACE = re.compile(r"[ \t\r\n]+")  # not \s: a no-break space must survive
@@ -245,7 +248,7 @@ def _text_block(context: jinja2.runtime.Context, falt: str, titel: str, rubrikni
 
 def missing(what: str, plats: str = "", reason: str | None = None, kort: bool = False
             ) -> Markup:
-    """The inline mark of something the data lacks (a :class:`~vbgen.doc.Gap`): what, and
+    """The inline mark of something the data lacks (a :class:`~vbgen.model.doc.Gap`): what, and
     where to fill it; with a ``reason``, a value the data says is not available."""
     return Markup('<lucka vad="{}" plats="{}" slag="{}" skal="{}"{}/>').format(
         what, plats, doc.UNAVAILABLE if reason is not None else doc.GAP, reason or "",
@@ -426,7 +429,8 @@ def chart_globals(charts: dict[str, Chart], renderer: ChartRenderer,
 
 def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callable[..., Any]]:
     """The template functions that show declared tables, cards, goal tables and charts of a
-    table's rows; each returns what :mod:`vbgen.tables` and :mod:`vbgen.derive` computed."""
+    table's rows; each returns what :mod:`vbgen.derive.tables` and :mod:`vbgen.derive.goals`
+    computed."""
 
     def table(shown: str | TableOptions) -> tables.TableView:
         if isinstance(shown, str):
@@ -445,13 +449,13 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
         return tables.cards(_declared(opts.tabell), opts.titel, opts.falt)
 
     def goal_rows(levels: list[int], per_indikator: bool = False) -> list[GoalRow]:
-        return derive.goal_rows(report, levels, per_indikator)
+        return goals.goal_rows(report, levels, per_indikator)
 
-    def indicator_table(goal: Goal) -> derive.IndicatorTable:
-        return derive.indicator_table(report, goal)
+    def indicator_table(goal: Goal) -> goals.IndicatorTable:
+        return goals.indicator_table(report, goal)
 
     def table_chart(opts: TableChart, bredd: float = 16) -> Markup:
-        chart = derive.table_chart(_declared(opts.tabell), opts)
+        chart = goals.table_chart(_declared(opts.tabell), opts)
         return chart_figure(renderer, chart, bredd, kalla_plats(report, "tabeller", opts.tabell))
 
     def indicator_cell(ind: Indicator, column: int | str) -> Markup:
@@ -786,7 +790,7 @@ def _assign_ids(blocks: list[doc.Block]) -> None:
 
 def parse(xml: str, main: str = "", locate: Callable[[str, str], int | None] | None = None
           ) -> doc.Document:
-    """Parse rendered template output into a :class:`~vbgen.doc.Document`.
+    """Parse rendered template output into a :class:`~vbgen.model.doc.Document`.
 
     ``main`` names the main template and ``locate`` finds a template's line, so that an
     error names the template and line it came from rather than a line of the output.

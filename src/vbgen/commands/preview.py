@@ -49,15 +49,15 @@ from urllib.parse import parse_qs, urlsplit
 import tinycss2
 import yaml
 
-from . import doc
-from .build import CACHE, DOCUMENTS, Options, _style_file, compose_all
-from .errors import DataError, StyleError, TemplateError
-from .load import MAIN_FILE
-from .resources import styles_dir, template_dirs
-from .writers.pdf import HtmlWriter
+from ..build import CACHE, DOCUMENTS, Options, _style_file, compose_all
+from ..errors import DataError, StyleError, TemplateError
+from ..load import MAIN_FILE
+from ..model import doc
+from ..resources import styles_dir, template_dirs
+from ..writers.pdf import HtmlWriter
 
 if TYPE_CHECKING:
-    from .writers.cache import LayoutCache
+    from ..writers.cache import LayoutCache
 
 HOST = "127.0.0.1"
 #: How often the files are looked at, in seconds.
@@ -295,8 +295,8 @@ def page_numbers(documents: dict[str, doc.Document], css: Path, base: Path,
                  ) -> dict[str, dict[str, object]]:
     """Lay each document out as the PDF is laid out: the page of each heading id, and the
     number of pages. Chapters ``cache`` knows are not laid out again."""
-    from .writers.pdf import typeset
-    from .writers.workers import Pool
+    from ..writers.pdf import typeset
+    from ..writers.workers import Pool
 
     found: dict[str, dict[str, object]] = {}
     with Pool.start() as pool:
@@ -314,8 +314,8 @@ def _layout_main() -> None:
     It stays for the whole preview, with WeasyPrint loaded and the chapters of the last
     layout known, so that an edit lays out only the chapter it changed.
     """
-    from .writers import layout
-    from .writers.cache import LayoutCache
+    from ..writers import layout
+    from ..writers.cache import LayoutCache
 
     layout.warm()  # loaded once, here, for the processes that lay each version out
     cache = LayoutCache()
@@ -346,9 +346,10 @@ class _LayoutWorker:
     def __init__(self) -> None:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
-            [str(Path(__file__).resolve().parent.parent), env.get("PYTHONPATH", "")])
+            [str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH", "")])
         self._process = subprocess.Popen(
-            [sys.executable, "-c", "from vbgen.preview import _layout_main; _layout_main()"],
+            [sys.executable, "-c",
+             "from vbgen.commands.preview import _layout_main; _layout_main()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, start_new_session=True)  # Ctrl+C is for the preview, which ends it
 

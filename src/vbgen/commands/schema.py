@@ -1,6 +1,6 @@
 """The data format as a JSON Schema and as the reference part of ``docs/dataformat.md``.
 
-Both are made from the models in :mod:`vbgen.model`, where each field is declared once with
+Both are made from the models in :mod:`vbgen.model.report`, where each field is declared once with
 its description, so the schema an editor such as VS Code checks ``vb.yaml`` against, the
 reference a förvaltning reads and the loader cannot disagree.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import PLAIN_BLOCKS, Meta
+from ..model.report import PLAIN_BLOCKS, Meta
 
 #: Fields a main file must have even when it points to a kommun profile.
 ALWAYS_REQUIRED = ("namnd", "ar")

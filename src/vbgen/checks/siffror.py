@@ -7,7 +7,7 @@ documents show: table cells, generated sentences and figures cited with ``[tal: 
 in its unit and with the decimals it is shown with. A figure found is fine; one that differs
 only a little from a shown figure is a near miss (a warning, with both figures and where
 each stands); one found nowhere is listed as information. Neither stops a build. (The years
-in texts carried over by ``vbgen init`` are listed by :mod:`vbgen.arskontroll`.)
+in texts carried over by ``vbgen init`` are listed by :mod:`vbgen.checks.arskontroll`.)
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import doc
-from .model import MAIN_FILE, Report
-from .prosa import parse_dotted
+from ..model import doc
+from ..model.prosa import parse_dotted
+from ..model.report import MAIN_FILE, Report
 
 #: Largest relative difference of a near miss, and the fewest significant digits a typed
 #: figure needs to be taken for one (shorter figures are too often near another by chance).

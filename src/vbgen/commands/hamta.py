@@ -6,7 +6,7 @@ lines change, so comments, order and layout stay as they were. A text that chang
 data too since the draft was built is not written.
 
 What may be written is computed from the data as it loads now (:func:`writable`): the
-Markdown fields of the model (``Markdown`` in :mod:`vbgen.model`), each as its field of
+Markdown fields of the model (``Markdown`` in :mod:`vbgen.model.report`), each as its field of
 ``vb.yaml`` or as the ``.md`` file its ``{fil: …}`` names. A draft names its texts, and the
 name is only ever a key looked up there, never a path: a draft made by a stranger cannot
 reach another file, a field that is no text of the report, or a new file.
@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .errors import DataError, Problem
-from .load import read_prose, read_text
-from .model import MAIN_FILE, Meta, markdown_fields
-from .readers.docx import Draft
-from .utkast import shown_key, text_digest, word_changes
+from ..errors import DataError, Problem
+from ..load import read_prose, read_text
+from ..model.report import MAIN_FILE, Meta, markdown_fields
+from ..model.utkast import shown_key, text_digest, word_changes
+from ..readers.docx import Draft
 
 
 @dataclass
@@ -217,8 +217,8 @@ def cell_source(report: Meta, table: str, row: str, column: str) -> str:
     """Where the data holds the figure of a generated table's cell, found by the table's
     caption, the row's name and the column's heading: "drift.csv, rad 3, kolumn
     utfall_2023", or how vbgen computes it; "" when it is no declared table's cell."""
-    from .prosa import plain
-    from .tables import cell_place
+    from ..derive.tables import cell_place
+    from ..model.prosa import plain
 
     data = getattr(report, "tabelldata", {}) or {}
     for found in data.values():

@@ -20,12 +20,12 @@ from typing import Any
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 
-from . import arskontroll
-from .build import check
-from .errors import DataError
-from .load import MAIN_FILE, load
-from .luckor import gaps_of
-from .model import TABLE_MARK, Meta, Report
+from ..build import check
+from ..checks import arskontroll
+from ..compose.luckor import gaps_of
+from ..errors import DataError
+from ..load import MAIN_FILE, load
+from ..model.report import TABLE_MARK, Meta, Report
 from .tabellfil import Grid, csv_bytes, read_grid, xlsx_bytes
 
 

@@ -24,11 +24,11 @@ from pathlib import Path
 
 import click
 
-from . import fmt
-from .build import DraftError, Options, OverwriteError, build
-from .errors import DataError, StyleError, TemplateError
-from .names import MAIN_FILE, PROFILE_FILE
-from .paths import inside
+from .. import fmt
+from ..build import DraftError, Options, OverwriteError, build
+from ..errors import DataError, StyleError, TemplateError
+from ..names import MAIN_FILE, PROFILE_FILE
+from ..paths import inside
 
 
 class BatchError(Exception):

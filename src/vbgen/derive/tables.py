@@ -1,9 +1,9 @@
 """Declared tables: read a table file by its declaration into typed rows.
 
-A :class:`~vbgen.model.TableDecl` in ``vb.yaml`` says which file holds the table and what each
-column is. Reading checks every cell against its column's type and every column of the file
-against the declaration, so no column is dropped silently. Derived columns and the check of
-total rows are computed in :mod:`vbgen.derive`.
+A :class:`~vbgen.model.report.TableDecl` in ``vb.yaml`` says which file holds the table and
+what each column is. Reading checks every cell against its column's type and every column of
+the file against the declaration, so no column is dropped silently. Derived columns and the
+check of total rows are computed here too.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
-from . import fmt, sprak
-from .errors import Problem
-from .fmt import DECIMAL_MARKS, NumberError, NumberText, parse_number
-from .model import (
+from .. import fmt, sprak
+from ..errors import Problem
+from ..fmt import DECIMAL_MARKS, NumberError, NumberText, parse_number
+from ..model.prosa import plain
+from ..model.report import (
     PLACEHOLDER,
     UNAVAILABLE_MARK,
     UNITS,
@@ -30,7 +31,6 @@ from .model import (
     TableOptions,
     Unavailable,
 )
-from .prosa import plain
 
 #: Values of the optional ``radtyp`` column: a total row, a result row ("resultat", such as
 #: Årets resultat: shown like a total but no sum), or a row whose numeric columns hold a rank

@@ -3,7 +3,7 @@
 A draft's texts are in content controls (``w:sdt``) named with each text's place in the
 data; what the draft was built from is stored in the file as a custom XML part
 (:class:`Manifest`), which Word and LibreOffice keep when they save it. The DOCX writer
-writes both; :mod:`vbgen.hamta` reads them.
+writes both; :mod:`vbgen.commands.hamta` reads them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Charts: each drawn from its figures, with its alt text.
 
 The look comes from ``styles/diagram.mplstyle`` (fonts, sizes, grid) and the colours from
-the ``--diagram-N`` properties of ``styles/rapport.css`` (:mod:`vbgen.stil`); numbers are
+the ``--diagram-N`` properties of ``styles/rapport.css`` (:mod:`vbgen.writers.stil`); numbers are
 formatted by :mod:`vbgen.fmt`. vbgen lays each chart out itself, so that it never
 misstates: the value axis from :func:`value_scale` (round steps, each label its tick's
 exact value, every figure inside the labelled range), bars from zero, the legend in the
@@ -32,9 +32,10 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import fmt, stil
-from .paths import safe_name
-from .resources import styles_dir
+from .. import fmt
+from ..paths import safe_name
+from ..resources import styles_dir
+from . import stil
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist

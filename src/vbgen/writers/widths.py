@@ -13,8 +13,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from . import doc
-from .resources import styles_dir
+from ..model import doc
+from ..resources import styles_dir
 
 #: The text width of an A4 page with the margins in rapport.css and referens.docx (cm).
 TEXT_WIDTH_CM = 21.0 - 2.5 - 2.2

@@ -11,23 +11,10 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import citat
-from .charts import Chart, Series
-from .model import (
-    Goal,
-    Indicator,
-    Level,
-    Report,
-    TableChart,
-    Unavailable,
-)
-from .tables import (
-    TOTAL_KINDS,
-    DataTable,
-    Value,
-    display_number,
-    unavailable_note,
-)
+from ..compose import citat
+from ..model.report import Goal, Indicator, Level, Report, TableChart, Unavailable
+from ..writers.charts import Chart, Series
+from .tables import TOTAL_KINDS, DataTable, Value, display_number, unavailable_note
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Markdown from the document model: the way back from a document's blocks to the data's
-prose, the inverse of the ``md`` filter in :mod:`vbgen.compose`.
+prose, the inverse of the ``md`` filter in :mod:`vbgen.compose.templates`.
 
 The output is canonical (one line per paragraph, ``**`` and ``*``, footnotes at the end), so
 that two texts are the same when their Markdown is the same, whichever way they were read.
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from . import doc
-from .luckor import GAP
+from ..compose.luckor import GAP
+from ..model import doc
 
 #: Characters that would be read as Markdown: emphasis, code, links and their brackets,
 #: autolinks, and an ampersand that starts an entity.

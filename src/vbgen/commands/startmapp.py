@@ -17,9 +17,9 @@ from typing import Any, cast
 
 from ruamel.yaml import YAML
 
-from .fmt import parse_number
+from ..fmt import parse_number
+from ..resources import startmapp_dir
 from .nyttar import InitError, Result, check_target, count_gaps, write_folder
-from .resources import startmapp_dir
 
 WORKBOOK = "tabeller.xlsx"
 INSTRUCTIONS = "Instruktioner"

@@ -24,9 +24,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from . import fmt, prosa, sprak, tables
-from .errors import Problem
-from .model import UNITS, Report, Unavailable
+from .. import fmt, sprak
+from ..derive import tables
+from ..errors import Problem
+from ..model import prosa
+from ..model.report import UNITS, Report, Unavailable
 
 #: A mark as prose writes it: on one line, without brackets inside.
 MARK = re.compile(r"\[tal:([^\[\]\n]*)\]")
