@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from vbgen.load import MAX_PROSE_BYTES, MAX_TABLE_ROWS, load
+from vbgen.checks import MAX_PROSE_BYTES, MAX_TABLE_ROWS
+from vbgen.load import load
 from vbgen.model.report import markdown_fields
 from vbgen.readers.docx import MAX_DRAFT_BYTES
 

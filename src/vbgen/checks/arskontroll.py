@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import load
 from ..errors import DataError, Problem
 from ..model import doc
-from ..paths import within
+from ..paths import OUTSIDE, within
+from ..readers.files import TABLE_SUFFIXES, read_any, read_text
+from ..readers.mainfile import read_yaml_file
 
 #: The file in the data folder that holds the sentences to review.
 FILE = "arskontroll.yaml"
@@ -100,8 +101,8 @@ def _dotted(place: Place) -> str:
 def _yaml(folder: Path, rel: str, problems: list[Problem],
           skip: Callable[[Place], bool]) -> list[Mention]:
     path = folder / rel
-    data, lines = load._read_yaml_file(path, rel, problems)
-    raw = load.read_text(folder, path, rel, problems) or ""
+    data, lines = read_yaml_file(path, rel, problems)
+    raw = read_text(folder, path, rel, problems) or ""
     text_lines = raw.splitlines()
     out: list[Mention] = []
 
@@ -124,13 +125,13 @@ def _yaml(folder: Path, rel: str, problems: list[Problem],
 
 
 def _prose(folder: Path, rel: str, problems: list[Problem]) -> list[Mention]:
-    text = load.read_text(folder, folder / rel, rel, problems) or ""
+    text = read_text(folder, folder / rel, rel, problems) or ""
     lines = text.splitlines()
     return [Mention(rel, line_of(lines, 1, s), s) for s in sentences(text)]
 
 
 def _table(folder: Path, rel: str, sheet: str, problems: list[Problem]) -> list[Mention]:
-    rows = load._read_any(folder, folder / rel, problems, sheet or None)
+    rows = read_any(folder, folder / rel, problems, sheet or None)
     out = []
     for line, cells in rows:
         for column, text in cells.items():
@@ -149,7 +150,7 @@ def mentions(folder: Path, rel: str, sheet: str = "",
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         found = _yaml(folder, rel, problems, skip)
-    elif suffix in load.TABLE_SUFFIXES:
+    elif suffix in TABLE_SUFFIXES:
         found = _table(folder, rel, sheet, problems)
     else:
         found = _prose(folder, rel, problems)
@@ -190,7 +191,7 @@ def pending(folder: Path) -> list[Mention]:
     if not path.is_file():
         return []
     problems: list[Problem] = []
-    data, lines = load._read_yaml_file(path, FILE, problems)
+    data, lines = read_yaml_file(path, FILE, problems)
     items = data.get("granska") if data is not None else []
     if data is not None and not isinstance(items, list):
         problems.append(Problem(FILE, "förväntade en lista under granska", lines.get(()),
@@ -215,7 +216,7 @@ def pending(folder: Path) -> list[Mention]:
         rel, sheet = item["fil"], str(item.get("blad") or "")
         if (rel, sheet) not in current:
             if within(folder, rel) is None:
-                problems.append(Problem(FILE, f'filen "{rel}" {load.OUTSIDE}', line, where))
+                problems.append(Problem(FILE, f'filen "{rel}" {OUTSIDE}', line, where))
                 continue
             current[(rel, sheet)] = mentions(folder, rel, sheet)
         wanted = " ".join(item["mening"].split())

@@ -25,10 +25,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import DataError, Problem
-from ..load import read_prose, read_text
 from ..model.report import MAIN_FILE, Meta, markdown_fields
 from ..model.utkast import shown_key, text_digest, word_changes
 from ..readers.docx import Draft
+from ..readers.files import read_prose, read_text
 
 
 @dataclass

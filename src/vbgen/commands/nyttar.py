@@ -24,8 +24,9 @@ from ..build import check
 from ..checks import arskontroll
 from ..compose.luckor import gaps_of
 from ..errors import DataError
-from ..load import MAIN_FILE, load
+from ..load import load
 from ..model.report import TABLE_MARK, Meta, Report
+from ..names import MAIN_FILE
 from .tabellfil import Grid, csv_bytes, read_grid, xlsx_bytes
 
 

@@ -51,8 +51,8 @@ import yaml
 
 from ..build import CACHE, DOCUMENTS, Options, _style_file, compose_all
 from ..errors import DataError, StyleError, TemplateError
-from ..load import MAIN_FILE
 from ..model import doc
+from ..names import MAIN_FILE
 from ..resources import styles_dir, template_dirs
 from ..writers.pdf import HtmlWriter
 
