@@ -116,7 +116,7 @@ def check_derived(report: Report, lines: Lines, problems: list[Problem]) -> None
 
 
 def check_tree(report: Report, lines: Lines, problems: list[Problem]) -> None:
-    """Number the goal levels and check ids, depth and assessments against the scale."""
+    """Check the goal tree's ids, depth and assessments against its levels and scale."""
     seen: set[str] = set()
     levels = [lv.text for lv in report.skala]
     names = [lv.namn for lv in report.malnivaer]
@@ -127,8 +127,6 @@ def check_tree(report: Report, lines: Lines, problems: list[Problem]) -> None:
             line_for(lines, ("bedomningsniva",)), "bedomningsniva"))
 
     def visit(goal: Goal, niva: int, where: Path_) -> None:
-        goal.niva = niva
-        goal.plats = _dotted(where)
         if niva > len(names):
             problems.append(Problem(
                 MAIN_FILE, f"målträdet har fler nivåer än malnivaer ({len(names)}: "
@@ -322,7 +320,6 @@ def check_outline(report: Report, lines: Lines, problems: list[Problem]) -> None
                                               f"{', '.join(charts) or 'inga'}", line, place))
 
     def section(s: Section, loc: Path_) -> None:
-        s.plats = _dotted(loc)
         depth = 1 + loc.count("avsnitt")
         if depth > MAX_HEADING_LEVEL:
             fail(loc, f"avsnittet ligger på nivå {depth} i dispositionen, men rubrikerna går "

@@ -348,7 +348,7 @@ class Goal(_Strict):
     beskrivning: Markdown | None = Field(None, description="Text direkt under målets rubrik.")
     under: list[Goal] = Field(default_factory=list,
                               description="Målen på nivån under, i samma form.")
-    # Filled by the loader, not from YAML.
+    # Numbered as the model is built (``Meta._place``), not from YAML.
     niva: SkipJsonSchema[int] = Field(1, exclude=True)
     #: Where the goal is in the main file: "mal[1].under[2]".
     plats: SkipJsonSchema[str] = Field("", exclude=True)
@@ -769,7 +769,7 @@ class Section(_Strict):
     block: list[Block] = Field(default_factory=list, description="Innehållet, i ordning.")
     avsnitt: list[Section] = Field(default_factory=list, description="Underavsnitt.")
     ny_sida: JaNej = Field(False, description="ja för att börja avsnittet på en ny sida.")
-    #: Where the section is in the main file: "disposition[3]"; filled by the loader.
+    #: Where the section is in the main file: "disposition[3]"; set as the model is built.
     plats: SkipJsonSchema[str] = Field("", exclude=True)
     i_innehall: JaNej = Field(True, description="nej för att hålla rubriken utanför "
                                                 "innehållsförteckningen.")
@@ -969,6 +969,26 @@ class Meta(_Strict):
             if plats == shared or plats.startswith((shared + ".", shared + "[")):
                 return ""
         return f"{MAIN_FILE}:{plats}"
+
+    @model_validator(mode="after")
+    def _place(self) -> Meta:
+        # Each goal's level and place, and each section's place, are known once the model
+        # is built, so that no later stage has to fill them in.
+        def goal(g: Goal, niva: int, where: str) -> None:
+            g.niva, g.plats = niva, where
+            for k, child in enumerate(g.under):
+                goal(child, niva + 1, f"{where}.under[{k + 1}]")
+
+        def section(s: Section, where: str) -> None:
+            s.plats = where
+            for k, sub in enumerate(s.avsnitt):
+                section(sub, f"{where}.avsnitt[{k + 1}]")
+
+        for i, top in enumerate(self.mal):
+            goal(top, 1, f"mal[{i + 1}]")
+        for i, s in enumerate(self.disposition):
+            section(s, f"disposition[{i + 1}]")
+        return self
 
 
 class Report(Meta):

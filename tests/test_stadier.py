@@ -1,0 +1,50 @@
+"""The pipeline's stages keep to their jobs: the model is complete when it is built, and the
+checks read it without changing it."""
+
+from __future__ import annotations
+
+import copy
+
+from vbgen.checks import check
+from vbgen.derive.tables import derive_table
+from vbgen.errors import Problem
+from vbgen.model.report import Meta
+from vbgen.readers import read
+
+from .conftest import SAMPLE
+
+
+def _state(report) -> dict:
+    """Everything a check could change: the fields, the places and levels set as the model
+    was built, and every table's cells."""
+    return {
+        "fields": report.model_dump(),
+        "goals": [(g.id, g.niva, g.plats, len(g.indikatorer)) for g in report.all_goals()],
+        "sections": [s.plats for s in report.disposition],
+        "tables": {k: [copy.deepcopy(r.cells) for r in t.rows]
+                   for k, t in report.tabelldata.items()},
+    }
+
+
+def test_checks_do_not_change_the_model():
+    problems: list[Problem] = []
+    report, lines = read(SAMPLE, problems)
+    assert report is not None and not problems
+    for table in report.tabelldata.values():
+        derive_table(table)
+    before = _state(report)
+    assert check(report, lines, set()) == []
+    assert _state(report) == before
+
+
+def test_goal_levels_and_places_are_set_when_the_model_is_built():
+    meta = Meta.model_validate({
+        "kommun": "K", "namnd": "N", "ar": 2024, "forvaltning": "F",
+        "skala": [{"text": "Uppfyllt"}], "malnivaer": ["Målområde", "Nämndmål"],
+        "mal": [{"namn": "A", "under": [{"namn": "A1"}, {"namn": "A2"}]}],
+        "disposition": [{"rubrik": "Inledning", "avsnitt": [{"rubrik": "Bakgrund"}]}],
+    })
+    goals = [(g.namn, g.niva, g.plats) for g in meta.mal[0].walk()]
+    assert goals == [("A", 1, "mal[1]"), ("A1", 2, "mal[1].under[1]"),
+                     ("A2", 2, "mal[1].under[2]")]
+    assert meta.disposition[0].avsnitt[0].plats == "disposition[1].avsnitt[1]"
