@@ -4,12 +4,18 @@ checks read it without changing it."""
 from __future__ import annotations
 
 import copy
+import typing
+from dataclasses import dataclass
+
+import pytest
 
 from vbgen.checks import check
 from vbgen.derive.tables import derive_table
 from vbgen.errors import Problem
+from vbgen.model import doc
 from vbgen.model.report import Meta
 from vbgen.readers import read
+from vbgen.writers.markdown import to_markdown
 
 from .conftest import SAMPLE
 
@@ -48,3 +54,41 @@ def test_goal_levels_and_places_are_set_when_the_model_is_built():
     assert goals == [("A", 1, "mal[1]"), ("A1", 2, "mal[1].under[1]"),
                      ("A2", 2, "mal[1].under[2]")]
     assert meta.disposition[0].avsnitt[0].plats == "disposition[1].avsnitt[1]"
+
+
+def _visitors() -> list[type]:
+    """Every visitor of the document model in vbgen, found by importing its modules."""
+    import vbgen.checks.siffror
+    import vbgen.compose.luckor
+    import vbgen.writers.docx
+    import vbgen.writers.markdown
+    import vbgen.writers.pdf  # noqa: F401
+
+    def below(cls: type) -> list[type]:
+        return [c for sub in cls.__subclasses__() for c in (sub, *below(sub))]
+
+    return below(doc.Visitor)
+
+
+@pytest.mark.parametrize("family", [doc.Block, doc.Inline], ids=["block", "inline"])
+def test_every_visitor_knows_every_node_of_what_it_visits(family):
+    kinds = [k.__name__.lower() for k in typing.get_args(family)]
+    visitors = _visitors()
+    assert len(visitors) >= 8
+    for visitor in visitors:
+        known = [k for k in kinds if hasattr(visitor, f"visit_{k}")]
+        if known:
+            assert known == kinds, f"{visitor.__name__} lacks " + ", ".join(
+                f"visit_{k}" for k in kinds if k not in known)
+
+
+def test_a_node_no_visitor_knows_is_an_error_naming_it():
+    @dataclass
+    class Sidfot:
+        children: list
+
+    with pytest.raises(doc.UnknownNode, match="cannot visit a Sidfot node: it has no "
+                                               "visit_sidfot"):
+        doc.plain([doc.Text("a"), Sidfot([])])
+    with pytest.raises(doc.UnknownNode, match="_Markdown cannot visit a Sidfot"):
+        to_markdown([doc.Paragraph([doc.Text("a")]), Sidfot([])])

@@ -194,28 +194,48 @@ def _cell_figures(table: doc.Table, nouns: set[str]) -> list[Figure]:
 def _paragraph(inlines: list[doc.Inline]) -> tuple[str, list[tuple[str, str]]]:
     """A paragraph's text, a figure cited from the data left out, and the text of each
     figure it cites with its mark."""
-    text: list[str] = []
-    cited: list[tuple[str, str]] = []
+    text = _Text()
+    text.inlines(inlines)
+    return "".join(text.text), text.cited
 
-    def walk(items: list[doc.Inline]) -> None:
-        for n in items:
-            if isinstance(n, doc.Span) and n.mark:
-                if not any(isinstance(c, doc.Gap) for c in n.children):  # a figure, not a gap
-                    cited.append((doc.plain(n.children), n.mark))
-                text.append(" ")
-            elif isinstance(n, doc.Text):
-                text.append(n.text)
-            elif isinstance(n, doc.Footnote):
-                text.append(" ")
-                walk(n.children)
-                text.append(" ")
-            elif isinstance(n, doc.Strong | doc.Emph | doc.Span | doc.Link):
-                walk(n.children)
-            elif isinstance(n, doc.LineBreak):
-                text.append(" ")
 
-    walk(inlines)
-    return "".join(text), cited
+class _Text(doc.Visitor[None]):
+    """The text of a run of inlines, with the figures it cites apart."""
+
+    def __init__(self) -> None:
+        self.text: list[str] = []
+        self.cited: list[tuple[str, str]] = []
+
+    def inlines(self, nodes: list[doc.Inline]) -> None:
+        for n in nodes:
+            self.visit(n)
+
+    def visit_span(self, n: doc.Span) -> None:
+        if not n.mark:
+            self.inlines(n.children)
+            return
+        if not any(isinstance(c, doc.Gap) for c in n.children):  # a figure, not a gap
+            self.cited.append((doc.plain(n.children), n.mark))
+        self.text.append(" ")
+
+    def visit_text(self, n: doc.Text) -> None:
+        self.text.append(n.text)
+
+    def visit_footnote(self, n: doc.Footnote) -> None:
+        self.text.append(" ")
+        self.inlines(n.children)
+        self.text.append(" ")
+
+    def visit_strong(self, n: doc.Strong | doc.Emph | doc.Link) -> None:
+        self.inlines(n.children)
+
+    visit_emph = visit_link = visit_strong
+
+    def visit_linebreak(self, n: doc.LineBreak) -> None:
+        self.text.append(" ")
+
+    def visit_gap(self, n: doc.Gap) -> None:
+        pass  # vbgen's mark, no figure of the text
 
 
 class _Shown:
@@ -236,30 +256,51 @@ class _Shown:
         return [self.figures[self.order[k]] for k in range(lo, hi)]
 
 
+class _Blocks(doc.Visitor[None]):
+    """The paragraphs of a document's blocks, each with the heading above it and the data
+    text it shows (a generated one has none), and the figures its tables show."""
+
+    def __init__(self, heading: str, nouns: set[str]) -> None:
+        self.heading = heading
+        self.nouns = nouns
+        self.paragraphs: list[tuple[list[doc.Inline], str, str]] = []
+        self.shown: list[Figure] = []
+
+    def visit_heading(self, b: doc.Heading, source: str) -> None:
+        self.heading = doc.plain(b.children)
+        if b.source or source:
+            self.paragraphs.append((b.children, self.heading, b.source or source))
+
+    def visit_paragraph(self, b: doc.Paragraph, source: str) -> None:
+        if b.role != "lucka":
+            self.paragraphs.append((b.children, self.heading, b.source or source))
+
+    def visit_listblock(self, b: doc.ListBlock, source: str) -> None:
+        for item in b.items:
+            for sub in item:
+                self.visit(sub, b.source or source)
+
+    def visit_table(self, b: doc.Table, source: str) -> None:
+        self.shown.extend(_cell_figures(b, self.nouns))
+
+    def visit_figure(self, b: doc.Block, source: str) -> None:
+        pass  # a chart's figures are its table's
+
+    visit_pagebreak = visit_tableofcontents = visit_titlepage = visit_figure
+
+
 def check(report: Report, documents: list[doc.Document]) -> list[Finding]:
     """The typed figures of ``documents`` worth a look, in reading order."""
     nouns: set[str] = set()
     shown: list[Figure] = []
     paragraphs: list[tuple[list[doc.Inline], str, str]] = []
 
-    def blocks(items: list[doc.Block], heading: str, source: str) -> str:
-        for b in items:
-            own = getattr(b, "source", "") or source
-            if isinstance(b, doc.Heading):
-                heading = doc.plain(b.children)
-                if own:
-                    paragraphs.append((b.children, heading, own))
-            elif isinstance(b, doc.Paragraph) and b.role != "lucka":
-                paragraphs.append((b.children, heading, own))
-            elif isinstance(b, doc.ListBlock):
-                for item in b.items:
-                    heading = blocks(item, heading, own)
-            elif isinstance(b, doc.Table):
-                shown.extend(_cell_figures(b, nouns))
-        return heading
-
     for d in documents:
-        blocks(d.blocks, d.title, "")
+        walk = _Blocks(d.title, nouns)
+        for block in d.blocks:
+            walk.visit(block, "")
+        paragraphs.extend(walk.paragraphs)
+        shown.extend(walk.shown)
     texts: list[tuple[str, str]] = []
     for inlines, heading, source in paragraphs:
         plain, cited = _paragraph(inlines)

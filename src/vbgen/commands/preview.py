@@ -250,7 +250,7 @@ class PreviewWriter(HtmlWriter):
             head = (f'<div class="vb-sidhuvud" aria-hidden="true">{html.escape(header)}</div>'
                     if header and not title else "")
             out.append(f'<div class="vb-ark">{head}'
-                       + "\n".join(self.block(b) for b in group) + "</div>")
+                       + "\n".join(self.visit(b) for b in group) + "</div>")
         return "\n".join(out)
 
 

@@ -42,14 +42,66 @@ class GapEntry:
         return (self.slag, self.vad, self.plats)
 
 
-def _inline_gaps(inlines: list[doc.Inline]) -> list[doc.Gap]:
-    out: list[doc.Gap] = []
-    for node in inlines:
-        if isinstance(node, doc.Gap):
-            out.append(node)
-        elif isinstance(node, doc.Strong | doc.Emph | doc.Span | doc.Link | doc.Footnote):
-            out.extend(_inline_gaps(node.children))
-    return out
+class _Finder(doc.Visitor[None]):
+    """Every gap of a document's blocks, with whether it stands in a table and the section
+    (the headings of level 1 and 2 above it) it stands in."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.path: list[str] = []
+        self.found: list[tuple[bool, GapEntry]] = []
+
+    def inlines(self, nodes: list[doc.Inline], in_table: bool = False) -> None:
+        for n in nodes:
+            self.visit(n, in_table)
+
+    # --- blocks ----------------------------------------------------------------------
+
+    def visit_heading(self, b: doc.Heading) -> None:
+        if b.level <= 2:
+            del self.path[b.level - 1:]
+            self.path.append(doc.plain(b.children))
+        self.inlines(b.children)
+
+    def visit_paragraph(self, b: doc.Paragraph) -> None:
+        self.inlines(b.children)
+
+    def visit_listblock(self, b: doc.ListBlock) -> None:
+        for item in b.items:
+            for sub in item:
+                self.visit(sub)
+
+    def visit_table(self, b: doc.Table) -> None:
+        for row in [*b.head, *b.body]:
+            for cell in row.cells:
+                self.inlines(cell.children, True)
+        for note in b.notes:
+            self.inlines(note.children, True)
+
+    def visit_figure(self, b: doc.Figure) -> None:
+        self.inlines(b.caption)
+
+    def visit_pagebreak(self, b: doc.Block) -> None:
+        pass  # holds no gap
+
+    visit_tableofcontents = visit_titlepage = visit_pagebreak
+
+    # --- inlines ---------------------------------------------------------------------
+
+    def visit_gap(self, g: doc.Gap, in_table: bool) -> None:
+        section = " › ".join(self.path) or self.title
+        self.found.append((in_table, GapEntry(section, g.vad, g.plats, g.slag, g.skal)))
+
+    def visit_strong(self, n: doc.Strong | doc.Emph | doc.Span | doc.Link | doc.Footnote,
+                     in_table: bool) -> None:
+        self.inlines(n.children, in_table)
+
+    visit_emph = visit_span = visit_link = visit_footnote = visit_strong
+
+    def visit_text(self, n: doc.Text | doc.LineBreak, in_table: bool) -> None:
+        pass
+
+    visit_linebreak = visit_text
 
 
 def find_all(document: doc.Document) -> list[GapEntry]:
@@ -58,38 +110,12 @@ def find_all(document: doc.Document) -> list[GapEntry]:
     A gap shown both in a table and in the text (a missing måluppfyllelse in the goal
     table and under the goal's heading) is listed where the text has it.
     """
-    found: list[tuple[bool, GapEntry]] = []
-    path: list[str] = []
-
-    def add(nodes: list[doc.Inline], in_table: bool) -> None:
-        section = " › ".join(path) or document.title
-        found.extend((in_table, GapEntry(section, g.vad, g.plats, g.slag, g.skal))
-                     for g in _inline_gaps(nodes))
-
-    def blocks(items: list[doc.Block]) -> None:
-        for b in items:
-            if isinstance(b, doc.Heading):
-                if b.level <= 2:
-                    del path[b.level - 1:]
-                    path.append(doc.plain(b.children))
-                add(b.children, False)
-            elif isinstance(b, doc.Paragraph):
-                add(b.children, False)
-            elif isinstance(b, doc.ListBlock):
-                for item in b.items:
-                    blocks(item)
-            elif isinstance(b, doc.Table):
-                for row in [*b.head, *b.body]:
-                    for cell in row.cells:
-                        add(cell.children, True)
-                for note in b.notes:
-                    add(note.children, True)
-            elif isinstance(b, doc.Figure):
-                add(b.caption, False)
-
-    found.extend((True, GapEntry(document.title, g.vad, g.plats, g.slag, g.skal))
-                 for g in document.gaps)
-    blocks(document.blocks)
+    finder = _Finder(document.title)
+    finder.found.extend((True, GapEntry(document.title, g.vad, g.plats, g.slag, g.skal))
+                        for g in document.gaps)
+    for b in document.blocks:
+        finder.visit(b)
+    found = finder.found
     # Each gap once, where the text shows it if it does, else where it first stands.
     chosen: dict[tuple[str, str, str], int] = {}
     for n, (in_table, gap) in enumerate(found):

@@ -9,7 +9,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar, cast
+
+R = TypeVar("R")
+
+
+class UnknownNode(TypeError):
+    """A visitor met a node of the document model it has no method for."""
+
+
+class Visitor(Generic[R]):
+    """A walk over the document model, as docutils' and Sphinx's node visitors are:
+    :meth:`visit` calls the method ``visit_<the node's class in lower case>`` with the node
+    and any further arguments. Every writer and walker of the model is one, so that a node
+    kind one of them does not know is an :class:`UnknownNode` error naming the node's class,
+    never a node silently left out of a document."""
+
+    def visit(self, node: Block | Inline, *args: Any) -> R:
+        name = type(node).__name__
+        method = getattr(self, f"visit_{name.lower()}", None)
+        if method is None:
+            raise UnknownNode(f"{type(self).__name__} cannot visit a {name} node: it has no "
+                              f"visit_{name.lower()}")
+        return cast(R, method(node, *args))
+
 
 # --- Inlines ------------------------------------------------------------------------------
 
@@ -99,17 +122,28 @@ Inline = Text | Strong | Emph | LineBreak | Footnote | Span | Link | Gap
 
 def plain(inlines: list[Inline]) -> str:
     """The text of ``inlines`` without marks or footnotes."""
-    out: list[str] = []
-    for node in inlines:
-        if isinstance(node, Text):
-            out.append(node.text)
-        elif isinstance(node, Gap):
-            out.append(node.text)
-        elif isinstance(node, Strong | Emph | Span | Link):
-            out.append(plain(node.children))
-        elif isinstance(node, LineBreak):
-            out.append("\n")
-    return "".join(out)
+    return "".join(_PLAIN.visit(node) for node in inlines)
+
+
+class _Plain(Visitor[str]):
+    def visit_text(self, node: Text) -> str:
+        return node.text
+
+    visit_gap = visit_text
+
+    def visit_strong(self, node: Strong | Emph | Span | Link) -> str:
+        return plain(node.children)
+
+    visit_emph = visit_span = visit_link = visit_strong
+
+    def visit_linebreak(self, node: LineBreak) -> str:
+        return "\n"
+
+    def visit_footnote(self, node: Footnote) -> str:
+        return ""
+
+
+_PLAIN = _Plain()
 
 
 # --- Blocks -------------------------------------------------------------------------------

@@ -31,7 +31,8 @@ def to_markdown(blocks: list[doc.Block], heading_level: int = 4) -> str:
             joined[-1] = doc.ListBlock(prev.items + b.items, prev.ordered, prev.source)
         else:
             joined.append(b)
-    parts = [md for b in joined if (md := _block(b, heading_level, notes, ""))]
+    writer = _Markdown(heading_level, notes)
+    parts = [md for b in joined if (md := writer.visit(b, ""))]
     text = "\n\n".join(parts)
     if notes:
         text += "\n\n" + "\n".join(f"[^{n}]: {note}" for n, note in
@@ -39,17 +40,33 @@ def to_markdown(blocks: list[doc.Block], heading_level: int = 4) -> str:
     return text
 
 
-def _block(b: doc.Block, heading_level: int, notes: list[str], indent: str) -> str:
-    if isinstance(b, doc.Heading):
-        hashes = "#" * max(1, min(6, 3 + b.level - heading_level))
+def inlines(nodes: list[doc.Inline], notes: list[str]) -> str:
+    """The Markdown of a run of inlines; footnotes are numbered into ``notes``."""
+    return _Markdown(4, notes).inlines(nodes).strip(" ")
+
+
+class _Markdown(doc.Visitor[str]):
+    """A block's Markdown, at an indent (inside a list item); an inline's, appended to the
+    run written so far."""
+
+    def __init__(self, heading_level: int, notes: list[str]) -> None:
+        self.heading_level = heading_level
+        self.notes = notes
+
+    # --- blocks ----------------------------------------------------------------------
+
+    def visit_heading(self, b: doc.Heading, indent: str) -> str:
+        hashes = "#" * max(1, min(6, 3 + b.level - self.heading_level))
         # A "#" at its end would close the heading instead.
-        return f"{hashes} {inlines(b.children, notes).replace('#', chr(92) + '#')}"
-    if isinstance(b, doc.Paragraph):
-        text = inlines(b.children, notes)
+        return f"{hashes} {inlines(b.children, self.notes).replace('#', chr(92) + '#')}"
+
+    def visit_paragraph(self, b: doc.Paragraph, indent: str) -> str:
+        text = inlines(b.children, self.notes)
         if GAP.fullmatch(text.replace("\\", "")):
             return ""  # a gap mark is not part of the data's text
         return _BLOCK_START.sub(_escape_start, text)
-    if isinstance(b, doc.ListBlock):
+
+    def visit_listblock(self, b: doc.ListBlock, indent: str) -> str:
         lines: list[str] = []
         for n, item in enumerate(b.items, start=1):
             mark = f"{n}. " if b.ordered else "- "
@@ -57,51 +74,64 @@ def _block(b: doc.Block, heading_level: int, notes: list[str], indent: str) -> s
             first = True
             for sub in item:
                 if isinstance(sub, doc.ListBlock):
-                    lines.append(_block(sub, heading_level, notes, pad))
+                    lines.append(self.visit(sub, pad))
                     continue
-                body = _block(sub, heading_level, notes, pad)
+                body = self.visit(sub, pad)
                 if not body:
                     continue
                 lines.append((indent + mark if first else "\n" + pad) + body)
                 first = False
         return "\n".join(lines)
-    if isinstance(b, doc.Table | doc.Figure) and b.mark:
-        return b.mark
-    return ""
 
+    def visit_table(self, b: doc.Table | doc.Figure, indent: str) -> str:
+        # A table or chart placed in a text goes back as its mark.
+        return b.mark or ""
 
-def inlines(nodes: list[doc.Inline], notes: list[str]) -> str:
-    """The Markdown of a run of inlines; footnotes are numbered into ``notes``."""
-    return _inlines(nodes, notes).strip(" ")
+    visit_figure = visit_table
 
+    def visit_pagebreak(self, b: doc.Block, indent: str) -> str:
+        return ""  # none of the data's prose
 
-def _inlines(nodes: list[doc.Inline], notes: list[str]) -> str:
-    out: list[str] = []
-    for n in merge(nodes):
-        if isinstance(n, doc.Text):
-            text = _ESCAPE.sub(r"\\\1", n.text)
-            if out and re.search(r"\[\^\d+\]$", out[-1]) and text[:1] in "(:":
-                text = "\\" + text  # "[^1](" would start a link, "[^1]:" a note
-            out.append(text)
-        elif isinstance(n, doc.Strong):
-            out.append(_wrap("**", _inlines(n.children, notes)))
-        elif isinstance(n, doc.Emph):
-            out.append(_wrap("*", _inlines(n.children, notes)))
-        elif isinstance(n, doc.Span):
-            # A figure cited from the data goes back as its mark, never as the figure.
-            out.append(n.mark or _inlines(n.children, notes))
-        elif isinstance(n, doc.Link):
-            out.append(f"[{inlines(n.children, notes)}](<{n.href}>)")
-        elif isinstance(n, doc.LineBreak):
-            out.append("\\\n")
-        elif isinstance(n, doc.Gap):
-            continue  # vbgen's mark, not part of the data's text
-        elif isinstance(n, doc.Footnote):
-            if out:  # the mark hugs the word before it, as the document shows it
-                out[-1] = out[-1].rstrip(" ")
-            notes.append(inlines(n.children, notes).strip())
-            out.append(f"[^{len(notes)}]")
-    return re.sub(r"[ \t]+", " ", "".join(out))
+    visit_tableofcontents = visit_titlepage = visit_pagebreak
+
+    # --- inlines ---------------------------------------------------------------------
+
+    def inlines(self, nodes: list[doc.Inline]) -> str:
+        out: list[str] = []
+        for n in merge(nodes):
+            self.visit(n, out)
+        return re.sub(r"[ \t]+", " ", "".join(out))
+
+    def visit_text(self, n: doc.Text, out: list[str]) -> None:
+        text = _ESCAPE.sub(r"\\\1", n.text)
+        if out and re.search(r"\[\^\d+\]$", out[-1]) and text[:1] in "(:":
+            text = "\\" + text  # "[^1](" would start a link, "[^1]:" a note
+        out.append(text)
+
+    def visit_strong(self, n: doc.Strong, out: list[str]) -> None:
+        out.append(_wrap("**", self.inlines(n.children)))
+
+    def visit_emph(self, n: doc.Emph, out: list[str]) -> None:
+        out.append(_wrap("*", self.inlines(n.children)))
+
+    def visit_span(self, n: doc.Span, out: list[str]) -> None:
+        # A figure cited from the data goes back as its mark, never as the figure.
+        out.append(n.mark or self.inlines(n.children))
+
+    def visit_link(self, n: doc.Link, out: list[str]) -> None:
+        out.append(f"[{inlines(n.children, self.notes)}](<{n.href}>)")
+
+    def visit_linebreak(self, n: doc.LineBreak, out: list[str]) -> None:
+        out.append("\\\n")
+
+    def visit_gap(self, n: doc.Gap, out: list[str]) -> None:
+        pass  # vbgen's mark, not part of the data's text
+
+    def visit_footnote(self, n: doc.Footnote, out: list[str]) -> None:
+        if out:  # the mark hugs the word before it, as the document shows it
+            out[-1] = out[-1].rstrip(" ")
+        self.notes.append(inlines(n.children, self.notes).strip())
+        out.append(f"[^{len(self.notes)}]")
 
 
 def _escape_start(m: re.Match[str]) -> str:

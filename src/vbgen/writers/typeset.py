@@ -151,7 +151,7 @@ class Typeset:
         self._block_charts: list[range] = []
         for block in self.document.blocks:
             before = len(writer.charts)
-            self._html.append(writer.block(block))
+            self._html.append(writer.visit(block))
             self._block_charts.append(range(before, len(writer.charts)))
         self._charts = writer.charts
 
