@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import shutil
 from collections.abc import Callable
@@ -29,6 +30,40 @@ SECTIONS = ["Sammanfattning", "Målbedömning", "Nämndens mål och resultat", "
             "Effektiviseringsarbete", "Ekonomi", "Väsentliga personalförhållanden",
             "Intern kontroll", "Plan för uppföljning och insyn", "Källförteckning",
             "Bilaga 2. Externa volymer per den sista december 2024 socialnämnden"]
+
+
+class _WeasyPrintWarning(logging.Handler):
+    """Fails on a warning WeasyPrint logs (a style, an HTML element or an image it cannot
+    use), which pytest's ``filterwarnings = error`` does not see: the warning is raised in
+    the process that logged it, a layout process too (which sends it back to the build),
+    and kept, in case WeasyPrint itself catches what was raised."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append(record.getMessage())
+        raise AssertionError(f"WeasyPrint varnar: {record.getMessage()}")
+
+
+_WEASYPRINT = _WeasyPrintWarning()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _weasyprint_warnings_fail_the_session():
+    # On the root logger, so that the warnings vbgen keeps to tell the user
+    # (vbgen.writers.stilvarningar) are not seen here.
+    logging.getLogger().addHandler(_WEASYPRINT)
+    yield
+    logging.getLogger().removeHandler(_WEASYPRINT)
+
+
+@pytest.fixture(autouse=True)
+def _weasyprint_warnings_fail():
+    before = len(_WEASYPRINT.seen)
+    yield
+    assert _WEASYPRINT.seen[before:] == []
 
 
 #: A value of vb.yaml marked as an example: ``{exempel: Erik Exempel}``.

@@ -4,20 +4,23 @@ checks read it without changing it."""
 from __future__ import annotations
 
 import copy
+import shutil
 import typing
 from dataclasses import dataclass
 
 import pytest
 
+from vbgen.build import Options, build
 from vbgen.checks import check
 from vbgen.derive.tables import derive_table
 from vbgen.errors import Problem
 from vbgen.model import doc
 from vbgen.model.report import Meta
 from vbgen.readers import read
+from vbgen.resources import styles_dir
 from vbgen.writers.markdown import to_markdown
 
-from .conftest import SAMPLE
+from .conftest import _WEASYPRINT, SAMPLE
 
 
 def _state(report) -> dict:
@@ -92,3 +95,42 @@ def test_a_node_no_visitor_knows_is_an_error_naming_it():
         doc.plain([doc.Text("a"), Sidfot([])])
     with pytest.raises(doc.UnknownNode, match="_Markdown cannot visit a Sidfot"):
         to_markdown([doc.Paragraph([doc.Text("a")]), Sidfot([])])
+
+
+def test_a_style_weasyprint_ignores_is_told_with_its_file_and_line(kultur, tmp_path):
+    styles = tmp_path / "stilar"
+    shutil.copytree(styles_dir(), styles)
+    css = styles / "rapport.css"
+    lines = css.read_text(encoding="utf-8").count("\n")
+    css.write_text(css.read_text(encoding="utf-8") + "p {\n  colr: red;\n}\n@sidan { }\n",
+                   encoding="utf-8")
+    notes: list[str] = []
+    build(kultur, Options(tmp_path / "ut", formats=("pdf",), styles=styles), notes)
+    told = [n for n in notes if n.startswith("Varning:")]
+    assert told == [
+        f'Varning: {css} rad {lines + 2}: "colr: red" används inte (okänd egenskap). Rätta '
+        "stilmallen så att PDF:en ser ut som den är tänkt.",
+        f"Varning: {css} rad {lines + 4}: regeln @sidan är okänd och används inte. Rätta "
+        "stilmallen så att PDF:en ser ut som den är tänkt."]
+    # A build with nothing changed tells it again.
+    again: list[str] = []
+    build(kultur, Options(tmp_path / "ut", formats=("pdf",), styles=styles), again)
+    assert [n for n in again if n.startswith("Varning:")] == told
+
+
+def test_the_built_in_style_sheet_has_nothing_weasyprint_ignores():
+    from weasyprint import CSS
+
+    from vbgen.writers import stilvarningar
+
+    with stilvarningar.kept() as messages:
+        CSS(filename=str(styles_dir() / "rapport.css"))
+    assert messages == []
+
+
+def test_a_weasyprint_warning_elsewhere_fails_a_test():
+    from weasyprint import HTML
+
+    with pytest.raises(AssertionError, match="WeasyPrint varnar: Ignored `colr: red`"):
+        HTML(string='<p style="colr: red">x</p>').render()
+    del _WEASYPRINT.seen[-1:]  # told above, and expected

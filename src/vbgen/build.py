@@ -669,6 +669,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
             outputs[base.with_suffix(".docx")] = b""
         for name in laid:
             outputs[options.out / f"{stem(report, name)}.pdf"] = laid[name].write()
+            said.extend(w for w in laid[name].warnings() if w not in said)
         for name, (ticket, pages) in words.items():
             assert pool is not None  # only there when there is a pool
             if laid[name].pages() != pages:

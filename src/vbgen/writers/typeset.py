@@ -326,6 +326,11 @@ class Typeset:
                 self._held.discard(key)
             self._writing.append((name, ticket))
 
+    def warnings(self) -> list[str]:
+        """What the style sheet has that WeasyPrint ignores, each once."""
+        self._wait()
+        return list(dict.fromkeys(w for f in self._facts.values() for w in f.warnings))
+
     def write(self) -> bytes:
         """Write the tagged PDF and return its bytes."""
         from .pdf import refused_error, title_tables
