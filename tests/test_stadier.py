@@ -134,3 +134,19 @@ def test_a_weasyprint_warning_elsewhere_fails_a_test():
     with pytest.raises(AssertionError, match="WeasyPrint varnar: Ignored `colr: red`"):
         HTML(string='<p style="colr: red">x</p>').render()
     del _WEASYPRINT.seen[-1:]  # told above, and expected
+
+
+def test_derived_figures_are_immutable_results_per_part():
+    import dataclasses
+
+    from vbgen.derive.goals import GoalFigures, MemoFigures, derive, goal_figures, memo_figures
+    from vbgen.load import load
+
+    report = load(SAMPLE)
+    fig = derive(report)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fig.antal_uppdrag = 0  # type: ignore[misc]
+    # Each part is computed on its own, and the whole is made of them.
+    assert isinstance(goal_figures(report), GoalFigures)
+    assert vars(fig) == {**vars(goal_figures(report)), **vars(memo_figures(report))}
+    assert isinstance(fig, GoalFigures) and isinstance(fig, MemoFigures)

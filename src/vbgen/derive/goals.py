@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..compose import citat
@@ -70,29 +71,21 @@ class OverforingFigur:
     balanserat_efter: float
 
 
-@dataclass
-class Figures:
-    """The derived figures of one report: its goals and indicators, and what the
-    tjänsteskrivelse decides on."""
+@dataclass(frozen=True)
+class GoalFigures:
+    """The figures of the goal tree: how the assessed goals were assessed, and each
+    indicator against its etappmål."""
 
-    malbedomning: list[LevelCount] = field(default_factory=list)
-    antal_namndmal: int = 0
+    malbedomning: list[LevelCount]
+    antal_namndmal: int
     #: Assessed goals without an assessment yet, and those the data says are not assessed
     #: (``maluppfyllelse: {saknas: skäl}``): no gap, and not "saknar ännu bedömning".
-    antal_obedomda: int = 0
-    antal_ej_bedomda: int = 0
-    indikatorer: dict[int, IndicatorFigur] = field(default_factory=dict)
-    malomraden: list[MalomradeFigur] = field(default_factory=list)
+    antal_obedomda: int
+    antal_ej_bedomda: int
+    #: Each indicator's figure, by the indicator's identity.
+    indikatorer: Mapping[int, IndicatorFigur]
     #: Assessed goals whose assessment differs from the one their indicators suggest.
-    avvikande_bedomningar: list[AvvikandeBedomning] = field(default_factory=list)
-    uppdrag_per_status: list[StatusCount] = field(default_factory=list)
-    antal_uppdrag: int = 0
-    #: The year's result against budget in tkr that the tjänsteskrivelse decides on, and
-    #: the part of it balanced against the eget kapital.
-    arets_resultat: float | None = None
-    resultatoverforing: OverforingFigur | None = None
-    #: The nämnd's name as it reads inside a sentence: "socialnämnden".
-    namnd_i_text: str = ""
+    avvikande_bedomningar: list[AvvikandeBedomning]
 
     def indikator(self, ind: Indicator) -> IndicatorFigur:
         return self.indikatorer[id(ind)]
@@ -100,6 +93,27 @@ class Figures:
     def etappmal(self, indicators: list[Indicator]) -> EtappmalCount:
         """How the ``indicators`` a table shows stand against this year's etappmål."""
         return etappmal_count([self.indikatorer[id(i)] for i in indicators])
+
+
+@dataclass(frozen=True)
+class MemoFigures:
+    """The figures the tjänsteskrivelse decides on and shows besides the report's own."""
+
+    malomraden: list[MalomradeFigur]
+    uppdrag_per_status: list[StatusCount]
+    antal_uppdrag: int
+    #: The year's result against budget in tkr that the tjänsteskrivelse decides on, and
+    #: the part of it balanced against the eget kapital.
+    arets_resultat: float | None
+    resultatoverforing: OverforingFigur | None
+    #: The nämnd's name as it reads inside a sentence: "socialnämnden".
+    namnd_i_text: str
+
+
+@dataclass(frozen=True)
+class Figures(GoalFigures, MemoFigures):
+    """Every derived figure of one report, as the templates name them (``fig.antal_uppdrag``):
+    the goal tree's and the tjänsteskrivelse's, each computed apart."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +168,8 @@ def reached(ind: Indicator, value: float | str | Unavailable | None) -> bool | N
     return value >= target if ind.hog_ar_bra else value <= target
 
 
-def suggested_level(report: Report, goal: Goal, fig: Figures) -> Level | None:
+def suggested_level(report: Report, goal: Goal, indikatorer: Mapping[int, IndicatorFigur]
+                    ) -> Level | None:
     """The assessment the indicators suggest for ``goal``; None without numeric etappmål.
 
     The rule: with the share ``r`` of the goal's indicators (its own and those of the goals
@@ -162,7 +177,7 @@ def suggested_level(report: Report, goal: Goal, fig: Figures) -> Level | None:
     scale of ``n`` levels, the suggestion is level ⌈(1 − r)(n − 1)⌉ counted from the best:
     all reached gives the best level, none the lowest.
     """
-    results = [fig.indikatorer[id(i)].uppnatt for g in goal.walk() for i in g.indikatorer
+    results = [indikatorer[id(i)].uppnatt for g in goal.walk() for i in g.indikatorer
                if i.kon in ("", "T")]
     judged = [r for r in results if r is not None]
     if not judged:
@@ -182,22 +197,23 @@ def goal_counts(report: Report) -> list[LevelCount]:
 
 def derive(report: Report) -> Figures:
     """Compute every derived figure of ``report``."""
-    fig = Figures()
+    return Figures(**vars(goal_figures(report)), **vars(memo_figures(report)))
+
+
+def goal_figures(report: Report) -> GoalFigures:
+    """The figures of the goal tree of ``report``."""
     goals = report.assessed_goals()
-    fig.malbedomning = goal_counts(report)
-    fig.antal_namndmal = len(goals)
-    fig.antal_obedomda, fig.antal_ej_bedomda = unassessed(report, goals)
-    for goal in report.all_goals():
-        for ind in goal.indikatorer:
-            value = ind.values.get(report.ar)
-            fig.indikatorer[id(ind)] = IndicatorFigur(ind, value, reached(ind, value))
+    indikatorer = {id(ind): IndicatorFigur(ind, value, reached(ind, value))
+                   for goal in report.all_goals() for ind in goal.indikatorer
+                   for value in [ind.values.get(report.ar)]}
+    differing = []
     for goal in goals:
-        suggestion = suggested_level(report, goal, fig)
+        suggestion = suggested_level(report, goal, indikatorer)
         own = report.level(goal.maluppfyllelse)
         if suggestion is not None and own is not None and suggestion is not own:
-            fig.avvikande_bedomningar.append(AvvikandeBedomning(goal, own, suggestion))
-    derive_summaries(report, fig)
-    return fig
+            differing.append(AvvikandeBedomning(goal, own, suggestion))
+    return GoalFigures(goal_counts(report), len(goals), *unassessed(report, goals),
+                       indikatorer, differing)
 
 
 # --- Summaries for the tjänsteskrivelse (and any document that wants them) ------------------
@@ -255,18 +271,20 @@ def resultatoverforing(report: Report, resultat: float | None) -> OverforingFigu
     return OverforingFigur(amount, before, before + amount)
 
 
-def derive_summaries(report: Report, fig: Figures) -> None:
-    """Add the figures the tjänsteskrivelse shows besides the report's own."""
-    fig.malomraden = [malomrade_figure(report, mo) for mo in report.mal]
+def memo_figures(report: Report) -> MemoFigures:
+    """The figures the tjänsteskrivelse of ``report`` shows besides the report's own."""
     uppdrag = [u for g in report.all_goals() for u in g.uppdrag]
-    fig.antal_uppdrag = len(uppdrag)
-    fig.uppdrag_per_status = [StatusCount(st, n) for st in report.uppdragsstatus
-                              if (n := sum(1 for u in uppdrag if u.status == st))]
-    fig.arets_resultat = memo_result(report)
-    fig.resultatoverforing = resultatoverforing(report, fig.arets_resultat)
+    result = memo_result(report)
     ts = report.tjanstskrivelse
-    fig.namnd_i_text = (ts.namnd_i_text if ts is not None and ts.namnd_i_text
-                        else report.namnd[:1].lower() + report.namnd[1:])
+    return MemoFigures(
+        malomraden=[malomrade_figure(report, mo) for mo in report.mal],
+        uppdrag_per_status=[StatusCount(st, n) for st in report.uppdragsstatus
+                            if (n := sum(1 for u in uppdrag if u.status == st))],
+        antal_uppdrag=len(uppdrag),
+        arets_resultat=result,
+        resultatoverforing=resultatoverforing(report, result),
+        namnd_i_text=(ts.namnd_i_text if ts is not None and ts.namnd_i_text
+                      else report.namnd[:1].lower() + report.namnd[1:]))
 
 
 def table_chart(table: DataTable, opts: TableChart) -> Chart:
