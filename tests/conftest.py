@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import inspect
 import io
 import logging
 import re
@@ -30,6 +31,28 @@ SECTIONS = ["Sammanfattning", "Målbedömning", "Nämndens mål och resultat", "
             "Effektiviseringsarbete", "Ekonomi", "Väsentliga personalförhållanden",
             "Intern kontroll", "Plan för uppföljning och insyn", "Källförteckning",
             "Bilaga 2. Externa volymer per den sista december 2024 socialnämnden"]
+
+
+#: What makes a test slow (``langsam``), so that ``pytest -m "not langsam"`` runs the unit
+#: tests alone: a fixture that builds the sample or starts LibreOffice, or a call that builds,
+#: lays out a PDF, runs the command or starts Chromium. A slow test these miss is marked
+#: ``@pytest.mark.langsam`` itself.
+SLOW_FIXTURES = {"built_all", "built", "report_pages", "memo", "warm_charts", "office",
+                 "sample_final"}
+SLOW_CALLS = re.compile(r"\b(build|build_one|build_many|build_all|run_cli|typeset|write_pdf|"
+                        r"compose_all|new_year|start_folder|webdriver)\b")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        function = getattr(item, "function", None)
+        try:
+            source = inspect.getsource(function) if function is not None else ""
+        except OSError:
+            source = ""
+        if (SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or SLOW_CALLS.search(source)
+                or item.get_closest_marker("slow")):
+            item.add_marker(pytest.mark.langsam)
 
 
 class _WeasyPrintWarning(logging.Handler):

@@ -24,6 +24,9 @@ from vbgen.writers.pdf import _structure, write_pdf
 
 from .conftest import SECTIONS, word_document
 
+# Each test lays a PDF out or reads the built sample.
+pytestmark = pytest.mark.langsam
+
 HEADER = "Socialnämnden – Verksamhetsberättelse 2024"
 
 #: Checker findings that are WeasyPrint limits, documented in docs/stilar.md: rule -> why.

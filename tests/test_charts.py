@@ -219,6 +219,7 @@ def test_each_hatched_series_is_one_path_in_the_svg(tmp_path):
     assert len(re.findall(r'<g id="patch_\d+">', svg)) == 1 + 3 + 3
 
 
+@pytest.mark.langsam
 def test_charts_drawn_in_other_processes_are_the_same_and_complete_after_finish(tmp_path):
     import threading
 
@@ -405,6 +406,7 @@ def charts(draw: st.DrawFn) -> Chart:
                  enhet=draw(st.sampled_from(["", "%", "tkr"])))
 
 
+@pytest.mark.langsam
 @settings(max_examples=25, deadline=None)
 @given(charts())
 def test_charts_read_back_from_their_pdf_never_misstate(tmp_path_factory, chart):

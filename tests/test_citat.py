@@ -319,6 +319,7 @@ def test_a_template_cites_a_figure_by_reference(tmp_path: Path) -> None:
 @settings(max_examples=300, deadline=None)
 @given(value=st.decimals(min_value=-10**7, max_value=10**7, places=2, allow_nan=False),
        decimals=st.integers(min_value=0, max_value=2))
+@pytest.mark.langsam
 def test_the_word_agrees_with_the_figure_shown_beside_it(value: Decimal, decimals: int) -> None:
     text = fmt.number(value, decimals)
     word = sprak.by_sign(fmt.shown(value, decimals), ("plus", "minus", "noll"))
@@ -350,6 +351,7 @@ def test_a_key_column_that_is_not_there_is_an_error(tmp_path: Path) -> None:
                                    allow_nan=False), min_size=1, max_size=5),
        unit=st.sampled_from(["kr", "tkr", "mnkr"]), shown=st.sampled_from(["kr", "tkr", "mnkr"]),
        decimals=st.one_of(st.none(), st.integers(min_value=0, max_value=3)))
+@pytest.mark.langsam
 def test_a_cited_figure_reads_as_its_cell(values, unit, shown, decimals) -> None:
     from types import SimpleNamespace
 

@@ -19,6 +19,9 @@ from vbgen.readers.docx import MAX_DRAFT_BYTES
 from . import gransfall
 from .conftest import line_of, replace_text, run_cli
 
+# Builds data at vbgen's limits.
+pytestmark = pytest.mark.langsam
+
 
 def _validate(args: list[str]) -> tuple[int, str]:
     """``vbgen validate`` (or for a draft, ``hamta``) of a case's folder."""

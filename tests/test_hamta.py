@@ -388,6 +388,7 @@ VALUE = st.one_of(
 @given(values=st.lists(st.tuples(VALUE, st.booleans()), min_size=1, max_size=5),
        pick=st.integers(0, 4),
        new=st.lists(st.one_of(LINE, st.just("")), min_size=1, max_size=4).map("\n".join))
+@pytest.mark.langsam
 def test_set_field_keeps_every_other_field_and_comment(values, pick, new):
     lines = ["# överst"]
     for i, (value, commented) in enumerate(values):

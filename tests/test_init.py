@@ -16,6 +16,9 @@ from vbgen.model import doc
 
 from .conftest import CHART_CACHE, SAMPLE, line_of, replace_text, run_cli
 
+# Each test makes a new year's folder from a copy of a sample.
+pytestmark = pytest.mark.langsam
+
 
 @pytest.fixture
 def kultur_2024(kultur: Path, tmp_path: Path) -> tuple[Path, str]:

@@ -126,6 +126,9 @@ NUMBERS = st.one_of(
         lambda d: str(d).replace(".", ",").replace("-", "\u2212")),
 )
 
+# Property tests try hundreds of data folders each.
+pytestmark = pytest.mark.langsam
+
 
 @FULL
 @given(text=st.text(max_size=200), number=NUMBERS)

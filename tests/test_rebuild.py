@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pikepdf
+import pytest
 
 from vbgen.model import doc
 from vbgen.resources import styles_dir
@@ -117,6 +118,7 @@ def _raw_tagged_pdf() -> bytes:
         pdf_variant="pdf/ua-1")
 
 
+@pytest.mark.langsam
 def test_artifacts_by_byte_edit_equal_those_by_parsing():
     raw = _raw_tagged_pdf()
     pages = {}
