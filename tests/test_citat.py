@@ -355,8 +355,9 @@ def test_a_key_column_that_is_not_there_is_an_error(tmp_path: Path) -> None:
 def test_a_cited_figure_reads_as_its_cell(values, unit, shown, decimals) -> None:
     from types import SimpleNamespace
 
-    from vbgen.derive.tables import read_table, view
+    from vbgen.compose.tabellvy import view
     from vbgen.model.report import TableDecl
+    from vbgen.readers.tables import read_table
 
     decl = TableDecl.model_validate({
         "id": "t", "fil": "t.csv", "rubrik": "T", "enhet": unit, "visa": shown,

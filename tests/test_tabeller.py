@@ -16,12 +16,13 @@ from openpyxl import Workbook
 
 from vbgen import fmt
 from vbgen.build import Options, build
+from vbgen.compose.tabellvy import view
 from vbgen.derive.goals import table_chart
-from vbgen.derive.tables import cell_value, view
 from vbgen.fmt import NOT_MEANINGFUL_NOTE
 from vbgen.load import load
 from vbgen.model import doc
 from vbgen.model.report import COLUMN_TYPES, Column, TableChart
+from vbgen.readers.tables import cell_value
 
 from .conftest import line_of, word_document
 from .test_disposition import compose, make_folder, problems

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from vbgen import fmt
+from vbgen.compose.tabellvy import ROUNDING_NOTES
 from vbgen.derive.goals import table_chart
-from vbgen.derive.tables import ROUNDING_NOTES
 from vbgen.load import load
 from vbgen.model import doc
 from vbgen.model.report import TableChart

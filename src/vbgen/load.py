@@ -1,20 +1,14 @@
 """Load a data folder: read it into the model, compute its tables' derived columns and check
 it; every problem is collected and raised together as one :class:`~vbgen.errors.DataError`."""
 
-
 from __future__ import annotations
 
 from pathlib import Path
 
-from .checks import check
-from .derive.tables import (
-    check_table_totals,
-    derive_table,
-)
+from .checks import check, check_table_totals
+from .derive.tables import derive_table
 from .errors import DataError, Problem
-from .model.report import (
-    Report,
-)
+from .model.report import Report
 from .readers import read
 from .readers.tables import read_tables_alone
 

@@ -11,7 +11,7 @@ import re
 
 from .. import fmt
 from ..compose import citat
-from ..derive.tables import DataTable, check_table_totals
+from ..derive.tables import TOLERANCE_TKR, summed_columns, total_parts
 from ..errors import Problem
 from ..model.prosa import Path_
 from ..model.prosa import dotted as _dotted
@@ -19,6 +19,8 @@ from ..model.report import (
     MAIN_FILE,
     TABLE_MARK,
     UNAVAILABLE_MARK,
+    UNITS,
+    Column,
     Goal,
     Indicator,
     Report,
@@ -26,6 +28,7 @@ from ..model.report import (
     Uppdrag,
     markdown_fields,
 )
+from ..model.tables import DataTable, Value
 from ..readers.mainfile import Lines, line_for
 from ..writers.charts import KINDS, KINDS_LISTED
 
@@ -411,3 +414,45 @@ def check_outline(report: Report, lines: Lines, problems: list[Problem]) -> None
 def _sections(sections: list[Section]) -> list[Section]:
     """Every section of the outline, depth first."""
     return [x for s in sections for x in (s, *_sections(s.avsnitt))]
+
+
+def check_table_totals(table: DataTable) -> list[Problem]:
+    """Check each total row of a declared table against the rows it sums."""
+    problems: list[Problem] = []
+    summed = summed_columns(table)
+    for row, parts, what in total_parts(table):
+        for c in summed:
+            given = row.cells.get(str(c.id))
+            values = [v for r in parts if (v := r.cells.get(str(c.id))) is not None
+                      and isinstance(v.value, int | float)]
+            if given is None or not isinstance(given.value, int | float) or not values:
+                continue
+            expected = sum(v.value for v in values if isinstance(v.value, int | float))
+            if abs(float(given.value) - expected) > _tolerance(table, c):
+                # Both figures with as many decimals as the file writes them: 144,2, not 144.
+                decimals = max(_written_decimals(v) for v in [given, *values])
+                source = row.source
+                problems.append(Problem(
+                    source.file if source else table.decl.fil,
+                    f"summan stämmer inte: raden anger {fmt.number(given.value, decimals)} men "
+                    f"{what} blir {fmt.number(expected, decimals)}",
+                    source.row if source else None, c.kolumn, "kolumn"))
+    return problems
+
+
+def _written_decimals(value: Value) -> int:
+    """How many decimals a cell's number has as its file writes it."""
+    _, mark, decimals = value.written.replace(".", ",").rpartition(",")
+    return len(decimals.strip()) if mark and decimals.strip().isdigit() else 0
+
+
+def _tolerance(table: DataTable, column: Column) -> float:
+    """How far a total may differ from its rows: rounding, as the column's type allows."""
+    if table.decl.tolerans is not None:
+        return table.decl.tolerans
+    if column.typ == "belopp":
+        return TOLERANCE_TKR * UNITS["tkr"] / UNITS[table.decl.enhet]
+    if column.typ == "heltal":
+        return 0.0
+    decimals = column.decimaler if column.decimaler is not None else table.decl.decimaler
+    return 10.0 ** -(decimals if decimals is not None else 2) + 1e-9

@@ -217,7 +217,7 @@ def cell_source(report: Meta, table: str, row: str, column: str) -> str:
     """Where the data holds the figure of a generated table's cell, found by the table's
     caption, the row's name and the column's heading: "drift.csv, rad 3, kolumn
     utfall_2023", or how vbgen computes it; "" when it is no declared table's cell."""
-    from ..derive.tables import cell_place
+    from ..compose.tabellvy import cell_place
     from ..model.prosa import plain
 
     data = getattr(report, "tabelldata", {}) or {}

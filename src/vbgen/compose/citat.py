@@ -29,6 +29,8 @@ from ..derive import tables
 from ..errors import Problem
 from ..model import prosa
 from ..model.report import UNITS, Report, Unavailable
+from ..model.tables import NOT_COMPARABLE, DataRow, DataTable, Value
+from . import tabellvy
 
 #: A mark as prose writes it: on one line, without brackets inside.
 MARK = re.compile(r"\[tal:([^\[\]\n]*)\]")
@@ -86,7 +88,7 @@ class Cited:
     text: str
     #: The cell's gap (what, and where to fill it: "drift.csv, rad 4, kolumn utfall"), or
     #: its value not available with the reason; None when the value is there.
-    gap: tables.CellGap | None = None
+    gap: tabellvy.CellGap | None = None
 
 
 def _norm(text: str) -> str:
@@ -154,7 +156,7 @@ class _Figure:
     kronor: float
     unit: float = 1.0
     #: What stands instead of a missing figure: the cell's gap, or its value not available.
-    gap: tables.CellGap | None = None
+    gap: tabellvy.CellGap | None = None
 
 
 def _nearest(name: str, known: list[str]) -> str:
@@ -180,12 +182,12 @@ def _declared(report: Report, mark: Mark) -> _Figure:
                             f"{_nearest(mark.column, known)}")
     row = find_row(table, mark.row)
     value = row.cells.get(str(column.id))
-    gap = tables.cell_gap(table, row, column, needed=True)
-    if gap is not None and value is not None and value.mark == tables.NOT_COMPARABLE:
+    gap = tabellvy.cell_gap(table, row, column, needed=True)
+    if gap is not None and value is not None and value.mark == NOT_COMPARABLE:
         # The table shows "–" for such a change; a sentence cannot say it.
         gap = replace(gap, plats=f"{gap.plats} (förändringen i procent redovisas inte när "
                                  "jämförelsevärdet är noll eller negativt)")
-    plain = None if value is None else tables.Value(value.value)
+    plain = None if value is None else Value(value.value)
     return _Figure(None if value is None else value.value, column.typ,
                    tables.show_value(table, column, plain),
                    tables.display_number(table, column, plain), tables.decimals(table, column),
@@ -193,7 +195,7 @@ def _declared(report: Report, mark: Mark) -> _Figure:
                    float(UNITS[decl.shown_unit]) if column.typ == "belopp" else 1.0, gap)
 
 
-def find_row(table: tables.DataTable, name: str) -> tables.DataRow:
+def find_row(table: DataTable, name: str) -> DataRow:
     """The row of ``table`` whose key column reads ``name``; raise :class:`CitationError`
     naming the nearest names when none does, and the lines when several do."""
     decl = table.decl
@@ -201,9 +203,9 @@ def find_row(table: tables.DataTable, name: str) -> tables.DataRow:
     if key is None:
         raise CitationError(f'tabellen "{decl.id}" har ingen textkolumn som namnger raderna; '
                             "ange nyckel: för tabellen i vb.yaml")
-    found = tables.find_rows(table, name)
+    found = tabellvy.find_rows(table, name)
     if not found:
-        names = [n for n in tables.row_names(table) if n]
+        names = [n for n in tabellvy.row_names(table) if n]
         raise CitationError(f'raden "{_norm(name)}" finns inte i tabellen "{decl.id}" (kolumnen '
                             f'"{key.id}"); {_nearest(_norm(name), names)}')
     if len(found) > 1:
@@ -215,7 +217,7 @@ def find_row(table: tables.DataTable, name: str) -> tables.DataRow:
 
 def _indicator(report: Report, mark: Mark) -> _Figure:
     indicators = [i for g in report.all_goals() for i in g.indikatorer]
-    names = [_norm(tables.indicator_name(i)) for i in indicators]
+    names = [_norm(tabellvy.indicator_name(i)) for i in indicators]
     found = [i for i, name in zip(indicators, names, strict=True)
              if name == mark.row or (i.kolada_id and i.kolada_id == mark.row)]
     if not found:
@@ -229,16 +231,16 @@ def _indicator(report: Report, mark: Mark) -> _Figure:
     years = [str(y) for y in report.goal_years(report.goal(ind.mal))]
     column: int | str
     if mark.column == "etappmal":
-        column, value, comparator = tables.ETAPPMAL, ind.etappmal, ind.jamforelse
+        column, value, comparator = tabellvy.ETAPPMAL, ind.etappmal, ind.jamforelse
     elif mark.column == "malvarde":
-        column, value, comparator = tables.MALVARDE, ind.malvarde, ind.malvarde_jamforelse
+        column, value, comparator = tabellvy.MALVARDE, ind.malvarde, ind.malvarde_jamforelse
     elif mark.column in years:
         column = int(mark.column)
         value = ind.values.get(column)
     else:
         raise CitationError(f'kolumnen "{mark.column}" finns inte för indikatorn; välj '
                             + ", ".join([*years, *INDICATOR_COLUMNS]))
-    gap = (tables.indicator_gap(ind, column, report.ar)
+    gap = (tabellvy.indicator_gap(ind, column, report.ar)
            if value is None or isinstance(value, Unavailable) else None)
     if isinstance(value, Unavailable):
         value = None
@@ -378,7 +380,7 @@ def _places(report: Report) -> list[tuple[prosa.Path_, str]]:
               for j, note in enumerate(decl.noter))]
 
 
-def _cells(report: Report) -> Iterator[tuple[tables.DataTable, tables.DataRow, str, str]]:
+def _cells(report: Report) -> Iterator[tuple[DataTable, DataRow, str, str]]:
     """The text cells of the declared tables, where marks may stand too: table, row, the
     column's name in the file and the text."""
     for table in report.tabelldata.values():

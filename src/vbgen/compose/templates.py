@@ -27,7 +27,7 @@ from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .. import fmt, sprak
-from ..derive import goals, tables
+from ..derive import goals
 from ..derive.goals import GoalRow
 from ..errors import TemplateError
 from ..model import doc
@@ -46,11 +46,12 @@ from ..model.report import (
     TableOptions,
     Unavailable,
 )
+from ..model.tables import DataTable
 from ..model.utkast import text_digest
 from ..paths import OUTSIDE, Refused, check_file, present
 from ..resources import template_dirs
 from ..writers.charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
-from . import citat
+from . import citat, tabellvy
 
 _MD = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True}).use(footnote_plugin)
 _SPACE = re.compile(r"[ \t\r\n]+")  # not \s: a no-break space must survive
@@ -255,7 +256,7 @@ def missing(what: str, plats: str = "", reason: str | None = None, kort: bool = 
         Markup(' kort="ja"') if kort else "")
 
 
-def gap_mark(lacking: tables.CellGap) -> Markup:
+def gap_mark(lacking: tabellvy.CellGap) -> Markup:
     """The inline mark of what a table's cell (or a figure cited from one) lacks."""
     return missing(lacking.vad, lacking.plats, lacking.skal or None, lacking.kort)
 
@@ -432,12 +433,12 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
     table's rows; each returns what :mod:`vbgen.derive.tables` and :mod:`vbgen.derive.goals`
     computed."""
 
-    def table(shown: str | TableOptions) -> tables.TableView:
+    def table(shown: str | TableOptions) -> tabellvy.TableView:
         if isinstance(shown, str):
-            return tables.view(_declared(shown))
-        return tables.view(_declared(shown.tabell), shown)
+            return tabellvy.view(_declared(shown))
+        return tabellvy.view(_declared(shown.tabell), shown)
 
-    def _declared(table_id: str) -> tables.DataTable:
+    def _declared(table_id: str) -> DataTable:
         found = report.tabelldata.get(table_id)
         if found is None:
             known = ", ".join(sorted(report.tabelldata)) or "inga"
@@ -445,8 +446,8 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
                                 f"kända tabeller: {known}")
         return found
 
-    def cards(opts: CardsOptions) -> list[tables.Card]:
-        return tables.cards(_declared(opts.tabell), opts.titel, opts.falt)
+    def cards(opts: CardsOptions) -> list[tabellvy.Card]:
+        return tabellvy.cards(_declared(opts.tabell), opts.titel, opts.falt)
 
     def goal_rows(levels: list[int], per_indikator: bool = False) -> list[GoalRow]:
         return goals.goal_rows(report, levels, per_indikator)
@@ -461,16 +462,16 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
     def indicator_cell(ind: Indicator, column: int | str) -> Markup:
         """One cell of an indicator table: the value of a year, "etappmål" or "målvärde"."""
         value: float | str | Unavailable | None
-        if column == tables.ETAPPMAL:
+        if column == tabellvy.ETAPPMAL:
             value, sign = ind.etappmal, ind.jamforelse
             needed = ind.etappmal_foregaende is not None
-        elif column == tables.MALVARDE:
+        elif column == tabellvy.MALVARDE:
             value, sign, needed = ind.malvarde, ind.malvarde_jamforelse, False
         else:
             value, sign = ind.values.get(int(column)), ""
             needed = int(column) == report.ar
         if isinstance(value, Unavailable) or (value is None and needed):
-            return gap_mark(tables.indicator_gap(ind, column, report.ar))
+            return gap_mark(tabellvy.indicator_gap(ind, column, report.ar))
         if value is None:
             return Markup(fmt.MISSING)
         if isinstance(value, str):

@@ -14,8 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..compose import citat
 from ..model.report import Goal, Indicator, Level, Report, TableChart, Unavailable
+from ..model.tables import TOTAL_KINDS, DataTable, Value
 from ..writers.charts import Chart, Series
-from .tables import TOTAL_KINDS, DataTable, Value, display_number, unavailable_note
+from .tables import display_number, unavailable_note
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..derive.tables import (
-    RANK,
-)
 from ..errors import Problem
 from ..fmt import NumberError, parse_number
 from ..model.prosa import Path_
@@ -26,6 +23,7 @@ from ..model.report import (
     Unavailable,
     Uppdrag,
 )
+from ..model.tables import RANK
 from ..paths import (
     OUTSIDE,
     present,

@@ -3,24 +3,33 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from ..derive.tables import (
-    DataTable,
-    Value,
-    read_table,
-    table_path,
-)
 from ..errors import Problem
+from ..fmt import DECIMAL_MARKS, NumberError, NumberText, parse_number
 from ..model.prosa import Path_
 from ..model.prosa import dotted as _dotted
 from ..model.report import (
     MAIN_FILE,
+    UNAVAILABLE_MARK,
+    Column,
     Report,
+    Source,
     TableDecl,
+)
+from ..model.tables import (
+    NOTE_MARK,
+    RANK,
+    ROW_KIND_COLUMN,
+    ROW_KINDS,
+    DataRow,
+    DataTable,
+    Value,
+    norm,
 )
 from ..paths import (
     OUTSIDE,
@@ -116,3 +125,105 @@ def _goal_names(table: DataTable, report: Report, problems: list[Problem]) -> No
                     row.source.row if row.source else None, c.kolumn, "kolumn"))
             else:
                 row.cells[str(c.id)] = Value(name)
+
+
+def cell_value(column: Column, raw: str, decimal: str = "komma", kind: str = "") -> Value:
+    """Read ``raw`` as a value of ``column``'s type; raise ValueError with a Swedish reason.
+
+    ``decimal`` is the table's decimal mark; ``kind`` the row's ``radtyp``, which lets a
+    numeric column hold a rank ("rang") or a text ("text") in that row.
+    """
+    text = raw if isinstance(raw, NumberText) else raw.strip()
+    if column.typ in ("text", "mal"):
+        return Value(text or None)
+    if text in ("", "-", "\u2013", "\u2212"):
+        return Value(None)
+    if text.startswith(UNAVAILABLE_MARK):
+        return Value(None, UNAVAILABLE_MARK, text[len(UNAVAILABLE_MARK):].strip(" :–-"))
+    if kind == "text" and column.numeric:
+        return Value(text)
+    if column.typ == "rang" or (kind == "rang" and column.numeric):
+        m = RANK.match(text)
+        if not m or int(m.group(1)) > int(m.group(2)) or int(m.group(1)) < 1:
+            raise ValueError(f'förväntade en placering som "19/26", fick "{raw}"')
+        return Value(f"{m.group(1)}/{m.group(2)}")
+    if column.typ == "datum":
+        try:
+            # An Excel date cell arrives as a date and time at midnight.
+            return Value(date.fromisoformat(text.removesuffix(" 00:00:00")))
+        except ValueError:
+            raise ValueError(f'förväntade ett datum som ÅÅÅÅ-MM-DD, fick "{raw}"') from None
+    mark = ""
+    m = NOTE_MARK.match(text)
+    if m:
+        text, mark = m.group(1), m.group(2)
+    try:
+        number = parse_number(text, DECIMAL_MARKS[decimal])
+    except NumberError as exc:
+        if exc.kind == "gräns":
+            raise ValueError(f'{exc}, fick "{raw}"') from None
+        if exc.kind != "tecken":
+            raise ValueError(f'förväntade ett tal, fick "{raw}"') from None
+        raise ValueError(str(exc) + ("; skriver filen decimaler med punkt, ange "
+                                     "decimaltecken: punkt för tabellen i vb.yaml"
+                                     if decimal == "komma" and "punkt, men" in str(exc)
+                                     else "")) from None
+    if column.typ == "heltal" and number is not None and not number.is_integer():
+        raise ValueError(f'förväntade ett heltal, fick "{raw}"')
+    return Value(number, mark, written=str(text))
+
+
+def read_table(decl: TableDecl, file: str, header: list[str],
+               rows: list[tuple[int, dict[str, str]]], problems: list[Problem],
+               ar: int | None = None) -> DataTable:
+    """Type the ``rows`` of ``file``, whose first line is ``header``, by ``decl``, for the
+    report of the year ``ar``.
+
+    Every problem is added to ``problems``.
+    """
+    table = DataTable(decl, ar=ar)
+    in_file = {norm(c.kolumn): c for c in decl.kolumner
+               if c.kolumn is not None and not c.derived}
+    header = [norm(h) for h in header]
+    for name in sorted({h for h in header if h and header.count(h) > 1}):
+        problems.append(Problem(file, f'kolumnen "{name}" står {header.count(name)} gånger i '
+                                      "rubrikraden; ge kolumnerna olika namn", 1, name, "kolumn"))
+    for name in header:
+        if name and name not in in_file and name != ROW_KIND_COLUMN:
+            problems.append(Problem(
+                file, f'kolumnen "{name}" finns i filen men inte under kolumner för tabellen '
+                      f'"{decl.id}" i vb.yaml; lägg till den (med visas: nej om den inte ska '
+                      "visas) eller ta bort den ur filen", 1, name, "kolumn"))
+    if header:
+        for key, c in in_file.items():
+            if key not in header:
+                problems.append(Problem(
+                    file, f'kolumnen saknas i rubrikraden (tabellen "{decl.id}" i vb.yaml '
+                          "deklarerar den)", 1, c.kolumn, "kolumn"))
+    for line, cells in rows:
+        kind = cells.get(ROW_KIND_COLUMN, "").strip().lower()
+        if kind not in ROW_KINDS:
+            problems.append(Problem(file, f'okänt värde "{kind}"; lämna tomt eller skriv '
+                                          '"delsumma", "summa", "resultat", "rang" eller '
+                                          '"text"', line, ROW_KIND_COLUMN, "kolumn"))
+            kind = ""
+        values: dict[str, Value] = {}
+        for key, c in in_file.items():
+            if key not in cells:
+                continue
+            try:
+                values[str(c.id)] = value = cell_value(c, cells[key], decl.decimaltecken, kind)
+            except ValueError as exc:
+                problems.append(Problem(file, str(exc), line, c.kolumn, "kolumn"))
+                continue
+            if c.varden and value.value is not None and value.value not in c.varden:
+                allowed = ", ".join(f'"{v}"' for v in c.varden)
+                problems.append(Problem(file, f'okänt värde "{value.value}"; tillåtna värden: '
+                                              f"{allowed}", line, c.kolumn, "kolumn"))
+        table.rows.append(DataRow(values, kind, Source(file, line)))
+    return table
+
+
+def table_path(folder: Path, decl: TableDecl) -> Path:
+    """The declared table's file inside ``folder``."""
+    return folder / decl.fil
