@@ -1,6 +1,6 @@
 """Write the generated reference part of docs/dataformat.md from the data models.
 
-Run after changing a field in src/vbgen/model.py:
+Run after changing a field in src/vbgen/model/report.py:
 
     .venv/bin/python scripts/make_docs.py
 """

@@ -129,7 +129,7 @@ def json_schema(profile: bool = False) -> dict[str, Any]:
 
 # --- The reference in docs/dataformat.md ---------------------------------------------------
 
-START = "<!-- referens: genereras av scripts/make_docs.py; ändra i src/vbgen/model.py -->"
+START = "<!-- referens: genereras av scripts/make_docs.py; ändra i src/vbgen/model/report.py -->"
 END = "<!-- slut på referensen -->"
 
 
