@@ -409,6 +409,41 @@ def _shown_place(name: str) -> str:
     return name.replace(":", ", fält ", 1) if name.startswith("vb.yaml:") else name
 
 
+@main.command("kolada")
+@click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--ar", "years", type=int, multiple=True, metavar="ÅR",
+              help="Bara det här året (flera: --ar 2022 --ar 2023). Standard: alla år som "
+                   "indikatorerna och tabellerna visar.")
+@click.option("--skriv-over", "force", is_flag=True,
+              help="Skriv över värden som skrivits för hand.")
+@click.option("--ja", is_flag=True, help="Skriv utan att fråga.")
+@click.option("--cache", "offline", is_flag=True,
+              help="Fyll i från mappens kolada-cache.json, utan nätet.")
+@click.option("--adress", metavar="URL",
+              help="Koladas adress; standard kolada: adress: i data, annars "
+                   "https://api.kolada.se/v3.")
+def kolada_command(mapp: Path, years: tuple[int, ...], force: bool, ja: bool, offline: bool,
+                   adress: str | None) -> None:
+    """Hämta nyckeltal ur Kolada till indikatorerna och tabellerna i datamappen MAPP."""
+    from .commands.kolada.command import KoladaError, run
+
+    def ask(question: str) -> bool:
+        try:
+            return click.prompt(question, default="n", show_default=False).strip().lower() \
+                in ("j", "ja")
+        except click.Abort:
+            return False
+
+    def guarded() -> None:
+        try:
+            run(mapp, years, force, ja, offline, adress, click.echo, ask)
+        except KoladaError as exc:
+            _fail(f"vbgen kolada: {exc}. Inget har ändrats.",
+                  EXIT_ENVIRONMENT if exc.network else EXIT_DATA)
+
+    _guarded(guarded)
+
+
 @main.command("init")
 @click.argument("nymapp", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--from", "fran", metavar="FJOLÅRSMAPP",

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..commands.kolada import cache as kolada_cache
 from ..errors import Problem
-from ..model.prosa import Origins
+from ..model.prosa import Origins, dotted
 from ..model.report import Report
 from .charts import read_charts
 from .goalfiles import Context, attach, check_kon, read_goal_file
-from .mainfile import Lines, read_meta
+from .mainfile import Lines, line_for, read_meta
 from .tables import read_declared_tables
 
 
@@ -38,5 +39,7 @@ def read(folder: Path, problems: list[Problem]) -> tuple[Report | None, Lines]:
     report.diagramdata = read_charts(folder, meta, lines, problems)
     report.tabelldata = read_declared_tables(folder, report, lines, problems)
     attach(report, indikatorer, uppdragen, problems)
+    kolada_cache.apply(folder, report, problems,
+                       lambda where: (line_for(lines, where), dotted(where)))
     check_kon(indikatorer, problems)
     return report, lines
