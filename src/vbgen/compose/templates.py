@@ -430,8 +430,8 @@ def chart_globals(charts: dict[str, Chart], renderer: ChartRenderer,
 
 def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callable[..., Any]]:
     """The template functions that show declared tables, cards, goal tables and charts of a
-    table's rows; each returns what :mod:`vbgen.derive.tables` and :mod:`vbgen.derive.goals`
-    computed."""
+    table's rows; each shows what :mod:`vbgen.derive` computed, as
+    :mod:`vbgen.compose.tabellvy` lays a table out."""
 
     def table(shown: str | TableOptions) -> tabellvy.TableView:
         if isinstance(shown, str):
