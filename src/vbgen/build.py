@@ -25,7 +25,7 @@ from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import arskontroll, compose, doc, fingerprint, siffror, stil
+from . import arskontroll, compose, doc, fingerprint, progress, siffror, stil
 from .charts import (
     EVERY_FILE,
     Chart,
@@ -129,9 +129,15 @@ class Options:
     slutlig: bool = False
 
 
-def stem(report: Report, name: str) -> str:
-    """The file name (without suffix) of a built document, in a fixed safe alphabet."""
-    return f"{name}-{safe_name(report.namnd, 'namnd')}-{report.ar}"
+#: What ends the name of a draft's files, so that a final build never replaces a draft.
+DRAFT_SUFFIX = "-utkast"
+
+
+def stem(report: Report, name: str, slutlig: bool) -> str:
+    """The file name (without suffix) of a built document, in a fixed safe alphabet: a
+    draft's ends with ``DRAFT_SUFFIX``, the final version's does not."""
+    return (f"{name}-{safe_name(report.namnd, 'namnd')}-{report.ar}"
+            f"{'' if slutlig else DRAFT_SUFFIX}")
 
 
 def compose_document(report: Report, figures: Figures, template: str,
@@ -151,23 +157,25 @@ def compose_document(report: Report, figures: Figures, template: str,
 
 def finish_draft(documents: dict[str, doc.Document], slutlig: bool,
                  findings: list[siffror.Finding] | None = None,
-                 review: list[arskontroll.Mention] | None = None) -> None:
+                 review: list[arskontroll.Mention] | None = None) -> list[GapEntry]:
     """End each draft with the list of its gaps (and of the values the data says are not
     available), and the verksamhetsberättelse's with the sentences with a year left from
     ``vbgen init`` (``review``) and the figures typed in its texts worth a look
-    (``findings``); refuse a final build that has any gap (those lists never stop one)."""
+    (``findings``); refuse a final build that has any gap (those lists never stop one).
+    Returns the gaps, each once."""
     found = {name: find_all(d) for name, d in documents.items()}
     gaps = gaps_of(unique([g for gaps in found.values() for g in gaps]))
     if slutlig and gaps:
         raise DraftError(gaps)
     if slutlig or not documents:
-        return
+        return gaps
     for name, document in documents.items():
         if found[name]:
             document.blocks.extend(gap_list(found[name]))
     first = documents.get("verksamhetsberattelse") or next(iter(documents.values()))
     first.blocks.extend(arskontroll.review_list(review or []))
     first.blocks.extend(siffror.check_list(findings or []))
+    return gaps
 
 
 #: The logotype's file in the styles folder, in the order they are looked for.
@@ -436,12 +444,12 @@ def lacking_data(report: Report, names: list[str]) -> list[str]:
             if DOCUMENTS[n].needs and getattr(report, str(DOCUMENTS[n].needs)) is None]
 
 
-def select_documents(report: Report, requested: tuple[str, ...] | None
-                     ) -> tuple[list[str], list[str]]:
-    """The documents to build and a note for each one left out for want of data.
+def select_documents(report: Report, requested: tuple[str, ...] | None) -> list[str]:
+    """The documents to build.
 
     A document asked for by name must have its data; without a request, a document whose
-    data is missing is left out with a note.
+    field the main file does not have is one the nämnd does not ask for, and is left out
+    without a word.
     """
     unknown = [n for n in requested or () if n not in DOCUMENTS]
     if unknown:
@@ -453,9 +461,7 @@ def select_documents(report: Report, requested: tuple[str, ...] | None
         raise DataError([Problem(MAIN_FILE, f"{DOCUMENTS[n].label} kan inte byggas: fältet "
                                             f"{DOCUMENTS[n].needs} saknas (se docs/dataformat.md)")
                          for n in lacking])
-    notes = [f"{DOCUMENTS[n].label.capitalize()} byggdes inte: {MAIN_FILE} saknar fältet "
-             f"{DOCUMENTS[n].needs} (se docs/dataformat.md)." for n in lacking]
-    return [n for n in wanted if n not in lacking], notes
+    return [n for n in wanted if n not in lacking]
 
 
 class _Unrendered(ChartRenderer):
@@ -482,24 +488,25 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
                 staging: Path | None = None, draw: bool = True, workers: int = 0,
                 chart_files: tuple[str, ...] = EVERY_FILE,
                 findings: list[siffror.Finding] | None = None,
-                review: list[arskontroll.Mention] | None = None
+                review: list[arskontroll.Mention] | None = None,
+                gaps: list[GapEntry] | None = None
                 ) -> tuple[Report, dict[str, doc.Document], Path]:
     """Load ``folder`` and compose each document it asks for, in memory.
 
-    Returns the report, the documents by name and the styles folder. Documents left out
-    because their data is missing are described in ``notes``. New chart images are drawn
+    Returns the report, the documents by name and the styles folder. The notes on the
+    assessments go into ``notes``. New chart images are drawn
     into ``staging`` (by default the output's cache), in ``workers`` other processes if
     given, as the files ``chart_files`` (by default every kind); without ``draw`` none are
-    drawn. The figures typed in the texts worth a look are added to ``findings``, and the
-    sentences with a year still to review after ``vbgen init`` to ``review``.
+    drawn. The figures typed in the texts worth a look are added to ``findings``, the
+    sentences with a year still to review after ``vbgen init`` to ``review``, and the gaps
+    to fill, each once, to ``gaps``.
     """
     report = load(folder)
-    names, left_out = select_documents(report, options.documents)
-    if notes is not None:
-        notes.extend(left_out)
+    names = select_documents(report, options.documents)
     figures = derive(report)
     if notes is not None:
         notes.extend(assessment_notes(report, figures))
+    progress.phase("fyller i mallarna")
     styles = options.styles or profile_styles(folder, report) or styles_dir()
     chart_style = _style_file(styles, "diagram.mplstyle")
     palette = stil.palette(_style_file(styles, "rapport.css"))
@@ -527,7 +534,9 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
         findings.extend(found)
     if review is not None:
         review.extend(pending)
-    finish_draft(documents, options.slutlig, found, pending)
+    left = finish_draft(documents, options.slutlig, found, pending)
+    if gaps is not None:
+        gaps.extend(left)
     return report, documents, styles
 
 
@@ -582,10 +591,12 @@ def check_stylesheet(stylesheet: Path, readable: list[Path]) -> None:
 
 
 
-def build(folder: Path, options: Options, notes: list[str] | None = None) -> list[Path]:
+def build(folder: Path, options: Options, notes: list[str] | None = None,
+          gaps: list[GapEntry] | None = None) -> list[Path]:
     """Build the documents for ``folder``; return the paths written.
 
-    Documents left out because their data is missing are described in ``notes``.
+    What the user should know goes into ``notes``: the notes on the assessments, or that
+    nothing changed since the last build. A draft's gaps to fill go into ``gaps``.
     """
     record = options.out / CACHE / fingerprint.RECORD
     settings = _settings(folder, options)
@@ -595,6 +606,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         if notes is not None:
             notes.extend([*same, fingerprint.NOTHING_CHANGED.format(out=options.out)])
         return []
+    progress.phase("läser data")
     said: list[str] = []
     work = Path(tempfile.mkdtemp(prefix="vbgen-"))
     try:
@@ -603,7 +615,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         files = tuple(CHART_FILES[f] for f in options.formats)
         with recording() as reads:
             report, documents, styles = compose_all(folder, options, said, staging=work,
-                                                    workers=2, chart_files=files)
+                                                    workers=2, chart_files=files, gaps=gaps)
         # The profile's styles are found from the data; the others are in the settings.
         found = {styles: fingerprint.tree(styles)} if styles not in _folders(options) else {}
         # The PDF engine may read the style folders, the chart images and nothing else.
@@ -614,26 +626,30 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         other = forked_pool(1) if set(FORMATS) <= set(options.formats) else None
         try:
             for name, document in documents.items():
-                base = options.out / stem(report, name)
+                base = options.out / stem(report, name, options.slutlig)
                 pages: dict[str, int] = {}
                 laid = None
                 if "pdf" in options.formats:
+                    progress.phase(f"lägger ut {DOCUMENTS[name].label} som PDF")
                     laid = typeset(document, _style_file(styles, "rapport.css"),
                                    base_url=folder, readable=readable)
                     pages = laid.pages()  # for the Word file's contents
                     written[base.with_suffix(".pdf")] = b""  # the order of the files
                 if "docx" in options.formats:
+                    progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")
                     reference = _style_file(styles, "referens.docx")
                     written[base.with_suffix(".docx")] = (
                         other.submit(_word, document, reference, pages) if other
                         else _word(document, reference, pages))
                 if laid is not None:
+                    progress.phase(f"skriver {DOCUMENTS[name].label} som PDF")
                     written[base.with_suffix(".pdf")] = laid.write()
             for path, data in written.items():
                 outputs[path] = data if isinstance(data, bytes) else data.result()
         finally:
             if other is not None:
                 other.shutdown(cancel_futures=True)
+        progress.phase("sparar filerna")
         images = sorted(p for p in work.iterdir()
                         if p.suffix in (".png", ".svg", ".pdf") and not p.name.startswith("."))
         # The record of this build's inputs goes into place with its files, as one commit.

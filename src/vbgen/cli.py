@@ -24,7 +24,6 @@ from .build import (
     OverwriteError,
     build,
     check,
-    lacking_data,
 )
 from .derive import assessment_notes, derive
 from .errors import (
@@ -232,17 +231,37 @@ def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
             _fail(f"{what} {folder} finns inte (eller är ingen mapp).")
     options = Options(out, formats, templates, styles, force, documents, slutlig=final)
     if len(mappar) > 1 or is_kommun(mappar[0]):
-        sys.exit(build_many(mappar, options, jobs, quiet, time_limit or TIME_LIMIT))
+        code = 0
+
+        def run_many() -> None:
+            nonlocal code
+            code = build_many(mappar, options, jobs, quiet, time_limit or TIME_LIMIT)
+
+        _guarded(run_many, out)
+        sys.exit(code)
     mapp = mappar[0]
 
     def run() -> None:
+        from .batch import closing_line, document_count, pdf_pages
+        from .luckor import GapEntry
+        from .progress import Display, listening
+
         notes: list[str] = []
-        written = build(mapp, options, notes)
+        gaps: list[GapEntry] = []
+        display = Display()
+        with listening(lambda what: display.show(f"Bygger {mapp}: {what}")):
+            try:
+                written = build(mapp, options, notes, gaps)
+            finally:
+                display.clear()
         if not quiet:
             for path in written:
                 click.echo(f"Skrev {path} ({path.stat().st_size // 1024} kB)")
         for note in notes:
             click.echo(note)
+        if written:
+            click.echo(closing_line(final, document_count(written), pdf_pages(written),
+                                    len(gaps), out))
 
     _guarded(run, out)
 
@@ -297,9 +316,6 @@ def validate_command(mapp: Path, templates: Path | None, styles: Path | None) ->
                 click.echo(line)
         for line in describe_figures(figures):
             click.echo(line)
-        for name in lacking_data(report, list(DOCUMENTS)):
-            click.echo(f"{DOCUMENTS[name].label.capitalize()} kan inte byggas: vb.yaml saknar "
-                       f"fältet {DOCUMENTS[name].needs} (se docs/dataformat.md).")
 
     _guarded(run)
 
