@@ -426,9 +426,11 @@ def _running_line(total: int, finished: int, failed: int, running: list[str],
 
 
 def build_many(folders: Sequence[Path], options: Options, jobs: int | None,
-               quiet: bool = False, time_limit: float = TIME_LIMIT) -> int:
-    """``vbgen bygg`` with several folders: build them side by side, print how each went
-    and the summary; return the exit code, 1 if any of them failed."""
+               quiet: bool = False, time_limit: float = TIME_LIMIT,
+               cluster: str | None = None) -> int:
+    """``vbgen bygg`` with several folders: build them side by side, here or on the Dask
+    cluster at ``cluster``, print how each went and the summary; return the exit code, 1 if
+    any of them failed (2 if the cluster cannot be reached)."""
     try:
         planned, skipped = plan(folders)
     except BatchError as exc:
@@ -443,7 +445,7 @@ def build_many(folders: Sequence[Path], options: Options, jobs: int | None,
     parallel = workers(jobs, len(planned))
     terminal = sys.stdout.isatty()
     display = Display()
-    where = f", {parallel} åt gången"
+    where = f" på klustret {cluster}" if cluster else f", {parallel} åt gången"
     running: list[str] = []
     outcomes: list[Outcome] = []
 
@@ -471,7 +473,16 @@ def build_many(folders: Sequence[Path], options: Options, jobs: int | None,
         click.echo(f"Bygger {_count(len(planned), 'nämnd', 'nämnder')}{where}, till "
                    f"{options.out}{os.sep}")
     try:
-        ordered = build_all(planned, options, parallel, done, time_limit, start)
+        if cluster:
+            from .kluster import ClusterError, build_on_cluster
+
+            try:
+                ordered = build_on_cluster(planned, options, cluster, done, time_limit)
+            except ClusterError as exc:
+                click.echo(f"vbgen bygg: {exc}", err=True)
+                return 2
+        else:
+            ordered = build_all(planned, options, parallel, done, time_limit, start)
     finally:
         display.clear()
     if not quiet:

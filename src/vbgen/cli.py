@@ -187,6 +187,7 @@ def main() -> None:
         ("vbgen bygg kultur-2024 --slutlig", "den slutliga versionen, när inget saknas"),
         ("vbgen bygg kultur-2024 --format pdf --ut rapporter", "bara PDF, till rapporter/"),
         ("vbgen bygg norrvik --ut rapporter", "alla nämnder i kommunmappen norrvik/"),
+        ("vbgen bygg norrvik --kluster tcp://server:8786", "alla nämnder på ett Dask-kluster"),
     ])
 @click.argument("mappar", nargs=-1, required=True, metavar="MAPP [MAPP …]", type=DATA_FOLDER)
 @click.option("--format", "formats", default=",".join(FORMATS), callback=_formats,
@@ -212,10 +213,13 @@ def main() -> None:
 @click.option("--tidsgrans", "time_limit", type=click.IntRange(min=1), metavar="SEKUNDER",
               help="När flera nämnder byggs: stoppa en nämnd som tar längre tid. "
                    f"Standard: {TIME_LIMIT}.")
+@click.option("--kluster", "cluster", metavar="ADRESS",
+              help="Bygg nämnderna på Dask-klustret med schemaläggaren på ADRESS, till "
+                   "exempel tcp://server:8786 (kräver vbgen[kluster]; se docs/batch.md).")
 def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
                   templates: Path | None, styles: Path | None, force: bool,
                   documents: tuple[str, ...] | None, final: bool, jobs: int | None,
-                  quiet: bool, time_limit: int | None) -> None:
+                  quiet: bool, time_limit: int | None, cluster: str | None) -> None:
     """Bygg dokumenten för datamappen MAPP (eller dess vb.yaml): ett utkast, eller med
     --slutlig den slutliga versionen. Utkastets filer slutar på -utkast, så att den
     slutliga versionen aldrig skriver över ett utkast.
@@ -230,12 +234,12 @@ def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
         if folder is not None and not folder.is_dir():
             _fail(f"{what} {folder} finns inte (eller är ingen mapp).")
     options = Options(out, formats, templates, styles, force, documents, slutlig=final)
-    if len(mappar) > 1 or is_kommun(mappar[0]):
+    if cluster or len(mappar) > 1 or is_kommun(mappar[0]):
         code = 0
 
         def run_many() -> None:
             nonlocal code
-            code = build_many(mappar, options, jobs, quiet, time_limit or TIME_LIMIT)
+            code = build_many(mappar, options, jobs, quiet, time_limit or TIME_LIMIT, cluster)
 
         _guarded(run_many, out)
         sys.exit(code)
