@@ -587,7 +587,7 @@ def check_stylesheet(stylesheet: Path, readable: list[Path]) -> None:
         if target is None or not target.is_file() or not inside_any(readable, target):
             refused.append(url)
     if refused:
-        raise refused_error(str(stylesheet), refused)
+        raise refused_error(str(stylesheet), refused, stylesheet.parent)
 
 
 
