@@ -251,6 +251,16 @@ def workers(jobs: int | None, folders: int) -> int:
     return max(1, min(jobs or os.cpu_count() or 1, folders))
 
 
+def _load_once() -> None:
+    """Load what every build loads (WeasyPrint, what drawing a chart needs) here, once,
+    rather than in each copy of this process: more than a second a nämnd."""
+    import weasyprint  # noqa: F401
+
+    from .charts import prepare_drawing
+
+    prepare_drawing()
+
+
 def _child(job: Job, options: Options, conn: Connection) -> None:
     """One job in a process of its own, which leads a process group: stopping the group
     stops whatever the build started."""
@@ -302,6 +312,8 @@ def build_all(jobs: list[Job], options: Options, parallel: int,
     context = (multiprocessing.get_context("fork")
                if sys.platform == "linux" and threading.active_count() == 1
                else multiprocessing.get_context("spawn"))
+    if context.get_start_method() == "fork" and len(jobs) > parallel:
+        _load_once()
     outcomes: dict[Job, Outcome] = {}
     waiting = list(jobs)
     running: list[_Running] = []
