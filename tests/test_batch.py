@@ -1,4 +1,4 @@
-"""Building several data folders at once: ``vbgen build A B C`` and a kommun folder."""
+"""Building several data folders at once: ``vbgen bygg A B C`` and a kommun folder."""
 
 from __future__ import annotations
 

@@ -76,10 +76,12 @@ def test_no_temporary_files_left(sample_copy, out):
 
 
 def _build_with_summary(sample_copy, tmp_path, template: str):
-    """Build with an own template for Sammanfattning."""
-    own = tmp_path / "mallar" / "avsnitt"
+    """Build with an own template in Sammanfattning, placed with a mall block."""
+    own = tmp_path / "mallar" / "egna"
     own.mkdir(parents=True)
     (own / "sammanfattning.j2").write_text(template, encoding="utf-8")
+    replace_text(sample_copy / "vb.yaml", "      - malsammanfattning\n",
+                 "      - mall: egna/sammanfattning.j2\n")
     return run_cli("build", str(sample_copy), "--ut", str(tmp_path / "ut"),
                    "--mallar", str(tmp_path / "mallar"))
 
@@ -88,7 +90,7 @@ def test_template_error_is_reported_for_editors(sample_copy, tmp_path):
     result = _build_with_summary(sample_copy, tmp_path,
                                  "<h1>Sammanfattning</h1>\n<p>{{ vb.finns_inte }}</p>\n")
     assert result.exit_code == 1
-    assert result.output.startswith("Fel i mallarna: avsnitt/sammanfattning.j2, rad 2:")
+    assert result.output.startswith("Fel i mallarna: egna/sammanfattning.j2, rad 2:")
     assert "Traceback" not in result.output
 
 
@@ -98,18 +100,18 @@ def test_unknown_tag_is_reported(sample_copy, tmp_path, warm_charts):
                                  "<h1>Sammanfattning</h1><blink>x</blink>")
     assert result.exit_code == 1
     assert result.output.startswith(
-        "Fel i mallarna: avsnitt/sammanfattning.j2, rad 1: okänd tagg <blink>;")
+        "Fel i mallarna: egna/sammanfattning.j2, rad 1: okänd tagg <blink>;")
 
 
 @pytest.mark.parametrize(("template", "message"), [
     ("<p>Före.</p>\n<table><tbody><tr><td>1</td></tr></tbody></table>\n",
-     "avsnitt/sammanfattning.j2, rad 2: varje <table> behöver en <caption>"),
+     "egna/sammanfattning.j2, rad 2: varje <table> behöver en <caption>"),
     ("<p>Före.</p>\n<p>Trasig <b>fetstil</p>\n",
-     "avsnitt/sammanfattning.j2, rad 2: mallens resultat är inte giltig struktur"),
+     "egna/sammanfattning.j2, rad 2: mallens resultat är inte giltig struktur"),
     ("<p>Före.</p>\n<p>Om {{ tabell('finns_inte') }}</p>\n",
-     'avsnitt/sammanfattning.j2, rad 2: tabellen "finns_inte" finns inte under tabeller'),
+     'egna/sammanfattning.j2, rad 2: tabellen "finns_inte" finns inte under tabeller'),
     ("<p>Före.</p>\n{% include 'saknas.j2' %}\n",
-     'avsnitt/sammanfattning.j2, rad 2: mallen "saknas.j2" finns inte'),
+     'egna/sammanfattning.j2, rad 2: mallen "saknas.j2" finns inte'),
 ])
 def test_template_errors_name_the_template_and_its_line(sample_copy, tmp_path, warm_charts,
                                                         template, message):

@@ -1,7 +1,8 @@
 import pytest
 
-from vbgen.derive import change_pct, derive
+from vbgen.derive import derive
 from vbgen.load import load
+from vbgen.tables import change_pct
 
 from .conftest import SAMPLE
 
@@ -12,23 +13,31 @@ def figures():
     return report, derive(report)
 
 
+def _cell(report, table: str, row: str, column: str) -> float:
+    found = next(r for r in report.tabelldata[table].rows
+                 if r.cells[report.tabelldata[table].decl.key_column.id].value == row)
+    return found.cells[column].value
+
+
 def test_result_figures_match_reference(figures):
-    _, fig = figures
-    assert round(fig.nettobudget) == 501534
-    assert round(fig.nettokostnad) == 497046
-    assert round(fig.resultat_avvikelse) == 4487
-    assert round(fig.resultat_avvikelse_pct, 1) == 0.9
-    assert round(fig.nettokostnad_forandring_pct, 1) == 6.6
+    report, fig = figures
+    assert round(_cell(report, "drift", "Årets resultat", "budget")) == 501534
+    assert round(_cell(report, "drift", "Årets resultat", "utfall")) == 497046
+    assert round(_cell(report, "drift", "Årets resultat", "avvikelse_procent"), 1) == 0.9
+    assert round(_cell(report, "drift", "Årets resultat", "forandring_procent"), 1) == 6.6
+    # The memo decides on the result as the resultaträkning shows it, 4 487 (of 4 487,2).
+    assert fig.arets_resultat == 4487
 
 
 def test_avvikelse_per_row(figures):
-    _, fig = figures
-    by_post = {f.rad.post: round(f.avvikelse) for f in fig.resultat}
-    assert by_post["Köp av verksamhet"] == -3351
-    assert by_post["Verksamhetens intäkter"] == 7365
-    drift = {f.rad.verksamhet: f for f in fig.drift}
-    assert round(drift["Barn & ungdomsvård"].avvikelse) == 6647
-    assert round(drift["Övriga insatser till vuxna"].avvikelse_pct, 1) == -16.3
+    report, _ = figures
+    # Computed from the exact amounts: −191 278,6 − (−187 927,45).
+    assert _cell(report, "resultatrakning", "Köp av verksamhet", "avvikelse") == \
+        pytest.approx(-3351.15)
+    assert round(_cell(report, "resultatrakning", "Verksamhetens intäkter", "avvikelse")) == 7365
+    assert round(_cell(report, "drift", "Barn & ungdomsvård", "avvikelse")) == 6647
+    assert round(_cell(report, "drift", "Övriga insatser till vuxna", "avvikelse_procent"),
+                 1) == -16.3
 
 
 def test_goal_counts(figures):

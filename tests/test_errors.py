@@ -23,20 +23,21 @@ def test_wrong_type_in_yaml(sample_copy):
 def test_numbers_in_yaml_may_be_written_the_swedish_way(sample_copy):
     from vbgen.load import load
 
-    replace_text(sample_copy / "vb.yaml", "avvikelse: 9900 ", 'avvikelse: "\u22129 900,5"')
-    replace_text(sample_copy / "vb.yaml", "balanserat_resultat: 9412", "balanserat_resultat: 9 412")
+    replace_text(sample_copy / "vb.yaml", "balanserat_resultat: 9412",
+                 'balanserat_resultat: "\u22129 412,5"')
+    replace_text(sample_copy / "vb.yaml", "andel: 100 ", "andel: 1 0 ")
     report = load(sample_copy)
-    assert report.ekonomi.prognos.avvikelse == -9900.5
-    assert report.tjanstskrivelse.resultatoverforing.balanserat_resultat == 9412
+    assert report.tjanstskrivelse.resultatoverforing.balanserat_resultat == -9412.5
+    assert report.tjanstskrivelse.resultatoverforing.andel == 10
 
 
 def test_missing_number_in_yaml(sample_copy):
-    replace_text(sample_copy / "vb.yaml", "avvikelse: 9900 ", 'avvikelse: "-" ')
+    replace_text(sample_copy / "vb.yaml", "balanserat_resultat: 9412", 'balanserat_resultat: "-"')
     result = run_cli("validate", str(sample_copy))
     assert result.exit_code == 1
-    line = line_of(sample_copy / "vb.yaml", 'avvikelse: "-"')
-    assert f'vb.yaml, rad {line}, fält "ekonomi.prognos.avvikelse": förväntade ett tal\n' \
-        in result.output
+    line = line_of(sample_copy / "vb.yaml", 'balanserat_resultat: "-"')
+    assert (f'vb.yaml, rad {line}, fält "tjanstskrivelse.resultatoverforing.balanserat_resultat": '
+            "förväntade ett tal\n") in result.output
 
 
 def test_missing_field_in_yaml(sample_copy):
@@ -72,7 +73,7 @@ def test_unreadable_csv_row(sample_copy):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run_cli("validate", str(sample_copy))
     assert result.exit_code == 1
-    assert "drift.csv, rad 4: raden har 7 fält men rubrikraden har 5" in result.output
+    assert "drift.csv, rad 4: raden har 8 fält men rubrikraden har 6" in result.output
     assert "summan stämmer inte" not in result.output
 
 
@@ -95,9 +96,9 @@ def test_total_that_does_not_add_up(sample_copy):
     replace_text(sample_copy / "resultatrakning.csv", "-304 032", "-304 132")
     result = run_cli("validate", str(sample_copy))
     line = line_of(sample_copy / "resultatrakning.csv", "Verksamhetens kostnader")
-    assert (f'resultatrakning.csv, rad {line}, kolumn "budget": summan stämmer inte: raden anger '
-            f"\u2212543\u00a0508 men summan av kostnadsraderna blir \u2212543\u00a0608"
-            in result.output)
+    assert (f'resultatrakning.csv, rad {line}, kolumn "budget 2024": summan stämmer inte: raden '
+            f"anger \u2212543\u00a0508,00 men raderna sedan förra summaraden blir "
+            f"\u2212543\u00a0608,05" in result.output)
 
 
 def test_all_problems_reported_at_once(sample_copy):

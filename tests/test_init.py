@@ -1,4 +1,4 @@
-"""vbgen init: a new year's folder from last year's, and the starting folder."""
+"""vbgen ny: a new year's folder from last year's, and the starting folder."""
 
 from __future__ import annotations
 
@@ -138,21 +138,32 @@ def test_comments_order_and_profile_link_are_kept(kultur, kultur_2024):
     assert "disposition[6].text" in output
 
 
-def test_socialnamnden_carries_its_fixed_tables_and_headcounts(tmp_path):
+def test_socialnamnden_moves_its_year_columns_on_and_validates_with_only_gaps(tmp_path):
     new = tmp_path / "socialnamnden-2025"
     result = run_cli("init", str(new), "--from", str(SAMPLE))
     assert result.exit_code == 0, result.output
     report = load(new)
     assert report.ar == 2025
-    assert report.personal.anstallda_foregaende == 391 and report.personal.anstallda is None
-    assert report.ekonomi.prognos is None and report.sammanfattning == ""
     assert report.tjanstskrivelse is not None and report.tjanstskrivelse.samlad_bedomning is None
-    assert all(u.status != "Klart" for u in report.all_uppdrag())
-    volymer = read_grid(new / "externa_volymer.csv")
-    assert _column(volymer, "antal föregående år") == _column(
-        read_grid(SAMPLE / "externa_volymer.csv"), "antal")
+    # Last year's figures move one column on, this year's are empty.
+    drift = read_grid(new / "drift.csv")
+    assert drift.header[:5] == ["verksamhet", "budget 2025", "utfall 2025", "utfall 2024",
+                                "utfall 2023"]
+    old = read_grid(SAMPLE / "drift.csv")
+    assert _column(drift, "utfall 2024") == _column(old, "utfall 2024")
+    assert set(_column(drift, "utfall 2025")) == {""}
+    anstallda = read_grid(new / "anstallda.csv")
+    assert _column(anstallda, "december 2024") == ["391"]
+    decl = next(t for t in report.tabeller if t.id == "drift_tre_ar")
+    assert [c.rubrik for c in decl.kolumner if c.visas][1:] == [
+        "jan–dec 2023", "jan–dec 2024", "jan–dec 2025"]
+    # Texts with marks are emptied like any other; those in vb.yaml's outline are kept.
+    assert (new / "text" / "ekonomi-inledning.md").read_text(encoding="utf-8") == ""
     assert "verksamhetsåret 2024" in result.output
-    assert "drift.csv kopierades med förra årets siffror" in result.output
+    check = run_cli("validate", str(new))
+    assert check.exit_code == 0, check.output
+    assert "inga fel" in check.output
+    assert "drift.csv, rad 2, kolumn utfall 2025" in check.output
 
 
 def test_refuses_an_existing_folder(kultur, tmp_path):

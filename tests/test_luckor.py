@@ -174,9 +174,10 @@ def test_a_text_marked_not_available_in_vb_yaml_shows_its_reason(tmp_path):
 
 
 def test_a_mark_without_a_reason_is_an_error(tmp_path):
-    folder = make_folder(tmp_path, "sammanfattning: {saknas: ''}\n")
+    folder = make_folder(tmp_path, "malnivaer: [Mål]\nmal:\n"
+                                   "  - {id: M1, namn: Mål, analys: {saknas: ''}}\n")
     assert problems(folder) == [
-        'vb.yaml, rad 9, fält "sammanfattning": skriv skälet till att värdet saknas: '
+        'vb.yaml, rad 11, fält "mal[1].analys": skriv skälet till att värdet saknas: '
         '{saknas: "Mätningen görs från 2025."}']
 
 
@@ -230,8 +231,7 @@ def test_the_sample_as_shipped_is_refused_a_final_build_for_its_examples_alone(t
 def test_an_example_shows_as_its_value_in_a_draft_wherever_it_stands(tmp_path):
     folder = make_folder(tmp_path, "", head=(
         "kommun: {exempel: Exempelby kommun}\nnamnd: Testnämnden\nar: 2024\n"
-        "forvaltning: Testförvaltningen\nskala: [{text: Uppfyllt}]\n"
-        "sammanfattning: {exempel: Skriv en sammanfattning här.}\n"))
+        "forvaltning: Testförvaltningen\nskala: [{text: Uppfyllt}]\n"))
     replace_text(folder / "vb.yaml", "  - rubrik: Avsnitt",
                  "  - titelsida\n  - rubrik: Avsnitt\n    text: Om Exempelby.")
     document = compose(folder, tmp_path)[1]
@@ -242,14 +242,14 @@ def test_an_example_shows_as_its_value_in_a_draft_wherever_it_stands(tmp_path):
 
 
 def test_an_example_of_a_markdown_text_is_a_gap_before_the_text(tmp_path):
-    body = ("sammanfattning: {exempel: Skriv en sammanfattning här.}\n"
+    body = ("texter:\n  inledning: {exempel: Skriv en sammanfattning här.}\n"
             "disposition:\n  - rubrik: Sammanfattning\n    block:\n"
             "      - mall: egen.j2\n")
     folder = make_folder(tmp_path, body)
     templates = tmp_path / "mallar"
     templates.mkdir()
     (templates / "egen.j2").write_text(
-        '{{ vb.sammanfattning | md(falt="sammanfattning") }}', encoding="utf-8")
+        '{{ vb.texter.inledning | md(falt="texter.inledning") }}', encoding="utf-8")
     document = compose(folder, tmp_path, templates)[1]
     assert paragraphs(document)[-2:] == ["[Saknas: en egen text i stället för exemplet]",
                                          "Skriv en sammanfattning här."]
@@ -312,22 +312,24 @@ def test_excel_numbers_are_numbers_and_excel_texts_are_read_as_written(tmp_path)
 def test_a_dot_is_an_error_in_every_file_numbers_are_read_from(tmp_path):
     indicators = "mål;indikator;2023;2024;etappmål\nM1;Besök;4.1;4,3;≥ 4.5\n"
     chart = "månad;antal\njan;1.250\n"
+    columns = "- {kolumn: verksamhet}\n- {kolumn: budget, typ: belopp}\n"
     body = ("diagram:\n  - {id: d, titel: Besök, fil: d.csv}\n"
-            "ekonomi:\n  prognos: {delarsrapport: augusti 2024, avvikelse: 9.900}\n")
+            + table_yaml(columns, "    tolerans: 2.125\n", fil="drift.csv"))
     folder = make_folder(tmp_path, body, {"indikatorer.csv": indicators, "d.csv": chart,
-                                          "drift.csv": "verksamhet;budget;utfall\nA;1.5;2\n"})
+                                          "drift.csv": "verksamhet;budget\nA;1.5\n"})
     assert problems(folder) == [
-        'vb.yaml, rad 12, fält "ekonomi.prognos.avvikelse": talet 9.900 läses som 9,9 men kan '
-        "vara menat som 9 900; skriv 9900 (eller 9 900) för det ena, 9,9 för det andra",
+        'vb.yaml, rad 15, fält "tabeller[1].tolerans": talet 2.125 läses som 2,125 men kan '
+        "vara menat som 2 125; skriv 2125 (eller 2 125) för det ena, 2,125 för det andra",
         'indikatorer.csv, rad 2, kolumn "2023": talet "4.1" har punkt, men tabellen skriver '
         "decimaler med komma: menar du 4,1?",
         'indikatorer.csv, rad 2, kolumn "etappmål": talet "4.5" har punkt, men tabellen skriver '
         "decimaler med komma: menar du 4,5?",
-        'drift.csv, rad 2, kolumn "budget": talet "1.5" har punkt, men tabellen skriver '
-        "decimaler med komma: menar du 1,5?",
         'd.csv, rad 2, kolumn "antal": talet "1.250" har punkt, men tabellen skriver decimaler '
         "med komma: menar du 1 250 eller 1,25?; skriver filen decimaler med punkt, ange "
-        "decimaltecken: punkt för den i vb.yaml"]
+        "decimaltecken: punkt för den i vb.yaml",
+        'drift.csv, rad 2, kolumn "budget": talet "1.5" har punkt, men tabellen skriver '
+        "decimaler med komma: menar du 1,5?; skriver filen decimaler med punkt, ange "
+        "decimaltecken: punkt för tabellen i vb.yaml"]
 
 
 # --- What a cell shows -------------------------------------------------------------------------

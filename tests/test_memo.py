@@ -153,6 +153,18 @@ def test_result_is_the_reports_avvikelse(memo_docx, report_docx):
             f"6,6{NB}%.") in _flat_keep_nb(text)
 
 
+def test_the_decision_transfers_the_figure_the_report_shows(memo_docx, report_docx, memo_pages,
+                                                             report_pages):
+    # andel: 100 of the result, as the resultaträkning shows it: the same figure everywhere.
+    avvikelse = next(r[3] for r in _table(report_docx, "Resultaträkning")
+                     if r[0] == "Årets resultat")
+    decision = f"begär hos kommunstyrelsen att {avvikelse} tkr av årets resultat balanseras"
+    assert decision in "\n".join(p.text for p in memo_docx.paragraphs)
+    assert _flat(decision) in _flat("\n".join(memo_pages))
+    report_text = _flat("\n".join(report_pages))
+    assert re.search(r"Årets resultat [−\d ]+ [−\d ]+ " + _flat(avvikelse), report_text)
+
+
 def _flat_keep_nb(text: str) -> str:
     return re.sub(r"[ \n\t]+", " ", text)
 
@@ -353,7 +365,8 @@ def test_transfer_larger_than_the_result_or_of_the_other_sign(sample_copy, belop
     line = line_of(vb, f"belopp: {belopp}")
     assert (f'vb.yaml, rad {line}, fält "tjanstskrivelse.resultatoverforing.belopp": beloppet '
             f"{shown} tkr går inte att föra över: årets resultat mot budget är 4\u00a0487 tkr "
-            "(resultatrakning.csv), och beloppet ska ha samma tecken och vara högst så stort"
+            '(resultat: "resultatrakning | Årets resultat | avvikelse"), och beloppet ska ha '
+            "samma tecken och vara högst så stort"
             ) in result.output
 
 

@@ -132,26 +132,6 @@ def test_etappmal_sentence(count, expected):
     assert sprak.etappmal_sentence(count) == expected
 
 
-# --- Budget: överskott, underskott or i nivå med budget, by the figure as shown -------------
-
-@pytest.mark.parametrize(("deviation", "expected"), [
-    (4487.4, "ett överskott mot budget på 4,5 miljoner kronor"),
-    (-156, "ett underskott mot budget på 0,2 miljoner kronor"),
-    (50, "ett överskott mot budget på 0,1 miljoner kronor"),  # 0,05 rounds half up to 0,1
-    (49.9, "ett resultat i nivå med budget"),  # shown as 0,0: the documented threshold
-    (-49.9, "ett resultat i nivå med budget"),
-    (0, "ett resultat i nivå med budget"),
-])
-def test_budget_result(deviation, expected):
-    assert sprak.budget_result(deviation) == expected
-
-
-def test_result_sentence_leaves_out_the_share_when_in_line_with_budget():
-    assert sprak.result_sentence(2024, 501_533, 501_520, 13, 0.003) == (
-        "Nämndens budgetram för 2024 är 501,5 miljoner kronor och nettokostnaden blev 501,5 "
-        "miljoner kronor. Nämnden redovisar ett resultat i nivå med budget.")
-
-
 @pytest.mark.parametrize(("value", "words", "decimals", "expected"), [
     (0.04, "ökat/minskat/oförändrat", 1, "oförändrat"),
     (-0.06, "ökat/minskat/oförändrat", 1, "minskat"),

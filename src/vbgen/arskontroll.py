@@ -1,10 +1,10 @@
 """The year mentions a new year's folder should review, kept in ``arskontroll.yaml``.
 
-``vbgen init --from`` carries texts over from last year: headings and texts in ``vb.yaml``,
+``vbgen ny --fran`` carries texts over from last year: headings and texts in ``vb.yaml``,
 text files and the text cells of tables. A sentence among them that names a year may need
 changing ("jämfört med 2022"), and vbgen never rewrites prose. init lists every such sentence
 whole, with its file and line, and writes them to ``arskontroll.yaml`` in the new folder;
-``vbgen validate`` and a draft's closing list repeat each one until the sentence has changed
+``vbgen kontrollera`` and a draft's closing list repeat each one until the sentence has changed
 in its file or the user confirms it there (``bekraftad: ja``). This is the one check of the
 years in a new year's texts.
 """

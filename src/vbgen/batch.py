@@ -28,7 +28,7 @@ import click
 from . import fmt
 from .build import DraftError, Options, OverwriteError, build
 from .errors import DataError, StyleError, TemplateError
-from .load import MAIN_FILE, PROFILE_FILE
+from .names import MAIN_FILE, PROFILE_FILE
 from .paths import inside
 from .progress import Display
 

@@ -21,22 +21,13 @@ import tempfile
 import time
 import warnings
 from collections.abc import Iterator
-from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import arskontroll, compose, doc, fingerprint, progress, siffror, stil
-from .charts import (
-    EVERY_FILE,
-    Chart,
-    ChartRenderer,
-    RenderedChart,
-    alt_text,
-    drawing_pool,
-    forked_pool,
-)
-from .charts import FORMATS as CHART_FILES
-from .derive import Figures, assessment_notes, derive
+# Only what a build with nothing to do needs is imported here; the rest where it is used,
+# so that "vbgen --help" and a build that finds nothing changed load nothing heavy.
+from . import fingerprint, progress
 from .errors import (
     DataError,
     EnvironmentProblem,
@@ -46,9 +37,7 @@ from .errors import (
     TemplateError,
     environment_problem,
 )
-from .load import MAIN_FILE, load
-from .luckor import GapEntry, describe, find_all, gap_list, gaps_of, unique
-from .model import Block, Report, Section
+from .names import MAIN_FILE
 from .paths import (
     MAX_IMAGE_PIXELS,
     MAX_INPUT_BYTES,
@@ -62,8 +51,13 @@ from .paths import (
     safe_name,
 )
 from .resources import styles_dir, template_dirs
-from .writers.docx import DocxWriter, write_docx
-from .writers.pdf import refused_error, typeset
+
+if TYPE_CHECKING:
+    from . import arskontroll, doc, siffror
+    from .charts import ChartRenderer
+    from .derive import Figures
+    from .luckor import GapEntry
+    from .model import Block, Report, Section
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
@@ -106,6 +100,8 @@ class DraftError(Exception):
         self.gaps = gaps
 
     def __str__(self) -> str:
+        from .luckor import describe
+
         n = len(self.gaps)
         head = (f"Den slutliga versionen byggs inte: data har {n} "
                 f"{'lucka' if n == 1 else 'luckor'} att fylla:")
@@ -144,6 +140,8 @@ def compose_document(report: Report, figures: Figures, template: str,
                      charts: ChartRenderer, templates: Path | None = None,
                      logo: Path | None = None, utkast: bool = True) -> doc.Document:
     """Render ``template`` for ``report`` into the document model, as a draft or final."""
+    from . import compose
+
     context = {"vb": report, "fig": figures, "logotyp": str(logo) if logo else None,
                "utkast": utkast,
                **compose.chart_globals(report.diagramdata, charts, report),
@@ -160,9 +158,12 @@ def finish_draft(documents: dict[str, doc.Document], slutlig: bool,
                  review: list[arskontroll.Mention] | None = None) -> list[GapEntry]:
     """End each draft with the list of its gaps (and of the values the data says are not
     available), and the verksamhetsberättelse's with the sentences with a year left from
-    ``vbgen init`` (``review``) and the figures typed in its texts worth a look
+    ``vbgen ny`` (``review``) and the figures typed in its texts worth a look
     (``findings``); refuse a final build that has any gap (those lists never stop one).
     Returns the gaps, each once."""
+    from . import arskontroll, siffror
+    from .luckor import find_all, gap_list, gaps_of, unique
+
     found = {name: find_all(d) for name, d in documents.items()}
     gaps = gaps_of(unique([g for gaps in found.values() for g in gaps]))
     if slutlig and gaps:
@@ -349,6 +350,8 @@ def _try_lock(fd: int) -> None:
 
 def _check_images(document: doc.Document, readable: list[Path]) -> None:
     """A template may show the charts vbgen drew and the logotype, and no other file."""
+    from . import doc
+
     paths = [b.path for b in document.blocks if isinstance(b, doc.Figure)]
     paths += [b.logo for b in document.blocks if isinstance(b, doc.TitlePage) and b.logo]
     for path in paths:
@@ -387,8 +390,10 @@ def recover(out: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bool) -> None:
-    """Put ``outputs`` and the new chart ``images`` into ``out`` as one transaction."""
+def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bool,
+            chapters: set[str] | None = None) -> None:
+    """Put ``outputs`` and the new chart ``images`` into ``out`` as one transaction; then
+    drop the cached chapters other than ``chapters``, if given."""
     # Checked before anything is created, so that a refused build writes nothing; and again
     # under the lock, in case another build wrote in between. A commit still to be completed
     # changes what the folder holds, so then only the second check counts.
@@ -436,6 +441,10 @@ def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bo
         except OSError as exc:
             raise environment_problem(exc, "kan inte flytta de nya filerna på plats i", out) \
                 from None
+        if chapters is not None:
+            from .writers.cache import prune
+
+            prune(out / CACHE, chapters)
 
 
 def lacking_data(report: Report, names: list[str]) -> list[str]:
@@ -464,12 +473,17 @@ def select_documents(report: Report, requested: tuple[str, ...] | None) -> list[
     return [n for n in wanted if n not in lacking]
 
 
-class _Unrendered(ChartRenderer):
-    """Charts placed but not drawn: what ``check`` needs to run the templates."""
+def _unrendered() -> type[ChartRenderer]:
+    """A chart renderer that places charts without drawing them: what ``check`` needs to
+    run the templates."""
+    from .charts import Chart, ChartRenderer, RenderedChart, alt_text
 
-    def render(self, chart: Chart) -> RenderedChart:
-        return RenderedChart(self.cache_dir / f"{safe_name(chart.id, 'diagram', 40)}.png",
-                             alt_text(chart))
+    class Unrendered(ChartRenderer):
+        def render(self, chart: Chart) -> RenderedChart:
+            return RenderedChart(self.cache_dir / f"{safe_name(chart.id, 'diagram', 40)}.png",
+                                 alt_text(chart))
+
+    return Unrendered
 
 
 def _will_draw(report: Report, cache: Path) -> bool:
@@ -486,7 +500,7 @@ def _will_draw(report: Report, cache: Path) -> bool:
 
 def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
                 staging: Path | None = None, draw: bool = True, workers: int = 0,
-                chart_files: tuple[str, ...] = EVERY_FILE,
+                chart_files: tuple[str, ...] | None = None,
                 findings: list[siffror.Finding] | None = None,
                 review: list[arskontroll.Mention] | None = None,
                 gaps: list[GapEntry] | None = None
@@ -498,9 +512,14 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     into ``staging`` (by default the output's cache), in ``workers`` other processes if
     given, as the files ``chart_files`` (by default every kind); without ``draw`` none are
     drawn. The figures typed in the texts worth a look are added to ``findings``, the
-    sentences with a year still to review after ``vbgen init`` to ``review``, and the gaps
+    sentences with a year still to review after ``vbgen ny`` to ``review``, and the gaps
     to fill, each once, to ``gaps``.
     """
+    from . import arskontroll, siffror, stil
+    from .charts import EVERY_FILE, ChartRenderer, drawing_pool
+    from .derive import assessment_notes, derive
+    from .load import load
+
     report = load(folder)
     names = select_documents(report, options.documents)
     figures = derive(report)
@@ -513,9 +532,9 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     # A build that will draw charts starts its drawing processes now: they load matplotlib
     # while the templates are filled in.
     pool = drawing_pool(workers) if draw and _will_draw(report, options.out / CACHE) else None
-    renderer = ChartRenderer if draw else _Unrendered
+    renderer = ChartRenderer if draw else _unrendered()
     charts = renderer(options.out / CACHE, chart_style, palette=palette, staging=staging,
-                      workers=workers, formats=chart_files, pool=pool)
+                      workers=workers, formats=chart_files or EVERY_FILE, pool=pool)
     try:
         logo = _logo(styles)
         documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
@@ -546,12 +565,15 @@ def check(folder: Path, templates: Path | None = None,
           review: list[arskontroll.Mention] | None = None) -> tuple[Report, list[GapEntry]]:
     """Everything a build does with the data short of drawing, typesetting and writing.
 
-    ``vbgen validate`` runs this, so that "inga fel" means a build will not fail on the data,
+    ``vbgen kontrollera`` runs this, so that "inga fel" means a build will not fail on the data,
     the templates or the styles. Returns the report and the gaps a draft has (a final build
     is refused while any remain) with the values the data says are not available, each once;
     the figures typed in the texts worth a look are added to ``findings``, and the sentences
-    with a year still to review after ``vbgen init`` to ``review``.
+    with a year still to review after ``vbgen ny`` to ``review``.
     """
+    from .luckor import find_all, unique
+    from .writers.docx import DocxWriter
+
     unused = Path(tempfile.gettempdir()) / "vbgen-validate"
     report, composed, used = compose_all(
         folder, Options(unused, templates=templates, documents=documents, styles=styles),
@@ -571,6 +593,8 @@ _URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)|@import\s+(['"])([^'"]*)\3
 def check_stylesheet(stylesheet: Path, readable: list[Path]) -> None:
     """Every file the stylesheet refers to (fonts, images) must be inside ``readable``, as
     the PDF writer will only read those; the network is never asked."""
+    from .writers.pdf import refused_error
+
     try:
         text = stylesheet.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -607,8 +631,17 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
             notes.extend([*same, fingerprint.NOTHING_CHANGED.format(out=options.out)])
         return []
     progress.phase("läser data")
+    from .charts import FORMATS as CHART_FILES
+    from .writers.cache import LayoutCache
+    from .writers.pdf import typeset
+    from .writers.workers import Pool
+
     said: list[str] = []
     work = Path(tempfile.mkdtemp(prefix="vbgen-"))
+    cache = LayoutCache(options.out / CACHE, work)
+    # The processes that lay the PDF out and write the Word files start first, and load
+    # WeasyPrint and the style sheet's fonts while the data is read.
+    pool = Pool.start(_likely_stylesheet(folder, options)) if "pdf" in options.formats else None
     try:
         # New charts are drawn in two other processes while the templates are rendered.
         # The chart files the documents show; the SVG is only for the preview.
@@ -620,42 +653,55 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
         found = {styles: fingerprint.tree(styles)} if styles not in _folders(options) else {}
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
+        # Every document's chapters are laid out at once, before any is written.
+        laid = {name: typeset(document, _style_file(styles, "rapport.css"), base_url=folder,
+                              readable=readable, pool=pool, cache=cache, name=name)
+                for name, document in documents.items()} if pool is not None else {}
+        reference = _style_file(styles, "referens.docx")
         outputs: dict[Path, bytes] = {}
-        written: dict[Path, bytes | Future[bytes]] = {}
-        # With both formats, each Word file is written in another process while its PDF is.
-        other = forked_pool(1) if set(FORMATS) <= set(options.formats) else None
-        try:
-            for name, document in documents.items():
-                base = options.out / stem(report, name, options.slutlig)
-                pages: dict[str, int] = {}
-                laid = None
-                if "pdf" in options.formats:
-                    progress.phase(f"lägger ut {DOCUMENTS[name].label} som PDF")
-                    laid = typeset(document, _style_file(styles, "rapport.css"),
-                                   base_url=folder, readable=readable)
-                    pages = laid.pages()  # for the Word file's contents
-                    written[base.with_suffix(".pdf")] = b""  # the order of the files
-                if "docx" in options.formats:
-                    progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")
-                    reference = _style_file(styles, "referens.docx")
-                    written[base.with_suffix(".docx")] = (
-                        other.submit(_word, document, reference, pages) if other
-                        else _word(document, reference, pages))
-                if laid is not None:
-                    progress.phase(f"skriver {DOCUMENTS[name].label} som PDF")
-                    written[base.with_suffix(".pdf")] = laid.write()
-            for path, data in written.items():
-                outputs[path] = data if isinstance(data, bytes) else data.result()
-        finally:
-            if other is not None:
-                other.shutdown(cancel_futures=True)
+        words: dict[str, tuple[tuple[str, str], dict[str, int]]] = {}
+        bases = {name: options.out / stem(report, name, options.slutlig) for name in documents}
+        for name, document in documents.items():
+            base = bases[name]
+            if name in laid:
+                progress.phase(f"lägger ut {DOCUMENTS[name].label} som PDF")
+                outputs[base.with_suffix(".pdf")] = b""  # the order of the files
+            if "docx" not in options.formats:
+                continue
+            if pool is None:
+                progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")
+                outputs[base.with_suffix(".docx")] = _word(document, reference, {})
+                continue
+            # The Word file's contents take the PDF's page numbers; those of the last build
+            # most likely, so that it is written while the PDF is laid out. It is written
+            # again below if the PDF's page numbers turn out otherwise.
+            pages = laid[name].guess_pages()
+            if pages is None:
+                pages = laid[name].pages()
+            words[name] = (pool.docx(name, document, reference, pages), pages)
+            outputs[base.with_suffix(".docx")] = b""
+        for name in laid:
+            progress.phase(f"skriver {DOCUMENTS[name].label} som PDF")
+            outputs[bases[name].with_suffix(".pdf")] = laid[name].write()
+        for name, (ticket, pages) in words.items():
+            assert pool is not None  # only there when there is a pool
+            progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")
+            if laid[name].pages() != pages:
+                ticket = pool.docx(f"{name} igen", documents[name], reference,
+                                   laid[name].pages())
+            outputs[bases[name].with_suffix(".docx")] = pool.wait([ticket])[0]
         progress.phase("sparar filerna")
+        staged = cache.save() if laid else []
         images = sorted(p for p in work.iterdir()
-                        if p.suffix in (".png", ".svg", ".pdf") and not p.name.startswith("."))
+                        if p.suffix in (".png", ".svg", ".pdf") and not p.name.startswith(".")
+                        and p not in staged)
         # The record of this build's inputs goes into place with its files, as one commit.
         fingerprint.remember(work / fingerprint.RECORD, settings, found, reads, outputs, said)
-        _commit(options.out, outputs, [*images, work / fingerprint.RECORD], options.force)
+        _commit(options.out, outputs, [*images, *staged, work / fingerprint.RECORD],
+                options.force, cache.files() if laid else None)
     finally:
+        if pool is not None:
+            pool.close()
         shutil.rmtree(work, ignore_errors=True)
         if notes is not None:
             notes.extend(said)
@@ -663,7 +709,9 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
 
 
 def _word(document: doc.Document, reference: Path, pages: dict[str, int]) -> bytes:
-    """The Word file of ``document``; handed to another process by this name."""
+    """The Word file of ``document``, its contents numbered with ``pages``."""
+    from .writers.docx import write_docx
+
     return write_docx(document, reference, pages=pages)
 
 
@@ -681,3 +729,24 @@ def _settings(folder: Path, options: Options) -> str:
     # Another folder is another build, even where its files read the same.
     settings["data"] = str(folder.resolve())
     return fingerprint.settings(_folders(options), settings, options.out)
+
+
+def _likely_stylesheet(folder: Path, options: Options) -> Path | None:
+    """The style sheet a build most likely uses, known before the data is loaded; None if
+    it is one the build will refuse (and say why)."""
+    own = [p / PROFILE_STYLES for p in _profile_folder(folder)]
+    styles = options.styles or next((p for p in own if p.is_dir()), None) or styles_dir()
+    try:
+        return _style_file(styles, "rapport.css")
+    except StyleError:
+        return None
+
+
+def _profile_folder(folder: Path) -> list[Path]:
+    """The kommun profile the main file points to, read without loading the data."""
+    try:
+        text = read_file(folder, folder / MAIN_FILE).decode("utf-8-sig")
+    except (Refused, OSError, UnicodeDecodeError):
+        return []
+    m = re.search(r"^profil:[ \t]*['\"]?([^'\"#\n]+?)['\"]?[ \t]*(#.*)?$", text, re.MULTILINE)
+    return [folder / m.group(1)] if m else []

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 
 from . import fmt, prosa, sprak, tables
 from .errors import Problem
@@ -147,8 +148,9 @@ class _Figure:
     #: The number in the unit the table shows, and the decimals it is shown with.
     number: float | None
     decimals: int | None
-    #: For an amount: kronor per unit of ``value``.
+    #: For an amount: kronor per unit of ``value``, and per unit of ``number``.
     kronor: float
+    unit: float = 1.0
     #: What stands instead of a missing figure: the cell's gap, or its value not available.
     gap: tables.CellGap | None = None
 
@@ -174,21 +176,7 @@ def _declared(report: Report, mark: Mark) -> _Figure:
         known = [str(c.id) for c in decl.kolumner]
         raise CitationError(f'kolumnen "{mark.column}" finns inte i tabellen "{decl.id}"; '
                             f"{_nearest(mark.column, known)}")
-    key = decl.key_column
-    if key is None:
-        raise CitationError(f'tabellen "{decl.id}" har ingen textkolumn som namnger raderna; '
-                            "ange nyckel: för tabellen i vb.yaml")
-    names = [prosa.plain(str(v.value)) if (v := r.cells.get(str(key.id))) and v.value else ""
-             for r in table.rows]
-    found = [r for r, n in zip(table.rows, names, strict=True) if n == mark.row]
-    if not found:
-        raise CitationError(f'raden "{mark.row}" finns inte i tabellen "{decl.id}" (kolumnen '
-                            f'"{key.id}"); {_nearest(mark.row, [n for n in names if n])}')
-    if len(found) > 1:
-        lines = " och ".join(str(r.source.row) for r in found if r.source)
-        raise CitationError(f'raden "{mark.row}" står flera gånger i tabellen "{decl.id}" '
-                            f"({decl.fil}, rad {lines}); ge raderna olika namn")
-    row = found[0]
+    row = find_row(table, mark.row)
     value = row.cells.get(str(column.id))
     gap = tables.cell_gap(table, row, column, needed=True)
     if gap is not None and value is not None and value.mark == tables.NOT_COMPARABLE:
@@ -199,7 +187,28 @@ def _declared(report: Report, mark: Mark) -> _Figure:
     return _Figure(None if value is None else value.value, column.typ,
                    tables.show_value(table, column, plain),
                    tables.display_number(table, column, plain), tables.decimals(table, column),
-                   float(UNITS[decl.enhet]), gap)
+                   float(UNITS[decl.enhet]),
+                   float(UNITS[decl.shown_unit]) if column.typ == "belopp" else 1.0, gap)
+
+
+def find_row(table: tables.DataTable, name: str) -> tables.DataRow:
+    """The row of ``table`` whose key column reads ``name``; raise :class:`CitationError`
+    naming the nearest names when none does, and the lines when several do."""
+    decl = table.decl
+    key = decl.key_column
+    if key is None:
+        raise CitationError(f'tabellen "{decl.id}" har ingen textkolumn som namnger raderna; '
+                            "ange nyckel: för tabellen i vb.yaml")
+    found = tables.find_rows(table, name)
+    if not found:
+        names = [n for n in tables.row_names(table) if n]
+        raise CitationError(f'raden "{_norm(name)}" finns inte i tabellen "{decl.id}" (kolumnen '
+                            f'"{key.id}"); {_nearest(_norm(name), names)}')
+    if len(found) > 1:
+        lines = " och ".join(str(r.source.row) for r in found if r.source)
+        raise CitationError(f'raden "{_norm(name)}" står flera gånger i tabellen "{decl.id}" '
+                            f"({decl.fil}, rad {lines}); ge raderna olika namn")
+    return found[0]
 
 
 def _indicator(report: Report, mark: Mark) -> _Figure:
@@ -237,7 +246,7 @@ def _indicator(report: Report, mark: Mark) -> _Figure:
     if comparator and number is not None:
         shown = f"{comparator}{fmt.NBSP}{shown}"  # as the indicator table shows it
     return _Figure(value, "tal" if isinstance(value, int | float | None) else "text", shown,
-                   number, None, 1.0, gap)
+                   number, None, 1.0, gap=gap)
 
 
 def _figure(report: Report, mark: Mark) -> _Figure:
@@ -260,20 +269,10 @@ def _show(figure: _Figure, o: Options) -> str:
     if (o.unit or o.absolute or o.decimals is not None or o.number_word or o.words) \
             and not numeric and figure.value is not None:
         raise CitationError(f"kolumnen är av typen {figure.kind}; val som {OPTIONS} gäller tal")
-    value = figure.value
-    if figure.gap is not None or not isinstance(value, int | float):
+    scaled = _scaled(figure, o)
+    if scaled is None:
         return figure.shown
-    decimals: int | None
-    if o.unit in AMOUNT_UNITS:
-        word, default = AMOUNT_UNITS[o.unit]
-        number = float(value) * figure.kronor / UNITS["tkr" if o.unit == "tusen" else o.unit]
-        decimals = default if o.decimals is None else o.decimals
-    else:
-        word = OTHER_UNITS.get(o.unit, "")
-        number = float(figure.number if figure.number is not None else value)
-        decimals = figure.decimals if o.decimals is None else o.decimals
-    if o.absolute:
-        number = abs(number)
+    number, decimals, word, _ = scaled
     rounded = fmt.shown(number, decimals)
     if o.words:
         return sprak.by_sign(rounded, o.words)
@@ -288,6 +287,69 @@ def _show(figure: _Figure, o: Options) -> str:
     if word:
         return f"{text} {word}"
     return f"{text}{fmt.NBSP}%" if figure.kind == "procent" else text
+
+
+def _scaled(figure: _Figure, o: Options) -> tuple[float, int | None, str, float] | None:
+    """The figure's number as the options show it: the number, its decimals, the word after
+    it and the kronor (for an amount, else 1) per unit of the number; None without one."""
+    value = figure.value
+    if figure.gap is not None or not isinstance(value, int | float):
+        return None
+    decimals: int | None
+    if o.unit in AMOUNT_UNITS:
+        word, default = AMOUNT_UNITS[o.unit]
+        unit = float(UNITS["tkr" if o.unit == "tusen" else o.unit])
+        number = float(value) * figure.kronor / unit
+        decimals = default if o.decimals is None else o.decimals
+    else:
+        word = OTHER_UNITS.get(o.unit, "")
+        number = float(figure.number if figure.number is not None else value)
+        decimals = figure.decimals if o.decimals is None else o.decimals
+        unit = figure.unit
+    return abs(number) if o.absolute else number, decimals, word, unit
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A cited figure as a number, as it is shown: its value and the precision it is shown
+    with, both in kronor for an amount (else in its own unit), and its kind."""
+
+    value: Decimal
+    precision: Decimal
+    #: "belopp" for an amount, "tal" for any other number.
+    kind: str
+    #: The figure as the mark shows it.
+    text: str
+
+    def tkr(self) -> float:
+        """An amount in tkr."""
+        return float(self.value / UNITS["tkr"])
+
+    def agrees(self, other: Amount) -> bool:
+        """Whether some exact figure could be shown as both: they differ by less than half
+        of their precisions together."""
+        return abs(self.value - other.value) < (self.precision + other.precision) / 2
+
+
+def amount(report: Report, text: str) -> Amount | None:
+    """The figure the mark ``text`` (with or without ``[tal: …]`` around it) shows, as a
+    number rounded as shown; None where the value is missing or is no number. Raise
+    :class:`CitationError` for a mark that names nothing."""
+    text = text.strip()
+    mark = parse(text if text.startswith("[") else f"[tal: {text}]")
+    figure = _figure(report, mark)
+    shown = _show(figure, mark.options)
+    scaled = _scaled(figure, mark.options)
+    if scaled is None or mark.options.words or mark.options.number_word:
+        return None
+    number, decimals, _, unit = scaled
+    rounded = fmt.shown(number, decimals)
+    exponent = rounded.as_tuple().exponent
+    places = decimals if decimals is not None else max(0, -int(exponent))
+    precision = Decimal(1).scaleb(-places)
+    scale = Decimal(str(unit))
+    return Amount(rounded * scale, precision * scale,
+                  "belopp" if figure.kind == "belopp" else "tal", shown)
 
 
 def cite(report: Report, text: str) -> Cited:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from . import __version__, arskontroll, kommandorad
+from . import __version__, kommandorad
 from .batch import TIME_LIMIT
 from .build import (
     DOCUMENTS,
@@ -25,7 +25,6 @@ from .build import (
     build,
     check,
 )
-from .derive import assessment_notes, derive
 from .errors import (
     DataError,
     EnvironmentProblem,
@@ -34,10 +33,6 @@ from .errors import (
     TemplateError,
     os_reason,
 )
-from .luckor import describe, gaps_of, unavailable_of
-from .schema import json_schema
-from .siffror import Finding
-from .siffror import describe as describe_figures
 
 # Before any command is declared: click asks for some of its texts as an option is made.
 kommandorad.install()
@@ -290,6 +285,12 @@ def validate_command(mapp: Path, templates: Path | None, styles: Path | None) ->
     """
 
     def run() -> None:
+        from . import arskontroll
+        from .derive import assessment_notes, derive
+        from .luckor import describe, gaps_of, unavailable_of
+        from .siffror import Finding
+        from .siffror import describe as describe_figures
+
         figures: list[Finding] = []
         review: list[arskontroll.Mention] = []
         report, found = check(mapp, templates, styles=styles, findings=figures, review=review)
@@ -575,6 +576,8 @@ def schema_command(profile: bool) -> None:
     """Skriv JSON Schema för vb.yaml, så att en editor (till exempel VS Code) kan
     komplettera och kontrollera filen medan du skriver.
     """
+    from .schema import json_schema
+
     click.echo(json.dumps(json_schema(profile), ensure_ascii=False, indent=2))
 
 

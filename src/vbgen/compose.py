@@ -34,6 +34,7 @@ from .model import (
     EXAMPLE_END,
     EXAMPLE_START,
     EXAMPLE_VALUE,
+    FIXED_FORM,
     CardsOptions,
     Example,
     Goal,
@@ -41,6 +42,7 @@ from .model import (
     Meta,
     Report,
     TableChart,
+    TableOptions,
     Unavailable,
 )
 from .paths import OUTSIDE, Refused, check_file, present
@@ -426,8 +428,10 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
     """The template functions that show declared tables, cards, goal tables and charts of a
     table's rows; each returns what :mod:`vbgen.tables` and :mod:`vbgen.derive` computed."""
 
-    def table(table_id: str) -> tables.TableView:
-        return tables.view(_declared(table_id))
+    def table(shown: str | TableOptions) -> tables.TableView:
+        if isinstance(shown, str):
+            return tables.view(_declared(shown))
+        return tables.view(_declared(shown.tabell), shown)
 
     def _declared(table_id: str) -> tables.DataTable:
         found = report.tabelldata.get(table_id)
@@ -478,6 +482,12 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
             "indikatorcell": indicator_cell, "tal": figure}
 
 
+#: The section templates vbgen once had, which a main file of the old form may name.
+RETIRED_TEMPLATES = {f"avsnitt/{name}.j2" for name in (
+    "sammanfattning", "ekonomi", "personal", "intern_kontroll", "uppfoljning",
+    "bilaga_volymer")}
+
+
 def render(template: str, context: dict[str, Any], user_templates: Path | None = None) -> str:
     """Render ``template`` to the XML vocabulary, with editor-friendly errors."""
     env = environment(user_templates)
@@ -489,8 +499,9 @@ def render(template: str, context: dict[str, Any], user_templates: Path | None =
                             f"syntaxfel ({exc.message})") from None
     except jinja2.TemplateNotFound as exc:
         where = _template_location(exc, dirs)
+        old = f"; {FIXED_FORM}" if exc.name in RETIRED_TEMPLATES else ""
         raise TemplateError(f"{where + ': ' if where else ''}mallen \"{exc.name}\" finns "
-                            "inte") from None
+                            f"inte{old}") from None
     except jinja2.UndefinedError as exc:
         where = _template_location(exc, dirs) or template
         raise TemplateError(f"{where}: mallen använder något som inte finns i data "
@@ -785,11 +796,16 @@ def parse(xml: str, main: str = "", locate: Callable[[str, str], int | None] | N
         parser.feed(xml)
         root = parser.close()
     except ET.ParseError as exc:
-        line = exc.position[0]
+        line, column = exc.position
         lines = xml.splitlines()
-        snippet = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-        before = xml.splitlines()[:line]
-        marks = re.findall(rf"<\?{SOURCE_MARK} ([^?]+)\?>", "\n".join(before))
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        # The template of the block where the error is, and its output on that line: blocks
+        # of other templates may stand before and after it on the same line.
+        mark = re.compile(rf"<\?{SOURCE_MARK} ([^?]+)\?>")
+        starts = [0, *(m.end() for m in mark.finditer(text, 0, column))]
+        end = next((m.start() for m in mark.finditer(text, column)), len(text))
+        snippet = text[starts[-1]:end].strip()
+        marks = mark.findall("\n".join([*lines[:line - 1], text[:column]]))
         template = marks[-1].strip() if marks else main
         found = locate(template, snippet[:40]) if locate and snippet else None
         where = (f"{template}, rad {found}" if found else template) if template else ""

@@ -11,79 +11,23 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from . import citat
 from .charts import Chart, Series
-from .errors import Problem
-from .fmt import number
 from .model import (
-    UNITS,
-    BidragRad,
-    Column,
-    DriftRad,
     Goal,
     Indicator,
-    InvesteringRad,
     Level,
-    LovRad,
     Report,
-    ResultatRad,
-    Risk,
-    SatsningRad,
-    SjukfranvaroRad,
     TableChart,
     Unavailable,
-    VerksamhetText,
-    VolymRad,
 )
 from .tables import (
-    NOT_COMPARABLE,
-    SUM_KINDS,
     TOTAL_KINDS,
-    DataRow,
     DataTable,
     Value,
     display_number,
     unavailable_note,
 )
-
-#: Largest difference, in tkr, between a total and the sum of its rows that is rounding.
-TOLERANCE_TKR = 1.0
-
-
-def change_pct(new: float | None, old: float | None) -> float | None:
-    """Förändring in percent from ``old`` to ``new``; missing when it cannot be computed.
-
-    A change from zero or from a negative amount has no meaning as a percentage and is
-    missing too (shown as "–", see ``fmt.percent_of``).
-    """
-    if new is None or old is None or old <= 0:
-        return None
-    return (new - old) / abs(old) * 100
-
-
-def share_pct(part: float | None, whole: float | None) -> float | None:
-    """``part`` as a percentage of ``whole``."""
-    if part is None or whole is None or whole == 0:
-        return None
-    return part / abs(whole) * 100
-
-
-@dataclass(frozen=True)
-class ResultatFigur:
-    """A resultaträkning row with its avvikelse (utfall − budget, signed amounts)."""
-
-    rad: ResultatRad
-    avvikelse: float
-    forandring_pct: float | None
-
-
-@dataclass(frozen=True)
-class DriftFigur:
-    """A drift row with its avvikelse (budget − utfall, net costs)."""
-
-    rad: DriftRad
-    avvikelse: float
-    avvikelse_pct: float | None
-    forandring_pct: float | None
 
 
 @dataclass(frozen=True)
@@ -141,18 +85,9 @@ class OverforingFigur:
 
 @dataclass
 class Figures:
-    """The derived figures of one report."""
+    """The derived figures of one report: its goals and indicators, and what the
+    tjänsteskrivelse decides on."""
 
-    resultat: list[ResultatFigur] = field(default_factory=list)
-    drift: list[DriftFigur] = field(default_factory=list)
-    #: Net budget and outcome as positive amounts in tkr (from the resultat row).
-    nettobudget: float | None = None
-    nettokostnad: float | None = None
-    nettokostnad_foregaende: float | None = None
-    #: Positive when the result is better than budget.
-    resultat_avvikelse: float | None = None
-    resultat_avvikelse_pct: float | None = None
-    nettokostnad_forandring_pct: float | None = None
     malbedomning: list[LevelCount] = field(default_factory=list)
     antal_namndmal: int = 0
     #: Assessed goals without an assessment yet, and those the data says are not assessed
@@ -160,39 +95,17 @@ class Figures:
     antal_obedomda: int = 0
     antal_ej_bedomda: int = 0
     indikatorer: dict[int, IndicatorFigur] = field(default_factory=dict)
-    #: Change in net cost from the previous year, in tkr (positive when it grew).
-    nettokostnad_forandring: float | None = None
     malomraden: list[MalomradeFigur] = field(default_factory=list)
     #: Assessed goals whose assessment differs from the one their indicators suggest.
     avvikande_bedomningar: list[AvvikandeBedomning] = field(default_factory=list)
     uppdrag_per_status: list[StatusCount] = field(default_factory=list)
     antal_uppdrag: int = 0
+    #: The year's result against budget in tkr that the tjänsteskrivelse decides on, and
+    #: the part of it balanced against the eget kapital.
+    arets_resultat: float | None = None
     resultatoverforing: OverforingFigur | None = None
     #: The nämnd's name as it reads inside a sentence: "socialnämnden".
     namnd_i_text: str = ""
-    # Personal, intern kontroll and uppföljning.
-    personal: PersonalFigurer | None = None
-    sjukfranvaro: list[SjukfranvaroFigur] = field(default_factory=list)
-    risker: list[RiskFigur] = field(default_factory=list)
-    #: Whether any risk has both sannolikhet and konsekvens, so a risknivå can be shown.
-    visa_riskniva: bool = False
-    lov: list[LovFigur] = field(default_factory=list)
-    #: Utförare in all ramavtal together, at the start and the end of the year.
-    ramavtal_borjan: int | None = None
-    ramavtal_slut: int | None = None
-    # Ekonomi
-    poster: list[PostFigur] = field(default_factory=list)
-    #: Outcome minus forecast avvikelse, tkr; negative when the result fell short of it.
-    prognos_skillnad: float | None = None
-    drift_avsnitt: list[DriftAvsnitt] = field(default_factory=list)
-    satsningar: list[SatsningRad] = field(default_factory=list)
-    satsningar_summa: SatsningRad | None = None
-    bidrag: list[BidragFigur] = field(default_factory=list)
-    bidrag_summa: BidragRad | None = None
-    investeringar: list[InvesteringFigur] = field(default_factory=list)
-    investeringar_summa: InvesteringFigur | None = None
-    volymer: list[VolymGrupp] = field(default_factory=list)
-    volymer_summa: VolymFigur | None = None
 
     def indikator(self, ind: Indicator) -> IndicatorFigur:
         return self.indikatorer[id(ind)]
@@ -241,206 +154,6 @@ def etappmal_count(figures: list[IndicatorFigur]) -> EtappmalCount:
     return EtappmalCount(reached, missed, missing, in_words)
 
 
-# --- Ekonomi ---
-
-
-@dataclass(frozen=True)
-class PostFigur:
-    """A resultaträkning row as prose speaks of it: positive amounts, in tkr."""
-
-    rad: ResultatRad
-    belopp: float
-    #: Amount minus budgeted amount: positive when more was earned or spent than budgeted.
-    mot_budget: float
-    #: Amount minus last year's amount, and the same in percent.
-    forandring: float | None
-    forandring_pct: float | None
-
-
-@dataclass(frozen=True)
-class DriftAvsnitt:
-    """One verksamhet's subsection: its drift row, three years of outcome and their changes."""
-
-    rad: DriftFigur
-    rubrik: str
-    text: str | None
-    #: (year, net cost in tkr, change from the year before in percent), oldest first.
-    ar: list[tuple[int, float | None, float | None]]
-    #: Net cost this year minus last year, in tkr.
-    forandring: float | None
-    #: Where its text is in vb.yaml ("ekonomi.verksamheter[2].text"); "" without one.
-    plats: str = ""
-
-
-@dataclass(frozen=True)
-class BidragFigur:
-    rad: BidragRad
-    #: The name of the nämndmål the grant serves, or empty.
-    namndmal: str
-
-
-@dataclass(frozen=True)
-class InvesteringFigur:
-    """An investment and its avvikelse (budget − utfall, a missing figure counted as 0)."""
-
-    namn: str
-    budget: float | None
-    utfall: float | None
-    avvikelse: float
-
-
-@dataclass(frozen=True)
-class VolymFigur:
-    rad: VolymRad | None
-    antal: float | None
-    foregaende: float | None
-    forandring: float | None
-    forandring_pct: float | None
-
-
-@dataclass(frozen=True)
-class VolymGrupp:
-    """The insatser of one verksamhet in the table of external volumes."""
-
-    verksamhet: str
-    rader: list[VolymFigur]
-
-
-def _sum(values: list[float | None]) -> float | None:
-    """The sum of the present values; missing only when all are missing."""
-    present = [v for v in values if v is not None]
-    return sum(present) if present else None
-
-
-def _diff(new: float | None, old: float | None) -> float | None:
-    return None if new is None or old is None else new - old
-
-
-def _post(r: ResultatRad) -> PostFigur:
-    belopp = abs(r.utfall)
-    old = abs(r.foregaende) if r.foregaende is not None else None
-    return PostFigur(r, belopp, belopp - abs(r.budget), _diff(belopp, old),
-                     change_pct(belopp, old))
-
-
-def drift_sections(report: Report, drift: list[DriftFigur]) -> list[DriftAvsnitt]:
-    """A subsection per verksamhet of drift.csv, in its order, with three years' outcome."""
-    texts: dict[str, VerksamhetText] = {v.verksamhet: v for v in report.ekonomi.verksamheter}
-    places = {v.verksamhet: f"ekonomi.verksamheter[{i}].text"
-              for i, v in enumerate(report.ekonomi.verksamheter, start=1)}
-    history = {h.verksamhet: h.values for h in report.drift_historik}
-    out = []
-    for f in drift:
-        if f.rad.summa:
-            continue
-        values = dict(history.get(f.rad.verksamhet, {}))
-        # This year and last year come from drift.csv; the history file adds older years.
-        values[report.ar] = f.rad.utfall
-        values[report.ar - 1] = f.rad.foregaende
-        years = report.years
-        series = [(y, values.get(y), change_pct(values.get(y), values.get(y - 1))
-                   if i else None) for i, y in enumerate(years)]
-        text = texts.get(f.rad.verksamhet)
-        out.append(DriftAvsnitt(f, (text.rubrik if text and text.rubrik else f.rad.verksamhet),
-                                text.text if text else None, series,
-                                _diff(f.rad.utfall, f.rad.foregaende),
-                                places.get(f.rad.verksamhet, "")))
-    return out
-
-
-def _investment(name: str, budget: float | None, utfall: float | None) -> InvesteringFigur:
-    return InvesteringFigur(name, budget, utfall, (budget or 0) - (utfall or 0))
-
-
-def _volume(rad: VolymRad | None, antal: float | None, old: float | None) -> VolymFigur:
-    return VolymFigur(rad, antal, old, _diff(antal, old), change_pct(antal, old))
-
-
-def derive_ekonomi(report: Report, fig: Figures) -> None:
-    """The economy figures beyond the two main tables."""
-    fig.poster = [_post(r) for r in report.resultatrakning]
-    prognos = report.ekonomi.prognos
-    if prognos is not None and fig.resultat_avvikelse is not None:
-        fig.prognos_skillnad = fig.resultat_avvikelse - prognos.avvikelse
-    fig.drift_avsnitt = drift_sections(report, fig.drift)
-
-    fig.satsningar = list(report.satsningar)
-    if len(fig.satsningar) > 1:
-        fig.satsningar_summa = SatsningRad(
-            satsning="Summa", budget=_sum([r.budget for r in fig.satsningar]),
-            utfall=_sum([r.utfall for r in fig.satsningar]), source=fig.satsningar[0].source)
-
-    names = {g.id: g.namn for g in report.all_goals() if g.id}
-    rows = [b for b in report.extern_finansiering if not b.summa]
-    fig.bidrag = [BidragFigur(b, names.get(b.namndmal, "")) for b in rows]
-    given = next((b for b in report.extern_finansiering if b.summa), None)
-    if given is not None:
-        fig.bidrag_summa = given  # checked against the rows by check_totals
-    elif rows:
-        fig.bidrag_summa = BidragRad(
-            bidrag="Summa", summa=True, ansokt=_sum([b.ansokt for b in rows]),
-            erhallet=_sum([b.erhallet for b in rows]),
-            budgeterat=_sum([b.budgeterat for b in rows]), source=rows[0].source)
-
-    inv = [i for i in report.investeringar if not i.summa]
-    fig.investeringar = [_investment(i.investering, i.budget, i.utfall) for i in inv]
-    total = next((i for i in report.investeringar if i.summa), None)
-    if total is not None:
-        fig.investeringar_summa = _investment(total.investering, total.budget, total.utfall)
-    elif inv:
-        fig.investeringar_summa = _investment("Summa investeringar",
-                                              _sum([i.budget for i in inv]),
-                                              _sum([i.utfall for i in inv]))
-
-    groups: dict[str, list[VolymFigur]] = {}
-    for v in report.externa_volymer:
-        groups.setdefault(v.verksamhet, []).append(_volume(v, v.antal, v.foregaende))
-    fig.volymer = [VolymGrupp(k, rows_) for k, rows_ in groups.items()]
-    if report.externa_volymer:
-        fig.volymer_summa = _volume(None, _sum([v.antal for v in report.externa_volymer]),
-                                    _sum([v.foregaende for v in report.externa_volymer]))
-
-
-def check_ekonomi_totals(report: Report) -> list[Problem]:
-    """Check the total rows of the economy tables and the drift history against drift.csv."""
-    problems: list[Problem] = []
-
-    def check(total: BidragRad | InvesteringRad, rows: list[BidragRad] | list[InvesteringRad],
-              columns: tuple[tuple[str, str], ...], what: str) -> None:
-        for attr, label in columns:
-            given = getattr(total, attr)
-            expected = _sum([getattr(r, attr) for r in rows]) or 0.0
-            if abs((given or 0.0) - expected) > TOLERANCE_TKR:
-                problems.append(Problem(
-                    total.source.file, f"summan stämmer inte: raden anger {number(given)} men "
-                                       f"{what} blir {number(expected)}",
-                    total.source.row, label, "kolumn"))
-
-    bidrag = [b for b in report.extern_finansiering if not b.summa]
-    for total in (b for b in report.extern_finansiering if b.summa):
-        check(total, bidrag, (("ansokt", "ansökt"), ("erhallet", "erhållet"),
-                              ("budgeterat", "budgeterat")), "summan av bidragen")
-    inv = [i for i in report.investeringar if not i.summa]
-    for inv_total in (i for i in report.investeringar if i.summa):
-        check(inv_total, inv, (("budget", "budget"), ("utfall", "utfall")),
-              "summan av investeringarna")
-
-    drift = {d.verksamhet: d for d in report.drift if not d.summa}
-    for h in report.drift_historik:
-        d = drift.get(h.verksamhet)
-        if d is None:
-            continue
-        for year, label, value in ((report.ar - 1, "utfall föregående år", d.foregaende),
-                                   (report.ar, "utfall", d.utfall)):
-            own = h.values.get(year)
-            if own is not None and value is not None and abs(own - value) > TOLERANCE_TKR:
-                problems.append(Problem(
-                    h.source.file, f"{number(own)} stämmer inte med drift.csv, där "
-                                   f'"{h.verksamhet}" har {label} {number(value)}',
-                    h.source.row, str(year), "kolumn"))
-    return problems
-
-
 def reached(ind: Indicator, value: float | str | Unavailable | None) -> bool | None:
     """Whether ``value`` reaches the indicator's numeric etappmål; missing when either is
     missing (or not available) or the etappmål is a text."""
@@ -483,24 +196,6 @@ def goal_counts(report: Report) -> list[LevelCount]:
 def derive(report: Report) -> Figures:
     """Compute every derived figure of ``report``."""
     fig = Figures()
-    for r in report.resultatrakning:
-        fig.resultat.append(
-            ResultatFigur(r, r.utfall - r.budget, change_pct(r.utfall, r.foregaende)))
-    for d in report.drift:
-        avv = d.budget - d.utfall
-        fig.drift.append(DriftFigur(d, avv, share_pct(avv, d.budget),
-                                    change_pct(d.utfall, d.foregaende)))
-
-    total = result_row(report)
-    if total is not None:
-        # The result row is negative (a net cost); the prose speaks of positive amounts.
-        fig.nettobudget = -total.budget
-        fig.nettokostnad = -total.utfall
-        fig.nettokostnad_foregaende = -total.foregaende if total.foregaende is not None else None
-        fig.resultat_avvikelse = result_against_budget(total)
-        fig.resultat_avvikelse_pct = share_pct(fig.resultat_avvikelse, fig.nettobudget)
-        fig.nettokostnad_forandring_pct = change_pct(fig.nettokostnad, fig.nettokostnad_foregaende)
-
     goals = report.assessed_goals()
     fig.malbedomning = goal_counts(report)
     fig.antal_namndmal = len(goals)
@@ -515,8 +210,6 @@ def derive(report: Report) -> Figures:
         if suggestion is not None and own is not None and suggestion is not own:
             fig.avvikande_bedomningar.append(AvvikandeBedomning(goal, own, suggestion))
     derive_summaries(report, fig)
-    _derive_avsnitt(report, fig)
-    derive_ekonomi(report, fig)
     return fig
 
 
@@ -540,19 +233,19 @@ def unassessed(report: Report, goals: list[Goal]) -> tuple[int, int]:
     return len(without) - excused, excused
 
 
-def result_row(report: Report) -> ResultatRad | None:
-    """The resultaträkning's row for the year's result, if it has one."""
-    return next((r for r in report.resultatrakning if r.typ == "resultat"), None)
-
-
-def result_against_budget(total: ResultatRad) -> float:
-    """The year's result against budget in tkr: positive when the nämnd spent less."""
-    return total.utfall - total.budget
-
-
 def whole_tkr(value: float) -> float:
     """Round an amount to whole tkr, half away from zero as in accounting."""
     return float(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def memo_result(report: Report) -> float | None:
+    """The year's result against budget in tkr that the tjänsteskrivelse decides on: the
+    figure its ``resultat`` names, as its table shows it; None while that cell is empty."""
+    ts = report.tjanstskrivelse
+    if ts is None or ts.resultatoverforing.resultat is None:
+        return None
+    found = citat.amount(report, ts.resultatoverforing.resultat)
+    return None if found is None else found.tkr()
 
 
 def resultatoverforing(report: Report, resultat: float | None) -> OverforingFigur | None:
@@ -577,236 +270,16 @@ def resultatoverforing(report: Report, resultat: float | None) -> OverforingFigu
 
 def derive_summaries(report: Report, fig: Figures) -> None:
     """Add the figures the tjänsteskrivelse shows besides the report's own."""
-    if fig.nettokostnad is not None and fig.nettokostnad_foregaende is not None:
-        fig.nettokostnad_forandring = fig.nettokostnad - fig.nettokostnad_foregaende
     fig.malomraden = [malomrade_figure(report, mo) for mo in report.mal]
     uppdrag = [u for g in report.all_goals() for u in g.uppdrag]
     fig.antal_uppdrag = len(uppdrag)
     fig.uppdrag_per_status = [StatusCount(st, n) for st in report.uppdragsstatus
                               if (n := sum(1 for u in uppdrag if u.status == st))]
-    fig.resultatoverforing = resultatoverforing(report, fig.resultat_avvikelse)
+    fig.arets_resultat = memo_result(report)
+    fig.resultatoverforing = resultatoverforing(report, fig.arets_resultat)
     ts = report.tjanstskrivelse
     fig.namnd_i_text = (ts.namnd_i_text if ts is not None and ts.namnd_i_text
                         else report.namnd[:1].lower() + report.namnd[1:])
-
-
-def _check_sum(problems: list[Problem], table: str, total_row: ResultatRad | DriftRad,
-               rows: list[ResultatRad] | list[DriftRad], what: str) -> None:
-    for column, label in (("budget", "budget"), ("utfall", "utfall"),
-                          ("foregaende", "utfall föregående år")):
-        given = getattr(total_row, column)
-        parts = [getattr(r, column) for r in rows]
-        if given is None or any(p is None for p in parts):
-            continue
-        expected = sum(parts)
-        if abs(given - expected) > TOLERANCE_TKR:
-            problems.append(Problem(
-                total_row.source.file,
-                f"summan stämmer inte: raden anger {number(given)} men {what} "
-                f"blir {number(expected)}",
-                total_row.source.row, label, "kolumn"))
-
-
-def check_totals(report: Report) -> list[Problem]:
-    """Check every total row against the sum of its rows."""
-    problems: list[Problem] = []
-    rr = report.resultatrakning
-    kostnader = [r for r in rr if r.typ == "kostnad"]
-    intakter = [r for r in rr if r.typ == "intäkt"]
-    summa = next((r for r in rr if r.typ == "summa kostnader"), None)
-    resultat = next((r for r in rr if r.typ == "resultat"), None)
-    if summa is not None:
-        _check_sum(problems, "resultatrakning", summa, kostnader, "summan av kostnadsraderna")
-    if resultat is not None:
-        parts = intakter + ([summa] if summa is not None else kostnader)
-        _check_sum(problems, "resultatrakning", resultat, parts,
-                   "intäkter plus kostnader")
-
-    rows = [d for d in report.drift if not d.summa]
-    for total in (d for d in report.drift if d.summa):
-        _check_sum(problems, "drift", total, rows, "summan av verksamheterna")
-    problems.extend(check_ekonomi_totals(report))
-    return problems
-
-
-# --- Personal, intern kontroll and uppföljning ------------------------------------------------
-
-
-def difference(new: float | None, old: float | None) -> float | None:
-    """``new − old`` (in procentenheter for percentages); missing if either is missing."""
-    if new is None or old is None:
-        return None
-    return round(new - old, 6)
-
-
-@dataclass(frozen=True)
-class PersonalFigurer:
-    """Figures of Väsentliga personalförhållanden."""
-
-    ar: int
-    foregaende_ar: int
-    #: Employees in December this year minus December last year.
-    anstallda_skillnad: float | None
-    andel_kvinnor: float | None
-    andel_man: float | None
-    andel_heltid: float | None
-    deltid: int | None
-    #: Change of personalomsättning in procentenheter.
-    personalomsattning_forandring: float | None
-
-
-@dataclass(frozen=True)
-class SjukfranvaroFigur:
-    """A sick leave row with its changes from last year, in procentenheter."""
-
-    rad: SjukfranvaroRad
-    totalt_forandring: float | None
-    kort_forandring: float | None
-
-
-@dataclass(frozen=True)
-class RiskFigur:
-    """A risk and its risknivå (sannolikhet × konsekvens, at most 16)."""
-
-    risk: Risk
-    riskniva: int | None
-
-
-@dataclass(frozen=True)
-class LovFigur:
-    """A valfrihetssystem with its private utförare (all minus egen regi)."""
-
-    rad: LovRad
-    privata: int
-
-
-def _derive_avsnitt(report: Report, fig: Figures) -> None:
-    p = report.personal
-    fig.personal = PersonalFigurer(
-        ar=report.ar, foregaende_ar=report.ar - 1,
-        anstallda_skillnad=difference(p.anstallda, p.anstallda_foregaende),
-        andel_kvinnor=share_pct(p.kvinnor, p.anstallda),
-        andel_man=share_pct(p.man, p.anstallda),
-        andel_heltid=share_pct(p.heltid, p.anstallda),
-        deltid=p.anstallda - p.heltid if p.anstallda is not None and p.heltid is not None
-        else None,
-        personalomsattning_forandring=difference(p.personalomsattning,
-                                                 p.personalomsattning_foregaende))
-    fig.sjukfranvaro = [
-        SjukfranvaroFigur(r, difference(r.totalt, r.totalt_foregaende),
-                          difference(r.kort, r.kort_foregaende)) for r in report.sjukfranvaro]
-    fig.risker = [
-        RiskFigur(r, r.sannolikhet * r.konsekvens
-                  if r.sannolikhet is not None and r.konsekvens is not None else None)
-        for r in report.risker]
-    fig.visa_riskniva = any(f.riskniva is not None for f in fig.risker)
-    fig.lov = [LovFigur(r, r.utforare - r.egen_regi) for r in report.lov]
-    ramavtal = report.ramavtal
-    if ramavtal and all(r.vid_arets_borjan is not None for r in ramavtal):
-        fig.ramavtal_borjan = sum(r.vid_arets_borjan or 0 for r in ramavtal)
-    if ramavtal and all(r.vid_arets_slut is not None for r in ramavtal):
-        fig.ramavtal_slut = sum(r.vid_arets_slut or 0 for r in ramavtal)
-
-
-# --- Declared tables -------------------------------------------------------------------------
-
-
-def compute_column(calc: dict[str, list[str]], cells: dict[str, Value]) -> Value:
-    """The value of a derived column for one row: the only place such figures are made.
-
-    ``forandring`` is left out (with the mark ``ej_jamforbar``) when the old value is zero or
-    negative: a percentage of such a base says nothing a reader can use.
-    """
-    (kind, names), = calc.items()
-
-    def num(name: str) -> float | None:
-        v = cells.get(name)
-        return v.value if v is not None and isinstance(v.value, int | float) else None
-
-    values = [num(n) for n in names]
-    if kind == "skillnad":
-        a, b = values[0], values[1]
-        return Value(None if a is None or b is None else a - b)
-    if kind == "forandring":
-        old, new = values[0], values[1]
-        if old is not None and new is not None and old <= 0:
-            return Value(None, NOT_COMPARABLE)
-        return Value(change_pct(new, old))
-    if kind == "andel":
-        return Value(share_pct(values[0], values[1]))
-    if kind == "summa":
-        return Value(_sum(values))
-    # produkt
-    product: float | None = 1.0
-    for v in values:
-        product = None if v is None or product is None else product * v
-    return Value(product)
-
-
-def derive_table(table: DataTable) -> None:
-    """Fill the derived columns of every row, in declaration order."""
-    for row in table.rows:
-        for c in table.decl.kolumner:
-            if c.berakning is not None:
-                row.cells[str(c.id)] = compute_column(c.berakning, row.cells)
-
-
-def check_table_totals(table: DataTable) -> list[Problem]:
-    """Check each total row of a declared table against the rows it sums."""
-    problems: list[Problem] = []
-    summed = [c for c in table.decl.kolumner
-              if c.berakning is None and c.typ in ("heltal", "tal", "belopp")]
-    since_total: list[DataRow] = []
-    since_summa: list[DataRow] = []
-    for row in table.rows:
-        if row.kind not in SUM_KINDS:
-            # A row of ranks or texts is summed by nobody; a result row is shown like a
-            # total, but is neither a sum nor a part of one.
-            if not row.kind:
-                since_total.append(row)
-                since_summa.append(row)
-            continue
-        parts = since_total if row.kind == "delsumma" else since_summa
-        what = ("raderna sedan förra summaraden" if row.kind == "delsumma"
-                else "raderna sedan förra summan")
-        for c in summed:
-            given = row.cells.get(str(c.id))
-            values = [v for r in parts if (v := r.cells.get(str(c.id))) is not None
-                      and isinstance(v.value, int | float)]
-            if given is None or not isinstance(given.value, int | float) or not values:
-                continue
-            expected = sum(v.value for v in values if isinstance(v.value, int | float))
-            if abs(float(given.value) - expected) > _tolerance(table, c):
-                # Both figures with as many decimals as the file writes them: 144,2, not 144.
-                decimals = max(_written_decimals(v) for v in [given, *values])
-                source = row.source
-                problems.append(Problem(
-                    source.file if source else table.decl.fil,
-                    f"summan stämmer inte: raden anger {number(given.value, decimals)} men "
-                    f"{what} blir {number(expected, decimals)}",
-                    source.row if source else None, c.kolumn, "kolumn"))
-        since_total = []
-        if row.kind == "summa":
-            since_summa = []
-    return problems
-
-
-def _written_decimals(value: Value) -> int:
-    """How many decimals a cell's number has as its file writes it."""
-    _, mark, decimals = value.written.replace(".", ",").rpartition(",")
-    return len(decimals.strip()) if mark and decimals.strip().isdigit() else 0
-
-
-def _tolerance(table: DataTable, column: Column) -> float:
-    """How far a total may differ from its rows: rounding, as the column's type allows."""
-    if table.decl.tolerans is not None:
-        return table.decl.tolerans
-    if column.typ == "belopp":
-        return TOLERANCE_TKR * UNITS["tkr"] / UNITS[table.decl.enhet]
-    if column.typ == "heltal":
-        return 0.0
-    decimals = column.decimaler if column.decimaler is not None else table.decl.decimaler
-    return 10.0 ** -(decimals if decimals is not None else 2) + 1e-9
 
 
 def table_chart(table: DataTable, opts: TableChart) -> Chart:
@@ -820,9 +293,12 @@ def table_chart(table: DataTable, opts: TableChart) -> Chart:
         column = table.column(name)
         assert column is not None  # checked by the loader
         series.append(Series(str(column.rubrik), [
-            display_number(table, column, r.cells.get(name)) for r in rows]))
+            display_number(table, column, r.cells.get(name), opts.visa) for r in rows]))
     labels = [str((r.cells.get(category) or Value(None)).value or "") for r in rows]
-    key = hashlib.sha256(opts.model_dump_json().encode()).hexdigest()[:8]
+    # Named by its options; a chart in the table's own unit keeps the name it had before
+    # charts could be shown in another.
+    options = opts.model_dump_json(exclude={"visa"} if opts.visa is None else None)
+    key = hashlib.sha256(options.encode()).hexdigest()[:8]
     # The chart's figures come from where the table's do, unless it says otherwise.
     return Chart(id=f"{table.decl.id}-{key}", typ=opts.typ, titel=opts.titel,
                  kategorier=labels, serier=series, kalla=opts.kalla or table.decl.kalla or "",

@@ -21,46 +21,28 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from . import citat, fmt
+from . import citat, fmt, model
 from .charts import KINDS, KINDS_LISTED, Chart, Series
-from .derive import (
-    check_table_totals,
-    check_totals,
-    derive_table,
-    result_against_budget,
-    result_row,
-)
 from .errors import DataError, Problem, environment_problem
 from .fmt import DECIMAL_MARKS, NumberError, NumberText, parse_number
 from .model import (
-    CHART_MARK,
+    FIXED_FORM,
     MAIN_FILE,
     TABLE_MARK,
     UNAVAILABLE_MARK,
-    BidragRad,
-    DriftHistorikRad,
-    DriftRad,
     Example,
     Goal,
-    Granskning,
-    IndexRad,
     Indicator,
-    InvesteringRad,
-    LovRad,
     Meta,
-    RamavtalRad,
     Report,
-    ResultatRad,
-    Risk,
-    SatsningRad,
     Section,
-    SjukfranvaroRad,
     Source,
+    TableDecl,
     Unavailable,
     Uppdrag,
-    VolymRad,
     markdown_fields,
 )
+from .names import PROFILE_FILE
 from .paths import (
     MAX_INPUT_BYTES,
     MAX_UNPACKED_BYTES,
@@ -74,11 +56,17 @@ from .paths import (
 )
 from .prosa import PROFILE_PLACE, Origins, Path_
 from .prosa import dotted as _dotted
-from .tables import NOTE_MARK, RANK, DataTable, read_table, table_path
+from .tables import (
+    RANK,
+    DataTable,
+    Value,
+    check_table_totals,
+    derive_table,
+    read_table,
+    table_path,
+)
 
-PROFILE_FILE = "kommun.yaml"
 TABLE_SUFFIXES = (".csv", ".xlsx")
-RESULTAT_TYPER = ("intäkt", "kostnad", "summa kostnader", "resultat")
 
 
 # --- YAML with line numbers -------------------------------------------------------------
@@ -247,6 +235,28 @@ _PYDANTIC_MESSAGES = {
 }
 
 
+#: How pydantic names the alternatives of a field that takes a text or a group ("str",
+#: "constrained-str", "function-after[_check(), TableChart]", "TableOptions").
+_ALTERNATIVE = re.compile(r"^(str|constrained-str|function-\w+\[.*\])$")
+_GROUPS = {name for name, kind in vars(model).items()
+           if isinstance(kind, type) and issubclass(kind, BaseModel)}
+
+
+def _alternative(part: str | int) -> bool:
+    return isinstance(part, str) and (part in _GROUPS or bool(_ALTERNATIVE.match(part)))
+
+
+def _field_path(err: ErrorDetails) -> Path_ | None:
+    """The place of a problem in the main file, without pydantic's names of the
+    alternatives of a field that takes a text or a group; None for the complaint that a group
+    given to such a field is no text (the group's own problems tell what is wrong)."""
+    loc = tuple(err["loc"])
+    if loc and _alternative(loc[-1]) and err["type"] == "string_type" \
+            and isinstance(err.get("input"), dict):
+        return None
+    return tuple(p for p in loc if not _alternative(p))
+
+
 def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     if kind == "value_error":
@@ -404,7 +414,7 @@ def _parse_yaml_file(text: str, name: str, problems: list[Problem]
                                       "ta bort det ena", second, where))
     for loc, written in grouped:
         whole = fmt.number(float(written.replace(".", ""))).replace(fmt.NBSP, " ")
-        decimal = fmt.number(float(written), None)
+        decimal = fmt.number(float(written), len(written.rpartition(".")[2].rstrip("0")))
         problems.append(Problem(name, f"talet {written} läses som {decimal} men kan vara menat "
                                       f"som {whole}; skriv {whole.replace(' ', '')} (eller "
                                       f"{whole}) för det ena, {decimal} för det andra",
@@ -425,6 +435,8 @@ _OLD_FIELDS = {
                   "[Målområde, Kommunfullmäktigemål, Nämndmål]); varje mål har namn, id och "
                   "under: för målen på nivån under, i stället för kf_mal: och namndmal:. "
                   "Se docs/dataformat.md",
+    **{name: FIXED_FORM for name in ("sammanfattning", "ekonomi", "personal",
+                                     "intern_kontroll", "uppfoljning")},
 }
 
 
@@ -614,7 +626,9 @@ def _load_meta(folder: Path, problems: list[Problem], origins: Origins
         return meta, lines, marks
     except ValidationError as exc:
         for err in exc.errors():
-            loc = tuple(err["loc"])
+            loc = _field_path(err)
+            if loc is None:
+                continue
             if loc and loc[0] in from_profile:
                 problems.append(Problem(profile_name, _message(err),
                                         _line_for(profile_lines, loc), _dotted(loc)))
@@ -870,16 +884,6 @@ class _Row:
             self._fail(column, "värde saknas men krävs")
         return value
 
-    def integer(self, column: str, low: int, high: int) -> int | None:
-        value = self.number(column)
-        if value is None:
-            return None
-        if not value.is_integer() or not low <= value <= high:
-            self._fail(column, f"förväntade ett heltal {low}–{high}, fick "
-                               f'"{self.cells.get(column, "")}"')
-            return None
-        return int(value)
-
     def choice(self, column: str, allowed: list[str] | tuple[str, ...]) -> str:
         value = self.text(column, required=True)
         if value and value not in allowed:
@@ -905,14 +909,28 @@ def _number_message(exc: NumberError, raw: str, declared: bool = False) -> str:
     return f'förväntade ett tal, fick "{raw}"'
 
 
-def _table(folder: Path, spec: TableSpec, ctx: Context, problems: list[Problem]) -> list[Any]:
-    file, rows = _rows(folder, spec.stem, problems, spec.required)
+def _goal_file(folder: Path, kind: str, ctx: Context, problems: list[Problem]) -> list[Any]:
+    """The indicators or the uppdrag of the goal tree (``kind``), a row each, from the file
+    the main file names, or from the file with the kind's name."""
+    build, given = _GOAL_FILES[kind], ctx.files.get(kind)
+    if given is not None:
+        path = within(folder, given)
+        where: Path_ = (f"{kind}_fil",)
+        if path is None or not present(path) or path.suffix.lower() not in TABLE_SUFFIXES:
+            what = (OUTSIDE if path is None else "finns inte i mappen" if not present(path)
+                    else "ska vara en .csv- eller .xlsx-fil")
+            problems.append(Problem(MAIN_FILE, f'filen "{given}" {what}',
+                                    _line_for(ctx.lines, where), _dotted(where)))
+            return []
+        file, rows = path.relative_to(folder).as_posix(), _read_any(folder, path, problems)
+    else:
+        file, rows = _rows(folder, kind, problems)
     out = []
     columns: set[str] = set()
     for line, cells in rows:
         row = _Row(file, line, cells, problems, columns)
-        item = spec.build(row, ctx)
-        if item is not None and row.ok:
+        item = build(row, ctx)
+        if row.ok:
             out.append(item)
     if rows:
         problems.extend(_misspelt_columns(file, list(rows[0][1]), columns))
@@ -952,18 +970,19 @@ def _misspelt_columns(file: str, header: list[str], known: set[str]) -> list[Pro
     return problems
 
 
-# --- The whole folder ----------------------------------------------------------------------
-
-
-# --- Row builders: one per table -------------------------------------------------------
+# --- The goal tree's indicators and uppdrag -----------------------------------------------
 
 
 @dataclass(frozen=True)
 class Context:
-    """What row builders need from the main file."""
+    """What the readers of indicators and uppdrag need from the main file: the year, the
+    statuses an uppdrag may have, and the files the main file names for them (at its
+    lines)."""
 
-    years: list[int]
+    ar: int
     statuses: list[str]
+    files: dict[str, str]
+    lines: dict[Path_, int]
 
 
 _YEAR = re.compile(r"^\d{4}$")
@@ -1015,8 +1034,8 @@ def _indicator_value(r: _Row, column: str) -> float | str | Unavailable | None:
 
 def _indicator(r: _Row, ctx: Context) -> Indicator:
     years = sorted(int(k) for k in r.cells if _YEAR.match(k))
-    if ctx.years and str(ctx.years[-1]) not in r.cells:
-        r._fail(str(ctx.years[-1]), "kolumnen saknas i rubrikraden")
+    if str(ctx.ar) not in r.cells:
+        r._fail(str(ctx.ar), "kolumnen saknas i rubrikraden")
     values = {y: _indicator_value(r, str(y)) for y in years}
     riktning = r.text("riktning").lower() or "hög"
     if riktning not in ("hög", "låg"):
@@ -1047,172 +1066,9 @@ def _uppdrag(r: _Row, ctx: Context) -> Uppdrag:
                    kommentar=r.text("kommentar"), source=r.source)
 
 
-def _resultat(r: _Row, ctx: Context) -> ResultatRad | None:
-    budget, utfall = r.number("budget", True), r.number("utfall", True)
-    typ = r.choice("typ", RESULTAT_TYPER)
-    if budget is None or utfall is None:
-        return None
-    return ResultatRad(post=r.text("post", True), typ=typ, budget=budget, utfall=utfall,
-                       foregaende=r.number("utfall föregående år"),
-                       kommentar=r.text("kommentar"), source=r.source)
-
-
-def _drift(r: _Row, ctx: Context) -> DriftRad | None:
-    budget, utfall = r.number("budget", True), r.number("utfall", True)
-    typ = r.text("typ").lower()
-    if typ not in ("", "summa"):
-        r._fail("typ", f'okänt värde "{typ}"; lämna tomt eller skriv "summa"')
-    if budget is None or utfall is None:
-        return None
-    return DriftRad(verksamhet=r.text("verksamhet", True), summa=typ == "summa",
-                    budget=budget, utfall=utfall,
-                    foregaende=r.number("utfall föregående år"), source=r.source)
-
-
-def _risk(r: _Row, ctx: Context) -> Risk:
-    return Risk(process=r.text("process", True), risk=r.text("risk", True),
-                sannolikhet=r.integer("sannolikhet", 1, 4),
-                konsekvens=r.integer("konsekvens", 1, 4), atgard=r.text("åtgärd", True),
-                status=r.choice("status", ctx.statuses), kommentar=r.text("kommentar"),
-                source=r.source)
-
-
-# --- Ekonomi ---
-
-def _summa_typ(r: _Row) -> bool:
-    """The optional ``typ`` column of a table with a total row: empty or ``summa``."""
-    typ = r.text("typ").lower()
-    if typ not in ("", "summa"):
-        r._fail("typ", f'okänt värde "{typ}"; lämna tomt eller skriv "summa"')
-    return typ == "summa"
-
-
-def _number_with_mark(r: _Row, column: str, marks: dict[str, str], key: str) -> float | None:
-    """A number that may end with a mark such as ``*`` or ``**`` (``2 174 *``)."""
-    raw = r.text(column)
-    m = NOTE_MARK.match(raw)
-    if m:
-        marks[key] = m.group(2)
-        raw = m.group(1)
-    try:
-        return parse_number(raw)
-    except NumberError as exc:
-        r._fail(column, _number_message(exc, raw) if exc.kind != "tal" else
-                f'förväntade ett tal, eventuellt följt av * eller **, fick '
-                f'"{r.cells.get(column, "")}"')
-        return None
-
-
-def _drift_historik(r: _Row, ctx: Context) -> DriftHistorikRad:
-    first = str(ctx.years[0])
-    if first not in r.cells:
-        r._fail(first, "kolumnen saknas i rubrikraden")
-    return DriftHistorikRad(verksamhet=r.text("verksamhet", True),
-                            values={y: r.number(str(y)) for y in ctx.years if str(y) in r.cells},
-                            source=r.source)
-
-
-def _satsning(r: _Row, ctx: Context) -> SatsningRad:
-    return SatsningRad(satsning=r.text("satsning", True), budget=r.number("budget"),
-                       utfall=r.number("utfall"), source=r.source)
-
-
-def _bidrag(r: _Row, ctx: Context) -> BidragRad:
-    marks: dict[str, str] = {}
-    values = {key: _number_with_mark(r, column, marks, key)
-              for key, column in (("ansokt", "ansökt"), ("erhallet", "erhållet"),
-                                  ("budgeterat", "budgeterat"))}
-    return BidragRad(bidrag=r.text("bidrag", True), summa=_summa_typ(r), **values, noter=marks,
-                     namndmal=r.text("nämndmål"), rubrik=r.text("rubrik"),
-                     beskrivning=r.text("beskrivning"), source=r.source)
-
-
-def _investering(r: _Row, ctx: Context) -> InvesteringRad:
-    return InvesteringRad(investering=r.text("investering", True), summa=_summa_typ(r),
-                          budget=r.number("budget"), utfall=r.number("utfall"),
-                          source=r.source)
-
-
-def _volym(r: _Row, ctx: Context) -> VolymRad:
-    return VolymRad(verksamhet=r.text("verksamhet", True), insats=r.text("insats", True),
-                    antal=r.number("antal"), foregaende=r.number("antal föregående år"),
-                    source=r.source)
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """A table file of the data folder and the :class:`Report` field it fills."""
-
-    stem: str
-    field: str
-    build: Callable[[_Row, Context], BaseModel | None]
-    required: bool = False
-    #: Rows are checked against the main file (years, statuses, goal ids).
-    needs_meta: bool = True
-
-
-# --- Row builders: personal, intern kontroll, uppföljning ----------------------------------
-
-
-def _sjukfranvaro(r: _Row, ctx: Context) -> SjukfranvaroRad:
-    return SjukfranvaroRad(grupp=r.text("grupp", True), totalt=r.number("totalt"),
-                           totalt_foregaende=r.number("totalt föregående år"),
-                           kort=r.number("kort"), kort_foregaende=r.number("kort föregående år"),
-                           source=r.source)
-
-
-def _index(r: _Row, ctx: Context) -> IndexRad:
-    typ = r.text("typ").lower()
-    if typ not in ("", "summa"):
-        r._fail("typ", f'okänt värde "{typ}"; lämna tomt eller skriv "summa"')
-    return IndexRad(index=r.text("index", True), namnden=r.number("nämnden"),
-                    kommunen=r.number("kommunen"), summa=typ == "summa", source=r.source)
-
-
-def _granskning(r: _Row, ctx: Context) -> Granskning:
-    return Granskning(granskning=r.text("granskning", True), diarienummer=r.text("diarienummer"),
-                      bakgrund=r.text("bakgrund"), atgard=r.text("åtgärd", True),
-                      status=r.choice("status", ctx.statuses), kommentar=r.text("kommentar"),
-                      source=r.source)
-
-
-def _lov(r: _Row, ctx: Context) -> LovRad | None:
-    utforare = r.integer("utförare", 0, 100_000) if r.text("utförare", True) else None
-    egen = r.integer("varav egen regi", 0, 100_000)
-    if utforare is not None and egen is not None and egen > utforare:
-        r._fail("varav egen regi", f"{egen} utförare i egen regi är fler än alla utförare "
-                                   f"({utforare})")
-    if utforare is None:
-        return None
-    return LovRad(namn=r.text("valfrihetssystem", True), utforare=utforare, egen_regi=egen or 0,
-                  kommentar=r.text("kommentar"), source=r.source)
-
-
-def _ramavtal(r: _Row, ctx: Context) -> RamavtalRad:
-    return RamavtalRad(ramavtal=r.text("ramavtal", True),
-                       vid_arets_borjan=r.integer("vid årets början", 0, 100_000),
-                       vid_arets_slut=r.integer("vid årets slut", 0, 100_000),
-                       resultat=r.text("resultat"), source=r.source)
-
-
-#: Every table vbgen reads. Adding a table: a row model, a builder, and a line here.
-TABLES: list[TableSpec] = [
-    TableSpec("indikatorer", "indikatorer", _indicator),
-    TableSpec("uppdrag", "uppdrag", _uppdrag),
-    TableSpec("resultatrakning", "resultatrakning", _resultat, needs_meta=False),
-    TableSpec("drift", "drift", _drift, needs_meta=False),
-    TableSpec("risker", "risker", _risk),
-    TableSpec("sjukfranvaro", "sjukfranvaro", _sjukfranvaro, needs_meta=False),
-    TableSpec("hme", "hme", _index, needs_meta=False),
-    TableSpec("revision", "revision", _granskning),
-    TableSpec("lov", "lov", _lov, needs_meta=False),
-    TableSpec("ramavtal", "ramavtal", _ramavtal, needs_meta=False),
-    TableSpec("drift_historik", "drift_historik", _drift_historik),
-    TableSpec("satsningar", "satsningar", _satsning, needs_meta=False),
-    TableSpec("extern_finansiering", "extern_finansiering", _bidrag, needs_meta=False),
-    TableSpec("investeringar", "investeringar", _investering, needs_meta=False),
-    TableSpec("externa_volymer", "externa_volymer", _volym, needs_meta=False),
-]
+#: The readers of the goal tree's files, by the kind (and default name) of each.
+_GOAL_FILES: dict[str, Callable[[_Row, Context], Any]] = {
+    "indikatorer": _indicator, "uppdrag": _uppdrag}
 
 
 # --- The whole folder ----------------------------------------------------------------------
@@ -1227,23 +1083,14 @@ def load(folder: str | Path) -> Report:
     origins = Origins()
     meta, lines, marks = _load_meta(folder, problems, origins)
     if meta is None:
-        # Tables that depend on the main file cannot be checked; the others still are, so
-        # that every problem is reported in one go.
-        declared = _declared_files(folder / MAIN_FILE)
-        for spec in TABLES:
-            if not spec.needs_meta and declared is not None and spec.stem not in declared:
-                _table(folder, spec, Context([], []), problems)
-        raise DataError(problems)
-    ctx = Context([meta.ar - 2, meta.ar - 1, meta.ar], meta.uppdragsstatus)
-
-    # A file declared under tabeller is read by its declaration, not by a built-in form.
-    declared = {_stem(t.fil) for t in meta.tabeller}
-    tables: dict[str, Any] = {
-        spec.field: _table(folder, spec, ctx, problems) if spec.stem not in declared else []
-        for spec in TABLES}
-    indikatorer = tables.pop("indikatorer")
-    uppdragen = tables.pop("uppdrag")
-    report = Report(**dict(meta), **tables)
+        _tables_alone(folder, problems)
+        raise DataError(list(dict.fromkeys(problems)))
+    files = {"indikatorer": meta.indikatorer_fil, "uppdrag": meta.uppdrag_fil}
+    ctx = Context(meta.ar, meta.uppdragsstatus,
+                  {k: v for k, v in files.items() if v is not None}, lines)
+    indikatorer = _goal_file(folder, "indikatorer", ctx, problems)
+    uppdragen = _goal_file(folder, "uppdrag", ctx, problems)
+    report = Report(**dict(meta))
     if marks is not None:
         marks.mark_examples(report)
     report.textursprung = origins
@@ -1254,21 +1101,18 @@ def load(folder: str | Path) -> Report:
     _attach(report, indikatorer, uppdragen, problems)
     _check_kon(indikatorer, problems)
     _check_tjanstskrivelse(report, lines, problems)
-    _check_personal(report, lines, problems)
-    drift = _find_table(folder, "drift", [])
-    _check_ekonomi(report, lines, problems, drift is not None and not any(
-        p.file == drift.name for p in problems))
     _check_outline(report, lines, problems)
     problems.extend(citat.check(report))
+    _check_quantities(report, lines, problems)
     _check_size(report, problems)
 
     # A table with unreadable rows would only add misleading sum errors.
     broken = {p.file for p in problems}
-    problems.extend(p for p in check_totals(report) if p.file not in broken)
     for table in report.tabelldata.values():
         problems.extend(p for p in check_table_totals(table) if p.file not in broken)
     if problems:
-        raise DataError(problems)
+        # A file two declarations read has its problems told once.
+        raise DataError(list(dict.fromkeys(problems)))
     return report
 
 
@@ -1279,15 +1123,15 @@ MAX_TABLE_ROWS = 2000
 
 
 def table_rows(report: Report) -> dict[str, int]:
-    """The rows the report has from each table file, by the file's name."""
+    """The rows the report has from each table file, by the file's name (and sheet); a file
+    two declarations read counts once."""
     rows: dict[str, int] = {}
-    fixed = [r for spec in TABLES if spec.field not in ("indikatorer", "uppdrag")
-             for r in getattr(report, spec.field)]
-    for r in [*fixed, *(i for g in report.all_goals() for i in g.indikatorer),
-              *report.all_uppdrag()]:
+    goal_rows: list[Indicator | Uppdrag] = [*(i for g in report.all_goals() for i in g.indikatorer),
+                                            *report.all_uppdrag()]
+    for r in goal_rows:
         rows[r.source.file] = rows.get(r.source.file, 0) + 1
     for t in report.tabelldata.values():
-        rows[t.decl.fil] = rows.get(t.decl.fil, 0) + len(t.rows)
+        rows[t.decl.fil + (f", blad {t.decl.flik}" if t.decl.flik else "")] = len(t.rows)
     return rows
 
 
@@ -1318,43 +1162,17 @@ def _check_derived(report: Report, lines: dict[Path_, int], problems: list[Probl
     for i, decl in enumerate(report.tabeller):
         ids = [c.id for c in decl.kolumner]
         for j, c in enumerate(decl.kolumner):
-            for name in {n for names in (c.berakning or {}).values() for n in names}:
+            for name in c.sources:
                 if name not in ids or ids.index(name) < j:
                     continue
-                where: Path_ = ("tabeller", i, "kolumner", j, "berakning")
+                where: Path_ = ("tabeller", i, "kolumner", j,
+                                "berakning" if c.berakning is not None else "sammansatt")
                 what = ("sig själv" if name == c.id
                         else f'"{name}", som står efter den i kolumner')
                 problems.append(Problem(MAIN_FILE, f'kolumnen "{c.id}" i tabellen '
                                         f'"{decl.id}" räknar med {what}; en beräknad kolumn '
                                         "räknar bara med kolumner före den, så flytta den "
                                         "efter dem", _line_for(lines, where), _dotted(where)))
-
-
-def _declared_files(main: Path) -> set[str] | None:
-    """The table files a main file that could not be used declares, as far as can be seen.
-
-    Such files may have any columns, so reading them as the built-in forms would only add
-    misleading errors; None when the main file is unreadable and nothing can be told.
-    """
-    try:
-        # The loader that refuses aliases: this file may be the one refused for them.
-        data = _load_yaml(_decode(read_file(main.parent, main)))[0]
-    except (Refused, OSError, ValueError, yaml.YAMLError, RecursionError):
-        # A date such as 2025-02-30 is a ValueError.
-        return None
-    tables = data.get("tabeller") if isinstance(data, dict) else None
-    if not isinstance(tables, list):
-        return set()
-    return {_stem(str(t["fil"])) for t in tables if isinstance(t, dict) and t.get("fil")}
-
-
-def _stem(fil: str) -> str:
-    """A declared table's file without its suffix; a name such as "." is kept as it is (the
-    declaration's check tells what is wrong with it)."""
-    try:
-        return Path(fil).with_suffix("").as_posix()
-    except ValueError:
-        return fil
 
 
 def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
@@ -1368,28 +1186,80 @@ def _declared_tables(folder: Path, report: Report, lines: dict[Path_, int],
             problems.append(Problem(MAIN_FILE, f'id "{decl.id}" används av flera tabeller',
                                     _line_for(lines, where), _dotted(where)))
             continue
-        path = table_path(folder, decl)
-        if not inside(folder, path):
-            where = (*loc, "fil")
-            problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {OUTSIDE}',
-                                    _line_for(lines, where), _dotted(where)))
-            continue
-        if not present(path) or path.suffix.lower() not in TABLE_SUFFIXES:
-            where = (*loc, "fil")
-            what = ("finns inte i mappen" if not present(path)
-                    else "ska vara en .csv- eller .xlsx-fil")
-            problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {what}',
-                                    _line_for(lines, where), _dotted(where)))
-            continue
-        before = len(problems)
-        rows = _read_any(folder, path, problems, decl.flik)
-        # The file was read without problems, so reading its first line again adds none.
-        header = (_written_header(folder, path, [], decl.flik) or []) if len(problems) == before \
-            else []
-        out[decl.id] = read_table(decl, decl.fil, header, rows, problems, report.ar)
-        _check_marks(out[decl.id], (*loc, "noter"), lines, problems)
-        derive_table(out[decl.id])
+        table = _read_declared(folder, decl, loc, lines, problems, report.ar)
+        if table is not None:
+            _goal_names(table, report, problems)
+            derive_table(table)
+            out[decl.id] = table
     return out
+
+
+def _read_declared(folder: Path, decl: TableDecl, loc: Path_, lines: dict[Path_, int],
+                   problems: list[Problem], ar: int | None) -> DataTable | None:
+    """Read the file of one declared table, typing its cells; None when it cannot be read."""
+    path = table_path(folder, decl)
+    where = (*loc, "fil")
+    if not inside(folder, path):
+        problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {OUTSIDE}',
+                                _line_for(lines, where), _dotted(where)))
+        return None
+    if not present(path) or path.suffix.lower() not in TABLE_SUFFIXES:
+        what = ("finns inte i mappen" if not present(path)
+                else "ska vara en .csv- eller .xlsx-fil")
+        problems.append(Problem(MAIN_FILE, f'filen "{decl.fil}" {what}',
+                                _line_for(lines, where), _dotted(where)))
+        return None
+    before = len(problems)
+    rows = _read_any(folder, path, problems, decl.flik)
+    # The file was read without problems, so reading its first line again adds none.
+    header = (_written_header(folder, path, [], decl.flik) or []) if len(problems) == before \
+        else []
+    table = read_table(decl, decl.fil, header, rows, problems, ar)
+    _check_marks(table, (*loc, "noter"), lines, problems)
+    return table
+
+
+def _tables_alone(folder: Path, problems: list[Problem]) -> None:
+    """Read the tables a main file with problems declares, as far as their declarations
+    are right, so that every problem is reported in one go."""
+    main = folder / MAIN_FILE
+    try:
+        # The loader that refuses aliases: this file may be the one refused for them.
+        data, lines, _, _ = _load_yaml(_decode(read_file(main.parent, main)))
+    except (Refused, OSError, ValueError, yaml.YAMLError, RecursionError):
+        return  # a date such as 2025-02-30 is a ValueError; the problem is told already
+    tables = data.get("tabeller") if isinstance(data, dict) else None
+    ar = data.get("ar") if isinstance(data, dict) else None
+    for i, item in enumerate(tables if isinstance(tables, list) else []):
+        try:
+            decl = TableDecl.model_validate(item)
+        except ValidationError:
+            continue  # told with the main file's problems
+        table = _read_declared(folder, decl, ("tabeller", i), lines, problems,
+                               ar if isinstance(ar, int) else None)
+        if table is not None and not any(p.file == decl.fil for p in problems):
+            derive_table(table)
+            problems.extend(check_table_totals(table))
+
+
+def _goal_names(table: DataTable, report: Report, problems: list[Problem]) -> None:
+    """The cells of a column of the type ``mal`` hold goal ids, and show the goals' names."""
+    goals = {g.id: g.namn for g in report.all_goals() if g.id}
+    for c in table.decl.kolumner:
+        if c.typ != "mal":
+            continue
+        for row in table.rows:
+            value = row.cells.get(str(c.id))
+            if value is None or not isinstance(value.value, str):
+                continue
+            name = goals.get(value.value)
+            if name is None:
+                problems.append(Problem(
+                    table.decl.fil, f'okänt mål "{value.value}"; kända id: '
+                    + (", ".join(str(g) for g in goals) or "inga (ge målen id i vb.yaml)"),
+                    row.source.row if row.source else None, c.kolumn, "kolumn"))
+            else:
+                row.cells[str(c.id)] = Value(name)
 
 
 #: The most categories a chart can show and still be read (a horizontal chart grows with
@@ -1583,18 +1453,41 @@ def _check_tjanstskrivelse(report: Report, lines: dict[Path_, int],
                            problems: list[Problem]) -> None:
     """Check the memo's overall assessment against the scale, its transfer against the result."""
     ts = report.tjanstskrivelse
-    total = result_row(report)
-    if ts is not None and ts.resultatoverforing.belopp is not None and total is not None:
-        belopp, result = ts.resultatoverforing.belopp, result_against_budget(total)
+    if ts is None:
+        return
+    reference = ts.resultatoverforing.resultat
+    result: float | None = None
+    if reference is None:
+        loc: Path_ = ("tjanstskrivelse", "resultatoverforing")
+        problems.append(Problem(
+            MAIN_FILE, "årets resultat, som beslutet gäller, saknas: ange var en tabell visar "
+            'det med resultat, till exempel resultat: "drift | Totalt | avvikelse" (se '
+            "docs/dataformat.md#resultatöverföring)",
+            _line_for(lines, loc), _dotted(loc)))
+    elif _table_of(reference) not in _unread(report):
+        loc = ("tjanstskrivelse", "resultatoverforing", "resultat")
+        try:
+            found = citat.amount(report, reference)
+        except citat.CitationError as exc:
+            problems.append(Problem(MAIN_FILE, str(exc), _line_for(lines, loc), _dotted(loc)))
+            found = None
+        if found is not None and found.kind != "belopp":
+            problems.append(Problem(MAIN_FILE, "årets resultat ska vara ett belopp, men "
+                                    f'"{reference}" är inget belopp', _line_for(lines, loc),
+                                    _dotted(loc)))
+        result = found.tkr() if found is not None else None
+    if ts.resultatoverforing.belopp is not None and result is not None:
+        belopp = ts.resultatoverforing.belopp
         if belopp * result < 0 or abs(belopp) > abs(result):
-            loc: Path_ = ("tjanstskrivelse", "resultatoverforing", "belopp")
+            loc = ("tjanstskrivelse", "resultatoverforing", "belopp")
             problems.append(Problem(
                 MAIN_FILE, f"beloppet {fmt.number(belopp)} tkr går inte att föra över: årets "
-                f"resultat mot budget är {fmt.number(result)} tkr (resultatrakning.csv), och "
-                "beloppet ska ha samma tecken och vara högst så stort",
+                f"resultat mot budget är {fmt.number(result)} tkr "
+                f'(resultat: "{reference}"), och beloppet ska ha samma tecken och vara högst '
+                "så stort",
                 _line_for(lines, loc), _dotted(loc)))
     levels = [lv.text for lv in report.skala]
-    if ts is not None and ts.samlad_bedomning is not None and ts.samlad_bedomning not in levels:
+    if ts.samlad_bedomning is not None and ts.samlad_bedomning not in levels:
         options = ", ".join(f'"{t}"' for t in levels)
         loc = ("tjanstskrivelse", "samlad_bedomning")
         problems.append(Problem(
@@ -1602,101 +1495,51 @@ def _check_tjanstskrivelse(report: Report, lines: dict[Path_, int],
             _line_for(lines, loc), _dotted(loc)))
 
 
-def _check_personal(report: Report, lines: dict[Path_, int], problems: list[Problem]) -> None:
-    """The headcounts in ``personal`` must add up to the number of employees."""
-    p = report.personal
-    parts = (("tillsvidare", "visstid", "tillsvidare- och visstidsanställda"),
-             ("kvinnor", "man", "kvinnor och män"))
-    for first, second, what in parts:
-        a, b = getattr(p, first), getattr(p, second)
-        if a is None or b is None or p.anstallda is None or a + b == p.anstallda:
-            continue
-        loc: Path_ = ("personal", first)
-        problems.append(Problem(MAIN_FILE, f"{what} blir tillsammans {a + b} "
-                                f"({first} {a} + {second} {b}), men anstallda är "
-                                f"{p.anstallda}", _line_for(lines, loc), _dotted(loc)))
-    if p.heltid is not None and p.anstallda is not None and p.heltid > p.anstallda:
-        loc = ("personal", "heltid")
-        problems.append(Problem(MAIN_FILE, f"heltid ({p.heltid}) är fler än anstallda "
-                                f"({p.anstallda})", _line_for(lines, loc), _dotted(loc)))
-
-
-def _check_ekonomi(report: Report, lines: dict[Path_, int], problems: list[Problem],
-                   drift_read: bool = True) -> None:
-    """Cross-check the economy texts and tables against each other and the main file.
-
-    Names are checked against drift.csv only when it was read whole (``drift_read``): a
-    missing file is one problem, not one per name.
-    """
-    ek = report.ekonomi
-    names = [d.verksamhet for d in report.drift if not d.summa]
-    known = ", ".join(f'"{n}"' for n in names) or "inga"
-    seen: set[str] = set()
-    if not drift_read and not any(p.file.startswith("drift.") for p in problems) and (
-            ek.verksamheter or report.drift_historik):
-        problems.append(Problem("drift.csv", "tabellen drift.csv (eller drift.xlsx) saknas i "
-                                "mappen; ekonomi.verksamheter i vb.yaml och drift_historik.csv "
-                                "nämner verksamheterna i den"))
-    for i, v in enumerate(ek.verksamheter if drift_read else []):
-        loc: Path_ = ("ekonomi", "verksamheter", i, "verksamhet")
-        if v.verksamhet not in names:
-            problems.append(Problem(MAIN_FILE, f'okänd verksamhet "{v.verksamhet}"; '
-                                    f"verksamheterna i drift.csv är {known}",
-                                    _line_for(lines, loc), _dotted(loc)))
-        elif v.verksamhet in seen:
-            problems.append(Problem(MAIN_FILE, f'verksamheten "{v.verksamhet}" står flera '
-                                    "gånger", _line_for(lines, loc), _dotted(loc)))
-        seen.add(v.verksamhet)
-    for h in report.drift_historik:
-        if drift_read and h.verksamhet not in names:
-            problems.append(Problem(h.source.file, f'okänd verksamhet "{h.verksamhet}"; '
-                                    f"verksamheterna i drift.csv är {known}",
-                                    h.source.row, "verksamhet", "kolumn"))
-
-    # Charts placed in the economy texts with [diagram: id].
-    declared = [d.id for d in report.diagram]
-    texts: list[tuple[Path_, str | None]] = [
-        (("ekonomi", k), getattr(ek, k)) for k in
-        ("inledning", "kommentar", "drift_kommentar", "satsningar", "investeringar",
-         "lokalprojekt", "externa_volymer")]
-    if ek.prognos is not None:
-        texts.append((("ekonomi", "prognos", "kommentar"), ek.prognos.kommentar))
-    texts += [(("ekonomi", "verksamheter", i, "text"), v.text)
-              for i, v in enumerate(ek.verksamheter)]
-    texts.append((("ekonomi", "extern_finansiering", "text"), ek.extern_finansiering.text))
-    for loc, text in texts:
-        for m in CHART_MARK.finditer(text or ""):
-            if m.group(1) not in declared:
-                options = ", ".join(declared) or "inga"
-                file, line, place = report.textursprung.locate(loc, m.group(0))
+def _check_quantities(report: Report, lines: dict[Path_, int],
+                      problems: list[Problem]) -> None:
+    """A quantity declared under ``storheter`` is shown with the same figure wherever the
+    data shows it: two figures differ when no exact figure could be shown as both."""
+    for i, quantity in enumerate(report.storheter):
+        shown: list[tuple[str, citat.Amount]] = []
+        for j, reference in enumerate(quantity.tal):
+            loc: Path_ = ("storheter", i, "tal", j)
+            if _table_of(reference) in _unread(report):
+                continue  # its file has a problem of its own
+            try:
+                found = citat.amount(report, reference)
+            except citat.CitationError as exc:
+                problems.append(Problem(MAIN_FILE, str(exc), _line_for(lines, loc),
+                                        _dotted(loc)))
+                continue
+            if found is None:
+                continue  # a gap, which the draft lists
+            first = shown[0][1] if shown else None
+            if first is not None and first.kind != found.kind:
                 problems.append(Problem(
-                    file, f'diagrammet "{m.group(1)}" i texten finns inte under diagram; '
-                          f"kända diagram: {options}", line, place))
-
-    # Nämndmål and marks in the table of external grants.
-    ids = [g.id for g in report.all_goals() if g.id]
-    note_marks = {re.match(r"\**", n).group(0) for n in ek.extern_finansiering.noter}  # type: ignore[union-attr]
-    used: set[str] = set()
-    columns = {"ansokt": "ansökt", "erhallet": "erhållet", "budgeterat": "budgeterat"}
-    for b in report.extern_finansiering:
-        if b.namndmal and b.namndmal not in ids:
-            problems.append(Problem(b.source.file, f'okänt nämndmål "{b.namndmal}"; kända id: '
-                                    + ", ".join(ids), b.source.row, "nämndmål", "kolumn"))
-        for key, mark in b.noter.items():
-            used.add(mark)
-            if mark not in note_marks:
+                    MAIN_FILE, f'storheten "{quantity.namn}": "{reference}" är '
+                    f'{_KINDS[found.kind]} men "{shown[0][0]}" är {_KINDS[first.kind]}; en '
+                    "storhet är samma slags tal överallt", _line_for(lines, loc), _dotted(loc)))
+            elif first is not None and not first.agrees(found):
                 problems.append(Problem(
-                    b.source.file, f'markeringen "{mark}" har ingen förklaring; lägg till en '
-                                   f'not som börjar med "{mark}" under '
-                                   "ekonomi.extern_finansiering.noter i vb.yaml",
-                    b.source.row, columns[key], "kolumn"))
-    for i, note in enumerate(ek.extern_finansiering.noter):
-        mark = re.match(r"\**", note).group(0)  # type: ignore[union-attr]
-        if mark and mark not in used:
-            loc = ("ekonomi", "extern_finansiering", "noter", i)
-            problems.append(Problem(MAIN_FILE, f'noten förklarar markeringen "{mark}" men ingen '
-                                    "siffra i extern_finansiering.csv har den",
-                                    _line_for(lines, loc), _dotted(loc)))
+                    MAIN_FILE, f'storheten "{quantity.namn}" visas med olika tal: '
+                    f'"{shown[0][0]}" visar {first.text}, men "{reference}" visar '
+                    f"{found.text}; rätta siffrorna så att tabellerna visar samma tal",
+                    _line_for(lines, loc), _dotted(loc)))
+            shown.append((reference.strip(), found))
+
+
+def _table_of(reference: str) -> str:
+    """The table a reference such as "drift | Totalt | utfall" names."""
+    return reference.strip().removeprefix("[tal:").split("|")[0].strip()
+
+
+def _unread(report: Report) -> set[str]:
+    """The declared tables whose files could not be read; their problems are told."""
+    return {t.id for t in report.tabeller} - set(report.tabelldata)
+
+
+#: How a message names the kind of a quantity's figure.
+_KINDS = {"belopp": "ett belopp", "tal": "ett tal som inte är ett belopp"}
 
 
 def _check_marks(table: DataTable, loc: Path_, lines: dict[Path_, int],
@@ -1792,8 +1635,16 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
                             f"nivå {MAX_HEADING_LEVEL - len(report.malnivaer) - 1} eller högre")
             if b.typ == "text":
                 marks(where, value)
-            elif b.typ == "tabell":
+            elif b.typ == "tabell" and isinstance(value, str):
                 table(where, value)
+            elif b.typ == "tabell":
+                found = table((*where, "tabell"), value.tabell)
+                for name in value.rader or []:
+                    try:
+                        if found is not None:
+                            citat.find_row(found, name)
+                    except citat.CitationError as exc:
+                        fail((*where, "rader"), str(exc))
             elif b.typ == "diagram" and isinstance(value, str):
                 if value not in charts:
                     fail(where, f'diagrammet "{value}" finns inte under diagram; kända '
@@ -1848,7 +1699,7 @@ def _check_outline(report: Report, lines: dict[Path_, int], problems: list[Probl
     used |= {b.varde.tabell for s in _sections(report.disposition) for b in s.block
              if b.typ == "diagram" and not isinstance(b.varde, str)}
     for i, decl in enumerate(report.tabeller):
-        if decl.id not in used:
+        if decl.id not in used and decl.visas:
             fail(("tabeller", i, "id"),
                  f'tabellen "{decl.id}" är deklarerad men visas inte; placera den med '
                  f"- tabell: {decl.id} eller en rad [tabell: {decl.id}] i en text, hämta tal "

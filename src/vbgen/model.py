@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic.json_schema import SkipJsonSchema
 
 from .fmt import DECIMAL_MARKS, OUT_OF_RANGE, NumberError, parse_number
+from .names import MAIN_FILE
 from .prosa import Origins, plain
 
 #: Prose in Markdown: written in the main file, or ``{fil: text/x.md}`` for a file's text.
@@ -41,8 +42,6 @@ def _swedish_number(value: Any) -> Any:
 #: A number in the main file, written either way: 9900, 9 900, −9 900,5.
 Tal = Annotated[float, BeforeValidator(_swedish_number),
                 Field(json_schema_extra={"x-vbgen": "tal"})]
-Heltal = Annotated[int, BeforeValidator(_swedish_number),
-                   Field(json_schema_extra={"x-vbgen": "tal"})]
 
 
 def _swedish_yes_no(value: Any) -> Any:
@@ -56,8 +55,13 @@ JaNej = Annotated[bool, BeforeValidator(_swedish_yes_no),
                   Field(json_schema_extra={"x-vbgen": "janej"})]
 
 
-#: The main file of a data folder.
-MAIN_FILE = "vb.yaml"
+#: How a chapter of the old form's built-in section templates (mall: avsnitt/…, with its
+#: fields and tables of fixed names) is written now.
+FIXED_FORM = ("de inbyggda avsnittsmallarna och deras tabeller med fasta namn finns inte "
+              "längre: skriv kapitlet som ett avsnitt under disposition:, med tabellerna "
+              "deklarerade under tabeller: och texterna i avsnittet, där meningarna hämtar sina "
+              "tal ur tabellerna med [tal: …]. Se docs/dataformat.md#de-fasta-tabellerna-och-"
+              "avsnittsmallarna")
 
 
 class _Strict(BaseModel):
@@ -367,65 +371,6 @@ class Goal(_Strict):
         return sum(len(g.indikatorer) for g in self.walk())
 
 
-class EkonomiText(_Strict):
-    kommentar: Markdown | None = None
-    drift_kommentar: Markdown | None = None
-    #: Text directly under the Ekonomi heading, before the generated result sentence.
-    inledning: Markdown | None = None
-    prognos: Prognos | None = None
-    #: Rubrik and prose per verksamhet of drift.csv, matched by name.
-    verksamheter: list[VerksamhetText] = Field(default_factory=list)
-    satsningar: Markdown | None = None
-    extern_finansiering: ExternFinansieringText = Field(
-        default_factory=lambda: ExternFinansieringText())
-    investeringar: Markdown | None = None
-    lokalprojekt: Markdown | None = None
-    externa_volymer: Markdown | None = None
-
-
-class InternKontrollText(_Strict):
-    bedomning: Markdown | None = None
-    kommunovergripande: Markdown | None = None
-    internkontrollarbete: Markdown | None = None
-
-
-class ResultatRad(BaseModel):
-    """A row of the resultaträkning, in tkr, signed (costs negative)."""
-
-    post: str
-    typ: str
-    budget: float
-    utfall: float
-    foregaende: float | None = None
-    #: Prose about the row, shown after its generated figures.
-    kommentar: str = ""
-    source: Source
-
-
-class DriftRad(BaseModel):
-    """Net cost of one verksamhet in tkr, or the total row."""
-
-    verksamhet: str
-    summa: bool = False
-    budget: float
-    utfall: float
-    foregaende: float | None = None
-    source: Source
-
-
-class Risk(BaseModel):
-    """A risk in the internal control plan and the action taken."""
-
-    process: str
-    risk: str
-    sannolikhet: int | None = None
-    konsekvens: int | None = None
-    atgard: str
-    status: str
-    kommentar: str = ""
-    source: Source
-
-
 class DiagramDef(_Strict):
     """A chart declared in the main file; its figures are in a table file."""
 
@@ -463,15 +408,16 @@ class GoalPart:
 
 # --- Declared tables ---
 
-#: The kinds of column a declared table can have.
-COLUMN_TYPES = ("text", "heltal", "tal", "belopp", "procent", "rang", "datum")
+#: The kinds of column a declared table can have; a ``mal`` column holds goal ids, shown as
+#: the goals' names.
+COLUMN_TYPES = ("text", "heltal", "tal", "belopp", "procent", "rang", "datum", "mal")
 #: What a derived column can compute from other columns, by the key in ``berakning``.
-CALCULATIONS = ("skillnad", "forandring", "andel", "summa", "produkt")
+CALCULATIONS = ("skillnad", "forandring", "beloppsforandring", "andel", "summa", "produkt")
 #: Amount units and their size in kronor.
 UNITS = {"kr": 1, "tkr": 1_000, "mnkr": 1_000_000}
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
-
-
+#: A column's value in a composed text column: ``{id}``.
+PLACEHOLDER = re.compile(r"\{([^{}\s]+)\}")
 
 
 class Column(_Strict):
@@ -493,6 +439,16 @@ class Column(_Strict):
         None, description="En beräknad kolumn: {skillnad: [a, b]} (a − b), {forandring: "
                           "[gammal, ny]} (procent), {andel: [del, helhet]} (procent), "
                           "{summa: [a, b, ...]} eller {produkt: [a, b]}.")
+    sammansatt: str | None = Field(
+        None, description="En textkolumn sammansatt av andra kolumner: {id} står för kolumnens "
+                          "värde som tabellen visar det, och varje rad i texten blir en rad i "
+                          "cellen. En rad vars kolumner alla är tomma tas bort.")
+    sammanfoga: JaNej = Field(
+        False, description="ja för att visa ett värde som står i flera rader efter varandra en "
+                           "gång, i en cell som spänner över raderna.")
+    varden: list[str] | None = Field(
+        None, min_length=1, description="De värden en textkolumn får ha, till exempel "
+                                        "[Klart, Pågår, Ej klart i år]; ett annat är ett fel.")
     # Whether a cell may be empty, and what an empty cell shows.
     kravs: JaNej | None = Field(
         None, description="ja om varje cell i kolumnen ska ha ett värde: en tom cell är då en "
@@ -507,11 +463,23 @@ class Column(_Strict):
         if self.typ not in COLUMN_TYPES:
             raise ValueError(f'okänd kolumntyp "{self.typ}"; välj '
                              + ", ".join(COLUMN_TYPES))
-        if self.berakning is not None:
+        if self.varden is not None and self.typ != "text":
+            raise ValueError("varden gäller en kolumn av typen text")
+        if self.sammansatt is not None:
+            if self.berakning is not None or self.kolumn is not None:
+                raise ValueError("en sammansatt kolumn har varken kolumn eller berakning")
+            if self.id is None:
+                raise ValueError("en sammansatt kolumn behöver ett id")
+            if self.typ != "text":
+                raise ValueError("en sammansatt kolumn är av typen text")
+            if not PLACEHOLDER.search(self.sammansatt):
+                raise ValueError("sammansatt ska nämna minst en kolumn som {id}")
+        elif self.berakning is not None:
             if len(self.berakning) != 1 or next(iter(self.berakning)) not in CALCULATIONS:
                 raise ValueError("berakning ska ha en av " + ", ".join(CALCULATIONS))
             (kind, names), = self.berakning.items()
-            if kind in ("skillnad", "forandring", "andel") and len(names) != 2:
+            if kind in ("skillnad", "forandring", "beloppsforandring", "andel") \
+                    and len(names) != 2:
                 raise ValueError(f"{kind} räknar med exakt två kolumner, fick {len(names)}")
             if kind in ("summa", "produkt") and len(names) < 2:
                 raise ValueError(f"{kind} räknar med minst två kolumner, fick {len(names)}")
@@ -528,6 +496,18 @@ class Column(_Strict):
     @property
     def numeric(self) -> bool:
         return self.typ in ("heltal", "tal", "belopp", "procent")
+
+    @property
+    def derived(self) -> bool:
+        """Whether vbgen makes the column's values (a calculation, or a composed text)."""
+        return self.berakning is not None or self.sammansatt is not None
+
+    @property
+    def sources(self) -> list[str]:
+        """The columns (ids) a derived or composed column is made from, in order."""
+        if self.sammansatt is not None:
+            return list(dict.fromkeys(PLACEHOLDER.findall(self.sammansatt)))
+        return [n for names in (self.berakning or {}).values() for n in names]
 
 
 class TableDecl(_Strict):
@@ -559,6 +539,10 @@ class TableDecl(_Strict):
                              "det andra tecknet (12.400 i en fil med komma) är ett fel.")
     tom: str | None = Field(None, description="Det en tom cell visar; som standard -.")
 
+    visas: JaNej = Field(
+        True, description="nej för en tabell som inte visas i rapporten utan bara har tal som "
+                          "texterna hämtar med [tal: …].")
+
     # --- How prose refers to the table ---
     nyckel: str | None = Field(
         None, description="Kolumnen (id) vars text namnger en rad i en markering [tal: tabell "
@@ -573,7 +557,7 @@ class TableDecl(_Strict):
             if c.berakning is not None and c.typ == "text":
                 (kind, names), = c.berakning.items()
                 first = by_id.get(names[0]) if names else None
-                c.typ = ("procent" if kind in ("forandring", "andel")
+                c.typ = ("procent" if kind in ("forandring", "beloppsforandring", "andel")
                          else first.typ if first is not None and first.numeric else "tal")
         for unit in (self.enhet, self.visa):
             if unit is not None and unit not in UNITS:
@@ -593,15 +577,14 @@ class TableDecl(_Strict):
                              "id och ingen kolumn)")
         by_id = {c.id: c for c in self.kolumner}
         for c in self.kolumner:
-            for ref in (c.berakning or {}).values():
-                for name in ref:
-                    if name not in ids:
-                        raise ValueError(f'kolumnen "{c.id}" räknar med "{name}", som inte '
-                                         "finns bland kolumnerna")
-                    if not by_id[name].numeric:
-                        raise ValueError(f'kolumnen "{c.id}" räknar med "{name}", som är av '
-                                         f"typen {by_id[name].typ}; en beräkning räknar med "
-                                         "kolumner av typen heltal, tal, belopp eller procent")
+            for name in c.sources:
+                if name not in ids:
+                    raise ValueError(f'kolumnen "{c.id}" räknar med "{name}", som inte '
+                                     "finns bland kolumnerna")
+                if c.berakning is not None and not by_id[name].numeric:
+                    raise ValueError(f'kolumnen "{c.id}" räknar med "{name}", som är av '
+                                     f"typen {by_id[name].typ}; en beräkning räknar med "
+                                     "kolumner av typen heltal, tal, belopp eller procent")
         if self.nyckel is not None and self.nyckel not in ids:
             raise ValueError(f'nyckel: kolumnen "{self.nyckel}" finns inte bland kolumnerna; '
                              "kolumnerna är " + ", ".join(str(i) for i in ids))
@@ -612,7 +595,7 @@ class TableDecl(_Strict):
         """The column whose text names a row: ``nyckel``, else the first text column."""
         if self.nyckel is not None:
             return next(c for c in self.kolumner if c.id == self.nyckel)
-        texts = [c for c in self.kolumner if c.typ == "text" and c.berakning is None]
+        texts = [c for c in self.kolumner if c.typ == "text" and not c.derived]
         return next((c for c in texts if c.visas), texts[0] if texts else None)
 
     @property
@@ -625,6 +608,27 @@ class TableDecl(_Strict):
 #: Block kinds that take no options, written as a bare word in the outline.
 PLAIN_BLOCKS = ("titelsida", "innehall", "sidbrytning", "malsammanfattning", "malbedomning",
                 "malrapport", "kallforteckning", "uppdrag")
+
+
+class ChangeRow(_Strict):
+    """A row under each row of a table with the change in percent from column to column."""
+
+    rubrik: str = Field(description="Radens rubrik: Procentuell förändring.")
+    decimaler: int = Field(1, ge=0, le=6, description="Procentens decimaler; som standard 1.")
+
+
+class TableOptions(_Strict):
+    """A declared table as one block shows it: all its rows or some, under its caption or
+    one of the block's own."""
+
+    tabell: str = Field(description="Tabellens id.")
+    rubrik: str | None = Field(None, description="Rubriken här, i stället för tabellens.")
+    rader: list[str] | None = Field(
+        None, min_length=1, description="Raderna som visas, med texten i tabellens "
+                                        "nyckelkolumn (som i [tal: …]); som standard alla.")
+    forandringsrad: ChangeRow | None = Field(
+        None, description="En rad under varje rad med förändringen i procent från kolumn till "
+                          "kolumn.")
 
 
 class TableChart(_Strict):
@@ -642,6 +646,14 @@ class TableChart(_Strict):
                                        "tabellens kalla.")
     decimaler: int | None = None
     summarader: JaNej = Field(False, description="ja för att ta med summaraderna.")
+    visa: str | None = Field(None, description="Enheten belopp visas i (kr, tkr eller mnkr); "
+                                               "som standard tabellens.")
+
+    @model_validator(mode="after")
+    def _check(self) -> TableChart:
+        if self.visa is not None and self.visa not in UNITS:
+            raise ValueError(f'okänd enhet "{self.visa}"; välj kr, tkr eller mnkr')
+        return self
 
 
 class CardsOptions(_Strict):
@@ -699,7 +711,9 @@ class Block(_Strict):
                                                                  "maxProperties": 1})
 
     text: Markdown | None = Field(None, description="Text (Markdown), eller {fil: x.md}.")
-    tabell: str | None = Field(None, description="En deklarerad tabell, med sitt id.")
+    tabell: str | TableOptions | None = Field(
+        None, description="En deklarerad tabell, med sitt id, eller med rader och rubrik som "
+                          "bara gäller här.")
     diagram: str | TableChart | None = Field(
         None, description="Ett diagram under diagram, med sitt id, eller ritat ur en tabell.")
     kort: CardsOptions | None = None
@@ -714,7 +728,7 @@ class Block(_Strict):
     sidbrytning: dict[str, Any] | None = None
     mall: str | None = Field(None, pattern=r"^\w[\w-]*(/\w[\w-]*)*\.j2$",
                              description="En egen mall (.j2) i mallmappen, till exempel "
-                                         "avsnitt/ekonomi.j2.")
+                                         "ekonomi/prognos.j2.")
 
     @model_validator(mode="before")
     @classmethod
@@ -739,6 +753,11 @@ class Block(_Strict):
     @property
     def varde(self) -> Any:
         return getattr(self, self.typ)
+
+    @property
+    def table_id(self) -> str:
+        """The declared table a tabell block shows."""
+        return self.tabell if isinstance(self.tabell, str) else str(self.varde.tabell)
 
 
 class Section(_Strict):
@@ -790,6 +809,10 @@ class Resultatoverforing(_Strict):
     amount itself is computed in :mod:`vbgen.derive`.
     """
 
+    resultat: str | None = Field(
+        None, description="Årets resultat mot budget, hämtat ur en tabell som i [tal: …]: "
+                          "\"drift | Totalt | avvikelse\". Beslutet gäller talet som "
+                          "tabellen visar det, i tkr.")
     andel: Tal | None = None
     belopp: Tal | None = None
     #: Balanserat resultat (eget kapital) before this year's transfer, in tkr.
@@ -836,101 +859,10 @@ class Tjanstskrivelse(_Strict):
     #: Appendices after the verksamhetsberättelse itself.
     bilagor: list[str] = Field(default_factory=list)
     skickas_till: list[str] = Field(default_factory=list)
-# --- Årets händelser, personal, intern kontroll, uppföljning ---
 
 
-class Personal(_Strict):
-    """Väsentliga personalförhållanden: headcounts from the main file, prose by part."""
+# --- Texts that place tables and charts ---
 
-    #: Employees in December of the year before and of the year.
-    anstallda_foregaende: Heltal | None = None
-    anstallda: Heltal | None = None
-    tillsvidare: Heltal | None = None
-    visstid: Heltal | None = None
-    kvinnor: Heltal | None = None
-    man: Heltal | None = None
-    heltid: Heltal | None = None
-    #: Personalomsättning in percent, this year and the year before.
-    personalomsattning: Tal | None = None
-    personalomsattning_foregaende: Tal | None = None
-    #: The last month of the rolling twelve months (R12) the sick leave figures cover.
-    sjukfranvaro_manad: str = "december"
-    anstallda_text: Markdown | None = None
-    personalomsattning_text: Markdown | None = None
-    sjukfranvaro_text: Markdown | None = None
-    sjukfranvaro_analys: Markdown | None = None
-    medarbetarenkat: Markdown | None = None
-    personalforsorjning: Markdown | None = None
-    kompetensutveckling: Markdown | None = None
-
-
-class Uppfoljning(_Strict):
-    """Plan för uppföljning och insyn: prose around the LOV and LOU tables."""
-
-    inledning: Markdown | None = None
-    planerad: Markdown | None = None
-    lou_orsaker: Markdown | None = None
-    lou_resultat: Markdown | None = None
-    direktupphandlade: Markdown | None = None
-
-
-class SjukfranvaroRad(BaseModel):
-    """Sick leave (R12, percent) for the whole nämnd or one group, this year and last."""
-
-    grupp: str
-    totalt: float | None = None
-    totalt_foregaende: float | None = None
-    kort: float | None = None
-    kort_foregaende: float | None = None
-    source: Source
-
-
-class IndexRad(BaseModel):
-    """One index of the employee survey, for the nämnd and for the whole kommun."""
-
-    index: str
-    namnden: float | None = None
-    kommunen: float | None = None
-    summa: bool = False
-    source: Source
-
-
-class Granskning(BaseModel):
-    """A recommendation from the auditors or another external review, and the action."""
-
-    granskning: str
-    diarienummer: str = ""
-    bakgrund: str = ""
-    atgard: str
-    status: str
-    kommentar: str = ""
-    source: Source
-
-
-class LovRad(BaseModel):
-    """A valfrihetssystem (LOV) and its utförare at the end of the year."""
-
-    namn: str
-    utforare: int
-    egen_regi: int = 0
-    kommentar: str = ""
-    source: Source
-
-
-class RamavtalRad(BaseModel):
-    """A ramavtal (LOU) with its number of utförare at the start and end of the year."""
-
-    ramavtal: str
-    vid_arets_borjan: int | None = None
-    vid_arets_slut: int | None = None
-    resultat: str = ""
-    source: Source
-
-
-# --- Ekonomi ---
-
-#: A chart placed in prose: a line of its own reading ``[diagram: id]``.
-CHART_MARK = re.compile(r"^[ \t]*\[diagram:[ \t]*([^\]\s]+)[ \t]*\][ \t]*$", re.MULTILINE)
 #: A chart or a declared table placed in prose: ``[diagram: id]`` or ``[tabell: id]``.
 TABLE_MARK = re.compile(r"^[ \t]*\[(diagram|tabell):[ \t]*([^\]\s]+)[ \t]*\][ \t]*$",
                         re.MULTILINE)
@@ -961,81 +893,15 @@ def text_parts(text: str | None) -> list[TextDel]:
     return parts
 
 
-class Prognos(_Strict):
-    """The result forecast in the last delårsrapport, compared with the outcome."""
+class Quantity(_Strict):
+    """A quantity that several tables show, each with the same figure."""
 
-    #: When the forecast was made, as it reads after "per": "augusti 2024".
-    delarsrapport: str
-    #: Forecast avvikelse against budget in tkr, positive when better than budget.
-    avvikelse: Tal
-    kommentar: Markdown | None = None
-
-
-class VerksamhetText(_Strict):
-    """The subsection of one verksamhet under Drift per verksamhet."""
-
-    verksamhet: str
-    rubrik: str | None = None
-    text: Markdown | None = None
-
-
-class ExternFinansieringText(_Strict):
-    text: Markdown | None = None
-    #: Notes under the table, each starting with the mark it explains ("* ...").
-    noter: list[str] = Field(default_factory=list)
-
-
-class DriftHistorikRad(BaseModel):
-    """Net cost of one verksamhet in earlier years, in tkr."""
-
-    verksamhet: str
-    values: dict[int, float | None]
-    source: Source
-
-
-class SatsningRad(BaseModel):
-    """A särskild satsning: budget and outcome in tkr."""
-
-    satsning: str
-    budget: float | None = None
-    utfall: float | None = None
-    source: Source
-
-
-class BidragRad(BaseModel):
-    """An external grant: applied for, received and budgeted, in tkr, or the total row."""
-
-    bidrag: str
-    summa: bool = False
-    ansokt: float | None = None
-    erhallet: float | None = None
-    budgeterat: float | None = None
-    #: Marks such as ``*`` after a figure, keyed by column (ansokt, erhallet, budgeterat).
-    noter: dict[str, str] = Field(default_factory=dict)
-    namndmal: str = ""
-    rubrik: str = ""
-    beskrivning: str = ""
-    source: Source
-
-
-class InvesteringRad(BaseModel):
-    """An investment: budget and outcome in tkr, or the total row."""
-
-    investering: str
-    summa: bool = False
-    budget: float | None = None
-    utfall: float | None = None
-    source: Source
-
-
-class VolymRad(BaseModel):
-    """Externally placed people on the last day of the year, per insats."""
-
-    verksamhet: str
-    insats: str
-    antal: float | None = None
-    foregaende: float | None = None
-    source: Source
+    namn: str = Field(description="Storhetens namn, som felmeddelanden nämner den: Årets "
+                                  "resultat.")
+    tal: list[str] = Field(
+        min_length=2, description="Var tabellerna visar den, skrivet som i [tal: …]: "
+                                  "\"drift | Årets resultat | avvikelse\"; belopp efter en "
+                                  "sista | jämför talet utan tecken.")
 
 
 class Meta(_Strict):
@@ -1060,19 +926,25 @@ class Meta(_Strict):
     mal: list[Goal] = Field(min_length=1, description="Målträdet.")
     tabeller: list[TableDecl] = Field(default_factory=list,
                                       description="Rapportens tabeller, deklarerade en gång.")
+    storheter: list[Quantity] = Field(
+        default_factory=list, description="Storheter som flera tabeller visar: vbgen kontrollera "
+                                          "säger till när tabellerna visar olika tal.")
     disposition: list[Section] = Field(
         min_length=1, description="Rapportens avsnitt i ordning, med rubriker och innehåll.")
     texter: dict[str, Markdown] = Field(
         default_factory=dict, description="Gemensamma texter, oftast från kommunprofilen; "
                                           "visas med text: {kommun: namn}.")
-    uppdragsstatus: list[str] = Field(default_factory=lambda: ["Klart", "Pågår", "Ej klart i år"])
-    sammanfattning: Markdown | None = None
-    ekonomi: EkonomiText = Field(default_factory=EkonomiText)
-    intern_kontroll: InternKontrollText = Field(default_factory=InternKontrollText)
+    uppdragsstatus: list[str] = Field(
+        default_factory=lambda: ["Klart", "Pågår", "Ej klart i år"],
+        description="De statusar ett uppdrag får ha.")
+    indikatorer_fil: str | None = Field(
+        None, description="Filen med målens indikatorer; som standard indikatorer.csv eller "
+                          "indikatorer.xlsx.")
+    uppdrag_fil: str | None = Field(
+        None, description="Filen med nämndens uppdrag; som standard uppdrag.csv eller "
+                          "uppdrag.xlsx.")
     diagram: list[DiagramDef] = Field(default_factory=list)
     tjanstskrivelse: Tjanstskrivelse | None = None
-    personal: Personal = Field(default_factory=Personal)
-    uppfoljning: Uppfoljning = Field(default_factory=Uppfoljning)
     #: The file each text read with {fil: …} came from, by its place: {"mal[1].analys":
     #: "text/m1-analys.md"}.
     textkallor: SkipJsonSchema[dict[str, str]] = Field(default_factory=dict, exclude=True)
@@ -1102,32 +974,12 @@ class Meta(_Strict):
 class Report(Meta):
     """Everything one verksamhetsberättelse is built from."""
 
-    resultatrakning: list[ResultatRad] = Field(default_factory=list)
-    drift: list[DriftRad] = Field(default_factory=list)
-    risker: list[Risk] = Field(default_factory=list)
-    drift_historik: list[DriftHistorikRad] = Field(default_factory=list)
-    satsningar: list[SatsningRad] = Field(default_factory=list)
-    extern_finansiering: list[BidragRad] = Field(default_factory=list)
-    investeringar: list[InvesteringRad] = Field(default_factory=list)
-    externa_volymer: list[VolymRad] = Field(default_factory=list)
     #: Charts by id, with their figures read from the files named in ``diagram``.
     diagramdata: dict[str, Any] = Field(default_factory=dict, exclude=True)
-    # Personal, intern kontroll and uppföljning.
-    sjukfranvaro: list[SjukfranvaroRad] = Field(default_factory=list)
-    hme: list[IndexRad] = Field(default_factory=list)
-    revision: list[Granskning] = Field(default_factory=list)
-    lov: list[LovRad] = Field(default_factory=list)
-    ramavtal: list[RamavtalRad] = Field(default_factory=list)
-
     #: The declared tables, read and typed, by id.
     tabelldata: dict[str, Any] = Field(default_factory=dict, exclude=True)
     #: Where each text of the data stands (file and line), for messages about its content.
     textursprung: SkipJsonSchema[Origins] = Field(default_factory=Origins, exclude=True)
-
-    @property
-    def years(self) -> list[int]:
-        """The three years of the economy tables, oldest first."""
-        return [self.ar - 2, self.ar - 1, self.ar]
 
     def all_goals(self) -> list[Goal]:
         """Every goal of the tree, depth first."""
@@ -1226,7 +1078,7 @@ class Report(Meta):
             text(s.text)
             for b in s.block:
                 if b.typ == "tabell":
-                    found.append(str(b.varde))
+                    found.append(b.table_id)
                 elif b.typ == "kort":
                     found.append(b.varde.tabell)
                 elif b.typ == "text":

@@ -1,4 +1,4 @@
-"""Start a new year's data folder from last year's: ``vbgen init NY --from FJOL``.
+"""Start a new year's data folder from last year's: ``vbgen ny NY --fran FJOL``.
 
 The outline, goal tree, table declarations, scale and other settings are carried over;
 this year's prose, assessments and figures are emptied so that a build shows a visible gap
@@ -23,14 +23,14 @@ from ruamel.yaml import YAML
 from . import arskontroll
 from .build import check
 from .errors import DataError
-from .load import MAIN_FILE, TABLES, load
+from .load import MAIN_FILE, load
 from .luckor import gaps_of
 from .model import TABLE_MARK, Meta, Report
 from .tabellfil import Grid, csv_bytes, read_grid, xlsx_bytes
 
 
 class InitError(Exception):
-    """``vbgen init`` cannot do what it was asked; the message says why, in Swedish."""
+    """``vbgen ny`` cannot do what it was asked; the message says why, in Swedish."""
 
 
 @dataclass
@@ -119,7 +119,8 @@ def _status_done(cells: dict[str, Any]) -> bool:
 
 
 def _pairs(*names: str) -> Any:
-    """A rule for a fixed table: "x föregående år" takes the value of x, x is emptied."""
+    """A rule for a file of the goal tree: "x föregående år" takes the value of x, x is
+    emptied."""
     def rule(grid: Grid, old_ar: int, steps: int) -> Grid:
         idx = {_norm(h): i for i, h in enumerate(grid.header)}
         rows = []
@@ -159,23 +160,24 @@ def _emptied(*names: str, drop_done: bool = False) -> Any:
     return rule
 
 
-#: How each fixed-name table of the built-in section templates is carried over. Those not
-#: listed (resultatrakning, drift, lov) need this year's figures in every row; they are
-#: copied as they are and named in the notes.
-FIXED_RULES: dict[str, Any] = {
+#: How the goal tree's files are carried over: the indicators' years move on and their
+#: etappmål are kept as last year's, the uppdrag that are done are left out and the comments
+#: of the others emptied.
+GOAL_FILE_RULES: dict[str, Any] = {
     "indikatorer": _targets,
     "uppdrag": _emptied("kommentar", drop_done=True),
-    "risker": _emptied("kommentar"),
-    "revision": _emptied("kommentar", drop_done=True),
-    "sjukfranvaro": _pairs("totalt", "kort"),
-    "hme": _emptied("nämnden", "kommunen"),
-    "ramavtal": lambda g, a, s: _emptied("resultat")(_pairs("vid årets slut")(g, a, s), a, s),
-    "drift_historik": _emptied(),
-    "satsningar": _emptied("budget", "utfall"),
-    "extern_finansiering": _emptied("ansökt", "erhållet", "budgeterat"),
-    "investeringar": _emptied("budget", "utfall"),
-    "externa_volymer": _pairs("antal"),
 }
+
+
+def _goal_files(old: Path, data: Any) -> list[tuple[str, Any]]:
+    """The goal tree's files of the folder ``old`` with the rule each is carried over by:
+    the files the main file names, or those with the kinds' own names."""
+    out = []
+    for kind, rule in GOAL_FILE_RULES.items():
+        given = data.get(f"{kind}_fil")
+        names = [str(given)] if given else [kind + suffix for suffix in (".csv", ".xlsx")]
+        out += [(name, rule) for name in names if (old / name).is_file()]
+    return out
 
 
 # --- The main file --------------------------------------------------------------------------
@@ -404,21 +406,6 @@ def _rename_columns(sections: Any, renamed: dict[str, dict[str, str]]) -> None:
         _rename_columns(section.get("avsnitt"), renamed)
 
 
-def _personal(data: Any) -> None:
-    """Last year's headcounts become the year before's; this year's are emptied."""
-    p = data.get("personal")
-    if not isinstance(p, dict):
-        return
-    if "anstallda" in p:
-        p["anstallda_foregaende"] = p["anstallda"]
-    if "personalomsattning" in p:
-        p["personalomsattning_foregaende"] = p["personalomsattning"]
-    for key in ("anstallda", "tillsvidare", "visstid", "kvinnor", "man", "heltid",
-                "personalomsattning"):
-        if key in p:
-            p[key] = None
-
-
 # --- Years in kept texts ------------------------------------------------------------------
 
 
@@ -443,8 +430,7 @@ def _review(new: Path, data: Any, old_ar: int, shifted: set[int]) -> list[arskon
     files: list[tuple[str, str]] = [(MAIN_FILE, "")]
     files += [(rel, "") for rel in _kept_texts(data)]
     files += [(str(t["fil"]), str(t.get("flik") or "")) for t in data.get("tabeller") or []]
-    files += [(p.name, "") for p in sorted(new.iterdir())
-              if p.suffix.lower() in (".csv", ".xlsx") and p.stem in {t.stem for t in TABLES}]
+    files += [(name, "") for name, _ in _goal_files(new, data)]
     out: list[arskontroll.Mention] = []
     for rel, sheet in dict.fromkeys(files):
         out += [m for m in arskontroll.mentions(new, rel, sheet, skip) if review(m)]
@@ -534,22 +520,10 @@ def new_year(old: Path, new: Path, ar: int | None = None) -> Result:
     _goals(data.get("mal"), plan, "mal")
     _outline(data.get("disposition"), plan, "disposition")
     _keep_files(data.get("texter"), plan, "texter")
-    _personal(data)
-    ekonomi = data.get("ekonomi")
-    if isinstance(ekonomi, dict):
-        if "prognos" in ekonomi:
-            del ekonomi["prognos"]
-            plan.notes.append("ekonomi.prognos togs bort: skriv in årets prognos ur "
-                              "delårsrapporten när den finns.")
-        ef = ekonomi.get("extern_finansiering")
-        if isinstance(ef, dict) and ef.get("noter"):
-            del ef["noter"]
-            plan.notes.append("ekonomi.extern_finansiering.noter togs bort, liksom "
-                              "markeringarna i extern_finansiering.csv.")
     ts = data.get("tjanstskrivelse")
     if isinstance(ts, dict) and "samlad_bedomning" in ts:
         ts["samlad_bedomning"] = None
-    # The groups of the built-in section templates (ekonomi, personal, tjanstskrivelse …).
+    # The prose of the groups of fields, such as the tjänsteskrivelse's.
     prose, nested = _markdown_fields(Meta)
     for key in list(data):
         if key in ("mal", "disposition", "texter", "tabeller", "diagram"):
@@ -562,23 +536,9 @@ def new_year(old: Path, new: Path, ar: int | None = None) -> Result:
     grids: dict[str, dict[str | None, Grid]] = {}
     shifted = _tables(data, report, plan, steps, grids)
 
-    declared = {Path(str(t["fil"])).with_suffix("").as_posix()
-                for t in data.get("tabeller") or []}
-    for spec in TABLES:
-        if spec.stem in declared:
-            continue
-        for suffix in (".csv", ".xlsx"):
-            rel = spec.stem + suffix
-            if not (old / rel).is_file():
-                continue
-            rule = FIXED_RULES.get(spec.stem)
-            grid = read_grid(old / rel)
-            if rule is None:
-                plan.files[rel] = None
-                plan.notes.append(f"{rel} kopierades med förra årets siffror, eftersom "
-                                  "avsnittsmallen kräver siffror i varje rad; byt ut dem.")
-            else:
-                grids.setdefault(rel, {})[None] = rule(grid, report.ar, steps)
+    for rel, rule in _goal_files(old, data):
+        grid = read_grid(plan.source(rel, rel))
+        grids.setdefault(rel, {})[None] = rule(grid, report.ar, steps)
     for i, d in enumerate(data.get("diagram") or []):
         rel = str(d["fil"])
         plan.source(rel, f"diagram[{i + 1}].fil")

@@ -3,8 +3,9 @@
 The page is the HTML the PDF writer makes from the same document model, styled by the same
 ``rapport.css``, plus a small screen stylesheet that sets each run of pages between two
 forced page breaks on a sheet of the PDF's page size and margins. A child process then
-lays the same HTML out with WeasyPrint, as the PDF is, and the page marks each heading and
-each line of the table of contents with its page number in the PDF.
+lays the same document out as the PDF is laid out (chapter by chapter, the chapters it laid
+out for the version before not again), and the page marks each heading and each line of the
+table of contents with its page number in the PDF.
 
 A background thread polls the modification times of every file under the data folder, the
 kommun profile, the templates and the styles, and rebuilds the document model in memory
@@ -42,18 +43,21 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 from urllib.parse import parse_qs, urlsplit
 
 import tinycss2
 import yaml
 
 from . import doc
-from .build import DOCUMENTS, Options, _style_file, compose_all
+from .build import CACHE, DOCUMENTS, Options, _style_file, compose_all
 from .errors import DataError, StyleError, TemplateError
 from .load import MAIN_FILE
 from .resources import styles_dir, template_dirs
-from .writers.pdf import HtmlWriter, to_html
+from .writers.pdf import HtmlWriter
+
+if TYPE_CHECKING:
+    from .writers.cache import LayoutCache
 
 HOST = "127.0.0.1"
 #: How often the files are looked at, in seconds.
@@ -67,7 +71,7 @@ class PreviewError(Exception):
 
 
 def error_message(exc: Exception) -> str:
-    """An error as ``vbgen build`` prints it."""
+    """An error as ``vbgen bygg`` prints it."""
     if isinstance(exc, DataError):
         return str(exc)
     if isinstance(exc, TemplateError):
@@ -286,28 +290,35 @@ def screen_stylesheet(css_path: Path, assets: Assets) -> str:
     return _URL.sub(local, css_path.read_text(encoding="utf-8"))
 
 
-def page_numbers(documents: dict[str, str], css: Path, base: Path
+def page_numbers(documents: dict[str, doc.Document], css: Path, base: Path,
+                 readable: list[Path], cache: LayoutCache | None = None
                  ) -> dict[str, dict[str, object]]:
-    """Lay each document's HTML out as the PDF writer does; the page of each heading id."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    """Lay each document out as the PDF is laid out: the page of each heading id, and the
+    number of pages. Chapters ``cache`` knows are not laid out again."""
+    from .writers.pdf import typeset
+    from .writers.workers import Pool
 
-    fonts = FontConfiguration()
-    stylesheet = CSS(filename=str(css), font_config=fonts)
     found: dict[str, dict[str, object]] = {}
-    for name, text in documents.items():
-        pages = HTML(string=text, base_url=str(base)).render(
-            stylesheets=[stylesheet], font_config=fonts).pages
-        ids: dict[str, int] = {}
-        for number, page in enumerate(pages, start=1):
-            for anchor in page.anchors:
-                ids.setdefault(anchor, number)
-        found[name] = {"antal": len(pages), "sidor": ids}
+    with Pool.start() as pool:
+        laid = {name: typeset(document, css, base, readable, pool=pool, cache=cache,
+                              name=name, pages_only=True)
+                for name, document in documents.items()}
+        for name, pages in laid.items():
+            found[name] = {"sidor": pages.pages(), "antal": pages.total}
     return found
 
 
 def _layout_main() -> None:
-    """The layout process: read jobs from stdin, write page numbers or an error to stdout."""
+    """The layout process: read jobs from stdin, write page numbers or an error to stdout.
+
+    It stays for the whole preview, with WeasyPrint loaded and the chapters of the last
+    layout known, so that an edit lays out only the chapter it changed.
+    """
+    from .writers import layout
+    from .writers.cache import LayoutCache
+
+    layout.warm()  # loaded once, here, for the processes that lay each version out
+    cache = LayoutCache()
     jobs, answers = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
@@ -315,7 +326,10 @@ def _layout_main() -> None:
         except EOFError:
             return
         try:
-            answer: tuple[object, str | None] = (page_numbers(*job), None)
+            documents, css, base, readable = job
+            answer: tuple[object, str | None] = (
+                page_numbers(documents, css, base, readable, cache), None)
+            cache = cache.following()
         except Exception as exc:  # noqa: BLE001 - reported by the preview
             answer = (None, str(exc))
         pickle.dump(answer, answers)
@@ -338,11 +352,11 @@ class _LayoutWorker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, start_new_session=True)  # Ctrl+C is for the preview, which ends it
 
-    def layout(self, documents: dict[str, str], css: Path, base: Path
-               ) -> dict[str, dict[str, object]]:
+    def layout(self, documents: dict[str, doc.Document], css: Path, base: Path,
+               readable: list[Path]) -> dict[str, dict[str, object]]:
         assert self._process.stdin is not None and self._process.stdout is not None
         try:
-            pickle.dump((documents, css, base), self._process.stdin)
+            pickle.dump((documents, css, base, readable), self._process.stdin)
             self._process.stdin.flush()
             numbers, error = pickle.load(self._process.stdout)
         except (OSError, EOFError, pickle.UnpicklingError) as exc:
@@ -607,8 +621,8 @@ class Preview:
                 self._worker = worker
             try:
                 numbers = self._worker.layout(
-                    {name: to_html(d) for name, d in build.documents.items()},
-                    build.css, self.folder)
+                    build.documents, build.css, self.folder,
+                    [build.css.parent, styles_dir(), self.work / CACHE])
             except Exception as exc:  # noqa: BLE001 - the report itself is still shown
                 if not self._stop.is_set():
                     self.echo(f"Sidnumren kunde inte räknas fram: {exc}")

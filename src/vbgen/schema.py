@@ -44,9 +44,14 @@ GROUPS = {
     "Goal": ("mal", "Ett mål på vilken nivå som helst, med målen under sig i under."),
     "TableDecl": ("tabeller", "En tabell: filen, rubriken och kolumnerna."),
     "Column": ("kolumner", "En kolumn i en tabell."),
+    "Quantity": ("storheter", "En storhet som flera tabeller visar, med samma tal överallt."),
     "Section": ("disposition", "Ett avsnitt: rubrik, text, block och underavsnitt."),
     "Block": ("block", "Ett block: exakt ett av fälten, som anger vad blocket är. Ett block "
                        "utan inställningar skrivs som bara ordet: - malrapport."),
+    "TableOptions": ("tabell", "En deklarerad tabell i ett block, med rader och rubrik som "
+                               "bara gäller där."),
+    "ChangeRow": ("tabell.forandringsrad", "En rad under varje rad med förändringen i procent "
+                                           "från kolumn till kolumn."),
     "TableChart": ("diagram (ur en tabell)", "Ett diagram som ritas ur en tabells rader."),
     "CardsOptions": ("kort", "Kort ur en tabell: ett kort per rad."),
     "GoalTableOptions": ("malbedomning", "Vilka målnivåer en måltabell visar."),
@@ -64,14 +69,6 @@ GROUPS = {
     "Underskrift": ("tjanstskrivelse.underskrift", "Den som skriver under för förvaltningen."),
     "Resultatoverforing": ("tjanstskrivelse.resultatoverforing",
                            "Hur mycket av årets resultat som förs till eget kapital."),
-    "EkonomiText": ("ekonomi", "Texterna i Ekonomi-mallen (se Ekonomi ovan)."),
-    "Prognos": ("ekonomi.prognos", "Prognosen i delårsrapporten."),
-    "VerksamhetText": ("ekonomi.verksamheter", "Rubrik och text för en verksamhet i drift.csv."),
-    "ExternFinansieringText": ("ekonomi.extern_finansiering",
-                               "Text och noter till tabellen över extern finansiering."),
-    "InternKontrollText": ("intern_kontroll", "Texterna i mallen för intern kontroll."),
-    "Personal": ("personal", "Personalsiffror och texter i personalmallen."),
-    "Uppfoljning": ("uppfoljning", "Texterna i mallen för plan för uppföljning och insyn."),
 }
 
 
@@ -86,18 +83,19 @@ def _walk(node: Any, fix: Any) -> Any:
 def _user_forms(node: dict[str, Any]) -> dict[str, Any]:
     """Let the schema accept what the loader accepts: files for texts, Swedish numbers."""
     kind = node.pop("x-vbgen", None)
+    # What the field says about itself stays with it.
+    outer = {k: v for k, v in node.items() if k in ("title", "description", "default")}
     if kind == "markdown":
-        return {"anyOf": [{"type": "string"}, _FILE_REF, _SHARED_REF, _EXAMPLE_REF,
-                          _UNAVAILABLE_REF]}
+        return {**outer, "anyOf": [{"type": "string"}, _FILE_REF, _SHARED_REF, _EXAMPLE_REF,
+                                   _UNAVAILABLE_REF]}
     if kind == "tal":
-        return {"anyOf": [{"type": node.get("type", "number")}, {"type": "string"},
-                          _UNAVAILABLE_REF]}
+        return {**outer, "anyOf": [{"type": node.get("type", "number")}, {"type": "string"},
+                                   _UNAVAILABLE_REF]}
     if node.get("type") == "string" and not {"enum", "pattern"} & set(node):
         # A text may be marked as an example, or as not available with the reason.
-        outer = {k: v for k, v in node.items() if k in ("title", "description", "default")}
         return {**outer, "anyOf": [{"type": "string"}, _EXAMPLE_REF, _UNAVAILABLE_REF]}
     if kind == "janej":
-        return {"anyOf": [{"type": "boolean"}, {"enum": ["ja", "nej"]}]}
+        return {**outer, "anyOf": [{"type": "boolean"}, {"enum": ["ja", "nej"]}]}
     return node
 
 

@@ -160,14 +160,6 @@ def by_shown_sign(value: float, words: str, decimals: int = 0, scale: float = 1)
 # figures computed in :mod:`vbgen.derive` and chooses every count word, singular or plural and
 # direction word from them, the direction by the sign of the figure as the sentence shows it.
 
-#: An amount in tkr as prose shows it: in miljoner kronor with one decimal.
-_MNKR_DECIMALS = 1
-
-
-def _mnkr_sign(tkr: float) -> Decimal:
-    return fmt.shown(tkr / 1000, _MNKR_DECIMALS)
-
-
 def _clause(verb: str, subject: str, rest: str, first: bool) -> str:
     # Swedish puts the verb second: after "Av tre indikatorer med etappmål" comes the verb.
     return f"{verb} {subject} {rest}" if first else f"{subject} {verb} {rest}"
@@ -235,29 +227,6 @@ def goal_summary(level: GoalLevel, counts: Sequence[LevelCount], total: int,
     return " ".join(out)
 
 
-def budget_result(deviation: float) -> str:
-    """The year's result against budget in a sentence, "ett överskott mot budget på 4,5
-    miljoner kronor": "överskott" when the deviation (tkr, positive when better than budget)
-    shows as more than 0,0 miljoner kronor, "underskott" when less, and "ett resultat i nivå
-    med budget" when it shows as 0,0 (less than 50 tkr either way)."""
-    shown = _mnkr_sign(deviation)
-    if shown == 0:
-        return "ett resultat i nivå med budget"
-    word = by_sign(shown, ("överskott", "underskott"))
-    return f"ett {word} mot budget på {fmt.mnkr(abs(deviation))}"
-
-
-def result_sentence(year: int, budget: float, cost: float, deviation: float,
-                    share: float | None) -> str:
-    """The year's budget, net cost and result (all tkr, the cost and budget positive) with
-    the share of the net budget the result is."""
-    out = (f"Nämndens budgetram för {year} är {fmt.mnkr(budget)} och nettokostnaden blev "
-           f"{fmt.mnkr(cost)}. Nämnden redovisar {budget_result(deviation)}")
-    if _mnkr_sign(deviation) != 0 and share is not None:
-        out += f", vilket är {fmt.percent(abs(share))} av nettobudgeten"
-    return out + "."
-
-
 def overall_assessment(namnd: str, year: int, level: Level) -> str:
     """"Förvaltningen bedömer att socialnämndens mål för 2024 sammantaget är i hög grad
     uppfyllda." ``namnd`` is the nämnd's name inside a sentence."""
@@ -286,28 +255,6 @@ def goal_area(level: GoalLevel, area: MalomradeFigur) -> str:
                 "bedömning.")
     if area.antal_ej_bedomda:
         out += f" {capital(number_word(area.antal_ej_bedomda, genus))} av dem bedöms inte."
-    return out
-
-
-def closing_sentence(namnd: str, deviation: float, share: float | None,
-                     change: float | None, change_share: float | None) -> str:
-    """The result against budget and the change of the net cost from the year before (tkr),
-    for the tjänsteskrivelse."""
-    out = f"{namnd} redovisar {budget_result(deviation)}"
-    if _mnkr_sign(deviation) != 0 and share is not None:
-        out += f", vilket motsvarar {fmt.percent(abs(share))} av nettobudgeten"
-    out += "."
-    if change is not None:
-        shown = _mnkr_sign(change)
-        if shown == 0:
-            out += " Jämfört med föregående år är nettokostnaden oförändrad."
-        else:
-            out += (f" Jämfört med föregående år har nettokostnaden "
-                    f"{by_sign(shown, ('ökat', 'minskat'))} med {fmt.mnkr(abs(change))}")
-            if change_share is not None:
-                out += (f", vilket motsvarar en {by_sign(shown, ('ökning', 'minskning'))} med "
-                        f"{fmt.percent(abs(change_share))}")
-            out += "."
     return out
 
 
@@ -380,12 +327,9 @@ def uppdrag_sentence(total: int, per_status: Sequence[StatusCount]) -> str:
 
 SENTENCES = {
     "etappmal_mening": etappmal_sentence,
-    "budget_resultat": budget_result,
     "malbedomning_mening_text": goal_summary,
-    "resultat_mening_text": result_sentence,
     "samlad_bedomning_text": overall_assessment,
     "malomrade_mening_text": goal_area,
-    "bokslut_mening_text": closing_sentence,
     "resultatoverforing_beslut_text": transfer_decision,
     "resultatoverforing_mening_text": transfer_proposal,
     "ekonomiska_konsekvenser_text": transfer_consequence,

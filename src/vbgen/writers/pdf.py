@@ -5,7 +5,8 @@ tables with header cells, figures with alt text, footnotes) and metadata.
 
 WeasyPrint writes a tagged PDF/UA-1 file; :func:`finish_tagging` then fills three gaps it
 leaves (see docs/stilar.md): running headers and footers become artifacts, table header
-cells get a scope, and links get a description and the print flag.
+cells get a scope, and links get a description and the print flag. :func:`typeset` lays a
+document out chapter by chapter (:mod:`vbgen.writers.typeset`).
 """
 
 from __future__ import annotations
@@ -17,13 +18,22 @@ from collections.abc import Collection
 from decimal import Decimal
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pikepdf
 
 from .. import doc
 from ..errors import StyleError
 from ..widths import column_widths
+
+if TYPE_CHECKING:
+    from .cache import LayoutCache
+    from .typeset import Typeset
+    from .workers import Pool
+
+
+#: How a footnote begins in the HTML: WeasyPrint floats it to the foot of the page.
+FOOTNOTE = '<span class="fotnot">'
 
 
 def _inlines(nodes: list[doc.Inline]) -> str:
@@ -38,7 +48,7 @@ def _inlines(nodes: list[doc.Inline]) -> str:
         elif isinstance(n, doc.LineBreak):
             out.append("<br>")
         elif isinstance(n, doc.Footnote):
-            out.append(f'<span class="fotnot">{_inlines(n.children)}</span>')
+            out.append(f"{FOOTNOTE}{_inlines(n.children)}</span>")
         elif isinstance(n, doc.Span):
             out.append(f'<span class="{escape(n.role)}">{_inlines(n.children)}</span>')
         elif isinstance(n, doc.Link):
@@ -53,14 +63,17 @@ def _inlines(nodes: list[doc.Inline]) -> str:
 class HtmlWriter:
     """Turn a :class:`~vbgen.doc.Document` into one HTML page for print."""
 
-    def __init__(self, document: doc.Document) -> None:
+    def __init__(self, document: doc.Document, leads_in: set[int] | None = None) -> None:
         self.document = document
         #: Paragraphs kept on the page of the figure or table they announce ("nedan").
-        self.leads_in = document.leads_in()
+        self.leads_in = document.leads_in() if leads_in is None else leads_in
 
     def write(self) -> str:
+        return self.page("\n".join(self.block(b) for b in self.document.blocks))
+
+    def page(self, body: str) -> str:
+        """A page of HTML with the document's metadata around ``body``."""
         d = self.document
-        body = "\n".join(self.block(b) for b in d.blocks)
         meta = "".join(
             f'<meta name="{name}" content="{escape(value)}">\n'
             for name, value in (("author", d.author), ("description", d.subject))
@@ -190,8 +203,9 @@ class _PrintWriter(HtmlWriter):
     """The HTML the PDF is typeset from: a chart drawn also as PDF stands there as a
     placeholder of its size, which :func:`_place_charts` replaces by that drawing."""
 
-    def __init__(self, document: doc.Document, readable: list[Path]) -> None:
-        super().__init__(document)
+    def __init__(self, document: doc.Document, readable: list[Path],
+                 leads_in: set[int] | None = None) -> None:
+        super().__init__(document, leads_in)
         self.readable = readable
         #: The charts' PDF files, by the number in their placeholder.
         self.charts: list[Path] = []
@@ -350,58 +364,27 @@ _OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": None, "uncompressed_pdf
             "custom_metadata": True}
 
 
-class Typeset:
-    """A document laid out in pages, its PDF not yet written."""
-
-    def __init__(self, document: doc.Document, laid: Any, stylesheet: Path,
-                 refused: list[str], charts: list[Path]) -> None:
-        self.document = document
-        self._laid = laid
-        self._stylesheet = stylesheet
-        self._refused = refused
-        self._charts = charts
-
-    def pages(self) -> dict[str, int]:
-        """The page number of every anchor (heading id), as :func:`heading_pages` reads it
-        from the written PDF."""
-        return {anchor: n for n, page in enumerate(self._laid.pages, start=1)
-                for anchor in page.anchors}
-
-    def write(self) -> bytes:
-        """Write the tagged PDF and return its bytes."""
-        pdf = self._laid.write_pdf(**_OPTIONS)
-        if self._refused:
-            raise refused_error(f"{self._stylesheet} (eller en bild den visar)", self._refused)
-        links = {h.id: doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)])
-                 for h in self.document.headings() if h.id}
-        titles = [t.caption if not t.caption_inlines() else "" for t in self.document.blocks
-                  if isinstance(t, doc.Table)]
-        return finish_tagging(pdf, links, self._charts, titles)
-
-
 def typeset(document: doc.Document, stylesheet: Path, base_url: Path,
-            readable: list[Path] | None = None) -> Typeset:
+            readable: list[Path] | None = None, *, apart: bool = True,
+            pool: Pool | None = None, cache: LayoutCache | None = None,
+            name: str = "", pages_only: bool = False) -> Typeset:
     """Lay ``document`` out in pages; :meth:`Typeset.write` then writes the PDF.
 
-    The engine reads only files inside ``readable`` (the style sheet's folder and the
-    document's images by default) and never the network.
+    The document is laid out in chapters (unless not ``apart``), by the processes of
+    ``pool`` (by default here), reusing the chapters of the last build in ``cache``, where
+    the document goes by ``name``; see :mod:`vbgen.writers.typeset`. With ``pages_only`` the
+    document is laid out for :meth:`Typeset.pages` alone. The engine reads only
+    files inside ``readable`` (the style sheet's folder and the document's images by
+    default) and never the network.
     """
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    from .typeset import Typeset
 
     if readable is None:
         readable = [Path(b.path).parent for b in document.blocks if isinstance(b, doc.Figure)]
         readable += [Path(b.logo).parent for b in document.blocks
                      if isinstance(b, doc.TitlePage) and b.logo]
-    allowed = [*readable, stylesheet.parent]
-    refused: list[str] = []
-    fetcher = _gated_fetcher(allowed, refused)
-    fonts = FontConfiguration()
-    writer = _PrintWriter(document, allowed)
-    html = HTML(string=writer.write(), base_url=str(base_url), url_fetcher=fetcher)
-    css = CSS(filename=str(stylesheet), font_config=fonts, url_fetcher=fetcher)
-    laid = html.render(stylesheets=[css], font_config=fonts, **_OPTIONS)
-    return Typeset(document, laid, stylesheet, refused, writer.charts)
+    return Typeset(document, stylesheet, base_url, readable, pool, cache, apart, name,
+                   pages_only)
 
 
 def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path,
@@ -566,7 +549,7 @@ def _describe_links(pdf: pikepdf.Pdf, headings: dict[str, str]) -> None:
                 annot.Contents = pikepdf.String(f"Gå till {headings[str(dest)]}")
 
 
-def _title_tables(pdf: pikepdf.Pdf, titles: list[str]) -> None:
+def title_tables(pdf: pikepdf.Pdf, titles: list[str]) -> None:
     """Give each table shown without a caption its name, as the title (/T) of its structure
     element: ``titles`` holds, for every table in order, its name or "" when it has a
     caption. Left alone if the structure has another number of tables."""
@@ -595,7 +578,7 @@ def finish_tagging(data: bytes, headings: dict[str, str] | None = None,
 
     The placeholders of ``charts`` (see :class:`_PrintWriter`) get their drawings here too,
     and the tables shown without a caption their names (``table_titles``, see
-    :func:`_title_tables`).
+    :func:`title_tables`).
     """
     with pikepdf.open(io.BytesIO(data)) as pdf:
         placed = _place_charts(pdf, charts) if charts else 0
@@ -606,7 +589,7 @@ def finish_tagging(data: bytes, headings: dict[str, str] | None = None,
             _artifact_margins(pdf, reachable)
             _scope_headers(reachable)
             if table_titles and any(table_titles):
-                _title_tables(pdf, table_titles)
+                title_tables(pdf, table_titles)
         _describe_links(pdf, headings or {})
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,
