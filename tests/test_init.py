@@ -257,7 +257,8 @@ def test_indicators_in_excel_move_on_two_years(kultur, tmp_path):
 def test_emptied_figure_columns_without_the_year_are_declared_required(kultur, kultur_2024):
     new, _ = kultur_2024
     text = (new / "vb.yaml").read_text(encoding="utf-8")
-    assert "{kolumn: norrvik, rubrik: Norrvik, typ: tal, kravs: ja}" in text
+    assert "{kolumn: norrvik, rubrik: Norrvik, typ: tal, kolada: {varde: kommun}, kravs: ja}" \
+        in text
     assert "{kolumn: sannolikhet, rubrik: Sannolikhet (1–4), typ: heltal, kravs: ja}" in text
     # A column named by the new year is required by its name; a text column never.
     assert '{kolumn: "2024", typ: belopp, grupp: Utfall}' in text

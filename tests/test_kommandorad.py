@@ -21,7 +21,7 @@ ENGLISH = ["Usage", "Options", "Commands", "Show this message", "Show the versio
            "PATH", "DIRECTORY", "FILENAME", "BOOLEAN", "Did you mean", "No such",
            "Missing argument", "Invalid value", "is not"]
 
-COMMANDS = ["ny", "kontrollera", "forhandsgranska", "bygg", "hamta", "schema"]
+COMMANDS = ["ny", "kolada", "kontrollera", "forhandsgranska", "bygg", "hamta", "schema"]
 ALIASES = {"build": "bygg", "validate": "kontrollera", "init": "ny", "preview": "forhandsgranska"}
 
 
@@ -110,8 +110,8 @@ def test_a_misspelt_command_is_named_with_a_suggestion() -> None:
     result = run_cli("byg", "x")
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == (
-        "Fel: Kommandot 'byg' finns inte. Menade du 'bygg'? Kommandona är ny, kontrollera, "
-        "forhandsgranska, bygg, hamta, schema.")
+        "Fel: Kommandot 'byg' finns inte. Menade du 'bygg'? Kommandona är ny, kolada, "
+        "kontrollera, forhandsgranska, bygg, hamta, schema.")
     assert "Skriv 'vbgen --hjalp' för hjälp." in result.output
     assert _english(result.output) == []
 

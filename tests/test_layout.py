@@ -274,13 +274,13 @@ def _shown_charts(folder: Path, out: Path) -> tuple[list[Chart], list[str], Path
 
     shown: list[Chart] = []
 
-    class Recording(building._Unrendered):
+    class Recording(building._unrendered()):  # type: ignore[misc]
         def render(self, chart: Chart):  # type: ignore[no-untyped-def]
             shown.append(chart)
             return super().render(chart)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(building, "_Unrendered", Recording)
+        patch.setattr(building, "_unrendered", lambda: Recording)
         _, _, styles = building.compose_all(
             folder, Options(out, documents=("verksamhetsberattelse",)), draw=False)
     return (shown, stil.palette(building._style_file(styles, "rapport.css")) or PALETTE,

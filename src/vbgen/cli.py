@@ -137,7 +137,7 @@ class DataFolder(click.ParamType):
 
     def convert(self, value: object, param: click.Parameter | None,
                 ctx: click.Context | None) -> Path:
-        from .load import MAIN_FILE
+        from .names import MAIN_FILE
 
         path = value if isinstance(value, Path) else Path(str(value))
         if path.is_file():
@@ -153,7 +153,7 @@ DATA_FOLDER = DataFolder()
 
 @click.group("vbgen", cls=kommandorad.Group,
              context_settings={"help_option_names": kommandorad.HELP_NAMES},
-             order=("ny", "kontrollera", "forhandsgranska", "bygg", "hamta", "schema"),
+             order=("ny", "kolada", "kontrollera", "forhandsgranska", "bygg", "hamta", "schema"),
              examples=[
                  ("vbgen ny kultur-2024 --fran kultur-2023", "1. årets datamapp ur förra årets"),
                  ("vbgen kontrollera kultur-2024", "2. fel i data och luckorna att fylla"),
@@ -499,6 +499,48 @@ def _at_most(lines: list[str], limit: int = 20) -> list[str]:
 
 def _shown_place(name: str) -> str:
     return name.replace(":", ", fält ", 1) if name.startswith("vb.yaml:") else name
+
+
+@main.command(
+    "kolada",
+    short_help="Hämta nyckeltal ur Kolada till indikatorerna och tabellerna.",
+    examples=[
+        ("vbgen kolada kultur-2024", "hämta, visa varje ändrad cell och fråga innan den skrivs"),
+        ("vbgen kolada kultur-2024 --ar 2024 --ja", "bara 2024, utan att fråga"),
+        ("vbgen kolada kultur-2024 --cache", "fyll i från mappens sparade svar, utan nätet"),
+    ])
+@click.argument("mapp", type=DATA_FOLDER)
+@click.option("--ar", "years", type=int, multiple=True, metavar="ÅR",
+              help="Bara det här året (flera: --ar 2022 --ar 2023). Standard: alla år som "
+                   "indikatorerna och tabellerna visar.")
+@click.option("--skriv-over", "force", is_flag=True,
+              help="Skriv över värden som skrivits för hand.")
+@click.option("--ja", is_flag=True, help="Skriv utan att fråga.")
+@click.option("--cache", "offline", is_flag=True,
+              help="Fyll i från mappens kolada-cache.json, utan nätet.")
+@click.option("--adress", metavar="URL",
+              help="Koladas adress; standard kolada: adress: i data, annars "
+                   "https://api.kolada.se/v3.")
+def kolada_command(mapp: Path, years: tuple[int, ...], force: bool, ja: bool, offline: bool,
+                   adress: str | None) -> None:
+    """Hämta nyckeltal ur Kolada till indikatorerna och tabellerna i datamappen MAPP."""
+    from .kolada.command import KoladaError, run
+
+    def ask(question: str) -> bool:
+        try:
+            return click.prompt(question, default="n", show_default=False).strip().lower() \
+                in ("j", "ja")
+        except click.Abort:
+            return False
+
+    def guarded() -> None:
+        try:
+            run(mapp, years, force, ja, offline, adress, click.echo, ask)
+        except KoladaError as exc:
+            _fail(f"vbgen kolada: {exc}. Inget har ändrats.",
+                  EXIT_ENVIRONMENT if exc.network else EXIT_DATA)
+
+    _guarded(guarded)
 
 
 @main.command(

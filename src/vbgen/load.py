@@ -25,6 +25,7 @@ from . import citat, fmt, model
 from .charts import KINDS, KINDS_LISTED, Chart, Series
 from .errors import DataError, Problem, environment_problem
 from .fmt import DECIMAL_MARKS, NumberError, NumberText, parse_number
+from .kolada import cache as kolada_cache
 from .model import (
     FIXED_FORM,
     MAIN_FILE,
@@ -1099,6 +1100,8 @@ def load(folder: str | Path) -> Report:
     report.tabelldata = _declared_tables(folder, report, lines, problems)
     _check_tree(report, lines, problems)
     _attach(report, indikatorer, uppdragen, problems)
+    kolada_cache.apply(folder, report, problems,
+                       lambda where: (_line_for(lines, where), _dotted(where)))
     _check_kon(indikatorer, problems)
     _check_tjanstskrivelse(report, lines, problems)
     _check_outline(report, lines, problems)

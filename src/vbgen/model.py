@@ -198,6 +198,9 @@ class Indicator(BaseModel):
     hog_ar_bra: bool = True
     kalla: str = ""
     kolada_id: str = ""
+    #: The day vbgen kolada fetched the indicator's values (ÅÅÅÅ-MM-DD), from the folder's
+    #: Kolada cache; "" when they were typed by hand.
+    kolada_hamtat: str = ""
     #: "K", "M" or "T" for an indicator reported for women, men and in total; else "".
     kon: str = ""
     source: Source
@@ -416,6 +419,61 @@ CALCULATIONS = ("skillnad", "forandring", "beloppsforandring", "andel", "summa",
 #: Amount units and their size in kronor.
 UNITS = {"kr": 1, "tkr": 1_000, "mnkr": 1_000_000}
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+def _kolada_code(value: Any) -> Any:
+    # YAML reads 0126 as a number (and a leading zero as octal): the id must stay a text.
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(f'skriv id:t inom citattecken, till exempel "{value:04d}", så att '
+                         "nollorna först står kvar")
+    return value
+
+
+#: A Kolada id of a kommun ("0126"), a län ("01") or a KPI ("U09401"), as written in data.
+KommunId = Annotated[str, BeforeValidator(_kolada_code), Field(pattern=r"^\d{4}$")]
+LanId = Annotated[str, BeforeValidator(_kolada_code), Field(pattern=r"^\d{2}$")]
+KPI_ID = r"^[A-Z]\d{5}$"
+
+
+class KoladaColumn(_Strict):
+    """Where ``vbgen kolada`` takes a declared column's values from (docs/kolada.md)."""
+
+    varde: str = Field(
+        "kommun", pattern=r"^(kommun|lan|riket|placering|\d{4})$",
+        description="Vilket värde kolumnen får: kommun (kommunens), lan (länets), riket, "
+                    "placering (kommunens placering bland jämförelsekommunerna, 3/15) eller "
+                    "en jämförelsekommuns id inom citattecken (\"0127\").")
+    kpi: str | None = Field(None, pattern=KPI_ID,
+                            description="Nyckeltalets id för hela kolumnen: U09401. Som "
+                                        "standard radens id i kolumnen kpi_kolumn.")
+    kpi_kolumn: str = Field("kolada_id", description="Kolumnen (id) med varje rads "
+                                                     "Kolada-id; som standard kolada_id.")
+    ar: int | None = Field(None, ge=1900, le=2200,
+                           description="Året värdet gäller; som standard verksamhetsåret.")
+    kon: str = Field("T", pattern=r"^[TKM]$",
+                     description="T (totalt, standard), K (kvinnor) eller M (män).")
+    hogst_forst: JaNej = Field(True, description="För placering: ja om placering 1 är det "
+                                                 "högsta värdet (standard), nej om det lägsta.")
+
+
+class KoladaSettings(_Strict):
+    """The kommun's ids in Kolada, usually in the kommun profile (docs/kolada.md)."""
+
+    kommunkod: KommunId = Field(description='Kommunens kod i Kolada, inom citattecken: '
+                                            '"0126".')
+    lanskod: LanId | None = Field(None, description='Länets kod, inom citattecken: "01"; som '
+                                                    "standard kommunkodens två första siffror.")
+    jamforelse: list[KommunId] = Field(
+        default_factory=list, description="Jämförelsekommunernas id, som placeringen räknas "
+                                          "bland (kommunen själv räknas alltid med).")
+    adress: str | None = Field(None, pattern=r"^https?://",
+                               description="Koladas adress; som standard "
+                                           "https://api.kolada.se/v3.")
+
+    @property
+    def lan_id(self) -> str:
+        """The län as Kolada names it: "0001" for län 01."""
+        return "00" + (self.lanskod or self.kommunkod[:2])
 #: A column's value in a composed text column: ``{id}``.
 PLACEHOLDER = re.compile(r"\{([^{}\s]+)\}")
 
@@ -457,6 +515,9 @@ class Column(_Strict):
                           "ha tomma celler.")
     tom: str | None = Field(None, description="Det en tom cell visar; som standard tabellens "
                                               "tom.")
+    kolada: KoladaColumn | None = Field(
+        None, description="Kolumnens värden hämtas ur Kolada med vbgen kolada: {varde: "
+                          "kommun}, {varde: lan}, {varde: riket} eller {varde: placering}.")
 
     @model_validator(mode="after")
     def _check(self) -> Column:
@@ -465,6 +526,9 @@ class Column(_Strict):
                              + ", ".join(COLUMN_TYPES))
         if self.varden is not None and self.typ != "text":
             raise ValueError("varden gäller en kolumn av typen text")
+        if self.kolada is not None and (self.berakning is not None
+                                        or self.sammansatt is not None):
+            raise ValueError("en beräknad eller sammansatt kolumn kan inte hämtas ur Kolada")
         if self.sammansatt is not None:
             if self.berakning is not None or self.kolumn is not None:
                 raise ValueError("en sammansatt kolumn har varken kolumn eller berakning")
@@ -945,6 +1009,9 @@ class Meta(_Strict):
                           "uppdrag.xlsx.")
     diagram: list[DiagramDef] = Field(default_factory=list)
     tjanstskrivelse: Tjanstskrivelse | None = None
+    kolada: KoladaSettings | None = Field(
+        None, description="Kommunens id i Kolada och jämförelsekommunerna, för vbgen kolada; "
+                          "oftast i kommunprofilen.")
     #: The file each text read with {fil: …} came from, by its place: {"mal[1].analys":
     #: "text/m1-analys.md"}.
     textkallor: SkipJsonSchema[dict[str, str]] = Field(default_factory=dict, exclude=True)
