@@ -20,7 +20,7 @@ from .conftest import line_of, replace_text, run_cli
 
 
 def _validate(args: list[str]) -> tuple[int, str]:
-    """``vbgen validate`` (or for a draft, ``hamta``) of a case's folder."""
+    """``vbgen kontrollera`` (or for a draft, ``hamta``) of a case's folder."""
     if args[0] == "build":
         args = ["validate", args[1], *args[4:]]
     result = run_cli(*args)
