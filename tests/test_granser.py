@@ -24,7 +24,7 @@ pytestmark = pytest.mark.langsam
 
 
 def _validate(args: list[str]) -> tuple[int, str]:
-    """``vbgen validate`` (or for a draft, ``hamta``) of a case's folder."""
+    """``vbgen kontrollera`` (or for a draft, ``hamta``) of a case's folder."""
     if args[0] == "build":
         args = ["validate", args[1], *args[4:]]
     result = run_cli(*args)

@@ -28,7 +28,7 @@ from .conftest import replace_text, run_cli
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
-REPORT = "verksamhetsberattelse-socialnamnden-2024"
+REPORT = "verksamhetsberattelse-socialnamnden-2024-utkast"
 
 
 def q(name: str) -> str:

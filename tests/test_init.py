@@ -1,4 +1,4 @@
-"""vbgen init: a new year's folder from last year's, and the starting folder."""
+"""vbgen ny: a new year's folder from last year's, and the starting folder."""
 
 from __future__ import annotations
 
@@ -315,7 +315,7 @@ def test_every_sentence_with_a_year_is_listed_whole_until_changed_or_confirmed(
     assert result.exit_code == 0, result.output
     assert "Under varje delmål visas" not in result.output
     assert "Magasinet i källaren" not in result.output
-    assert f"Årtal att se över ({count - 2} kvar från vbgen init)" in result.output
+    assert f"Årtal att se över ({count - 2} kvar från vbgen ny)" in result.output
 
     review.write_text(text.replace("bekraftad: nej", "bekraftad: kanske", 1), encoding="utf-8")
     result = run_cli("validate", str(new))

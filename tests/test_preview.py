@@ -1,4 +1,4 @@
-"""vbgen preview: the report served on 127.0.0.1, rebuilt when a file changes."""
+"""vbgen forhandsgranska: the report served on 127.0.0.1, rebuilt when a file changes."""
 
 from __future__ import annotations
 

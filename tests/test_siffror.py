@@ -1,5 +1,5 @@
 """The editors' own figures checked: numbers typed in the texts against the figures the report
-shows, in validate and at the end of a draft. (Years left from vbgen init are checked by the
+shows, in validate and at the end of a draft. (Years left from vbgen ny are checked by the
 year list in test_init.py.)"""
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ from vbgen.build import CACHE, COMMIT, LOCK, MANIFEST, Options, build, recover
 
 from .conftest import replace_text, run_cli
 
-DOCS = ("verksamhetsberattelse-socialnamnden-2024.docx", "tjanstskrivelse-socialnamnden-2024.docx")
+DOCS = ("verksamhetsberattelse-socialnamnden-2024-utkast.docx",
+        "tjanstskrivelse-socialnamnden-2024-utkast.docx")
 
 
 def _vbgen(*args: str) -> subprocess.Popen:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 # Only what a build with nothing to do needs is imported here; the rest where it is used,
 # so that "vbgen --help" and a build that finds nothing changed load nothing heavy.
-from . import fingerprint
+from . import fingerprint, progress
 from .errors import (
     DataError,
     EnvironmentProblem,
@@ -126,9 +126,15 @@ class Options:
     slutlig: bool = False
 
 
-def stem(report: Report, name: str) -> str:
-    """The file name (without suffix) of a built document, in a fixed safe alphabet."""
-    return f"{name}-{safe_name(report.namnd, 'namnd')}-{report.ar}"
+#: What ends the name of a draft's files, so that a final build never replaces a draft.
+DRAFT_SUFFIX = "-utkast"
+
+
+def stem(report: Report, name: str, slutlig: bool) -> str:
+    """The file name (without suffix) of a built document, in a fixed safe alphabet: a
+    draft's ends with ``DRAFT_SUFFIX``, the final version's does not."""
+    return (f"{name}-{safe_name(report.namnd, 'namnd')}-{report.ar}"
+            f"{'' if slutlig else DRAFT_SUFFIX}")
 
 
 def compose_document(report: Report, figures: Figures, template: str,
@@ -150,11 +156,12 @@ def compose_document(report: Report, figures: Figures, template: str,
 
 def finish_draft(documents: dict[str, doc.Document], slutlig: bool,
                  findings: list[siffror.Finding] | None = None,
-                 review: list[arskontroll.Mention] | None = None) -> None:
+                 review: list[arskontroll.Mention] | None = None) -> list[GapEntry]:
     """End each draft with the list of its gaps (and of the values the data says are not
     available), and the verksamhetsberättelse's with the sentences with a year left from
-    ``vbgen init`` (``review``) and the figures typed in its texts worth a look
-    (``findings``); refuse a final build that has any gap (those lists never stop one)."""
+    ``vbgen ny`` (``review``) and the figures typed in its texts worth a look
+    (``findings``); refuse a final build that has any gap (those lists never stop one).
+    Returns the gaps, each once."""
     from .checks import arskontroll, siffror
     from .compose.luckor import find_all, gap_list, gaps_of, unique
 
@@ -163,13 +170,14 @@ def finish_draft(documents: dict[str, doc.Document], slutlig: bool,
     if slutlig and gaps:
         raise DraftError(gaps)
     if slutlig or not documents:
-        return
+        return gaps
     for name, document in documents.items():
         if found[name]:
             document.blocks.extend(gap_list(found[name]))
     first = documents.get("verksamhetsberattelse") or next(iter(documents.values()))
     first.blocks.extend(arskontroll.review_list(review or []))
     first.blocks.extend(siffror.check_list(findings or []))
+    return gaps
 
 
 #: The logotype's file in the styles folder, in the order they are looked for.
@@ -446,12 +454,12 @@ def lacking_data(report: Report, names: list[str]) -> list[str]:
             if DOCUMENTS[n].needs and getattr(report, str(DOCUMENTS[n].needs)) is None]
 
 
-def select_documents(report: Report, requested: tuple[str, ...] | None
-                     ) -> tuple[list[str], list[str]]:
-    """The documents to build and a note for each one left out for want of data.
+def select_documents(report: Report, requested: tuple[str, ...] | None) -> list[str]:
+    """The documents to build.
 
     A document asked for by name must have its data; without a request, a document whose
-    data is missing is left out with a note.
+    field the main file does not have is one the nämnd does not ask for, and is left out
+    without a word.
     """
     unknown = [n for n in requested or () if n not in DOCUMENTS]
     if unknown:
@@ -463,9 +471,7 @@ def select_documents(report: Report, requested: tuple[str, ...] | None
         raise DataError([Problem(MAIN_FILE, f"{DOCUMENTS[n].label} kan inte byggas: fältet "
                                             f"{DOCUMENTS[n].needs} saknas (se docs/dataformat.md)")
                          for n in lacking])
-    notes = [f"{DOCUMENTS[n].label.capitalize()} byggdes inte: {MAIN_FILE} saknar fältet "
-             f"{DOCUMENTS[n].needs} (se docs/dataformat.md)." for n in lacking]
-    return [n for n in wanted if n not in lacking], notes
+    return [n for n in wanted if n not in lacking]
 
 
 def _unrendered() -> type[ChartRenderer]:
@@ -497,16 +503,18 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
                 staging: Path | None = None, draw: bool = True, workers: int = 0,
                 chart_files: tuple[str, ...] | None = None,
                 findings: list[siffror.Finding] | None = None,
-                review: list[arskontroll.Mention] | None = None
+                review: list[arskontroll.Mention] | None = None,
+                gaps: list[GapEntry] | None = None
                 ) -> tuple[Report, dict[str, doc.Document], Path]:
     """Load ``folder`` and compose each document it asks for, in memory.
 
-    Returns the report, the documents by name and the styles folder. Documents left out
-    because their data is missing are described in ``notes``. New chart images are drawn
+    Returns the report, the documents by name and the styles folder. The notes on the
+    assessments go into ``notes``. New chart images are drawn
     into ``staging`` (by default the output's cache), in ``workers`` other processes if
     given, as the files ``chart_files`` (by default every kind); without ``draw`` none are
-    drawn. The figures typed in the texts worth a look are added to ``findings``, and the
-    sentences with a year still to review after ``vbgen init`` to ``review``.
+    drawn. The figures typed in the texts worth a look are added to ``findings``, the
+    sentences with a year still to review after ``vbgen ny`` to ``review``, and the gaps
+    to fill, each once, to ``gaps``.
     """
     from .checks import arskontroll, siffror
     from .derive.goals import assessment_notes, derive
@@ -515,12 +523,11 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     from .writers.charts import EVERY_FILE, ChartRenderer, drawing_pool
 
     report = load(folder)
-    names, left_out = select_documents(report, options.documents)
-    if notes is not None:
-        notes.extend(left_out)
+    names = select_documents(report, options.documents)
     figures = derive(report)
     if notes is not None:
         notes.extend(assessment_notes(report, figures))
+    progress.phase("fyller i mallarna")
     styles = options.styles or profile_styles(folder, report) or styles_dir()
     chart_style = _style_file(styles, "diagram.mplstyle")
     palette = stil.palette(_style_file(styles, "rapport.css"))
@@ -548,7 +555,9 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
         findings.extend(found)
     if review is not None:
         review.extend(pending)
-    finish_draft(documents, options.slutlig, found, pending)
+    left = finish_draft(documents, options.slutlig, found, pending)
+    if gaps is not None:
+        gaps.extend(left)
     return report, documents, styles
 
 
@@ -558,11 +567,11 @@ def check(folder: Path, templates: Path | None = None,
           review: list[arskontroll.Mention] | None = None) -> tuple[Report, list[GapEntry]]:
     """Everything a build does with the data short of drawing, typesetting and writing.
 
-    ``vbgen validate`` runs this, so that "inga fel" means a build will not fail on the data,
+    ``vbgen kontrollera`` runs this, so that "inga fel" means a build will not fail on the data,
     the templates or the styles. Returns the report and the gaps a draft has (a final build
     is refused while any remain) with the values the data says are not available, each once;
     the figures typed in the texts worth a look are added to ``findings``, and the sentences
-    with a year still to review after ``vbgen init`` to ``review``.
+    with a year still to review after ``vbgen ny`` to ``review``.
     """
     from .compose.luckor import find_all, unique
     from .writers.docx import DocxWriter
@@ -604,14 +613,16 @@ def check_stylesheet(stylesheet: Path, readable: list[Path]) -> None:
         if target is None or not target.is_file() or not inside_any(readable, target):
             refused.append(url)
     if refused:
-        raise refused_error(str(stylesheet), refused)
+        raise refused_error(str(stylesheet), refused, stylesheet.parent)
 
 
 
-def build(folder: Path, options: Options, notes: list[str] | None = None) -> list[Path]:
+def build(folder: Path, options: Options, notes: list[str] | None = None,
+          gaps: list[GapEntry] | None = None) -> list[Path]:
     """Build the documents for ``folder``; return the paths written.
 
-    Documents left out because their data is missing are described in ``notes``.
+    What the user should know goes into ``notes``: the notes on the assessments, or that
+    nothing changed since the last build. A draft's gaps to fill go into ``gaps``.
     """
     record = options.out / CACHE / fingerprint.RECORD
     settings = _settings(folder, options)
@@ -621,6 +632,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         if notes is not None:
             notes.extend([*same, fingerprint.NOTHING_CHANGED.format(out=options.out)])
         return []
+    progress.phase("läser data")
     from .writers.cache import LayoutCache
     from .writers.charts import FORMATS as CHART_FILES
     from .writers.pdf import typeset
@@ -638,7 +650,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         files = tuple(CHART_FILES[f] for f in options.formats)
         with recording() as reads:
             report, documents, styles = compose_all(folder, options, said, staging=work,
-                                                    workers=2, chart_files=files)
+                                                    workers=2, chart_files=files, gaps=gaps)
         # The profile's styles are found from the data; the others are in the settings.
         found = {styles: fingerprint.tree(styles)} if styles not in _folders(options) else {}
         # The PDF engine may read the style folders, the chart images and nothing else.
@@ -650,13 +662,16 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         reference = _style_file(styles, "referens.docx")
         outputs: dict[Path, bytes] = {}
         words: dict[str, tuple[tuple[str, str], dict[str, int]]] = {}
+        bases = {name: options.out / stem(report, name, options.slutlig) for name in documents}
         for name, document in documents.items():
-            base = options.out / stem(report, name)
+            base = bases[name]
             if name in laid:
+                progress.phase(f"lägger ut {DOCUMENTS[name].label} som PDF")
                 outputs[base.with_suffix(".pdf")] = b""  # the order of the files
             if "docx" not in options.formats:
                 continue
             if pool is None:
+                progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")
                 outputs[base.with_suffix(".docx")] = _word(document, reference, {})
                 continue
             # The Word file's contents take the PDF's page numbers; those of the last build
@@ -668,14 +683,17 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
             words[name] = (pool.docx(name, document, reference, pages), pages)
             outputs[base.with_suffix(".docx")] = b""
         for name in laid:
-            outputs[options.out / f"{stem(report, name)}.pdf"] = laid[name].write()
+            progress.phase(f"skriver {DOCUMENTS[name].label} som PDF")
+            outputs[bases[name].with_suffix(".pdf")] = laid[name].write()
             said.extend(w for w in laid[name].warnings() if w not in said)
         for name, (ticket, pages) in words.items():
             assert pool is not None  # only there when there is a pool
+            progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")
             if laid[name].pages() != pages:
                 ticket = pool.docx(f"{name} igen", documents[name], reference,
                                    laid[name].pages())
-            outputs[options.out / f"{stem(report, name)}.docx"] = pool.wait([ticket])[0]
+            outputs[bases[name].with_suffix(".docx")] = pool.wait([ticket])[0]
+        progress.phase("sparar filerna")
         staged = cache.save() if laid else []
         images = sorted(p for p in work.iterdir()
                         if p.suffix in (".png", ".svg", ".pdf") and not p.name.startswith(".")

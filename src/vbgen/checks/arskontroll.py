@@ -1,10 +1,10 @@
 """The year mentions a new year's folder should review, kept in ``arskontroll.yaml``.
 
-``vbgen init --from`` carries texts over from last year: headings and texts in ``vb.yaml``,
+``vbgen ny --fran`` carries texts over from last year: headings and texts in ``vb.yaml``,
 text files and the text cells of tables. A sentence among them that names a year may need
 changing ("jämfört med 2022"), and vbgen never rewrites prose. init lists every such sentence
 whole, with its file and line, and writes them to ``arskontroll.yaml`` in the new folder;
-``vbgen validate`` and a draft's closing list repeat each one until the sentence has changed
+``vbgen kontrollera`` and a draft's closing list repeat each one until the sentence has changed
 in its file or the user confirms it there (``bekraftad: ja``). This is the one check of the
 years in a new year's texts.
 """
@@ -169,9 +169,9 @@ def _quoted(text: str) -> str:
 def file_text(found: list[Mention]) -> str:
     """``arskontroll.yaml`` for the sentences ``found``, none of them confirmed."""
     out = [
-        "# Meningar med årtal som vbgen init förde över från förra året. vbgen ändrar aldrig",
+        "# Meningar med årtal som vbgen ny förde över från förra året. vbgen ändrar aldrig",
         "# texterna, så se över varje mening: ändra den i sin fil, eller skriv bekraftad: ja",
-        "# under den om den ska stå kvar som den är. vbgen validate visar varje mening som",
+        "# under den om den ska stå kvar som den är. vbgen kontrollera visar varje mening som",
         "# inte har ändrats eller bekräftats. Se docs/nytt-ar.md.",
         "granska:",
     ]
@@ -236,7 +236,7 @@ def review_list(found: list[Mention]) -> list[doc.Block]:
     if not found:
         return []
     intro = doc.Paragraph([doc.Text(
-        "Meningarna nedan fördes över från förra året av vbgen init och nämner ett årtal. "
+        "Meningarna nedan fördes över från förra året av vbgen ny och nämner ett årtal. "
         f"Ändra meningen i sin fil, eller skriv bekraftad: ja under den i {FILE} om den ska "
         "stå kvar som den är; då står den inte längre här.")])
     rows = [doc.Row([doc.Cell([doc.Text(f"{m.fil}, {_where(m)}")]),

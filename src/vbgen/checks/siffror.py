@@ -7,7 +7,7 @@ documents show: table cells, generated sentences and figures cited with ``[tal: 
 in its unit and with the decimals it is shown with. A figure found is fine; one that differs
 only a little from a shown figure is a near miss (a warning, with both figures and where
 each stands); one found nowhere is listed as information. Neither stops a build. (The years
-in texts carried over by ``vbgen init`` are listed by :mod:`vbgen.checks.arskontroll`.)
+in texts carried over by ``vbgen ny`` are listed by :mod:`vbgen.checks.arskontroll`.)
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -29,6 +30,10 @@ from ..build import DraftError, Options, OverwriteError, build
 from ..errors import DataError, StyleError, TemplateError
 from ..names import MAIN_FILE, PROFILE_FILE
 from ..paths import inside
+from ..progress import Display
+
+if TYPE_CHECKING:
+    from ..compose.luckor import GapEntry
 
 
 class BatchError(Exception):
@@ -184,8 +189,9 @@ def build_one(folder: Path, options: Options, name: str | None = None) -> Outcom
     started = time.perf_counter()
     outcome = Outcome(name or safe_name(folder), str(folder))
     notes: list[str] = []
+    gaps: list[GapEntry] = []
     try:
-        written = build(folder, options, notes)
+        written = build(folder, options, notes, gaps)
     except DataError as exc:
         outcome.errors, outcome.message = len(exc.problems), str(exc)
         more = len(exc.problems) - 1
@@ -202,21 +208,31 @@ def build_one(folder: Path, options: Options, name: str | None = None) -> Outcom
     except Exception as exc:  # noqa: BLE001 - one nämnd's fault must not stop the others
         outcome.errors, outcome.message = 1, f"oväntat fel: {type(exc).__name__}: {exc}"
     else:
-        from .nyttar import count_gaps
-
         outcome.ok = True
         outcome.written = [str(p) for p in written]
-        outcome.documents = len({p.stem for p in written})
+        outcome.documents = document_count(written)
         outcome.pages = pdf_pages(written)
-        try:
-            outcome.gaps = count_gaps(folder, options.documents, options.templates)
-        except (DataError, TemplateError, OSError):
-            pass  # the folder changed after its build; the documents stand, the count is unknown
+        outcome.gaps = len(gaps) if written else _gaps_again(folder, options)
     if not outcome.ok and not outcome.headline:
         outcome.headline = outcome.message.splitlines()[0] if outcome.message else ""
     outcome.notes = notes
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def document_count(paths: list[Path]) -> int:
+    """How many documents ``paths`` are: a document counts once, whatever its formats."""
+    return len({p.stem for p in paths})
+
+
+def _gaps_again(folder: Path, options: Options) -> int | None:
+    """The gaps of a folder whose build had nothing to do, counted again; None if unknown."""
+    from .nyttar import count_gaps
+
+    try:
+        return count_gaps(folder, options.documents, options.templates)
+    except (DataError, TemplateError, OSError):
+        return None  # the folder changed after its build; the documents stand
 
 
 def _run(job: Job, options: Options) -> Outcome:
@@ -233,6 +249,16 @@ TIME_LIMIT = 600
 def workers(jobs: int | None, folders: int) -> int:
     """How many folders to build at once: ``jobs``, or one per core, never more than needed."""
     return max(1, min(jobs or os.cpu_count() or 1, folders))
+
+
+def _load_once() -> None:
+    """Load what every build loads (WeasyPrint, what drawing a chart needs) here, once,
+    rather than in each copy of this process: more than a second a nämnd."""
+    import weasyprint  # noqa: F401
+
+    from ..writers.charts import prepare_drawing
+
+    prepare_drawing()
 
 
 def _child(job: Job, options: Options, conn: Connection) -> None:
@@ -271,11 +297,13 @@ def _failed(running: _Running, message: str) -> Outcome:
 
 def build_all(jobs: list[Job], options: Options, parallel: int,
               done: Callable[[Outcome], None] | None = None,
-              time_limit: float = TIME_LIMIT) -> list[Outcome]:
+              time_limit: float = TIME_LIMIT,
+              started: Callable[[Job], None] | None = None) -> list[Outcome]:
     """Build every job, ``parallel`` at a time, each for at most ``time_limit`` seconds;
     return the outcomes in the jobs' order.
 
-    ``done`` is called with each outcome as soon as its folder is finished. A job that runs
+    ``started`` is called with each job as its build starts, and ``done`` with each outcome
+    as soon as its folder is finished. A job that runs
     past its time limit is stopped, and one whose process ends without an outcome (killed
     for want of memory, say) is reported; the others go on.
     """
@@ -284,6 +312,8 @@ def build_all(jobs: list[Job], options: Options, parallel: int,
     context = (multiprocessing.get_context("fork")
                if sys.platform == "linux" and threading.active_count() == 1
                else multiprocessing.get_context("spawn"))
+    if context.get_start_method() == "fork" and len(jobs) > parallel:
+        _load_once()
     outcomes: dict[Job, Outcome] = {}
     waiting = list(jobs)
     running: list[_Running] = []
@@ -305,6 +335,8 @@ def build_all(jobs: list[Job], options: Options, parallel: int,
                 process.start()
                 send.close()
                 running.append(_Running(job, process, receive, time.monotonic()))
+                if started is not None:
+                    started(job)
             now = time.monotonic()
             soonest = min(r.started + time_limit for r in running)
             ready = wait([r.conn for r in running] + [r.process.sentinel for r in running],
@@ -342,6 +374,26 @@ def seconds_text(seconds: float) -> str:
     return f"{fmt.number(seconds, 1)} s"
 
 
+def _count(n: int, one: str, more: str) -> str:
+    return f"{n} {one if n == 1 else more}"
+
+
+def closing_line(final: bool, documents: int, pages: int | None, gaps: int | None,
+                 out: Path) -> str:
+    """The last line of a build: draft or final, how many documents and pages, the gaps
+    left and where the files are."""
+    what = [_count(documents, "dokument", "dokument")]
+    if pages is not None:
+        what.append(_count(pages, "sida", "sidor"))
+    if not final and gaps:
+        what.append(f"{_count(gaps, 'lucka', 'luckor')} att fylla innan den slutliga "
+                    "versionen kan byggas")
+    elif not final and gaps == 0:
+        what.append("inga luckor: den slutliga versionen kan byggas med --slutlig")
+    head = "Den slutliga versionen är klar" if final else "Utkastet är klart"
+    return f"{head}: {', '.join(what)}. Filerna ligger i {out}{os.sep}."
+
+
 def progress_line(outcome: Outcome) -> str:
     """One line on how a folder's build ended."""
     if not outcome.ok:
@@ -368,57 +420,92 @@ def summary(outcomes: list[Outcome]) -> list[str]:
             for row in rows]
 
 
-def verdict(outcomes: list[Outcome]) -> str:
-    """The last line: how many folders were built."""
+def verdict(outcomes: list[Outcome], final: bool, out: Path) -> str:
+    """The last line: how many folders were built, as drafts or final versions, and where."""
     failed = sum(not o.ok for o in outcomes)
     n = len(outcomes)
-    built = f"{n - failed} av {n} {'nämnd' if n == 1 else 'nämnder'} byggdes"
+    built = (f"{n - failed} av {_count(n, 'nämnd', 'nämnder')} byggdes "
+             f"{'som slutlig version' if final else 'som utkast'}, till {out}{os.sep}")
     return f"{built}." if not failed else f"{built}; {failed} misslyckades."
 
 
+def _running_line(total: int, finished: int, failed: int, running: list[str],
+                  where: str) -> str:
+    """The progress line of a batch: how far it has come and what it builds now."""
+    done = f"{finished} av {total} klara" + (f", {failed} med fel" if failed else "")
+    now = f"; bygger nu {', '.join(running)}" if running else ""
+    return f"Bygger {_count(total, 'nämnd', 'nämnder')}{where}: {done}{now}"
+
+
 def build_many(folders: Sequence[Path], options: Options, jobs: int | None,
-               quiet: bool = False, time_limit: float = TIME_LIMIT) -> int:
-    """``vbgen build`` with several folders: build them side by side, print how each went
-    and the summary; return the exit code, 1 if any of them failed."""
+               quiet: bool = False, time_limit: float = TIME_LIMIT,
+               cluster: str | None = None) -> int:
+    """``vbgen bygg`` with several folders: build them side by side, here or on the Dask
+    cluster at ``cluster``, print how each went and the summary; return the exit code, 1 if
+    any of them failed (2 if the cluster cannot be reached)."""
     try:
         planned, skipped = plan(folders)
     except BatchError as exc:
-        click.echo(f"vbgen build: {exc}", err=True)
+        click.echo(f"vbgen bygg: {exc}", err=True)
         return 1
     for note in skipped:
         click.echo(note)
     if not planned:
-        click.echo("vbgen build: ingen av mapparna är en nämnds datamapp (med vb.yaml).",
+        click.echo("vbgen bygg: ingen av mapparna är en nämnds datamapp (med vb.yaml).",
                    err=True)
         return 1
     parallel = workers(jobs, len(planned))
     terminal = sys.stdout.isatty()
-    finished = 0
+    display = Display()
+    where = f" på klustret {cluster}" if cluster else f", {parallel} åt gången"
+    running: list[str] = []
+    outcomes: list[Outcome] = []
+
+    def redraw() -> None:
+        failed = sum(not o.ok for o in outcomes)
+        display.show(_running_line(len(planned), len(outcomes), failed, running, where))
+
+    def start(job: Job) -> None:
+        running.append(job.name)
+        redraw()
 
     def done(outcome: Outcome) -> None:
-        nonlocal finished
-        finished += 1
-        if quiet:
-            return
-        line = progress_line(outcome)
-        if terminal:  # a counter and a colour only where someone watches
-            line = click.style(f"[{finished}/{len(planned)}] ", dim=True) + click.style(
-                line, fg="green" if outcome.ok else "red")
-        click.echo(line)
+        outcomes.append(outcome)
+        if outcome.name in running:
+            running.remove(outcome.name)
+        if not quiet:
+            line = progress_line(outcome)
+            if terminal:  # a counter and a colour only where someone watches
+                line = click.style(f"[{len(outcomes)}/{len(planned)}] ", dim=True) + \
+                    click.style(line, fg="green" if outcome.ok else "red")
+            display.above(lambda: click.echo(line))
+        redraw()
 
     if terminal and not quiet:
-        click.echo(f"Bygger {len(planned)} {'nämnd' if len(planned) == 1 else 'nämnder'}, "
-                   f"{parallel} åt gången, till {options.out}/")
-    outcomes = build_all(planned, options, parallel, done, time_limit)
+        click.echo(f"Bygger {_count(len(planned), 'nämnd', 'nämnder')}{where}, till "
+                   f"{options.out}{os.sep}")
+    try:
+        if cluster:
+            from .kluster import ClusterError, build_on_cluster
+
+            try:
+                ordered = build_on_cluster(planned, options, cluster, done, time_limit)
+            except ClusterError as exc:
+                click.echo(f"vbgen bygg: {exc}", err=True)
+                return 2
+        else:
+            ordered = build_all(planned, options, parallel, done, time_limit, start)
+    finally:
+        display.clear()
     if not quiet:
         click.echo()
-    for line in summary(outcomes):
+    for line in summary(ordered):
         click.echo(line)
-    click.echo(verdict(outcomes))
-    for outcome in outcomes:
+    click.echo(verdict(ordered, options.slutlig, options.out))
+    for outcome in ordered:
         for note in outcome.notes:
             click.echo(f"{outcome.name}: {note}")
-    for outcome in outcomes:
+    for outcome in ordered:
         if not outcome.ok:
             click.echo(f"\nFel i {outcome.folder}:\n{outcome.message}", err=True)
-    return 0 if all(o.ok for o in outcomes) else 1
+    return 0 if all(o.ok for o in ordered) else 1

@@ -1,4 +1,4 @@
-"""Start a new year's data folder from last year's: ``vbgen init NY --from FJOL``.
+"""Start a new year's data folder from last year's: ``vbgen ny NY --fran FJOL``.
 
 The outline, goal tree, table declarations, scale and other settings are carried over;
 this year's prose, assessments and figures are emptied so that a build shows a visible gap
@@ -31,7 +31,7 @@ from .tabellfil import Grid, csv_bytes, read_grid, xlsx_bytes
 
 
 class InitError(Exception):
-    """``vbgen init`` cannot do what it was asked; the message says why, in Swedish."""
+    """``vbgen ny`` cannot do what it was asked; the message says why, in Swedish."""
 
 
 @dataclass
@@ -220,7 +220,7 @@ class _Plan:
         path = (self.old / rel).resolve()
         if not path.is_relative_to(self.old.resolve()):
             raise InitError(f'{MAIN_FILE}, fält "{where}": filen "{rel}" ligger utanför '
-                            f"mappen {self.old}; vbgen init läser bara i fjolårsmappen")
+                            f"mappen {self.old}; vbgen ny läser bara i fjolårsmappen")
         return path
 
 
@@ -466,7 +466,7 @@ def count_gaps(folder: Path, documents: tuple[str, ...] | None = None,
 
 def check_target(new: Path) -> None:
     if new.exists():
-        raise InitError(f'mappen "{new}" finns redan; vbgen init skriver aldrig i en befintlig '
+        raise InitError(f'mappen "{new}" finns redan; vbgen ny skriver aldrig i en befintlig '
                         "mapp. Ange en mapp som inte finns.")
 
 
@@ -502,7 +502,7 @@ def new_year(old: Path, new: Path, ar: int | None = None) -> Result:
     try:
         report = load(old)
     except DataError as exc:
-        raise InitError(f"fjolårsmappen har fel; rätta dem först (vbgen validate {old}):\n"
+        raise InitError(f"fjolårsmappen har fel; rätta dem först (vbgen kontrollera {old}):\n"
                         f"{exc}") from None
     new_ar = ar if ar is not None else report.ar + 1
     steps = new_ar - report.ar
@@ -579,7 +579,7 @@ def new_year(old: Path, new: Path, ar: int | None = None) -> Result:
             written.append(new / arskontroll.FILE)
             plan.notes.append(f"Meningar med årtal att se över (vbgen ändrar inte texterna; "
                               f"ändra dem, eller bekräfta dem i {arskontroll.FILE}, så slutar "
-                              "vbgen validate visa dem):")
+                              "vbgen kontrollera visa dem):")
             plan.notes.extend(arskontroll.describe(review))
         gaps = count_gaps(new)
     except DataError as exc:  # a bug in init, not in the user's data

@@ -71,7 +71,7 @@ class PreviewError(Exception):
 
 
 def error_message(exc: Exception) -> str:
-    """An error as ``vbgen build`` prints it."""
+    """An error as ``vbgen bygg`` prints it."""
     if isinstance(exc, DataError):
         return str(exc)
     if isinstance(exc, TemplateError):

@@ -1,4 +1,4 @@
-"""Write a small but complete starting data folder: ``vbgen init NYMAPP``.
+"""Write a small but complete starting data folder: ``vbgen ny NYMAPP``.
 
 The content is the folder ``startmapp/`` shipped with vbgen: a commented ``vb.yaml``, the
 indicator and assignment tables, short texts, and the sources of the Excel workbook

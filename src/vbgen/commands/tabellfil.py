@@ -1,6 +1,6 @@
 """Read and rewrite a table file (CSV or one sheet of an Excel file) as a grid of cells.
 
-Used by ``vbgen init`` to carry last year's tables into a new year: the grid is changed in
+Used by ``vbgen ny`` to carry last year's tables into a new year: the grid is changed in
 memory and written back in the same form (delimiter, encoding, workbook and its other
 sheets), so the files still open the way their users are used to.
 """

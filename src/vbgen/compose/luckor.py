@@ -159,7 +159,7 @@ def gap_list(found: list[GapEntry]) -> list[doc.Block]:
     if gaps:
         out.append(doc.Paragraph([doc.Text(
             "Utkastet saknar ännu det som står nedan. Fyll i filen och fältet som anges och "
-            "bygg igen; en slutlig version (vbgen build --slutlig) kan byggas först när "
+            "bygg igen; en slutlig version (vbgen bygg --slutlig) kan byggas först när "
             "listan är tom.")]))
         rows = [doc.Row([doc.Cell([doc.Text(g.avsnitt)]), doc.Cell([doc.Text(g.vad)]),
                          doc.Cell([doc.Text(g.plats or "se avsnittet")])]) for g in gaps]

@@ -991,7 +991,7 @@ class Meta(_Strict):
     tabeller: list[TableDecl] = Field(default_factory=list,
                                       description="Rapportens tabeller, deklarerade en gång.")
     storheter: list[Quantity] = Field(
-        default_factory=list, description="Storheter som flera tabeller visar: vbgen validate "
+        default_factory=list, description="Storheter som flera tabeller visar: vbgen kontrollera "
                                           "säger till när tabellerna visar olika tal.")
     disposition: list[Section] = Field(
         min_length=1, description="Rapportens avsnitt i ordning, med rubriker och innehåll.")

@@ -277,12 +277,67 @@ def _place_charts(pdf: pikepdf.Pdf, charts: list[Path]) -> int:
     return len(forms)
 
 
-def refused_error(what: str, refused: list[str]) -> StyleError:
-    """The error for a style sheet (``what``) that refers to files vbgen does not read."""
-    return StyleError(f"{what} hänvisar till {', '.join(dict.fromkeys(refused))}, som vbgen "
-                      "inte hämtar: vbgen hämtar ingenting från nätet och läser bara filer i "
-                      "stilmappen. Lägg filen i stilmappen och hänvisa till den med en relativ "
-                      "sökväg.")
+def refused_error(what: str, refused: list[str], base: Path | None = None) -> StyleError:
+    """The error for a style sheet (``what``) that refers to files vbgen does not read:
+    files that are not there, named by their folder, or else what is elsewhere (the
+    network, a file outside the style folders). ``base`` is where a relative reference
+    starts."""
+    missing: list[Path] = []
+    elsewhere: list[str] = []
+    for url in dict.fromkeys(refused):
+        path = _local(url, base)
+        if path is not None and not path.exists():
+            missing.append(path)
+        else:
+            elsewhere.append(url)
+    said = [_missing(missing)] if missing else []
+    if elsewhere:
+        said.append(f"{'Den hänvisar också' if missing else 'hänvisar'} till "
+                    f"{', '.join(elsewhere)}, som vbgen inte hämtar: vbgen hämtar ingenting "
+                    "från nätet och läser bara filer i stilmappen. Lägg filen i stilmappen "
+                    "och hänvisa till den med en relativ sökväg.")
+    return StyleError(f"{what} {' '.join(said)}")
+
+
+def _local(url: str, base: Path | None) -> Path | None:
+    """The file a reference names on this computer; None for one elsewhere."""
+    from urllib.parse import unquote, urlsplit
+
+    if url.startswith("file:"):
+        return Path(unquote(urlsplit(url).path))
+    if base is not None and not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE):
+        return base / unquote(url.split("#")[0].split("?")[0])
+    return None
+
+
+def _shown(path: Path) -> str:
+    """A path as the user gave it: from the folder vbgen runs in, where it is inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def _missing(missing: list[Path]) -> str:
+    """What a style sheet refers to that is not there: which folder is missing, or which
+    files are missing from it."""
+    from ..resources import styles_dir
+
+    by_folder: dict[Path, list[str]] = {}
+    for path in missing:
+        by_folder.setdefault(path.parent, []).append(path.name)
+    said = []
+    for folder, names in by_folder.items():
+        where = (f"mappen {_shown(folder)} finns inte" if not folder.is_dir()
+                 else f"{'filen' if len(names) == 1 else 'filerna'} finns inte i "
+                      f"{_shown(folder)}")
+        said.append(f"{where} ({', '.join(names)})")
+    fonts = all(path.suffix.lower() in (".ttf", ".otf", ".woff", ".woff2") for path in missing)
+    remedy = (f"Kopiera typsnitten dit, till exempel vbgens egna från {styles_dir() / 'fonts'}, "
+              "eller ändra src i reglerna @font-face" if fonts
+              else "Lägg filerna där, eller ändra hänvisningarna")
+    return (f"hänvisar till {'typsnitt' if fonts else 'filer'} som inte finns: "
+            f"{'; '.join(said)}. {remedy}.")
 
 
 def _gated_fetcher(readable: list[Path], refused: list[str]):

@@ -51,7 +51,7 @@ def run(folder: Path, years: tuple[int, ...], force: bool, yes: bool, offline: b
         replace(before)  # what was written does not load: put the files back
         raise
     echo(f"Skrev {what} till {folder} och sparade svaren i {CACHE_FILE}. Bygg med "
-         f"vbgen build {folder}." if n else f"Sparade svaren i {CACHE_FILE}.")
+         f"vbgen bygg {folder}." if n else f"Sparade svaren i {CACHE_FILE}.")
 
 
 __all__ = ["KoladaError", "run"]

@@ -6,7 +6,7 @@ kommun's, the län's, the riket's or a comparison kommun's value, or the kommun'
 the comparison kommuner). What is written is planned first (:func:`plan`): a value Kolada
 does not have is an empty cell, a gap, never a zero; a cell typed by hand (not empty, not
 the value the cache says vbgen wrote) is kept unless ``skriv_over``. The files are written
-by the table writer ``vbgen init`` uses and replaced as ``vbgen hamta`` replaces them, and
+by the table writer ``vbgen ny`` uses and replaced as ``vbgen hamta`` replaces them, and
 the cache beside them; a folder that then does not load is put back as it was.
 """
 
