@@ -35,12 +35,12 @@ SECTIONS = ["Sammanfattning", "Målbedömning", "Nämndens mål och resultat", "
 
 #: What makes a test slow (``langsam``), so that ``pytest -m "not langsam"`` runs the unit
 #: tests alone: a fixture that builds the sample or starts LibreOffice, or a call that builds,
-#: lays out a PDF, runs the command or starts Chromium. A slow test these miss is marked
-#: ``@pytest.mark.langsam`` itself.
+#: lays out a PDF, runs the command (here or in a process of its own) or starts Chromium. A
+#: slow test these miss is marked ``@pytest.mark.langsam`` itself.
 SLOW_FIXTURES = {"built_all", "built", "report_pages", "memo", "warm_charts", "office",
                  "sample_final"}
 SLOW_CALLS = re.compile(r"\b(build|build_one|build_many|build_all|run_cli|typeset|write_pdf|"
-                        r"compose_all|new_year|start_folder|webdriver)\b")
+                        r"compose_all|new_year|start_folder|webdriver|subprocess)\b")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
