@@ -235,12 +235,12 @@ def route(runs: int) -> tuple[list[Sample], dict[str, float]]:
 TIMED = [
     ("vbgen.build", "build", "hela bygget (utan uppstart)"),
     ("vbgen.load", "load", "läsa data"),
-    ("vbgen.derive", "derive", "räkna fram siffror"),
-    ("vbgen.compose", "render", "mallar (Jinja)"),
-    ("vbgen.compose", "parse", "mallarnas XML till dokumentmodell"),
-    ("vbgen.charts", "prepare_drawing", "ladda matplotlib (i ritprocesserna, summa)"),
-    ("vbgen.charts", "_draw", "rita diagram (summa)"),
-    ("vbgen.charts", "ChartRenderer.finish", "vänta på diagrammen"),
+    ("vbgen.derive.goals", "derive", "räkna fram siffror"),
+    ("vbgen.compose.templates", "render", "mallar (Jinja)"),
+    ("vbgen.compose.templates", "parse", "mallarnas XML till dokumentmodell"),
+    ("vbgen.writers.charts", "prepare_drawing", "ladda matplotlib (i ritprocesserna, summa)"),
+    ("vbgen.writers.charts", "_draw", "rita diagram (summa)"),
+    ("vbgen.writers.charts", "ChartRenderer.finish", "vänta på diagrammen"),
     ("vbgen.writers.docx", "write_docx", "skriva DOCX"),
     ("vbgen.writers.typeset", "Typeset.__init__", "PDF: dela i kapitel, HTML"),
     ("vbgen.writers.layout", "warm", "PDF: process laddar WeasyPrint"),
@@ -258,7 +258,7 @@ BY_CHAPTER = {"PDF: lägga ut kapitel", "PDF: numrera och skriva kapitel"}
 #: The phase whose wall time is given rather than its processor time.
 WHOLE_BUILD = "hela bygget (utan uppstart)"
 IMPORTS = [("vbgen.cli", "importera vbgen (cli)"),
-           ("vbgen.compose", "importera datamodell och mallar"),
+           ("vbgen.compose.templates", "importera datamodell och mallar"),
            ("docx", "importera python-docx"), ("weasyprint", "importera WeasyPrint"),
            ("pikepdf", "importera pikepdf"), ("matplotlib.figure", "importera matplotlib")]
 #: The route's phases beside vbgen's phases that do the same work.
@@ -294,7 +294,7 @@ CHARTS_WALL = "rita diagram (vägg)"
 
 def _time_chart_wall(log: Path) -> None:
     """Time every chart renderer from its first chart to draw until it has finished."""
-    from vbgen.charts import ChartRenderer
+    from vbgen.writers.charts import ChartRenderer
 
     render, finish = ChartRenderer.render, ChartRenderer.finish
     started: dict[int, float] = {}

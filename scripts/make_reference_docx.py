@@ -6,7 +6,7 @@ again overwrites their changes, so it refuses to when the file exists unless ``-
 folder, from that folder's rapport.css.
 
 The font, colours and heading sizes come from the ``:root`` rule of ``styles/rapport.css``
-(read by :mod:`vbgen.stil`), so the Word file and the PDF share one declaration.
+(read by :mod:`vbgen.writers.stil`), so the Word file and the PDF share one declaration.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from vbgen import stil
+from vbgen.writers import stil
 
 BUILT_IN = Path(__file__).resolve().parent.parent / "styles"
 #: The styles folder to read rapport.css from and write referens.docx to: the first

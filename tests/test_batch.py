@@ -13,7 +13,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from vbgen.batch import SUMMARY_HEAD, pdf_pages, plan, safe_name
+from vbgen.commands.batch import SUMMARY_HEAD, pdf_pages, plan, safe_name
 
 from .conftest import KULTUR, PROFILE, SAMPLE, replace_text, run_cli, without_examples
 
@@ -206,14 +206,15 @@ def _stalls_or_crashes(real: Callable[..., list[Path]]) -> Callable[..., list[Pa
 
 def test_a_stalled_or_crashed_namnd_is_reported_and_the_others_finish(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import vbgen.batch
+    import vbgen.commands.batch
 
     kommun = tmp_path / "norrvik"
     for name in ("fastnar", "kraschar", "kultur"):
         shutil.copytree(KULTUR, kommun / name)
     shutil.copytree(PROFILE, kommun / "norrviks-kommun")
     # The nämnder build in processes copied from this one, with the build replaced here.
-    monkeypatch.setattr(vbgen.batch, "build", _stalls_or_crashes(vbgen.batch.build))
+    batch = vbgen.commands.batch
+    monkeypatch.setattr(batch, "build", _stalls_or_crashes(batch.build))
     started = time.monotonic()
     result = run_cli("build", str(kommun), "--ut", str(tmp_path / "ut"), "--format", "docx",
                      "--jobb", "3", "--tidsgrans", "12")

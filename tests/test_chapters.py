@@ -19,8 +19,8 @@ from typing import Any
 import pikepdf
 import pytest
 
-from vbgen import doc
 from vbgen.build import CACHE, Options, _style_file, compose_all
+from vbgen.model import doc
 from vbgen.resources import styles_dir
 from vbgen.writers import chapters
 from vbgen.writers.cache import LayoutCache

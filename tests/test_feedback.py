@@ -16,7 +16,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from vbgen.batch import closing_line
+from vbgen.commands.batch import closing_line
 
 from .conftest import KULTUR, PROFILE, replace_text, run_cli
 
@@ -66,6 +66,7 @@ def kultur_with_a_gap(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.langsam
 def test_a_build_on_a_terminal_shows_its_phases_then_the_closing_line(
         kultur_with_a_gap: Path, tmp_path: Path) -> None:
     output = _vbgen(["bygg", "kultur", "--ut", "ut"], tmp_path, terminal=True)
@@ -88,6 +89,7 @@ def test_a_build_on_a_terminal_shows_its_phases_then_the_closing_line(
         f"versionen kan byggas. Filerna ligger i ut{os.sep}."]
 
 
+@pytest.mark.langsam
 def test_a_build_into_a_pipe_shows_no_progress(kultur_with_a_gap: Path,
                                                tmp_path: Path) -> None:
     output = _vbgen(["bygg", "kultur", "--ut", "ut"], tmp_path, terminal=False)
@@ -101,6 +103,7 @@ def test_a_build_into_a_pipe_shows_no_progress(kultur_with_a_gap: Path,
         f"versionen kan byggas. Filerna ligger i ut{os.sep}."]
 
 
+@pytest.mark.langsam
 def test_a_batch_on_a_terminal_shows_each_namnd_as_it_goes(tmp_path: Path) -> None:
     kommun = tmp_path / "norrvik"
     for name in ("a", "b"):

@@ -8,12 +8,16 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from vbgen import arskontroll, doc
 from vbgen.build import CACHE, Options, build, compose_all
+from vbgen.checks import arskontroll
+from vbgen.commands.tabellfil import read_grid
 from vbgen.load import load
-from vbgen.tabellfil import read_grid
+from vbgen.model import doc
 
 from .conftest import CHART_CACHE, SAMPLE, line_of, replace_text, run_cli
+
+# Each test makes a new year's folder from a copy of a sample.
+pytestmark = pytest.mark.langsam
 
 
 @pytest.fixture

@@ -29,10 +29,10 @@ PRELOAD = '''
 import os, signal, time
 from pathlib import Path
 
-import vbgen.batch
+import vbgen.commands.batch
 
 # Dask may load this file twice in a process: the build replaced stays the real one.
-_real = getattr(vbgen.batch.build, "__wrapped__", vbgen.batch.build)
+_real = getattr(vbgen.commands.batch.build, "__wrapped__", vbgen.commands.batch.build)
 _MARK = Path(os.environ["VBGEN_TEST_MARK"])
 
 
@@ -46,7 +46,7 @@ def build(folder, options, notes=None, gaps=None):
 
 
 build.__wrapped__ = _real
-vbgen.batch.build = build
+vbgen.commands.batch.build = build
 '''
 
 

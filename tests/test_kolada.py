@@ -21,15 +21,15 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from vbgen import doc
 from vbgen.build import Options, compose_all
 from vbgen.cli import main
+from vbgen.commands.kolada.cache import CACHE_FILE, parse
+from vbgen.commands.kolada.client import Client, KoladaError
+from vbgen.commands.kolada.command import run
+from vbgen.commands.tabellfil import csv_bytes, read_grid
 from vbgen.errors import DataError
-from vbgen.kolada.cache import CACHE_FILE, parse
-from vbgen.kolada.client import Client, KoladaError
-from vbgen.kolada.command import run
 from vbgen.load import load
-from vbgen.tabellfil import csv_bytes, read_grid
+from vbgen.model import doc
 
 from .conftest import KULTUR, PROFILE
 from .test_disposition import make_folder
@@ -80,7 +80,8 @@ class Kolada:
 @pytest.fixture
 def kolada() -> Iterator[Kolada]:
     server = Kolada()
-    thread = threading.Thread(target=server.server.serve_forever, daemon=True)
+    # A short poll, so that shutting the server down after each test takes no half second.
+    thread = threading.Thread(target=server.server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield server

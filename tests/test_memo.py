@@ -8,8 +8,8 @@ import pytest
 from docx.oxml.ns import qn
 
 from vbgen.build import select_documents
-from vbgen.compose import environment
-from vbgen.derive import derive
+from vbgen.compose.templates import environment
+from vbgen.derive.goals import derive
 from vbgen.load import load
 
 from .conftest import SAMPLE, line_of, replace_text, run_cli

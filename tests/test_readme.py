@@ -21,7 +21,9 @@ from .conftest import ROOT
 
 #: The commands that are not run here, and why: they run this very test suite.
 NOT_RUN = {"bash scripts/test.sh": "kör hela testsviten, som det här testet hör till",
-           "bash scripts/test.sh -m slow": "kör testerna vid gränserna, minuter långa"}
+           "bash scripts/test.sh -m slow": "kör testerna vid gränserna, minuter långa",
+           '.venv/bin/python -m pytest -m "not langsam"': "kör enhetstesterna, som det här "
+                                                          "testet hör till"}
 
 
 def readme_commands(text: str) -> list[str]:

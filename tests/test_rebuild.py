@@ -7,8 +7,9 @@ import subprocess
 import sys
 
 import pikepdf
+import pytest
 
-from vbgen import doc
+from vbgen.model import doc
 from vbgen.resources import styles_dir
 from vbgen.writers import pdf as pdf_writer
 
@@ -116,6 +117,7 @@ def _raw_tagged_pdf() -> bytes:
         pdf_variant="pdf/ua-1")
 
 
+@pytest.mark.langsam
 def test_artifacts_by_byte_edit_equal_those_by_parsing():
     raw = _raw_tagged_pdf()
     pages = {}

@@ -527,6 +527,7 @@ def test_external_relationships_of_the_reference_are_dropped(sample_copy, tmp_pa
     word_document(out / "verksamhetsberattelse-socialnamnden-2024-utkast.docx")
 
 
+@pytest.mark.langsam
 def test_zip_bomb_reference_is_refused_before_opening(sample_copy, tmp_path):
     styles = _styles(tmp_path)
     with zipfile.ZipFile(styles / "referens.docx", "w", zipfile.ZIP_DEFLATED) as z, \
@@ -624,6 +625,7 @@ def test_style_file_that_links_outside_is_refused(sample_copy, tmp_path, secret)
                              "stilmappen; vbgen läser bara filer inuti stilmappen\n")
 
 
+@pytest.mark.langsam
 def test_template_cannot_show_a_file_as_an_image(sample_copy, tmp_path, secret):
     own = _own_template(sample_copy, tmp_path,
                         f'<h1>Sammanfattning</h1><figure src="{secret}" alt="x"/>')

@@ -7,8 +7,9 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from vbgen import doc, siffror
 from vbgen.build import Options, compose_all
+from vbgen.checks import siffror
+from vbgen.model import doc
 
 from .conftest import line_of, run_cli
 from .test_disposition import make_folder

@@ -287,13 +287,13 @@ def test_output_folder_inside_a_file(sample_copy, tmp_path, warm_charts):
 
 
 def test_internal_error_is_one_line_and_a_log(sample_copy, tmp_path, monkeypatch):
-    import vbgen.derive
+    import vbgen.derive.goals
 
     def broken(report):
         raise RuntimeError("ett fel i vbgen självt")
 
     # The build imports derive() when it uses it.
-    monkeypatch.setattr(vbgen.derive, "derive", broken)
+    monkeypatch.setattr(vbgen.derive.goals, "derive", broken)
     out = tmp_path / "ut"
     result = run_cli("build", str(sample_copy), "--ut", str(out))
     assert result.exit_code == 3

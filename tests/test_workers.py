@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from vbgen import doc
+from vbgen.model import doc
 from vbgen.resources import styles_dir
 from vbgen.writers.workers import MOST, Pool, may_fork
 

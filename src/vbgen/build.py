@@ -53,11 +53,12 @@ from .paths import (
 from .resources import styles_dir, template_dirs
 
 if TYPE_CHECKING:
-    from . import arskontroll, doc, siffror
-    from .charts import ChartRenderer
-    from .derive import Figures
-    from .luckor import GapEntry
-    from .model import Block, Report, Section
+    from .checks import arskontroll, siffror
+    from .compose.luckor import GapEntry
+    from .derive.goals import Figures
+    from .model import doc
+    from .model.report import Block, Report, Section
+    from .writers.charts import ChartRenderer
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
@@ -100,7 +101,7 @@ class DraftError(Exception):
         self.gaps = gaps
 
     def __str__(self) -> str:
-        from .luckor import describe
+        from .compose.luckor import describe
 
         n = len(self.gaps)
         head = (f"Den slutliga versionen byggs inte: data har {n} "
@@ -140,7 +141,7 @@ def compose_document(report: Report, figures: Figures, template: str,
                      charts: ChartRenderer, templates: Path | None = None,
                      logo: Path | None = None, utkast: bool = True) -> doc.Document:
     """Render ``template`` for ``report`` into the document model, as a draft or final."""
-    from . import compose
+    from .compose import templates as compose
 
     context = {"vb": report, "fig": figures, "logotyp": str(logo) if logo else None,
                "utkast": utkast,
@@ -161,8 +162,8 @@ def finish_draft(documents: dict[str, doc.Document], slutlig: bool,
     ``vbgen ny`` (``review``) and the figures typed in its texts worth a look
     (``findings``); refuse a final build that has any gap (those lists never stop one).
     Returns the gaps, each once."""
-    from . import arskontroll, siffror
-    from .luckor import find_all, gap_list, gaps_of, unique
+    from .checks import arskontroll, siffror
+    from .compose.luckor import find_all, gap_list, gaps_of, unique
 
     found = {name: find_all(d) for name, d in documents.items()}
     gaps = gaps_of(unique([g for gaps in found.values() for g in gaps]))
@@ -350,7 +351,7 @@ def _try_lock(fd: int) -> None:
 
 def _check_images(document: doc.Document, readable: list[Path]) -> None:
     """A template may show the charts vbgen drew and the logotype, and no other file."""
-    from . import doc
+    from .model import doc
 
     paths = [b.path for b in document.blocks if isinstance(b, doc.Figure)]
     paths += [b.logo for b in document.blocks if isinstance(b, doc.TitlePage) and b.logo]
@@ -476,7 +477,7 @@ def select_documents(report: Report, requested: tuple[str, ...] | None) -> list[
 def _unrendered() -> type[ChartRenderer]:
     """A chart renderer that places charts without drawing them: what ``check`` needs to
     run the templates."""
-    from .charts import Chart, ChartRenderer, RenderedChart, alt_text
+    from .writers.charts import Chart, ChartRenderer, RenderedChart, alt_text
 
     class Unrendered(ChartRenderer):
         def render(self, chart: Chart) -> RenderedChart:
@@ -515,10 +516,11 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     sentences with a year still to review after ``vbgen ny`` to ``review``, and the gaps
     to fill, each once, to ``gaps``.
     """
-    from . import arskontroll, siffror, stil
-    from .charts import EVERY_FILE, ChartRenderer, drawing_pool
-    from .derive import assessment_notes, derive
+    from .checks import arskontroll, siffror
+    from .derive.goals import assessment_notes, derive
     from .load import load
+    from .writers import stil
+    from .writers.charts import EVERY_FILE, ChartRenderer, drawing_pool
 
     report = load(folder)
     names = select_documents(report, options.documents)
@@ -571,7 +573,7 @@ def check(folder: Path, templates: Path | None = None,
     the figures typed in the texts worth a look are added to ``findings``, and the sentences
     with a year still to review after ``vbgen ny`` to ``review``.
     """
-    from .luckor import find_all, unique
+    from .compose.luckor import find_all, unique
     from .writers.docx import DocxWriter
 
     unused = Path(tempfile.gettempdir()) / "vbgen-validate"
@@ -631,8 +633,8 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
             notes.extend([*same, fingerprint.NOTHING_CHANGED.format(out=options.out)])
         return []
     progress.phase("läser data")
-    from .charts import FORMATS as CHART_FILES
     from .writers.cache import LayoutCache
+    from .writers.charts import FORMATS as CHART_FILES
     from .writers.pdf import typeset
     from .writers.workers import Pool
 
@@ -683,6 +685,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
         for name in laid:
             progress.phase(f"skriver {DOCUMENTS[name].label} som PDF")
             outputs[bases[name].with_suffix(".pdf")] = laid[name].write()
+            said.extend(w for w in laid[name].warnings() if w not in said)
         for name, (ticket, pages) in words.items():
             assert pool is not None  # only there when there is a pool
             progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from . import __version__, kommandorad
-from .batch import TIME_LIMIT
 from .build import (
     DOCUMENTS,
     FORMATS,
@@ -25,6 +24,7 @@ from .build import (
     build,
     check,
 )
+from .commands.batch import TIME_LIMIT
 from .errors import (
     DataError,
     EnvironmentProblem,
@@ -38,8 +38,8 @@ from .errors import (
 kommandorad.install()
 
 if TYPE_CHECKING:
-    from .hamta import Conflict, Plan
-    from .model import Meta
+    from .commands.hamta import Conflict, Plan
+    from .model.report import Meta
     from .readers.docx import Draft, LockedEdit
 
 
@@ -222,7 +222,7 @@ def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
     Flera mappar, eller en kommunmapp med en mapp per nämnd, byggs samtidigt; varje nämnds
     dokument hamnar i en egen undermapp av --ut.
     """
-    from .batch import build_many, is_kommun
+    from .commands.batch import build_many, is_kommun
 
     # Checked here rather than by click, so that the message is in Swedish.
     for folder, what in ((templates, "Mallmappen"), (styles, "Stilmappen")):
@@ -241,8 +241,8 @@ def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
     mapp = mappar[0]
 
     def run() -> None:
-        from .batch import closing_line, document_count, pdf_pages
-        from .luckor import GapEntry
+        from .commands.batch import closing_line, document_count, pdf_pages
+        from .compose.luckor import GapEntry
         from .progress import Display, listening
 
         notes: list[str] = []
@@ -285,11 +285,11 @@ def validate_command(mapp: Path, templates: Path | None, styles: Path | None) ->
     """
 
     def run() -> None:
-        from . import arskontroll
-        from .derive import assessment_notes, derive
-        from .luckor import describe, gaps_of, unavailable_of
-        from .siffror import Finding
-        from .siffror import describe as describe_figures
+        from .checks import arskontroll
+        from .checks.siffror import Finding
+        from .checks.siffror import describe as describe_figures
+        from .compose.luckor import describe, gaps_of, unavailable_of
+        from .derive.goals import assessment_notes, derive
 
         figures: list[Finding] = []
         review: list[arskontroll.Mention] = []
@@ -350,7 +350,7 @@ def hamta_command(utkast: Path, mapp: Path, ja: bool, behall: str | None) -> Non
 
     def run() -> None:
         nonlocal conflicts
-        from . import hamta
+        from .commands import hamta
         from .load import load
         from .readers.docx import read_draft
 
@@ -476,7 +476,7 @@ def hamta_lines(draft: Draft, p: Plan, report: Meta | None = None) -> list[str]:
 def _locked_lines(e: LockedEdit, report: Meta | None) -> list[str]:
     """An edit of a generated part: where, old → new, and for a table's cell where the data
     holds its figure."""
-    from .hamta import cell_source
+    from .commands.hamta import cell_source
 
     if e.reshaped:
         return [f"  {e.where}: rader eller kolumner har lagts till eller tagits bort"]
@@ -524,7 +524,7 @@ def _shown_place(name: str) -> str:
 def kolada_command(mapp: Path, years: tuple[int, ...], force: bool, ja: bool, offline: bool,
                    adress: str | None) -> None:
     """Hämta nyckeltal ur Kolada till indikatorerna och tabellerna i datamappen MAPP."""
-    from .kolada.command import KoladaError, run
+    from .commands.kolada.command import KoladaError, run
 
     def ask(question: str) -> bool:
         try:
@@ -560,8 +560,8 @@ def init_command(nymapp: Path, fran: Path | None, ar: int | None) -> None:
     """Skapa datamappen NYMAPP: ur förra årets mapp (--fran), med årets texter och siffror
     tomma som luckor att fylla, eller en startmapp med ett exempel av varje slag.
     """
-    from .nyttar import InitError, new_year
-    from .startmapp import start_folder
+    from .commands.nyttar import InitError, new_year
+    from .commands.startmapp import start_folder
 
     try:
         result = new_year(fran, nymapp, ar) if fran is not None else start_folder(nymapp, ar)
@@ -597,7 +597,7 @@ def preview_command(mapp: Path, port: int, templates: Path | None,
     """Visa rapporten för datamappen MAPP i webbläsaren, med PDF:ens stilar och sidnummer,
     och uppdatera den när du sparar en fil. Avsluta med Ctrl+C.
     """
-    from .preview import PreviewError, run
+    from .commands.preview import PreviewError, run
 
     try:
         run(mapp, port, templates, styles, click.echo)
@@ -618,7 +618,7 @@ def schema_command(profile: bool) -> None:
     """Skriv JSON Schema för vb.yaml, så att en editor (till exempel VS Code) kan
     komplettera och kontrollera filen medan du skriver.
     """
-    from .schema import json_schema
+    from .commands.schema import json_schema
 
     click.echo(json.dumps(json_schema(profile), ensure_ascii=False, indent=2))
 

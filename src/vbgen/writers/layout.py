@@ -60,6 +60,8 @@ class Facts:
     lost: list[str] = field(default_factory=list)
     #: Addresses the engine was refused (see ``writers.pdf.refused_error``).
     refused: list[str] = field(default_factory=list)
+    #: What the style sheet has that WeasyPrint ignores, as the user is told it.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -91,20 +93,24 @@ class _Engine:
         from weasyprint.text.fonts import FontConfiguration
 
         self.fonts = FontConfiguration()
-        self.sheets: dict[tuple[str, str], tuple[Any, list[str]]] = {}
+        self.sheets: dict[tuple[str, str], tuple[Any, list[str], list[str]]] = {}
 
-    def sheet(self, path: Path, readable: tuple[Path, ...]) -> tuple[Any, list[str]]:
-        """The style sheet at ``path``, parsed once, and the addresses it was refused."""
+    def sheet(self, path: Path, readable: tuple[Path, ...]
+              ) -> tuple[Any, list[str], list[str]]:
+        """The style sheet at ``path``, parsed once, the addresses it was refused and what
+        WeasyPrint ignores in it."""
         from weasyprint import CSS
 
+        from . import stilvarningar
         from .pdf import _gated_fetcher
 
         key = (str(path), hashlib.sha256(path.read_bytes()).hexdigest())
         if key not in self.sheets:
             refused: list[str] = []
             fetcher = _gated_fetcher([*readable, path.parent], refused)
-            self.sheets[key] = (CSS(filename=str(path), font_config=self.fonts,
-                                    url_fetcher=fetcher), refused)
+            with stilvarningar.kept() as messages:
+                css = CSS(filename=str(path), font_config=self.fonts, url_fetcher=fetcher)
+            self.sheets[key] = (css, refused, stilvarningar.told(path, messages))
         return self.sheets[key]
 
 
@@ -175,7 +181,7 @@ def warm(stylesheet: Path | None = None) -> None:
 
         from .pdf import _OPTIONS
 
-        sheet, _ = engine.sheet(stylesheet, ())
+        sheet, _, _ = engine.sheet(stylesheet, ())
         HTML(string=_SAMPLE).render(stylesheets=[sheet], font_config=engine.fonts, **_OPTIONS)
 
 
@@ -186,7 +192,7 @@ def lay(job: Job) -> tuple[Laid, Facts]:
     from .pdf import _OPTIONS, _gated_fetcher
 
     engine = _engine()
-    sheet, refused_by_sheet = engine.sheet(job.stylesheet, job.readable)
+    sheet, refused_by_sheet, warnings = engine.sheet(job.stylesheet, job.readable)
     refused = list(refused_by_sheet)
     fetcher = _gated_fetcher([*job.readable, job.stylesheet.parent], refused)
     extra = CSS(string=job.css, font_config=engine.fonts)
@@ -214,7 +220,7 @@ def lay(job: Job) -> tuple[Laid, Facts]:
         overflow=bool(own) and _only_footnotes(own[-1]),
         lost=[t for t in job.targets
               if not any(t in page.anchors for page in document.pages[pages:])],
-        refused=refused)
+        refused=refused, warnings=warnings)
     return Laid(document, context, pages, job.targets, job.title), facts
 
 

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 
 import pikepdf
 
-from .. import doc
 from ..errors import StyleError
-from ..widths import column_widths
+from ..model import doc
+from .widths import column_widths
 
 if TYPE_CHECKING:
     from .cache import LayoutCache
@@ -37,31 +37,42 @@ FOOTNOTE = '<span class="fotnot">'
 
 
 def _inlines(nodes: list[doc.Inline]) -> str:
-    out: list[str] = []
-    for n in nodes:
-        if isinstance(n, doc.Text):
-            out.append(escape(n.text, quote=False))
-        elif isinstance(n, doc.Strong):
-            out.append(f"<strong>{_inlines(n.children)}</strong>")
-        elif isinstance(n, doc.Emph):
-            out.append(f"<em>{_inlines(n.children)}</em>")
-        elif isinstance(n, doc.LineBreak):
-            out.append("<br>")
-        elif isinstance(n, doc.Footnote):
-            out.append(f"{FOOTNOTE}{_inlines(n.children)}</span>")
-        elif isinstance(n, doc.Span):
-            out.append(f'<span class="{escape(n.role)}">{_inlines(n.children)}</span>')
-        elif isinstance(n, doc.Link):
-            out.append(f'<a href="{escape(n.href)}">{_inlines(n.children)}</a>')
-        elif isinstance(n, doc.Gap):
-            # A value not available is plain text, as the statistical convention has it.
-            out.append(escape(n.text, quote=False) if n.slag == doc.UNAVAILABLE else
-                       f'<span class="{n.slag}">{escape(n.text, quote=False)}</span>')
-    return "".join(out)
+    return "".join(_HTML_INLINES.visit(n) for n in nodes)
 
 
-class HtmlWriter:
-    """Turn a :class:`~vbgen.doc.Document` into one HTML page for print."""
+class _HtmlInlines(doc.Visitor[str]):
+    def visit_text(self, n: doc.Text) -> str:
+        return escape(n.text, quote=False)
+
+    def visit_strong(self, n: doc.Strong) -> str:
+        return f"<strong>{_inlines(n.children)}</strong>"
+
+    def visit_emph(self, n: doc.Emph) -> str:
+        return f"<em>{_inlines(n.children)}</em>"
+
+    def visit_linebreak(self, n: doc.LineBreak) -> str:
+        return "<br>"
+
+    def visit_footnote(self, n: doc.Footnote) -> str:
+        return f"{FOOTNOTE}{_inlines(n.children)}</span>"
+
+    def visit_span(self, n: doc.Span) -> str:
+        return f'<span class="{escape(n.role)}">{_inlines(n.children)}</span>'
+
+    def visit_link(self, n: doc.Link) -> str:
+        return f'<a href="{escape(n.href)}">{_inlines(n.children)}</a>'
+
+    def visit_gap(self, n: doc.Gap) -> str:
+        # A value not available is plain text, as the statistical convention has it.
+        return (escape(n.text, quote=False) if n.slag == doc.UNAVAILABLE else
+                f'<span class="{n.slag}">{escape(n.text, quote=False)}</span>')
+
+
+_HTML_INLINES = _HtmlInlines()
+
+
+class HtmlWriter(doc.Visitor[str]):
+    """Turn a :class:`~vbgen.model.doc.Document` into one HTML page for print."""
 
     def __init__(self, document: doc.Document, leads_in: set[int] | None = None) -> None:
         self.document = document
@@ -69,7 +80,7 @@ class HtmlWriter:
         self.leads_in = document.leads_in() if leads_in is None else leads_in
 
     def write(self) -> str:
-        return self.page("\n".join(self.block(b) for b in self.document.blocks))
+        return self.page("\n".join(self.visit(b) for b in self.document.blocks))
 
     def page(self, body: str) -> str:
         """A page of HTML with the document's metadata around ``body``."""
@@ -84,10 +95,6 @@ class HtmlWriter:
             f'<body class="{escape(d.typ)}" data-sidhuvud="{escape(d.header)}">\n'
             f"{body}\n</body>\n</html>\n"
         )
-
-    def block(self, b: doc.Block) -> str:
-        method = getattr(self, "visit_" + type(b).__name__.lower())
-        return method(b)
 
     def visit_heading(self, h: doc.Heading) -> str:
         cls = "" if h.toc else ' class="ej-toc"'
@@ -111,8 +118,8 @@ class HtmlWriter:
                 # follows it (a nested list, more paragraphs) is written as blocks.
                 first, rest = item[0], item[1:]
                 lead = (_inlines(first.children) if isinstance(first, doc.Paragraph)
-                        else self.block(first))
-                items.append("<li>" + lead + "".join(self.block(b) for b in rest) + "</li>")
+                        else self.visit(first))
+                items.append("<li>" + lead + "".join(self.visit(b) for b in rest) + "</li>")
         return f"<{tag}>{''.join(items)}</{tag}>"
 
     def _row(self, row: doc.Row, head: bool) -> str:

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pikepdf
 
-from .. import doc
 from ..errors import environment_problem
+from ..model import doc
 from . import chapters
 from .cache import LayoutCache
 from .chapters import Chapter, Sheet, digest
@@ -151,7 +151,7 @@ class Typeset:
         self._block_charts: list[range] = []
         for block in self.document.blocks:
             before = len(writer.charts)
-            self._html.append(writer.block(block))
+            self._html.append(writer.visit(block))
             self._block_charts.append(range(before, len(writer.charts)))
         self._charts = writer.charts
 
@@ -325,6 +325,11 @@ class Typeset:
                                           self._charts)
                 self._held.discard(key)
             self._writing.append((name, ticket))
+
+    def warnings(self) -> list[str]:
+        """What the style sheet has that WeasyPrint ignores, each once."""
+        self._wait()
+        return list(dict.fromkeys(w for f in self._facts.values() for w in f.warnings))
 
     def write(self) -> bytes:
         """Write the tagged PDF and return its bytes."""
