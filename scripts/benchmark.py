@@ -313,7 +313,7 @@ def _time_chart_wall(log: Path) -> None:
         finally:
             if id(self) in started:
                 with log.open("a", encoding="utf-8") as fh:
-                    fh.write(f"{CHARTS_WALL}\t{time.perf_counter() - started.pop(id(self))}\n")
+                    fh.write(f"{CHARTS_WALL}\t{time.perf_counter() - started.pop(id(self))}\t\n")
 
     ChartRenderer.render = timed_render  # type: ignore[method-assign]
     ChartRenderer.finish = timed_finish  # type: ignore[method-assign]
