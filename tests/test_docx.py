@@ -33,8 +33,9 @@ def test_title_page(document):
     title = [p.text for p in document.paragraphs if p.style.name == "Title"]
     assert title == ["Verksamhetsberättelse 2024"]
     subtitles = [p.text for p in document.paragraphs if p.style.name == "Subtitle"]
-    assert subtitles == ["Socialnämnden", "Huddinge kommun", "Diarienummer SN 2025/123",
-                         "11 februari 2025"]
+    # Written as the tjänsteskrivelse's letterhead writes them for the same ärende.
+    assert subtitles == ["Socialnämnden", "Huddinge kommun", "Diarienummer: SN 2025/123",
+                         "Datum: 11 februari 2025"]
 
 
 def test_goal_tree_headings(document):
@@ -146,7 +147,10 @@ def test_a_draft_says_so_on_the_cover_in_the_header_and_in_its_status(sample_cop
     paths = build(sample_copy, Options(tmp_path, formats=("docx",),
                                        documents=("verksamhetsberattelse",)))
     word = word_document(paths[0])
-    assert [p.text for p in word.paragraphs if p.style.name == "Subtitle"][-1] == "Utkast"
+    # A band across the cover, in a style of its own, white on the identity's --utkast.
+    band = [p for p in word.paragraphs if p.style.name == "Utkastmärke"]
+    assert [p.text for p in band] == ["Utkast"]
+    assert 'w:fill="A3193B"' in band[0].style.element.xml
     header = word.sections[0].header.paragraphs[0].text
     assert header == "Socialnämnden – Verksamhetsberättelse 2024 – Utkast"
     assert word.core_properties.content_status == "Utkast"

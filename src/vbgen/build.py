@@ -170,8 +170,9 @@ def finish_draft(documents: dict[str, doc.Document], slutlig: bool,
     first.blocks.extend(siffror.check_list(findings or []))
 
 
-#: The logotype's file in the styles folder, in the order they are looked for.
-LOGO_FILES = ("logotyp.png", "logotyp.jpg")
+#: The logotype's file in the styles folder, in the order they are looked for. An SVG
+#: (sharp in the PDF at any size) needs its PNG beside it for the Word file.
+LOGO_FILES = ("logotyp.svg", "logotyp.png", "logotyp.jpg")
 
 
 def _style_file(styles: Path, name: str) -> Path:
@@ -197,7 +198,16 @@ def _logo(styles: Path) -> Path | None:
     """The kommun's logotype, if the styles folder has one; vbgen itself ships none."""
     found = (_style_file(styles, name) for name in LOGO_FILES)
     logo = next((path for path in found if path.is_file()), None)
-    if logo is not None:
+    if logo is not None and logo.suffix == ".svg":
+        raster = _style_file(styles, "logotyp.png")
+        if not raster.is_file():
+            raise StyleError(f"{logo}: en logotyp som SVG behöver samma bild som PNG bredvid "
+                             f"sig, {logo.with_suffix('.png').name}, för Word-filen")
+        if logo.stat().st_size > MAX_INPUT_BYTES:
+            raise StyleError(f"{logo}: logotypen är {logo.stat().st_size // 1024 // 1024} MB; "
+                             f"högst {MAX_INPUT_BYTES // 1024 // 1024} MB")
+        _check_logo(raster)
+    elif logo is not None:
         _check_logo(logo)
     return logo
 
@@ -549,7 +559,8 @@ def check(folder: Path, templates: Path | None = None,
         draw=False, findings=findings, review=review)
     reference = _style_file(used, "referens.docx")
     for document in composed.values():
-        DocxWriter(document, reference)  # the reference document opens and has every style
+        # The reference document opens and has every style.
+        DocxWriter(document, reference, stylesheet=_style_file(used, "rapport.css"))
     check_stylesheet(_style_file(used, "rapport.css"), [used, styles_dir()])
     return report, unique([g for d in composed.values() for g in find_all(d)])
 
@@ -568,6 +579,13 @@ def check_stylesheet(stylesheet: Path, readable: list[Path]) -> None:
         raise StyleError(f"{stylesheet}: filen är inte sparad som UTF-8") from None
     except OSError as exc:
         raise environment_problem(exc, "kan inte läsa", stylesheet) from None
+    from .stilmapp import missing_fonts
+
+    missing = missing_fonts(stylesheet)
+    if missing:
+        raise StyleError(f"{stylesheet}: typsnittet {', '.join(missing)} saknas i mappen "
+                         f"{stylesheet.parent / 'fonts'}; lägg typsnittsfilen där (vbgen stil "
+                         "NY gör en stilmapp med typsnitten)")
     refused = []
     for m in _URL.finditer(text):
         url = (m.group(2) or m.group(4) or "").strip()
@@ -608,6 +626,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         found = {styles: fingerprint.tree(styles)} if styles not in _folders(options) else {}
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
+        check_stylesheet(_style_file(styles, "rapport.css"), [styles, styles_dir()])
         outputs: dict[Path, bytes] = {}
         written: dict[Path, bytes | Future[bytes]] = {}
         # With both formats, each Word file is written in another process while its PDF is.
@@ -617,16 +636,17 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
                 base = options.out / stem(report, name)
                 pages: dict[str, int] = {}
                 laid = None
+                stylesheet = _style_file(styles, "rapport.css")
                 if "pdf" in options.formats:
-                    laid = typeset(document, _style_file(styles, "rapport.css"),
+                    laid = typeset(document, stylesheet,
                                    base_url=folder, readable=readable)
                     pages = laid.pages()  # for the Word file's contents
                     written[base.with_suffix(".pdf")] = b""  # the order of the files
                 if "docx" in options.formats:
                     reference = _style_file(styles, "referens.docx")
                     written[base.with_suffix(".docx")] = (
-                        other.submit(_word, document, reference, pages) if other
-                        else _word(document, reference, pages))
+                        other.submit(_word, document, reference, pages, stylesheet) if other
+                        else _word(document, reference, pages, stylesheet))
                 if laid is not None:
                     written[base.with_suffix(".pdf")] = laid.write()
             for path, data in written.items():
@@ -646,9 +666,10 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
     return list(outputs)
 
 
-def _word(document: doc.Document, reference: Path, pages: dict[str, int]) -> bytes:
+def _word(document: doc.Document, reference: Path, pages: dict[str, int],
+          stylesheet: Path) -> bytes:
     """The Word file of ``document``; handed to another process by this name."""
-    return write_docx(document, reference, pages=pages)
+    return write_docx(document, reference, pages=pages, stylesheet=stylesheet)
 
 
 def _folders(options: Options) -> list[Path]:

@@ -465,5 +465,21 @@ def schema_command(profile: bool) -> None:
     click.echo(json.dumps(json_schema(profile), ensure_ascii=False, indent=2))
 
 
+@main.command("stil")
+@click.argument("ny", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--fran", "--from", "fran", metavar="MAPP",
+              type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Stilmappen att utgå från; utan den de inbyggda stilarna.")
+def stil_command(ny: Path, fran: Path | None) -> None:
+    """Skapa stilmappen NY: stilmall, typsnitt och Word-referensdokument, färdiga att ändra.
+
+    Exempel: vbgen stil norrviks-kommun/stilar
+    """
+    from .stilmapp import make
+
+    _guarded(lambda: click.echo(f"Skrev {len(make(ny, fran))} filer i {ny}. Ändra färger "
+                                f"och typsnitt under :root i {ny / 'rapport.css'}."))
+
+
 if __name__ == "__main__":
     main()

@@ -745,7 +745,8 @@ def _block(el: ET.Element, source: _Source | None = None) -> list[doc.Block]:
     if tag == "titelsida":
         return [doc.TitlePage(el.get("titel", ""),
                               [_norm(r.text).strip() for r in el.findall("rad")],
-                              el.get("logotyp") or None, el.get("alt", ""))]
+                              el.get("logotyp") or None, el.get("alt", ""),
+                              el.get("utkast", ""))]
     if tag in ("avsnitt", "div"):
         return _blocks(el, source)
     if tag == "text":

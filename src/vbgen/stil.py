@@ -52,3 +52,39 @@ def first_family(value: str) -> str:
 def points(value: str) -> float:
     """A CSS length in pt (``10pt``) as a number."""
     return float(value.strip().removesuffix("pt"))
+
+
+def level_colours_of(values: dict[str, str]) -> list[str]:
+    """The colours of the måluppfyllelse levels among ``values``, highest first."""
+    return _numbered(values, "niva")
+
+
+def identity(own: Path, built_in: Path) -> dict[str, str]:
+    """The tokens of the styles folder's own ``rapport.css`` (``own``) over the built-in
+    ones, so that an older style sheet without a newer token still works."""
+    values = tokens(built_in)
+    if own.is_file() and own != built_in:
+        values |= tokens(own)
+    return values
+
+
+_FACE = re.compile(r"@font-face\s*\{(.*?)\}", re.S)
+_DESCRIPTOR = re.compile(r"([\w-]+)\s*:\s*([^;]+);?")
+_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+
+
+def font_faces(css: Path) -> dict[str, dict[tuple[bool, bool], Path]]:
+    """The font files the style sheet's ``@font-face`` rules declare: by family, by
+    (bold, italic), each file beside the style sheet."""
+    text = _COMMENT.sub("", css.read_text(encoding="utf-8"))
+    faces: dict[str, dict[tuple[bool, bool], Path]] = {}
+    for block in _FACE.findall(text):
+        desc = {k.lower(): v.strip() for k, v in _DESCRIPTOR.findall(block)}
+        url = _URL.search(desc.get("src", ""))
+        if "font-family" not in desc or url is None:
+            continue
+        bold = desc.get("font-weight", "normal") in ("bold", "700", "600", "800", "900")
+        italic = desc.get("font-style", "normal") in ("italic", "oblique")
+        faces.setdefault(first_family(desc["font-family"]), {})[(bold, italic)] = (
+            css.parent / url.group(1))
+    return faces

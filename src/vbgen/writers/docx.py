@@ -27,9 +27,10 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from .. import doc, mdtext
+from .. import doc, mdtext, referens, stil
 from ..errors import StyleError
 from ..paths import MAX_UNPACKED_BYTES, zip_too_large
+from ..resources import styles_dir
 from ..utkast import (
     CITATION_PREFIX,
     CITATION_TITLE,
@@ -45,6 +46,7 @@ from ..utkast import (
     text_digest,
 )
 from ..widths import CELL_PADDING_PT, SMALL_TABLE_FONT_PT, column_widths, table_font_pt
+from . import docxfonts
 
 #: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
 LOGO_WIDTH_CM = 5.0
@@ -71,6 +73,7 @@ STYLES = {
     "figure_caption": "Bildtext",
     "footnote_text": "footnote text",
     "footnote_ref": "footnote reference",
+    "draft": referens.DRAFT_STYLE,
 }
 
 #: Children of w:tblPr in the order the OOXML schema requires; Word reports a file with them
@@ -147,7 +150,7 @@ class DocxWriter:
 
     def __init__(self, document: doc.Document, reference: Path,
                  built: dt.datetime | None = None, pages: dict[str, int] | None = None,
-                 controls: bool | None = None) -> None:
+                 controls: bool | None = None, stylesheet: Path | None = None) -> None:
         self.document = document
         #: Content controls around the data's texts and the generated parts: in a draft.
         self.controls = document.status == "Utkast" if controls is None else controls
@@ -167,6 +170,12 @@ class DocxWriter:
             raise StyleError(f"{reference}: filen går inte att läsa som ett Word-dokument "
                              "(.docx)") from None
         _drop_external_relationships(self.d)
+        # The Word styles follow the identity the style sheet declares, like the PDF.
+        own = stylesheet or reference.parent / "rapport.css"
+        built_in = styles_dir() / "rapport.css"
+        self.tokens = stil.identity(own, built_in)
+        self.faces = stil.font_faces(own if own.is_file() else built_in)
+        referens.restyle(self.d, self.tokens)
         self._style_ids: dict[str, str] = {}
         #: The runs of each figure cited from the data, and its mark, for the draft's controls.
         self.cited: list[tuple[list[etree._Element], str]] = []
@@ -326,6 +335,9 @@ class DocxWriter:
                 section.different_first_page_header_footer = False
         self._header_text()
         self._properties()
+        body_font = referens.word_font(self.tokens)
+        docxfonts.embed(self.d, self.faces,
+                        {body_font: stil.first_family(self.tokens["typsnitt-word"])})
         if controls is not None:
             controls.save(self.d, self.built)
         buf = io.BytesIO()
@@ -395,11 +407,13 @@ class DocxWriter:
     def visit_titlepage(self, tp: doc.TitlePage) -> None:
         if tp.logo:
             shape = self.new_paragraph(STYLES["body"]).add_run().add_picture(
-                tp.logo, width=Cm(LOGO_WIDTH_CM))
+                word_image(tp.logo), width=Cm(LOGO_WIDTH_CM))
             shape._inline.docPr.set("descr", tp.logo_alt)
         self.new_paragraph(STYLES["title"], tp.title)
         for line in tp.lines:
             self.new_paragraph(STYLES["subtitle"], line)
+        if tp.draft:
+            self.new_paragraph(STYLES["draft"], tp.draft)
 
     def visit_tableofcontents(self, toc: doc.TableOfContents) -> None:
         self.paragraph("toc_heading").add_run(toc.title)
@@ -589,7 +603,7 @@ class DocxWriter:
         p = self.new_paragraph(STYLES["body"])
         p.paragraph_format.keep_with_next = bool(f.caption)
         run = p.add_run()
-        shape = run.add_picture(f.path, width=Cm(min(f.width_cm, 16.0)))
+        shape = run.add_picture(word_image(f.path), width=Cm(min(f.width_cm, 16.0)))
         docpr = shape._inline.docPr
         docpr.set("descr", f.alt)
         docpr.set("title", doc.plain(f.caption)[:250] if f.caption else "")
@@ -691,16 +705,24 @@ def _drop_external_relationships(d: DocxDocument) -> None:
         del package_rels[rid]
 
 
+def word_image(path: str) -> str:
+    """The image Word shows for ``path``: the PNG beside an SVG (``logotyp.svg`` and
+    ``logotyp.png``), since Word needs a picture it can draw everywhere."""
+    return str(Path(path).with_suffix(".png")) if path.endswith(".svg") else path
+
+
 def write_docx(document: doc.Document, reference: Path,
                built: dt.datetime | None = None, pages: dict[str, int] | None = None,
-               controls: bool | None = None) -> bytes:
+               controls: bool | None = None, stylesheet: Path | None = None) -> bytes:
     """Build the Word file for ``document`` on ``reference`` and return its bytes.
 
     ``built`` is the time the file is created and modified at, now when not given;
     ``pages`` the page of each heading id, shown in the table of contents; ``controls``
-    whether the texts are in content controls (by default in a draft).
+    whether the texts are in content controls (by default in a draft); ``stylesheet`` the
+    ``rapport.css`` whose identity the styles and embedded fonts follow (by default the one
+    beside ``reference``, else the built-in one).
     """
-    return DocxWriter(document, reference, built, pages, controls).write()
+    return DocxWriter(document, reference, built, pages, controls, stylesheet).write()
 
 
 class Controls:

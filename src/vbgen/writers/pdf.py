@@ -173,8 +173,9 @@ class HtmlWriter:
         lines = "".join(f'<p class="titelrad">{escape(line)}</p>' for line in tp.lines)
         logo = (f'<img class="logotyp" src="{self.image_src(tp.logo)}" '
                 f'alt="{escape(tp.logo_alt)}">' if tp.logo else "")
+        draft = f'<p class="utkast">{escape(tp.draft)}</p>' if tp.draft else ""
         return (f'<section class="titelsida">{logo}<h1 class="titel">{escape(tp.title)}</h1>'
-                f"{lines}</section>")
+                f"{lines}{draft}</section>")
 
 
 def to_html(document: doc.Document) -> str:
