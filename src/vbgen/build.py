@@ -25,7 +25,7 @@ from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import arskontroll, compose, doc, fingerprint, siffror, stil
+from . import arskontroll, compose, doc, fingerprint, siffror, stil, widths
 from .charts import (
     EVERY_FILE,
     Chart,
@@ -627,6 +627,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
         check_stylesheet(_style_file(styles, "rapport.css"), [styles, styles_dir()])
+        widths.measure_with(_style_file(styles, "rapport.css"))  # the tables' font
         outputs: dict[Path, bytes] = {}
         written: dict[Path, bytes | Future[bytes]] = {}
         # With both formats, each Word file is written in another process while its PDF is.

@@ -26,7 +26,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import citat, derive, doc, fmt, sprak, tables
+from . import citat, derive, doc, fmt, sprak, tables, typografi
 from .charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
 from .derive import GoalRow
 from .errors import TemplateError
@@ -71,7 +71,9 @@ def _inline_xml(tokens: list[Token], env: dict[str, Any]) -> str:
             text = escape(t.content, quote=False)
             if "citat" in env:
                 text = _HELD.sub(lambda m: env["citat"][int(m.group(1))], text)
-            out.append(text)
+            # A code span is the text's way to keep its characters as written.
+            out.append(f'<span class="{typografi.VERBATIM}">{text}</span>'
+                       if t.type == "code_inline" else text)
         elif t.type in ("softbreak",):
             out.append("\n")
         elif t.type == "hardbreak":

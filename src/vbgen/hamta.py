@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from . import typografi
 from .errors import DataError, Problem
 from .load import read_prose, read_text
 from .model import MAIN_FILE, Meta, markdown_fields
@@ -184,6 +185,8 @@ def plan(draft: Draft, folder: Path, report: Meta, keep: Mapping[str, str] | Non
                 continue
             current = read
             file_name, place = name, ""
+        # Where only the typography differs, the data's own characters stay (typografi).
+        new = typografi.restore(new, current)
         if text_digest(current) != data_digest:
             if current.strip() == new.strip():
                 out.already += 1

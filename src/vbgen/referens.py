@@ -17,7 +17,7 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -27,6 +27,8 @@ from . import stil
 
 #: Page width less the left and right margins (cm), as in rapport.css.
 TEXT_WIDTH_CM = 21.0 - 2.5 - 2.2
+#: Line heights as rapport.css sets them, as a multiple of the text size.
+LINE_HEIGHT = {"text": 1.45, "tabell": 1.3, "rubrik": 1.25}
 #: The style of a draft's mark on the title page: a band in the colour ``--utkast``.
 DRAFT_STYLE = "Utkastmärke"
 #: The bullet of each list level, repeated below the third: Word and LibreOffice read an
@@ -99,6 +101,13 @@ def _paragraph_style(d: DocxDocument, name: str, base: str = "Normal",
         style.font.color.rgb = color
 
 
+def _line_height(style, points: float) -> None:
+    """At least ``points`` between lines, as CSS's line-height: a taller picture or symbol
+    makes its line taller rather than being cut."""
+    style.paragraph_format.line_spacing = Pt(points)
+    style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+
+
 def restyle(d: DocxDocument, tokens: dict[str, str]) -> None:
     """Set what the identity declares on the document's styles: fonts, colours, sizes, the
     table look, the måluppfyllelse levels, the draft's mark and the bullets of every level.
@@ -121,6 +130,9 @@ def restyle(d: DocxDocument, tokens: dict[str, str]) -> None:
     normal.font.name = font
     normal.font.size = Pt(body_pt)
     normal.font.color.rgb = text
+    # The PDF's line heights (rapport.css: 1.45 for text, 1.3 in tables, 1.25 in headings),
+    # so that the pages break alike and the contents' page numbers hold in both formats.
+    _line_height(normal, body_pt * LINE_HEIGHT["text"])
     sizes = {n: stil.points(tokens[f"rubrik-{n}"]) for n in (1, 2, 3, 4)} | {5: body_pt,
                                                                             6: body_pt}
     for level, size in sizes.items():
@@ -130,6 +142,9 @@ def restyle(d: DocxDocument, tokens: dict[str, str]) -> None:
         h.font.bold = True
         h.font.italic = level == 6
         h.font.color.rgb = accent
+        _line_height(h, size * LINE_HEIGHT["rubrik"])
+        h.paragraph_format.space_before = Pt(0 if level == 1 else round(size * 1.2))
+        h.paragraph_format.space_after = Pt(round(size * 0.4))
     title = _style(d, "Title")
     title.font.name = heading_font
     title.font.size = Pt(stil.points(tokens["titel"]))
@@ -137,6 +152,7 @@ def restyle(d: DocxDocument, tokens: dict[str, str]) -> None:
     _style(d, "Subtitle").font.color.rgb = text
     _style(d, "Caption").font.color.rgb = accent
     _paragraph_style(d, "Tabelltext", size=table_pt)
+    _line_height(d.styles["Tabelltext"], table_pt * LINE_HEIGHT["tabell"])
     # The draft's band on the title page, as the PDF's (.titelsida .utkast).
     _paragraph_style(d, DRAFT_STYLE, size=20, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF),
                      font=heading_font)
@@ -180,6 +196,15 @@ def _bullets_at_every_level(d: DocxDocument) -> None:
             continue
         first = levels[0].find(qn("w:numFmt"))
         bullet = first is not None and first.get(qn("w:val")) == "bullet"
+        if bullet:
+            # Word's template draws its bullet from the Symbol font (U+F0B7), which a
+            # computer may lack; the identity's own font has "•".
+            for lvl in levels:
+                text, n = lvl.find(qn("w:lvlText")), int(lvl.get(qn("w:ilvl")))
+                if text is not None:
+                    text.set(qn("w:val"), BULLETS[n % len(BULLETS)])
+                for rpr in lvl.findall(qn("w:rPr")):
+                    lvl.remove(rpr)
         have = {lvl.get(qn("w:ilvl")) for lvl in levels}
         for n in range(9):
             if str(n) in have:
@@ -236,12 +261,9 @@ def make(tokens: dict[str, str]) -> DocxDocument:
         f'<w:lang {nsdecls("w")} w:val="sv-SE" w:eastAsia="sv-SE" w:bidi="ar-SA"/>'))
     normal = d.styles["Normal"]
     normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.line_spacing = 1.15
     for level in range(1, 7):
         h = d.styles[f"Heading {level}"]
         h.paragraph_format.keep_with_next = True
-        h.paragraph_format.space_before = Pt(18 if level == 1 else 10)
-        h.paragraph_format.space_after = Pt(4)
         h.paragraph_format.page_break_before = level == 1
         # Out of the table of contents by style: the same look, and in Word's navigation
         # pane, but not a built-in heading style, which is what the contents are made of.

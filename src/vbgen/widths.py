@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from . import doc
+from . import doc, typografi
 from .resources import styles_dir
 
 #: The text width of an A4 page with the margins in rapport.css and referens.docx (cm).
@@ -27,13 +27,34 @@ NUMBER_SLACK_PT = 2.0
 HYPHENATE_FROM = 15
 
 
+#: The files of the body font the widths are measured with, regular and bold: the
+#: identity's (:func:`measure_with`), else the built-in Liberation Sans.
+_MEASURED: dict[bool, Path] = {}
+
+
+def measure_with(stylesheet: Path) -> None:
+    """Measure with the body font (``--brodtext``) that ``stylesheet`` declares, as both
+    writers will set the tables in it; the built-in font when it names no file of it."""
+    from . import stil
+
+    family = stil.first_family(stil.identity(stylesheet, styles_dir() / "rapport.css")[
+        "brodtext"])
+    faces = stil.font_faces(stylesheet).get(family, {})
+    found = {bold: path for bold in (False, True)
+             if (path := faces.get((bold, False))) is not None and path.is_file()}
+    if found != _MEASURED:
+        _MEASURED.clear()
+        _MEASURED.update(found)
+        _font.cache_clear()
+
+
 @lru_cache(maxsize=4)
 def _font(bold: bool):
     from PIL import ImageFont
 
     fonts = styles_dir() / "fonts"
     name = "LiberationSans-Bold.ttf" if bold else "LiberationSans-Regular.ttf"
-    path = fonts / name
+    path = _MEASURED.get(bold, fonts / name)
     if not path.is_file():  # a styles folder without the default font: any font it has
         path = next(iter(sorted(fonts.glob("*.ttf"))), Path())
     return ImageFont.truetype(str(path), 100) if path.is_file() else None
@@ -59,9 +80,12 @@ def text_width(text: str, bold: bool = False, size: float = TABLE_FONT_PT) -> fl
 def _cell_needs(cell: doc.Cell, bold: bool, header: bool,
                 size: float = TABLE_FONT_PT) -> tuple[float, float]:
     """The least width of a cell and the width that shows it on one line, both in pt."""
-    lines = doc.plain([i for i in cell.children if not isinstance(i, doc.Footnote)]).split("\n")
+    # As the writers set it: a no-break space (typografi) joins its words into one.
+    shown = typografi.inlines([i for i in cell.children if not isinstance(i, doc.Footnote)],
+                              cell=True)
+    lines = doc.plain(shown).split("\n")
     widest = max((text_width(line, bold, size) for line in lines), default=0.0)
-    words = [w for line in lines for w in line.split()]
+    words = [w for line in lines for w in line.split(" ") if w]
     least = 0.0
     for word in words:
         w = text_width(word, bold, size)

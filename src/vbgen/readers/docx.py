@@ -18,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 
-from .. import doc, mdtext
+from .. import doc, mdtext, typografi
 from ..errors import DataError, Problem
 from ..paths import Refused, open_file, zip_too_large
 from ..utkast import (
@@ -296,7 +296,8 @@ class _Reader:
             tag = etree.QName(c).localname
             if tag == "t" or (deleted and tag == "delText"):
                 self.taken.add(c)
-                out.append(doc.Text(c.text or ""))
+                # What the typography set is not the author's edit (typografi.undo).
+                out.append(doc.Text(typografi.undo(c.text or "")))
             elif tag == "tab":
                 out.append(doc.Text(" "))
             elif tag == "br" and c.get(_q("type")) in (None, "textWrapping"):

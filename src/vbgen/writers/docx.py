@@ -13,7 +13,7 @@ from pathlib import Path
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -27,7 +27,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from .. import doc, mdtext, referens, stil
+from .. import doc, mdtext, referens, stil, typografi
 from ..errors import StyleError
 from ..paths import MAX_UNPACKED_BYTES, zip_too_large
 from ..resources import styles_dir
@@ -45,7 +45,13 @@ from ..utkast import (
     table_grid,
     text_digest,
 )
-from ..widths import CELL_PADDING_PT, SMALL_TABLE_FONT_PT, column_widths, table_font_pt
+from ..widths import (
+    CELL_PADDING_PT,
+    SMALL_TABLE_FONT_PT,
+    column_widths,
+    measure_with,
+    table_font_pt,
+)
 from . import docxfonts
 
 #: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
@@ -83,6 +89,9 @@ _TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBa
                 "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription",
                 "tblPrChange"]
 
+#: The bits of w:tblLook's w:val, by the attribute each stands for.
+_LOOK_BITS = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColumn": 0x100,
+              "noHBand": 0x200, "noVBand": 0x400}
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT,
           "center": WD_ALIGN_PARAGRAPH.CENTER}
 _FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -176,6 +185,7 @@ class DocxWriter:
         self.tokens = stil.identity(own, built_in)
         self.faces = stil.font_faces(own if own.is_file() else built_in)
         referens.restyle(self.d, self.tokens)
+        measure_with(own if own.is_file() else built_in)
         self._style_ids: dict[str, str] = {}
         #: The runs of each figure cited from the data, and its mark, for the draft's controls.
         self.cited: list[tuple[list[etree._Element], str]] = []
@@ -256,19 +266,24 @@ class DocxWriter:
     # --- inlines ---------------------------------------------------------------------
 
     def inlines(self, p: DocxParagraph, nodes: list[doc.Inline], bold: bool = False,
-                italic: bool = False) -> None:
+                italic: bool = False, cell: bool = False) -> None:
+        """Add ``nodes`` to ``p``, set by the typography's rules (a table cell's as a cell)."""
+        self._inlines(p, typografi.inlines(nodes, cell), bold, italic)
+
+    def _inlines(self, p: DocxParagraph, nodes: list[doc.Inline], bold: bool = False,
+                 italic: bool = False) -> None:
         for n in nodes:
             if isinstance(n, doc.Text):
                 run = p.add_run(n.text)
                 run.bold = bold or None
                 run.italic = italic or None
             elif isinstance(n, doc.Strong):
-                self.inlines(p, n.children, True, italic)
+                self._inlines(p, n.children, True, italic)
             elif isinstance(n, doc.Emph):
-                self.inlines(p, n.children, bold, True)
+                self._inlines(p, n.children, bold, True)
             elif isinstance(n, doc.Span):
                 start, first = len(p.runs), len(p._p)
-                self.inlines(p, n.children, bold, italic)
+                self._inlines(p, n.children, bold, italic)
                 style = self._span_style(n.role)
                 for run in p.runs[start:] if style else []:
                     run._r.get_or_add_rPr().style = style
@@ -280,7 +295,7 @@ class DocxWriter:
                 self._link(p, n, bold, italic)
             elif isinstance(n, doc.Gap):
                 # A gap stands out in bold, as the paragraph style Lucka does.
-                self.inlines(p, [doc.Text(n.text)], bold or n.slag == doc.GAP, italic)
+                self._inlines(p, [doc.Text(n.text)], bold or n.slag == doc.GAP, italic)
             elif isinstance(n, doc.Footnote):
                 fid = self.footnotes.add(n.children, self)
                 p._p.append(parse_xml(
@@ -292,7 +307,7 @@ class DocxWriter:
         """A hyperlink: its runs inside a w:hyperlink to an external relationship."""
         rid = p.part.relate_to(link.href, RT.HYPERLINK, is_external=True)
         start = len(p._p)
-        self.inlines(p, link.children, bold, italic)
+        self._inlines(p, link.children, bold, italic)
         runs = list(p._p)[start:]
         hyperlink = parse_xml(f'<w:hyperlink {nsdecls("w", "r")} r:id="{rid}" w:history="1"/>')
         p._p.append(hyperlink)
@@ -411,7 +426,7 @@ class DocxWriter:
             shape._inline.docPr.set("descr", tp.logo_alt)
         self.new_paragraph(STYLES["title"], tp.title)
         for line in tp.lines:
-            self.new_paragraph(STYLES["subtitle"], line)
+            self.new_paragraph(STYLES["subtitle"], typografi.apply(line))
         if tp.draft:
             self.new_paragraph(STYLES["draft"], tp.draft)
 
@@ -537,21 +552,29 @@ class DocxWriter:
             self.set_style(p, STYLES["table_text"])
             p.alignment = _ALIGN[cell_model.align]
             head = r < len(t.head)
-            self.inlines(p, cell_model.children, bold=role == "summa" or head)
+            self.inlines(p, cell_model.children, bold=role == "summa" or head, cell=True)
             if small:
                 for run in p.runs:
                     run.font.size = Pt(SMALL_TABLE_FONT_PT)
             if head:
+                # At the foot of the head row, as the PDF's th (vertical-align: bottom).
+                grid[r][c].vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
                 # White on the head row's fill, as the table style says; written out too,
                 # because LibreOffice does not apply a table style's text colour.
                 for run in p.runs:
                     run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-        if len(t.body) <= doc.SHORT_TABLE_ROWS:
-            # A short table stays on one page: every row but the last keeps with the next.
-            for row_cells in grid[:-1]:
-                for cell in row_cells:
-                    for para in cell.paragraphs:
-                        para.paragraph_format.keep_with_next = True
+        # A short table stays on one page: every row but the last keeps with the next. A
+        # longer one may break, but its caption and head keep with its first two rows, and
+        # the rows beside a merged cell stay together (as tbody.grupp in the PDF), so that
+        # no row stands on a new page without its merged cell.
+        kept = set(range(len(grid) - 1)) if len(t.body) <= doc.SHORT_TABLE_ROWS else set(
+            range(min(len(t.head) + 1, len(grid) - 1)))
+        for (r, _), (cell_model, _) in places.items():
+            kept.update(range(r, r + cell_model.rowspan - 1))
+        for r in sorted(kept):
+            for cell in grid[r]:
+                for para in cell.paragraphs:
+                    para.paragraph_format.keep_with_next = True
         for (r, c), (cell_model, _) in places.items():
             if cell_model.colspan == 1 and cell_model.rowspan > 1:
                 # Marked directly: python-docx's merge recurses once per row, too deep for a
@@ -577,11 +600,14 @@ class DocxWriter:
             tblPr.append(look)
         # A table without a header row (a card) has its labels in the first column instead.
         labels = not t.head and any(row.cells and row.cells[0].header for row in t.body)
-        for key, val in (("firstRow", "1" if t.head else "0"), ("lastRow", "0"),
-                         ("firstColumn", "1" if labels else "0"),
-                         ("lastColumn", "0"), ("noHBand", "0"), ("noVBand", "1"),
-                         ("val", "04A0")):
-            look.set(qn(f"w:{key}"), val)
+        flags = {"firstRow": bool(t.head), "lastRow": False, "firstColumn": labels,
+                 "lastColumn": False, "noHBand": False, "noVBand": True}
+        for key, on in flags.items():
+            look.set(qn(f"w:{key}"), "1" if on else "0")
+        # The older bit field says the same, or Word follows it over the attributes: a card's
+        # first row drawn as a header row.
+        bits = sum(bit for key, bit in _LOOK_BITS.items() if flags[key])
+        look.set(qn("w:val"), f"{bits:04X}")
         # Title and description for assistive technology (Word 2010 and later).
         tblPr.append(parse_xml(f'<w:tblCaption {nsdecls("w")} w:val="{_attr(t.caption)}"/>'))
         width = parse_xml(f'<w:tblW {nsdecls("w")} w:w="5000" w:type="pct"/>')
@@ -861,7 +887,8 @@ class Controls:
     def save(self, d: DocxDocument, built: dt.datetime) -> None:
         for name, blocks in self.text_blocks.items():
             source = self.document.sources[name]
-            built_text = mdtext.to_markdown(blocks, source.heading_level)
+            # As a draft reads back: without what the typography set (typografi.undo).
+            built_text = typografi.undo(mdtext.to_markdown(blocks, source.heading_level))
             self.manifest.texts[name] = (source.title, source.heading_level, source.digest,
                                          text_digest(built_text))
         self.manifest.built = built.replace(microsecond=0, tzinfo=None).isoformat()

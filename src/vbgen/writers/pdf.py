@@ -21,28 +21,33 @@ from typing import Any
 
 import pikepdf
 
-from .. import doc
+from .. import doc, typografi
 from ..errors import StyleError
 from ..widths import column_widths
 
 
-def _inlines(nodes: list[doc.Inline]) -> str:
+def _inlines(nodes: list[doc.Inline], cell: bool = False) -> str:
+    """The HTML of ``nodes``, set by the typography's rules (a table cell's as a cell)."""
+    return _markup(typografi.inlines(nodes, cell))
+
+
+def _markup(nodes: list[doc.Inline]) -> str:
     out: list[str] = []
     for n in nodes:
         if isinstance(n, doc.Text):
             out.append(escape(n.text, quote=False))
         elif isinstance(n, doc.Strong):
-            out.append(f"<strong>{_inlines(n.children)}</strong>")
+            out.append(f"<strong>{_markup(n.children)}</strong>")
         elif isinstance(n, doc.Emph):
-            out.append(f"<em>{_inlines(n.children)}</em>")
+            out.append(f"<em>{_markup(n.children)}</em>")
         elif isinstance(n, doc.LineBreak):
             out.append("<br>")
         elif isinstance(n, doc.Footnote):
-            out.append(f'<span class="fotnot">{_inlines(n.children)}</span>')
+            out.append(f'<span class="fotnot">{_markup(n.children)}</span>')
         elif isinstance(n, doc.Span):
-            out.append(f'<span class="{escape(n.role)}">{_inlines(n.children)}</span>')
+            out.append(f'<span class="{escape(n.role)}">{_markup(n.children)}</span>')
         elif isinstance(n, doc.Link):
-            out.append(f'<a href="{escape(n.href)}">{_inlines(n.children)}</a>')
+            out.append(f'<a href="{escape(n.href)}">{_markup(n.children)}</a>')
         elif isinstance(n, doc.Gap):
             # A value not available is plain text, as the statistical convention has it.
             out.append(escape(n.text, quote=False) if n.slag == doc.UNAVAILABLE else
@@ -113,7 +118,7 @@ class HtmlWriter:
                 attrs += f' rowspan="{c.rowspan}"'
             if c.align != "left":
                 attrs += f' class="{c.align}"'
-            cells.append(f"<{tag}{attrs}>{_inlines(c.children)}</{tag}>")
+            cells.append(f"<{tag}{attrs}>{_inlines(c.children, cell=True)}</{tag}>")
         cls = f' class="{row.role}"' if row.role else ""
         return f"<tr{cls}>{''.join(cells)}</tr>"
 
@@ -170,7 +175,8 @@ class HtmlWriter:
                 f"<ol>{''.join(items)}</ol></nav>")
 
     def visit_titlepage(self, tp: doc.TitlePage) -> str:
-        lines = "".join(f'<p class="titelrad">{escape(line)}</p>' for line in tp.lines)
+        lines = "".join(f'<p class="titelrad">{escape(typografi.apply(line))}</p>'
+                        for line in tp.lines)
         logo = (f'<img class="logotyp" src="{self.image_src(tp.logo)}" '
                 f'alt="{escape(tp.logo_alt)}">' if tp.logo else "")
         draft = f'<p class="utkast">{escape(tp.draft)}</p>' if tp.draft else ""
