@@ -4,8 +4,8 @@ Like a browser's automatic table layout, but decided once so that both formats a
 a column gets at least its *minimum* (a number never wraps; text wraps at word
 boundaries, so its longest word) and shares the rest of the text width in proportion to how
 much more it would need to show every cell on one line. A table is never wider than the
-text width; when even the minimums do not fit, every column shrinks alike and long header
-words are hyphenated (PDF) or broken by Word.
+text width; when even the minimums do not fit, every column shrinks alike. A header is
+never hyphenated (rapport.css): its longest word is its column's least width.
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ TABLE_FONT_PT = 8.5
 CELL_PADDING_PT = 0.8 * TABLE_FONT_PT
 #: Extra width (pt) beyond a column's widest number or header word.
 NUMBER_SLACK_PT = 2.0
-#: A header word longer than this many letters may be hyphenated rather than widen its column.
-HYPHENATE_FROM = 15
 
 
 #: The files of the body font the widths are measured with, regular and bold: the
@@ -82,15 +80,13 @@ def _cell_needs(cell: doc.Cell, bold: bool, header: bool,
     """The least width of a cell and the width that shows it on one line, both in pt."""
     # As the writers set it: a no-break space (typografi) joins its words into one.
     shown = typografi.inlines([i for i in cell.children if not isinstance(i, doc.Footnote)],
-                              cell=True)
+                              cell=not header)
     lines = doc.plain(shown).split("\n")
     widest = max((text_width(line, bold, size) for line in lines), default=0.0)
     words = [w for line in lines for w in line.split(" ") if w]
     least = 0.0
     for word in words:
         w = text_width(word, bold, size)
-        if header and len(word) >= HYPHENATE_FROM:
-            w = w * 0.6  # a long header word may be split by hyphenation
         least = max(least, w)
     if header:
         # A header may take two lines; it should not widen its column beyond that. Word

@@ -449,7 +449,8 @@ class DocxWriter:
                 first = False
             if h is None:
                 continue
-            text = _attr(doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)]))
+            text = _attr(doc.plain(typografi.inlines(
+                [i for i in h.children if not isinstance(i, doc.Footnote)])))
             page = self.pages.get(h.id)
             number = f"<w:r><w:tab/></w:r><w:r><w:t>{page}</w:t></w:r>" if page else ""
             p._p.append(parse_xml(
@@ -552,7 +553,7 @@ class DocxWriter:
             self.set_style(p, STYLES["table_text"])
             p.alignment = _ALIGN[cell_model.align]
             head = r < len(t.head)
-            self.inlines(p, cell_model.children, bold=role == "summa" or head, cell=True)
+            self.inlines(p, cell_model.children, bold=role == "summa" or head, cell=not head)
             if small:
                 for run in p.runs:
                     run.font.size = Pt(SMALL_TABLE_FONT_PT)

@@ -118,7 +118,7 @@ class HtmlWriter:
                 attrs += f' rowspan="{c.rowspan}"'
             if c.align != "left":
                 attrs += f' class="{c.align}"'
-            cells.append(f"<{tag}{attrs}>{_inlines(c.children, cell=True)}</{tag}>")
+            cells.append(f"<{tag}{attrs}>{_inlines(c.children, cell=not head)}</{tag}>")
         cls = f' class="{row.role}"' if row.role else ""
         return f"<tr{cls}>{''.join(cells)}</tr>"
 
