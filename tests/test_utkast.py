@@ -55,7 +55,7 @@ def test_a_draft_shows_its_gaps_and_lists_them_at_the_end(next_year, tmp_path):
     word = word_document(next(tmp_path.glob("*.docx")))
     assert word.core_properties.content_status == "Utkast"
     table = next(t for t in word.tables
-                 if [c.text for c in t.rows[0].cells] == ["Avsnitt", "Saknas", "Fyll\u00a0i"])
+                 if [c.text for c in t.rows[0].cells] == ["Avsnitt", "Saknas", "Fyll i"])
     assert ["analys", "text/m1-analys.md"] in [[c.text for c in r.cells][1:]
                                               for r in table.rows]
 

@@ -37,7 +37,7 @@ _MONTH = "|".join(MONTHS)
 _UNIT = "|".join(re.escape(u) for u in UNITS)
 #: Where every space inside a match becomes a no-break space.
 _TOGETHER = [
-    re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?!\d)"),  # "12 300", "1 250 000"
+    re.compile(r"(?<![\d,.-])\d{1,3}(?: \d{3})+(?!\d)"),  # "12 300", not "08-535 000"
     re.compile(r"\d (?:" + _UNIT + r")(?![\w²])"),  # "57 %", "13 år"
     re.compile(r"(?<![\w.])(?:nr|Nr|kap\.|s\.|§|p\.) (?=\d)"),  # "nr 3", "kap. 4"
     re.compile(r"\d §"),

@@ -46,12 +46,12 @@ def subset(path: Path, characters: set[int]) -> bytes:
     options.hinting = False
     options.layout_features = ["*"]
     options.drop_tables += ["FFTM"]  # FontForge's timestamps, which fontTools cannot subset
-    font = TTFont(str(path))
-    subsetter = ft_subset.Subsetter(options)
-    subsetter.populate(unicodes=characters | _ALWAYS)
-    subsetter.subset(font)
-    buf = io.BytesIO()
-    font.save(buf)
+    with TTFont(str(path)) as font:
+        subsetter = ft_subset.Subsetter(options)
+        subsetter.populate(unicodes=characters | _ALWAYS)
+        subsetter.subset(font)
+        buf = io.BytesIO()
+        font.save(buf)
     return buf.getvalue()
 
 
