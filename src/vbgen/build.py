@@ -626,8 +626,9 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         found = {styles: fingerprint.tree(styles)} if styles not in _folders(options) else {}
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
-        check_stylesheet(_style_file(styles, "rapport.css"), [styles, styles_dir()])
-        widths.measure_with(_style_file(styles, "rapport.css"))  # the tables' font
+        stylesheet = _style_file(styles, "rapport.css")
+        check_stylesheet(stylesheet, [styles, styles_dir()])
+        widths.measure_with(stylesheet)  # the tables' font
         outputs: dict[Path, bytes] = {}
         written: dict[Path, bytes | Future[bytes]] = {}
         # With both formats, each Word file is written in another process while its PDF is.
@@ -637,10 +638,8 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
                 base = options.out / stem(report, name)
                 pages: dict[str, int] = {}
                 laid = None
-                stylesheet = _style_file(styles, "rapport.css")
                 if "pdf" in options.formats:
-                    laid = typeset(document, stylesheet,
-                                   base_url=folder, readable=readable)
+                    laid = typeset(document, stylesheet, base_url=folder, readable=readable)
                     pages = laid.pages()  # for the Word file's contents
                     written[base.with_suffix(".pdf")] = b""  # the order of the files
                 if "docx" in options.formats:

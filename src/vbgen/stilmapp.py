@@ -47,7 +47,8 @@ def make(new: Path, source: Path | None = None) -> list[Path]:
     written = []
     for name in FILES:
         found = source / name if (source / name).is_file() else styles_dir() / name
-        if found.is_file() and (name.startswith("logotyp") is False or found.parent == source):
+        # The logotype only from the source itself: vbgen ships none.
+        if found.is_file() and (not name.startswith("logotyp") or found.parent == source):
             written.append(Path(shutil.copyfile(found, new / name)))
     fonts = sheet.parent / "fonts"
     used = {p.name for files in stil.font_faces(sheet).values() for p in files.values()}

@@ -53,7 +53,7 @@ _DASH = re.compile(r"(?<=\S)( )([-–])( )(?=\S)")
 SHORT_CELL = 20
 
 
-def apply(text: str, context: str = "", cell: bool = False) -> str:
+def apply(text: str, context: str = "") -> str:
     """``text`` set by the rules; ``context`` is the text just before it (for a unit after a
     number in the node before). The result has exactly as many characters as ``text``."""
     whole = context + text
@@ -68,16 +68,17 @@ def apply(text: str, context: str = "", cell: bool = False) -> str:
     for m in _DASH.finditer(whole):
         chars[m.start(1)] = NBSP
         chars[m.start(2)] = EN_DASH
-    out = "".join(chars)[len(context):]
-    if cell:
-        out = _cell(out)
-    return out
+    return "".join(chars)[len(context):]
+
+
+def _short(text: str) -> bool:
+    return len(text.strip()) <= SHORT_CELL and text.strip().count(" ") <= 3
 
 
 def _cell(text: str) -> str:
     if text.strip() in _EMPTY_MARKS:
         return text.replace(text.strip(), EMPTY)
-    if len(text.strip()) <= SHORT_CELL and text.count(" ") <= 3:
+    if _short(text):
         return re.sub(r"(?<=\S) (?=\S)", NBSP, text)
     # The last word of a name never alone on its line.
     return re.sub(r"(?<=\S) (?=\S{1,12}\s*$)", NBSP, text)
@@ -89,7 +90,7 @@ def inlines(nodes: list[doc.Inline], cell: bool = False) -> list[doc.Inline]:
     table ``cell``, also :func:`_cell`'s rules for the cell's whole text."""
     before = [""]
     whole = doc.plain(nodes)
-    short = cell and len(whole.strip()) <= SHORT_CELL and whole.count(" ") <= 3
+    short = cell and _short(whole)
 
     def walk(items: list[doc.Inline]) -> list[doc.Inline]:
         out: list[doc.Inline] = []
@@ -98,7 +99,7 @@ def inlines(nodes: list[doc.Inline], cell: bool = False) -> list[doc.Inline]:
                 text = apply(n.text, before[0][-16:])
                 before[0] += n.text
                 if cell and (short or before[0] == whole):  # the whole cell, or its end
-                    text = _cell(text) if before[0] == whole or short else text
+                    text = _cell(text)
                 out.append(doc.Text(text))
             elif isinstance(n, doc.Span) and n.role == VERBATIM:
                 before[0] += doc.plain(n.children)
