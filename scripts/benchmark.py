@@ -9,14 +9,22 @@ both documents as DOCX and PDF:
 - varm: the charts cached, the documents removed, so everything else is built again;
 - bara PDF, bara DOCX: warm, one format;
 - en text ändrad: one Markdown text edited in a copy of the data folder, then rebuilt;
-- inget ändrat: rebuilt once more without any change.
+- inget ändrat: rebuilt once more without any change;
+- varm, texter ×K (``--skala K``, 10 unless 0): as varm, with every Markdown text K times.
+
+"Varm" keeps the charts and nothing else: the laid-out chapters are removed with the
+documents, so that the PDF is laid out again, as the Word file is written again.
 
 Beside it the alternative route (``BENCH/pipeline.py --pdf typst``: matplotlib, python-docx
 and Typst in one process) runs in the same session; what it needs is installed into its own
 virtual environment under ``output/bench/``, never into the project's. Peak memory is the
 largest resident set of any one process of a build. The phases come from a build run in a
-fresh process with timers around vbgen's and WeasyPrint's main steps; work done in parallel
-processes is summed, so phases may add up to more than the wall time.
+fresh process with timers around vbgen's main steps, in processor time (which others' work
+on the machine hardly changes), summed over the processes that did the work; the whole
+build is given in wall time. The PDF's phases are given for each chapter too, and the phases
+the route shares (charts, DOCX, PDF) beside its own. Import times are measured apart, each
+in a fresh interpreter, since importing a library in the build's process would spare the
+processes it starts from importing it.
 """
 
 from __future__ import annotations
@@ -83,9 +91,17 @@ def vbgen(folder: Path, out: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "vbgen.cli", "build", str(folder), "--ut", str(out), *extra]
 
 
+#: The laid-out chapters in an output folder's cache (see vbgen.writers.cache).
+CHAPTERS = (".vbgen-cache/kapitel-*.pdf", ".vbgen-cache/kapitel.json")
+
+
 def _remove_documents(out: Path) -> None:
+    """Remove the built documents and the laid-out chapters; the charts stay."""
     for path in out.glob("*.*"):
         if path.suffix in (".docx", ".pdf"):
+            path.unlink()
+    for pattern in CHAPTERS:
+        for path in out.glob(pattern):
             path.unlink()
 
 
@@ -219,35 +235,54 @@ def route(runs: int) -> tuple[list[Sample], dict[str, float]]:
 TIMED = [
     ("vbgen.build", "build", "hela bygget (utan uppstart)"),
     ("vbgen.load", "load", "läsa data"),
-    ("vbgen.derive", "derive", "räkna fram siffror"),
-    ("vbgen.compose", "render", "mallar (Jinja)"),
-    ("vbgen.compose", "parse", "mallarnas XML till dokumentmodell"),
-    ("vbgen.charts", "prepare_drawing", "ladda matplotlib (i ritprocesserna, summa)"),
-    ("vbgen.charts", "_draw", "rita diagram (summa)"),
-    ("vbgen.charts", "ChartRenderer.finish", "vänta på diagrammen"),
+    ("vbgen.derive.goals", "derive", "räkna fram siffror"),
+    ("vbgen.compose.templates", "render", "mallar (Jinja)"),
+    ("vbgen.compose.templates", "parse", "mallarnas XML till dokumentmodell"),
+    ("vbgen.writers.charts", "prepare_drawing", "ladda matplotlib (i ritprocesserna, summa)"),
+    ("vbgen.writers.charts", "_draw", "rita diagram (summa)"),
+    ("vbgen.writers.charts", "ChartRenderer.finish", "vänta på diagrammen"),
     ("vbgen.writers.docx", "write_docx", "skriva DOCX"),
-    ("weasyprint", "HTML.render", "PDF: sidlayout"),
-    ("weasyprint.document", "Document.write_pdf", "PDF: skriva"),
-    ("weasyprint.pdf.fonts", "Font.subset", "  varav typsnittsdelmängder"),
-    ("weasyprint.images", "RasterImage.get_x_object", "  varav bilder"),
-    ("vbgen.writers.pdf", "finish_tagging", "PDF/UA-reparation"),
-    ("vbgen.build", "_write_atomic", "skriva filer"),
+    ("vbgen.writers.typeset", "Typeset.__init__", "PDF: dela i kapitel, HTML"),
+    ("vbgen.writers.layout", "warm", "PDF: process laddar WeasyPrint"),
+    ("vbgen.writers.layout", "lay", "PDF: lägga ut kapitel"),
+    ("vbgen.writers.layout", "write", "PDF: numrera och skriva kapitel"),
+    ("vbgen.writers.pdf", "finish_tagging", "  varav PDF/UA-reparation"),
+    ("vbgen.writers.join", "join", "PDF: foga ihop kapitlen"),
+    ("vbgen.build", "_commit", "skriva filerna (commit)"),
 ]
-#: Imported up front and timed. Not matplotlib: the processes that draw import it (timed
-#: as "ladda matplotlib"), and imported here it would be in them already.
-IMPORTS = [("vbgen.cli", "importera vbgen (cli)"), ("docx", "importera python-docx"),
-           ("weasyprint", "importera WeasyPrint")]
+#: The PDF's phases of a version of vbgen that lays the PDF out in one piece, in one process.
+WHOLE = [("weasyprint", "HTML.render", "PDF: lägga ut (i ett stycke)"),
+         ("weasyprint.document", "Document.write_pdf", "PDF: skriva (i ett stycke)")]
+#: The phases also given for each chapter: what the chapter is called is in its job.
+BY_CHAPTER = {"PDF: lägga ut kapitel", "PDF: numrera och skriva kapitel"}
+#: The phase whose wall time is given rather than its processor time.
+WHOLE_BUILD = "hela bygget (utan uppstart)"
+IMPORTS = [("vbgen.cli", "importera vbgen (cli)"),
+           ("vbgen.compose.templates", "importera datamodell och mallar"),
+           ("docx", "importera python-docx"), ("weasyprint", "importera WeasyPrint"),
+           ("pikepdf", "importera pikepdf"), ("matplotlib.figure", "importera matplotlib")]
+#: The route's phases beside vbgen's phases that do the same work.
+SHARED = {"charts_s": ["rita diagram (summa)"], "docx_s": ["skriva DOCX"],
+          "pdf_s": ["PDF: dela i kapitel, HTML", "PDF: lägga ut kapitel",
+                    "PDF: numrera och skriva kapitel", "PDF: foga ihop kapitlen",
+                    *(phase for _, _, phase in WHOLE)]}
 
 
 def _timed(fn: Callable[..., Any], phase: str, log: Path) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             return fn(*args, **kwargs)
         finally:
+            # Processor time: on a machine others share, it says what the phase costs; the
+            # wall time says how long others made it wait.
+            seconds = (time.perf_counter() - start if phase == WHOLE_BUILD
+                       else time.process_time() - cpu)
+            # A chapter's job or kept layout says what the chapter is called.
+            title = getattr(args[0], "title", "") if phase in BY_CHAPTER and args else ""
             # Appended line by line: a forked worker's time lands in the same file.
             with log.open("a", encoding="utf-8") as fh:
-                fh.write(f"{phase}\t{time.perf_counter() - start}\n")
+                fh.write(f"{phase}\t{seconds}\t{title}\n")
 
     return wrapper
 
@@ -259,7 +294,7 @@ CHARTS_WALL = "rita diagram (vägg)"
 
 def _time_chart_wall(log: Path) -> None:
     """Time every chart renderer from its first chart to draw until it has finished."""
-    from vbgen.charts import ChartRenderer
+    from vbgen.writers.charts import ChartRenderer
 
     render, finish = ChartRenderer.render, ChartRenderer.finish
     started: dict[int, float] = {}
@@ -284,17 +319,32 @@ def _time_chart_wall(log: Path) -> None:
     ChartRenderer.finish = timed_finish  # type: ignore[method-assign]
 
 
+def import_times(runs: int, source: Path | None) -> dict[str, float]:
+    """Median seconds to import each of :data:`IMPORTS`, each in a fresh interpreter."""
+    times: dict[str, list[float]] = {}
+    for _ in range(runs):
+        for module, phase in IMPORTS:
+            code = (f"import time; t = time.perf_counter(); import {module}; "
+                    "print(time.perf_counter() - t)")
+            _, _, _, stdout = fresh([sys.executable, "-c", code], variant_env(source))
+            times.setdefault(phase, []).append(float(stdout.strip()))
+    return {phase: statistics.median(seconds) for phase, seconds in times.items()}
+
+
 def phases_in_process(folder: Path, out: Path, log: Path) -> None:
     """Build once with timers around the main steps; append the times to ``log``."""
     import importlib
 
-    for module, phase in IMPORTS:
-        start = time.perf_counter()
-        importlib.import_module(module)
-        with log.open("a", encoding="utf-8") as fh:
-            fh.write(f"{phase}\t{time.perf_counter() - start}\n")
-    for module_name, attr, phase in TIMED:
-        module = importlib.import_module(module_name)
+    timed = list(TIMED)
+    try:
+        importlib.import_module("vbgen.writers.layout")
+    except ModuleNotFoundError:
+        timed += WHOLE  # a version that lays the PDF out in this process
+    for module_name, attr, phase in timed:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue  # an older version of vbgen, compared with this one
         owner: Any = module
         name = attr
         if "." in attr:
@@ -314,34 +364,59 @@ def phases_in_process(folder: Path, out: Path, log: Path) -> None:
     build(folder, Options(out))
 
 
+#: The builds whose phases are measured, as in :func:`vbgen_scenarios`.
+PHASE_BUILDS = ("kall", "varm", "en text ändrad")
+
+
 def phases(folder: Path, runs: int, variants: dict[str, Path | None]
-           ) -> dict[str, dict[str, dict[str, float]]]:
-    """Median seconds of each phase, by variant and by cold or warm build."""
-    result: dict[str, dict[str, dict[str, float]]] = {v: {} for v in variants}
-    for label in ("kall", "varm"):
+           ) -> dict[str, dict[str, dict[str, Any]]]:
+    """Median seconds of each phase, by variant and build, with the PDF's phases also by
+    chapter (under "kapitel"); and the import times (under "import")."""
+    result: dict[str, dict[str, dict[str, Any]]] = {v: {} for v in variants}
+    for n, (variant, source) in enumerate(variants.items()):
+        result[variant]["import"] = import_times(runs, source)
+        data = WORK / f"faser-{n}-data"
+        shutil.rmtree(data, ignore_errors=True)
+        shutil.copytree(folder, data)
+    for label in PHASE_BUILDS:
         per_run: dict[str, list[dict[str, float]]] = {v: [] for v in variants}
-        for _ in range(runs):
+        for i in range(runs):
             for n, (variant, source) in enumerate(variants.items()):
-                out = WORK / f"faser-{n}"
+                out, data = WORK / f"faser-{n}", WORK / f"faser-{n}-data"
                 if label == "kall":
                     shutil.rmtree(out, ignore_errors=True)
-                else:
+                elif label == "varm":
                     _remove_documents(out)
+                else:
+                    _edit(data, i)
                 with tempfile.NamedTemporaryFile(dir=WORK, suffix=".tsv", delete=False) as tmp:
                     log = Path(tmp.name)
-                fresh([sys.executable, __file__, "--faser-i-process", str(folder), str(out),
+                fresh([sys.executable, __file__, "--faser-i-process", str(data), str(out),
                        str(log)], variant_env(source))
-                totals: dict[str, float] = {}
-                for line in log.read_text(encoding="utf-8").splitlines():
-                    phase, seconds = line.split("\t")
-                    totals[phase] = totals.get(phase, 0.0) + float(seconds)
+                per_run[variant].append(_phase_totals(log))
                 log.unlink()
-                per_run[variant].append(totals)
-        names = [p for _, p in IMPORTS] + [p for _, _, p in TIMED] + [CHARTS_WALL]
+            if label == "varm" and i == runs - 1:
+                # The edits start from a build whose chapters are all in the cache.
+                for n, (_, source) in enumerate(variants.items()):
+                    fresh(vbgen(WORK / f"faser-{n}-data", WORK / f"faser-{n}"),
+                          variant_env(source))
         for variant, runs_ in per_run.items():
-            result[variant][label] = {n: statistics.median(r.get(n, 0.0) for r in runs_)
-                                      for n in names if any(n in r for r in runs_)}
+            names = list(dict.fromkeys(k for r in runs_ for k in r))
+            result[variant][label] = {k: statistics.median(r.get(k, 0.0) for r in runs_)
+                                      for k in names}
     return result
+
+
+def _phase_totals(log: Path) -> dict[str, float]:
+    """Seconds by phase, and by (phase, chapter) for the PDF's phases, from a build's log."""
+    totals: dict[str, float] = {}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        phase, seconds, title = line.split("\t")
+        totals[phase] = totals.get(phase, 0.0) + float(seconds)
+        if title:
+            key = f"{phase}\t{title}"
+            totals[key] = totals.get(key, 0.0) + float(seconds)
+    return totals
 
 
 # --- Report ------------------------------------------------------------------------------
@@ -403,16 +478,51 @@ def report(results: dict[str, Any]) -> str:
             if base:
                 line += f" {med / base:5.2f}×"
         lines.append(line)
-    for label in ("kall", "varm"):
-        tables = {v: t[label] for v, t in results.get("faser", {}).items() if label in t}
+    lines += report_phases(results.get("faser", {}), anchor["faser"] if anchor else {})
+    return "\n".join(lines)
+
+
+def _column(tables: dict[str, dict[str, float]], name: str) -> str:
+    return "".join(f" {t[name]:6.2f}" if name in t else f" {'–':>6}" for t in tables.values())
+
+
+def report_phases(found: dict[str, dict[str, dict[str, Any]]], route_phases: dict[str, float]
+                  ) -> list[str]:
+    """The phases of each measured build, the PDF's by chapter, and beside the route's."""
+    lines: list[str] = []
+    imports = {v: t["import"] for v, t in found.items() if "import" in t}
+    if imports:
+        lines.append("\nimport, var för sig i en ny process (median, s): " + " | ".join(imports))
+        for name in dict.fromkeys(n for t in imports.values() for n in t):
+            lines.append(f"  {name:<40}{_column(imports, name)}")
+    for label in PHASE_BUILDS:
+        tables = {v: t[label] for v, t in found.items() if label in t}
         if not tables:
             continue
-        lines.append(f"\nfaser, {label} bygge (median, s): " + " | ".join(tables))
+        lines.append(f"\nfaser, {label} bygge (median, processortid i s, summerad över "
+                     "processerna; hela bygget i väggtid): " + " | ".join(tables))
         names = list(dict.fromkeys(n for t in tables.values() for n in t))
-        for name in names:
-            lines.append(f"  {name:<36}" + "".join(
-                f" {t[name]:6.2f}" if name in t else f" {'–':>6}" for t in tables.values()))
-    return "\n".join(lines)
+        for name in (n for n in names if "\t" not in n):
+            lines.append(f"  {name:<40}{_column(tables, name)}")
+        chapters = list(dict.fromkeys(n.split("\t")[1] for n in names if "\t" in n))
+        if chapters:
+            lines.append(f"  {'per kapitel: lägga ut, numrera och skriva':<40}")
+            for chapter in chapters:
+                lines.append(f"    {chapter[:38]:<38}" + "".join(
+                    _column(tables, f"{phase}\t{chapter}")
+                    for phase in ("PDF: lägga ut kapitel", "PDF: numrera och skriva kapitel")))
+        if route_phases:
+            lines.append(f"  {'mot Typst-vägen (vbgen / vägen)':<40}")
+            for key, ours in SHARED.items():
+                if key not in route_phases:
+                    continue
+                mine = {v: sum(t.get(n, 0.0) for n in ours) for v, t in tables.items()}
+                if not any(mine.values()):
+                    continue  # a build that does not do this work (a warm one draws nothing)
+                lines.append(f"    {key.removesuffix('_s'):<14} vägen {route_phases[key]:5.2f} s"
+                             + "".join(f" | {m:5.2f} s {m / route_phases[key]:5.2f}×"
+                                       for m in mine.values()))
+    return lines
 
 
 def main() -> None:
@@ -431,8 +541,9 @@ def main() -> None:
                         help="mät inte faserna")
     parser.add_argument("--jämför", dest="compare", metavar="REVISION",
                         help="mät också vbgen i den här git-revisionen, växelvis med nuvarande")
-    parser.add_argument("--skala", type=int, default=0, metavar="K",
-                        help="mät också ett varmt bygge med varje text K gånger")
+    parser.add_argument("--skala", type=int, default=10, metavar="K",
+                        help="mät också ett varmt bygge med varje text K gånger (standard 10; "
+                             "0 hoppar över det)")
     parser.add_argument("--json", type=Path, help="spara resultaten som JSON här")
     args = parser.parse_args()
     folder = args.mapp.resolve()

@@ -1,6 +1,6 @@
 """Write the generated reference part of docs/dataformat.md from the data models.
 
-Run after changing a field in src/vbgen/model.py:
+Run after changing a field in src/vbgen/model/report.py:
 
     .venv/bin/python scripts/make_docs.py
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vbgen.schema import replace_reference
+from vbgen.commands.schema import replace_reference
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "dataformat.md"
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import inspect
 import io
+import logging
 import re
 import shutil
 from collections.abc import Callable
@@ -29,6 +31,73 @@ SECTIONS = ["Sammanfattning", "Målbedömning", "Nämndens mål och resultat", "
             "Effektiviseringsarbete", "Ekonomi", "Väsentliga personalförhållanden",
             "Intern kontroll", "Plan för uppföljning och insyn", "Källförteckning",
             "Bilaga 2. Externa volymer per den sista december 2024 socialnämnden"]
+
+
+#: What makes a test slow (``langsam``), so that ``pytest -m "not langsam"`` runs the unit
+#: tests alone: a fixture that builds the sample or starts LibreOffice, or a call that builds,
+#: lays out a PDF, runs the command (here or in a process of its own) or starts Chromium. A
+#: slow test these miss is marked ``@pytest.mark.langsam`` itself.
+SLOW_FIXTURES = {"built_all", "built", "report_pages", "memo", "warm_charts", "office",
+                 "sample_final"}
+SLOW_CALLS = re.compile(r"\b(build|build_one|build_many|build_all|run_cli|typeset|write_pdf|"
+                        r"compose_all|new_year|start_folder|webdriver|subprocess)\b")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        function = getattr(item, "function", None)
+        try:
+            source = inspect.getsource(function) if function is not None else ""
+        except OSError:
+            source = ""
+        if (SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or SLOW_CALLS.search(source)
+                or item.get_closest_marker("slow")):
+            item.add_marker(pytest.mark.langsam)
+
+
+class _WeasyPrintWarning(logging.Handler):
+    """Fails on a warning WeasyPrint logs (a style, an HTML element or an image it cannot
+    use), which pytest's ``filterwarnings = error`` does not see: the warning is raised in
+    the process that logged it, a layout process too (which sends it back to the build),
+    and kept, in case WeasyPrint itself catches what was raised."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[str] = []
+        #: The start of warnings the running test expects (``weasyprint_tillater``).
+        self.allowed: tuple[str, ...] = ()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Its errors are of what it could not fetch, which vbgen refuses on purpose (a chart
+        # laid out as a placeholder) or tells itself (writers.pdf.refused_error).
+        if (not record.name.startswith("weasyprint") or record.levelno >= logging.ERROR
+                or record.getMessage().startswith(self.allowed)):
+            return
+        self.seen.append(record.getMessage())
+        raise AssertionError(f"WeasyPrint varnar: {record.getMessage()}")
+
+
+_WEASYPRINT = _WeasyPrintWarning()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _weasyprint_warnings_fail_the_session():
+    # On the root logger, so that the warnings vbgen keeps to tell the user
+    # (vbgen.writers.stilvarningar) are not seen here.
+    logging.getLogger().addHandler(_WEASYPRINT)
+    yield
+    logging.getLogger().removeHandler(_WEASYPRINT)
+
+
+@pytest.fixture(autouse=True)
+def _weasyprint_warnings_fail(request: pytest.FixtureRequest):
+    # A layout process is forked during the test, so it sees what the test allows.
+    marker = request.node.get_closest_marker("weasyprint_tillater")
+    _WEASYPRINT.allowed = tuple(marker.args) if marker else ()
+    before = len(_WEASYPRINT.seen)
+    yield
+    _WEASYPRINT.allowed = ()
+    assert _WEASYPRINT.seen[before:] == []
 
 
 #: A value of vb.yaml marked as an example: ``{exempel: Erik Exempel}``.

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from vbgen.build import Options, build
-from vbgen.load import MAX_PROSE_BYTES, MAX_TABLE_ROWS, load, table_rows
-from vbgen.model import markdown_fields
+from vbgen.checks import MAX_PROSE_BYTES, MAX_TABLE_ROWS, table_rows
+from vbgen.load import load
+from vbgen.model.report import markdown_fields
 from vbgen.paths import MAX_IMAGE_PIXELS
 from vbgen.readers.docx import CUSTOM_XML, DRAFT_PARTS, MAX_DRAFT_BYTES
 

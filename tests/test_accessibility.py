@@ -14,14 +14,17 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from vbgen import doc
 from vbgen.build import Options, build
-from vbgen.charts import Chart, ChartRenderer, Series
+from vbgen.model import doc
 from vbgen.resources import styles_dir
+from vbgen.writers.charts import Chart, ChartRenderer, Series
 from vbgen.writers.docx import write_docx
 from vbgen.writers.pdf import _structure, write_pdf
 
 from .conftest import SECTIONS, word_document
+
+# Each test lays a PDF out or reads the built sample.
+pytestmark = pytest.mark.langsam
 
 HEADER = "Socialnämnden – Verksamhetsberättelse 2024"
 
@@ -470,7 +473,7 @@ def test_logotype_from_the_styles_folder_on_the_title_page(tmp_path, warm_charts
     from PIL import Image
 
     from vbgen.build import CACHE, _logo, compose_document
-    from vbgen.derive import derive
+    from vbgen.derive.goals import derive
     from vbgen.load import load
 
     from .conftest import SAMPLE

@@ -11,9 +11,9 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from vbgen import doc
 from vbgen.build import Options, compose_all
-from vbgen.luckor import find_all
+from vbgen.compose.luckor import find_all
+from vbgen.model import doc
 
 from .conftest import line_of, replace_text, run_cli, words_of
 

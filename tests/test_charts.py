@@ -8,7 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vbgen.charts import (
+from vbgen.compose.templates import chart_globals
+from vbgen.errors import TemplateError
+from vbgen.resources import styles_dir
+from vbgen.writers.charts import (
     FONT_COPY,
     KINDS,
     PALETTE,
@@ -22,10 +25,7 @@ from vbgen.charts import (
     rounder_dots,
     value_scale,
 )
-from vbgen.compose import chart_globals
-from vbgen.errors import TemplateError
-from vbgen.resources import styles_dir
-from vbgen.widths import text_width
+from vbgen.writers.widths import text_width
 
 from .conftest import run_cli
 from .pdfdiagram import ReadChart, pattern_colours, read_chart, swedish_number
@@ -162,7 +162,7 @@ SOURCE_FILES = {"besok.csv": "verksamhet;antal\nBibliotek;120\nSimhall;80\n",
 
 
 def test_a_chart_without_a_source_is_a_gap_that_says_where_to_fill_it(tmp_path):
-    from vbgen import luckor
+    from vbgen.compose import luckor
 
     folder = make_folder(tmp_path, SOURCES, SOURCE_FILES)
     _, document = compose(folder, tmp_path)
@@ -176,7 +176,8 @@ def test_a_chart_without_a_source_is_a_gap_that_says_where_to_fill_it(tmp_path):
 
 
 def test_a_chart_of_a_tables_rows_has_the_tables_source(tmp_path):
-    from vbgen import doc, luckor
+    from vbgen.compose import luckor
+    from vbgen.model import doc
 
     body = SOURCES.replace("    rubrik: Besök per verksamhet\n",
                            "    rubrik: Besök per verksamhet\n    kalla: Besöksräknare\n") \
@@ -218,6 +219,7 @@ def test_each_hatched_series_is_one_path_in_the_svg(tmp_path):
     assert len(re.findall(r'<g id="patch_\d+">', svg)) == 1 + 3 + 3
 
 
+@pytest.mark.langsam
 def test_charts_drawn_in_other_processes_are_the_same_and_complete_after_finish(tmp_path):
     import threading
 
@@ -313,7 +315,7 @@ def test_report_pdf_has_no_raster_charts(built):
 
 
 def test_chart_text_is_no_smaller_than_the_tables():
-    from vbgen import stil
+    from vbgen.writers import stil
 
     table_pt = stil.points(stil.tokens(styles_dir() / "rapport.css")["tabelltext-storlek"])
     style = dict(line.split(":", 1) for line in
@@ -404,6 +406,7 @@ def charts(draw: st.DrawFn) -> Chart:
                  enhet=draw(st.sampled_from(["", "%", "tkr"])))
 
 
+@pytest.mark.langsam
 @settings(max_examples=25, deadline=None)
 @given(charts())
 def test_charts_read_back_from_their_pdf_never_misstate(tmp_path_factory, chart):
@@ -426,7 +429,7 @@ def test_a_long_category_name_lays_the_bars_down(tmp_path):
 def test_a_chart_is_as_wide_as_the_text_so_its_text_is_printed_at_its_size(tmp_path):
     """Placed at the full text width, a chart is not scaled: its text is as large as the
     chart style says, and no smaller than the tables' text."""
-    from vbgen import stil
+    from vbgen.writers import stil
 
     table_pt = stil.points(stil.tokens(styles_dir() / "rapport.css")["tabelltext-storlek"])
     for chart in (CHART, Chart(id="lang", typ="liggande_stapel", titel="t", enhet="tkr",
@@ -465,7 +468,7 @@ def test_the_chart_font_copy_is_the_font_without_its_layout_tables_and_the_same_
     import matplotlib
     from fontTools.ttLib import TTFont
 
-    from vbgen.charts import LAYOUT_TABLES, _add_fonts, chart_font
+    from vbgen.writers.charts import LAYOUT_TABLES, _add_fonts, chart_font
 
     style = styles_dir() / "diagram.mplstyle"
     _add_fonts(style)

@@ -10,9 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vbgen import citat, doc, fmt, luckor, mdtext, sprak
+from vbgen import fmt, sprak
 from vbgen.build import DraftError, Options, compose_all
+from vbgen.compose import citat, luckor
 from vbgen.load import load
+from vbgen.model import doc
+from vbgen.writers import markdown
 
 from .conftest import line_of, replace_text
 from .test_disposition import compose, make_folder, problems
@@ -147,7 +150,7 @@ def test_the_cited_figure_is_a_span_that_carries_its_mark_and_goes_back_as_it(
         [doc.Text("0,6 miljoner kronor")], role="tal",
         mark="[tal: drift | Summa | avvikelse | mnkr]")]
     assert paragraph.source == "text/avsnitt.md"
-    assert mdtext.to_markdown([paragraph]) == text.strip()
+    assert markdown.to_markdown([paragraph]) == text.strip()
 
 
 def test_indicators_are_cited_by_name_or_kolada_id_and_year(tmp_path: Path) -> None:
@@ -242,7 +245,7 @@ def test_a_missing_value_is_a_gap_node_in_the_span_and_a_final_build_is_refused(
     assert paragraph.children[1] == doc.Span(
         [doc.Gap("B1: antal", "besok.csv, rad 2, kolumn antal")], role="tal",
         mark="[tal: besok | Badet | antal]")
-    assert mdtext.to_markdown([paragraph]) == text.strip()
+    assert markdown.to_markdown([paragraph]) == text.strip()
     found = luckor.find_all(document)
     assert [(g.vad, g.plats, g.slag) for g in found] == [
         ("B1: antal", "besok.csv, rad 2, kolumn antal", doc.GAP)]
@@ -316,6 +319,7 @@ def test_a_template_cites_a_figure_by_reference(tmp_path: Path) -> None:
 @settings(max_examples=300, deadline=None)
 @given(value=st.decimals(min_value=-10**7, max_value=10**7, places=2, allow_nan=False),
        decimals=st.integers(min_value=0, max_value=2))
+@pytest.mark.langsam
 def test_the_word_agrees_with_the_figure_shown_beside_it(value: Decimal, decimals: int) -> None:
     text = fmt.number(value, decimals)
     word = sprak.by_sign(fmt.shown(value, decimals), ("plus", "minus", "noll"))
@@ -347,11 +351,13 @@ def test_a_key_column_that_is_not_there_is_an_error(tmp_path: Path) -> None:
                                    allow_nan=False), min_size=1, max_size=5),
        unit=st.sampled_from(["kr", "tkr", "mnkr"]), shown=st.sampled_from(["kr", "tkr", "mnkr"]),
        decimals=st.one_of(st.none(), st.integers(min_value=0, max_value=3)))
+@pytest.mark.langsam
 def test_a_cited_figure_reads_as_its_cell(values, unit, shown, decimals) -> None:
     from types import SimpleNamespace
 
-    from vbgen.model import TableDecl
-    from vbgen.tables import read_table, view
+    from vbgen.compose.tabellvy import view
+    from vbgen.model.report import TableDecl
+    from vbgen.readers.tables import read_table
 
     decl = TableDecl.model_validate({
         "id": "t", "fil": "t.csv", "rubrik": "T", "enhet": unit, "visa": shown,

@@ -1,8 +1,8 @@
 import pytest
 
-from vbgen.derive import derive
+from vbgen.derive.goals import derive
+from vbgen.derive.tables import change_pct
 from vbgen.load import load
-from vbgen.tables import change_pct
 
 from .conftest import SAMPLE
 

@@ -15,11 +15,11 @@ import pypdf
 import pytest
 from docx.oxml.ns import qn
 
-from vbgen import doc
 from vbgen.build import Options, build, compose_all
 from vbgen.errors import DataError
 from vbgen.load import load
-from vbgen.model import Report
+from vbgen.model import doc
+from vbgen.model.report import Report
 
 from .conftest import line_of, word_document
 

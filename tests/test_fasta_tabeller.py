@@ -11,7 +11,7 @@ import pytest
 
 from vbgen.errors import TemplateError
 from vbgen.load import load
-from vbgen.model import FIXED_FORM
+from vbgen.model.report import FIXED_FORM
 
 from .conftest import line_of, run_cli
 from .test_disposition import compose, make_folder, problems

@@ -144,7 +144,7 @@ def test_a_batch_opens_nothing_the_data_does_not_name(kommun, tmp_path):
     done, log = opened(["build", str(data.parent), "--ut", str(tmp_path / "ut"), "--format",
                         "docx", "--jobb", "1"], tmp_path / "strace.log", tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 av 1 nämnd byggdes." in done.stdout
+    assert "1 av 1 nämnd byggdes som utkast" in done.stdout
     assert "hemlig-namnd är en länk till en nämnds mapp utanför kommunmappen" in done.stdout
     assert _touched(placed, log, tmp_path) == []
     assert str(elsewhere) not in log
@@ -227,5 +227,6 @@ def test_a_namnd_with_a_pipe_fails_alone_in_a_batch(tmp_path):
     result = within_seconds(lambda: run_cli("build", str(kommun), "--ut", str(tmp_path / "ut"),
                                             "--format", "docx"))
     assert result.exit_code == 1
-    assert "1 av 2 nämnder byggdes; 1 misslyckades." in result.output
+    assert "1 av 2 nämnder byggdes som utkast" in result.output
+    assert "; 1 misslyckades." in result.output
     assert "text/sammanfattning.md: filen är en namngiven pipe (FIFO)" in result.output

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from vbgen import doc
 from vbgen.build import CACHE, Options, compose_all
+from vbgen.model import doc
 
 from .conftest import CHART_CACHE, ROOT, without_examples
 

@@ -11,16 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from vbgen.load import MAX_PROSE_BYTES, MAX_TABLE_ROWS, load
-from vbgen.model import markdown_fields
+from vbgen.checks import MAX_PROSE_BYTES, MAX_TABLE_ROWS
+from vbgen.load import load
+from vbgen.model.report import markdown_fields
 from vbgen.readers.docx import MAX_DRAFT_BYTES
 
 from . import gransfall
 from .conftest import line_of, replace_text, run_cli
 
+# Builds data at vbgen's limits.
+pytestmark = pytest.mark.langsam
+
 
 def _validate(args: list[str]) -> tuple[int, str]:
-    """``vbgen validate`` (or for a draft, ``hamta``) of a case's folder."""
+    """``vbgen kontrollera`` (or for a draft, ``hamta``) of a case's folder."""
     if args[0] == "build":
         args = ["validate", args[1], *args[4:]]
     result = run_cli(*args)

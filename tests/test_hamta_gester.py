@@ -21,6 +21,9 @@ from vbgen.readers.docx import read_draft
 from .conftest import KULTUR, copy_kultur, run_cli
 from .libreoffice import Step
 
+# Each test builds a Word draft and edits it.
+pytestmark = pytest.mark.langsam
+
 TEXT = "text/m1-analys.md"
 #: The last words of the first paragraph of TEXT, and of its last one.
 FIRST_END = "i Västby och Strandå är andelen elever lägre än i centralorten."

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from vbgen.build import Options, build
-from vbgen.hamta import writable
+from vbgen.commands.hamta import writable
 from vbgen.load import load
-from vbgen.utkast import DRAFT_NS
+from vbgen.model.utkast import DRAFT_NS
 
 from .conftest import copy_kultur, run_cli
 
@@ -383,6 +383,7 @@ SHAPES = st.sampled_from(["", "<okand/>", "<text/>", "<last namn='vbgen:1' kontr
                           "data='0000000000000000' utkast='0000000000000000'/>"])
 
 
+@pytest.mark.langsam
 @settings(max_examples=30, deadline=None)
 @given(names=st.lists(NAMES, min_size=1, max_size=3), shape=SHAPES, in_document=st.booleans())
 def test_any_record_and_names_change_only_named_texts(pristine, tmp_path_factory, names, shape,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from vbgen import doc
 from vbgen.build import CACHE, Options, compose_all
+from vbgen.model import doc
 
 from .conftest import CHART_CACHE, PROFILE, replace_text, run_cli
 
@@ -91,7 +91,7 @@ def test_a_malvarde_keeps_its_comparator(kultur, tmp_path):
     ("Fokusområde", "fokusområdet", "fokusområden"), ("Insats", "insatsen", "insatser"),
 ])
 def test_level_names_in_sentences(name, definite, plural):
-    from vbgen.model import GoalLevel
+    from vbgen.model.report import GoalLevel
 
     level = GoalLevel(namn=name)
     assert (level.bestamd_form, level.plural_form) == (definite, plural)

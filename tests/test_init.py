@@ -1,4 +1,4 @@
-"""vbgen init: a new year's folder from last year's, and the starting folder."""
+"""vbgen ny: a new year's folder from last year's, and the starting folder."""
 
 from __future__ import annotations
 
@@ -8,12 +8,16 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from vbgen import arskontroll, doc
 from vbgen.build import CACHE, Options, build, compose_all
+from vbgen.checks import arskontroll
+from vbgen.commands.tabellfil import read_grid
 from vbgen.load import load
-from vbgen.tabellfil import read_grid
+from vbgen.model import doc
 
 from .conftest import CHART_CACHE, SAMPLE, line_of, replace_text, run_cli
+
+# Each test makes a new year's folder from a copy of a sample.
+pytestmark = pytest.mark.langsam
 
 
 @pytest.fixture
@@ -257,7 +261,8 @@ def test_indicators_in_excel_move_on_two_years(kultur, tmp_path):
 def test_emptied_figure_columns_without_the_year_are_declared_required(kultur, kultur_2024):
     new, _ = kultur_2024
     text = (new / "vb.yaml").read_text(encoding="utf-8")
-    assert "{kolumn: norrvik, rubrik: Norrvik, typ: tal, kravs: ja}" in text
+    assert "{kolumn: norrvik, rubrik: Norrvik, typ: tal, kolada: {varde: kommun}, kravs: ja}" \
+        in text
     assert "{kolumn: sannolikhet, rubrik: Sannolikhet (1–4), typ: heltal, kravs: ja}" in text
     # A column named by the new year is required by its name; a text column never.
     assert '{kolumn: "2024", typ: belopp, grupp: Utfall}' in text
@@ -310,7 +315,7 @@ def test_every_sentence_with_a_year_is_listed_whole_until_changed_or_confirmed(
     assert result.exit_code == 0, result.output
     assert "Under varje delmål visas" not in result.output
     assert "Magasinet i källaren" not in result.output
-    assert f"Årtal att se över ({count - 2} kvar från vbgen init)" in result.output
+    assert f"Årtal att se över ({count - 2} kvar från vbgen ny)" in result.output
 
     review.write_text(text.replace("bekraftad: nej", "bekraftad: kanske", 1), encoding="utf-8")
     result = run_cli("validate", str(new))

@@ -24,8 +24,8 @@ import pytest
 from docx.oxml.ns import qn
 
 from vbgen.build import Options, build
-from vbgen.charts import PALETTE, Chart
 from vbgen.resources import styles_dir
+from vbgen.writers.charts import PALETTE, Chart
 
 from .conftest import KULTUR, SAMPLE, copy_kultur
 from .pdfdiagram import placed_charts, read_chart
@@ -227,7 +227,7 @@ def test_no_table_row_split_across_pages(built_all, name):
 
 
 def test_a_page_break_before_a_chapter_adds_no_empty_page(tmp_path):
-    from vbgen import doc
+    from vbgen.model import doc
     from vbgen.writers.docx import write_docx
     from vbgen.writers.pdf import write_pdf
 
@@ -243,7 +243,7 @@ def test_a_page_break_before_a_chapter_adds_no_empty_page(tmp_path):
 
 
 def _table(role: str = "") -> object:
-    from vbgen import doc
+    from vbgen.model import doc
 
     def cell(text: str, align: str = "left") -> doc.Cell:
         return doc.Cell([doc.Text(text)], align=align)  # type: ignore[arg-type]
@@ -255,7 +255,7 @@ def _table(role: str = "") -> object:
 
 
 def test_column_widths_fill_the_text_width_and_never_wrap_a_number():
-    from vbgen.widths import TEXT_WIDTH_CM, column_widths, text_width
+    from vbgen.writers.widths import TEXT_WIDTH_CM, column_widths, text_width
 
     total = TEXT_WIDTH_CM / 2.54 * 72
     widths = column_widths(_table())  # type: ignore[arg-type]
@@ -273,17 +273,17 @@ def _shown_charts(folder: Path, out: Path) -> tuple[list[Chart], list[str], Path
     """The charts the verksamhetsberättelse of ``folder`` shows, in order, the colours they
     are drawn in and their chart style."""
     from vbgen import build as building
-    from vbgen import stil
+    from vbgen.writers import stil
 
     shown: list[Chart] = []
 
-    class Recording(building._Unrendered):
+    class Recording(building._unrendered()):  # type: ignore[misc]
         def render(self, chart: Chart):  # type: ignore[no-untyped-def]
             shown.append(chart)
             return super().render(chart)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(building, "_Unrendered", Recording)
+        patch.setattr(building, "_unrendered", lambda: Recording)
         _, _, styles = building.compose_all(
             folder, Options(out, documents=("verksamhetsberattelse",)), draw=False)
     return (shown, stil.palette(building._style_file(styles, "rapport.css")) or PALETTE,
@@ -338,7 +338,7 @@ class Rendering:
     declares (the accent colour, the size of a chapter's heading)."""
 
     def __init__(self, pdf: Path, stylesheet: Path) -> None:
-        from vbgen import stil
+        from vbgen.writers import stil
 
         tokens = stil.identity(stylesheet, styles_dir() / "rapport.css")
         self.accent = tuple(int(tokens["accent"][i:i + 2], 16) / 255 for i in (1, 3, 5))

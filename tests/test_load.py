@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from vbgen.errors import DataError
-from vbgen.fmt import NumberError, NumberText, number
-from vbgen.load import load, parse_number
+from vbgen.fmt import NumberError, NumberText, number, parse_number
+from vbgen.load import load
 
 
 def _csv_to_xlsx(path: Path) -> Path:

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from vbgen import doc, luckor
 from vbgen.build import DraftError, Options, build, check
-from vbgen.nyttar import yaml_rt
+from vbgen.commands.nyttar import yaml_rt
+from vbgen.compose import luckor
+from vbgen.model import doc
 
 from .conftest import SAMPLE, replace_text, run_cli, without_examples, word_document, words_of
 from .test_disposition import compose, make_folder, problems

@@ -5,7 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vbgen import compose, doc, mdtext
+from vbgen.compose import templates as compose
+from vbgen.model import doc
+from vbgen.writers import markdown as mdtext
 
 WORDS = st.text(alphabet="abcåäöXYZ019 .,:;!?*_#-+()[]<>&\\`–%", min_size=1, max_size=30)
 PLAIN = st.builds(doc.Text, WORDS)

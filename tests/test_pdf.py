@@ -41,7 +41,7 @@ def test_page_footer(text):
 
 def test_page_numbers_from_the_layout_are_those_of_the_written_pdf(tmp_path):
     """The Word file's contents take the page numbers before the PDF is written."""
-    from vbgen import doc
+    from vbgen.model import doc
     from vbgen.resources import styles_dir
     from vbgen.writers.pdf import heading_pages, typeset
 
@@ -63,10 +63,10 @@ def test_a_chart_goes_into_the_pdf_as_its_own_pdf_drawing(tmp_path):
 
     import pikepdf
 
-    from vbgen import doc
-    from vbgen.charts import Chart, ChartRenderer, Series
     from vbgen.errors import StyleError
+    from vbgen.model import doc
     from vbgen.resources import styles_dir
+    from vbgen.writers.charts import Chart, ChartRenderer, Series
     from vbgen.writers.pdf import typeset
 
     chart = Chart(id="sjuk", typ="stapel", titel="Sjukfrånvaro", kategorier=["2023", "2024"],

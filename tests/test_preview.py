@@ -1,4 +1,4 @@
-"""vbgen preview: the report served on 127.0.0.1, rebuilt when a file changes."""
+"""vbgen forhandsgranska: the report served on 127.0.0.1, rebuilt when a file changes."""
 
 from __future__ import annotations
 
@@ -18,10 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from vbgen import doc
-from vbgen.preview import Assets, Preview, PreviewError, PreviewWriter, page_box
+from vbgen.commands.preview import Assets, Preview, PreviewError, PreviewWriter, page_box
+from vbgen.model import doc
 
 from .conftest import PROFILE, ROOT, copy_kultur, line_of, replace_text
+
+# The preview starts servers and layout processes.
+pytestmark = pytest.mark.langsam
 
 #: The longest wait for the preview to see an edit; it normally takes well under a second.
 WAIT = 8.0

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from textwrap import dedent
 
-from vbgen import doc
 from vbgen.load import load
+from vbgen.model import doc
 
 from .conftest import line_of, run_cli
 from .test_disposition import compose, make_folder, problems

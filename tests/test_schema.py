@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 import yaml
 
-from vbgen.schema import END, START, replace_reference
+from vbgen.commands.schema import END, START, replace_reference
 
 from .conftest import ROOT, run_cli
 

@@ -1,5 +1,5 @@
 """The editors' own figures checked: numbers typed in the texts against the figures the report
-shows, in validate and at the end of a draft. (Years left from vbgen init are checked by the
+shows, in validate and at the end of a draft. (Years left from vbgen ny are checked by the
 year list in test_init.py.)"""
 
 from __future__ import annotations
@@ -7,8 +7,9 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from vbgen import doc, siffror
 from vbgen.build import Options, compose_all
+from vbgen.checks import siffror
+from vbgen.model import doc
 
 from .conftest import line_of, run_cli
 from .test_disposition import make_folder

@@ -99,7 +99,7 @@ def test_lists_joined_with_och():
 
 # --- The sentence under an indicator table, case by case -----------------------------------
 
-from vbgen.derive import EtappmalCount  # noqa: E402
+from vbgen.derive.goals import EtappmalCount  # noqa: E402
 
 
 @pytest.mark.parametrize(("count", "expected"), [
@@ -155,13 +155,13 @@ def test_by_shown_sign(value, words, decimals, expected):
     ("Bra", ("bra", "bra", "bra")),
 ])
 def test_scale_forms_are_derived(text, forms):
-    from vbgen.model import Level
+    from vbgen.model.report import Level
 
     assert Level(text=text).forms() == forms
 
 
 def test_scale_forms_declared_win():
-    from vbgen.model import Level
+    from vbgen.model.report import Level
 
     level = Level(text="Nära", utrum="nära", neutrum="nära", plural="nära")
     assert level.forms() == ("nära", "nära", "nära")
@@ -171,8 +171,8 @@ def test_scale_forms_declared_win():
 
 
 def test_goal_summary_with_adjectives_agrees_with_the_levels_gender():
-    from vbgen.derive import LevelCount
-    from vbgen.model import GoalLevel, Level
+    from vbgen.derive.goals import LevelCount
+    from vbgen.model.report import GoalLevel, Level
 
     scale = [Level(text="Mycket god"), Level(text="God"), Level(text="Godtagbar")]
     counts = [LevelCount(scale[0], 1), LevelCount(scale[1], 5), LevelCount(scale[2], 1)]
@@ -190,8 +190,8 @@ def test_goal_summary_with_adjectives_agrees_with_the_levels_gender():
 
 
 def test_a_goal_area_tells_goals_not_assessed_apart_from_those_still_to_assess():
-    from vbgen.derive import LevelCount, MalomradeFigur
-    from vbgen.model import GoalLevel, Level
+    from vbgen.derive.goals import LevelCount, MalomradeFigur
+    from vbgen.model.report import GoalLevel, Level
 
     area = MalomradeFigur(None, 4, [LevelCount(Level(text="Uppfyllt"), 2)], 1, 1)
     assert sprak.goal_area(GoalLevel(namn="Mål"), area) == (

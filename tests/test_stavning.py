@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from vbgen import doc
 from vbgen.build import Options, compose_all
+from vbgen.model import doc
 
 from .conftest import KULTUR, SAMPLE, copy_kultur
 

@@ -9,10 +9,10 @@ from textwrap import dedent
 
 import pytest
 
-from vbgen import doc
 from vbgen.build import Options, compose_all
-from vbgen.derive import derive
+from vbgen.derive.goals import derive
 from vbgen.load import load
+from vbgen.model import doc
 
 from .conftest import line_of
 from .test_disposition import make_folder, problems

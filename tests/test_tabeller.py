@@ -14,13 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from vbgen import doc, fmt
+from vbgen import fmt
 from vbgen.build import Options, build
-from vbgen.derive import table_chart
+from vbgen.compose.tabellvy import view
+from vbgen.derive.goals import table_chart
 from vbgen.fmt import NOT_MEANINGFUL_NOTE
 from vbgen.load import load
-from vbgen.model import COLUMN_TYPES, Column, TableChart
-from vbgen.tables import cell_value, view
+from vbgen.model import doc
+from vbgen.model.report import COLUMN_TYPES, Column, TableChart
+from vbgen.readers.tables import cell_value
 
 from .conftest import line_of, word_document
 from .test_disposition import compose, make_folder, problems

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vbgen import doc, fmt
-from vbgen.derive import table_chart
+from vbgen import fmt
+from vbgen.compose.tabellvy import ROUNDING_NOTES
+from vbgen.derive.goals import table_chart
 from vbgen.load import load
-from vbgen.model import TableChart
-from vbgen.tables import ROUNDING_NOTES
+from vbgen.model import doc
+from vbgen.model.report import TableChart
 
 from .conftest import line_of
 from .test_disposition import compose, make_folder, problems

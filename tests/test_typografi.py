@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vbgen import doc
+from vbgen.model import doc
 from vbgen.typografi import EN_DASH, NBSP, VERBATIM, apply, inlines, undo
 
 

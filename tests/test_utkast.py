@@ -13,7 +13,7 @@ from .conftest import copy_kultur, run_cli, word_document
 
 @pytest.fixture(scope="module")
 def next_year(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The kultur sample carried into 2024 with vbgen init: every text still to write."""
+    """The kultur sample carried into 2024 with vbgen ny: every text still to write."""
     root = tmp_path_factory.mktemp("nytt-ar")
     result = run_cli("init", str(root / "kultur-2024"), "--from", str(copy_kultur(root)))
     assert result.exit_code == 0, result.output

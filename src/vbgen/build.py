@@ -21,22 +21,13 @@ import tempfile
 import time
 import warnings
 from collections.abc import Iterator
-from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import arskontroll, compose, doc, fingerprint, siffror, stil, widths
-from .charts import (
-    EVERY_FILE,
-    Chart,
-    ChartRenderer,
-    RenderedChart,
-    alt_text,
-    drawing_pool,
-    forked_pool,
-)
-from .charts import FORMATS as CHART_FILES
-from .derive import Figures, assessment_notes, derive
+# Only what a build with nothing to do needs is imported here; the rest where it is used,
+# so that "vbgen --help" and a build that finds nothing changed load nothing heavy.
+from . import fingerprint, progress
 from .errors import (
     DataError,
     EnvironmentProblem,
@@ -46,9 +37,7 @@ from .errors import (
     TemplateError,
     environment_problem,
 )
-from .load import MAIN_FILE, load
-from .luckor import GapEntry, describe, find_all, gap_list, gaps_of, unique
-from .model import Block, Report, Section
+from .names import MAIN_FILE
 from .paths import (
     MAX_IMAGE_PIXELS,
     MAX_INPUT_BYTES,
@@ -62,8 +51,14 @@ from .paths import (
     safe_name,
 )
 from .resources import styles_dir, template_dirs
-from .writers.docx import DocxWriter, write_docx
-from .writers.pdf import refused_error, typeset
+
+if TYPE_CHECKING:
+    from .checks import arskontroll, siffror
+    from .compose.luckor import GapEntry
+    from .derive.goals import Figures
+    from .model import doc
+    from .model.report import Block, Report, Section
+    from .writers.charts import ChartRenderer
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
@@ -106,6 +101,8 @@ class DraftError(Exception):
         self.gaps = gaps
 
     def __str__(self) -> str:
+        from .compose.luckor import describe
+
         n = len(self.gaps)
         head = (f"Den slutliga versionen byggs inte: data har {n} "
                 f"{'lucka' if n == 1 else 'luckor'} att fylla:")
@@ -129,15 +126,23 @@ class Options:
     slutlig: bool = False
 
 
-def stem(report: Report, name: str) -> str:
-    """The file name (without suffix) of a built document, in a fixed safe alphabet."""
-    return f"{name}-{safe_name(report.namnd, 'namnd')}-{report.ar}"
+#: What ends the name of a draft's files, so that a final build never replaces a draft.
+DRAFT_SUFFIX = "-utkast"
+
+
+def stem(report: Report, name: str, slutlig: bool) -> str:
+    """The file name (without suffix) of a built document, in a fixed safe alphabet: a
+    draft's ends with ``DRAFT_SUFFIX``, the final version's does not."""
+    return (f"{name}-{safe_name(report.namnd, 'namnd')}-{report.ar}"
+            f"{'' if slutlig else DRAFT_SUFFIX}")
 
 
 def compose_document(report: Report, figures: Figures, template: str,
                      charts: ChartRenderer, templates: Path | None = None,
                      logo: Path | None = None, utkast: bool = True) -> doc.Document:
     """Render ``template`` for ``report`` into the document model, as a draft or final."""
+    from .compose import templates as compose
+
     context = {"vb": report, "fig": figures, "logotyp": str(logo) if logo else None,
                "utkast": utkast,
                **compose.chart_globals(report.diagramdata, charts, report),
@@ -151,23 +156,28 @@ def compose_document(report: Report, figures: Figures, template: str,
 
 def finish_draft(documents: dict[str, doc.Document], slutlig: bool,
                  findings: list[siffror.Finding] | None = None,
-                 review: list[arskontroll.Mention] | None = None) -> None:
+                 review: list[arskontroll.Mention] | None = None) -> list[GapEntry]:
     """End each draft with the list of its gaps (and of the values the data says are not
     available), and the verksamhetsberättelse's with the sentences with a year left from
-    ``vbgen init`` (``review``) and the figures typed in its texts worth a look
-    (``findings``); refuse a final build that has any gap (those lists never stop one)."""
+    ``vbgen ny`` (``review``) and the figures typed in its texts worth a look
+    (``findings``); refuse a final build that has any gap (those lists never stop one).
+    Returns the gaps, each once."""
+    from .checks import arskontroll, siffror
+    from .compose.luckor import find_all, gap_list, gaps_of, unique
+
     found = {name: find_all(d) for name, d in documents.items()}
     gaps = gaps_of(unique([g for gaps in found.values() for g in gaps]))
     if slutlig and gaps:
         raise DraftError(gaps)
     if slutlig or not documents:
-        return
+        return gaps
     for name, document in documents.items():
         if found[name]:
             document.blocks.extend(gap_list(found[name]))
     first = documents.get("verksamhetsberattelse") or next(iter(documents.values()))
     first.blocks.extend(arskontroll.review_list(review or []))
     first.blocks.extend(siffror.check_list(findings or []))
+    return gaps
 
 
 #: The logotype's file in the styles folder, in the order they are looked for. An SVG
@@ -351,6 +361,8 @@ def _try_lock(fd: int) -> None:
 
 def _check_images(document: doc.Document, readable: list[Path]) -> None:
     """A template may show the charts vbgen drew and the logotype, and no other file."""
+    from .model import doc
+
     paths = [b.path for b in document.blocks if isinstance(b, doc.Figure)]
     paths += [b.logo for b in document.blocks if isinstance(b, doc.TitlePage) and b.logo]
     for path in paths:
@@ -389,8 +401,10 @@ def recover(out: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bool) -> None:
-    """Put ``outputs`` and the new chart ``images`` into ``out`` as one transaction."""
+def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bool,
+            chapters: set[str] | None = None) -> None:
+    """Put ``outputs`` and the new chart ``images`` into ``out`` as one transaction; then
+    drop the cached chapters other than ``chapters``, if given."""
     # Checked before anything is created, so that a refused build writes nothing; and again
     # under the lock, in case another build wrote in between. A commit still to be completed
     # changes what the folder holds, so then only the second check counts.
@@ -438,6 +452,10 @@ def _commit(out: Path, outputs: dict[Path, bytes], images: list[Path], force: bo
         except OSError as exc:
             raise environment_problem(exc, "kan inte flytta de nya filerna på plats i", out) \
                 from None
+        if chapters is not None:
+            from .writers.cache import prune
+
+            prune(out / CACHE, chapters)
 
 
 def lacking_data(report: Report, names: list[str]) -> list[str]:
@@ -446,12 +464,12 @@ def lacking_data(report: Report, names: list[str]) -> list[str]:
             if DOCUMENTS[n].needs and getattr(report, str(DOCUMENTS[n].needs)) is None]
 
 
-def select_documents(report: Report, requested: tuple[str, ...] | None
-                     ) -> tuple[list[str], list[str]]:
-    """The documents to build and a note for each one left out for want of data.
+def select_documents(report: Report, requested: tuple[str, ...] | None) -> list[str]:
+    """The documents to build.
 
     A document asked for by name must have its data; without a request, a document whose
-    data is missing is left out with a note.
+    field the main file does not have is one the nämnd does not ask for, and is left out
+    without a word.
     """
     unknown = [n for n in requested or () if n not in DOCUMENTS]
     if unknown:
@@ -463,17 +481,20 @@ def select_documents(report: Report, requested: tuple[str, ...] | None
         raise DataError([Problem(MAIN_FILE, f"{DOCUMENTS[n].label} kan inte byggas: fältet "
                                             f"{DOCUMENTS[n].needs} saknas (se docs/dataformat.md)")
                          for n in lacking])
-    notes = [f"{DOCUMENTS[n].label.capitalize()} byggdes inte: {MAIN_FILE} saknar fältet "
-             f"{DOCUMENTS[n].needs} (se docs/dataformat.md)." for n in lacking]
-    return [n for n in wanted if n not in lacking], notes
+    return [n for n in wanted if n not in lacking]
 
 
-class _Unrendered(ChartRenderer):
-    """Charts placed but not drawn: what ``check`` needs to run the templates."""
+def _unrendered() -> type[ChartRenderer]:
+    """A chart renderer that places charts without drawing them: what ``check`` needs to
+    run the templates."""
+    from .writers.charts import Chart, ChartRenderer, RenderedChart, alt_text
 
-    def render(self, chart: Chart) -> RenderedChart:
-        return RenderedChart(self.cache_dir / f"{safe_name(chart.id, 'diagram', 40)}.png",
-                             alt_text(chart))
+    class Unrendered(ChartRenderer):
+        def render(self, chart: Chart) -> RenderedChart:
+            return RenderedChart(self.cache_dir / f"{safe_name(chart.id, 'diagram', 40)}.png",
+                                 alt_text(chart))
+
+    return Unrendered
 
 
 def _will_draw(report: Report, cache: Path) -> bool:
@@ -490,35 +511,42 @@ def _will_draw(report: Report, cache: Path) -> bool:
 
 def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
                 staging: Path | None = None, draw: bool = True, workers: int = 0,
-                chart_files: tuple[str, ...] = EVERY_FILE,
+                chart_files: tuple[str, ...] | None = None,
                 findings: list[siffror.Finding] | None = None,
-                review: list[arskontroll.Mention] | None = None
+                review: list[arskontroll.Mention] | None = None,
+                gaps: list[GapEntry] | None = None
                 ) -> tuple[Report, dict[str, doc.Document], Path]:
     """Load ``folder`` and compose each document it asks for, in memory.
 
-    Returns the report, the documents by name and the styles folder. Documents left out
-    because their data is missing are described in ``notes``. New chart images are drawn
+    Returns the report, the documents by name and the styles folder. The notes on the
+    assessments go into ``notes``. New chart images are drawn
     into ``staging`` (by default the output's cache), in ``workers`` other processes if
     given, as the files ``chart_files`` (by default every kind); without ``draw`` none are
-    drawn. The figures typed in the texts worth a look are added to ``findings``, and the
-    sentences with a year still to review after ``vbgen init`` to ``review``.
+    drawn. The figures typed in the texts worth a look are added to ``findings``, the
+    sentences with a year still to review after ``vbgen ny`` to ``review``, and the gaps
+    to fill, each once, to ``gaps``.
     """
+    from .checks import arskontroll, siffror
+    from .derive.goals import assessment_notes, derive
+    from .load import load
+    from .writers import stil
+    from .writers.charts import EVERY_FILE, ChartRenderer, drawing_pool
+
     report = load(folder)
-    names, left_out = select_documents(report, options.documents)
-    if notes is not None:
-        notes.extend(left_out)
+    names = select_documents(report, options.documents)
     figures = derive(report)
     if notes is not None:
         notes.extend(assessment_notes(report, figures))
+    progress.phase("fyller i mallarna")
     styles = options.styles or profile_styles(folder, report) or styles_dir()
     chart_style = _style_file(styles, "diagram.mplstyle")
     palette = stil.palette(_style_file(styles, "rapport.css"))
     # A build that will draw charts starts its drawing processes now: they load matplotlib
     # while the templates are filled in.
     pool = drawing_pool(workers) if draw and _will_draw(report, options.out / CACHE) else None
-    renderer = ChartRenderer if draw else _Unrendered
+    renderer = ChartRenderer if draw else _unrendered()
     charts = renderer(options.out / CACHE, chart_style, palette=palette, staging=staging,
-                      workers=workers, formats=chart_files, pool=pool)
+                      workers=workers, formats=chart_files or EVERY_FILE, pool=pool)
     try:
         logo = _logo(styles)
         documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
@@ -537,7 +565,9 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
         findings.extend(found)
     if review is not None:
         review.extend(pending)
-    finish_draft(documents, options.slutlig, found, pending)
+    left = finish_draft(documents, options.slutlig, found, pending)
+    if gaps is not None:
+        gaps.extend(left)
     return report, documents, styles
 
 
@@ -547,12 +577,15 @@ def check(folder: Path, templates: Path | None = None,
           review: list[arskontroll.Mention] | None = None) -> tuple[Report, list[GapEntry]]:
     """Everything a build does with the data short of drawing, typesetting and writing.
 
-    ``vbgen validate`` runs this, so that "inga fel" means a build will not fail on the data,
+    ``vbgen kontrollera`` runs this, so that "inga fel" means a build will not fail on the data,
     the templates or the styles. Returns the report and the gaps a draft has (a final build
     is refused while any remain) with the values the data says are not available, each once;
     the figures typed in the texts worth a look are added to ``findings``, and the sentences
-    with a year still to review after ``vbgen init`` to ``review``.
+    with a year still to review after ``vbgen ny`` to ``review``.
     """
+    from .compose.luckor import find_all, unique
+    from .writers.docx import DocxWriter
+
     unused = Path(tempfile.gettempdir()) / "vbgen-validate"
     report, composed, used = compose_all(
         folder, Options(unused, templates=templates, documents=documents, styles=styles),
@@ -573,19 +606,14 @@ _URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)|@import\s+(['"])([^'"]*)\3
 def check_stylesheet(stylesheet: Path, readable: list[Path]) -> None:
     """Every file the stylesheet refers to (fonts, images) must be inside ``readable``, as
     the PDF writer will only read those; the network is never asked."""
+    from .writers.pdf import refused_error
+
     try:
         text = stylesheet.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise StyleError(f"{stylesheet}: filen är inte sparad som UTF-8") from None
     except OSError as exc:
         raise environment_problem(exc, "kan inte läsa", stylesheet) from None
-    from .stilmapp import missing_fonts
-
-    missing = missing_fonts(stylesheet)
-    if missing:
-        raise StyleError(f"{stylesheet}: typsnittet {', '.join(missing)} saknas i mappen "
-                         f"{stylesheet.parent / 'fonts'}; lägg typsnittsfilen där (vbgen stil "
-                         "NY gör en stilmapp med typsnitten)")
     refused = []
     for m in _URL.finditer(text):
         url = (m.group(2) or m.group(4) or "").strip()
@@ -596,14 +624,16 @@ def check_stylesheet(stylesheet: Path, readable: list[Path]) -> None:
         if target is None or not target.is_file() or not inside_any(readable, target):
             refused.append(url)
     if refused:
-        raise refused_error(str(stylesheet), refused)
+        raise refused_error(str(stylesheet), refused, stylesheet.parent)
 
 
 
-def build(folder: Path, options: Options, notes: list[str] | None = None) -> list[Path]:
+def build(folder: Path, options: Options, notes: list[str] | None = None,
+          gaps: list[GapEntry] | None = None) -> list[Path]:
     """Build the documents for ``folder``; return the paths written.
 
-    Documents left out because their data is missing are described in ``notes``.
+    What the user should know goes into ``notes``: the notes on the assessments, or that
+    nothing changed since the last build. A draft's gaps to fill go into ``gaps``.
     """
     record = options.out / CACHE / fingerprint.RECORD
     settings = _settings(folder, options)
@@ -613,53 +643,81 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
         if notes is not None:
             notes.extend([*same, fingerprint.NOTHING_CHANGED.format(out=options.out)])
         return []
+    progress.phase("läser data")
+    from .writers.cache import LayoutCache
+    from .writers.charts import FORMATS as CHART_FILES
+    from .writers.pdf import typeset
+    from .writers.workers import Pool
+
     said: list[str] = []
     work = Path(tempfile.mkdtemp(prefix="vbgen-"))
+    cache = LayoutCache(options.out / CACHE, work)
+    # The processes that lay the PDF out and write the Word files start first, and load
+    # WeasyPrint and the style sheet's fonts while the data is read.
+    pool = Pool.start(_likely_stylesheet(folder, options)) if "pdf" in options.formats else None
     try:
         # New charts are drawn in two other processes while the templates are rendered.
         # The chart files the documents show; the SVG is only for the preview.
         files = tuple(CHART_FILES[f] for f in options.formats)
         with recording() as reads:
             report, documents, styles = compose_all(folder, options, said, staging=work,
-                                                    workers=2, chart_files=files)
+                                                    workers=2, chart_files=files, gaps=gaps)
         # The profile's styles are found from the data; the others are in the settings.
         found = {styles: fingerprint.tree(styles)} if styles not in _folders(options) else {}
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
         stylesheet = _style_file(styles, "rapport.css")
         check_stylesheet(stylesheet, [styles, styles_dir()])
-        widths.measure_with(stylesheet)  # the tables' font
+        # Every document's chapters are laid out at once, before any is written.
+        laid = {name: typeset(document, stylesheet, base_url=folder,
+                              readable=readable, pool=pool, cache=cache, name=name)
+                for name, document in documents.items()} if pool is not None else {}
+        reference = _style_file(styles, "referens.docx")
         outputs: dict[Path, bytes] = {}
-        written: dict[Path, bytes | Future[bytes]] = {}
-        # With both formats, each Word file is written in another process while its PDF is.
-        other = forked_pool(1) if set(FORMATS) <= set(options.formats) else None
-        try:
-            for name, document in documents.items():
-                base = options.out / stem(report, name)
-                pages: dict[str, int] = {}
-                laid = None
-                if "pdf" in options.formats:
-                    laid = typeset(document, stylesheet, base_url=folder, readable=readable)
-                    pages = laid.pages()  # for the Word file's contents
-                    written[base.with_suffix(".pdf")] = b""  # the order of the files
-                if "docx" in options.formats:
-                    reference = _style_file(styles, "referens.docx")
-                    written[base.with_suffix(".docx")] = (
-                        other.submit(_word, document, reference, pages, stylesheet) if other
-                        else _word(document, reference, pages, stylesheet))
-                if laid is not None:
-                    written[base.with_suffix(".pdf")] = laid.write()
-            for path, data in written.items():
-                outputs[path] = data if isinstance(data, bytes) else data.result()
-        finally:
-            if other is not None:
-                other.shutdown(cancel_futures=True)
+        words: dict[str, tuple[tuple[str, str], dict[str, int]]] = {}
+        bases = {name: options.out / stem(report, name, options.slutlig) for name in documents}
+        for name, document in documents.items():
+            base = bases[name]
+            if name in laid:
+                progress.phase(f"lägger ut {DOCUMENTS[name].label} som PDF")
+                outputs[base.with_suffix(".pdf")] = b""  # the order of the files
+            if "docx" not in options.formats:
+                continue
+            if pool is None:
+                progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")
+                outputs[base.with_suffix(".docx")] = _word(document, reference, {}, stylesheet)
+                continue
+            # The Word file's contents take the PDF's page numbers; those of the last build
+            # most likely, so that it is written while the PDF is laid out. It is written
+            # again below if the PDF's page numbers turn out otherwise.
+            pages = laid[name].guess_pages()
+            if pages is None:
+                pages = laid[name].pages()
+            words[name] = (pool.docx(name, document, reference, pages, stylesheet), pages)
+            outputs[base.with_suffix(".docx")] = b""
+        for name in laid:
+            progress.phase(f"skriver {DOCUMENTS[name].label} som PDF")
+            outputs[bases[name].with_suffix(".pdf")] = laid[name].write()
+            said.extend(w for w in laid[name].warnings() if w not in said)
+        for name, (ticket, pages) in words.items():
+            assert pool is not None  # only there when there is a pool
+            progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")
+            if laid[name].pages() != pages:
+                ticket = pool.docx(f"{name} igen", documents[name], reference,
+                                   laid[name].pages(), stylesheet)
+            outputs[bases[name].with_suffix(".docx")] = pool.wait([ticket])[0]
+        progress.phase("sparar filerna")
+        staged = cache.save() if laid else []
         images = sorted(p for p in work.iterdir()
-                        if p.suffix in (".png", ".svg", ".pdf") and not p.name.startswith("."))
+                        if p.suffix in (".png", ".svg", ".pdf") and not p.name.startswith(".")
+                        and p not in staged)
         # The record of this build's inputs goes into place with its files, as one commit.
         fingerprint.remember(work / fingerprint.RECORD, settings, found, reads, outputs, said)
-        _commit(options.out, outputs, [*images, work / fingerprint.RECORD], options.force)
+        _commit(options.out, outputs, [*images, *staged, work / fingerprint.RECORD],
+                options.force, cache.files() if laid else None)
     finally:
+        if pool is not None:
+            pool.close()
         shutil.rmtree(work, ignore_errors=True)
         if notes is not None:
             notes.extend(said)
@@ -668,7 +726,10 @@ def build(folder: Path, options: Options, notes: list[str] | None = None) -> lis
 
 def _word(document: doc.Document, reference: Path, pages: dict[str, int],
           stylesheet: Path) -> bytes:
-    """The Word file of ``document``; handed to another process by this name."""
+    """The Word file of ``document``, its contents numbered with ``pages`` and its styles
+    following the identity ``stylesheet`` declares."""
+    from .writers.docx import write_docx
+
     return write_docx(document, reference, pages=pages, stylesheet=stylesheet)
 
 
@@ -686,3 +747,24 @@ def _settings(folder: Path, options: Options) -> str:
     # Another folder is another build, even where its files read the same.
     settings["data"] = str(folder.resolve())
     return fingerprint.settings(_folders(options), settings, options.out)
+
+
+def _likely_stylesheet(folder: Path, options: Options) -> Path | None:
+    """The style sheet a build most likely uses, known before the data is loaded; None if
+    it is one the build will refuse (and say why)."""
+    own = [p / PROFILE_STYLES for p in _profile_folder(folder)]
+    styles = options.styles or next((p for p in own if p.is_dir()), None) or styles_dir()
+    try:
+        return _style_file(styles, "rapport.css")
+    except StyleError:
+        return None
+
+
+def _profile_folder(folder: Path) -> list[Path]:
+    """The kommun profile the main file points to, read without loading the data."""
+    try:
+        text = read_file(folder, folder / MAIN_FILE).decode("utf-8-sig")
+    except (Refused, OSError, UnicodeDecodeError):
+        return []
+    m = re.search(r"^profil:[ \t]*['\"]?([^'\"#\n]+?)['\"]?[ \t]*(#.*)?$", text, re.MULTILINE)
+    return [folder / m.group(1)] if m else []

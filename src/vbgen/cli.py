@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from . import __version__, arskontroll
-from .batch import TIME_LIMIT
+from . import __version__, kommandorad
 from .build import (
     DOCUMENTS,
     FORMATS,
@@ -24,9 +23,8 @@ from .build import (
     OverwriteError,
     build,
     check,
-    lacking_data,
 )
-from .derive import assessment_notes, derive
+from .commands.batch import TIME_LIMIT
 from .errors import (
     DataError,
     EnvironmentProblem,
@@ -35,14 +33,13 @@ from .errors import (
     TemplateError,
     os_reason,
 )
-from .luckor import describe, gaps_of, unavailable_of
-from .schema import json_schema
-from .siffror import Finding
-from .siffror import describe as describe_figures
+
+# Before any command is declared: click asks for some of its texts as an option is made.
+kommandorad.install()
 
 if TYPE_CHECKING:
-    from .hamta import Conflict, Plan
-    from .model import Meta
+    from .commands.hamta import Conflict, Plan
+    from .model.report import Meta
     from .readers.docx import Draft, LockedEdit
 
 
@@ -133,28 +130,76 @@ def _guarded(action: Callable[[], None], out: Path | None = None) -> None:
               "inte i data; skicka loggfilen till den som sköter vbgen.", EXIT_INTERNAL)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="vbgen", message="%(prog)s %(version)s")
+class DataFolder(click.ParamType):
+    """A nämnd's data folder, given as the folder or as its main file (``…/vb.yaml``)."""
+
+    name = "datamapp"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> Path:
+        from .names import MAIN_FILE
+
+        path = value if isinstance(value, Path) else Path(str(value))
+        if path.is_file():
+            if path.name != MAIN_FILE:
+                self.fail(f"{path} är en fil; ange datamappen eller dess {MAIN_FILE}", param,
+                          ctx)
+            return path.parent
+        return path
+
+
+DATA_FOLDER = DataFolder()
+
+
+@click.group("vbgen", cls=kommandorad.Group,
+             context_settings={"help_option_names": kommandorad.HELP_NAMES},
+             order=("ny", "kolada", "kontrollera", "forhandsgranska", "bygg", "hamta", "stil",
+                    "schema"),
+             examples=[
+                 ("vbgen ny kultur-2024 --fran kultur-2023", "1. årets datamapp ur förra årets"),
+                 ("vbgen kontrollera kultur-2024", "2. fel i data och luckorna att fylla"),
+                 ("vbgen forhandsgranska kultur-2024", "3. rapporten i webbläsaren"),
+                 ("vbgen bygg kultur-2024", "4. ett utkast, DOCX och PDF, till output/"),
+                 ("vbgen hamta utkast.docx kultur-2024",
+                  "5. texterna från Word-utkastet till data"),
+                 ("vbgen bygg kultur-2024 --slutlig", "6. den slutliga versionen"),
+             ])
+@click.version_option(__version__, "--version", prog_name="vbgen",
+                      message="%(prog)s %(version)s", help="Visa vbgens version och avsluta.")
 def main() -> None:
-    """Bygg en nämnds verksamhetsberättelse som Word och PDF från en datamapp."""
+    """Bygg en nämnds verksamhetsberättelse och tjänsteskrivelse som Word och PDF från en
+    datamapp.
+
+    Skriv 'vbgen KOMMANDO --hjalp' för ett kommandos flaggor och exempel.
+    """
 
 
-@main.command("build")
-@click.argument("mappar", nargs=-1, required=True, metavar="MAPP...",
-                type=click.Path(file_okay=False, path_type=Path))
+@main.command(
+    "bygg", aliases=("build",),
+    short_help="Bygg utkastet eller den slutliga versionen, DOCX och PDF.",
+    examples=[
+        ("vbgen bygg kultur-2024", "ett utkast, DOCX och PDF, till output/"),
+        ("vbgen bygg kultur-2024/vb.yaml", "detsamma: mappen eller dess vb.yaml"),
+        ("vbgen bygg kultur-2024 --slutlig", "den slutliga versionen, när inget saknas"),
+        ("vbgen bygg kultur-2024 --format pdf --ut rapporter", "bara PDF, till rapporter/"),
+        ("vbgen bygg norrvik --ut rapporter", "alla nämnder i kommunmappen norrvik/"),
+        ("vbgen bygg norrvik --kluster tcp://server:8786", "alla nämnder på ett Dask-kluster"),
+    ])
+@click.argument("mappar", nargs=-1, required=True, metavar="MAPP [MAPP …]", type=DATA_FOLDER)
 @click.option("--format", "formats", default=",".join(FORMATS), callback=_formats,
-              show_default=True, help="Format att bygga, kommaseparerade.")
-@click.option("--ut", "--out", "out", type=click.Path(path_type=Path),
+              show_default=True, metavar="FORMAT[,FORMAT]",
+              help="Format att bygga, kommaseparerade.")
+@click.option("--ut", "--out", "out", type=click.Path(path_type=Path), metavar="MAPP",
               default=Path("output"), show_default=True, help="Mapp för de färdiga filerna.")
-@click.option("--mallar", "templates", type=click.Path(path_type=Path),
+@click.option("--mallar", "templates", type=click.Path(path_type=Path), metavar="MAPP",
               help="Egen mallmapp; mallar där ersätter de inbyggda.")
-@click.option("--stilar", "styles", type=click.Path(path_type=Path),
+@click.option("--stilar", "styles", type=click.Path(path_type=Path), metavar="MAPP",
               help="Egen stilmapp med rapport.css och referens.docx.")
 @click.option("--skriv-over", "force", is_flag=True,
               help="Skriv över filer som har ändrats sedan vbgen skrev dem.")
 @click.option("--dokument", "documents", callback=_documents, metavar="NAMN[,NAMN]",
               help="Dokument att bygga, kommaseparerade: "
-                   f"{', '.join(DOCUMENTS)}. Standard: alla som data räcker till.")
+                   f"{', '.join(DOCUMENTS)}. Standard: alla som data har.")
 @click.option("--slutlig", "final", is_flag=True,
               help="Bygg den slutliga versionen: vägras så länge något saknas i data.")
 @click.option("--jobb", "jobs", type=click.IntRange(min=1), metavar="N",
@@ -164,48 +209,89 @@ def main() -> None:
 @click.option("--tidsgrans", "time_limit", type=click.IntRange(min=1), metavar="SEKUNDER",
               help="När flera nämnder byggs: stoppa en nämnd som tar längre tid. "
                    f"Standard: {TIME_LIMIT}.")
+@click.option("--kluster", "cluster", metavar="ADRESS",
+              help="Bygg nämnderna på Dask-klustret med schemaläggaren på ADRESS, till "
+                   "exempel tcp://server:8786 (kräver vbgen[kluster]; se docs/batch.md).")
 def build_command(mappar: tuple[Path, ...], formats: tuple[str, ...], out: Path,
                   templates: Path | None, styles: Path | None, force: bool,
                   documents: tuple[str, ...] | None, final: bool, jobs: int | None,
-                  quiet: bool, time_limit: int | None) -> None:
-    """Bygg dokumenten för datamappen MAPP: ett utkast, eller med --slutlig den slutliga.
+                  quiet: bool, time_limit: int | None, cluster: str | None) -> None:
+    """Bygg dokumenten för datamappen MAPP (eller dess vb.yaml): ett utkast, eller med
+    --slutlig den slutliga versionen. Utkastets filer slutar på -utkast, så att den
+    slutliga versionen aldrig skriver över ett utkast.
 
     Flera mappar, eller en kommunmapp med en mapp per nämnd, byggs samtidigt; varje nämnds
     dokument hamnar i en egen undermapp av --ut.
     """
-    from .batch import build_many, is_kommun
+    from .commands.batch import build_many, is_kommun
 
     # Checked here rather than by click, so that the message is in Swedish.
     for folder, what in ((templates, "Mallmappen"), (styles, "Stilmappen")):
         if folder is not None and not folder.is_dir():
             _fail(f"{what} {folder} finns inte (eller är ingen mapp).")
     options = Options(out, formats, templates, styles, force, documents, slutlig=final)
-    if len(mappar) > 1 or is_kommun(mappar[0]):
-        sys.exit(build_many(mappar, options, jobs, quiet, time_limit or TIME_LIMIT))
+    if cluster or len(mappar) > 1 or is_kommun(mappar[0]):
+        code = 0
+
+        def run_many() -> None:
+            nonlocal code
+            code = build_many(mappar, options, jobs, quiet, time_limit or TIME_LIMIT, cluster)
+
+        _guarded(run_many, out)
+        sys.exit(code)
     mapp = mappar[0]
 
     def run() -> None:
+        from .commands.batch import closing_line, document_count, pdf_pages
+        from .compose.luckor import GapEntry
+        from .progress import Display, listening
+
         notes: list[str] = []
-        written = build(mapp, options, notes)
+        gaps: list[GapEntry] = []
+        display = Display()
+        with listening(lambda what: display.show(f"Bygger {mapp}: {what}")):
+            try:
+                written = build(mapp, options, notes, gaps)
+            finally:
+                display.clear()
         if not quiet:
             for path in written:
                 click.echo(f"Skrev {path} ({path.stat().st_size // 1024} kB)")
         for note in notes:
             click.echo(note)
+        if written:
+            click.echo(closing_line(final, document_count(written), pdf_pages(written),
+                                    len(gaps), out))
 
     _guarded(run, out)
 
 
-@main.command("validate")
-@click.argument("mapp", type=click.Path(path_type=Path))
+@main.command(
+    "kontrollera", aliases=("validate",),
+    short_help="Kontrollera data, mallar och stilar; visa luckorna.",
+    examples=[
+        ("vbgen kontrollera kultur-2024", "fel i data och luckorna att fylla"),
+        ("vbgen kontrollera kultur-2024/vb.yaml", "detsamma: mappen eller dess vb.yaml"),
+        ("vbgen kontrollera kultur-2024 --stilar stilar", "med egna stilar, som vid bygg"),
+    ])
+@click.argument("mapp", type=DATA_FOLDER)
 @click.option("--mallar", "templates", type=click.Path(file_okay=False, exists=True,
-              path_type=Path), help="Egen mallmapp, som vid build.")
+              path_type=Path), metavar="MAPP", help="Egen mallmapp, som vid bygg.")
 @click.option("--stilar", "styles", type=click.Path(file_okay=False, exists=True,
-              path_type=Path), help="Egen stilmapp, som vid build.")
+              path_type=Path), metavar="MAPP", help="Egen stilmapp, som vid bygg.")
 def validate_command(mapp: Path, templates: Path | None, styles: Path | None) -> None:
-    """Kontrollera datamappen MAPP (och egna mallar och stilar) utan att skriva något."""
+    """Kontrollera datamappen MAPP (eller dess vb.yaml), och egna mallar och stilar, utan
+    att skriva något: "inga fel" betyder att ett bygge går igenom. Luckorna som finns kvar
+    innan den slutliga versionen kan byggas listas med var de fylls i.
+    """
 
     def run() -> None:
+        from .checks import arskontroll
+        from .checks.siffror import Finding
+        from .checks.siffror import describe as describe_figures
+        from .compose.luckor import describe, gaps_of, unavailable_of
+        from .derive.goals import assessment_notes, derive
+
         figures: list[Finding] = []
         review: list[arskontroll.Mention] = []
         report, found = check(mapp, templates, styles=styles, findings=figures, review=review)
@@ -230,34 +316,42 @@ def validate_command(mapp: Path, templates: Path | None, styles: Path | None) ->
             for line in describe(unavailable):
                 click.echo(line)
         if review:
-            click.echo(f"Årtal att se över ({len(review)} kvar från vbgen init); ändra "
+            click.echo(f"Årtal att se över ({len(review)} kvar från vbgen ny); ändra "
                        f"meningen eller bekräfta den i {arskontroll.FILE}:")
             for line in arskontroll.describe(review):
                 click.echo(line)
         for line in describe_figures(figures):
             click.echo(line)
-        for name in lacking_data(report, list(DOCUMENTS)):
-            click.echo(f"{DOCUMENTS[name].label.capitalize()} kan inte byggas: vb.yaml saknar "
-                       f"fältet {DOCUMENTS[name].needs} (se docs/dataformat.md).")
 
     _guarded(run)
 
 
-@main.command("hamta")
+@main.command(
+    "hamta",
+    short_help="För tillbaka texterna från Word-utkastet till datamappen.",
+    examples=[
+        ("vbgen hamta utkast.docx kultur-2024", "visa ändringarna och fråga innan de skrivs"),
+        ("vbgen hamta utkast.docx kultur-2024 --ja", "skriv utan att fråga"),
+        ("vbgen hamta utkast.docx kultur-2024 --behall utkast",
+         "texter ändrade på båda håll: utkastets version"),
+    ])
 @click.argument("utkast", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("mapp", type=DATA_FOLDER)
 @click.option("--ja", is_flag=True, help="Skriv ändringarna utan att fråga.")
 @click.option("--behall", type=click.Choice(["utkast", "data"]), default=None,
               help="För texter som ändrats både i utkastet och i data: skriv utkastets "
                    "version (utkast) eller behåll datas (data). Annars frågar vbgen för "
                    "varje sådan text, och med --ja skrivs de inte.")
 def hamta_command(utkast: Path, mapp: Path, ja: bool, behall: str | None) -> None:
-    """Hämta texter som ändrats i Word-utkastet UTKAST tillbaka till datamappen MAPP."""
+    """Hämta texter som ändrats i Word-utkastet UTKAST (en fil som slutar på -utkast.docx,
+    sparad i Word eller LibreOffice) tillbaka till datamappen MAPP. Ändringarna visas först,
+    text för text, och skrivs när du svarat ja.
+    """
     conflicts = 0
 
     def run() -> None:
         nonlocal conflicts
-        from . import hamta
+        from .commands import hamta
         from .load import load
         from .readers.docx import read_draft
 
@@ -298,7 +392,7 @@ def hamta_command(utkast: Path, mapp: Path, ja: bool, behall: str | None) -> Non
         except DataError:
             hamta.write(before)  # what was written does not load: put the files back
             raise
-        click.echo(f"Skrev {what} till {mapp}. Bygg utkastet igen med vbgen build.")
+        click.echo(f"Skrev {what} till {mapp}. Bygg utkastet igen med vbgen bygg.")
 
     _guarded(run)
     if conflicts:
@@ -383,7 +477,7 @@ def hamta_lines(draft: Draft, p: Plan, report: Meta | None = None) -> list[str]:
 def _locked_lines(e: LockedEdit, report: Meta | None) -> list[str]:
     """An edit of a generated part: where, old → new, and for a table's cell where the data
     holds its figure."""
-    from .hamta import cell_source
+    from .commands.hamta import cell_source
 
     if e.reshaped:
         return [f"  {e.where}: rader eller kolumner har lagts till eller tagits bort"]
@@ -408,45 +502,103 @@ def _shown_place(name: str) -> str:
     return name.replace(":", ", fält ", 1) if name.startswith("vb.yaml:") else name
 
 
-@main.command("init")
+@main.command(
+    "kolada",
+    short_help="Hämta nyckeltal ur Kolada till indikatorerna och tabellerna.",
+    examples=[
+        ("vbgen kolada kultur-2024", "hämta, visa varje ändrad cell och fråga innan den skrivs"),
+        ("vbgen kolada kultur-2024 --ar 2024 --ja", "bara 2024, utan att fråga"),
+        ("vbgen kolada kultur-2024 --cache", "fyll i från mappens sparade svar, utan nätet"),
+    ])
+@click.argument("mapp", type=DATA_FOLDER)
+@click.option("--ar", "years", type=int, multiple=True, metavar="ÅR",
+              help="Bara det här året (flera: --ar 2022 --ar 2023). Standard: alla år som "
+                   "indikatorerna och tabellerna visar.")
+@click.option("--skriv-over", "force", is_flag=True,
+              help="Skriv över värden som skrivits för hand.")
+@click.option("--ja", is_flag=True, help="Skriv utan att fråga.")
+@click.option("--cache", "offline", is_flag=True,
+              help="Fyll i från mappens kolada-cache.json, utan nätet.")
+@click.option("--adress", metavar="URL",
+              help="Koladas adress; standard kolada: adress: i data, annars "
+                   "https://api.kolada.se/v3.")
+def kolada_command(mapp: Path, years: tuple[int, ...], force: bool, ja: bool, offline: bool,
+                   adress: str | None) -> None:
+    """Hämta nyckeltal ur Kolada till indikatorerna och tabellerna i datamappen MAPP."""
+    from .commands.kolada.command import KoladaError, run
+
+    def ask(question: str) -> bool:
+        try:
+            return click.prompt(question, default="n", show_default=False).strip().lower() \
+                in ("j", "ja")
+        except click.Abort:
+            return False
+
+    def guarded() -> None:
+        try:
+            run(mapp, years, force, ja, offline, adress, click.echo, ask)
+        except KoladaError as exc:
+            _fail(f"vbgen kolada: {exc}. Inget har ändrats.",
+                  EXIT_ENVIRONMENT if exc.network else EXIT_DATA)
+
+    _guarded(guarded)
+
+
+@main.command(
+    "ny", aliases=("init",),
+    short_help="Skapa årets datamapp ur förra årets, eller en startmapp.",
+    examples=[
+        ("vbgen ny kultur-2024 --fran kultur-2023", "årets mapp ur förra årets, med luckor"),
+        ("vbgen ny kultur-2025 --ar 2025", "en startmapp med ett exempel av varje slag"),
+    ])
 @click.argument("nymapp", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--from", "fran", metavar="FJOLÅRSMAPP",
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Förra årets datamapp att utgå från.")
+@click.option("--fran", "--from", "fran", metavar="FJOLÅRSMAPP", type=DATA_FOLDER,
+              help="Förra årets datamapp (eller dess vb.yaml) att utgå från.")
 @click.option("--ar", type=int, callback=_year, metavar="ÅR",
               help="Det nya verksamhetsåret; som standard året efter fjolårsmappens, och "
-                   "utan --from förra kalenderåret.")
+                   "utan --fran förra kalenderåret.")
 def init_command(nymapp: Path, fran: Path | None, ar: int | None) -> None:
-    """Skapa datamappen NYMAPP: från förra årets mapp, eller en startmapp med exempel."""
-    from .nyttar import InitError, new_year
-    from .startmapp import start_folder
+    """Skapa datamappen NYMAPP: ur förra årets mapp (--fran), med årets texter och siffror
+    tomma som luckor att fylla, eller en startmapp med ett exempel av varje slag.
+    """
+    from .commands.nyttar import InitError, new_year
+    from .commands.startmapp import start_folder
 
     try:
         result = new_year(fran, nymapp, ar) if fran is not None else start_folder(nymapp, ar)
     except InitError as exc:
-        _fail(f"vbgen init: {exc}")
+        _fail(f"vbgen ny: {exc}")
     except OSError as exc:
-        _fail(f"vbgen init: kunde inte skriva {exc.filename or nymapp}: {exc.strerror}")
+        _fail(f"vbgen ny: kunde inte skriva {exc.filename or nymapp}: {exc.strerror}")
     for note in result.notes:
         click.echo(note)
     click.echo(f"Skrev {len(result.files)} filer i {nymapp}.")
     click.echo(f"Den nya mappen har {result.gaps} "
-               f"{'lucka' if result.gaps == 1 else 'luckor'} att fylla; se vbgen validate "
-               f"{nymapp} och bygg ett utkast med vbgen build {nymapp}.")
+               f"{'lucka' if result.gaps == 1 else 'luckor'} att fylla; se vbgen kontrollera "
+               f"{nymapp} och bygg ett utkast med vbgen bygg {nymapp}.")
 
 
-@main.command("preview")
-@click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
+@main.command(
+    "forhandsgranska", aliases=("preview",),
+    short_help="Visa rapporten i webbläsaren medan du skriver.",
+    examples=[
+        ("vbgen forhandsgranska kultur-2024", "rapporten på http://127.0.0.1:8000/"),
+        ("vbgen forhandsgranska kultur-2024 --port 8001", "på en annan port"),
+    ])
+@click.argument("mapp", type=DATA_FOLDER)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port på 127.0.0.1; 0 väljer en ledig.")
+              metavar="PORT", help="Port på 127.0.0.1; 0 väljer en ledig.")
 @click.option("--mallar", "templates", type=click.Path(file_okay=False, exists=True,
-              path_type=Path), help="Egen mallmapp; mallar där ersätter de inbyggda.")
+              path_type=Path), metavar="MAPP",
+              help="Egen mallmapp; mallar där ersätter de inbyggda.")
 @click.option("--stilar", "styles", type=click.Path(file_okay=False, exists=True,
-              path_type=Path), help="Egen stilmapp med rapport.css.")
+              path_type=Path), metavar="MAPP", help="Egen stilmapp med rapport.css.")
 def preview_command(mapp: Path, port: int, templates: Path | None,
                     styles: Path | None) -> None:
-    """Visa rapporten i webbläsaren och uppdatera den när du sparar en fil i MAPP."""
-    from .preview import PreviewError, run
+    """Visa rapporten för datamappen MAPP i webbläsaren, med PDF:ens stilar och sidnummer,
+    och uppdatera den när du sparar en fil. Avsluta med Ctrl+C.
+    """
+    from .commands.preview import PreviewError, run
 
     try:
         run(mapp, port, templates, styles, click.echo)
@@ -454,26 +606,38 @@ def preview_command(mapp: Path, port: int, templates: Path | None,
         _fail(str(exc))
 
 
-@main.command("schema")
+@main.command(
+    "schema",
+    short_help="Skriv JSON Schema för vb.yaml, för en editor.",
+    examples=[
+        ("vbgen schema > vb.schema.json", "schemat för vb.yaml"),
+        ("vbgen schema --kommun > kommun.schema.json", "schemat för kommun.yaml"),
+    ])
 @click.option("--kommun", "profile", is_flag=True,
               help="Schemat för en kommunprofils kommun.yaml i stället för vb.yaml.")
 def schema_command(profile: bool) -> None:
-    """Skriv JSON Schema för vb.yaml, så att en editor kan komplettera och kontrollera filen.
-
-    Spara det med till exempel: vbgen schema > vb.schema.json
+    """Skriv JSON Schema för vb.yaml, så att en editor (till exempel VS Code) kan
+    komplettera och kontrollera filen medan du skriver.
     """
+    from .commands.schema import json_schema
+
     click.echo(json.dumps(json_schema(profile), ensure_ascii=False, indent=2))
 
 
-@main.command("stil")
+@main.command(
+    "stil", aliases=("style",),
+    short_help="Skapa en egen stilmapp med färger, typsnitt och Word-mall.",
+    examples=[
+        ("vbgen stil norrviks-kommun/stilar", "en stilmapp ur de inbyggda stilarna"),
+        ("vbgen stil nya-stilar --fran norrviks-kommun/stilar", "en ur en annan stilmapp"),
+    ])
 @click.argument("ny", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--fran", "--from", "fran", metavar="MAPP",
               type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Stilmappen att utgå från; utan den de inbyggda stilarna.")
 def stil_command(ny: Path, fran: Path | None) -> None:
     """Skapa stilmappen NY: stilmall, typsnitt och Word-referensdokument, färdiga att ändra.
-
-    Exempel: vbgen stil norrviks-kommun/stilar
+    Färgerna och typsnitten står under :root i NY/rapport.css; bygg med --stilar NY.
     """
     from .stilmapp import make
 

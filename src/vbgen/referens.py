@@ -23,7 +23,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from . import stil
+from .writers import stil
 
 #: Page width less the left and right margins (cm), as in rapport.css.
 TEXT_WIDTH_CM = 21.0 - 2.5 - 2.2

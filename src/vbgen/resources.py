@@ -26,5 +26,5 @@ def styles_dir() -> Path:
 
 
 def startmapp_dir() -> Path:
-    """The contents of the starting data folder that ``vbgen init`` writes."""
+    """The contents of the starting data folder that ``vbgen ny`` writes."""
     return _find("startmapp")

@@ -17,8 +17,14 @@ from typing import TYPE_CHECKING
 from . import fmt
 
 if TYPE_CHECKING:
-    from .derive import EtappmalCount, LevelCount, MalomradeFigur, OverforingFigur, StatusCount
-    from .model import GoalLevel, Level
+    from .derive.goals import (
+        EtappmalCount,
+        LevelCount,
+        MalomradeFigur,
+        OverforingFigur,
+        StatusCount,
+    )
+    from .model.report import GoalLevel, Level
 
 EN_DASH = "\u2013"
 
@@ -157,7 +163,7 @@ def by_shown_sign(value: float, words: str, decimals: int = 0, scale: float = 1)
 # --- Sentences ---------------------------------------------------------------------------------
 #
 # The generated sentences of the generic blocks and of the tjänsteskrivelse. Each takes
-# figures computed in :mod:`vbgen.derive` and chooses every count word, singular or plural and
+# figures computed in :mod:`vbgen.derive.goals` and chooses every count word, singular or plural and
 # direction word from them, the direction by the sign of the figure as the sentence shows it.
 
 def _clause(verb: str, subject: str, rest: str, first: bool) -> str:
@@ -167,7 +173,7 @@ def _clause(verb: str, subject: str, rest: str, first: bool) -> str:
 
 def etappmal_sentence(c: EtappmalCount) -> str:
     """The sentence under an indicator table: how the indicators it shows that have an
-    etappmål stand against it, counted in :func:`vbgen.derive.etappmal_count`; "" when none
+    etappmål stand against it, counted in :func:`vbgen.derive.goals.etappmal_count`; "" when none
     has one.
 
     "Två av tre indikatorer med etappmål når årets etappmål.", "Indikatorn med etappmål når

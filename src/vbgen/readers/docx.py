@@ -2,9 +2,9 @@
 controls, and what the draft holds that cannot go back into the data.
 
 Word's paragraphs, runs, lists, footnotes, links and tracked changes are read into
-document blocks (:mod:`vbgen.doc`) and written as canonical Markdown (:mod:`vbgen.mdtext`),
-the same way the draft's record (:mod:`vbgen.utkast`) was made when it was built, so that a
-text counts as edited exactly when its Markdown changed.
+document blocks (:mod:`vbgen.model.doc`) and written as canonical Markdown
+(:mod:`vbgen.writers.markdown`), the same way the draft's record (:mod:`vbgen.model.utkast`) was
+made when it was built, so that a text counts as edited exactly when its Markdown changed.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from typing import Any
 
 from lxml import etree
 
-from .. import doc, mdtext, typografi
+from .. import typografi
 from ..errors import DataError, Problem
-from ..paths import Refused, open_file, zip_too_large
-from ..utkast import (
+from ..model import doc
+from ..model.utkast import (
     CITATION_PREFIX,
     GENERATED_PREFIX,
     Locked,
@@ -35,6 +35,8 @@ from ..utkast import (
     text_digest,
     word_changes,
 )
+from ..paths import Refused, open_file, zip_too_large
+from ..writers import markdown
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -321,7 +323,7 @@ class _Reader:
             self.tracked += 1
         name = self.style_name(p)
         self.reason = ""
-        inl = mdtext.merge(_trim(self.inlines(p)))
+        inl = markdown.merge(_trim(self.inlines(p)))
         self._unreadable(p)
         item = self._paragraph_item(p, tag, name, inl)
         item.unreadable = self.reason
@@ -554,7 +556,7 @@ def read_draft(path: Path) -> Draft:
             run = []
             parts.append(doc.Figure("", "", mark=manifest.locked[it.tag].mark))
         parts.extend(_lists(run))
-        draft.texts[name] = mdtext.to_markdown(parts, level)
+        draft.texts[name] = markdown.to_markdown(parts, level)
     if problems:
         raise DataError(problems)
     draft.tracked_changes = reader.tracked

@@ -27,11 +27,10 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from .. import doc, mdtext, referens, stil, typografi
+from .. import referens, typografi
 from ..errors import StyleError
-from ..paths import MAX_UNPACKED_BYTES, zip_too_large
-from ..resources import styles_dir
-from ..utkast import (
+from ..model import doc
+from ..model.utkast import (
     CITATION_PREFIX,
     CITATION_TITLE,
     GENERATED_PREFIX,
@@ -45,14 +44,16 @@ from ..utkast import (
     table_grid,
     text_digest,
 )
-from ..widths import (
+from ..paths import MAX_UNPACKED_BYTES, zip_too_large
+from ..resources import styles_dir
+from . import docxfonts, markdown, stil
+from .widths import (
     CELL_PADDING_PT,
     SMALL_TABLE_FONT_PT,
     column_widths,
     measure_with,
     table_font_pt,
 )
-from . import docxfonts
 
 #: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
 LOGO_WIDTH_CM = 5.0
@@ -154,8 +155,8 @@ class _Footnotes:
                                          standalone=True)
 
 
-class DocxWriter:
-    """Walk a :class:`~vbgen.doc.Document` and build the Word file."""
+class DocxWriter(doc.Visitor[None]):
+    """Walk a :class:`~vbgen.model.doc.Document` and build the Word file."""
 
     def __init__(self, document: doc.Document, reference: Path,
                  built: dt.datetime | None = None, pages: dict[str, int] | None = None,
@@ -273,35 +274,46 @@ class DocxWriter:
     def _inlines(self, p: DocxParagraph, nodes: list[doc.Inline], bold: bool = False,
                  italic: bool = False) -> None:
         for n in nodes:
-            if isinstance(n, doc.Text):
-                run = p.add_run(n.text)
-                run.bold = bold or None
-                run.italic = italic or None
-            elif isinstance(n, doc.Strong):
-                self._inlines(p, n.children, True, italic)
-            elif isinstance(n, doc.Emph):
-                self._inlines(p, n.children, bold, True)
-            elif isinstance(n, doc.Span):
-                start, first = len(p.runs), len(p._p)
-                self._inlines(p, n.children, bold, italic)
-                style = self._span_style(n.role)
-                for run in p.runs[start:] if style else []:
-                    run._r.get_or_add_rPr().style = style
-                if n.mark:
-                    self.cited.append((list(p._p)[first:], n.mark))
-            elif isinstance(n, doc.LineBreak):
-                p.add_run().add_break()
-            elif isinstance(n, doc.Link):
-                self._link(p, n, bold, italic)
-            elif isinstance(n, doc.Gap):
-                # A gap stands out in bold, as the paragraph style Lucka does.
-                self._inlines(p, [doc.Text(n.text)], bold or n.slag == doc.GAP, italic)
-            elif isinstance(n, doc.Footnote):
-                fid = self.footnotes.add(n.children, self)
-                p._p.append(parse_xml(
-                    f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="'
-                    f'{self.style_id(STYLES["footnote_ref"])}"/></w:rPr>'
-                    f'<w:footnoteReference w:id="{fid}"/></w:r>'))
+            self.visit(n, p, bold, italic)
+
+    def visit_text(self, n: doc.Text, p: DocxParagraph, bold: bool, italic: bool) -> None:
+        run = p.add_run(n.text)
+        run.bold = bold or None
+        run.italic = italic or None
+
+    def visit_strong(self, n: doc.Strong, p: DocxParagraph, bold: bool, italic: bool) -> None:
+        self._inlines(p, n.children, True, italic)
+
+    def visit_emph(self, n: doc.Emph, p: DocxParagraph, bold: bool, italic: bool) -> None:
+        self._inlines(p, n.children, bold, True)
+
+    def visit_span(self, n: doc.Span, p: DocxParagraph, bold: bool, italic: bool) -> None:
+        start, first = len(p.runs), len(p._p)
+        self._inlines(p, n.children, bold, italic)
+        style = self._span_style(n.role)
+        for run in p.runs[start:] if style else []:
+            run._r.get_or_add_rPr().style = style
+        if n.mark:
+            self.cited.append((list(p._p)[first:], n.mark))
+
+    def visit_linebreak(self, n: doc.LineBreak, p: DocxParagraph, bold: bool,
+                        italic: bool) -> None:
+        p.add_run().add_break()
+
+    def visit_link(self, n: doc.Link, p: DocxParagraph, bold: bool, italic: bool) -> None:
+        self._link(p, n, bold, italic)
+
+    def visit_gap(self, n: doc.Gap, p: DocxParagraph, bold: bool, italic: bool) -> None:
+        # A gap stands out in bold, as the paragraph style Lucka does.
+        self._inlines(p, [doc.Text(n.text)], bold or n.slag == doc.GAP, italic)
+
+    def visit_footnote(self, n: doc.Footnote, p: DocxParagraph, bold: bool,
+                       italic: bool) -> None:
+        fid = self.footnotes.add(n.children, self)
+        p._p.append(parse_xml(
+            f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="'
+            f'{self.style_id(STYLES["footnote_ref"])}"/></w:rPr>'
+            f'<w:footnoteReference w:id="{fid}"/></w:r>'))
 
     def _link(self, p: DocxParagraph, link: doc.Link, bold: bool, italic: bool) -> None:
         """A hyperlink: its runs inside a w:hyperlink to an external relationship."""
@@ -337,7 +349,7 @@ class DocxWriter:
         controls = Controls(self.document, self.cited) if self.controls else None
         for b in self.document.blocks:
             before = len(body) - 1  # the last child is the section properties
-            getattr(self, "visit_" + type(b).__name__.lower())(b)
+            self.visit(b)
             if controls is not None:
                 controls.wrap(b, list(body)[before:len(body) - 1])
         if controls is not None:
@@ -616,7 +628,7 @@ class DocxWriter:
         if old is not None:
             tblPr.remove(old)
         tblPr.insert(1, width)
-        # The column widths are decided from the content (vbgen.widths); Word keeps them.
+        # The column widths are decided from the content (vbgen.writers.widths); Word keeps them.
         tblPr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
         # The cell padding those widths count on, written out: LibreOffice does not take it
         # from the table style and would wrap the numbers.
@@ -763,7 +775,7 @@ class Controls:
     makes a line break). A block ends after a paragraph that holds a cited figure's inline
     control: LibreOffice keeps a block only up to such a paragraph. Generated paragraphs
     are in locked inline controls, generated tables in locked controls around them. What
-    the draft was built from is stored in the file (:class:`vbgen.utkast.Manifest`), so
+    the draft was built from is stored in the file (:class:`vbgen.model.utkast.Manifest`), so
     that ``vbgen hamta`` can tell what was edited. See docs/word.md.
     """
 
@@ -889,7 +901,7 @@ class Controls:
         for name, blocks in self.text_blocks.items():
             source = self.document.sources[name]
             # As a draft reads back: without what the typography set (typografi.undo).
-            built_text = typografi.undo(mdtext.to_markdown(blocks, source.heading_level))
+            built_text = typografi.undo(markdown.to_markdown(blocks, source.heading_level))
             self.manifest.texts[name] = (source.title, source.heading_level, source.digest,
                                          text_digest(built_text))
         self.manifest.built = built.replace(microsecond=0, tzinfo=None).isoformat()

@@ -5,7 +5,8 @@ tables with header cells, figures with alt text, footnotes) and metadata.
 
 WeasyPrint writes a tagged PDF/UA-1 file; :func:`finish_tagging` then fills three gaps it
 leaves (see docs/stilar.md): running headers and footers become artifacts, table header
-cells get a scope, and links get a description and the print flag.
+cells get a scope, and links get a description and the print flag. :func:`typeset` lays a
+document out chapter by chapter (:mod:`vbgen.writers.typeset`).
 """
 
 from __future__ import annotations
@@ -17,13 +18,23 @@ from collections.abc import Collection
 from decimal import Decimal
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pikepdf
 
-from .. import doc, typografi
+from .. import typografi
 from ..errors import StyleError
-from ..widths import column_widths
+from ..model import doc
+from .widths import column_widths, measure_with
+
+if TYPE_CHECKING:
+    from .cache import LayoutCache
+    from .typeset import Typeset
+    from .workers import Pool
+
+
+#: How a footnote begins in the HTML: WeasyPrint floats it to the foot of the page.
+FOOTNOTE = '<span class="fotnot">'
 
 
 def _inlines(nodes: list[doc.Inline], cell: bool = False) -> str:
@@ -32,40 +43,54 @@ def _inlines(nodes: list[doc.Inline], cell: bool = False) -> str:
 
 
 def _markup(nodes: list[doc.Inline]) -> str:
-    out: list[str] = []
-    for n in nodes:
-        if isinstance(n, doc.Text):
-            out.append(escape(n.text, quote=False))
-        elif isinstance(n, doc.Strong):
-            out.append(f"<strong>{_markup(n.children)}</strong>")
-        elif isinstance(n, doc.Emph):
-            out.append(f"<em>{_markup(n.children)}</em>")
-        elif isinstance(n, doc.LineBreak):
-            out.append("<br>")
-        elif isinstance(n, doc.Footnote):
-            out.append(f'<span class="fotnot">{_markup(n.children)}</span>')
-        elif isinstance(n, doc.Span):
-            out.append(f'<span class="{escape(n.role)}">{_markup(n.children)}</span>')
-        elif isinstance(n, doc.Link):
-            out.append(f'<a href="{escape(n.href)}">{_markup(n.children)}</a>')
-        elif isinstance(n, doc.Gap):
-            # A value not available is plain text, as the statistical convention has it.
-            out.append(escape(n.text, quote=False) if n.slag == doc.UNAVAILABLE else
-                       f'<span class="{n.slag}">{escape(n.text, quote=False)}</span>')
-    return "".join(out)
+    return "".join(_HTML_INLINES.visit(n) for n in nodes)
 
 
-class HtmlWriter:
-    """Turn a :class:`~vbgen.doc.Document` into one HTML page for print."""
+class _HtmlInlines(doc.Visitor[str]):
+    def visit_text(self, n: doc.Text) -> str:
+        return escape(n.text, quote=False)
 
-    def __init__(self, document: doc.Document) -> None:
+    def visit_strong(self, n: doc.Strong) -> str:
+        return f"<strong>{_markup(n.children)}</strong>"
+
+    def visit_emph(self, n: doc.Emph) -> str:
+        return f"<em>{_markup(n.children)}</em>"
+
+    def visit_linebreak(self, n: doc.LineBreak) -> str:
+        return "<br>"
+
+    def visit_footnote(self, n: doc.Footnote) -> str:
+        return f"{FOOTNOTE}{_markup(n.children)}</span>"
+
+    def visit_span(self, n: doc.Span) -> str:
+        return f'<span class="{escape(n.role)}">{_markup(n.children)}</span>'
+
+    def visit_link(self, n: doc.Link) -> str:
+        return f'<a href="{escape(n.href)}">{_markup(n.children)}</a>'
+
+    def visit_gap(self, n: doc.Gap) -> str:
+        # A value not available is plain text, as the statistical convention has it.
+        return (escape(n.text, quote=False) if n.slag == doc.UNAVAILABLE else
+                f'<span class="{n.slag}">{escape(n.text, quote=False)}</span>')
+
+
+_HTML_INLINES = _HtmlInlines()
+
+
+class HtmlWriter(doc.Visitor[str]):
+    """Turn a :class:`~vbgen.model.doc.Document` into one HTML page for print."""
+
+    def __init__(self, document: doc.Document, leads_in: set[int] | None = None) -> None:
         self.document = document
         #: Paragraphs kept on the page of the figure or table they announce ("nedan").
-        self.leads_in = document.leads_in()
+        self.leads_in = document.leads_in() if leads_in is None else leads_in
 
     def write(self) -> str:
+        return self.page("\n".join(self.visit(b) for b in self.document.blocks))
+
+    def page(self, body: str) -> str:
+        """A page of HTML with the document's metadata around ``body``."""
         d = self.document
-        body = "\n".join(self.block(b) for b in d.blocks)
         meta = "".join(
             f'<meta name="{name}" content="{escape(value)}">\n'
             for name, value in (("author", d.author), ("description", d.subject))
@@ -76,10 +101,6 @@ class HtmlWriter:
             f'<body class="{escape(d.typ)}" data-sidhuvud="{escape(d.header)}">\n'
             f"{body}\n</body>\n</html>\n"
         )
-
-    def block(self, b: doc.Block) -> str:
-        method = getattr(self, "visit_" + type(b).__name__.lower())
-        return method(b)
 
     def visit_heading(self, h: doc.Heading) -> str:
         cls = "" if h.toc else ' class="ej-toc"'
@@ -103,8 +124,8 @@ class HtmlWriter:
                 # follows it (a nested list, more paragraphs) is written as blocks.
                 first, rest = item[0], item[1:]
                 lead = (_inlines(first.children) if isinstance(first, doc.Paragraph)
-                        else self.block(first))
-                items.append("<li>" + lead + "".join(self.block(b) for b in rest) + "</li>")
+                        else self.visit(first))
+                items.append("<li>" + lead + "".join(self.visit(b) for b in rest) + "</li>")
         return f"<{tag}>{''.join(items)}</{tag}>"
 
     def _row(self, row: doc.Row, head: bool) -> str:
@@ -197,8 +218,9 @@ class _PrintWriter(HtmlWriter):
     """The HTML the PDF is typeset from: a chart drawn also as PDF stands there as a
     placeholder of its size, which :func:`_place_charts` replaces by that drawing."""
 
-    def __init__(self, document: doc.Document, readable: list[Path]) -> None:
-        super().__init__(document)
+    def __init__(self, document: doc.Document, readable: list[Path],
+                 leads_in: set[int] | None = None) -> None:
+        super().__init__(document, leads_in)
         self.readable = readable
         #: The charts' PDF files, by the number in their placeholder.
         self.charts: list[Path] = []
@@ -263,12 +285,67 @@ def _place_charts(pdf: pikepdf.Pdf, charts: list[Path]) -> int:
     return len(forms)
 
 
-def refused_error(what: str, refused: list[str]) -> StyleError:
-    """The error for a style sheet (``what``) that refers to files vbgen does not read."""
-    return StyleError(f"{what} hänvisar till {', '.join(dict.fromkeys(refused))}, som vbgen "
-                      "inte hämtar: vbgen hämtar ingenting från nätet och läser bara filer i "
-                      "stilmappen. Lägg filen i stilmappen och hänvisa till den med en relativ "
-                      "sökväg.")
+def refused_error(what: str, refused: list[str], base: Path | None = None) -> StyleError:
+    """The error for a style sheet (``what``) that refers to files vbgen does not read:
+    files that are not there, named by their folder, or else what is elsewhere (the
+    network, a file outside the style folders). ``base`` is where a relative reference
+    starts."""
+    missing: list[Path] = []
+    elsewhere: list[str] = []
+    for url in dict.fromkeys(refused):
+        path = _local(url, base)
+        if path is not None and not path.exists():
+            missing.append(path)
+        else:
+            elsewhere.append(url)
+    said = [_missing(missing)] if missing else []
+    if elsewhere:
+        said.append(f"{'Den hänvisar också' if missing else 'hänvisar'} till "
+                    f"{', '.join(elsewhere)}, som vbgen inte hämtar: vbgen hämtar ingenting "
+                    "från nätet och läser bara filer i stilmappen. Lägg filen i stilmappen "
+                    "och hänvisa till den med en relativ sökväg.")
+    return StyleError(f"{what} {' '.join(said)}")
+
+
+def _local(url: str, base: Path | None) -> Path | None:
+    """The file a reference names on this computer; None for one elsewhere."""
+    from urllib.parse import unquote, urlsplit
+
+    if url.startswith("file:"):
+        return Path(unquote(urlsplit(url).path))
+    if base is not None and not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE):
+        return base / unquote(url.split("#")[0].split("?")[0])
+    return None
+
+
+def _shown(path: Path) -> str:
+    """A path as the user gave it: from the folder vbgen runs in, where it is inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def _missing(missing: list[Path]) -> str:
+    """What a style sheet refers to that is not there: which folder is missing, or which
+    files are missing from it."""
+    from ..resources import styles_dir
+
+    by_folder: dict[Path, list[str]] = {}
+    for path in missing:
+        by_folder.setdefault(path.parent, []).append(path.name)
+    said = []
+    for folder, names in by_folder.items():
+        where = (f"mappen {_shown(folder)} finns inte" if not folder.is_dir()
+                 else f"{'filen' if len(names) == 1 else 'filerna'} finns inte i "
+                      f"{_shown(folder)}")
+        said.append(f"{where} ({', '.join(names)})")
+    fonts = all(path.suffix.lower() in (".ttf", ".otf", ".woff", ".woff2") for path in missing)
+    remedy = (f"Kopiera typsnitten dit, till exempel vbgens egna från {styles_dir() / 'fonts'}, "
+              "eller ändra src i reglerna @font-face" if fonts
+              else "Lägg filerna där, eller ändra hänvisningarna")
+    return (f"hänvisar till {'typsnitt' if fonts else 'filer'} som inte finns: "
+            f"{'; '.join(said)}. {remedy}.")
 
 
 def _gated_fetcher(readable: list[Path], refused: list[str]):
@@ -302,58 +379,28 @@ _OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": None, "uncompressed_pdf
             "custom_metadata": True}
 
 
-class Typeset:
-    """A document laid out in pages, its PDF not yet written."""
-
-    def __init__(self, document: doc.Document, laid: Any, stylesheet: Path,
-                 refused: list[str], charts: list[Path]) -> None:
-        self.document = document
-        self._laid = laid
-        self._stylesheet = stylesheet
-        self._refused = refused
-        self._charts = charts
-
-    def pages(self) -> dict[str, int]:
-        """The page number of every anchor (heading id), as :func:`heading_pages` reads it
-        from the written PDF."""
-        return {anchor: n for n, page in enumerate(self._laid.pages, start=1)
-                for anchor in page.anchors}
-
-    def write(self) -> bytes:
-        """Write the tagged PDF and return its bytes."""
-        pdf = self._laid.write_pdf(**_OPTIONS)
-        if self._refused:
-            raise refused_error(f"{self._stylesheet} (eller en bild den visar)", self._refused)
-        links = {h.id: doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)])
-                 for h in self.document.headings() if h.id}
-        titles = [t.caption if not t.caption_inlines() else "" for t in self.document.blocks
-                  if isinstance(t, doc.Table)]
-        return finish_tagging(pdf, links, self._charts, titles)
-
-
 def typeset(document: doc.Document, stylesheet: Path, base_url: Path,
-            readable: list[Path] | None = None) -> Typeset:
+            readable: list[Path] | None = None, *, apart: bool = True,
+            pool: Pool | None = None, cache: LayoutCache | None = None,
+            name: str = "", pages_only: bool = False) -> Typeset:
     """Lay ``document`` out in pages; :meth:`Typeset.write` then writes the PDF.
 
-    The engine reads only files inside ``readable`` (the style sheet's folder and the
-    document's images by default) and never the network.
+    The document is laid out in chapters (unless not ``apart``), by the processes of
+    ``pool`` (by default here), reusing the chapters of the last build in ``cache``, where
+    the document goes by ``name``; see :mod:`vbgen.writers.typeset`. With ``pages_only`` the
+    document is laid out for :meth:`Typeset.pages` alone. The engine reads only
+    files inside ``readable`` (the style sheet's folder and the document's images by
+    default) and never the network.
     """
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    from .typeset import Typeset
 
+    measure_with(stylesheet)  # the tables' widths in the body font, as the Word file's
     if readable is None:
         readable = [Path(b.path).parent for b in document.blocks if isinstance(b, doc.Figure)]
         readable += [Path(b.logo).parent for b in document.blocks
                      if isinstance(b, doc.TitlePage) and b.logo]
-    allowed = [*readable, stylesheet.parent]
-    refused: list[str] = []
-    fetcher = _gated_fetcher(allowed, refused)
-    fonts = FontConfiguration()
-    writer = _PrintWriter(document, allowed)
-    html = HTML(string=writer.write(), base_url=str(base_url), url_fetcher=fetcher)
-    css = CSS(filename=str(stylesheet), font_config=fonts, url_fetcher=fetcher)
-    laid = html.render(stylesheets=[css], font_config=fonts, **_OPTIONS)
-    return Typeset(document, laid, stylesheet, refused, writer.charts)
+    return Typeset(document, stylesheet, base_url, readable, pool, cache, apart, name,
+                   pages_only)
 
 
 def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path,
@@ -518,7 +565,7 @@ def _describe_links(pdf: pikepdf.Pdf, headings: dict[str, str]) -> None:
                 annot.Contents = pikepdf.String(f"Gå till {headings[str(dest)]}")
 
 
-def _title_tables(pdf: pikepdf.Pdf, titles: list[str]) -> None:
+def title_tables(pdf: pikepdf.Pdf, titles: list[str]) -> None:
     """Give each table shown without a caption its name, as the title (/T) of its structure
     element: ``titles`` holds, for every table in order, its name or "" when it has a
     caption. Left alone if the structure has another number of tables."""
@@ -547,7 +594,7 @@ def finish_tagging(data: bytes, headings: dict[str, str] | None = None,
 
     The placeholders of ``charts`` (see :class:`_PrintWriter`) get their drawings here too,
     and the tables shown without a caption their names (``table_titles``, see
-    :func:`_title_tables`).
+    :func:`title_tables`).
     """
     with pikepdf.open(io.BytesIO(data)) as pdf:
         placed = _place_charts(pdf, charts) if charts else 0
@@ -558,7 +605,7 @@ def finish_tagging(data: bytes, headings: dict[str, str] | None = None,
             _artifact_margins(pdf, reachable)
             _scope_headers(reachable)
             if table_titles and any(table_titles):
-                _title_tables(pdf, table_titles)
+                title_tables(pdf, table_titles)
         _describe_links(pdf, headings or {})
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,

@@ -1,0 +1,106 @@
+"""Cut a font down to the glyphs a document uses, as WeasyPrint does with HarfBuzz.
+
+Chapters laid out apart each embed the glyphs they use; the joined document embeds each font
+once, cut from the font file with every chapter's glyphs (:mod:`vbgen.writers.join`). The cut
+is WeasyPrint's (glyph ids kept, the same tables dropped, no hinting), so the font comes out
+as a document laid out in one piece would embed it. Without HarfBuzz's subsetting library
+(``libharfbuzz-subset``) :func:`available` is false and each chapter keeps its own fonts.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+from functools import cache
+
+_RETAIN_GIDS = 0x02
+_DESUBROUTINIZE = 0x04
+_NO_HINTING = 0x01
+_PASSTHROUGH_UNRECOGNIZED = 0x20
+_DROP_TABLE_TAG = 3  # hb_subset_sets_t
+#: The tables WeasyPrint leaves out of an embedded font.
+_DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH",
+            b"PCLT", b"SVG ")
+
+
+@cache
+def _libraries() -> tuple[ctypes.CDLL, ctypes.CDLL] | None:
+    names = ctypes.util.find_library("harfbuzz"), ctypes.util.find_library("harfbuzz-subset")
+    if not all(names):
+        return None
+    try:
+        hb, sub = (ctypes.CDLL(name) for name in names)
+    except OSError:
+        return None
+    p, uint = ctypes.c_void_p, ctypes.c_uint
+    for lib, name, restype, argtypes in (
+            (hb, "hb_blob_create", p, [ctypes.c_char_p, uint, ctypes.c_int, p, p]),
+            (hb, "hb_blob_destroy", None, [p]),
+            (hb, "hb_blob_get_data", ctypes.POINTER(ctypes.c_char), [p, ctypes.POINTER(uint)]),
+            (hb, "hb_face_create", p, [p, uint]),
+            (hb, "hb_face_destroy", None, [p]),
+            (hb, "hb_face_reference_blob", p, [p]),
+            (hb, "hb_set_add", None, [p, uint]),
+            (hb, "hb_tag_from_string", ctypes.c_uint32, [ctypes.c_char_p, ctypes.c_int]),
+            (sub, "hb_subset_input_create_or_fail", p, []),
+            (sub, "hb_subset_input_destroy", None, [p]),
+            (sub, "hb_subset_input_glyph_set", p, [p]),
+            (sub, "hb_subset_input_set", p, [p, ctypes.c_int]),
+            (sub, "hb_subset_input_set_flags", None, [p, uint]),
+            (sub, "hb_subset_or_fail", p, [p, p])):
+        function = getattr(lib, name)
+        function.restype, function.argtypes = restype, argtypes
+    return hb, sub
+
+
+def available() -> bool:
+    """Whether fonts can be cut here as WeasyPrint cuts them."""
+    return _libraries() is not None
+
+
+def subset(font: bytes, glyphs: set[int], index: int = 0) -> bytes | None:
+    """The font file ``font`` with only ``glyphs`` (by glyph id, ids kept), or None."""
+    libraries = _libraries()
+    if libraries is None or not glyphs:
+        return None
+    hb, sub = libraries
+    blob = hb.hb_blob_create(font, len(font), 1, None, None)  # read-only, not copied
+    face = hb.hb_face_create(blob, index)
+    request = sub.hb_subset_input_create_or_fail()
+    faces = []
+    try:
+        if not request:
+            return None
+        for glyph in sorted(glyphs):
+            hb.hb_set_add(sub.hb_subset_input_glyph_set(request), glyph)
+        dropped = sub.hb_subset_input_set(request, _DROP_TABLE_TAG)
+        for tag in _DROPPED:
+            hb.hb_set_add(dropped, hb.hb_tag_from_string(tag, -1))
+        # As WeasyPrint: first keep the glyphs in their places, then drop the empty glyphs
+        # after the last one used.
+        sub.hb_subset_input_set_flags(request, _RETAIN_GIDS | _PASSTHROUGH_UNRECOGNIZED
+                                      | _DESUBROUTINIZE)
+        faces.append(sub.hb_subset_or_fail(face, request))
+        if not faces[-1]:
+            return None
+        for glyph in range(max(glyphs) + 1):
+            hb.hb_set_add(sub.hb_subset_input_glyph_set(request), glyph)
+        sub.hb_subset_input_set_flags(request, _PASSTHROUGH_UNRECOGNIZED | _DESUBROUTINIZE
+                                      | _NO_HINTING)
+        faces.append(sub.hb_subset_or_fail(faces[-1], request))
+        if not faces[-1]:
+            return None
+        out = hb.hb_face_reference_blob(faces[-1])
+        length = ctypes.c_uint()
+        data = hb.hb_blob_get_data(out, ctypes.byref(length))
+        result = ctypes.string_at(data, length.value) if data else None
+        hb.hb_blob_destroy(out)
+        return result or None
+    finally:
+        for made in faces:
+            if made:
+                hb.hb_face_destroy(made)
+        if request:
+            sub.hb_subset_input_destroy(request)
+        hb.hb_face_destroy(face)
+        hb.hb_blob_destroy(blob)

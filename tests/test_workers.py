@@ -1,0 +1,74 @@
+"""The build's worker processes: copies of the first, errors brought back, nothing left."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from pathlib import Path
+
+import docx
+import pytest
+
+from vbgen.model import doc
+from vbgen.resources import styles_dir
+from vbgen.writers.workers import MOST, Pool, may_fork
+
+pytestmark = pytest.mark.skipif(not may_fork(), reason="processerna kopieras bara på Linux")
+
+DOCUMENT = doc.Document("Prov", [doc.Heading(1, [doc.Text("Rubrik")], id="rubrik"),
+                                 doc.Paragraph([doc.Text("Text.")])])
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[1])
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")
+
+
+#: The style sheet whose identity the Word file follows.
+SHEET = styles_dir() / "rapport.css"
+
+
+def test_the_other_processes_are_copies_of_the_first_and_end_with_the_pool() -> None:
+    with Pool.start() as pool:
+        tickets = [pool.docx(str(n), DOCUMENT, styles_dir() / "referens.docx", {"rubrik": 3},
+                             SHEET) for n in range(3)]
+        for data in pool.wait(tickets):
+            assert docx.Document(io.BytesIO(data)).paragraphs
+        processes = list(pool._processes)
+        assert len(processes) == min(os.cpu_count() or 1, MOST)
+        first, *copies = processes
+        assert first.process is not None and first.process.pid == first.pid
+        assert all(_parent(c.pid) == first.pid for c in copies)
+    deadline = time.monotonic() + 10
+    while not all(_gone(p.pid) for p in processes) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(_gone(p.pid) for p in processes)
+
+
+def test_an_error_in_a_process_is_raised_in_the_build(tmp_path: Path) -> None:
+    with Pool.start() as pool:
+        ticket = pool.docx("fel", DOCUMENT, tmp_path / "finns-inte.docx", {}, SHEET)
+        with pytest.raises(Exception) as caught:
+            pool.wait([ticket])
+        assert "finns-inte.docx" in str(caught.value)
+        # The pool goes on after an error.
+        ticket = pool.docx("rätt", DOCUMENT, styles_dir() / "referens.docx", {}, SHEET)
+        assert pool.wait([ticket])[0][:2] == b"PK"
+
+
+def test_in_this_process_the_same_work_is_done_in_turn(tmp_path: Path) -> None:
+    pool = Pool(0)
+    ticket = pool.docx("här", DOCUMENT, styles_dir() / "referens.docx", {}, SHEET)
+    assert pool.wait([ticket])[0][:2] == b"PK"
+    ticket = pool.docx("fel", DOCUMENT, tmp_path / "finns-inte.docx", {}, SHEET)
+    with pytest.raises(Exception, match="finns-inte"):
+        pool.wait([ticket])
+    pool.close()
