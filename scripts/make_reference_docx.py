@@ -2,7 +2,7 @@
 
 ``python scripts/make_reference_docx.py [--force] [MAPP]``: MAPP is a kommun's own styles
 folder (as given to --stilar), ``styles/`` without one. It refuses to overwrite an existing
-file unless ``--force``. The work is done by :mod:`vbgen.referens`, which every build also
+file unless ``--force``. The work is done by :mod:`vbgen.writers.referens`, which every build also
 uses to restyle the Word file from the style sheet, and ``vbgen stil`` makes a whole styles
 folder with it.
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from vbgen import referens
 from vbgen.resources import styles_dir
+from vbgen.writers import referens
 
 
 def main(argv: list[str]) -> int:

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from vbgen import typografi
 from vbgen.build import Options, build
 from vbgen.readers.docx import read_draft
+from vbgen.writers import typografi
 
 from .conftest import KULTUR, copy_kultur, run_cli
 from .libreoffice import Step

@@ -12,8 +12,8 @@ import pikepdf
 import pypdf
 import pytest
 
-from vbgen.typografi import undo
 from vbgen.writers.pdf import _structure
+from vbgen.writers.typografi import undo
 
 #: The table of contents of reference 004, in its order, without page numbers.
 TOC_004 = [

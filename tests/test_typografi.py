@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vbgen.model import doc
-from vbgen.typografi import EN_DASH, NBSP, VERBATIM, apply, inlines, undo
+from vbgen.writers.typografi import EN_DASH, NBSP, VERBATIM, apply, inlines, undo
 
 
 def test_numbers_units_and_percent_stay_on_their_line() -> None:

@@ -639,7 +639,7 @@ def stil_command(ny: Path, fran: Path | None) -> None:
     """Skapa stilmappen NY: stilmall, typsnitt och Word-referensdokument, färdiga att ändra.
     Färgerna och typsnitten står under :root i NY/rapport.css; bygg med --stilar NY.
     """
-    from .stilmapp import make
+    from .commands.stilmapp import make
 
     _guarded(lambda: click.echo(f"Skrev {len(make(ny, fran))} filer i {ny}. Ändra färger "
                                 f"och typsnitt under :root i {ny / 'rapport.css'}."))

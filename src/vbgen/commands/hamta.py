@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .. import typografi
 from ..errors import DataError, Problem
 from ..model.report import MAIN_FILE, Meta, markdown_fields
 from ..model.utkast import shown_key, text_digest, word_changes
 from ..readers.docx import Draft
 from ..readers.files import read_prose, read_text
+from ..writers import typografi
 
 
 @dataclass

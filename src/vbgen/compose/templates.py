@@ -26,7 +26,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .. import fmt, sprak, typografi
+from .. import fmt, sprak
 from ..derive import goals
 from ..derive.goals import GoalRow
 from ..errors import TemplateError
@@ -50,6 +50,7 @@ from ..model.tables import DataTable
 from ..model.utkast import text_digest
 from ..paths import OUTSIDE, Refused, check_file, present
 from ..resources import template_dirs
+from ..writers import typografi
 from ..writers.charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
 from . import citat, tabellvy
 

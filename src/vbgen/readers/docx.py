@@ -18,7 +18,6 @@ from typing import Any
 
 from lxml import etree
 
-from .. import typografi
 from ..errors import DataError, Problem
 from ..model import doc
 from ..model.utkast import (
@@ -36,7 +35,7 @@ from ..model.utkast import (
     word_changes,
 )
 from ..paths import Refused, open_file, zip_too_large
-from ..writers import markdown
+from ..writers import markdown, typografi
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -27,7 +27,6 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from .. import referens, typografi
 from ..errors import StyleError
 from ..model import doc
 from ..model.utkast import (
@@ -46,7 +45,7 @@ from ..model.utkast import (
 )
 from ..paths import MAX_UNPACKED_BYTES, zip_too_large
 from ..resources import styles_dir
-from . import docxfonts, markdown, stil
+from . import docxfonts, markdown, referens, stil, typografi
 from .widths import (
     CELL_PADDING_PT,
     SMALL_TABLE_FONT_PT,

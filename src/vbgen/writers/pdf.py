@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 
 import pikepdf
 
-from .. import typografi
 from ..errors import StyleError
 from ..model import doc
+from . import typografi
 from .widths import column_widths, measure_with
 
 if TYPE_CHECKING:

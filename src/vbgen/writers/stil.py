@@ -1,6 +1,6 @@
 """The report's visual identity, declared once as custom properties in ``rapport.css``.
 
-The PDF reads them directly; the charts, the Word styles (:mod:`vbgen.referens`, on every
+The PDF reads them directly; the charts, the Word styles (:mod:`vbgen.writers.referens`, on every
 build) and the column widths read them here, so that a kommun changes a colour or the font
 in one place: the ``:root`` rule of its styles folder's ``rapport.css``.
 """

@@ -13,9 +13,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .. import typografi
 from ..model import doc
 from ..resources import styles_dir
+from . import typografi
 
 #: The text width of an A4 page with the margins in rapport.css and referens.docx (cm).
 TEXT_WIDTH_CM = 21.0 - 2.5 - 2.2

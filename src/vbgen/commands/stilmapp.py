@@ -12,10 +12,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from . import referens
-from .errors import StyleError
-from .resources import styles_dir
-from .writers import stil
+from ..errors import StyleError
+from ..resources import styles_dir
+from ..writers import referens, stil
 
 #: The files a styles folder may hold besides ``fonts/``, copied from the source.
 FILES = ("rapport.css", "diagram.mplstyle", "logotyp.svg", "logotyp.png", "logotyp.jpg")

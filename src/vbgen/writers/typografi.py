@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .model import doc
+from ..model import doc
 
 NBSP = "\u00a0"
 EN_DASH = "\u2013"

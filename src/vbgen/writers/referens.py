@@ -23,7 +23,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .writers import stil
+from . import stil
 
 #: Page width less the left and right margins (cm), as in rapport.css.
 TEXT_WIDTH_CM = 21.0 - 2.5 - 2.2
@@ -231,7 +231,7 @@ def _field(paragraph, instr: str, cached: str) -> None:
 
 def _clean(d: DocxDocument) -> None:
     """Leave out python-docx's template leftovers: preview picture, custom XML, Mac Word."""
-    from .writers.docx import clean_package
+    from .docx import clean_package
 
     cp = d.core_properties
     cp.author = cp.last_modified_by = "vbgen"
