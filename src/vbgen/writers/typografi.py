@@ -88,31 +88,52 @@ def inlines(nodes: list[doc.Inline], cell: bool = False) -> list[doc.Inline]:
     """The inline nodes with their text set by the rules, each in the context of the text
     before it; a footnote's text on its own, a gap and a verbatim span as they are. In a
     table ``cell``, also :func:`_cell`'s rules for the cell's whole text."""
-    before = [""]
-    whole = doc.plain(nodes)
-    short = cell and _short(whole)
+    return _Typography(doc.plain(nodes), cell).walk(nodes)
 
-    def walk(items: list[doc.Inline]) -> list[doc.Inline]:
-        out: list[doc.Inline] = []
-        for n in items:
-            if isinstance(n, doc.Text):
-                text = apply(n.text, before[0][-16:])
-                before[0] += n.text
-                if cell and (short or before[0] == whole):  # the whole cell, or its end
-                    text = _cell(text)
-                out.append(doc.Text(text))
-            elif isinstance(n, doc.Span) and n.role == VERBATIM:
-                before[0] += doc.plain(n.children)
-                out.append(n)
-            elif isinstance(n, doc.Strong | doc.Emph | doc.Span | doc.Link):
-                out.append(replace(n, children=walk(n.children)))
-            elif isinstance(n, doc.Footnote):
-                out.append(doc.Footnote(inlines(n.children)))
-            else:
-                out.append(n)
-        return out
 
-    return walk(nodes)
+class _Typography(doc.Visitor[doc.Inline]):
+    """One walk over a run of inlines, carrying the text set so far as the next node's
+    context."""
+
+    def __init__(self, whole: str, cell: bool) -> None:
+        self.whole = whole
+        self.cell = cell
+        self.short = cell and _short(whole)
+        self.before = ""
+
+    def walk(self, items: list[doc.Inline]) -> list[doc.Inline]:
+        return [self.visit(n) for n in items]
+
+    def visit_text(self, n: doc.Text) -> doc.Inline:
+        text = apply(n.text, self.before[-16:])
+        self.before += n.text
+        if self.cell and (self.short or self.before == self.whole):  # the cell, or its end
+            text = _cell(text)
+        return doc.Text(text)
+
+    def visit_strong(self, n: doc.Strong) -> doc.Inline:
+        return replace(n, children=self.walk(n.children))
+
+    def visit_emph(self, n: doc.Emph) -> doc.Inline:
+        return replace(n, children=self.walk(n.children))
+
+    def visit_span(self, n: doc.Span) -> doc.Inline:
+        if n.role == VERBATIM:
+            self.before += doc.plain(n.children)
+            return n
+        return replace(n, children=self.walk(n.children))
+
+    def visit_link(self, n: doc.Link) -> doc.Inline:
+        return replace(n, children=self.walk(n.children))
+
+    def visit_footnote(self, n: doc.Footnote) -> doc.Inline:
+        return replace(n, children=inlines(n.children))  # its own text, from its start
+
+    def visit_linebreak(self, n: doc.LineBreak) -> doc.Inline:
+        return n
+
+    def visit_gap(self, n: doc.Gap) -> doc.Inline:
+        return n
 
 
 #: What :func:`undo` turns back: a no-break space, and an en dash the rules may have set.
