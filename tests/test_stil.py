@@ -57,7 +57,7 @@ def test_a_missing_font_names_the_font_and_the_folder(sample_copy: Path, tmp_pat
     with pytest.raises(StyleError) as caught:
         build(sample_copy, Options(tmp_path / "ut", styles=styles))
     message = str(caught.value)
-    assert ("hänvisar till typsnitt som inte finns: filerna finns inte i "
+    assert ("hänvisar till typsnitt som inte finns: filen finns inte i "
             f"{styles / 'fonts'} (LiberationSans-Bold.ttf)") in message
     assert "nätet" not in message
 
