@@ -8,10 +8,13 @@ cd "$(dirname "$0")/.."
 # draft in it as a person does (7.5 or later keeps Word's content controls; Debian 12 ships
 # 7.4, so there both come from bookworm-backports), poppler renders PDF pages, HarfBuzz
 # subsetting keeps the PDF's fonts small, headless Chromium loads the live preview, strace
-# shows which files a build opens. Installed only when running as root with apt-get, and
-# only what is missing or too old; without them the tests that need them are skipped.
+# shows which files a build opens, Hunspell with its Swedish dictionary checks the samples'
+# spelling, and DejaVu Sans Mono is the layout test's fallback font. Installed only when
+# running as root with apt-get, and only what is missing or too old; without them the tests
+# that need them are skipped.
 OFFICE_PACKAGES=(libreoffice-writer-nogui python3-uno)
-SYSTEM_PACKAGES=(poppler-utils libharfbuzz-subset0 chromium chromium-driver strace)
+SYSTEM_PACKAGES=(poppler-utils libharfbuzz-subset0 chromium chromium-driver strace hunspell
+                 hunspell-sv fonts-dejavu-core)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive
     release=()

@@ -236,3 +236,9 @@ def office(tmp_path_factory: pytest.TempPathFactory):
     started = Office(tmp_path_factory.mktemp("libreoffice"))
     yield started
     started.close()
+
+
+def words_of(text: str) -> str:
+    """Shown text with the no-break spaces the report's typography sets beside a word as
+    spaces; those inside a number and before its % stay (``fmt`` writes them)."""
+    return re.sub(r"(?<=[^\W\d])\u00a0|\u00a0(?=[^\W\d])", " ", text)

@@ -15,7 +15,7 @@ from vbgen.build import Options, compose_all
 from vbgen.compose.luckor import find_all
 from vbgen.model import doc
 
-from .conftest import line_of, replace_text, run_cli
+from .conftest import line_of, replace_text, run_cli, words_of
 
 NB = "\u00a0"
 MINUS = "\u2212"
@@ -79,7 +79,7 @@ def _headings(document) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     for p in document.paragraphs:
         if p.style.name.startswith(("Heading ", "Rubrik ")):  # also those kept out of the TOC
-            out.setdefault(p.text, []).append(int(p.style.name.split()[1]))
+            out.setdefault(words_of(p.text), []).append(int(p.style.name.split()[1]))
     return out
 
 
@@ -100,13 +100,13 @@ def _outline(pdf) -> dict[str, list[int]]:
 def _table(document, first_header: str) -> list[list[str]]:
     for t in document.tables:
         if t.rows[0].cells[0].text == first_header:
-            return [[c.text for c in row.cells] for row in t.rows]
+            return [[words_of(c.text) for c in row.cells] for row in t.rows]
     raise AssertionError(f"ingen tabell börjar med {first_header!r}")
 
 
 def _paragraph_text(document) -> str:
     # Not str.split(): it would also split at the no-break spaces the figures carry.
-    return re.sub(r"[ \t\n]+", " ", " ".join(p.text for p in document.paragraphs))
+    return re.sub(r"[ \t\n]+", " ", " ".join(words_of(p.text) for p in document.paragraphs))
 
 
 # --- Headings -----------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def test_headings_have_their_level_in_pdf(pdf, pdf_text):
 
 
 def test_sections_in_the_order_of_the_report(document):
-    h1 = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    h1 = [words_of(p.text) for p in document.paragraphs if p.style.name == "Heading 1"]
     assert [h for h in h1 if h in ORDER] == ORDER
 
 
@@ -191,7 +191,8 @@ def test_kompetensutveckling_is_a_real_list(document):
     start = next(i for i, p in enumerate(paragraphs)
                  if p.text == "Kompetensutveckling (inklusive chefsutveckling)"
                  and p.style.name == "Heading 2")
-    bullets = [p.text for p in paragraphs[start:start + 12] if p.style.name == "List Bullet"]
+    bullets = [words_of(p.text) for p in paragraphs[start:start + 12]
+               if p.style.name == "List Bullet"]
     assert "information om den kommande socialtjänstlagen" in bullets
     assert len(bullets) == 7
 
@@ -240,7 +241,7 @@ def test_lov_sentence(document):
 
 
 def test_reasons_are_a_nested_list(document):
-    items = [(p.style.name, p.text) for p in document.paragraphs
+    items = [(p.style.name, words_of(p.text)) for p in document.paragraphs
              if p.style.name.startswith("List Bullet")]
     i = items.index(("List Bullet", "Kommunen har sagt upp avtalet med en utförare därför"))
     assert items[i + 1] == ("List Bullet 2", "att det fanns brister i yrkesutövningen")
@@ -259,14 +260,14 @@ def _spans(tbl, column: int) -> list[tuple[str, int]]:
         if merge is not None and merge.get(qn("w:val")) in (None, "continue"):
             spans[-1] = (spans[-1][0], spans[-1][1] + 1)
         else:
-            spans.append(("".join(t.text or "" for t in tc.iter(qn("w:t"))), 1))
+            spans.append((words_of("".join(t.text or "" for t in tc.iter(qn("w:t")))), 1))
     return spans
 
 
 def test_kallforteckning_shows_each_goal_once(document):
     table = next(t for t in document.tables
                  if t.rows[0].cells[0].text == "Kommunfullmäktigemål")
-    assert [c.text for c in table.rows[0].cells] == [
+    assert [words_of(c.text) for c in table.rows[0].cells] == [
         "Kommunfullmäktigemål", "Nämndmål", "Indikatorer", "Källa/Kolada-ID"]
     kf = _spans(table._tbl, 0)
     assert kf == [("Huddinge är trivsamt och tryggt för alla invånare", 8),

@@ -153,14 +153,14 @@ def test_reference_document_without_a_needed_style(sample_copy, tmp_path, warm_c
     styles = tmp_path / "stilar"
     styles.mkdir()
     reference = docx.Document(str(styles_dir() / "referens.docx"))
-    for name in ("Tabelltext", "Bildtext"):
+    for name in ("Tabellnot", "Bildtext"):
         element = reference.styles[name].element
         element.getparent().remove(element)
     reference.save(str(styles / "referens.docx"))
     result = _build_with_styles(sample_copy, tmp_path, styles)
     assert result.exit_code == 1
     assert result.output == (
-        f'Fel i stilarna: {styles / "referens.docx"}: formatmallarna "Tabelltext", "Bildtext" '
+        f'Fel i stilarna: {styles / "referens.docx"}: formatmallarna "Tabellnot", "Bildtext" '
         "saknas i referensdokumentet. Utgå från styles/referens.docx och ändra mallarna i "
         "stället för att ta bort dem (se docs/stilar.md).\n")
     assert not list((tmp_path / "ut").glob("*.docx"))
@@ -186,13 +186,13 @@ def test_validate_checks_own_styles_and_templates_as_build_does(sample_copy, tmp
     styles = tmp_path / "stilar"
     styles.mkdir()
     reference = docx.Document(str(styles_dir() / "referens.docx"))
-    element = reference.styles["Tabelltext"].element
+    element = reference.styles["Tabellnot"].element
     element.getparent().remove(element)
     reference.save(str(styles / "referens.docx"))
     result = run_cli("validate", str(sample_copy), "--stilar", str(styles))
     assert result.exit_code == 1
     assert result.output.startswith(f'Fel i stilarna: {styles / "referens.docx"}: '
-                                    'formatmallarna "Tabelltext" saknas i referensdokumentet.')
+                                    'formatmallarna "Tabellnot" saknas i referensdokumentet.')
 
     shutil.copytree(styles_dir(), styles, dirs_exist_ok=True)  # fonts and all
     css = (styles_dir() / "rapport.css").read_text(encoding="utf-8")

@@ -63,12 +63,17 @@ def test_a_rank_is_an_indicator_value(kultur, tmp_path):
 
 def test_kommun_profile_brings_its_styles(kultur, tmp_path):
     styles = kultur.parent / PROFILE.name / "stilar"
-    styles.mkdir()
-    Image.new("RGB", (300, 100), (0, 90, 110)).save(styles / "logotyp.png")
     document = _compose(kultur, tmp_path / "ut")
     title = next(b for b in document.blocks if isinstance(b, doc.TitlePage))
-    assert title.logo == str((styles / "logotyp.png").resolve())
+    # The profile's own logotype: the SVG for the PDF, with its PNG beside it for Word.
+    assert title.logo == str((styles / "logotyp.svg").resolve())
     assert title.logo_alt == "Norrviks kommuns logotyp"
+    (styles / "logotyp.svg").unlink()
+    (styles / "logotyp.png").unlink()
+    Image.new("RGB", (300, 100), (0, 90, 110)).save(styles / "logotyp.png")
+    document = _compose(kultur, tmp_path / "ut2")
+    title = next(b for b in document.blocks if isinstance(b, doc.TitlePage))
+    assert title.logo == str((styles / "logotyp.png").resolve())
 
 
 def test_a_malvarde_keeps_its_comparator(kultur, tmp_path):
@@ -190,3 +195,41 @@ disposition:
         "GM": "Av tre indikatorer med etappmål når en årets etappmål, en når det inte och en "
               "saknar årets värde.",
     }
+
+
+def test_indicator_marks_are_explained_under_each_table_that_uses_them(sample_copy, tmp_path):
+    document = compose_all(sample_copy, Options(tmp_path / "ut"), draw=False)[1][
+        "verksamhetsberattelse"]
+    tables = [b for b in document.blocks if isinstance(b, doc.Table)
+              and b.head and doc.plain(b.head[0].cells[0].children) == "Indikatorer"]
+    explained = 0
+    for table in tables:
+        used = {doc.plain(r.cells[0].children).rsplit(" ", 1)[-1] for r in table.body}
+        notes = [doc.plain(n.children) for n in table.notes]
+        for mark in ("*", "**", "***"):
+            lines = [n for n in notes if n.split(" ", 1)[0] == mark]
+            assert len(lines) == (mark in used), (table.caption, mark, notes)
+            explained += len(lines)
+    assert explained >= 3
+    replace_text(sample_copy / "vb.yaml", '  "**": Manuellt förd statistik; ett besök kan vara '
+                 "räknat mer än en gång.\n", "")
+    document = compose_all(sample_copy, Options(tmp_path / "ut2"), draw=False)[1][
+        "verksamhetsberattelse"]
+    notes = [doc.plain(n.children) for b in document.blocks if isinstance(b, doc.Table)
+             and b.head and doc.plain(b.head[0].cells[0].children) == "Indikatorer"
+             for n in b.notes]
+    assert not [n for n in notes if n.startswith("** ")]  # what the data does not explain
+
+
+def test_the_assessment_symbols_have_a_legend_where_they_first_stand(sample_copy, tmp_path):
+    document = compose_all(sample_copy, Options(tmp_path / "ut"), draw=False)[1][
+        "verksamhetsberattelse"]
+    first = next(b for b in document.blocks if isinstance(b, doc.Table)
+                 and any("●" in doc.plain(c.children) for r in b.body for c in r.cells))
+    assert first.caption == "Målbedömning 2024"
+    legend = [n for n in first.notes if doc.plain(n.children).startswith("Teckenförklaring")]
+    assert [doc.plain(n.children) for n in legend] == [
+        "Teckenförklaring: ● I mycket hög grad uppfyllt, ◕ i hög grad uppfyllt, ◑ delvis "
+        "uppfyllt, ○ ej uppfyllt."]
+    spans = [n for n in legend[0].children if isinstance(n, doc.Span)]
+    assert [s.role for s in spans] == ["niva-1", "niva-2", "niva-3", "niva-4"]  # in colour

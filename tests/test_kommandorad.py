@@ -21,8 +21,9 @@ ENGLISH = ["Usage", "Options", "Commands", "Show this message", "Show the versio
            "PATH", "DIRECTORY", "FILENAME", "BOOLEAN", "Did you mean", "No such",
            "Missing argument", "Invalid value", "is not"]
 
-COMMANDS = ["ny", "kolada", "kontrollera", "forhandsgranska", "bygg", "hamta", "schema"]
-ALIASES = {"build": "bygg", "validate": "kontrollera", "init": "ny", "preview": "forhandsgranska"}
+COMMANDS = ["ny", "kolada", "kontrollera", "forhandsgranska", "bygg", "hamta", "stil", "schema"]
+ALIASES = {"build": "bygg", "validate": "kontrollera", "init": "ny", "preview": "forhandsgranska",
+           "style": "stil"}
 
 
 def _english(text: str) -> list[str]:
@@ -88,7 +89,7 @@ def test_the_list_of_commands_has_each_whole_summary_in_the_years_order() -> Non
     for name, summary in listed:
         assert summary.endswith("."), name  # one line, not cut
         assert summary == main.commands[name].short_help
-    assert "De engelska namnen build, init, preview, validate fungerar också" in output
+    assert "De engelska namnen build, init, preview, style, validate fungerar också" in output
 
 
 @pytest.mark.parametrize("alias, name", ALIASES.items())
@@ -111,7 +112,7 @@ def test_a_misspelt_command_is_named_with_a_suggestion() -> None:
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == (
         "Fel: Kommandot 'byg' finns inte. Menade du 'bygg'? Kommandona är ny, kolada, "
-        "kontrollera, forhandsgranska, bygg, hamta, schema.")
+        "kontrollera, forhandsgranska, bygg, hamta, stil, schema.")
     assert "Skriv 'vbgen --hjalp' för hjälp." in result.output
     assert _english(result.output) == []
 

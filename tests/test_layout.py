@@ -10,7 +10,10 @@ or that does not say where they come from.
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
+import subprocess
 from collections import defaultdict
 from pathlib import Path
 
@@ -318,3 +321,202 @@ def test_every_chart_states_its_figures_and_their_source(sample_reports, sample,
             assert chart.kalla, chart.titel
             assert caption.startswith(f"Diagram: {chart.titel}. Källa: {chart.kalla}."), \
                 f"sida {where.page}: {caption!r}"
+
+
+# --- Both samples, both formats: what a kommunikatör signs off ---------------------------------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+#: A font none of the samples uses: the only one LibreOffice may fall back to when it runs
+#: without the document's fonts, so that a glyph set in it shows the font was missing.
+FALLBACK = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
+RENDERINGS = [f"{sample}-{kind}" for sample in ("social", "kultur")
+              for kind in ("pdf", "word", "word-utan-typsnitt")]
+
+
+class Rendering:
+    """A sample report as a reader gets it, page by page, with the look its identity
+    declares (the accent colour, the size of a chapter's heading)."""
+
+    def __init__(self, pdf: Path, stylesheet: Path) -> None:
+        from vbgen.writers import stil
+
+        tokens = stil.identity(stylesheet, styles_dir() / "rapport.css")
+        self.accent = tuple(int(tokens["accent"][i:i + 2], 16) / 255 for i in (1, 3, 5))
+        self.chapter_size = stil.points(tokens["rubrik-1"])
+        with pdfplumber.open(pdf) as document:
+            self.pages = [(p.extract_words(extra_attrs=["size", "non_stroking_color",
+                                                        "fontname"]),
+                           float(p.height), p.extract_text() or "") for p in document.pages]
+
+
+def _office_pdf(docx_file: Path, out: Path, fonts: Path | None) -> Path:
+    """The Word file laid out by LibreOffice: with the fonts of ``fonts`` installed and no
+    others but the fallback, or (``None``) with only the fallback, so that what it shows
+    comes from the fonts the file embeds."""
+    out.mkdir(parents=True)
+    (out / "fallback").mkdir()
+    shutil.copy(FALLBACK, out / "fallback")
+    dirs = "".join(f"<dir>{d}</dir>" for d in [out / "fallback", *([fonts] if fonts else [])])
+    (out / "fonts.conf").write_text(
+        f'<?xml version="1.0"?><fontconfig>{dirs}<cachedir>{out / "cache"}</cachedir>'
+        "</fontconfig>", encoding="utf-8")
+    env = dict(os.environ, FONTCONFIG_FILE=str(out / "fonts.conf"))
+    subprocess.run([str(SOFFICE), f"-env:UserInstallation={(out / 'profil').as_uri()}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(out),
+                    str(docx_file)], env=env, capture_output=True, timeout=300, check=True)
+    return out / (docx_file.stem + ".pdf")
+
+
+@pytest.fixture(scope="module")
+def renderings(built, tmp_path_factory) -> dict[str, Rendering]:
+    """Each sample's report as PDF and as Word laid out by LibreOffice, with and without
+    the report's fonts installed."""
+    if SOFFICE is None or not FALLBACK.is_file():
+        pytest.skip("LibreOffice and DejaVu Sans Mono are needed; scripts/test.sh installs them")
+    kultur = copy_kultur(tmp_path_factory.mktemp("kultur"))
+    files = {p.suffix: p for p in build(kultur, Options(
+        tmp_path_factory.mktemp("ut"), documents=("verksamhetsberattelse",)))}
+    profile_styles = kultur.parent / "norrviks-kommun" / "stilar"
+    samples = {"social": ({".pdf": built["pdf"], ".docx": built["docx"]}, styles_dir()),
+               "kultur": (files, profile_styles)}
+    out: dict[str, Rendering] = {}
+    for sample, (paths, styles) in samples.items():
+        sheet = styles / "rapport.css"
+        work = tmp_path_factory.mktemp(sample)
+        out[f"{sample}-pdf"] = Rendering(paths[".pdf"], sheet)
+        out[f"{sample}-word"] = Rendering(
+            _office_pdf(paths[".docx"], work / "med", styles / "fonts"), sheet)
+        out[f"{sample}-word-utan-typsnitt"] = Rendering(
+            _office_pdf(paths[".docx"], work / "utan", None), sheet)
+    return out
+
+
+def _segments(words: list[dict]) -> list[list[dict]]:
+    """The words of a page in runs along a line: a table cell's line, or a paragraph's."""
+    lines: dict[int, list[dict]] = defaultdict(list)
+    for w in words:
+        lines[round(w["bottom"])].append(w)
+    runs = []
+    for line in lines.values():
+        line.sort(key=lambda w: w["x0"])
+        run = [line[0]]
+        for w in line[1:]:
+            if w["x0"] - run[-1]["x1"] > 0.9 * w["size"]:
+                runs.append(run)
+                run = []
+            run.append(w)
+        runs.append(run)
+    return runs
+
+
+def _next_line(run: list[dict], runs: list[list[dict]]) -> list[dict] | None:
+    """The run on the line below ``run`` that starts or ends where it does (the next line
+    of the same paragraph or cell)."""
+    size = run[-1]["size"]
+    for other in runs:
+        gap = other[0]["top"] - run[-1]["bottom"]
+        if -1 < gap < 0.45 * size and (abs(other[0]["x0"] - run[0]["x0"]) < 2
+                                       or abs(other[-1]["x1"] - run[-1]["x1"]) < 2):
+            return other
+    return None
+
+
+_UNIT_WORDS = {"%", "kr", "tkr", "mnkr", "mdkr", "st", "år", "procent", "kronor"}
+
+
+@pytest.mark.parametrize("name", RENDERINGS)
+def test_no_number_or_unit_broken_from_itself(renderings, name):
+    """No number broken inside itself ("501 5 / 34"), no unit or % first on a line."""
+    problems = []
+    for n, (words, _, _) in enumerate(renderings[name].pages, start=1):
+        runs = _segments(words)
+        for run in runs:
+            below = _next_line(run, runs)
+            if below is None or not re.search(r"\d$", run[-1]["text"]):
+                continue
+            first = below[0]["text"]
+            if re.fullmatch(r"\d{1,3}([,)%].*)?", first) and re.fullmatch(
+                    r"[−-]?\d{1,3}", run[-1]["text"]):
+                problems.append(f"sida {n}: talet {run[-1]['text']} / {first} är delat")
+            elif first in _UNIT_WORDS:
+                problems.append(f"sida {n}: {first!r} står först på raden efter "
+                                f"{run[-1]['text']!r}")
+    assert not problems, "\n".join(problems[:30])
+
+
+@pytest.mark.parametrize("name", RENDERINGS)
+def test_no_table_header_is_hyphenated(renderings, name):
+    problems = []
+    for n, (words, _, _) in enumerate(renderings[name].pages, start=1):
+        for run in _segments(words):
+            last = run[-1]
+            colour = last.get("non_stroking_color")
+            white = isinstance(colour, tuple | list) and all(c > 0.95 for c in colour)
+            if white and re.search(r"\w-$", last["text"]):
+                problems.append(f"sida {n}: rubrikcellen avstavas: {last['text']!r}")
+    assert not problems, "\n".join(problems)
+
+
+def _chapter_starts(rendering: Rendering) -> set[int]:
+    return {n for n, (words, _, _) in enumerate(rendering.pages, start=1)
+            if any(w["size"] >= rendering.chapter_size - 0.5 for w in words)}
+
+
+@pytest.mark.parametrize("name", RENDERINGS)
+def test_no_page_under_30_percent_full_but_a_chapters_last(renderings, name):
+    rendering = renderings[name]
+    top, _, bottom, _ = _margins()
+    starts = _chapter_starts(rendering)
+    thin = []
+    for n, (words, height, _) in enumerate(rendering.pages, start=1):
+        body = [w for w in words if top < w["top"] and w["bottom"] < height - bottom]
+        if n == 1 or n == len(rendering.pages) or n + 1 in starts or not body:
+            continue  # the cover, the last page, a chapter's last page
+        full = (max(w["bottom"] for w in body) - top) / (height - top - bottom)
+        if full < 0.3:
+            thin.append(f"sida {n} är {full:.0%} full")
+    assert not thin, "\n".join(thin)
+
+
+@pytest.mark.parametrize("name", RENDERINGS)
+def test_no_heading_at_a_pages_foot(renderings, name):
+    rendering = renderings[name]
+    top, _, bottom, _ = _margins()
+    problems = []
+    for n, (words, height, _) in enumerate(rendering.pages[1:], start=2):
+        body = [w for w in words if top < w["top"] and w["bottom"] < height - bottom
+                and w["size"] >= 8.4]  # the page's text, without footnotes
+        if not body:
+            continue
+        last = max(body, key=lambda w: w["bottom"])
+        colour = last.get("non_stroking_color")
+        if ("Bold" in last["fontname"] and isinstance(colour, tuple | list) and len(colour) == 3
+                and all(abs(a - b) < 0.01 for a, b in zip(colour, rendering.accent,
+                                                          strict=True))):
+            problems.append(f"sida {n} slutar med rubriken {last['text']!r}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", RENDERINGS)
+def test_the_contents_page_numbers_are_the_pages(renderings, name):
+    """Each line of the contents names the page its heading is on, in this rendering."""
+    pages = [" ".join(text.replace("\u00a0", " ").split())
+             for _, _, text in renderings[name].pages]
+    entries = re.findall(r"^(.+?)[ .]*\.{3,}[ .]*(\d+)$", renderings[name].pages[1][2],
+                         re.MULTILINE)
+    assert len(entries) > 10
+    wrong = []
+    for title, number in entries:
+        key = " ".join(title.replace("\u00a0", " ").split())[:30]
+        if int(number) > len(pages) or key not in pages[int(number) - 1]:
+            found = [n for n, text in enumerate(pages[2:], start=3) if key in text]
+            wrong.append(f"{key!r}: sida {number} i innehållet, står på {found[:3]}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("name", [r for r in RENDERINGS if r.endswith("utan-typsnitt")])
+def test_the_word_file_brings_its_fonts(renderings, name):
+    """Without the report's fonts on the computer, nothing is set in another font."""
+    fallback = {w["text"] for words, _, _ in renderings[name].pages for w in words
+                if "Mono" in w["fontname"]}
+    assert not fallback, f"satt i ett ersättningstypsnitt: {sorted(fallback)[:20]}"

@@ -44,7 +44,7 @@ def test_libreoffice_keeps_header_footer_and_tables(converted):
     assert "Sida" not in first
     assert "Socialnämnden – Verksamhetsberättelse 2024" in second
     assert f"Sida 2 ({len(converted.pages)})" in second
-    text = " ".join(page.extract_text() for page in converted.pages)
+    text = " ".join(page.extract_text() for page in converted.pages).replace("\u00a0", " ")
     assert "Resultaträkning" in text and "Årets resultat" in text
 
 

@@ -12,7 +12,7 @@ from vbgen.compose.templates import environment
 from vbgen.derive.goals import derive
 from vbgen.load import load
 
-from .conftest import SAMPLE, line_of, replace_text, run_cli
+from .conftest import SAMPLE, line_of, replace_text, run_cli, words_of
 
 NB = "\u00a0"
 
@@ -49,13 +49,13 @@ def memo_pages(memo):
 
 
 def _styled(document, style: str) -> list[str]:
-    return [p.text for p in document.paragraphs if p.style.name == style]
+    return [words_of(p.text) for p in document.paragraphs if p.style.name == style]
 
 
 def _table(document, first_header: str) -> list[list[str]]:
     for t in document.tables:
         if t.rows[0].cells[0].text == first_header:
-            return [[c.text for c in row.cells] for row in t.rows]
+            return [[words_of(c.text) for c in row.cells] for row in t.rows]
     raise AssertionError(f"ingen tabell börjar med {first_header!r}")
 
 
@@ -89,7 +89,7 @@ def test_attachment_2_is_the_reports_own_bilaga_2(memo_docx, report_docx):
 
 
 def test_letterhead(memo_docx):
-    head = [p.text for p in memo_docx.paragraphs[:4]]
+    head = [words_of(p.text) for p in memo_docx.paragraphs[:4]]
     assert head == [
         "Huddinge kommun\nSocialförvaltningen",
         "Tjänsteskrivelse\nDatum: 11 februari 2025\nDiarienummer: SN 2025/123\n"
@@ -102,7 +102,7 @@ def test_letterhead(memo_docx):
 
 
 def test_economic_consequences(memo_docx):
-    texts = [p.text for p in memo_docx.paragraphs]
+    texts = [words_of(p.text) for p in memo_docx.paragraphs]
     after = texts[texts.index("Ekonomiska konsekvenser") + 1]
     assert after == (f"Förslaget innebär att 4{NB}487 tkr av årets överskott balanseras mot "
                      f"nämndens eget kapital, som därefter uppgår till 13{NB}899 tkr.")
@@ -121,7 +121,7 @@ def test_attachments_start_at_one_with_the_report(memo_docx):
         "Uppföljning av uppdrag enligt lokalresursplanen 2024"]
     # Each numbered list has its own numbering, restarted at 1 (not 4, 5, 6).
     firsts = [p for p in memo_docx.paragraphs
-              if p.style.name == "List Number" and p.text in (DECISIONS[0], numbered[3])]
+              if p.style.name == "List Number" and words_of(p.text) in (DECISIONS[0], numbered[3])]
     ids = [p._p.pPr.numPr.numId.val for p in firsts]
     assert ids[0] != ids[1]
     numbering = memo_docx.part.numbering_part.element
@@ -143,7 +143,7 @@ def test_result_is_the_reports_avvikelse(memo_docx, report_docx):
     avvikelse = next(r[3] for r in _table(report_docx, "Resultaträkning")
                      if r[0] == "Årets resultat")
     assert avvikelse == f"4{NB}487"
-    text = "\n".join(p.text for p in memo_docx.paragraphs)
+    text = "\n".join(words_of(p.text) for p in memo_docx.paragraphs)
     assert f"Årets resultat jämfört med budget är {avvikelse} tkr." in text
     assert ("Nämnden redovisar ett överskott mot budget på 4,5 miljoner kronor, vilket är "
             f"0,9{NB}% av nettobudgeten.") in _flat_keep_nb(text)
@@ -159,7 +159,7 @@ def test_the_decision_transfers_the_figure_the_report_shows(memo_docx, report_do
     avvikelse = next(r[3] for r in _table(report_docx, "Resultaträkning")
                      if r[0] == "Årets resultat")
     decision = f"begär hos kommunstyrelsen att {avvikelse} tkr av årets resultat balanseras"
-    assert decision in "\n".join(p.text for p in memo_docx.paragraphs)
+    assert decision in "\n".join(words_of(p.text) for p in memo_docx.paragraphs)
     assert _flat(decision) in _flat("\n".join(memo_pages))
     report_text = _flat("\n".join(report_pages))
     assert re.search(r"Årets resultat [−\d ]+ [−\d ]+ " + _flat(avvikelse), report_text)
@@ -170,22 +170,22 @@ def _flat_keep_nb(text: str) -> str:
 
 
 def test_summary_sentences(memo_docx):
-    text = _flat_keep_nb("\n".join(p.text for p in memo_docx.paragraphs))
+    text = _flat_keep_nb("\n".join(words_of(p.text) for p in memo_docx.paragraphs))
     assert ("Förvaltningen bedömer att socialnämndens mål för 2024 sammantaget är i hög grad "
             "uppfyllda. "
             "Av nämndens sju nämndmål är två i mycket hög grad uppfyllda, ett i hög grad "
             "uppfyllt och fyra delvis uppfyllda.") in text
-    assert ("Inom målområdet En trygg kommun där människor trivs och växer - social hållbarhet "
+    assert ("Inom målområdet En trygg kommun där människor trivs och växer – social hållbarhet "
             "har nämnden fyra nämndmål, varav ett i mycket hög grad uppfyllt, ett i hög grad "
             "uppfyllt och två delvis uppfyllda.") in text
-    assert ("Inom målområdet En hållbar naturkommun - ekologisk hållbarhet har nämnden ett "
+    assert ("Inom målområdet En hållbar naturkommun – ekologisk hållbarhet har nämnden ett "
             "nämndmål, som bedöms som delvis uppfyllt.") in text
     assert ("Verksamhetsberättelsen redovisar fem uppdrag, varav två med status \u201dKlart\u201d "
             "och tre med status \u201dEj klart i år\u201d.") in text
 
 
 def test_signature_and_recipients(memo_docx):
-    texts = [p.text for p in memo_docx.paragraphs]
+    texts = [words_of(p.text) for p in memo_docx.paragraphs]
     assert "Anna Exempel\nSocialdirektör" in texts
     after = texts[texts.index("Beslutet ska skickas till") + 1:]
     assert after == ["Kommunstyrelsen", "Kommunstyrelsens förvaltning, ekonomiavdelningen"]
@@ -194,7 +194,7 @@ def test_signature_and_recipients(memo_docx):
 def test_word_header_on_first_page_too(memo_docx, report_docx):
     section = memo_docx.sections[0]
     assert section.different_first_page_header_footer is False
-    assert [p.text for p in section.header.paragraphs] == [HEADER]
+    assert [words_of(p.text) for p in section.header.paragraphs] == [HEADER]
     # The report keeps its title page free of header and footer.
     assert report_docx.sections[0].different_first_page_header_footer is True
 

@@ -7,7 +7,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -61,41 +60,47 @@ def _prepared_venv(copy: Path) -> None:
         sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
 
 
-def _port_free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
+#: The preview's first line, with the address it serves on.
+_SERVING = re.compile(r"Förhandsgranskningen av kultur-2024 visas på (http://127\.0\.0\.1:(\d+)/)")
 
 
 def _preview(command: str, copy: Path) -> None:
-    """Run the preview as the README says, look at its page, and end it as a user does."""
-    if not _port_free(8000):  # another program (or a test) has the port: vbgen says so
-        done = subprocess.run(command, shell=True, cwd=copy, capture_output=True, text=True,
-                              timeout=120)
-        assert done.returncode == 1
-        assert "Kan inte lyssna på 127.0.0.1:8000: porten används redan." in done.stderr
-        return
+    """Run the preview as the README says, look at its page, and end it as a user does.
+
+    Other programs on the machine (other test runs among them) may use any fixed port at
+    any moment, so a command that names none is given ``--port 0``, which has the system
+    pick a free one, and its page is read where the preview says it is. One that names a
+    port passes when it serves there or says that another program has the port.
+    """
+    named = re.search(r"--port[ =](\d+)", command)
+    args = shlex.split(command) + ([] if named else ["--port", "0"])
     # Without a shell between, so that Ctrl+C reaches vbgen as it does in a terminal.
-    process = subprocess.Popen(shlex.split(command), cwd=copy, stdout=subprocess.PIPE,
+    process = subprocess.Popen(args, cwd=copy, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     try:
         assert process.stdout is not None
         first = process.stdout.readline()
-        assert first.strip() == "Förhandsgranskningen av kultur-2024 visas på " \
-                                "http://127.0.0.1:8000/", first
+        serving = _SERVING.fullmatch(first.strip())
+        if serving is None and named is not None:  # another program has the port
+            said = first + process.communicate(timeout=60)[0]
+            assert process.returncode == 1, said
+            assert (f"Kan inte lyssna på 127.0.0.1:{named.group(1)}: porten används "
+                    "redan.") in said
+            return
+        assert serving is not None, first
+        assert named is None or serving.group(2) == named.group(1)
         deadline = time.monotonic() + 60
         while True:
-            page = urllib.request.urlopen("http://127.0.0.1:8000/", timeout=30).read().decode()
+            page = urllib.request.urlopen(serving.group(1), timeout=30).read().decode()
             if "Kultur- och fritidsnämnden" in page or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
         assert "Kultur- och fritidsnämnden" in page
     finally:
-        process.send_signal(signal.SIGINT)  # Ctrl+C
-        rest = process.communicate(timeout=60)[0]
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)  # Ctrl+C
+        done = process.stdout is None or process.stdout.closed  # read to its end above
+        rest = "" if done else process.communicate(timeout=60)[0]
     assert process.returncode == 0, rest
     assert "Förhandsgranskningen är avslutad." in rest
 

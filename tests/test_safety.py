@@ -598,6 +598,7 @@ def test_svg_in_the_styles_cannot_fetch(sample_copy, tmp_path, http_server, warm
 
     base, hits = http_server
     styles = _styles(tmp_path)
+    shutil.copytree(styles_dir() / "fonts", styles / "fonts")  # the style sheet's fonts
     (styles / "mark.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'width="10" height="10"><image xlink:href="{base}/bild.png" width="10" height="10"/>'

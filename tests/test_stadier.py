@@ -65,7 +65,8 @@ def _visitors() -> list[type]:
     import vbgen.compose.luckor
     import vbgen.writers.docx
     import vbgen.writers.markdown
-    import vbgen.writers.pdf  # noqa: F401
+    import vbgen.writers.pdf
+    import vbgen.writers.typografi  # noqa: F401
 
     def below(cls: type) -> list[type]:
         return [c for sub in cls.__subclasses__() for c in (sub, *below(sub))]

@@ -75,7 +75,6 @@ def test_a_build_names_the_missing_fonts_folder(sample_copy: Path, own_styles: P
                      "--dokument", "tjanstskrivelse", "--stilar", str(own_styles))
     assert result.exit_code == 1
     assert result.output.strip() == (
-        f"Fel i stilarna: {own_styles / 'rapport.css'} (eller en bild den visar) hänvisar till "
-        f"typsnitt som inte finns: mappen {own_styles / 'fonts'} finns inte ({FONTS}). "
-        f"{_remedy()}")
+        f"Fel i stilarna: {own_styles / 'rapport.css'} hänvisar till typsnitt som inte finns: "
+        f"mappen {own_styles / 'fonts'} finns inte ({FONTS}). {_remedy()}")
     assert not list(out.glob("*.pdf"))

@@ -32,10 +32,14 @@ def _gone(pid: int) -> bool:
     return state in ("Z", "X")
 
 
+#: The style sheet whose identity the Word file follows.
+SHEET = styles_dir() / "rapport.css"
+
+
 def test_the_other_processes_are_copies_of_the_first_and_end_with_the_pool() -> None:
     with Pool.start() as pool:
-        tickets = [pool.docx(str(n), DOCUMENT, styles_dir() / "referens.docx", {"rubrik": 3})
-                   for n in range(3)]
+        tickets = [pool.docx(str(n), DOCUMENT, styles_dir() / "referens.docx", {"rubrik": 3},
+                             SHEET) for n in range(3)]
         for data in pool.wait(tickets):
             assert docx.Document(io.BytesIO(data)).paragraphs
         processes = list(pool._processes)
@@ -51,20 +55,20 @@ def test_the_other_processes_are_copies_of_the_first_and_end_with_the_pool() -> 
 
 def test_an_error_in_a_process_is_raised_in_the_build(tmp_path: Path) -> None:
     with Pool.start() as pool:
-        ticket = pool.docx("fel", DOCUMENT, tmp_path / "finns-inte.docx", {})
+        ticket = pool.docx("fel", DOCUMENT, tmp_path / "finns-inte.docx", {}, SHEET)
         with pytest.raises(Exception) as caught:
             pool.wait([ticket])
         assert "finns-inte.docx" in str(caught.value)
         # The pool goes on after an error.
-        ticket = pool.docx("rätt", DOCUMENT, styles_dir() / "referens.docx", {})
+        ticket = pool.docx("rätt", DOCUMENT, styles_dir() / "referens.docx", {}, SHEET)
         assert pool.wait([ticket])[0][:2] == b"PK"
 
 
 def test_in_this_process_the_same_work_is_done_in_turn(tmp_path: Path) -> None:
     pool = Pool(0)
-    ticket = pool.docx("här", DOCUMENT, styles_dir() / "referens.docx", {})
+    ticket = pool.docx("här", DOCUMENT, styles_dir() / "referens.docx", {}, SHEET)
     assert pool.wait([ticket])[0][:2] == b"PK"
-    ticket = pool.docx("fel", DOCUMENT, tmp_path / "finns-inte.docx", {})
+    ticket = pool.docx("fel", DOCUMENT, tmp_path / "finns-inte.docx", {}, SHEET)
     with pytest.raises(Exception, match="finns-inte"):
         pool.wait([ticket])
     pool.close()

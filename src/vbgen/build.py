@@ -180,8 +180,9 @@ def finish_draft(documents: dict[str, doc.Document], slutlig: bool,
     return gaps
 
 
-#: The logotype's file in the styles folder, in the order they are looked for.
-LOGO_FILES = ("logotyp.png", "logotyp.jpg")
+#: The logotype's file in the styles folder, in the order they are looked for. An SVG
+#: (sharp in the PDF at any size) needs its PNG beside it for the Word file.
+LOGO_FILES = ("logotyp.svg", "logotyp.png", "logotyp.jpg")
 
 
 def _style_file(styles: Path, name: str) -> Path:
@@ -207,7 +208,16 @@ def _logo(styles: Path) -> Path | None:
     """The kommun's logotype, if the styles folder has one; vbgen itself ships none."""
     found = (_style_file(styles, name) for name in LOGO_FILES)
     logo = next((path for path in found if path.is_file()), None)
-    if logo is not None:
+    if logo is not None and logo.suffix == ".svg":
+        raster = _style_file(styles, "logotyp.png")
+        if not raster.is_file():
+            raise StyleError(f"{logo}: en logotyp som SVG behöver samma bild som PNG bredvid "
+                             f"sig, {logo.with_suffix('.png').name}, för Word-filen")
+        if logo.stat().st_size > MAX_INPUT_BYTES:
+            raise StyleError(f"{logo}: logotypen är {logo.stat().st_size // 1024 // 1024} MB; "
+                             f"högst {MAX_INPUT_BYTES // 1024 // 1024} MB")
+        _check_logo(raster)
+    elif logo is not None:
         _check_logo(logo)
     return logo
 
@@ -582,7 +592,8 @@ def check(folder: Path, templates: Path | None = None,
         draw=False, findings=findings, review=review)
     reference = _style_file(used, "referens.docx")
     for document in composed.values():
-        DocxWriter(document, reference)  # the reference document opens and has every style
+        # The reference document opens and has every style.
+        DocxWriter(document, reference, stylesheet=_style_file(used, "rapport.css"))
     check_stylesheet(_style_file(used, "rapport.css"), [used, styles_dir()])
     return report, unique([g for d in composed.values() for g in find_all(d)])
 
@@ -655,8 +666,10 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
         found = {styles: fingerprint.tree(styles)} if styles not in _folders(options) else {}
         # The PDF engine may read the style folders, the chart images and nothing else.
         readable = [styles, styles_dir(), work, options.out / CACHE]
+        stylesheet = _style_file(styles, "rapport.css")
+        check_stylesheet(stylesheet, [styles, styles_dir()])
         # Every document's chapters are laid out at once, before any is written.
-        laid = {name: typeset(document, _style_file(styles, "rapport.css"), base_url=folder,
+        laid = {name: typeset(document, stylesheet, base_url=folder,
                               readable=readable, pool=pool, cache=cache, name=name)
                 for name, document in documents.items()} if pool is not None else {}
         reference = _style_file(styles, "referens.docx")
@@ -672,7 +685,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
                 continue
             if pool is None:
                 progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")
-                outputs[base.with_suffix(".docx")] = _word(document, reference, {})
+                outputs[base.with_suffix(".docx")] = _word(document, reference, {}, stylesheet)
                 continue
             # The Word file's contents take the PDF's page numbers; those of the last build
             # most likely, so that it is written while the PDF is laid out. It is written
@@ -680,7 +693,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
             pages = laid[name].guess_pages()
             if pages is None:
                 pages = laid[name].pages()
-            words[name] = (pool.docx(name, document, reference, pages), pages)
+            words[name] = (pool.docx(name, document, reference, pages, stylesheet), pages)
             outputs[base.with_suffix(".docx")] = b""
         for name in laid:
             progress.phase(f"skriver {DOCUMENTS[name].label} som PDF")
@@ -691,7 +704,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
             progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")
             if laid[name].pages() != pages:
                 ticket = pool.docx(f"{name} igen", documents[name], reference,
-                                   laid[name].pages())
+                                   laid[name].pages(), stylesheet)
             outputs[bases[name].with_suffix(".docx")] = pool.wait([ticket])[0]
         progress.phase("sparar filerna")
         staged = cache.save() if laid else []
@@ -711,11 +724,13 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
     return list(outputs)
 
 
-def _word(document: doc.Document, reference: Path, pages: dict[str, int]) -> bytes:
-    """The Word file of ``document``, its contents numbered with ``pages``."""
+def _word(document: doc.Document, reference: Path, pages: dict[str, int],
+          stylesheet: Path) -> bytes:
+    """The Word file of ``document``, its contents numbered with ``pages`` and its styles
+    following the identity ``stylesheet`` declares."""
     from .writers.docx import write_docx
 
-    return write_docx(document, reference, pages=pages)
+    return write_docx(document, reference, pages=pages, stylesheet=stylesheet)
 
 
 def _folders(options: Options) -> list[Path]:

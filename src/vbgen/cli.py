@@ -153,7 +153,8 @@ DATA_FOLDER = DataFolder()
 
 @click.group("vbgen", cls=kommandorad.Group,
              context_settings={"help_option_names": kommandorad.HELP_NAMES},
-             order=("ny", "kolada", "kontrollera", "forhandsgranska", "bygg", "hamta", "schema"),
+             order=("ny", "kolada", "kontrollera", "forhandsgranska", "bygg", "hamta", "stil",
+                    "schema"),
              examples=[
                  ("vbgen ny kultur-2024 --fran kultur-2023", "1. årets datamapp ur förra årets"),
                  ("vbgen kontrollera kultur-2024", "2. fel i data och luckorna att fylla"),
@@ -621,6 +622,27 @@ def schema_command(profile: bool) -> None:
     from .commands.schema import json_schema
 
     click.echo(json.dumps(json_schema(profile), ensure_ascii=False, indent=2))
+
+
+@main.command(
+    "stil", aliases=("style",),
+    short_help="Skapa en egen stilmapp med färger, typsnitt och Word-mall.",
+    examples=[
+        ("vbgen stil norrviks-kommun/stilar", "en stilmapp ur de inbyggda stilarna"),
+        ("vbgen stil nya-stilar --fran norrviks-kommun/stilar", "en ur en annan stilmapp"),
+    ])
+@click.argument("ny", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--fran", "--from", "fran", metavar="MAPP",
+              type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Stilmappen att utgå från; utan den de inbyggda stilarna.")
+def stil_command(ny: Path, fran: Path | None) -> None:
+    """Skapa stilmappen NY: stilmall, typsnitt och Word-referensdokument, färdiga att ändra.
+    Färgerna och typsnitten står under :root i NY/rapport.css; bygg med --stilar NY.
+    """
+    from .commands.stilmapp import make
+
+    _guarded(lambda: click.echo(f"Skrev {len(make(ny, fran))} filer i {ny}. Ändra färger "
+                                f"och typsnitt under :root i {ny / 'rapport.css'}."))
 
 
 if __name__ == "__main__":

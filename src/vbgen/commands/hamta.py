@@ -29,6 +29,7 @@ from ..model.report import MAIN_FILE, Meta, markdown_fields
 from ..model.utkast import shown_key, text_digest, word_changes
 from ..readers.docx import Draft
 from ..readers.files import read_prose, read_text
+from ..writers import typografi
 
 
 @dataclass
@@ -184,6 +185,8 @@ def plan(draft: Draft, folder: Path, report: Meta, keep: Mapping[str, str] | Non
                 continue
             current = read
             file_name, place = name, ""
+        # Where only the typography differs, the data's own characters stay (typografi).
+        new = typografi.restore(new, current)
         if text_digest(current) != data_digest:
             if current.strip() == new.strip():
                 out.already += 1

@@ -55,6 +55,7 @@ from ..model import doc
 from ..names import MAIN_FILE
 from ..resources import styles_dir, template_dirs
 from ..writers.pdf import HtmlWriter
+from ..writers.widths import measure_with
 
 if TYPE_CHECKING:
     from ..writers.cache import LayoutCache
@@ -547,6 +548,7 @@ class Preview:
             css_path = _style_file(styles, "rapport.css")
         try:
             stylesheet = screen_stylesheet(css_path, assets)
+            measure_with(css_path)  # the tables' widths in the body font, as in the PDF
         except (OSError, UnicodeDecodeError) as exc:
             stylesheet = ""
             error = error or f"Fel i stilarna: {css_path}: kan inte läsas ({exc})"

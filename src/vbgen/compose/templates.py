@@ -50,6 +50,7 @@ from ..model.tables import DataTable
 from ..model.utkast import text_digest
 from ..paths import OUTSIDE, Refused, check_file, present
 from ..resources import template_dirs
+from ..writers import typografi
 from ..writers.charts import KINDS, KINDS_LISTED, Chart, ChartRenderer, Series
 from . import citat, tabellvy
 
@@ -75,7 +76,9 @@ def _inline_xml(tokens: list[Token], env: dict[str, Any]) -> str:
             text = escape(t.content, quote=False)
             if "citat" in env:
                 text = _HELD.sub(lambda m: env["citat"][int(m.group(1))], text)
-            out.append(text)
+            # A code span is the text's way to keep its characters as written.
+            out.append(f'<span class="{typografi.VERBATIM}">{text}</span>'
+                       if t.type == "code_inline" else text)
         elif t.type in ("softbreak",):
             out.append("\n")
         elif t.type == "hardbreak":
@@ -750,7 +753,8 @@ def _block(el: ET.Element, source: _Source | None = None) -> list[doc.Block]:
     if tag == "titelsida":
         return [doc.TitlePage(el.get("titel", ""),
                               [_norm(r.text).strip() for r in el.findall("rad")],
-                              el.get("logotyp") or None, el.get("alt", ""))]
+                              el.get("logotyp") or None, el.get("alt", ""),
+                              el.get("utkast", ""))]
     if tag in ("avsnitt", "div"):
         return _blocks(el, source)
     if tag == "text":

@@ -348,10 +348,14 @@ def indicator_table(report: Report, goal: Goal) -> IndicatorTable:
             reasons.append(value.reason)
     figures = [IndicatorFigur(i, i.values.get(report.ar), reached(i, i.values.get(report.ar)))
                for i in scope]
+    # Each mark the table's rows carry, explained once under it, in the order they appear.
+    marks = [m for m in dict.fromkeys(i.not_ for i in rows if i.not_)
+             if m in report.indikatormarkeringar]
     return IndicatorTable(
         rows=rows, years=sorted({y for i in scope for y in i.values}),
         etappmal_column=etappmal_column, malvarde_column=with_values, etappmal_lines=lines,
-        notes=[unavailable_note(r) for r in reasons], count=etappmal_count(figures))
+        notes=[f"{m} {report.indikatormarkeringar[m]}" for m in marks]
+        + [unavailable_note(r) for r in reasons], count=etappmal_count(figures))
 
 
 # --- Goal tables ------------------------------------------------------------------------------

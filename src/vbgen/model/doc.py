@@ -256,6 +256,8 @@ class TitlePage:
     #: An image above the title (the kommun's logotype) and its alt text.
     logo: str | None = None
     logo_alt: str = ""
+    #: The mark of a draft, shown as a band across the cover ("Utkast"); empty in a final.
+    draft: str = ""
 
 
 _FORWARD = re.compile(r"\b(nedan|nedanstående|följande diagram)\b", re.IGNORECASE)
@@ -333,6 +335,8 @@ def snapshot(document: Document) -> dict[str, Any]:
                 value = getattr(obj, name)
                 if isinstance(obj, Figure) and name in ("path", "vector") and value:
                     value = Path(value).stem.rsplit("-", 1)[0]
+                if isinstance(obj, TitlePage) and name == "logo" and value:
+                    value = Path(value).name  # the logotype by its name, wherever it lies
                 data[name] = node(value)
             return data
         return obj

@@ -1004,6 +1004,11 @@ class Meta(_Strict):
     indikatorer_fil: str | None = Field(
         None, description="Filen med målens indikatorer; som standard indikatorer.csv eller "
                           "indikatorer.xlsx.")
+    indikatormarkeringar: dict[str, str] = Field(
+        default_factory=dict, description="Vad markeringarna i indikatorernas kolumn not "
+                                          "betyder, till exempel '\"*\": Egen mätning.'; "
+                                          "förklaringen står under varje indikatortabell "
+                                          "där markeringen används.")
     uppdrag_fil: str | None = Field(
         None, description="Filen med nämndens uppdrag; som standard uppdrag.csv eller "
                           "uppdrag.xlsx.")

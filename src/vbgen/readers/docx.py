@@ -35,7 +35,7 @@ from ..model.utkast import (
     word_changes,
 )
 from ..paths import Refused, open_file, zip_too_large
-from ..writers import markdown
+from ..writers import markdown, typografi
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -297,7 +297,8 @@ class _Reader:
             tag = etree.QName(c).localname
             if tag == "t" or (deleted and tag == "delText"):
                 self.taken.add(c)
-                out.append(doc.Text(c.text or ""))
+                # What the typography set is not the author's edit (typografi.undo).
+                out.append(doc.Text(typografi.undo(c.text or "")))
             elif tag == "tab":
                 out.append(doc.Text(" "))
             elif tag == "br" and c.get(_q("type")) in (None, "textWrapping"):

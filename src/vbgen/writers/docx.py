@@ -13,7 +13,7 @@ from pathlib import Path
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -44,8 +44,15 @@ from ..model.utkast import (
     text_digest,
 )
 from ..paths import MAX_UNPACKED_BYTES, zip_too_large
-from . import markdown
-from .widths import CELL_PADDING_PT, SMALL_TABLE_FONT_PT, column_widths, table_font_pt
+from ..resources import styles_dir
+from . import docxfonts, markdown, referens, stil, typografi
+from .widths import (
+    CELL_PADDING_PT,
+    SMALL_TABLE_FONT_PT,
+    column_widths,
+    measure_with,
+    table_font_pt,
+)
 
 #: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
 LOGO_WIDTH_CM = 5.0
@@ -72,6 +79,7 @@ STYLES = {
     "figure_caption": "Bildtext",
     "footnote_text": "footnote text",
     "footnote_ref": "footnote reference",
+    "draft": referens.DRAFT_STYLE,
 }
 
 #: Children of w:tblPr in the order the OOXML schema requires; Word reports a file with them
@@ -81,6 +89,9 @@ _TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBa
                 "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription",
                 "tblPrChange"]
 
+#: The bits of w:tblLook's w:val, by the attribute each stands for.
+_LOOK_BITS = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColumn": 0x100,
+              "noHBand": 0x200, "noVBand": 0x400}
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT,
           "center": WD_ALIGN_PARAGRAPH.CENTER}
 _FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -148,7 +159,7 @@ class DocxWriter(doc.Visitor[None]):
 
     def __init__(self, document: doc.Document, reference: Path,
                  built: dt.datetime | None = None, pages: dict[str, int] | None = None,
-                 controls: bool | None = None) -> None:
+                 controls: bool | None = None, stylesheet: Path | None = None) -> None:
         self.document = document
         #: Content controls around the data's texts and the generated parts: in a draft.
         self.controls = document.status == "Utkast" if controls is None else controls
@@ -168,6 +179,13 @@ class DocxWriter(doc.Visitor[None]):
             raise StyleError(f"{reference}: filen går inte att läsa som ett Word-dokument "
                              "(.docx)") from None
         _drop_external_relationships(self.d)
+        # The Word styles follow the identity the style sheet declares, like the PDF.
+        own = stylesheet or reference.parent / "rapport.css"
+        built_in = styles_dir() / "rapport.css"
+        self.tokens = stil.identity(own, built_in)
+        self.faces = stil.font_faces(own if own.is_file() else built_in)
+        referens.restyle(self.d, self.tokens)
+        measure_with(own if own.is_file() else built_in)
         self._style_ids: dict[str, str] = {}
         #: The runs of each figure cited from the data, and its mark, for the draft's controls.
         self.cited: list[tuple[list[etree._Element], str]] = []
@@ -248,7 +266,12 @@ class DocxWriter(doc.Visitor[None]):
     # --- inlines ---------------------------------------------------------------------
 
     def inlines(self, p: DocxParagraph, nodes: list[doc.Inline], bold: bool = False,
-                italic: bool = False) -> None:
+                italic: bool = False, cell: bool = False) -> None:
+        """Add ``nodes`` to ``p``, set by the typography's rules (a table cell's as a cell)."""
+        self._inlines(p, typografi.inlines(nodes, cell), bold, italic)
+
+    def _inlines(self, p: DocxParagraph, nodes: list[doc.Inline], bold: bool = False,
+                 italic: bool = False) -> None:
         for n in nodes:
             self.visit(n, p, bold, italic)
 
@@ -258,14 +281,14 @@ class DocxWriter(doc.Visitor[None]):
         run.italic = italic or None
 
     def visit_strong(self, n: doc.Strong, p: DocxParagraph, bold: bool, italic: bool) -> None:
-        self.inlines(p, n.children, True, italic)
+        self._inlines(p, n.children, True, italic)
 
     def visit_emph(self, n: doc.Emph, p: DocxParagraph, bold: bool, italic: bool) -> None:
-        self.inlines(p, n.children, bold, True)
+        self._inlines(p, n.children, bold, True)
 
     def visit_span(self, n: doc.Span, p: DocxParagraph, bold: bool, italic: bool) -> None:
         start, first = len(p.runs), len(p._p)
-        self.inlines(p, n.children, bold, italic)
+        self._inlines(p, n.children, bold, italic)
         style = self._span_style(n.role)
         for run in p.runs[start:] if style else []:
             run._r.get_or_add_rPr().style = style
@@ -281,7 +304,7 @@ class DocxWriter(doc.Visitor[None]):
 
     def visit_gap(self, n: doc.Gap, p: DocxParagraph, bold: bool, italic: bool) -> None:
         # A gap stands out in bold, as the paragraph style Lucka does.
-        self.inlines(p, [doc.Text(n.text)], bold or n.slag == doc.GAP, italic)
+        self._inlines(p, [doc.Text(n.text)], bold or n.slag == doc.GAP, italic)
 
     def visit_footnote(self, n: doc.Footnote, p: DocxParagraph, bold: bool,
                        italic: bool) -> None:
@@ -295,7 +318,7 @@ class DocxWriter(doc.Visitor[None]):
         """A hyperlink: its runs inside a w:hyperlink to an external relationship."""
         rid = p.part.relate_to(link.href, RT.HYPERLINK, is_external=True)
         start = len(p._p)
-        self.inlines(p, link.children, bold, italic)
+        self._inlines(p, link.children, bold, italic)
         runs = list(p._p)[start:]
         hyperlink = parse_xml(f'<w:hyperlink {nsdecls("w", "r")} r:id="{rid}" w:history="1"/>')
         p._p.append(hyperlink)
@@ -338,6 +361,9 @@ class DocxWriter(doc.Visitor[None]):
                 section.different_first_page_header_footer = False
         self._header_text()
         self._properties()
+        body_font = referens.word_font(self.tokens)
+        docxfonts.embed(self.d, self.faces,
+                        {body_font: stil.first_family(self.tokens["typsnitt-word"])})
         if controls is not None:
             controls.save(self.d, self.built)
         buf = io.BytesIO()
@@ -407,11 +433,13 @@ class DocxWriter(doc.Visitor[None]):
     def visit_titlepage(self, tp: doc.TitlePage) -> None:
         if tp.logo:
             shape = self.new_paragraph(STYLES["body"]).add_run().add_picture(
-                tp.logo, width=Cm(LOGO_WIDTH_CM))
+                word_image(tp.logo), width=Cm(LOGO_WIDTH_CM))
             shape._inline.docPr.set("descr", tp.logo_alt)
         self.new_paragraph(STYLES["title"], tp.title)
         for line in tp.lines:
-            self.new_paragraph(STYLES["subtitle"], line)
+            self.new_paragraph(STYLES["subtitle"], typografi.apply(line))
+        if tp.draft:
+            self.new_paragraph(STYLES["draft"], tp.draft)
 
     def visit_tableofcontents(self, toc: doc.TableOfContents) -> None:
         self.paragraph("toc_heading").add_run(toc.title)
@@ -432,7 +460,8 @@ class DocxWriter(doc.Visitor[None]):
                 first = False
             if h is None:
                 continue
-            text = _attr(doc.plain([i for i in h.children if not isinstance(i, doc.Footnote)]))
+            text = _attr(doc.plain(typografi.inlines(
+                [i for i in h.children if not isinstance(i, doc.Footnote)])))
             page = self.pages.get(h.id)
             number = f"<w:r><w:tab/></w:r><w:r><w:t>{page}</w:t></w:r>" if page else ""
             p._p.append(parse_xml(
@@ -535,21 +564,29 @@ class DocxWriter(doc.Visitor[None]):
             self.set_style(p, STYLES["table_text"])
             p.alignment = _ALIGN[cell_model.align]
             head = r < len(t.head)
-            self.inlines(p, cell_model.children, bold=role == "summa" or head)
+            self.inlines(p, cell_model.children, bold=role == "summa" or head, cell=not head)
             if small:
                 for run in p.runs:
                     run.font.size = Pt(SMALL_TABLE_FONT_PT)
             if head:
+                # At the foot of the head row, as the PDF's th (vertical-align: bottom).
+                grid[r][c].vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
                 # White on the head row's fill, as the table style says; written out too,
                 # because LibreOffice does not apply a table style's text colour.
                 for run in p.runs:
                     run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-        if len(t.body) <= doc.SHORT_TABLE_ROWS:
-            # A short table stays on one page: every row but the last keeps with the next.
-            for row_cells in grid[:-1]:
-                for cell in row_cells:
-                    for para in cell.paragraphs:
-                        para.paragraph_format.keep_with_next = True
+        # A short table stays on one page: every row but the last keeps with the next. A
+        # longer one may break, but its caption and head keep with its first two rows, and
+        # the rows beside a merged cell stay together (as tbody.grupp in the PDF), so that
+        # no row stands on a new page without its merged cell.
+        kept = set(range(len(grid) - 1)) if len(t.body) <= doc.SHORT_TABLE_ROWS else set(
+            range(min(len(t.head) + 1, len(grid) - 1)))
+        for (r, _), (cell_model, _) in places.items():
+            kept.update(range(r, r + cell_model.rowspan - 1))
+        for r in sorted(kept):
+            for cell in grid[r]:
+                for para in cell.paragraphs:
+                    para.paragraph_format.keep_with_next = True
         for (r, c), (cell_model, _) in places.items():
             if cell_model.colspan == 1 and cell_model.rowspan > 1:
                 # Marked directly: python-docx's merge recurses once per row, too deep for a
@@ -575,11 +612,14 @@ class DocxWriter(doc.Visitor[None]):
             tblPr.append(look)
         # A table without a header row (a card) has its labels in the first column instead.
         labels = not t.head and any(row.cells and row.cells[0].header for row in t.body)
-        for key, val in (("firstRow", "1" if t.head else "0"), ("lastRow", "0"),
-                         ("firstColumn", "1" if labels else "0"),
-                         ("lastColumn", "0"), ("noHBand", "0"), ("noVBand", "1"),
-                         ("val", "04A0")):
-            look.set(qn(f"w:{key}"), val)
+        flags = {"firstRow": bool(t.head), "lastRow": False, "firstColumn": labels,
+                 "lastColumn": False, "noHBand": False, "noVBand": True}
+        for key, on in flags.items():
+            look.set(qn(f"w:{key}"), "1" if on else "0")
+        # The older bit field says the same, or Word follows it over the attributes: a card's
+        # first row drawn as a header row.
+        bits = sum(bit for key, bit in _LOOK_BITS.items() if flags[key])
+        look.set(qn("w:val"), f"{bits:04X}")
         # Title and description for assistive technology (Word 2010 and later).
         tblPr.append(parse_xml(f'<w:tblCaption {nsdecls("w")} w:val="{_attr(t.caption)}"/>'))
         width = parse_xml(f'<w:tblW {nsdecls("w")} w:w="5000" w:type="pct"/>')
@@ -601,7 +641,7 @@ class DocxWriter(doc.Visitor[None]):
         p = self.new_paragraph(STYLES["body"])
         p.paragraph_format.keep_with_next = bool(f.caption)
         run = p.add_run()
-        shape = run.add_picture(f.path, width=Cm(min(f.width_cm, 16.0)))
+        shape = run.add_picture(word_image(f.path), width=Cm(min(f.width_cm, 16.0)))
         docpr = shape._inline.docPr
         docpr.set("descr", f.alt)
         docpr.set("title", doc.plain(f.caption)[:250] if f.caption else "")
@@ -703,16 +743,24 @@ def _drop_external_relationships(d: DocxDocument) -> None:
         del package_rels[rid]
 
 
+def word_image(path: str) -> str:
+    """The image Word shows for ``path``: the PNG beside an SVG (``logotyp.svg`` and
+    ``logotyp.png``), since Word needs a picture it can draw everywhere."""
+    return str(Path(path).with_suffix(".png")) if path.endswith(".svg") else path
+
+
 def write_docx(document: doc.Document, reference: Path,
                built: dt.datetime | None = None, pages: dict[str, int] | None = None,
-               controls: bool | None = None) -> bytes:
+               controls: bool | None = None, stylesheet: Path | None = None) -> bytes:
     """Build the Word file for ``document`` on ``reference`` and return its bytes.
 
     ``built`` is the time the file is created and modified at, now when not given;
     ``pages`` the page of each heading id, shown in the table of contents; ``controls``
-    whether the texts are in content controls (by default in a draft).
+    whether the texts are in content controls (by default in a draft); ``stylesheet`` the
+    ``rapport.css`` whose identity the styles and embedded fonts follow (by default the one
+    beside ``reference``, else the built-in one).
     """
-    return DocxWriter(document, reference, built, pages, controls).write()
+    return DocxWriter(document, reference, built, pages, controls, stylesheet).write()
 
 
 class Controls:
@@ -851,7 +899,8 @@ class Controls:
     def save(self, d: DocxDocument, built: dt.datetime) -> None:
         for name, blocks in self.text_blocks.items():
             source = self.document.sources[name]
-            built_text = markdown.to_markdown(blocks, source.heading_level)
+            # As a draft reads back: without what the typography set (typografi.undo).
+            built_text = typografi.undo(markdown.to_markdown(blocks, source.heading_level))
             self.manifest.texts[name] = (source.title, source.heading_level, source.digest,
                                          text_digest(built_text))
         self.manifest.built = built.replace(microsecond=0, tzinfo=None).isoformat()

@@ -87,19 +87,22 @@ class Laid:
 
 
 class _Engine:
-    """What a process keeps between chapters: the fonts and the parsed style sheets."""
+    """What a process keeps between chapters: the parsed style sheets, each with its fonts."""
 
     def __init__(self) -> None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        self.fonts = FontConfiguration()
-        self.sheets: dict[tuple[str, str], tuple[Any, list[str], list[str]]] = {}
+        self.sheets: dict[tuple[str, str], tuple[Any, list[str], list[str], Any]] = {}
 
     def sheet(self, path: Path, readable: tuple[Path, ...]
-              ) -> tuple[Any, list[str], list[str]]:
-        """The style sheet at ``path``, parsed once, the addresses it was refused and what
-        WeasyPrint ignores in it."""
+              ) -> tuple[Any, list[str], list[str], Any]:
+        """The style sheet at ``path``, parsed once, the addresses it was refused, what
+        WeasyPrint ignores in it, and the fonts' configuration it is laid out with.
+
+        Each style sheet has a configuration of its own: in one shared by several (a
+        process that lays out with more than one, as a preview's or a test's), a family
+        that two of them declare from different files would be laid out with either.
+        """
         from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
 
         from . import stilvarningar
         from .pdf import _gated_fetcher
@@ -108,9 +111,10 @@ class _Engine:
         if key not in self.sheets:
             refused: list[str] = []
             fetcher = _gated_fetcher([*readable, path.parent], refused)
+            fonts = FontConfiguration()
             with stilvarningar.kept() as messages:
-                css = CSS(filename=str(path), font_config=self.fonts, url_fetcher=fetcher)
-            self.sheets[key] = (css, refused, stilvarningar.told(path, messages))
+                css = CSS(filename=str(path), font_config=fonts, url_fetcher=fetcher)
+            self.sheets[key] = (css, refused, stilvarningar.told(path, messages), fonts)
         return self.sheets[key]
 
 
@@ -176,13 +180,17 @@ def warm(stylesheet: Path | None = None) -> None:
     """Load WeasyPrint and the fonts' configuration, ahead of the first chapter; with a
     ``stylesheet``, also read it and lay a sample page out with it."""
     engine = _engine()
-    if stylesheet is not None and stylesheet.is_file():
-        from weasyprint import HTML
+    if stylesheet is None or not stylesheet.is_file():
+        from weasyprint.text.fonts import FontConfiguration
 
-        from .pdf import _OPTIONS
+        FontConfiguration()  # fontconfig and Pango loaded, for the processes that copy this
+        return
+    from weasyprint import HTML
 
-        sheet, _, _ = engine.sheet(stylesheet, ())
-        HTML(string=_SAMPLE).render(stylesheets=[sheet], font_config=engine.fonts, **_OPTIONS)
+    from .pdf import _OPTIONS
+
+    sheet, _, _, fonts = engine.sheet(stylesheet, ())
+    HTML(string=_SAMPLE).render(stylesheets=[sheet], font_config=fonts, **_OPTIONS)
 
 
 def lay(job: Job) -> tuple[Laid, Facts]:
@@ -192,15 +200,15 @@ def lay(job: Job) -> tuple[Laid, Facts]:
     from .pdf import _OPTIONS, _gated_fetcher
 
     engine = _engine()
-    sheet, refused_by_sheet, warnings = engine.sheet(job.stylesheet, job.readable)
+    sheet, refused_by_sheet, warnings, fonts = engine.sheet(job.stylesheet, job.readable)
     refused = list(refused_by_sheet)
     fetcher = _gated_fetcher([*job.readable, job.stylesheet.parent], refused)
-    extra = CSS(string=job.css, font_config=engine.fonts)
+    extra = CSS(string=job.css, font_config=fonts)
     html = HTML(string=job.html, base_url=str(job.base_url), url_fetcher=fetcher)
     _local.context = None
     _local.numbered_later = True
     try:
-        document = html.render(stylesheets=[sheet, extra], font_config=engine.fonts,
+        document = html.render(stylesheets=[sheet, extra], font_config=fonts,
                                **_OPTIONS)
     finally:
         _local.numbered_later = False

@@ -24,7 +24,8 @@ import pikepdf
 
 from ..errors import StyleError
 from ..model import doc
-from .widths import column_widths
+from . import typografi
+from .widths import column_widths, measure_with
 
 if TYPE_CHECKING:
     from .cache import LayoutCache
@@ -36,7 +37,12 @@ if TYPE_CHECKING:
 FOOTNOTE = '<span class="fotnot">'
 
 
-def _inlines(nodes: list[doc.Inline]) -> str:
+def _inlines(nodes: list[doc.Inline], cell: bool = False) -> str:
+    """The HTML of ``nodes``, set by the typography's rules (a table cell's as a cell)."""
+    return _markup(typografi.inlines(nodes, cell))
+
+
+def _markup(nodes: list[doc.Inline]) -> str:
     return "".join(_HTML_INLINES.visit(n) for n in nodes)
 
 
@@ -45,22 +51,22 @@ class _HtmlInlines(doc.Visitor[str]):
         return escape(n.text, quote=False)
 
     def visit_strong(self, n: doc.Strong) -> str:
-        return f"<strong>{_inlines(n.children)}</strong>"
+        return f"<strong>{_markup(n.children)}</strong>"
 
     def visit_emph(self, n: doc.Emph) -> str:
-        return f"<em>{_inlines(n.children)}</em>"
+        return f"<em>{_markup(n.children)}</em>"
 
     def visit_linebreak(self, n: doc.LineBreak) -> str:
         return "<br>"
 
     def visit_footnote(self, n: doc.Footnote) -> str:
-        return f"{FOOTNOTE}{_inlines(n.children)}</span>"
+        return f"{FOOTNOTE}{_markup(n.children)}</span>"
 
     def visit_span(self, n: doc.Span) -> str:
-        return f'<span class="{escape(n.role)}">{_inlines(n.children)}</span>'
+        return f'<span class="{escape(n.role)}">{_markup(n.children)}</span>'
 
     def visit_link(self, n: doc.Link) -> str:
-        return f'<a href="{escape(n.href)}">{_inlines(n.children)}</a>'
+        return f'<a href="{escape(n.href)}">{_markup(n.children)}</a>'
 
     def visit_gap(self, n: doc.Gap) -> str:
         # A value not available is plain text, as the statistical convention has it.
@@ -133,7 +139,7 @@ class HtmlWriter(doc.Visitor[str]):
                 attrs += f' rowspan="{c.rowspan}"'
             if c.align != "left":
                 attrs += f' class="{c.align}"'
-            cells.append(f"<{tag}{attrs}>{_inlines(c.children)}</{tag}>")
+            cells.append(f"<{tag}{attrs}>{_inlines(c.children, cell=not head)}</{tag}>")
         cls = f' class="{row.role}"' if row.role else ""
         return f"<tr{cls}>{''.join(cells)}</tr>"
 
@@ -190,11 +196,13 @@ class HtmlWriter(doc.Visitor[str]):
                 f"<ol>{''.join(items)}</ol></nav>")
 
     def visit_titlepage(self, tp: doc.TitlePage) -> str:
-        lines = "".join(f'<p class="titelrad">{escape(line)}</p>' for line in tp.lines)
+        lines = "".join(f'<p class="titelrad">{escape(typografi.apply(line))}</p>'
+                        for line in tp.lines)
         logo = (f'<img class="logotyp" src="{self.image_src(tp.logo)}" '
                 f'alt="{escape(tp.logo_alt)}">' if tp.logo else "")
+        draft = f'<p class="utkast">{escape(tp.draft)}</p>' if tp.draft else ""
         return (f'<section class="titelsida">{logo}<h1 class="titel">{escape(tp.title)}</h1>'
-                f"{lines}</section>")
+                f"{lines}{draft}</section>")
 
 
 def to_html(document: doc.Document) -> str:
@@ -386,6 +394,7 @@ def typeset(document: doc.Document, stylesheet: Path, base_url: Path,
     """
     from .typeset import Typeset
 
+    measure_with(stylesheet)  # the tables' widths in the body font, as the Word file's
     if readable is None:
         readable = [Path(b.path).parent for b in document.blocks if isinstance(b, doc.Figure)]
         readable += [Path(b.logo).parent for b in document.blocks

@@ -1,8 +1,8 @@
 """The report's visual identity, declared once as custom properties in ``rapport.css``.
 
-The PDF reads them directly; the charts and the Word reference document
-(``scripts/make_reference_docx.py``) read them here, so that a kommun changes a colour or
-the font in one place: the ``:root`` rule of ``styles/rapport.css``.
+The PDF reads them directly; the charts, the Word styles (:mod:`vbgen.writers.referens`, on every
+build) and the column widths read them here, so that a kommun changes a colour or the font
+in one place: the ``:root`` rule of its styles folder's ``rapport.css``.
 """
 
 from __future__ import annotations
@@ -52,3 +52,39 @@ def first_family(value: str) -> str:
 def points(value: str) -> float:
     """A CSS length in pt (``10pt``) as a number."""
     return float(value.strip().removesuffix("pt"))
+
+
+def level_colours_of(values: dict[str, str]) -> list[str]:
+    """The colours of the måluppfyllelse levels among ``values``, highest first."""
+    return _numbered(values, "niva")
+
+
+def identity(own: Path, built_in: Path) -> dict[str, str]:
+    """The tokens of the styles folder's own ``rapport.css`` (``own``) over the built-in
+    ones, so that an older style sheet without a newer token still works."""
+    values = tokens(built_in)
+    if own.is_file() and own != built_in:
+        values |= tokens(own)
+    return values
+
+
+_FACE = re.compile(r"@font-face\s*\{(.*?)\}", re.S)
+_DESCRIPTOR = re.compile(r"([\w-]+)\s*:\s*([^;]+);?")
+_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+
+
+def font_faces(css: Path) -> dict[str, dict[tuple[bool, bool], Path]]:
+    """The font files the style sheet's ``@font-face`` rules declare: by family, by
+    (bold, italic), each file beside the style sheet."""
+    text = _COMMENT.sub("", css.read_text(encoding="utf-8"))
+    faces: dict[str, dict[tuple[bool, bool], Path]] = {}
+    for block in _FACE.findall(text):
+        desc = {k.lower(): v.strip() for k, v in _DESCRIPTOR.findall(block)}
+        url = _URL.search(desc.get("src", ""))
+        if "font-family" not in desc or url is None:
+            continue
+        bold = desc.get("font-weight", "normal") in ("bold", "700", "600", "800", "900")
+        italic = desc.get("font-style", "normal") in ("italic", "oblique")
+        faces.setdefault(first_family(desc["font-family"]), {})[(bold, italic)] = (
+            css.parent / url.group(1))
+    return faces

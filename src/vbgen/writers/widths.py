@@ -4,8 +4,8 @@ Like a browser's automatic table layout, but decided once so that both formats a
 a column gets at least its *minimum* (a number never wraps; text wraps at word
 boundaries, so its longest word) and shares the rest of the text width in proportion to how
 much more it would need to show every cell on one line. A table is never wider than the
-text width; when even the minimums do not fit, every column shrinks alike and long header
-words are hyphenated (PDF) or broken by Word.
+text width; when even the minimums do not fit, every column shrinks alike. A header is
+never hyphenated (rapport.css): its longest word is its column's least width.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..model import doc
 from ..resources import styles_dir
+from . import typografi
 
 #: The text width of an A4 page with the margins in rapport.css and referens.docx (cm).
 TEXT_WIDTH_CM = 21.0 - 2.5 - 2.2
@@ -23,8 +24,27 @@ TABLE_FONT_PT = 8.5
 CELL_PADDING_PT = 0.8 * TABLE_FONT_PT
 #: Extra width (pt) beyond a column's widest number or header word.
 NUMBER_SLACK_PT = 2.0
-#: A header word longer than this many letters may be hyphenated rather than widen its column.
-HYPHENATE_FROM = 15
+
+
+#: The files of the body font the widths are measured with, regular and bold: the
+#: identity's (:func:`measure_with`), else the built-in Liberation Sans.
+_MEASURED: dict[bool, Path] = {}
+
+
+def measure_with(stylesheet: Path) -> None:
+    """Measure with the body font (``--brodtext``) that ``stylesheet`` declares, as both
+    writers will set the tables in it; the built-in font when it names no file of it."""
+    from . import stil
+
+    family = stil.first_family(stil.identity(stylesheet, styles_dir() / "rapport.css")[
+        "brodtext"])
+    faces = stil.font_faces(stylesheet).get(family, {})
+    found = {bold: path for bold in (False, True)
+             if (path := faces.get((bold, False))) is not None and path.is_file()}
+    if found != _MEASURED:
+        _MEASURED.clear()
+        _MEASURED.update(found)
+        _font.cache_clear()
 
 
 @lru_cache(maxsize=4)
@@ -33,7 +53,7 @@ def _font(bold: bool):
 
     fonts = styles_dir() / "fonts"
     name = "LiberationSans-Bold.ttf" if bold else "LiberationSans-Regular.ttf"
-    path = fonts / name
+    path = _MEASURED.get(bold, fonts / name)
     if not path.is_file():  # a styles folder without the default font: any font it has
         path = next(iter(sorted(fonts.glob("*.ttf"))), Path())
     return ImageFont.truetype(str(path), 100) if path.is_file() else None
@@ -59,14 +79,15 @@ def text_width(text: str, bold: bool = False, size: float = TABLE_FONT_PT) -> fl
 def _cell_needs(cell: doc.Cell, bold: bool, header: bool,
                 size: float = TABLE_FONT_PT) -> tuple[float, float]:
     """The least width of a cell and the width that shows it on one line, both in pt."""
-    lines = doc.plain([i for i in cell.children if not isinstance(i, doc.Footnote)]).split("\n")
+    # As the writers set it: a no-break space (typografi) joins its words into one.
+    shown = typografi.inlines([i for i in cell.children if not isinstance(i, doc.Footnote)],
+                              cell=not header)
+    lines = doc.plain(shown).split("\n")
     widest = max((text_width(line, bold, size) for line in lines), default=0.0)
-    words = [w for line in lines for w in line.split()]
+    words = [w for line in lines for w in line.split(" ") if w]
     least = 0.0
     for word in words:
         w = text_width(word, bold, size)
-        if header and len(word) >= HYPHENATE_FROM:
-            w = w * 0.6  # a long header word may be split by hyphenation
         least = max(least, w)
     if header:
         # A header may take two lines; it should not widen its column beyond that. Word

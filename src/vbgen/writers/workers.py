@@ -111,8 +111,8 @@ def _do(task: str, key: str, args: tuple[Any, ...], held: dict[str, Any]) -> Any
     if task == "docx":
         from .docx import write_docx
 
-        document, reference, pages = args
-        return write_docx(document, reference, pages=pages)
+        document, reference, pages, stylesheet = args
+        return write_docx(document, reference, pages=pages, stylesheet=stylesheet)
     raise ValueError(task)
 
 
@@ -196,7 +196,7 @@ class Pool:
 
     def docx(self, key: str, *args: Any) -> Ticket:
         """Write a Word file (:func:`~vbgen.writers.docx.write_docx`: document, reference
-        document, page numbers)."""
+        document, page numbers, the style sheet whose identity it follows)."""
         return self._submit("docx", key, args)
 
     def _submit(self, task: str, key: str, args: tuple[Any, ...]) -> Ticket:
