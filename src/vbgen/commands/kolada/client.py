@@ -142,19 +142,26 @@ class Client:
             raise _shape(url, f"next_page pekar på en annan server ({parts.netloc})")
         return absolute
 
+    def _titles(self, resource: str, ids: list[str], nameless: str
+                ) -> tuple[dict[str, str], list[str]]:
+        """The title of each of ``ids`` that Kolada's ``resource`` (``kpi``,
+        ``municipality``) knows, and the ids it does not know; an item without an id or a
+        title is an answer of the wrong shape (``nameless`` says which)."""
+        found: dict[str, str] = {}
+        for batch in _batches(sorted(set(ids))):
+            path = f"{resource}/" + ",".join(batch)
+            for item in self._pages(path):
+                key, title = item.get("id"), item.get("title", "")
+                if not isinstance(key, str) or not isinstance(title, str):
+                    raise _shape(f"{self.base}/{path}", nameless)
+                found[key] = title
+        return found, sorted(set(ids) - set(found))
+
     # --- Questions ----------------------------------------------------------------------
 
     def kpis(self, ids: list[str]) -> dict[str, str]:
         """The title of each KPI of ``ids``; an id Kolada does not know is an error."""
-        found: dict[str, str] = {}
-        for batch in _batches(sorted(set(ids))):
-            path = "kpi/" + ",".join(batch)
-            for item in self._pages(path):
-                kpi, title = item.get("id"), item.get("title", "")
-                if not isinstance(kpi, str) or not isinstance(title, str):
-                    raise _shape(f"{self.base}/{path}", "ett nyckeltal saknar id eller titel")
-                found[kpi] = title
-        unknown = sorted(set(ids) - set(found))
+        found, unknown = self._titles("kpi", ids, "ett nyckeltal saknar id eller titel")
         if unknown:
             what = "inget nyckeltal" if len(unknown) == 1 else "inga nyckeltal"
             raise KoladaError(f"Kolada har {what} med id {', '.join(unknown)}; kontrollera "
@@ -163,15 +170,7 @@ class Client:
 
     def municipalities(self, ids: list[str]) -> dict[str, str]:
         """The name of each kommun, län or riket of ``ids``; an unknown id is an error."""
-        found: dict[str, str] = {}
-        for batch in _batches(sorted(set(ids))):
-            path = "municipality/" + ",".join(batch)
-            for item in self._pages(path):
-                code, title = item.get("id"), item.get("title", "")
-                if not isinstance(code, str) or not isinstance(title, str):
-                    raise _shape(f"{self.base}/{path}", "en kommun saknar id eller namn")
-                found[code] = title
-        unknown = sorted(set(ids) - set(found))
+        found, unknown = self._titles("municipality", ids, "en kommun saknar id eller namn")
         if unknown:
             raise KoladaError(f"Kolada har ingen kommun eller region med id "
                               f"{', '.join(unknown)}; kontrollera kolada: i kommunprofilen "
