@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from .compose.luckor import GapEntry
     from .derive.goals import Figures
     from .model import doc
-    from .model.report import Block, Report, Section
+    from .model.report import Report
     from .writers.charts import ChartRenderer
 
 FORMATS = ("docx", "pdf")
@@ -500,13 +500,9 @@ def _unrendered() -> type[ChartRenderer]:
 def _will_draw(report: Report, cache: Path) -> bool:
     """Whether a build will draw charts: it has drawn none yet (into ``cache``), and the
     report shows charts, declared or drawn from its tables' rows."""
-    def blocks(sections: list[Section]) -> Iterator[Block]:
-        for section in sections:
-            yield from section.block
-            yield from blocks(section.avsnitt)
-
     return not any(cache.glob("*.pdf")) and (
-        bool(report.diagramdata) or any(b.diagram for b in blocks(report.disposition)))
+        bool(report.diagramdata) or any(b.diagram for s in report.all_sections()
+                                        for b in s.block))
 
 
 def compose_all(folder: Path, options: Options, notes: list[str] | None = None,

@@ -397,11 +397,11 @@ def check_outline(report: Report, lines: Lines, problems: list[Problem]) -> None
     # A declared table that nothing shows is a mistake the reader would never see; a
     # template of its own (mall:) may show any table, so then nothing can be told, and a
     # problem above (a misspelt id) is the one to tell.
-    if len(problems) > before or any(b.typ == "mall" for s in _sections(report.disposition)
+    if len(problems) > before or any(b.typ == "mall" for s in report.all_sections()
                                      for b in s.block):
         return
     used = {*report.placed_tables(), *citat.cited_tables(report)}
-    used |= {b.varde.tabell for s in _sections(report.disposition) for b in s.block
+    used |= {b.varde.tabell for s in report.all_sections() for b in s.block
              if b.typ == "diagram" and not isinstance(b.varde, str)}
     for i, decl in enumerate(report.tabeller):
         if decl.id not in used and decl.visas:
@@ -409,11 +409,6 @@ def check_outline(report: Report, lines: Lines, problems: list[Problem]) -> None
                  f'tabellen "{decl.id}" är deklarerad men visas inte; placera den med '
                  f"- tabell: {decl.id} eller en rad [tabell: {decl.id}] i en text, hämta tal "
                  f"ur den med [tal: {decl.id} | …] eller ta bort den")
-
-
-def _sections(sections: list[Section]) -> list[Section]:
-    """Every section of the outline, depth first."""
-    return [x for s in sections for x in (s, *_sections(s.avsnitt))]
 
 
 def check_table_totals(table: DataTable) -> list[Problem]:

@@ -846,6 +846,10 @@ class Section(_Strict):
             return {"block": [value]}
         return value
 
+    def walk(self) -> list[Section]:
+        """This section and every section below it, depth first."""
+        return [self, *(x for sub in self.avsnitt for x in sub.walk())]
+
 
 # --- Tjänsteskrivelse ---
 
@@ -1077,6 +1081,10 @@ class Report(Meta):
         """Every goal of the tree, depth first."""
         return [g for top in self.mal for g in top.walk()]
 
+    def all_sections(self) -> list[Section]:
+        """Every section of the outline, depth first."""
+        return [x for top in self.disposition for x in top.walk()]
+
     @property
     def assessed_level(self) -> int:
         """The level (1 = top) where the nämnd assesses its goals."""
@@ -1166,7 +1174,7 @@ class Report(Meta):
             found.extend(m.group(2) for m in TABLE_MARK.finditer(value or "")
                          if m.group(1) == "tabell")
 
-        def section(s: Section) -> None:
+        for s in self.all_sections():
             text(s.text)
             for b in s.block:
                 if b.typ == "tabell":
@@ -1175,11 +1183,6 @@ class Report(Meta):
                     found.append(b.varde.tabell)
                 elif b.typ == "text":
                     text(b.varde)
-            for sub in s.avsnitt:
-                section(sub)
-
-        for s in self.disposition:
-            section(s)
         for g in self.all_goals():
             for name in ("beskrivning", "motivering", "analys", "genomfort_arbete"):
                 text(getattr(g, name))
