@@ -37,6 +37,11 @@ _FONT_ORDER = ["altName", "panose1", "charset", "family", "notTrueType", "pitch"
 
 def subset(path: Path, characters: set[int]) -> bytes:
     """The TrueType font at ``path`` with only the glyphs of ``characters``."""
+    from . import subset as hb_subset
+
+    cut = hb_subset.by_characters(path.read_bytes(), characters | _ALWAYS)
+    if cut is not None:
+        return cut
     from fontTools import subset as ft_subset
     from fontTools.ttLib import TTFont
 
