@@ -9,7 +9,8 @@ series' order. Meaning is never carried by colour alone: lines differ in marker 
 bars in hatching. Each chart is drawn from one figure as PDF (vector, put into the PDF as
 it is), SVG (vector, for the preview) and PNG (for the Word file). Images are cached by
 content, so an unchanged chart is not drawn again; a build draws new ones in two
-processes at once, started as soon as it knows it will draw.
+processes at once (:meth:`vbgen.writers.workers.Pool.drawing`: the first loads matplotlib,
+the second is a copy of it), started as soon as it knows it will draw.
 """
 
 from __future__ import annotations
@@ -18,15 +19,11 @@ import functools
 import hashlib
 import json
 import math
-import multiprocessing
 import os
 import re
-import sys
 import tempfile
 import textwrap
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from pathlib import Path
@@ -42,6 +39,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
     from PIL import ImageFont
+
+    from .workers import Pool, Ticket
 
 #: Colours with at least 4,5:1 contrast against white, told apart also by marker and hatch;
 #: the built-in stylesheet's ``--diagram-N``.
@@ -114,9 +113,9 @@ class ChartRenderer:
     #: documents show.
     formats: tuple[str, ...] = EVERY_FILE
     #: The processes that draw: started at the first chart to draw, unless given (see
-    #: :func:`drawing_pool`); shut down by :meth:`finish`.
-    pool: ProcessPoolExecutor | None = field(default=None, repr=False)
-    _pending: dict[Path, Future[None]] = field(default_factory=dict, repr=False)
+    #: :func:`drawing_pool`); stopped by :meth:`finish`.
+    pool: Pool | None = field(default=None, repr=False)
+    _pending: dict[Path, Ticket] = field(default_factory=dict, repr=False)
 
     def render(self, chart: Chart) -> RenderedChart:
         style_text = self.style.read_text(encoding="utf-8") if self.style else ""
@@ -135,16 +134,17 @@ class ChartRenderer:
             pool = self._executor()
             job = (chart, path, self.style, colours, self.formats)
             if pool is None:
-                _draw_atomic(*job)
+                draw_atomic(*job)
             else:
-                self._pending[path] = pool.submit(_draw_atomic, *job)
+                self._pending[path] = pool.draw(str(path), *job)
             self.drawn.append(chart.id)
         return RenderedChart(path, alt_text(chart), vector)
 
-    def _executor(self) -> ProcessPoolExecutor | None:
-        """The pool that draws charts, started at the first chart to draw; None to draw here."""
+    def _executor(self) -> Pool | None:
+        """The processes that draw charts, started at the first chart to draw; None to
+        draw here."""
         if self.pool is None and self.workers > 0:
-            self.pool = forked_pool(self.workers)
+            self.pool = drawing_pool(self.workers)
         return self.pool
 
     def finish(self, check: bool = True) -> None:
@@ -152,29 +152,12 @@ class ChartRenderer:
         ``check`` (without it, after another error, charts not yet begun are not drawn)."""
         pending, self._pending = self._pending, {}
         try:
-            for future in pending.values():
-                if check:
-                    future.result()
+            if check and self.pool is not None:
+                self.pool.wait(list(pending.values()))
         finally:
             if self.pool is not None:
-                self.pool.shutdown(wait=True, cancel_futures=True)
+                self.pool.close()
                 self.pool = None
-
-
-def forked_pool(workers: int, initializer: Callable[[], object] | None = None
-                ) -> ProcessPoolExecutor | None:
-    """``workers`` copies of this process to hand work to, or None to do it here; each
-    runs ``initializer`` first.
-
-    A process is copied (forked, which is quick and needs nothing imported again) only on
-    Linux, where that is safe with the libraries loaded, only while it runs no other thread,
-    as a build does, and not when it is itself one of several building at once (a batch).
-    """
-    if workers > 0 and sys.platform == "linux" and threading.active_count() == 1 \
-            and (os.cpu_count() or 1) > 1 and multiprocessing.parent_process() is None:
-        return ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),
-                                   initializer=initializer)
-    return None
 
 
 #: What drawing a chart imports, imported beforehand by a process that will draw.
@@ -193,21 +176,21 @@ def prepare_drawing() -> None:
     _add_fonts(None)
 
 
-def drawing_pool(workers: int) -> ProcessPoolExecutor | None:
-    """``workers`` processes to draw charts (see :func:`forked_pool`), started now and
-    loading what drawing needs at once: for a build that will draw charts, so that they are
-    ready when the templates ask for the first chart."""
-    pool = forked_pool(workers, prepare_drawing)
-    if pool is not None:
-        pool.submit(int)  # the processes start with the first job
-    return pool
+def drawing_pool(workers: int) -> Pool | None:
+    """``workers`` processes to draw charts, started now, the first loading what drawing
+    needs at once and the others copies of it: for a build that will draw charts, so that
+    they are ready when the templates ask for the first chart. None where this process may
+    not be copied (see :func:`vbgen.writers.workers.may_fork`): the charts are drawn here."""
+    from .workers import Pool, may_fork
+
+    return Pool.drawing(workers) if workers > 0 and may_fork() else None
 
 
 def _complete(path: Path, formats: tuple[str, ...]) -> bool:
     return all(path.with_suffix(suffix).is_file() for suffix in formats)
 
 
-def _draw_atomic(chart: Chart, path: Path, style: Path | None, colours: list[str],
+def draw_atomic(chart: Chart, path: Path, style: Path | None, colours: list[str],
                  formats: tuple[str, ...]) -> None:
     """Draw ``chart`` as the files ``formats`` at ``path`` (PNG) and beside it (same name);
     each appears whole or not at all."""

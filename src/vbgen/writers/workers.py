@@ -1,8 +1,9 @@
 """The processes a build hands its documents to: they lay chapters out, keeping each until it
-is numbered, and write Word files.
+is numbered, write Word files, and draw charts.
 
 A build starts one first, which loads WeasyPrint while the data is read, and the others are
-copies of it once it has (so WeasyPrint is loaded once). A chapter is laid out by whichever
+copies of it once it has (so WeasyPrint is loaded once); the processes that draw charts are
+started the same way, the first loading matplotlib. A chapter is laid out by whichever
 process is free (:meth:`Pool.lay`) and numbered and written by the one that holds it
 (:meth:`Pool.write`); a Word file by whichever is free (:meth:`Pool.docx`). Where processes
 cannot be copied (not Linux, one core, a build that is itself one of several at once, or a
@@ -29,6 +30,8 @@ from typing import Any
 MOST = 4
 
 Ticket = tuple[str, str]  # (task, key)
+#: The tasks a first process starts with: their answers are no one's result.
+_PREPARING = ("warm", "prepare")
 _Message = tuple[str, str, tuple[Any, ...]]
 
 
@@ -100,6 +103,16 @@ def _do(task: str, key: str, args: tuple[Any, ...], held: dict[str, Any]) -> Any
     if task == "warm":
         layout.warm(*args)
         return None
+    if task == "prepare":
+        from .charts import prepare_drawing
+
+        prepare_drawing()
+        return None
+    if task == "draw":
+        from .charts import draw_atomic
+
+        draw_atomic(*args)
+        return None
     if task == "lay":
         laid, facts = layout.lay(*args)
         held[key] = laid
@@ -163,11 +176,12 @@ class Pool:
     once (and lays a sample page out with ``stylesheet``, the one most likely used), the
     others are copies of it made once it has."""
 
-    def __init__(self, processes: int, stylesheet: Path | None = None) -> None:
+    def __init__(self, processes: int, stylesheet: Path | None = None,
+                 prepare: str = "warm") -> None:
         self._processes = [_Process.start()] if processes else []
+        first_task = ("warm", "", (stylesheet,)) if prepare == "warm" else (prepare, "", ())
         for first in self._processes:
-            first.queue.extend([("warm", "", (stylesheet,))]
-                               + [("copy", "", ())] * (processes - 1))
+            first.queue.extend([first_task] + [("copy", "", ())] * (processes - 1))
         #: Tasks any process may do, in order.
         self._shared: deque[_Message] = deque()
         self._holder: dict[str, _Process] = {}
@@ -180,6 +194,18 @@ class Pool:
     def start(cls, stylesheet: Path | None = None) -> Pool:
         """Processes for a build: one per core (at most :data:`MOST`), where allowed."""
         return cls(min(os.cpu_count() or 1, MOST) if may_fork() else 0, stylesheet)
+
+    @classmethod
+    def drawing(cls, processes: int) -> Pool:
+        """``processes`` processes to draw charts, where allowed: the first loads what
+        drawing needs (:func:`~vbgen.writers.charts.prepare_drawing`), the others are
+        copies of it, so matplotlib is loaded once."""
+        return cls(min(os.cpu_count() or 1, processes) if may_fork() else 0,
+                   prepare="prepare")
+
+    def draw(self, key: str, *args: Any) -> Ticket:
+        """Draw a chart's files (:func:`~vbgen.writers.charts.draw_atomic`)."""
+        return self._submit("draw", key, args)
 
     def lay(self, key: str, *args: Any) -> Ticket:
         """Lay the chapter ``key`` out (:func:`~vbgen.writers.layout.lay`)."""
@@ -210,7 +236,9 @@ class Pool:
             self._holder.pop(key).queue.append((task, key, args))
         else:
             self._shared.append((task, key, args))
-        self._pump()
+        # What is done by now is taken, so that a process that has finished its work is
+        # given more before the build next waits.
+        self._receive([], 0)
         return task, key
 
     def _pump(self) -> None:
@@ -234,31 +262,35 @@ class Pool:
         """The results of ``tickets``, in order, once all are done; an error is raised as
         soon as one of them fails."""
         while any(t not in self._results for t in tickets):
-            busy: dict[Any, _Process] = {p.conn: p for p in self._processes
-                                         if p.busy is not None}
-            if not busy:
+            if not any(p.busy is not None for p in self._processes):
                 raise RuntimeError(f"ingen process arbetar med {tickets}")
-            for conn in wait(list(busy)):
-                process = busy[conn]
-                try:
-                    ticket, result, error = process.conn.recv()
-                except (EOFError, OSError) as exc:
-                    raise RuntimeError("en process som skrev PDF eller Word avslutades "
-                                       "oväntat") from exc
-                process.busy = None
-                if ticket[0] == "copy":
-                    fd = multiprocessing.reduction.recv_handle(process.conn)
-                    self._processes.append(_Process(Connection(fd), result))
-                elif error is not None and (ticket in tickets or ticket[0] == "warm"):
-                    raise error
-                elif ticket[0] != "warm":
-                    self._results[ticket] = (result, error)
-            self._pump()
+            self._receive(tickets, None)
         done = [self._results.pop(t) for t in tickets]
         for _, error in done:
             if error is not None:
                 raise error
         return [result for result, _ in done]
+
+    def _receive(self, tickets: list[Ticket], timeout: float | None) -> None:
+        """Take the answers the processes have sent (waiting up to ``timeout`` for one),
+        and give the processes that answered their next task."""
+        busy: dict[Any, _Process] = {p.conn: p for p in self._processes if p.busy is not None}
+        for conn in wait(list(busy), timeout):
+            process = busy[conn]
+            try:
+                ticket, result, error = process.conn.recv()
+            except (EOFError, OSError) as exc:
+                raise RuntimeError("en process som skrev PDF eller Word avslutades "
+                                   "oväntat") from exc
+            process.busy = None
+            if ticket[0] == "copy":
+                fd = multiprocessing.reduction.recv_handle(process.conn)
+                self._processes.append(_Process(Connection(fd), result))
+            elif error is not None and (ticket in tickets or ticket[0] in _PREPARING):
+                raise error
+            elif ticket[0] not in _PREPARING:
+                self._results[ticket] = (result, error)
+        self._pump()
 
     def close(self) -> None:
         """Stop the processes; what they hold, or are still doing, is dropped."""
