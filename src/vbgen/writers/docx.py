@@ -109,7 +109,8 @@ _APP_XML = (
 
 #: A text python-docx would write as one w:t: no tab, line break or carriage return.
 _PLAIN_RUN = re.compile(r"[^\t\n\r]+")
-_W_R, _W_RPR, _W_B, _W_I, _W_T = (qn(f"w:{tag}") for tag in ("r", "rPr", "b", "i", "t"))
+_W_R, _W_RPR, _W_B, _W_I, _W_T, _W_PPR, _W_PSTYLE, _W_VAL = (
+    qn(f"w:{tag}") for tag in ("r", "rPr", "b", "i", "t", "pPr", "pStyle", "val"))
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 class _Footnotes:
@@ -257,7 +258,12 @@ class DocxWriter(doc.Visitor[None]):
 
     def set_style(self, p: DocxParagraph, name: str) -> None:
         """Give ``p`` the paragraph style ``name``, by its id."""
-        p._p.get_or_add_pPr().style = self.style_id(name)
+        if p._p.pPr is None:  # a new paragraph: its properties come first
+            ppr = p._p.makeelement(_W_PPR)
+            etree.SubElement(ppr, _W_PSTYLE).set(_W_VAL, self.style_id(name))
+            p._p.insert(0, ppr)
+        else:
+            p._p.pPr.style = self.style_id(name)
 
     def new_paragraph(self, name: str, text: str = "") -> DocxParagraph:
         """A new body paragraph in the style ``name``."""
@@ -561,7 +567,7 @@ class DocxWriter(doc.Visitor[None]):
         places = _placements(rows)
         ncols = max((c + cell.colspan for (_, c), (cell, _) in places.items()), default=1)
         table = self.d.add_table(rows=len(rows), cols=ncols)
-        table.style = self.d.styles[STYLES["table"]]
+        table._tbl.tblPr.style = self.style_id(STYLES["table"])
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         self._table_properties(table, t)
         for i, row in enumerate(table.rows):
