@@ -72,3 +72,32 @@ def test_in_this_process_the_same_work_is_done_in_turn(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="finns-inte"):
         pool.wait([ticket])
     pool.close()
+
+
+@pytest.mark.langsam
+@pytest.mark.parametrize("copied", [True, False], ids=["i-processer", "i-denna-process"])
+def test_a_build_leaves_no_font_folder_behind(tmp_path: Path, copied: bool) -> None:
+    """WeasyPrint keeps a style sheet's fonts in a temporary folder that it removes only when
+    its configuration is collected, which a worker's quick end and the interpreter's
+    shutdown skip: the build removes them itself, in the process that made them."""
+    import subprocess
+    import sys
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    # A thread keeps the build in its own process, as in the preview.
+    script = ("import sys, threading\n"
+              + ("" if copied else "e = threading.Event()\n"
+                 "threading.Thread(target=e.wait, daemon=True).start()\n")
+              + "from pathlib import Path\n"
+              "from vbgen.build import Options, build\n"
+              "build(Path(sys.argv[1]), Options(Path(sys.argv[2])))\n"
+              + ("" if copied else "e.set()\n"))
+    sample = Path(__file__).parents[1] / "sample_data" / "kulturnamnden-2023"
+    done = subprocess.run([sys.executable, "-c", script, str(sample), str(tmp_path / "ut")],
+                          env={**os.environ, "TMPDIR": str(temporary)}, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Exception ignored" not in done.stderr
+    assert list((tmp_path / "ut").glob("*.pdf"))
+    assert not list(temporary.iterdir())

@@ -14,7 +14,10 @@ page number and the document's number of pages, which nothing else on the page d
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import os
+import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +115,7 @@ class _Engine:
             refused: list[str] = []
             fetcher = _gated_fetcher([*readable, path.parent], refused)
             fonts = FontConfiguration()
+            _MADE.append((os.getpid(), fonts))
             with stilvarningar.kept() as messages:
                 css = CSS(filename=str(path), font_config=fonts, url_fetcher=fetcher)
             self.sheets[key] = (css, refused, stilvarningar.told(path, messages), fonts)
@@ -119,6 +123,28 @@ class _Engine:
 
 
 _local = threading.local()
+#: The fonts' configurations made in a process, by the process that made them: each keeps
+#: the style sheet's fonts in a folder of its own, which is that process's to remove.
+_MADE: list[tuple[int, Any]] = []
+
+
+def release() -> None:
+    """Remove the folders of the fonts' configurations this process made.
+
+    WeasyPrint removes a configuration's folder when the configuration is collected, which
+    happens neither in a process that ends at once, as a worker does, nor, without an
+    error, while the interpreter shuts down. A copy of this process shares the
+    configurations it was copied with, so it must have ended before they are released.
+    """
+    for pid, fonts in _MADE:
+        folder = getattr(fonts, "_folder", None)
+        if pid == os.getpid() and folder:
+            shutil.rmtree(folder, ignore_errors=True)
+            fonts._folder = None
+    _MADE[:] = [(pid, fonts) for pid, fonts in _MADE if pid != os.getpid()]
+
+
+atexit.register(release)
 
 
 #: How many new objects between collections of the youngest generation (Python's default is

@@ -63,6 +63,8 @@ def _serve(conn: Connection, theirs: Connection | None = None) -> None:
         if message is None:
             for pid in copies:  # they were sent the same word; wait for them to end
                 os.waitpid(pid, 0)
+            if "vbgen.writers.layout" in sys.modules:
+                sys.modules["vbgen.writers.layout"].release()
             return
         task, key, args = message
         if task == "copy":
