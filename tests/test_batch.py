@@ -90,6 +90,30 @@ def test_one_broken_folder_does_not_stop_the_others(
     assert rows["trasig"][3] == "–" and int(rows["trasig"][4]) >= 1
 
 
+def test_an_unchanged_namnd_reports_the_gaps_its_build_counted(
+        three: list[Path], tmp_path: Path, warm_charts: Callable[[Path], None],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "ut"
+    warm_charts(out / "omsorgsnamnden-2024")
+    command = ("build", str(three[0]), str(three[1]), "--ut", str(out), "--format", "docx",
+               "--jobb", "1")
+    first = table(run_cli(*command).output)
+
+    def counted_again(*_args: object) -> int:
+        raise AssertionError("luckorna räknades om")
+
+    # Nothing changed: the gaps come from the last build's record, no data is loaded.
+    monkeypatch.setattr("vbgen.commands.nyttar.count_gaps", counted_again)
+    result = run_cli(*command)
+    assert result.exit_code == 0, result.output
+    again = table(result.output)
+    assert "Inget har ändrats sedan förra bygget" in result.output
+    assert int(first["omsorgsnamnden-2024"][3]) > 0
+    for name in ("socialnamnden", "omsorgsnamnden-2024"):
+        assert again[name][0] == "0"  # nothing written
+        assert again[name][3:] == first[name][3:]
+
+
 def test_quiet_batch_prints_only_the_summary(
         three: list[Path], tmp_path: Path, warm_charts: Callable[[Path], None]) -> None:
     out = tmp_path / "ut"

@@ -624,6 +624,21 @@ def check_stylesheet(stylesheet: Path, readable: list[Path]) -> None:
 
 
 
+def _unchanged(options: Options, settings: str) -> list[str] | None:
+    """What to tell if nothing the last build into ``options.out`` was made from has
+    changed since (the list may be empty), ``settings`` as :func:`_settings` gives them;
+    None if something has."""
+    if (options.out / COMMIT).exists():
+        return None
+    return fingerprint.unchanged(options.out / CACHE / fingerprint.RECORD, settings,
+                                 options.out)
+
+
+def up_to_date(folder: Path, options: Options) -> bool:
+    """Whether building ``folder`` with ``options`` would find nothing changed."""
+    return _unchanged(options, _settings(folder, options)) is not None
+
+
 def build(folder: Path, options: Options, notes: list[str] | None = None,
           gaps: list[GapEntry] | None = None) -> list[Path]:
     """Build the documents for ``folder``; return the paths written.
@@ -631,15 +646,14 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
     What the user should know goes into ``notes``: the notes on the assessments, or that
     nothing changed since the last build. A draft's gaps to fill go into ``gaps``.
     """
-    record = options.out / CACHE / fingerprint.RECORD
     settings = _settings(folder, options)
-    same = (None if (options.out / COMMIT).exists()
-            else fingerprint.unchanged(record, settings, options.out))
+    same = _unchanged(options, settings)
     if same is not None:
         if notes is not None:
             notes.extend([*same, fingerprint.NOTHING_CHANGED.format(out=options.out)])
         return []
     progress.phase("läser data")
+    found_gaps: list[GapEntry] = gaps if gaps is not None else []
     from .writers.cache import LayoutCache
     from .writers.charts import FORMATS as CHART_FILES
     from .writers.pdf import typeset
@@ -657,7 +671,8 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
         files = tuple(CHART_FILES[f] for f in options.formats)
         with recording() as reads:
             report, documents, styles = compose_all(folder, options, said, staging=work,
-                                                    workers=2, chart_files=files, gaps=gaps)
+                                                    workers=2, chart_files=files,
+                                                    gaps=found_gaps)
         # The profile's styles are found from the data; the others are in the settings.
         found = {styles: fingerprint.tree(styles)} if styles not in _folders(options) else {}
         # The PDF engine may read the style folders, the chart images and nothing else.
@@ -708,7 +723,8 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
                         if p.suffix in (".png", ".svg", ".pdf") and not p.name.startswith(".")
                         and p not in staged)
         # The record of this build's inputs goes into place with its files, as one commit.
-        fingerprint.remember(work / fingerprint.RECORD, settings, found, reads, outputs, said)
+        fingerprint.remember(work / fingerprint.RECORD, settings, found, reads, outputs, said,
+                             len(found_gaps))
         _commit(options.out, outputs, [*images, *staged, work / fingerprint.RECORD],
                 options.force, cache.files() if laid else None)
     finally:

@@ -130,11 +130,11 @@ def unchanged(record: Path, fingerprint: str, out: Path) -> list[str] | None:
 
 
 def remember(record: Path, fingerprint: str, folders: dict[Path, str], reads: Reads,
-             files: dict[Path, bytes], notes: list[str]) -> None:
+             files: dict[Path, bytes], notes: list[str], gaps: int | None = None) -> None:
     """Keep the record of a finished build: its settings, the digests of the folders found
-    from its data (the kommun profile's styles), what it read, what it wrote and what it
-    said."""
-    data = {"fingerprint": fingerprint, "notes": notes,
+    from its data (the kommun profile's styles), what it read, what it wrote, what it
+    said and how many gaps its drafts have."""
+    data = {"fingerprint": fingerprint, "notes": notes, "gaps": gaps,
             "folders": {str(p): d for p, d in folders.items()},
             "inputs": {p: list(v) for p, v in reads.files.items()}, "probes": reads.probes,
             "files": {p.name: hashlib.sha256(b).hexdigest() for p, b in files.items()}}
@@ -142,6 +142,15 @@ def remember(record: Path, fingerprint: str, folders: dict[Path, str], reads: Re
     tmp = record.with_name(record.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     tmp.replace(record)
+
+
+def recorded_gaps(record: Path) -> int | None:
+    """How many gaps the build that kept ``record`` found; None if it does not say."""
+    try:
+        gaps = json.loads(record.read_text(encoding="utf-8")).get("gaps")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return gaps if isinstance(gaps, int) and not isinstance(gaps, bool) and gaps >= 0 else None
 
 
 def forget(record: Path) -> None:

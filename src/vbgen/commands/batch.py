@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import fmt
-from ..build import DraftError, Options, OverwriteError, build
+from ..build import DraftError, Options, OverwriteError, build, up_to_date
 from ..errors import DataError, StyleError, TemplateError
 from ..names import MAIN_FILE, PROFILE_FILE
 from ..paths import inside
@@ -226,9 +226,15 @@ def document_count(paths: list[Path]) -> int:
 
 
 def _gaps_again(folder: Path, options: Options) -> int | None:
-    """The gaps of a folder whose build had nothing to do, counted again; None if unknown."""
+    """The gaps of a folder whose build had nothing to do, as its last build counted them,
+    or counted again; None if unknown."""
+    from .. import fingerprint
+    from ..build import CACHE
     from .nyttar import count_gaps
 
+    recorded = fingerprint.recorded_gaps(options.out / CACHE / fingerprint.RECORD)
+    if recorded is not None:
+        return recorded
     try:
         return count_gaps(folder, options.documents, options.templates)
     except (DataError, TemplateError, OSError):
@@ -312,7 +318,9 @@ def build_all(jobs: list[Job], options: Options, parallel: int,
     context = (multiprocessing.get_context("fork")
                if sys.platform == "linux" and threading.active_count() == 1
                else multiprocessing.get_context("spawn"))
-    if context.get_start_method() == "fork" and len(jobs) > parallel:
+    if context.get_start_method() == "fork" and len(jobs) > parallel and sum(
+            not up_to_date(job.folder, replace(options, out=options.out / job.name))
+            for job in jobs) > parallel:
         _load_once()
     outcomes: dict[Job, Outcome] = {}
     waiting = list(jobs)
