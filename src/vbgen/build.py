@@ -59,10 +59,13 @@ if TYPE_CHECKING:
     from .model import doc
     from .model.report import Report
     from .writers.charts import ChartRenderer
+    from .writers.workers import Pool
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vbgen.json"
 CACHE = ".vbgen-cache"
+#: How many processes draw a build's new charts.
+DRAWING_PROCESSES = 2
 #: The lock file that keeps two builds from writing into one output folder at once.
 LOCK = ".vbgen.lock"
 #: A build's files, complete, waiting to be moved into the output folder.
@@ -510,7 +513,7 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
                 chart_files: tuple[str, ...] | None = None,
                 findings: list[siffror.Finding] | None = None,
                 review: list[arskontroll.Mention] | None = None,
-                gaps: list[GapEntry] | None = None
+                gaps: list[GapEntry] | None = None, drawing: Pool | None = None
                 ) -> tuple[Report, dict[str, doc.Document], Path]:
     """Load ``folder`` and compose each document it asks for, in memory.
 
@@ -520,7 +523,8 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     given, as the files ``chart_files`` (by default every kind); without ``draw`` none are
     drawn. The figures typed in the texts worth a look are added to ``findings``, the
     sentences with a year still to review after ``vbgen ny`` to ``review``, and the gaps
-    to fill, each once, to ``gaps``.
+    to fill, each once, to ``gaps``. ``drawing`` is a pool of drawing processes started
+    before the data was read, used if charts are to be drawn and stopped otherwise.
     """
     from .checks import arskontroll, siffror
     from .derive.goals import assessment_notes, derive
@@ -528,18 +532,26 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     from .writers import stil
     from .writers.charts import EVERY_FILE, ChartRenderer, drawing_pool
 
-    report = load(folder)
-    names = select_documents(report, options.documents)
-    figures = derive(report)
-    if notes is not None:
-        notes.extend(assessment_notes(report, figures))
-    progress.phase("fyller i mallarna")
-    styles = options.styles or profile_styles(folder, report) or styles_dir()
-    chart_style = _style_file(styles, "diagram.mplstyle")
-    palette = stil.palette(_style_file(styles, "rapport.css"))
-    # A build that will draw charts starts its drawing processes now: they load matplotlib
-    # while the templates are filled in.
-    pool = drawing_pool(workers) if draw and _will_draw(report, options.out / CACHE) else None
+    try:
+        report = load(folder)
+        names = select_documents(report, options.documents)
+        figures = derive(report)
+        if notes is not None:
+            notes.extend(assessment_notes(report, figures))
+        progress.phase("fyller i mallarna")
+        styles = options.styles or profile_styles(folder, report) or styles_dir()
+        chart_style = _style_file(styles, "diagram.mplstyle")
+        palette = stil.palette(_style_file(styles, "rapport.css"))
+    except BaseException:
+        if drawing is not None:
+            drawing.close()
+        raise
+    # A build that will draw charts starts its drawing processes now, unless it has: they
+    # load matplotlib while the templates are filled in.
+    will_draw = draw and _will_draw(report, options.out / CACHE)
+    if drawing is not None and not will_draw:
+        drawing.close()
+    pool = (drawing or drawing_pool(workers)) if will_draw else None
     renderer = ChartRenderer if draw else _unrendered()
     charts = renderer(options.out / CACHE, chart_style, palette=palette, staging=staging,
                       workers=workers, formats=chart_files or EVERY_FILE, pool=pool)
@@ -656,6 +668,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
     found_gaps: list[GapEntry] = gaps if gaps is not None else []
     from .writers.cache import LayoutCache
     from .writers.charts import FORMATS as CHART_FILES
+    from .writers.charts import drawing_pool
     from .writers.pdf import typeset
     from .writers.workers import Pool
 
@@ -665,14 +678,18 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
     # The processes that lay the PDF out and write the Word files start first, and load
     # WeasyPrint and the style sheet's fonts while the data is read.
     pool = Pool.start(_likely_stylesheet(folder, options)) if "pdf" in options.formats else None
+    # An output folder without a cache is a first build, which draws every chart: the
+    # drawing processes load matplotlib while the data is read, not after.
+    drawing = drawing_pool(DRAWING_PROCESSES) if not (options.out / CACHE).is_dir() else None
     try:
         # New charts are drawn in two other processes while the templates are rendered.
         # The chart files the documents show; the SVG is only for the preview.
         files = tuple(CHART_FILES[f] for f in options.formats)
         with recording() as reads:
             report, documents, styles = compose_all(folder, options, said, staging=work,
-                                                    workers=2, chart_files=files,
-                                                    gaps=found_gaps)
+                                                    workers=DRAWING_PROCESSES,
+                                                    chart_files=files, gaps=found_gaps,
+                                                    drawing=drawing)
         # The profile's styles are found from the data; the others are in the settings.
         found = {styles: fingerprint.tree(styles)} if styles not in _folders(options) else {}
         # The PDF engine may read the style folders, the chart images and nothing else.
@@ -728,8 +745,9 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
         _commit(options.out, outputs, [*images, *staged, work / fingerprint.RECORD],
                 options.force, cache.files() if laid else None)
     finally:
-        if pool is not None:
-            pool.close()
+        for started in (pool, drawing):
+            if started is not None:
+                started.close()  # a second time does nothing
         shutil.rmtree(work, ignore_errors=True)
         if notes is not None:
             notes.extend(said)
