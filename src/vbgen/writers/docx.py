@@ -159,7 +159,8 @@ class DocxWriter(doc.Visitor[None]):
 
     def __init__(self, document: doc.Document, reference: Path,
                  built: dt.datetime | None = None, pages: dict[str, int] | None = None,
-                 controls: bool | None = None, stylesheet: Path | None = None) -> None:
+                 controls: bool | None = None, stylesheet: Path | None = None,
+                 overrides: dict[str, str] | None = None) -> None:
         self.document = document
         #: Content controls around the data's texts and the generated parts: in a draft.
         self.controls = document.status == "Utkast" if controls is None else controls
@@ -182,7 +183,7 @@ class DocxWriter(doc.Visitor[None]):
         # The Word styles follow the identity the style sheet declares, like the PDF.
         own = stylesheet or reference.parent / "rapport.css"
         built_in = styles_dir() / "rapport.css"
-        self.tokens = stil.identity(own, built_in)
+        self.tokens = stil.identity(own, built_in) | (overrides or {})
         self.faces = stil.font_faces(own if own.is_file() else built_in)
         referens.restyle(self.d, self.tokens)
         measure_with(own if own.is_file() else built_in)
@@ -751,7 +752,8 @@ def word_image(path: str) -> str:
 
 def write_docx(document: doc.Document, reference: Path,
                built: dt.datetime | None = None, pages: dict[str, int] | None = None,
-               controls: bool | None = None, stylesheet: Path | None = None) -> bytes:
+               controls: bool | None = None, stylesheet: Path | None = None,
+               overrides: dict[str, str] | None = None) -> bytes:
     """Build the Word file for ``document`` on ``reference`` and return its bytes.
 
     ``built`` is the time the file is created and modified at, now when not given;
@@ -760,7 +762,8 @@ def write_docx(document: doc.Document, reference: Path,
     ``rapport.css`` whose identity the styles and embedded fonts follow (by default the one
     beside ``reference``, else the built-in one).
     """
-    return DocxWriter(document, reference, built, pages, controls, stylesheet).write()
+    return DocxWriter(document, reference, built, pages, controls, stylesheet,
+                      overrides).write()
 
 
 class Controls:
