@@ -109,12 +109,27 @@ _APP_XML = (
 class _Footnotes:
     """Word's own footnotes part, which python-docx does not provide."""
 
-    def __init__(self, document: DocxDocument) -> None:
+    def __init__(self, document: DocxDocument, line: str) -> None:
         self.part = self._find_or_create(document)
         # Parsed with python-docx's parser so paragraphs inside are full CT_P objects.
         self.root = parse_xml(self.part.blob)
         ids = [int(f.get(qn("w:id"))) for f in self.root.findall(qn("w:footnote"))]
         self.next_id = max([0, *ids]) + 1
+        self._separators(line)
+
+    def _separators(self, line: str) -> None:
+        """The line over the footnotes in ``line`` (``--linje``, as the PDF's), close over
+        them: a paragraph of its own height, not a line of body text."""
+        for note in self.root.findall(qn("w:footnote")):
+            if note.get(qn("w:type")) not in ("separator", "continuationSeparator"):
+                continue
+            for p in note.findall(qn("w:p")):
+                spacing = p.get_or_add_pPr().get_or_add_spacing()
+                for key, value in (("before", "0"), ("after", "0"), ("line", "120"),
+                                   ("lineRule", "exact")):
+                    spacing.set(qn(f"w:{key}"), value)
+                for r in p.findall(qn("w:r")):
+                    r.get_or_add_rPr().get_or_add_color().set(qn("w:val"), line)
 
     @staticmethod
     def _find_or_create(document: DocxDocument) -> Part:
@@ -140,7 +155,9 @@ class _Footnotes:
             f'<w:footnote {nsdecls("w")} w:id="{fid}"><w:p><w:pPr><w:pStyle w:val="'
             f'{writer.style_id(STYLES["footnote_text"])}"/></w:pPr>'
             f'<w:r><w:rPr><w:rStyle w:val="{writer.style_id(STYLES["footnote_ref"])}"/>'
-            '</w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>'
+            # The number before the note stands on the line, as the PDF's ::footnote-marker.
+            '<w:vertAlign w:val="baseline"/></w:rPr><w:footnoteRef/></w:r>'
+            '<w:r><w:t xml:space="preserve"> </w:t></w:r>'
             "</w:p></w:footnote>")
         self.root.append(note)
         # The footnote lies outside python-docx's stories; only runs are added to it, which
@@ -192,7 +209,7 @@ class DocxWriter(doc.Visitor[None]):
         self.cited: list[tuple[list[etree._Element], str]] = []
         self._check_styles(reference)
         self._clear_body()
-        self.footnotes = _Footnotes(self.d)
+        self.footnotes = _Footnotes(self.d, self.tokens["linje"].lstrip("#").upper())
         # Each heading gets a hidden bookmark, the kind Word's own table of contents links to.
         self.bookmarks = {id(h): f"_Toc{n:08d}"
                           for n, h in enumerate(document.headings(), start=1)}
