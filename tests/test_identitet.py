@@ -171,3 +171,14 @@ def test_the_namnds_values_win_in_both_formats_and_the_kommuns_others_stay(
     assert _has_colour(cover, (0x2E, 0x5E, 0x1E))
     assert not _has_colour(cover, (0x6B, 0x2C, 0x5F))
     assert str(docx.Document(str(files[".docx"])).styles["Heading 1"].font.color.rgb) == "2E5E1E"
+
+
+def test_a_styles_folder_that_links_out_of_the_data_folder_is_refused(
+        kultur: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "annanstans"
+    (kultur / "stilar").rename(elsewhere)
+    (kultur / "stilar").symlink_to(elsewhere)
+    result = run_cli("kontrollera", str(kultur))
+    assert result.exit_code == 1
+    assert (f"Fel i stilarna: {kultur / 'stilar'}: mappen är en länk ut ur datamappen; vbgen "
+            "läser bara stilar inuti datamappen") in result.output

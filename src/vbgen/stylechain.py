@@ -128,19 +128,19 @@ def _own_file(folder: Path, name: str) -> Path | None:
 
 def data_styles(folder: Path) -> Path | None:
     """The data folder's own ``stilar/``, if it has one inside it."""
-    return _styles_folder(folder, folder, "datamappen")
+    return _styles_folder(folder, "datamappen")
 
 
 def profile_styles(profile: Path) -> Path | None:
     """The kommun profile's ``stilar/``, if it has one inside the profile."""
-    return _styles_folder(profile, profile, "kommunprofilen")
+    return _styles_folder(profile, "kommunprofilen")
 
 
-def _styles_folder(parent: Path, where: Path, named: str) -> Path | None:
+def _styles_folder(parent: Path, named: str) -> Path | None:
     own = parent / PROFILE_STYLES
     if not present(own):
         return None
-    if not inside(where, own):
+    if not inside(parent, own):
         raise StyleError(f"{own}: mappen är en länk ut ur {named}; vbgen läser bara "
                          f"stilar inuti {named}")
     return own.resolve() if own.is_dir() else None
