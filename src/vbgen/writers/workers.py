@@ -111,9 +111,9 @@ def _do(task: str, key: str, args: tuple[Any, ...], held: dict[str, Any]) -> Any
     if task == "docx":
         from .docx import write_docx
 
-        document, reference, pages, stylesheet, overrides = args
+        document, reference, pages, stylesheet, *overrides = args
         return write_docx(document, reference, pages=pages, stylesheet=stylesheet,
-                          overrides=overrides)
+                          overrides=overrides[0] if overrides else None)
     raise ValueError(task)
 
 
@@ -197,8 +197,8 @@ class Pool:
 
     def docx(self, key: str, *args: Any) -> Ticket:
         """Write a Word file (:func:`~vbgen.writers.docx.write_docx`: document, reference
-        document, page numbers, the style sheet whose identity it follows, the tokens set
-        over it)."""
+        document, page numbers, the style sheet whose identity it follows and, if given, the
+        tokens set over it)."""
         return self._submit("docx", key, args)
 
     def _submit(self, task: str, key: str, args: tuple[Any, ...]) -> Ticket:
