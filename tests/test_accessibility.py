@@ -472,22 +472,23 @@ def test_body_font_comes_from_the_style_sheet(sample_copy, tmp_path, warm_charts
 def test_logotype_from_the_styles_folder_on_the_title_page(tmp_path, warm_charts):
     from PIL import Image
 
-    from vbgen.build import CACHE, _logo, compose_document
+    from vbgen.build import CACHE, compose_document
     from vbgen.derive.goals import derive
     from vbgen.load import load
+    from vbgen.stylechain import StyleChain
 
     from .conftest import SAMPLE
 
     styles = tmp_path / "stilar"
     styles.mkdir()
-    assert _logo(styles) is None  # vbgen ships no logotype of its own
+    assert StyleChain.of(styles).logo() is None  # vbgen ships no logotype of its own
     Image.new("RGB", (300, 100), (0, 90, 110)).save(styles / "logotyp.png")
     warm_charts(tmp_path)
     report = load(SAMPLE)
     document = compose_document(report, derive(report), "verksamhetsberattelse.j2",
                                 ChartRenderer(tmp_path / CACHE,
                                               styles_dir() / "diagram.mplstyle"),
-                                logo=_logo(styles))
+                                logo=StyleChain.of(styles).logo())
     title = document.blocks[0]
     assert isinstance(title, doc.TitlePage)
     assert (title.logo, title.logo_alt) == (str(styles / "logotyp.png"),

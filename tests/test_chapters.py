@@ -19,7 +19,7 @@ from typing import Any
 import pikepdf
 import pytest
 
-from vbgen.build import CACHE, Options, _style_file, compose_all
+from vbgen.build import CACHE, Options, compose_all
 from vbgen.model import doc
 from vbgen.resources import styles_dir
 from vbgen.writers import chapters
@@ -142,7 +142,7 @@ def _documents(folder: Path, out: Path) -> tuple[dict[str, doc.Document], Path, 
     if CHART_CACHE.is_dir():
         shutil.copytree(CHART_CACHE, out / CACHE)
     _, documents, styles = compose_all(folder, Options(out))
-    return documents, _style_file(styles, "rapport.css"), [styles, styles_dir(), out / CACHE]
+    return documents, styles.stylesheet, [*styles.folders, out / CACHE]
 
 
 @pytest.mark.parametrize("sample", ["socialnamnden", "kulturnamnden"])

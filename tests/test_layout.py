@@ -286,8 +286,8 @@ def _shown_charts(folder: Path, out: Path) -> tuple[list[Chart], list[str], Path
         patch.setattr(building, "_unrendered", lambda: Recording)
         _, _, styles = building.compose_all(
             folder, Options(out, documents=("verksamhetsberattelse",)), draw=False)
-    return (shown, stil.palette(building._style_file(styles, "rapport.css")) or PALETTE,
-            building._style_file(styles, "diagram.mplstyle"))
+    return (shown, stil.palette_of(styles.tokens()) or PALETTE,
+            styles.file("diagram.mplstyle"))
 
 
 @pytest.fixture(scope="module")

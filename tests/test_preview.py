@@ -332,10 +332,10 @@ def test_browser_reloads_on_edit_and_shows_errors(browser, folder: Path) -> None
         browser.get(preview.url)
         headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h1")]
         assert "Sammanfattning" in headings
-        # The report's stylesheet is applied: headings take the accent colour of the kommun
-        # profile's rapport.css (Norrvik's fjord blue, #1b4379).
+        # The report's stylesheet is applied: headings take the accent colour the nämnd's
+        # identitet.css sets over the kommun profile's rapport.css (plum, #6b2c5f).
         color = browser.find_element(By.ID, "sammanfattning").value_of_css_property("color")
-        assert color == "rgba(27, 67, 121, 1)"
+        assert color == "rgba(107, 44, 95, 1)"
         # The page numbers of the PDF's layout come in beside the headings and in the
         # table of contents.
         wait_for(lambda: page_of("#sammanfattning") == "3", "sidnumren")

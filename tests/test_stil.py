@@ -86,3 +86,35 @@ def test_the_word_file_carries_its_fonts_subset(built: dict[str, Path]) -> None:
     font = TTFont(io.BytesIO(obfuscate(data, key)))  # obfuscating twice gives the font
     assert font["name"].getDebugName(1) == "Liberation Sans"
     assert len(data) < 120_000  # a subset, not the whole 400 kB file
+
+
+def test_word_footnotes_follow_the_style_sheet_as_the_pdfs_do(built: dict[str, Path]) -> None:
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    from vbgen.resources import styles_dir
+    from vbgen.writers import stil
+
+    tokens = stil.tokens(styles_dir() / "rapport.css")
+    assert tokens["fotnot-storlek"] == "8pt"
+    css = (styles_dir() / "rapport.css").read_text(encoding="utf-8")
+    assert "font-size: var(--fotnot-storlek)" in css  # the PDF's notes take the same token
+    word = docx.Document(str(built["docx"]))
+    text = word.styles["footnote text"]
+    # The body font (by Normal), the note's size and the text's colour, as .fotnot.
+    assert text.base_style.name == "Normal" and text.font.name is None
+    assert text.font.size == Pt(8)
+    assert str(text.font.color.rgb) == tokens["text"].lstrip("#").upper()
+    # The PDF's line height (1.45) and no space between notes.
+    assert text.paragraph_format.line_spacing == Pt(8 * 1.45)
+    assert text.paragraph_format.line_spacing_rule == WD_LINE_SPACING.AT_LEAST
+    assert text.paragraph_format.space_after == text.paragraph_format.space_before == Pt(0)
+    assert word.styles["footnote reference"].font.superscript  # ::footnote-call
+    with zipfile.ZipFile(built["docx"]) as z:
+        notes = z.read("word/footnotes.xml").decode()
+    # The number before a note stands on the line (::footnote-marker), and the line over
+    # the notes has the colour of the PDF's (--linje).
+    assert notes.count('<w:vertAlign w:val="baseline"/></w:rPr><w:footnoteRef/>') > 3
+    line = tokens["linje"].lstrip("#").upper()
+    assert f'<w:color w:val="{line}"/></w:rPr><w:separator/>' in notes
+    assert f'<w:color w:val="{line}"/></w:rPr><w:continuationSeparator/>' in notes

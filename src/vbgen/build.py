@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import os
 import re
 import shutil
 import tempfile
 import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -38,19 +36,9 @@ from .errors import (
     environment_problem,
 )
 from .names import MAIN_FILE
-from .paths import (
-    MAX_IMAGE_PIXELS,
-    MAX_INPUT_BYTES,
-    Refused,
-    check_file,
-    inside,
-    inside_any,
-    present,
-    read_file,
-    recording,
-    safe_name,
-)
+from .paths import Refused, inside, inside_any, read_file, recording, safe_name
 from .resources import styles_dir, template_dirs
+from .stylechain import PROFILE_STYLES, StyleChain, data_styles, profile_styles
 
 if TYPE_CHECKING:
     from .checks import arskontroll, siffror
@@ -183,101 +171,19 @@ def finish_draft(documents: dict[str, doc.Document], slutlig: bool,
     return gaps
 
 
-#: The logotype's file in the styles folder, in the order they are looked for. An SVG
-#: (sharp in the PDF at any size) needs its PNG beside it for the Word file.
-LOGO_FILES = ("logotyp.svg", "logotyp.png", "logotyp.jpg")
+def _style_file(styles: Path | StyleChain, name: str) -> Path:
+    """A style file from the nearest styles folder that has it, or the built-in one (see
+    :meth:`~vbgen.stylechain.StyleChain.file`)."""
+    chain = styles if isinstance(styles, StyleChain) else StyleChain.of(styles)
+    return chain.file(name)
 
 
-def _style_file(styles: Path, name: str) -> Path:
-    """A style file from the user's styles folder, or the built-in one.
-
-    What stands in the styles folder under the name must be a regular file inside it: a
-    link out of the folder, a pipe or a device is refused, never opened.
-    """
-    own = styles / name
-    if not present(own):
-        return styles_dir() / name
-    if not inside(styles, own):
-        raise StyleError(f"{own}: filen är en länk ut ur stilmappen; vbgen läser bara filer "
-                         "inuti stilmappen")
-    try:
-        check_file(styles, own, limit=1 << 40)  # the size of each kind is checked where read
-    except Refused as exc:
-        raise StyleError(f"{own}: filen {exc}") from None
-    return own
-
-
-def _logo(styles: Path) -> Path | None:
-    """The kommun's logotype, if the styles folder has one; vbgen itself ships none."""
-    found = (_style_file(styles, name) for name in LOGO_FILES)
-    logo = next((path for path in found if path.is_file()), None)
-    if logo is not None and logo.suffix == ".svg":
-        raster = _style_file(styles, "logotyp.png")
-        if not raster.is_file():
-            raise StyleError(f"{logo}: en logotyp som SVG behöver samma bild som PNG bredvid "
-                             f"sig, {logo.with_suffix('.png').name}, för Word-filen")
-        if logo.stat().st_size > MAX_INPUT_BYTES:
-            raise StyleError(f"{logo}: logotypen är {logo.stat().st_size // 1024 // 1024} MB; "
-                             f"högst {MAX_INPUT_BYTES // 1024 // 1024} MB")
-        _check_logo(raster)
-    elif logo is not None:
-        _check_logo(logo)
-    return logo
-
-
-def _check_logo(path: Path) -> None:
-    """The logotype must be a PNG or JPEG, as its name says, and of a printable size."""
-    from PIL import Image, UnidentifiedImageError
-
-    expected = "PNG" if path.suffix.lower() == ".png" else "JPEG"
-    try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise StyleError(f"{path}: logotypen är {size // 1024 // 1024} MB; högst "
-                             f"{MAX_INPUT_BYTES // 1024 // 1024} MB")
-        data = read_file(path.parent, path, MAX_INPUT_BYTES)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the pixel count is checked below
-            # Only the header is read here; Pillow's own limit would call a large image
-            # "no image" (DecompressionBombError) before its size could be told.
-            limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
-            try:
-                with Image.open(io.BytesIO(data)) as image:
-                    kind, (width, height) = image.format, image.size
-            finally:
-                Image.MAX_IMAGE_PIXELS = limit
-    except Refused as exc:
-        raise StyleError(f"{path}: filen {exc}") from None
-    except UnidentifiedImageError:
-        raise StyleError(f"{path}: filen är ingen {expected}-bild (en SVG eller en annan sorts "
-                         f"fil med fel namn?); spara logotypen som {expected}") from None
-    except OSError as exc:
-        raise environment_problem(exc, "kan inte läsa", path) from None
-    if kind != expected:
-        raise StyleError(f"{path}: filen är en {kind}-bild men heter {path.name}; spara "
-                         f"logotypen som {expected}")
-    if width * height > MAX_IMAGE_PIXELS:
-        raise StyleError(f"{path}: logotypen är {width} × {height} bildpunkter, mer än "
-                         f"vbgen tar (högst {MAX_IMAGE_PIXELS // 1_000_000} miljoner "
-                         "bildpunkter); spara den mindre, till exempel 2 000 bildpunkter bred")
-
-
-#: The folder of a kommun profile that holds the kommun's own styles (font, colours, logo).
-PROFILE_STYLES = "stilar"
-
-
-def profile_styles(folder: Path, report: Report) -> Path | None:
-    """The styles folder of the report's kommun profile, if it has one inside the profile."""
-    if report.profil is None:
-        return None
-    profile = folder / report.profil
-    own = profile / PROFILE_STYLES
-    if not present(own):
-        return None
-    if not inside(profile, own):
-        raise StyleError(f"{own}: mappen är en länk ut ur kommunprofilen; vbgen läser bara "
-                         "stilar inuti kommunprofilen")
-    return own.resolve() if own.is_dir() else None
+def style_chain(folder: Path, report: Report, styles: Path | None = None) -> StyleChain:
+    """The styles folders of ``folder``'s build, nearest first: the data folder's own
+    ``stilar/``, then ``styles`` (``--stilar``) or else the kommun profile's ``stilar/``,
+    then the built-in folder."""
+    below = styles or (profile_styles(folder / report.profil) if report.profil else None)
+    return StyleChain.of(data_styles(folder), below)
 
 
 def _digest(data: bytes) -> str:
@@ -514,10 +420,10 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
                 findings: list[siffror.Finding] | None = None,
                 review: list[arskontroll.Mention] | None = None,
                 gaps: list[GapEntry] | None = None, drawing: Pool | None = None
-                ) -> tuple[Report, dict[str, doc.Document], Path]:
+                ) -> tuple[Report, dict[str, doc.Document], StyleChain]:
     """Load ``folder`` and compose each document it asks for, in memory.
 
-    Returns the report, the documents by name and the styles folder. The notes on the
+    Returns the report, the documents by name and the styles folders. The notes on the
     assessments go into ``notes``. New chart images are drawn
     into ``staging`` (by default the output's cache), in ``workers`` other processes if
     given, as the files ``chart_files`` (by default every kind); without ``draw`` none are
@@ -539,9 +445,10 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
         if notes is not None:
             notes.extend(assessment_notes(report, figures))
         progress.phase("fyller i mallarna")
-        styles = options.styles or profile_styles(folder, report) or styles_dir()
-        chart_style = _style_file(styles, "diagram.mplstyle")
-        palette = stil.palette(_style_file(styles, "rapport.css"))
+        styles = style_chain(folder, report, options.styles)
+        styles.check()
+        chart_style = styles.file("diagram.mplstyle")
+        palette = stil.palette_of(styles.tokens())
     except BaseException:
         if drawing is not None:
             drawing.close()
@@ -556,7 +463,7 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     charts = renderer(options.out / CACHE, chart_style, palette=palette, staging=staging,
                       workers=workers, formats=chart_files or EVERY_FILE, pool=pool)
     try:
-        logo = _logo(styles)
+        logo = styles.logo()
         documents = {name: compose_document(report, figures, DOCUMENTS[name].template, charts,
                                             options.templates, logo, not options.slutlig)
                      for name in names}
@@ -598,11 +505,11 @@ def check(folder: Path, templates: Path | None = None,
     report, composed, used = compose_all(
         folder, Options(unused, templates=templates, documents=documents, styles=styles),
         draw=False, findings=findings, review=review)
-    reference = _style_file(used, "referens.docx")
+    reference = used.file("referens.docx")
     for document in composed.values():
         # The reference document opens and has every style.
-        DocxWriter(document, reference, stylesheet=_style_file(used, "rapport.css"))
-    check_stylesheet(_style_file(used, "rapport.css"), [used, styles_dir()])
+        DocxWriter(document, reference, stylesheet=used.stylesheet, overrides=used.overrides())
+    check_stylesheet(used.stylesheet, [used.stylesheet.parent, styles_dir()])
     return report, unique([g for d in composed.values() for g in find_all(d)])
 
 
@@ -690,17 +597,21 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
                                                     workers=DRAWING_PROCESSES,
                                                     chart_files=files, gaps=found_gaps,
                                                     drawing=drawing)
-        # The profile's styles are found from the data; the others are in the settings.
-        found = {styles: fingerprint.tree(styles)} if styles not in _folders(options) else {}
+        # The data folder's and the profile's styles are found from the data; the others
+        # are in the settings.
+        found = {f: fingerprint.tree(f) for f in styles.folders if f not in _folders(options)}
         # The PDF engine may read the style folders, the chart images and nothing else.
-        readable = [styles, styles_dir(), work, options.out / CACHE]
-        stylesheet = _style_file(styles, "rapport.css")
-        check_stylesheet(stylesheet, [styles, styles_dir()])
+        readable = [*styles.folders, work, options.out / CACHE]
+        stylesheet = styles.stylesheet
+        check_stylesheet(stylesheet, [stylesheet.parent, styles_dir()])
+        # The tokens the identitet.css files set over the style sheet, in both formats.
+        overrides = styles.overrides()
         # Every document's chapters are laid out at once, before any is written.
         laid = {name: typeset(document, stylesheet, base_url=folder,
-                              readable=readable, pool=pool, cache=cache, name=name)
+                              readable=readable, pool=pool, cache=cache, name=name,
+                              overrides=overrides, folders=styles.folders)
                 for name, document in documents.items()} if pool is not None else {}
-        reference = _style_file(styles, "referens.docx")
+        reference = styles.file("referens.docx")
         outputs: dict[Path, bytes] = {}
         words: dict[str, tuple[tuple[str, str], dict[str, int]]] = {}
         bases = {name: options.out / stem(report, name, options.slutlig) for name in documents}
@@ -713,7 +624,8 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
                 continue
             if pool is None:
                 progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")
-                outputs[base.with_suffix(".docx")] = _word(document, reference, {}, stylesheet)
+                outputs[base.with_suffix(".docx")] = _word(document, reference, {}, stylesheet,
+                                                         overrides)
                 continue
             # The Word file's contents take the PDF's page numbers; those of the last build
             # most likely, so that it is written while the PDF is laid out. It is written
@@ -721,7 +633,8 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
             pages = laid[name].guess_pages()
             if pages is None:
                 pages = laid[name].pages()
-            words[name] = (pool.docx(name, document, reference, pages, stylesheet), pages)
+            words[name] = (pool.docx(name, document, reference, pages, stylesheet, overrides),
+                           pages)
             outputs[base.with_suffix(".docx")] = b""
         for name in laid:
             progress.phase(f"skriver {DOCUMENTS[name].label} som PDF")
@@ -732,7 +645,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
             progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")
             if laid[name].pages() != pages:
                 ticket = pool.docx(f"{name} igen", documents[name], reference,
-                                   laid[name].pages(), stylesheet)
+                                   laid[name].pages(), stylesheet, overrides)
             outputs[bases[name].with_suffix(".docx")] = pool.wait([ticket])[0]
         progress.phase("sparar filerna")
         staged = cache.save() if laid else []
@@ -755,12 +668,13 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
 
 
 def _word(document: doc.Document, reference: Path, pages: dict[str, int],
-          stylesheet: Path) -> bytes:
+          stylesheet: Path, overrides: dict[str, str]) -> bytes:
     """The Word file of ``document``, its contents numbered with ``pages`` and its styles
-    following the identity ``stylesheet`` declares."""
+    following the identity ``stylesheet`` declares, with the tokens ``overrides`` over it."""
     from .writers.docx import write_docx
 
-    return write_docx(document, reference, pages=pages, stylesheet=stylesheet)
+    return write_docx(document, reference, pages=pages, stylesheet=stylesheet,
+                      overrides=overrides)
 
 
 def _folders(options: Options) -> list[Path]:
@@ -782,10 +696,11 @@ def _settings(folder: Path, options: Options) -> str:
 def _likely_stylesheet(folder: Path, options: Options) -> Path | None:
     """The style sheet a build most likely uses, known before the data is loaded; None if
     it is one the build will refuse (and say why)."""
-    own = [p / PROFILE_STYLES for p in _profile_folder(folder)]
-    styles = options.styles or next((p for p in own if p.is_dir()), None) or styles_dir()
+    own = folder / PROFILE_STYLES
+    profile = [p / PROFILE_STYLES for p in _profile_folder(folder)]
+    below = options.styles or next((p for p in profile if p.is_dir()), None)
     try:
-        return _style_file(styles, "rapport.css")
+        return StyleChain.of(own if own.is_dir() else None, below).stylesheet
     except StyleError:
         return None
 

@@ -54,7 +54,9 @@ from ..errors import DataError, StyleError, TemplateError
 from ..model import doc
 from ..names import MAIN_FILE
 from ..resources import styles_dir, template_dirs
+from ..stylechain import StyleChain
 from ..writers.pdf import HtmlWriter
+from ..writers.stil import root_css
 from ..writers.widths import measure_with
 
 if TYPE_CHECKING:
@@ -450,7 +452,7 @@ class Preview:
         self._changed = threading.Condition(self._lock)
         self._build: Build | None = None
         #: The last build that succeeded, shown under the error of a later one.
-        self._good: tuple[dict[str, doc.Document], Path] | None = None
+        self._good: tuple[dict[str, doc.Document], StyleChain] | None = None
         self._profile: Path | None = None
         self._styles_used: Path | None = None
         self._seen: dict[str, tuple[int, int]] = {}
@@ -522,7 +524,7 @@ class Preview:
         else:
             self._profile = ((self.folder / report.profil).resolve()
                              if report.profil else None)
-            self._styles_used = styles
+            self._styles_used = styles.nearest
             first = self._good is None and self._build is None
             self._good = (documents, styles)
             build = self._render(version, at)
@@ -543,11 +545,13 @@ class Preview:
         if self._good is None:
             css_path = _style_file(self.styles or styles_dir(), "rapport.css")
             documents: dict[str, doc.Document] = {}
+            overrides: dict[str, str] = {}
         else:
             documents, styles = self._good
-            css_path = _style_file(styles, "rapport.css")
+            css_path, overrides = styles.stylesheet, styles.overrides()
         try:
-            stylesheet = screen_stylesheet(css_path, assets)
+            # The identitet.css files' tokens over the style sheet's, as in the PDF.
+            stylesheet = screen_stylesheet(css_path, assets) + root_css(overrides)
             measure_with(css_path)  # the tables' widths in the body font, as in the PDF
         except (OSError, UnicodeDecodeError) as exc:
             stylesheet = ""

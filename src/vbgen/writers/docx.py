@@ -116,12 +116,27 @@ _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 class _Footnotes:
     """Word's own footnotes part, which python-docx does not provide."""
 
-    def __init__(self, document: DocxDocument) -> None:
+    def __init__(self, document: DocxDocument, line: str) -> None:
         self.part = self._find_or_create(document)
         # Parsed with python-docx's parser so paragraphs inside are full CT_P objects.
         self.root = parse_xml(self.part.blob)
         ids = [int(f.get(qn("w:id"))) for f in self.root.findall(qn("w:footnote"))]
         self.next_id = max([0, *ids]) + 1
+        self._separators(line)
+
+    def _separators(self, line: str) -> None:
+        """The line over the footnotes in ``line`` (``--linje``, as the PDF's), close over
+        them: a paragraph of its own height, not a line of body text."""
+        for note in self.root.findall(qn("w:footnote")):
+            if note.get(qn("w:type")) not in ("separator", "continuationSeparator"):
+                continue
+            for p in note.findall(qn("w:p")):
+                spacing = p.get_or_add_pPr().get_or_add_spacing()
+                for key, value in (("before", "0"), ("after", "0"), ("line", "120"),
+                                   ("lineRule", "exact")):
+                    spacing.set(qn(f"w:{key}"), value)
+                for r in p.findall(qn("w:r")):
+                    r.get_or_add_rPr().get_or_add_color().set(qn("w:val"), line)
 
     @staticmethod
     def _find_or_create(document: DocxDocument) -> Part:
@@ -147,7 +162,9 @@ class _Footnotes:
             f'<w:footnote {nsdecls("w")} w:id="{fid}"><w:p><w:pPr><w:pStyle w:val="'
             f'{writer.style_id(STYLES["footnote_text"])}"/></w:pPr>'
             f'<w:r><w:rPr><w:rStyle w:val="{writer.style_id(STYLES["footnote_ref"])}"/>'
-            '</w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>'
+            # The number before the note stands on the line, as the PDF's ::footnote-marker.
+            '<w:vertAlign w:val="baseline"/></w:rPr><w:footnoteRef/></w:r>'
+            '<w:r><w:t xml:space="preserve"> </w:t></w:r>'
             "</w:p></w:footnote>")
         self.root.append(note)
         # The footnote lies outside python-docx's stories; only runs are added to it, which
@@ -166,7 +183,8 @@ class DocxWriter(doc.Visitor[None]):
 
     def __init__(self, document: doc.Document, reference: Path,
                  built: dt.datetime | None = None, pages: dict[str, int] | None = None,
-                 controls: bool | None = None, stylesheet: Path | None = None) -> None:
+                 controls: bool | None = None, stylesheet: Path | None = None,
+                 overrides: dict[str, str] | None = None) -> None:
         self.document = document
         #: Content controls around the data's texts and the generated parts: in a draft.
         self.controls = document.status == "Utkast" if controls is None else controls
@@ -189,7 +207,7 @@ class DocxWriter(doc.Visitor[None]):
         # The Word styles follow the identity the style sheet declares, like the PDF.
         own = stylesheet or reference.parent / "rapport.css"
         built_in = styles_dir() / "rapport.css"
-        self.tokens = stil.identity(own, built_in)
+        self.tokens = stil.identity(own, built_in) | (overrides or {})
         self.faces = stil.font_faces(own if own.is_file() else built_in)
         referens.restyle(self.d, self.tokens)
         measure_with(own if own.is_file() else built_in)
@@ -198,7 +216,7 @@ class DocxWriter(doc.Visitor[None]):
         self.cited: list[tuple[list[etree._Element], str]] = []
         self._check_styles(reference)
         self._clear_body()
-        self.footnotes = _Footnotes(self.d)
+        self.footnotes = _Footnotes(self.d, self.tokens["linje"].lstrip("#").upper())
         # Each heading gets a hidden bookmark, the kind Word's own table of contents links to.
         self.bookmarks = {id(h): f"_Toc{n:08d}"
                           for n, h in enumerate(document.headings(), start=1)}
@@ -779,7 +797,8 @@ def word_image(path: str) -> str:
 
 def write_docx(document: doc.Document, reference: Path,
                built: dt.datetime | None = None, pages: dict[str, int] | None = None,
-               controls: bool | None = None, stylesheet: Path | None = None) -> bytes:
+               controls: bool | None = None, stylesheet: Path | None = None,
+               overrides: dict[str, str] | None = None) -> bytes:
     """Build the Word file for ``document`` on ``reference`` and return its bytes.
 
     ``built`` is the time the file is created and modified at, now when not given;
@@ -788,7 +807,8 @@ def write_docx(document: doc.Document, reference: Path,
     ``rapport.css`` whose identity the styles and embedded fonts follow (by default the one
     beside ``reference``, else the built-in one).
     """
-    return DocxWriter(document, reference, built, pages, controls, stylesheet).write()
+    return DocxWriter(document, reference, built, pages, controls, stylesheet,
+                      overrides).write()
 
 
 class Controls:

@@ -382,13 +382,16 @@ _OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_identifier": None, "uncompressed_pdf
 def typeset(document: doc.Document, stylesheet: Path, base_url: Path,
             readable: list[Path] | None = None, *, apart: bool = True,
             pool: Pool | None = None, cache: LayoutCache | None = None,
-            name: str = "", pages_only: bool = False) -> Typeset:
+            name: str = "", pages_only: bool = False, overrides: dict[str, str] | None = None,
+            folders: tuple[Path, ...] = ()) -> Typeset:
     """Lay ``document`` out in pages; :meth:`Typeset.write` then writes the PDF.
 
     The document is laid out in chapters (unless not ``apart``), by the processes of
     ``pool`` (by default here), reusing the chapters of the last build in ``cache``, where
     the document goes by ``name``; see :mod:`vbgen.writers.typeset`. With ``pages_only`` the
-    document is laid out for :meth:`Typeset.pages` alone. The engine reads only
+    document is laid out for :meth:`Typeset.pages` alone. The tokens ``overrides`` (an
+    ``identitet.css``'s) are set over the style sheet's, and the style ``folders`` they and
+    the logotype come from are part of what a page is made of. The engine reads only
     files inside ``readable`` (the style sheet's folder and the document's images by
     default) and never the network.
     """
@@ -400,7 +403,7 @@ def typeset(document: doc.Document, stylesheet: Path, base_url: Path,
         readable += [Path(b.logo).parent for b in document.blocks
                      if isinstance(b, doc.TitlePage) and b.logo]
     return Typeset(document, stylesheet, base_url, readable, pool, cache, apart, name,
-                   pages_only)
+                   pages_only, overrides or {}, folders)
 
 
 def write_pdf(document: doc.Document, stylesheet: Path, base_url: Path,

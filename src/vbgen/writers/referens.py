@@ -153,6 +153,7 @@ def restyle(d: DocxDocument, tokens: dict[str, str]) -> None:
     _style(d, "Caption").font.color.rgb = accent
     _paragraph_style(d, "Tabelltext", size=table_pt)
     _line_height(d.styles["Tabelltext"], table_pt * LINE_HEIGHT["tabell"])
+    _footnotes(d, tokens)
     # The draft's band on the title page, as the PDF's (.titelsida .utkast).
     _paragraph_style(d, DRAFT_STYLE, size=20, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF),
                      font=heading_font)
@@ -182,6 +183,20 @@ def restyle(d: DocxDocument, tokens: dict[str, str]) -> None:
         if not len(theme.attrib):
             theme.getparent().remove(theme)
     _bullets_at_every_level(d)
+
+
+def _footnotes(d: DocxDocument, tokens: dict[str, str]) -> None:
+    """The footnotes as the PDF's (rapport.css, ``.fotnot`` and ``::footnote-call``): in
+    the body font at ``--fotnot-storlek`` in the text colour, the PDF's line height and no
+    space between notes, and the call raised (superscript)."""
+    size = stil.points(tokens["fotnot-storlek"])
+    _paragraph_style(d, "footnote text", size=size, color=_rgb(tokens, "text"), builtin=True)
+    text = d.styles["footnote text"]
+    _line_height(text, size * LINE_HEIGHT["text"])
+    text.paragraph_format.space_before = text.paragraph_format.space_after = Pt(0)
+    text.paragraph_format.first_line_indent = text.paragraph_format.left_indent = None
+    call = _style(d, "footnote reference", WD_STYLE_TYPE.CHARACTER, builtin=True)
+    call.font.superscript = True
 
 
 def _bullets_at_every_level(d: DocxDocument) -> None:
@@ -292,7 +307,6 @@ def make(tokens: dict[str, str]) -> DocxDocument:
         # Page numbers at the right margin, joined to the heading by a dotted line.
         toc.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT,
                                    WD_TAB_LEADER.DOTS)
-    _paragraph_style(d, "footnote text", size=8, builtin=True)
     _paragraph_style(d, "Tabelltext")
     d.styles["Tabelltext"].paragraph_format.space_after = Pt(0)
     _paragraph_style(d, "Tabellnot", size=8, italic=True)
@@ -302,8 +316,6 @@ def make(tokens: dict[str, str]) -> DocxDocument:
     d.styles["Brevhuvud"].paragraph_format.space_after = Pt(8)
     for name in ("List Bullet", "List Number"):
         d.styles[name].font.name = None
-    ref = d.styles.add_style("footnote reference", WD_STYLE_TYPE.CHARACTER, builtin=True)
-    ref.font.superscript = True
     restyle(d, tokens)
 
     section = d.sections[0]

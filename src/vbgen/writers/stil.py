@@ -36,7 +36,12 @@ def _numbered(values: dict[str, str], prefix: str) -> list[str]:
 
 def palette(css: Path) -> list[str]:
     """The chart colours, ``--diagram-1`` onwards, as ``#rrggbb``."""
-    return _numbered(tokens(css), "diagram")
+    return palette_of(tokens(css))
+
+
+def palette_of(values: dict[str, str]) -> list[str]:
+    """The chart colours among ``values``, ``--diagram-1`` onwards."""
+    return _numbered(values, "diagram")
 
 
 def level_colours(css: Path) -> list[str]:
@@ -66,6 +71,14 @@ def identity(own: Path, built_in: Path) -> dict[str, str]:
     if own.is_file() and own != built_in:
         values |= tokens(own)
     return values
+
+
+def root_css(tokens: dict[str, str]) -> str:
+    """``tokens`` as a ``:root`` rule, laid over the style sheet in the PDF."""
+    if not tokens:
+        return ""
+    return ":root { " + " ".join(f"--{k}: {v};" for k, v in tokens.items()) + " }\n"
+
 
 
 _FACE = re.compile(r"@font-face\s*\{(.*?)\}", re.S)

@@ -35,6 +35,7 @@ from .chapters import Chapter, Sheet, digest
 from .join import Part, join
 from .layout import Facts, Job, Numbering
 from .pdf import FOOTNOTE
+from .stil import root_css
 from .workers import Pool, Ticket
 
 #: Breaks that force a page; only "page" is the same wherever the page falls.
@@ -68,7 +69,8 @@ class Typeset:
     def __init__(self, document: doc.Document, stylesheet: Path, base_url: Path,
                  readable: list[Path], pool: Pool | None = None,
                  cache: LayoutCache | None = None, apart: bool = True, name: str = "",
-                 pages_only: bool = False) -> None:
+                 pages_only: bool = False, overrides: dict[str, str] | None = None,
+                 folders: tuple[Path, ...] = ()) -> None:
         self.document = document
         #: Only the page numbers are wanted (the preview's), no PDF: a chapter laid out is
         #: not kept to be numbered and written.
@@ -90,7 +92,10 @@ class Typeset:
             raise environment_problem(exc, "kan inte läsa", stylesheet) from None
         # Which folders may be read decides only what is refused, and a build that was
         # refused something kept nothing; so they are not part of what a page is made of.
-        self._engine = digest(_engine(stylesheet), stylesheet, base_url)
+        #: The identity's tokens set over the style sheet's (identitet.css), as CSS.
+        self._identity = root_css(overrides or {})
+        self._engine = digest(_engine(stylesheet, folders), stylesheet, base_url,
+                              self._identity)
         self._headings = {h.id: doc.plain([i for i in h.children
                                            if not isinstance(i, doc.Footnote)])
                           for h in document.headings() if h.id}
@@ -178,7 +183,8 @@ class Typeset:
             html = html.replace("<html ", f'<html style="counter-reset: footnote '
                                 f'{chapter.footnotes_before}" ', 1)
         return Job(html, self._stylesheet, self._base, self._readable,
-                   chapters.HIDDEN_CSS + css, tuple(targets or ()), self._title(chapter))
+                   chapters.HIDDEN_CSS + self._identity + css, tuple(targets or ()),
+                   self._title(chapter))
 
     def _title(self, chapter: Chapter) -> str:
         """What a chapter is called: its first heading, or the contents' or title's."""
@@ -394,12 +400,13 @@ def _join_short(html: list[str], starts: list[int]) -> list[int]:
     return kept
 
 
-def _engine(stylesheet: Path) -> str:
+def _engine(stylesheet: Path, folders: tuple[Path, ...] = ()) -> str:
     """What the layout of any chapter depends on besides its HTML: vbgen and the libraries
-    it lays out with, and the style folders (the style sheet, its fonts)."""
+    it lays out with, and the style folders (the style sheet, its fonts, the identitet.css
+    files and the logotype of ``folders``)."""
     from .. import fingerprint
     from ..resources import styles_dir
 
-    return fingerprint.settings([stylesheet.parent, styles_dir()], {"sidlayout": 1},
-                                Path(os.devnull))
+    return fingerprint.settings(list(dict.fromkeys([stylesheet.parent, *folders, styles_dir()])),
+                                {"sidlayout": 1}, Path(os.devnull))
 

@@ -126,8 +126,9 @@ def _do(task: str, key: str, args: tuple[Any, ...], held: dict[str, Any]) -> Any
     if task == "docx":
         from .docx import write_docx
 
-        document, reference, pages, stylesheet = args
-        return write_docx(document, reference, pages=pages, stylesheet=stylesheet)
+        document, reference, pages, stylesheet, *overrides = args
+        return write_docx(document, reference, pages=pages, stylesheet=stylesheet,
+                          overrides=overrides[0] if overrides else None)
     raise ValueError(task)
 
 
@@ -224,7 +225,8 @@ class Pool:
 
     def docx(self, key: str, *args: Any) -> Ticket:
         """Write a Word file (:func:`~vbgen.writers.docx.write_docx`: document, reference
-        document, page numbers, the style sheet whose identity it follows)."""
+        document, page numbers, the style sheet whose identity it follows and, if given, the
+        tokens set over it)."""
         return self._submit("docx", key, args)
 
     def _submit(self, task: str, key: str, args: tuple[Any, ...]) -> Ticket:
