@@ -142,6 +142,24 @@ def test_comments_order_and_profile_link_are_kept(kultur, kultur_2024):
     assert "disposition[6].text" in output
 
 
+def test_the_namnds_own_styles_come_along_and_links_stay_behind(kultur, tmp_path):
+    styles = kultur / "stilar"
+    assert (styles / "identitet.css").is_file()  # the sample's own accent
+    (styles / "fonts").mkdir()
+    (styles / "fonts" / "LICENS.txt").write_text("Licens.", encoding="utf-8")
+    (styles / "rapport-lank.css").symlink_to(kultur.parent / "norrviks-kommun" / "kommun.yaml")
+    new = tmp_path / "ny" / "kulturnamnden-2024"
+    result = run_cli("ny", str(new), "--fran", str(kultur))
+    assert result.exit_code == 0, result.output
+    assert "Nämndens egna stilar (stilar/) kopierades som de var." in result.output
+    copied = sorted(p.relative_to(new / "stilar").as_posix()
+                    for p in (new / "stilar").rglob("*") if p.is_file())
+    assert copied == ["fonts/LICENS.txt", "identitet.css"]
+    assert (new / "stilar" / "identitet.css").read_bytes() == \
+        (styles / "identitet.css").read_bytes()
+    assert run_cli("kontrollera", str(new)).exit_code == 0
+
+
 def test_socialnamnden_moves_its_year_columns_on_and_validates_with_only_gaps(tmp_path):
     new = tmp_path / "socialnamnden-2025"
     result = run_cli("init", str(new), "--from", str(SAMPLE))

@@ -23,10 +23,12 @@ from ruamel.yaml import YAML
 from ..build import check
 from ..checks import arskontroll
 from ..compose.luckor import gaps_of
-from ..errors import DataError
+from ..errors import DataError, StyleError
 from ..load import load
 from ..model.report import TABLE_MARK, Meta, Report
 from ..names import MAIN_FILE
+from ..paths import MAX_INPUT_BYTES, inside
+from ..stylechain import PROFILE_STYLES, data_styles
 from .tabellfil import Grid, csv_bytes, read_grid, xlsx_bytes
 
 
@@ -492,6 +494,30 @@ def write_folder(new: Path, files: dict[str, bytes], copies: dict[str, Path]) ->
     return written
 
 
+def _style_files(old: Path) -> dict[str, Path]:
+    """The files of the data folder's own styles (``stilar/``), by their place in the
+    folder: a nämnd's look is the same next year. Only regular files inside it are taken;
+    a link or anything else is left, as a build would refuse it."""
+    try:
+        folder = data_styles(old)
+    except StyleError as exc:
+        raise InitError(str(exc)) from None
+    found: dict[str, Path] = {}
+    if folder is None:
+        return found
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not (Path(root) / d).is_symlink())
+        for name in sorted(names):
+            path = Path(root) / name
+            if path.is_symlink() or not path.is_file() or not inside(folder, path):
+                continue
+            if path.stat().st_size > MAX_INPUT_BYTES:
+                raise InitError(f"{path}: filen är större än vbgen läser "
+                                f"({MAX_INPUT_BYTES // 1024 // 1024} MB)")
+            found[(Path(PROFILE_STYLES) / path.relative_to(folder)).as_posix()] = path
+    return found
+
+
 def new_year(old: Path, new: Path, ar: int | None = None) -> Result:
     """Write the data folder ``new`` for the year after ``old``'s (or for ``ar``)."""
     check_target(new)
@@ -569,6 +595,10 @@ def new_year(old: Path, new: Path, ar: int | None = None) -> Result:
             copies[rel] = plan.source(rel, rel)
         else:
             files[rel] = content
+    styles = _style_files(old)
+    copies.update(styles)
+    if styles:
+        plan.notes.append(f"Nämndens egna stilar ({PROFILE_STYLES}/) kopierades som de var.")
     written = write_folder(new, files, copies)
     try:
         # Years in texts that were kept: listed whole for the user to check, never rewritten,
