@@ -111,6 +111,23 @@ def test_page_numbers_from_the_pdf_layout(served: Preview) -> None:
     assert found == sorted(found) and found[-1] <= pages["antal"] and pages["antal"] > 10
 
 
+def test_page_numbers_follow_the_namnds_identity(tmp_path: Path) -> None:
+    """A size a nämnd's identitet.css sets moves the pages in the preview as in the PDF."""
+    from vbgen.build import Options, compose_all
+    from vbgen.commands.preview import page_numbers
+
+    documents, styles = compose_all(copy_kultur(tmp_path / "data"), Options(tmp_path / "ut"),
+                                    draw=False)[1:]
+    report = {"verksamhetsberattelse": documents["verksamhetsberattelse"]}
+
+    def total(overrides: dict[str, str]) -> int:
+        found = page_numbers(report, styles.stylesheet, tmp_path, [*styles.folders],
+                             overrides=overrides, folders=styles.folders)
+        return int(found["verksamhetsberattelse"]["antal"])  # type: ignore[call-overload]
+
+    assert total({"brodtext-storlek": "16pt"}) > total(styles.overrides())
+
+
 def test_refuses_anything_but_its_own_files(served: Preview) -> None:
     for path in ["/vb.yaml", "/../vb.yaml", "/fil/../vb.yaml", "/fil/../../../../etc/passwd",
                  "/fil/%2e%2e/vb.yaml", "/fil/", "/fil/0000000000000000.png", "//etc/passwd",

@@ -294,17 +294,20 @@ def screen_stylesheet(css_path: Path, assets: Assets) -> str:
 
 
 def page_numbers(documents: dict[str, doc.Document], css: Path, base: Path,
-                 readable: list[Path], cache: LayoutCache | None = None
+                 readable: list[Path], cache: LayoutCache | None = None,
+                 overrides: dict[str, str] | None = None, folders: tuple[Path, ...] = ()
                  ) -> dict[str, dict[str, object]]:
-    """Lay each document out as the PDF is laid out: the page of each heading id, and the
-    number of pages. Chapters ``cache`` knows are not laid out again."""
+    """Lay each document out as the PDF is laid out, with the tokens ``overrides`` over the
+    style sheet's and the style ``folders`` as a build has them: the page of each heading
+    id, and the number of pages. Chapters ``cache`` knows are not laid out again."""
     from ..writers.pdf import typeset
     from ..writers.workers import Pool
 
     found: dict[str, dict[str, object]] = {}
     with Pool.start() as pool:
         laid = {name: typeset(document, css, base, readable, pool=pool, cache=cache,
-                              name=name, pages_only=True)
+                              name=name, pages_only=True, overrides=overrides,
+                              folders=folders)
                 for name, document in documents.items()}
         for name, pages in laid.items():
             found[name] = {"sidor": pages.pages(), "antal": pages.total}
@@ -329,9 +332,9 @@ def _layout_main() -> None:
         except EOFError:
             return
         try:
-            documents, css, base, readable = job
+            documents, css, base, readable, overrides, folders = job
             answer: tuple[object, str | None] = (
-                page_numbers(documents, css, base, readable, cache), None)
+                page_numbers(documents, css, base, readable, cache, overrides, folders), None)
             cache = cache.following()
         except Exception as exc:  # noqa: BLE001 - reported by the preview
             answer = (None, str(exc))
@@ -357,10 +360,12 @@ class _LayoutWorker:
             env=env, start_new_session=True)  # Ctrl+C is for the preview, which ends it
 
     def layout(self, documents: dict[str, doc.Document], css: Path, base: Path,
-               readable: list[Path]) -> dict[str, dict[str, object]]:
+               readable: list[Path], overrides: dict[str, str] | None = None,
+               folders: tuple[Path, ...] = ()) -> dict[str, dict[str, object]]:
         assert self._process.stdin is not None and self._process.stdout is not None
         try:
-            pickle.dump((documents, css, base, readable), self._process.stdin)
+            pickle.dump((documents, css, base, readable, overrides, folders),
+                        self._process.stdin)
             self._process.stdin.flush()
             numbers, error = pickle.load(self._process.stdout)
         except (OSError, EOFError, pickle.UnpicklingError) as exc:
@@ -396,6 +401,9 @@ class Build:
     #: The documents and stylesheet to lay out into pages, when the build succeeded.
     documents: dict[str, doc.Document] = field(default_factory=dict)
     css: Path | None = None
+    #: The identitet.css files' tokens over the style sheet's, and the styles folders.
+    overrides: dict[str, str] = field(default_factory=dict)
+    folders: tuple[Path, ...] = ()
 
 
 def _page(name: str, document: doc.Document | None, body: str, box: PageBox, version: str,
@@ -546,9 +554,11 @@ class Preview:
             css_path = _style_file(self.styles or styles_dir(), "rapport.css")
             documents: dict[str, doc.Document] = {}
             overrides: dict[str, str] = {}
+            folders: tuple[Path, ...] = ()
         else:
             documents, styles = self._good
             css_path, overrides = styles.stylesheet, styles.overrides()
+            folders = styles.folders
         try:
             # The identitet.css files' tokens over the style sheet's, as in the PDF.
             stylesheet = screen_stylesheet(css_path, assets) + root_css(overrides)
@@ -567,7 +577,8 @@ class Preview:
             pages[name] = _page(name, document, body, box, version, names, status, error,
                                 stale)
         return Build(version, pages, stylesheet, dict(assets.files), error, at,
-                     {} if error else documents, None if error else css_path)
+                     {} if error else documents, None if error else css_path, overrides,
+                     folders)
 
     @property
     def current(self) -> Build:
@@ -629,7 +640,8 @@ class Preview:
             try:
                 numbers = self._worker.layout(
                     build.documents, build.css, self.folder,
-                    [build.css.parent, styles_dir(), self.work / CACHE])
+                    [*build.folders, build.css.parent, styles_dir(), self.work / CACHE],
+                    build.overrides, build.folders)
             except Exception as exc:  # noqa: BLE001 - the report itself is still shown
                 if not self._stop.is_set():
                     self.echo(f"Sidnumren kunde inte räknas fram: {exc}")
