@@ -167,7 +167,8 @@ def test_indicators_are_cited_by_name_or_kolada_id_and_year(tmp_path: Path) -> N
     _, document = compose(folder, tmp_path)
     paragraphs = [doc.plain(b.children) for b in document.blocks
                   if isinstance(b, doc.Paragraph)][:4]
-    assert paragraphs == ["12", "17,25", f"≥{NB}18", "4/15"]
+    # The row shows two decimals throughout, as its most precise value needs.
+    assert paragraphs == ["12", "17,25", f"≥{NB}18,00", "4/15"]
 
 
 # --- Errors, at the mark's own file and line ------------------------------------------------

@@ -233,3 +233,13 @@ def test_the_assessment_symbols_have_a_legend_where_they_first_stand(sample_copy
         "uppfyllt, ○ ej uppfyllt."]
     spans = [n for n in legend[0].children if isinstance(n, doc.Span)]
     assert [s.role for s in spans] == ["niva-1", "niva-2", "niva-3", "niva-4"]  # in colour
+
+
+def test_an_indicators_row_shows_its_numbers_with_the_same_decimals(kultur, tmp_path):
+    """The row whose values are 0,8 … −1 and targets 0 shows "−1,0" and "0,0", as its
+    other numbers have one decimal."""
+    document = _compose(kultur, tmp_path / "ut")
+    row = next(r for t in _tables(document, "Indikatorer för delmålet") for r in t.body
+               if doc.plain(r.cells[0].children).startswith("Budgetavvikelse"))
+    assert [doc.plain(c.children) for c in row.cells[1:]] == [
+        "0,8", "2,9", "1,6", "\u22120,4", "\u22121,0", "0,0", "0,0"]

@@ -750,3 +750,20 @@ def test_a_declared_table_nothing_shows_is_an_error(tmp_path: Path) -> None:
         "- rubrik: Avsnitt\n", "- rubrik: Avsnitt\n    text: \"Det är [tal: t | x | a].\"\n"),
         encoding="utf-8")
     load(folder)
+
+
+def test_a_columns_numbers_show_the_same_decimals(tmp_path: Path) -> None:
+    """A column that declares its decimals shows them in every cell ("−1,0"); one that
+    declares none shows as many as its most precise cell needs, so that it lines up."""
+    columns = """\
+    - {kolumn: namn}
+    - {kolumn: a, typ: tal}
+    - {kolumn: b, typ: tal, decimaler: 1}
+    - {kolumn: c, typ: tal}
+    """
+    folder = make_folder(tmp_path, table_yaml(columns),
+                         {"t.csv": "namn;a;b;c\nX;3,1;−1;2\nY;−1;0,94;3\nZ;0,25;7;4\n"})
+    _, document = compose(folder, tmp_path)
+    assert cell_texts(only_table(document)) == [
+        ["X", "3,10", f"{MINUS}1,0", "2"], ["Y", f"{MINUS}1,00", "0,9", "3"],
+        ["Z", "0,25", "7,0", "4"]]

@@ -137,6 +137,18 @@ def indicator_name(ind: Indicator) -> str:
     return ind.namn + (f", {sprak.KON[ind.kon]}" if ind.kon else "")
 
 
+def indicator_decimals(ind: Indicator) -> int:
+    """The decimals of every number in an indicator's row (its years, etappmål and
+    målvärde): the most any of them needs, at most two, so that the row's numbers line up."""
+    return fmt.decimals_shown(v for v in [*ind.values.values(), ind.etappmal, ind.malvarde]
+                              if isinstance(v, int | float))
+
+
+def indicator_number(ind: Indicator, value: float) -> str:
+    """A number of ``ind``'s row as its table and the prose citing it show it."""
+    return fmt.number(value, indicator_decimals(ind))
+
+
 def indicator_gap(ind: Indicator, column: int | str, year: int) -> CellGap:
     """What a cell of an indicator table lacks (``column`` a year, :data:`ETAPPMAL` or
     :data:`MALVARDE`) in the report of ``year``: the reason too, when the value is not
@@ -293,12 +305,7 @@ def _change_row(row: DataRow, columns: list[Column], change: ChangeRow, notes: _
 def _rounded(table: DataTable, column: Column, value: Value | None) -> Decimal | None:
     """A cell's number rounded as the table shows it."""
     number = display_number(table, column, value)
-    return None if number is None else fmt.shown(number, _shown_decimals(table, column))
-
-
-def _shown_decimals(table: DataTable, column: Column) -> int:
-    found = decimals(table, column)
-    return 2 if found is None else found
+    return None if number is None else fmt.shown(number, decimals(table, column))
 
 
 def rounding_note(table: DataTable, rows: list[DataRow]) -> str:
@@ -320,7 +327,7 @@ def rounding_note(table: DataTable, rows: list[DataRow]) -> str:
                 continue
             whole = (parts[0] - sum(parts[1:], Decimal(0)) if calc[0] == "skillnad"
                      else sum(parts, Decimal(0)))
-            if fmt.shown(whole, _shown_decimals(table, c)) != own:
+            if fmt.shown(whole, decimals(table, c)) != own:
                 differs.append(c)
     listed = {id(r) for r in rows}
     for row, parts_rows, _ in total_parts(table):

@@ -479,7 +479,8 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
             return Markup(fmt.MISSING)
         if isinstance(value, str):
             return Markup("{}").format(value)
-        return Markup("{}").format((sign + fmt.NBSP if sign else "") + fmt.number(value, None))
+        return Markup("{}").format((sign + fmt.NBSP if sign else "")
+                                   + tabellvy.indicator_number(ind, value))
 
     def figure(mark: str) -> Markup:
         text = mark.strip()
