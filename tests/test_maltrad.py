@@ -233,7 +233,7 @@ def test_indicator_tables_show_every_year_and_the_targets(indicator_folder: Path
         [head,
          ["Nöjda besökare (%) *", "80", "81", "82", "84", "86", f"≥{NB}85", "90"],
          ["Väntetid, dagar", "14", "13", "12", "12", "12", "10", "5"]],
-        [head, ["Utlån per invånare", "5", "5,5", "6", "6,1", "6,4", "Öka", "-"]],
+        [head, ["Utlån per invånare", "5,0", "5,5", "6,0", "6,1", "6,4", "Öka", "-"]],
         [head,
          ["Andel aktiva (%), kvinnor", "40", "41", "42", "43", "44", f"≥{NB}50", "-"],
          ["Andel aktiva (%), män", "30", "31", "32", "33", "34", f"≥{NB}50", "-"],
@@ -390,11 +390,11 @@ disposition:
     block: [malrapport]
 """
 STYLED_INDICATORS = """\
-mål;indikator;2023;2024;etappmål;kön
-M1.1;Besök, antal;40;45;;K
-M1.1;Besök, antal;50;52;;M
-M1.1;Besök, antal;90;97;95;T
-M1.2;Kö, dagar;30;20;25;
+mål;indikator;2023;2024;etappmål;kön;källa
+M1.1;Besök, antal;40;45;;K;Besöksräknaren
+M1.1;Besök, antal;50;52;;M;Besöksräknaren
+M1.1;Besök, antal;90;97;95;T;Besöksräknaren
+M1.2;Kö, dagar;30;20;25;;Kösystemet
 """
 
 
@@ -443,8 +443,10 @@ def test_a_level_gives_the_labels_headings_and_required_parts(tmp_path: Path) ->
                        ["Besök, antal, kvinnor", "40", "45"],
                        ["Besök, antal, män", "50", "52"],
                        ["Kö, dagar", "30", "20"]]
+    # The indicators' sources last, each once.
     assert [doc.plain(n.children) for n in t.notes] == [
-        "Etappmål 2024 för Besök, antal: 95", "Etappmål 2024 för Kö, dagar: 25"]
+        "Etappmål 2024 för Besök, antal: 95", "Etappmål 2024 för Kö, dagar: 25",
+        "Källa: Besöksräknaren; Kösystemet"]
 
 
 def test_a_scale_of_adjectives_counts_with_the_levels_gender(tmp_path: Path) -> None:
@@ -511,18 +513,20 @@ def test_a_level_can_require_uppdrag(tmp_path: Path) -> None:
 def test_etappmal_lines_under_a_table_show_a_gap_and_values_not_available_their_note(
         tmp_path: Path) -> None:
     document = styled(tmp_path, indicators="""\
-mål;indikator;2023;2024;etappmål;etappmål föregående år;kön
-M1.1;Besök, antal;40;.. Räknaren var trasig;;;K
-M1.1;Besök, antal;50;52;;;M
-M1.1;Besök, antal;90;97;95;90;T
-M1.2;Kö, dagar;30;20;;28;
+mål;indikator;2023;2024;etappmål;etappmål föregående år;kön;kolada_id
+M1.1;Besök, antal;40;.. Räknaren var trasig;;;K;N1
+M1.1;Besök, antal;50;52;;;M;N1
+M1.1;Besök, antal;90;97;95;90;T;N1
+M1.2;Kö, dagar;30;20;;28;;
 """)
     t = table(document, "Indikatorer för målet")
     assert grid(t)[1] == ["Besök, antal, kvinnor", "40", ".."]
     # Kö, dagar had an etappmål last year: this year's is missing, a gap on its line.
     assert [doc.plain(n.children) for n in t.notes] == [
         "Etappmål 2024 för Besök, antal: 95", "Etappmål 2024 för Kö, dagar: [Saknas]",
-        ".. Uppgift saknas. Räknaren var trasig."]
+        ".. Uppgift saknas. Räknaren var trasig.",
+        # An indicator with a Kolada id only is from Kolada; one with neither is a gap.
+        "Källa: Kolada; [Saknas: källa för indikatorn Kö, dagar]"]
     found = luckor.find_all(document)
     assert ("Kö, dagar: etappmål 2024", "indikatorer.csv, rad 5, kolumn etappmål") in [
         (g.vad, g.plats) for g in luckor.gaps_of(found)]

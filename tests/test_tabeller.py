@@ -33,7 +33,10 @@ MINUS = "\u2212"
 
 def table_yaml(columns: str, extra: str = "", fil: str = "t.csv", block: str = "tabell: t"
                ) -> str:
-    """A main file body with one declared table ``t`` shown in one section."""
+    """A main file body with one declared table ``t`` shown in one section, with a source
+    unless ``extra`` gives one."""
+    if "kalla:" not in extra:
+        extra += "    kalla: Testsystemet\n"
     return dedent(f"""\
         tabeller:
           - id: t
@@ -136,7 +139,8 @@ def test_note_marks_follow_the_number_and_text_cells_are_inline_markdown(tmp_pat
     assert [type(i).__name__ for i in first] == ["Strong", "Text", "Emph", "Footnote"]
     assert doc.plain(first[3].children) == "Fotnoten."
     assert [doc.plain(n.children) for n in table.notes] == ["* Preliminär siffra.",
-                                                            "** Uppskattad."]
+                                                            "** Uppskattad.",
+                                                            "Källa: Testsystemet"]
 
 
 def test_a_note_starting_with_its_mark_is_shown_as_written(tmp_path: Path) -> None:
@@ -145,7 +149,7 @@ def test_a_note_starting_with_its_mark_is_shown_as_written(tmp_path: Path) -> No
                          {"t.csv": "antal\n2 174 *\n"})
     _, document = compose(folder, tmp_path)
     assert [doc.plain(n.children) for n in only_table(document).notes] == [
-        "* Preliminär siffra."]
+        "* Preliminär siffra.", "Källa: Testsystemet"]
 
 
 def test_kalla_is_the_last_note(tmp_path: Path) -> None:
@@ -252,7 +256,7 @@ def test_a_table_with_forandring_on_a_zero_base_builds(tmp_path: Path) -> None:
     table = only_table(document)
     assert [row[4] for row in cell_texts(table)] == ["\u2013", "\u2013", f"{MINUS}50,0{NB}%"]
     assert [doc.plain(n.children) for n in table.notes] == [
-        NOT_MEANINGFUL_NOTE]
+        NOT_MEANINGFUL_NOTE, "Källa: Testsystemet"]
 
 
 @pytest.mark.parametrize(("calculation", "line"), [

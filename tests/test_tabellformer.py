@@ -51,7 +51,7 @@ def test_a_block_shows_some_rows_under_its_own_caption_with_a_row_of_changes(
     assert cell_texts(table) == [
         ["Bibliotek", f"1{NB}740", f"1{NB}297", f"1{NB}259"],
         ["Procentuell förändring", "", f"{MINUS}26{NB}%", f"{MINUS}3{NB}%"]]
-    assert notes(table) == []
+    assert notes(table) == ["Källa: Testsystemet"]
 
 
 def test_a_change_from_a_negative_base_is_a_dash_with_its_note(tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_a_change_from_a_negative_base_is_a_dash_with_its_note(tmp_path: Path) -
     assert table.caption == "Tabellen"  # the table's own caption
     assert cell_texts(table)[1] == ["Procentuell förändring", "", fmt.NOT_MEANINGFUL,
                                     fmt.NOT_MEANINGFUL]
-    assert notes(table) == [fmt.NOT_MEANINGFUL_NOTE]
+    assert notes(table) == [fmt.NOT_MEANINGFUL_NOTE, "Källa: Testsystemet"]
 
 
 def test_a_row_the_block_names_must_exist(tmp_path: Path) -> None:
@@ -188,7 +188,7 @@ def test_a_group_of_one_line_counts_in_the_sum_and_rounding_is_noted(tmp_path: P
     # amounts give −3 352; the table says why.
     assert cell_texts(table)[2] == ["Köp", f"{MINUS}187{NB}927", f"{MINUS}191{NB}279",
                                     f"{MINUS}3{NB}351"]
-    assert notes(table) == [ROUNDING_NOTES[0]]
+    assert notes(table) == [ROUNDING_NOTES[0], "Källa: Testsystemet"]
     assert [r.role for r in table.body] == ["summa", "", "", "summa", "summa"]
 
 
@@ -204,7 +204,7 @@ def test_no_rounding_note_where_the_shown_figures_add_up(tmp_path: Path) -> None
     csv = "post;budget;utfall;radtyp\nA;100;90;\nB;50;55;\nSumma;150;145;summa\n"
     folder = make_folder(tmp_path, table_yaml(RESULT), {"t.csv": csv})
     _, document = compose(folder, tmp_path)
-    assert notes(only_table(document)) == []
+    assert notes(only_table(document)) == ["Källa: Testsystemet"]
 
 
 def test_the_change_of_amounts_written_with_a_minus_sign(tmp_path: Path) -> None:
@@ -220,7 +220,7 @@ def test_the_change_of_amounts_written_with_a_minus_sign(tmp_path: Path) -> None
     table = only_table(document)
     assert [r[-1] for r in cell_texts(table)] == [f"2,2{NB}%", f"{MINUS}22,4{NB}%",
                                                  fmt.NOT_MEANINGFUL]
-    assert notes(table) == [fmt.NOT_MEANINGFUL_NOTE]
+    assert notes(table) == [fmt.NOT_MEANINGFUL_NOTE, "Källa: Testsystemet"]
 
 
 def test_a_chart_from_a_table_in_another_unit(tmp_path: Path) -> None:

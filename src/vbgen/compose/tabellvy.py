@@ -81,6 +81,15 @@ class TableView:
     #: The table's name for assistive technology: its caption's text, or for a table without
     #: a caption the names of its columns.
     name: str = ""
+    #: Its source, shown last under it ("Källa: …"); "" when the data names none, which is
+    #: a gap to fill at ``kalla_plats``.
+    kalla: str = ""
+    kalla_plats: str = ""
+
+    @property
+    def kalla_vad(self) -> str:
+        """What the gap of a table without a source says is missing."""
+        return f'källa för tabellen "{plain(self.caption) if self.caption else self.id}"'
 
 
 def required(table: DataTable, column: Column) -> bool:
@@ -159,6 +168,12 @@ def indicator_gap(ind: Indicator, column: int | str, year: int) -> CellGap:
     return CellGap(f"{indicator_name(ind)}: {what}",
                    f"{ind.source.file}, rad {ind.source.row}, kolumn {column}",
                    (value.reason or UNAVAILABLE_MARK) if isinstance(value, Unavailable) else "")
+
+
+def indicator_source_gap(ind: Indicator) -> CellGap:
+    """The gap of an indicator that names no source, where its table says "Källa:"."""
+    return CellGap(f"källa för indikatorn {indicator_name(ind)}",
+                   f"{ind.source.file}, rad {ind.source.row}, kolumn källa", kort=False)
 
 
 #: The note under a table whose shown parts do not add up to a shown sum or difference,
@@ -346,9 +361,11 @@ def rounding_note(table: DataTable, rows: list[DataRow]) -> str:
     return ROUNDING_NOTES[0 if any(c.typ == "belopp" for c in differs) else 1]
 
 
-def view(table: DataTable, options: TableOptions | None = None) -> TableView:
-    """What ``table`` shows: grouped headers, formatted cells and its notes; with
-    ``options``, only the rows they name, under their caption, with a row of changes."""
+def view(table: DataTable, options: TableOptions | None = None, kalla_plats: str = ""
+         ) -> TableView:
+    """What ``table`` shows: grouped headers, formatted cells, its notes and its source
+    (to be written at ``kalla_plats`` in the data when it has none); with ``options``, only
+    the rows they name, under their caption, with a row of changes."""
     columns = table.columns
     align = {str(c.id): "right" if c.numeric or c.typ == "rang" else "left" for c in columns}
     rows = table.rows
@@ -372,13 +389,12 @@ def view(table: DataTable, options: TableOptions | None = None) -> TableView:
         footer.append(fmt.NOT_MEANINGFUL_NOTE)
     if rounding := rounding_note(table, rows):
         footer.append(rounding)
-    if table.decl.kalla:
-        footer.append(f"Källa: {table.decl.kalla}")
     caption = (options.rubrik if options is not None and options.rubrik is not None
                else table.decl.rubrik) or ""
     name = plain(caption) if caption else "Tabell: " + ", ".join(
         plain(str(c.rubrik)) for c in columns)
-    return TableView(table.decl.id, caption, _head(columns, align), body, footer, name)
+    return TableView(table.decl.id, caption, _head(columns, align), body, footer, name,
+                     (table.decl.kalla or "").strip(), kalla_plats)
 
 
 @dataclass(frozen=True)
