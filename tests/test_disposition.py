@@ -55,7 +55,8 @@ disposition:
 def make_folder(root: Path, body: str = "", files: dict[str, str] | None = None,
                 head: str = HEAD, name: str = "data") -> Path:
     """Write ``root/name`` with vb.yaml (``head`` + ``body``, plus a goal tree, an outline and
-    the goal tables' sources unless ``body`` has them) and ``files`` (path: text); return the folder."""
+    the goal tables' sources unless ``body`` has them) and ``files`` (path: text); return the
+    folder."""
     folder = root / name
     folder.mkdir(parents=True)
     text = head + dedent(body)
