@@ -270,8 +270,13 @@ def test_an_assessment_symbol_is_measured_at_its_size_with_the_word_after_it():
     """The symbol is set half again as large as its text and a no-break space holds the
     first word to it: a column is never narrower than both."""
     from vbgen.model import doc
-    from vbgen.writers.widths import CELL_PADDING_PT, SYMBOL_SCALE, TABLE_FONT_PT, \
-        column_widths, text_width
+    from vbgen.writers.widths import (
+        CELL_PADDING_PT,
+        SYMBOL_SCALE,
+        TABLE_FONT_PT,
+        column_widths,
+        text_width,
+    )
 
     cell = doc.Cell([doc.Span([doc.Text("●")], role="niva-1"),
                      doc.Text(" Delvis uppfyllt")])

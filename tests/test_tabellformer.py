@@ -6,6 +6,7 @@ another unit."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from vbgen import fmt
@@ -262,3 +263,70 @@ def test_a_table_not_shown_may_only_be_cited(tmp_path: Path) -> None:
     load(make_folder(tmp_path, table_yaml("- {kolumn: namn}\n", extra="    visas: nej\n",
                                           block="text: Inget"), {"t.csv": "namn\nBad\n"},
                      name="tyst"))
+
+
+def _long_groups() -> tuple[str, str]:
+    """A table whose first merged cell spans more rows than a page holds."""
+    columns = """\
+    - {kolumn: verksamhet, rubrik: Verksamhet, sammanfoga: ja}
+    - {kolumn: insats, rubrik: Insats}
+    - {kolumn: antal, rubrik: Antal, typ: heltal}
+    """
+    rows = [f"Barn och unga;Insats {i};{i}" for i in range(1, 91)]
+    rows += [f"Vuxna;Stöd {i};{i}" for i in range(1, 6)]
+    return columns, "verksamhet;insats;antal\n" + "\n".join(rows) + "\n"
+
+
+def test_a_merged_cell_cut_by_a_page_stands_again_on_the_next_page(tmp_path: Path) -> None:
+    import pdfplumber
+
+    from vbgen.build import Options, build
+
+    columns, csv = _long_groups()
+    folder = make_folder(tmp_path, table_yaml(columns), {"t.csv": csv})
+    (pdf,) = build(folder, Options(tmp_path / "ut", formats=("pdf",),
+                                   documents=("verksamhetsberattelse",)))
+    with pdfplumber.open(pdf) as document:
+        pages = [p.extract_words() for p in document.pages]
+    shown = [n for n, words in enumerate(pages) if any(w["text"] == "Insats" for w in words)]
+    assert len(shown) >= 2, "tabellen ska gå över minst två sidor"
+    for n in shown:
+        words = pages[n]
+        first = min((w for w in words if re.fullmatch(r"Insats|\d+", w["text"])
+                     and w["top"] > min(v["top"] for v in words if v["text"] == "Verksamhet")),
+                    key=lambda w: w["top"])
+        # The value stands at the top of each page's part, on the line of its first row.
+        value = [w for w in words if w["text"] == "Barn" and abs(w["top"] - first["top"]) < 2]
+        assert value, f"sida {n + 1}: Barn och unga står inte bredvid sin första rad"
+        text = " ".join(w["text"] for w in words)
+        assert ("Barn och unga (forts.)" in text) == (n != shown[0])
+
+
+def test_in_word_a_merged_cell_too_high_for_a_page_is_cut_into_parts_kept_on_a_page(
+        tmp_path: Path) -> None:
+    from docx.oxml.ns import qn
+
+    from vbgen.build import Options, build
+
+    from .conftest import word_document
+
+    columns, csv = _long_groups()
+    folder = make_folder(tmp_path, table_yaml(columns), {"t.csv": csv})
+    (path,) = build(folder, Options(tmp_path / "ut", formats=("docx",),
+                                    documents=("verksamhetsberattelse",)))
+    table = word_document(path).tables[0]
+    rows = table._tbl.tr_lst[1:]  # the body, below the header row
+    starts = [i for i, tr in enumerate(rows)
+              if (merge := tr.tc_lst[0].find(qn("w:tcPr")).find(qn("w:vMerge"))) is not None
+              and merge.get(qn("w:val")) == "restart"]
+    texts = [" ".join("".join(t.text or "" for t in rows[i].tc_lst[0].iter(qn("w:t"))).split())
+             for i in starts]
+    # 90 rows of Barn och unga do not fit on a page: two or more parts, each repeating it.
+    assert texts[0] == "Barn och unga" and len(texts) >= 3
+    assert set(texts[1:-1]) == {"Barn och unga (forts.)"} and texts[-1] == "Vuxna"
+    # Each part's rows keep together, and the parts may break apart.
+    def kept(tr) -> bool:  # noqa: ANN001
+        return tr.find(f".//{qn('w:keepNext')}") is not None
+    for start, end in zip(starts[:-1], starts[1:], strict=True):
+        assert all(kept(rows[i]) for i in range(start, end - 1))
+        assert not kept(rows[end - 1])

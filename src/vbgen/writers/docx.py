@@ -45,12 +45,15 @@ from ..model.utkast import (
 )
 from ..paths import MAX_UNPACKED_BYTES, zip_too_large
 from ..resources import styles_dir
-from . import docxfonts, markdown, referens, stil, typografi
+from . import docxfonts, markdown, referens, spans, stil, typografi
 from .widths import (
     CELL_PADDING_PT,
+    LINE_PT,
     SMALL_TABLE_FONT_PT,
+    TEXT_HEIGHT_PT,
     column_widths,
     measure_with,
+    row_heights,
     table_font_pt,
 )
 
@@ -535,7 +538,7 @@ class DocxWriter(doc.Visitor[None]):
             cap = self.new_paragraph(STYLES["caption"])
             self.inlines(cap, t.caption_inlines())
             cap.paragraph_format.keep_with_next = True
-        rows = t.head + t.body
+        rows = t.head + _cut_spans(t)
         places = _placements(rows)
         ncols = max((c + cell.colspan for (_, c), (cell, _) in places.items()), default=1)
         table = self.d.add_table(rows=len(rows), cols=ncols)
@@ -683,6 +686,17 @@ def clean_package(document: DocxDocument) -> None:
     for rel in package.rels.values():
         if rel.reltype == RT.EXTENDED_PROPERTIES:
             rel.target_part._blob = _APP_XML.encode("utf-8")
+
+
+def _cut_spans(t: doc.Table) -> list[doc.Row]:
+    """The table's body with each merged cell too high for a page cut into parts that fit,
+    each part repeating the value (:mod:`vbgen.writers.spans`): where Word breaks its pages
+    is unknown here, so a part is kept on one page and what a page holds is estimated."""
+    if all(c.rowspan == 1 for row in t.body for c in row.cells):
+        return t.body
+    # Room for the caption, the repeated header rows and a little to spare.
+    room = 0.85 * TEXT_HEIGHT_PT - sum(row_heights(t, t.head)) - 2 * LINE_PT
+    return spans.cut(t.body, spans.past_a_page(t.body, row_heights(t, t.body), room))
 
 
 def _placements(rows: list[doc.Row]) -> dict[tuple[int, int], tuple[doc.Cell, str]]:
