@@ -330,3 +330,23 @@ def test_in_word_a_merged_cell_too_high_for_a_page_is_cut_into_parts_kept_on_a_p
     for start, end in zip(starts[:-1], starts[1:], strict=True):
         assert all(kept(rows[i]) for i in range(start, end - 1))
         assert not kept(rows[end - 1])
+
+
+def test_cutting_spans_repeats_each_cut_cell_in_its_column() -> None:
+    from vbgen.writers import spans
+
+    def cell(text: str, rowspan: int = 1) -> doc.Cell:
+        return doc.Cell([doc.Text(text)], rowspan=rowspan)
+
+    rows = [doc.Row([cell("Område", 4), cell("Mål A", 2), cell("a1")]),
+            doc.Row([cell("a2")]),
+            doc.Row([cell("Mål B", 2), cell("b1")]),
+            doc.Row([cell("b2")])]
+    cut = spans.cut(rows, {1, 3})
+    assert [[(doc.plain(c.children), c.rowspan) for c in r.cells] for r in cut] == [
+        [("Område", 1), ("Mål A", 1), ("a1", 1)],
+        [("Område (forts.)", 2), ("Mål A (forts.)", 1), ("a2", 1)],
+        [("Mål B", 1), ("b1", 1)],
+        [("Område (forts.)", 1), ("Mål B (forts.)", 1), ("b2", 1)]]
+    assert spans.group_starts(cut) == {0, 1, 3}
+    assert spans.past_a_page(rows, [10.0] * 4, 25.0) == {2}

@@ -37,6 +37,25 @@ def group_starts(rows: list[doc.Row]) -> set[int]:
     return starts
 
 
+def columns(rows: list[doc.Row]) -> list[list[tuple[int, doc.Cell]]]:
+    """Each row's cells with the column each starts in, past the places that cells from
+    rows above span into."""
+    taken: set[tuple[int, int]] = set()
+    out: list[list[tuple[int, doc.Cell]]] = []
+    for r, row in enumerate(rows):
+        c, here = 0, []
+        for cell in row.cells:
+            while (r, c) in taken:
+                c += 1
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    taken.add((r + dr, c + dc))
+            here.append((c, cell))
+            c += cell.colspan
+        out.append(here)
+    return out
+
+
 def _continued(cell: doc.Cell, rowspan: int) -> doc.Cell:
     """``cell`` again at the top of its continued part, without its footnotes (a note is
     called once)."""
@@ -51,29 +70,16 @@ def cut(rows: list[doc.Row], cuts: Collection[int]) -> list[doc.Row]:
     rows from the cut on. The rows themselves stay as they are."""
     if not cuts:
         return rows
-    taken: set[tuple[int, int]] = set()
-    placed: list[list[tuple[int, doc.Cell]]] = []
-    for r, row in enumerate(rows):
-        c, here = 0, []
-        for cell in row.cells:
-            while (r, c) in taken:
-                c += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((r + dr, c + dc))
+    placed: list[list[tuple[int, doc.Cell]]] = [[] for _ in rows]
+    for r, here in enumerate(columns(rows)):
+        for c, cell in here:
             ends = sorted({r, *(k for k in cuts if r < k < r + cell.rowspan), r + cell.rowspan})
             if len(ends) > 2:
                 cell = doc.Cell(cell.children, cell.align, cell.colspan, ends[1] - ends[0],
                                 cell.header)
                 for start, end in zip(ends[1:], ends[2:], strict=False):
-                    if len(placed) <= start:
-                        placed += [[] for _ in range(start + 1 - len(placed))]
                     placed[start].append((c, _continued(cell, end - start)))
-            if len(placed) <= r:
-                placed += [[] for _ in range(r + 1 - len(placed))]
-            here.append((c, cell))
-            c += cell.colspan
-        placed[r] += here
+            placed[r].append((c, cell))
     return [doc.Row([cell for _, cell in sorted(placed[r], key=lambda p: p[0])], row.role)
             for r, row in enumerate(rows)]
 

@@ -217,22 +217,11 @@ def _lines(cell: doc.Cell, width: float, size: float) -> int:
 def row_heights(table: doc.Table, rows: list[doc.Row]) -> list[float]:
     """The height (pt) each of ``rows`` (the table's head or body) will about take with the
     table's column widths; a cell spanning rows is left out, its rows sharing its height."""
+    from .spans import columns
+
     widths = column_widths(table)
     size = table_font_pt(table)
-    out = []
-    taken: set[tuple[int, int]] = set()
-    for r, row in enumerate(rows):
-        c, lines = 0, 1
-        for cell in row.cells:
-            while (r, c) in taken:
-                c += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((r + dr, c + dc))
-            if cell.rowspan == 1:
-                width = sum(widths[c:c + cell.colspan])
-                lines = max(lines, _lines(cell, width, size))
-            c += cell.colspan
-        out.append(lines * LINE_PT * size / TABLE_FONT_PT + ROW_PADDING_PT)
-    return out
+    return [max((_lines(cell, sum(widths[c:c + cell.colspan]), size) for c, cell in here
+                 if cell.rowspan == 1), default=1) * LINE_PT * size / TABLE_FONT_PT
+            + ROW_PADDING_PT for here in columns(rows)]
 
