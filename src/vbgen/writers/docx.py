@@ -48,8 +48,8 @@ from ..resources import styles_dir
 from . import docxfonts, markdown, referens, spans, stil, typografi
 from .widths import (
     CELL_PADDING_PT,
-    LINE_PT,
     SMALL_TABLE_FONT_PT,
+    TABLE_FONT_PT,
     TEXT_HEIGHT_PT,
     column_widths,
     measure_with,
@@ -694,9 +694,12 @@ def _cut_spans(t: doc.Table) -> list[doc.Row]:
     is unknown here, so a part is kept on one page and what a page holds is estimated."""
     if all(c.rowspan == 1 for row in t.body for c in row.cells):
         return t.body
+    # A row's lines as the style Tabelltext sets them, and its borders.
+    line, padding = referens.LINE_HEIGHT["tabell"] * TABLE_FONT_PT, 1.5
     # Room for the caption, the repeated header rows and a little to spare.
-    room = 0.85 * TEXT_HEIGHT_PT - sum(row_heights(t, t.head)) - 2 * LINE_PT
-    return spans.cut(t.body, spans.past_a_page(t.body, row_heights(t, t.body), room))
+    room = 0.85 * TEXT_HEIGHT_PT - sum(row_heights(t, t.head, line, padding)) - 2 * line
+    return spans.cut(t.body, spans.past_a_page(t.body, row_heights(t, t.body, line, padding),
+                                               room))
 
 
 def _placements(rows: list[doc.Row]) -> dict[tuple[int, int], tuple[doc.Cell, str]]:

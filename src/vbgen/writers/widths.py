@@ -214,14 +214,17 @@ def _lines(cell: doc.Cell, width: float, size: float) -> int:
     return max(count, 1)
 
 
-def row_heights(table: doc.Table, rows: list[doc.Row]) -> list[float]:
+def row_heights(table: doc.Table, rows: list[doc.Row], line: float = LINE_PT,
+                padding: float = ROW_PADDING_PT) -> list[float]:
     """The height (pt) each of ``rows`` (the table's head or body) will about take with the
-    table's column widths; a cell spanning rows is left out, its rows sharing its height."""
+    table's column widths, with lines ``line`` high and ``padding`` above and below a row's
+    text, both at the table text's usual size; a cell spanning rows is left out, its rows
+    sharing its height."""
     from .spans import columns
 
     widths = column_widths(table)
     size = table_font_pt(table)
     return [max((_lines(cell, sum(widths[c:c + cell.colspan]), size) for c, cell in here
-                 if cell.rowspan == 1), default=1) * LINE_PT * size / TABLE_FONT_PT
-            + ROW_PADDING_PT for here in columns(rows)]
+                 if cell.rowspan == 1), default=1) * line * size / TABLE_FONT_PT
+            + padding for here in columns(rows)]
 
