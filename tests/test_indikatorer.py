@@ -229,8 +229,9 @@ def test_the_assessment_symbols_have_a_legend_where_they_first_stand(sample_copy
     assert first.caption == "Målbedömning 2024"
     legend = [n for n in first.notes if doc.plain(n.children).startswith("Teckenförklaring")]
     assert [doc.plain(n.children) for n in legend] == [
-        "Teckenförklaring: ● I mycket hög grad uppfyllt, ◕ i hög grad uppfyllt, ◑ delvis "
-        "uppfyllt, ○ ej uppfyllt."]
+        # Each symbol held to its text by a no-break space.
+        "Teckenförklaring: ●\u00a0I mycket hög grad uppfyllt, ◕\u00a0i hög grad uppfyllt, "
+        "◑\u00a0delvis uppfyllt, ○\u00a0ej uppfyllt."]
     spans = [n for n in legend[0].children if isinstance(n, doc.Span)]
     assert [s.role for s in spans] == ["niva-1", "niva-2", "niva-3", "niva-4"]  # in colour
 

@@ -85,9 +85,9 @@ def test_trees_of_one_to_four_levels_with_their_own_names(tmp_path: Path, levels
     t = table(document, "Målbedömning 2024")
     assert grid(t)[0] == [*names, "Måluppfyllelse"]
     assert grid(t)[1:] == [[f"Mål {p}" for p in ("1", "1.1", "1.1.1", "1.1.1.1")[:levels]]
-                           + ["● Uppfyllt"],
+                           + [f"●{NB}Uppfyllt"],
                            [f"Mål {p}" for p in ("2", "2.1", "2.1.1", "2.1.1.1")[:levels]]
-                           + ["◑ Delvis uppfyllt"]]
+                           + [f"◑{NB}Delvis uppfyllt"]]
     # malsammanfattning counts the assessed level with its name in the plural.
     assert ("Av nämndens två åtaganden är ett uppfyllt och ett delvis uppfyllt."
             in texts(document))
@@ -99,8 +99,8 @@ def test_assessment_on_an_upper_level(tmp_path: Path) -> None:
     assert report.assessed_level == 1
     assert [g.id for g in report.assessed_goals()] == ["G1", "G2"]
     assert grid(table(document, "Målbedömning 2024")) == [
-        ["Strategiskt mål", "Måluppfyllelse"], ["Mål 1", "● Uppfyllt"],
-        ["Mål 2", "◑ Delvis uppfyllt"]]
+        ["Strategiskt mål", "Måluppfyllelse"], ["Mål 1", f"●{NB}Uppfyllt"],
+        ["Mål 2", f"◑{NB}Delvis uppfyllt"]]
     assert ("Av nämndens två strategiska mål är ett uppfyllt och ett delvis uppfyllt."
             in texts(document))
     # Only the assessed goals get the assessment's headings in malrapport.
@@ -157,8 +157,8 @@ def test_goal_tables_show_the_levels_named_in_nivaer(tmp_path: Path) -> None:
         """)})
     _, document = compose(folder, tmp_path)
     assert grid(table(document, "Målbedömning 2024")) == [
-        ["Åtagande", "Måluppfyllelse"], ["Mål 1.1.1", "● Uppfyllt"],
-        ["Mål 2.1.1", "◑ Delvis uppfyllt"]]
+        ["Åtagande", "Måluppfyllelse"], ["Mål 1.1.1", f"●{NB}Uppfyllt"],
+        ["Mål 2.1.1", f"◑{NB}Delvis uppfyllt"]]
     sources = table(document, "Källor för indikatorerna")
     assert grid(sources) == [
         ["Strategiskt mål", "Åtagande", "Indikatorer", "Källa/Kolada-ID"],
@@ -431,7 +431,7 @@ def test_a_level_gives_the_labels_headings_and_required_parts(tmp_path: Path) ->
         "h1 Mål och resultat",
         # The goal's name alone, the verdict from mal under its own heading, the analysis
         # (required) as a gap without a heading, the indicators of its delmål in one table.
-        "h2 Tryggare uppväxt", "h3 Bedömning", "◕ God", "[Saknas: analys]",
+        "h2 Tryggare uppväxt", "h3 Bedömning", f"◕{NB}God", "[Saknas: analys]",
         "h3 Indikatorer", "[Indikatorer för målet]",
         "En av två indikatorer med etappmål når årets etappmål.",
         "h3 Delmål: Fler barn når stöd", "h4 Analys", "Delmålets analys.",

@@ -74,7 +74,7 @@ def test_the_profile_gives_the_fields_the_namnd_leaves_out(tmp_path: Path) -> No
     assert [doc.plain(h.children) for h in document.headings()] == ["Profilens avsnitt"]
     assert paragraphs(document) == ["Norrby växer hållbart."]
     assert first_table(document) == [["Kommunmål", "Nämndmål", "Måluppfyllelse"],
-                                     ["Kommunmålet", "Nämndmålet", "● Bra"]]
+                                     ["Kommunmålet", "Nämndmålet", "●\u00a0Bra"]]
 
 
 def test_the_namnd_overrides_any_top_level_field(tmp_path: Path) -> None:
