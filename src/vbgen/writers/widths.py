@@ -191,8 +191,9 @@ def _fit(most: list[float], least: list[float], total: float) -> list[float]:
 
 #: The text height of an A4 page with the margins in rapport.css and referens.docx (pt).
 TEXT_HEIGHT_PT = (29.7 - 2.5 - 2.5) / 2.54 * 72
-#: A table line's height and a row's top plus bottom padding (pt), as in rapport.css.
-LINE_PT = 1.2 * TABLE_FONT_PT
+#: A table line's height and a row's top plus bottom padding (pt), as in rapport.css
+#: (``table``'s line-height, ``td``'s padding) and so in the Word file.
+LINE_PT = 1.3 * TABLE_FONT_PT
 ROW_PADDING_PT = 0.6 * TABLE_FONT_PT
 
 
@@ -214,17 +215,14 @@ def _lines(cell: doc.Cell, width: float, size: float) -> int:
     return max(count, 1)
 
 
-def row_heights(table: doc.Table, rows: list[doc.Row], line: float = LINE_PT,
-                padding: float = ROW_PADDING_PT) -> list[float]:
+def row_heights(table: doc.Table, rows: list[doc.Row]) -> list[float]:
     """The height (pt) each of ``rows`` (the table's head or body) will about take with the
-    table's column widths, with lines ``line`` high and ``padding`` above and below a row's
-    text, both at the table text's usual size; a cell spanning rows is left out, its rows
-    sharing its height."""
+    table's column widths; a cell spanning rows is left out, its rows sharing its height."""
     from .spans import columns
 
     widths = column_widths(table)
     size = table_font_pt(table)
     return [max((_lines(cell, sum(widths[c:c + cell.colspan]), size) for c, cell in here
-                 if cell.rowspan == 1), default=1) * line * size / TABLE_FONT_PT
-            + padding for here in columns(rows)]
+                 if cell.rowspan == 1), default=1) * LINE_PT * size / TABLE_FONT_PT
+            + ROW_PADDING_PT for here in columns(rows)]
 
