@@ -28,6 +28,7 @@ tabeller:
   - id: drift
     fil: drift.csv
     rubrik: Drift, tkr
+    kalla: Ekonomisystemet
     noter: ["Avvikelsen är [tal: drift | Summa | avvikelse | mnkr, belopp]."]
     kolumner:
       - {kolumn: verksamhet, rubrik: Verksamhet}
@@ -40,6 +41,7 @@ tabeller:
   - id: besok
     fil: besok.csv
     rubrik: Besök
+    kalla: Besöksräknaren
     nyckel: plats
     kolumner:
       - {kolumn: kod}
@@ -167,7 +169,8 @@ def test_indicators_are_cited_by_name_or_kolada_id_and_year(tmp_path: Path) -> N
     _, document = compose(folder, tmp_path)
     paragraphs = [doc.plain(b.children) for b in document.blocks
                   if isinstance(b, doc.Paragraph)][:4]
-    assert paragraphs == ["12", "17,25", f"≥{NB}18", "4/15"]
+    # The row shows two decimals throughout, as its most precise value needs.
+    assert paragraphs == ["12", "17,25", f"≥{NB}18,00", "4/15"]
 
 
 # --- Errors, at the mark's own file and line ------------------------------------------------
@@ -286,7 +289,8 @@ def test_an_indicators_missing_or_unavailable_value_is_cited_as_its_tables_cell(
     folder = folder_with(tmp_path, "[tal: indikator | Besök, antal | 2024]\n\n"
                                    "[tal: indikator | Elever | 2024]\n")
     (folder / "indikatorer.csv").write_text(
-        "mål;indikator;2023;2024\nM1;Besök, antal;10;\nM1;Elever;5;.. Mäts från 2025\n",
+        "mål;indikator;2023;2024;källa\nM1;Besök, antal;10;;Räknaren\n"
+        "M1;Elever;5;.. Mäts från 2025;Skolan\n",
         encoding="utf-8")
     _, document = compose(folder, tmp_path)
     paragraphs = [doc.plain(b.children) for b in document.blocks

@@ -40,6 +40,11 @@ malnivaer: [Mål]
 mal:
   - {id: M1, namn: Första målet, maluppfyllelse: Uppfyllt}
 """
+#: The sources of the goal tables, added (last, so that no line moves) when a test's main
+#: file has none.
+SOURCES = """\
+kallor: {malbedomning: Målsystemet, uppdrag: Målsystemet}
+"""
 #: A one-section outline, added when a test's main file has none.
 OUTLINE = """\
 disposition:
@@ -49,8 +54,9 @@ disposition:
 
 def make_folder(root: Path, body: str = "", files: dict[str, str] | None = None,
                 head: str = HEAD, name: str = "data") -> Path:
-    """Write ``root/name`` with vb.yaml (``head`` + ``body``, plus a goal tree and an outline
-    unless ``body`` has them) and ``files`` (path: text); return the folder."""
+    """Write ``root/name`` with vb.yaml (``head`` + ``body``, plus a goal tree, an outline and
+    the goal tables' sources unless ``body`` has them) and ``files`` (path: text); return the
+    folder."""
     folder = root / name
     folder.mkdir(parents=True)
     text = head + dedent(body)
@@ -58,6 +64,8 @@ def make_folder(root: Path, body: str = "", files: dict[str, str] | None = None,
         text += TREE
     if head and not re.search(r"^disposition:", text, re.MULTILINE):
         text += OUTLINE
+    if head and not re.search(r"^kallor:", text, re.MULTILINE):
+        text += SOURCES
     (folder / "vb.yaml").write_text(text, encoding="utf-8")
     for rel, content in (files or {}).items():
         path = folder / rel
@@ -105,6 +113,7 @@ tabeller:
   - id: siffror
     fil: siffror.csv
     rubrik: Siffrorna
+    kalla: Testsystemet
     kolumner:
       - {kolumn: namn, rubrik: Namn}
       - {kolumn: antal, rubrik: Antal, typ: heltal}

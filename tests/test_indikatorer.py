@@ -229,7 +229,18 @@ def test_the_assessment_symbols_have_a_legend_where_they_first_stand(sample_copy
     assert first.caption == "Målbedömning 2024"
     legend = [n for n in first.notes if doc.plain(n.children).startswith("Teckenförklaring")]
     assert [doc.plain(n.children) for n in legend] == [
-        "Teckenförklaring: ● I mycket hög grad uppfyllt, ◕ i hög grad uppfyllt, ◑ delvis "
-        "uppfyllt, ○ ej uppfyllt."]
+        # Each symbol held to its text by a no-break space.
+        "Teckenförklaring: ●\u00a0I mycket hög grad uppfyllt, ◕\u00a0i hög grad uppfyllt, "
+        "◑\u00a0delvis uppfyllt, ○\u00a0ej uppfyllt."]
     spans = [n for n in legend[0].children if isinstance(n, doc.Span)]
     assert [s.role for s in spans] == ["niva-1", "niva-2", "niva-3", "niva-4"]  # in colour
+
+
+def test_an_indicators_row_shows_its_numbers_with_the_same_decimals(kultur, tmp_path):
+    """The row whose values are 0,8 … −1 and targets 0 shows "−1,0" and "0,0", as its
+    other numbers have one decimal."""
+    document = _compose(kultur, tmp_path / "ut")
+    row = next(r for t in _tables(document, "Indikatorer för delmålet") for r in t.body
+               if doc.plain(r.cells[0].children).startswith("Budgetavvikelse"))
+    assert [doc.plain(c.children) for c in row.cells[1:]] == [
+        "0,8", "2,9", "1,6", "\u22120,4", "\u22121,0", "0,0", "0,0"]

@@ -266,6 +266,29 @@ def test_column_widths_fill_the_text_width_and_never_wrap_a_number():
     assert small[1] < widths[1]
 
 
+def test_an_assessment_symbol_is_measured_at_its_size_with_the_word_after_it():
+    """The symbol is set half again as large as its text and a no-break space holds the
+    first word to it: a column is never narrower than both."""
+    from vbgen.model import doc
+    from vbgen.writers.widths import (
+        CELL_PADDING_PT,
+        SYMBOL_SCALE,
+        TABLE_FONT_PT,
+        column_widths,
+        text_width,
+    )
+
+    cell = doc.Cell([doc.Span([doc.Text("●")], role="niva-1"),
+                     doc.Text(" Delvis uppfyllt")])
+    table = doc.Table("Prov", [doc.Row([doc.Cell([doc.Text("Mål")]),
+                                        doc.Cell([doc.Text("Bedömning")])])],
+                      [doc.Row([doc.Cell([doc.Text(" ".join(["ord"] * 60))]), cell])])
+    together = (text_width("●", size=TABLE_FONT_PT * SYMBOL_SCALE)
+                + text_width(" Delvis"))
+    assert together > text_width("● Delvis") + 1  # the symbol's size counts
+    assert column_widths(table)[1] >= together + CELL_PADDING_PT
+
+
 # --- Charts ------------------------------------------------------------------------------------
 
 
@@ -442,6 +465,27 @@ def test_no_number_or_unit_broken_from_itself(renderings, name):
                 problems.append(f"sida {n}: {first!r} står först på raden efter "
                                 f"{run[-1]['text']!r}")
     assert not problems, "\n".join(problems[:30])
+
+
+#: The assessment symbols of the samples' scales.
+SYMBOLS = set("●◕◑◔○")
+
+
+@pytest.mark.parametrize("name", RENDERINGS)
+def test_an_assessment_symbol_stands_beside_the_first_word_of_its_text(renderings, name):
+    """On the symbol's line, right after it, stands its text: never alone on a line."""
+    problems, seen = [], 0
+    for n, (words, _, _) in enumerate(renderings[name].pages, start=1):
+        for w in words:
+            if w["text"] not in SYMBOLS:
+                continue
+            seen += 1
+            if not any(0 <= o["x0"] - w["x1"] < w["size"] and o["top"] < w["bottom"]
+                       and w["top"] < o["bottom"] for o in words if o is not w):
+                problems.append(f"sida {n}: symbolen {w['text']} står utan sin text "
+                                f"(x={w['x0']:.0f}, y={w['top']:.0f})")
+    assert seen > 3
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("name", RENDERINGS)

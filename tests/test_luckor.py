@@ -128,7 +128,8 @@ def test_dots_without_a_reason_need_a_note_that_gives_it(tmp_path):
                  '    noter: [".. Uppgiften publiceras i april."]\n    kolumner:')
     table = only_table(compose(folder, tmp_path)[1])
     assert cell_texts(table) == [["Bibliotek", "10", ".."]]
-    assert [doc.plain(n.children) for n in table.notes] == [".. Uppgiften publiceras i april."]
+    assert [doc.plain(n.children) for n in table.notes] == [".. Uppgiften publiceras i april.",
+                                                            "Källa: Testsystemet"]
 
 
 def test_dots_in_an_excel_cell_are_read_the_same_way(tmp_path):
@@ -182,6 +183,57 @@ def test_a_mark_without_a_reason_is_an_error(tmp_path):
         '{saknas: "Mätningen görs från 2025."}']
 
 
+# --- Sources under tables ----------------------------------------------------------------------
+
+
+def test_a_table_without_a_source_is_a_gap_that_validate_counts_and_a_final_refuses(tmp_path):
+    folder = make_folder(tmp_path, table_yaml(YEARS, "    kalla:\n"), {
+        "t.csv": "verksamhet;2023;2024\nBibliotek;10;12\n"})
+    _, document = compose(folder, tmp_path)
+    assert [doc.plain(n.children) for n in only_table(document).notes] == [
+        'Källa: [Saknas: källa för tabellen "Tabellen"]']
+    assert listed(luckor.find_gaps(document)) == [
+        ('källa för tabellen "Tabellen"', "vb.yaml, fält tabeller[0].kalla")]
+    result = run_cli("validate", str(folder))
+    assert result.exit_code == 0
+    assert "Utkastet har 1 lucka att fylla" in result.output
+    assert '    källa för tabellen "Tabellen" (vb.yaml, fält tabeller[0].kalla)' in result.output
+    with pytest.raises(DraftError):
+        build(folder, Options(tmp_path / "slutlig", formats=("docx",), slutlig=True))
+
+
+def test_the_goal_tables_and_cards_take_their_sources_from_the_data(tmp_path):
+    """Målbedömning and uppdrag from kallor, cards from their table's kalla; each missing
+    one a gap naming its field."""
+    body = """\
+        kallor: {uppdrag: Uppföljningssystemet}
+        tabeller:
+          - id: t
+            fil: t.csv
+            rubrik: Risker
+            kolumner:
+              - {kolumn: risk, rubrik: Risk}
+              - {kolumn: niva, rubrik: Nivå, typ: heltal}
+        disposition:
+          - rubrik: Mål
+            block: [malbedomning, uppdrag, kort: {tabell: t}]
+        """
+    folder = make_folder(tmp_path, body, {
+        "t.csv": "risk;niva\nBrand;4\nLäcka;2\n",
+        "uppdrag.csv": "mål;status;uppdrag\nM1;Klart;Utred öppettiderna\n"})
+    _, document = compose(folder, tmp_path)
+    notes = {t.caption: [doc.plain(n.children) for n in t.notes] for t in document.blocks
+             if isinstance(t, doc.Table) and t.notes}
+    assert notes["Målbedömning 2024"][-1] == \
+        "Källa: [Saknas: källa för tabellen Målbedömning 2024]"
+    assert notes["Uppdrag"] == ["Källa: Uppföljningssystemet"]
+    assert "Brand" not in notes  # under the last card only
+    assert notes["Läcka"] == ['Källa: [Saknas: källa för tabellen "Risker"]']
+    assert listed(luckor.find_gaps(document)) == [
+        ("källa för tabellen Målbedömning 2024", "vb.yaml, fält kallor.malbedomning"),
+        ('källa för tabellen "Risker"', "vb.yaml, fält tabeller[0].kalla")]
+
+
 # --- Indicators --------------------------------------------------------------------------------
 
 INDICATORS = """\
@@ -198,13 +250,18 @@ def test_an_indicator_needs_its_value_and_the_etappmal_it_had_last_year(tmp_path
     table = next(b for b in document.blocks if isinstance(b, doc.Table))
     # The emptied etappmål keeps its column, with the gap where last year had one.
     assert doc.plain(table.head[0].cells[-2].children) == "Etappmål 2024"
-    assert cell_texts(table) == [["Besök per invånare", "4,1", "[Saknas]", "[Saknas]", "5"],
+    assert cell_texts(table) == [["Besök per invånare", "4,1", "[Saknas]", "[Saknas]", "5,0"],
                                  ["Nöjda besökare (%)", "80", "..", "-", "90"]]
+    # Neither indicator names its source: each is a gap where the table says "Källa:".
     assert [doc.plain(n.children) for n in table.notes] == [
-        ".. Uppgift saknas. Enkäten görs vartannat år."]
+        ".. Uppgift saknas. Enkäten görs vartannat år.",
+        "Källa: [Saknas: källa för indikatorn Besök per invånare]; "
+        "[Saknas: källa för indikatorn Nöjda besökare (%)]"]
     assert [g for g in listed(luckor.find_gaps(document)) if "indikatorer" in g[1]] == [
         ("Besök per invånare: 2024", "indikatorer.csv, rad 2, kolumn 2024"),
-        ("Besök per invånare: etappmål 2024", "indikatorer.csv, rad 2, kolumn etappmål")]
+        ("Besök per invånare: etappmål 2024", "indikatorer.csv, rad 2, kolumn etappmål"),
+        ("källa för indikatorn Besök per invånare", "indikatorer.csv, rad 2, kolumn källa"),
+        ("källa för indikatorn Nöjda besökare (%)", "indikatorer.csv, rad 3, kolumn källa")]
 
 
 # --- Examples ----------------------------------------------------------------------------------

@@ -85,9 +85,9 @@ def test_trees_of_one_to_four_levels_with_their_own_names(tmp_path: Path, levels
     t = table(document, "Målbedömning 2024")
     assert grid(t)[0] == [*names, "Måluppfyllelse"]
     assert grid(t)[1:] == [[f"Mål {p}" for p in ("1", "1.1", "1.1.1", "1.1.1.1")[:levels]]
-                           + ["● Uppfyllt"],
+                           + [f"●{NB}Uppfyllt"],
                            [f"Mål {p}" for p in ("2", "2.1", "2.1.1", "2.1.1.1")[:levels]]
-                           + ["◑ Delvis uppfyllt"]]
+                           + [f"◑{NB}Delvis uppfyllt"]]
     # malsammanfattning counts the assessed level with its name in the plural.
     assert ("Av nämndens två åtaganden är ett uppfyllt och ett delvis uppfyllt."
             in texts(document))
@@ -99,8 +99,8 @@ def test_assessment_on_an_upper_level(tmp_path: Path) -> None:
     assert report.assessed_level == 1
     assert [g.id for g in report.assessed_goals()] == ["G1", "G2"]
     assert grid(table(document, "Målbedömning 2024")) == [
-        ["Strategiskt mål", "Måluppfyllelse"], ["Mål 1", "● Uppfyllt"],
-        ["Mål 2", "◑ Delvis uppfyllt"]]
+        ["Strategiskt mål", "Måluppfyllelse"], ["Mål 1", f"●{NB}Uppfyllt"],
+        ["Mål 2", f"◑{NB}Delvis uppfyllt"]]
     assert ("Av nämndens två strategiska mål är ett uppfyllt och ett delvis uppfyllt."
             in texts(document))
     # Only the assessed goals get the assessment's headings in malrapport.
@@ -157,8 +157,8 @@ def test_goal_tables_show_the_levels_named_in_nivaer(tmp_path: Path) -> None:
         """)})
     _, document = compose(folder, tmp_path)
     assert grid(table(document, "Målbedömning 2024")) == [
-        ["Åtagande", "Måluppfyllelse"], ["Mål 1.1.1", "● Uppfyllt"],
-        ["Mål 2.1.1", "◑ Delvis uppfyllt"]]
+        ["Åtagande", "Måluppfyllelse"], ["Mål 1.1.1", f"●{NB}Uppfyllt"],
+        ["Mål 2.1.1", f"◑{NB}Delvis uppfyllt"]]
     sources = table(document, "Källor för indikatorerna")
     assert grid(sources) == [
         ["Strategiskt mål", "Åtagande", "Indikatorer", "Källa/Kolada-ID"],
@@ -233,7 +233,7 @@ def test_indicator_tables_show_every_year_and_the_targets(indicator_folder: Path
         [head,
          ["Nöjda besökare (%) *", "80", "81", "82", "84", "86", f"≥{NB}85", "90"],
          ["Väntetid, dagar", "14", "13", "12", "12", "12", "10", "5"]],
-        [head, ["Utlån per invånare", "5", "5,5", "6", "6,1", "6,4", "Öka", "-"]],
+        [head, ["Utlån per invånare", "5,0", "5,5", "6,0", "6,1", "6,4", "Öka", "-"]],
         [head,
          ["Andel aktiva (%), kvinnor", "40", "41", "42", "43", "44", f"≥{NB}50", "-"],
          ["Andel aktiva (%), män", "30", "31", "32", "33", "34", f"≥{NB}50", "-"],
@@ -390,11 +390,11 @@ disposition:
     block: [malrapport]
 """
 STYLED_INDICATORS = """\
-mål;indikator;2023;2024;etappmål;kön
-M1.1;Besök, antal;40;45;;K
-M1.1;Besök, antal;50;52;;M
-M1.1;Besök, antal;90;97;95;T
-M1.2;Kö, dagar;30;20;25;
+mål;indikator;2023;2024;etappmål;kön;källa
+M1.1;Besök, antal;40;45;;K;Besöksräknaren
+M1.1;Besök, antal;50;52;;M;Besöksräknaren
+M1.1;Besök, antal;90;97;95;T;Besöksräknaren
+M1.2;Kö, dagar;30;20;25;;Kösystemet
 """
 
 
@@ -431,7 +431,7 @@ def test_a_level_gives_the_labels_headings_and_required_parts(tmp_path: Path) ->
         "h1 Mål och resultat",
         # The goal's name alone, the verdict from mal under its own heading, the analysis
         # (required) as a gap without a heading, the indicators of its delmål in one table.
-        "h2 Tryggare uppväxt", "h3 Bedömning", "◕ God", "[Saknas: analys]",
+        "h2 Tryggare uppväxt", "h3 Bedömning", f"◕{NB}God", "[Saknas: analys]",
         "h3 Indikatorer", "[Indikatorer för målet]",
         "En av två indikatorer med etappmål når årets etappmål.",
         "h3 Delmål: Fler barn når stöd", "h4 Analys", "Delmålets analys.",
@@ -443,8 +443,10 @@ def test_a_level_gives_the_labels_headings_and_required_parts(tmp_path: Path) ->
                        ["Besök, antal, kvinnor", "40", "45"],
                        ["Besök, antal, män", "50", "52"],
                        ["Kö, dagar", "30", "20"]]
+    # The indicators' sources last, each once.
     assert [doc.plain(n.children) for n in t.notes] == [
-        "Etappmål 2024 för Besök, antal: 95", "Etappmål 2024 för Kö, dagar: 25"]
+        "Etappmål 2024 för Besök, antal: 95", "Etappmål 2024 för Kö, dagar: 25",
+        "Källa: Besöksräknaren; Kösystemet"]
 
 
 def test_a_scale_of_adjectives_counts_with_the_levels_gender(tmp_path: Path) -> None:
@@ -511,18 +513,20 @@ def test_a_level_can_require_uppdrag(tmp_path: Path) -> None:
 def test_etappmal_lines_under_a_table_show_a_gap_and_values_not_available_their_note(
         tmp_path: Path) -> None:
     document = styled(tmp_path, indicators="""\
-mål;indikator;2023;2024;etappmål;etappmål föregående år;kön
-M1.1;Besök, antal;40;.. Räknaren var trasig;;;K
-M1.1;Besök, antal;50;52;;;M
-M1.1;Besök, antal;90;97;95;90;T
-M1.2;Kö, dagar;30;20;;28;
+mål;indikator;2023;2024;etappmål;etappmål föregående år;kön;kolada_id
+M1.1;Besök, antal;40;.. Räknaren var trasig;;;K;N1
+M1.1;Besök, antal;50;52;;;M;N1
+M1.1;Besök, antal;90;97;95;90;T;N1
+M1.2;Kö, dagar;30;20;;28;;
 """)
     t = table(document, "Indikatorer för målet")
     assert grid(t)[1] == ["Besök, antal, kvinnor", "40", ".."]
     # Kö, dagar had an etappmål last year: this year's is missing, a gap on its line.
     assert [doc.plain(n.children) for n in t.notes] == [
         "Etappmål 2024 för Besök, antal: 95", "Etappmål 2024 för Kö, dagar: [Saknas]",
-        ".. Uppgift saknas. Räknaren var trasig."]
+        ".. Uppgift saknas. Räknaren var trasig.",
+        # An indicator with a Kolada id only is from Kolada; one with neither is a gap.
+        "Källa: Kolada; [Saknas: källa för indikatorn Kö, dagar]"]
     found = luckor.find_all(document)
     assert ("Kö, dagar: etappmål 2024", "indikatorer.csv, rad 5, kolumn etappmål") in [
         (g.vad, g.plats) for g in luckor.gaps_of(found)]

@@ -26,6 +26,7 @@ disposition:
   - rubrik: Profilens avsnitt
     text: {kommun: vision}
     block: [malbedomning]
+kallor: {malbedomning: Norrbys målsystem}
 """
 PROFILE_TEXTS = {"text/vision.md": "Norrby växer hållbart.\n",
                  "text/styrmodell.md": "Styrmodellen har två nivåer.\n"}
@@ -68,11 +69,12 @@ def test_the_profile_gives_the_fields_the_namnd_leaves_out(tmp_path: Path) -> No
     assert report.kommun == "Norrby kommun"
     assert [lv.text for lv in report.skala] == ["Bra", "Mindre bra"]
     assert report.assessed_level == 2
+    assert report.kallor.malbedomning == "Norrbys målsystem"
     assert document.author == "Testförvaltningen, Norrby kommun"
     assert [doc.plain(h.children) for h in document.headings()] == ["Profilens avsnitt"]
     assert paragraphs(document) == ["Norrby växer hållbart."]
     assert first_table(document) == [["Kommunmål", "Nämndmål", "Måluppfyllelse"],
-                                     ["Kommunmålet", "Nämndmålet", "● Bra"]]
+                                     ["Kommunmålet", "Nämndmålet", "●\u00a0Bra"]]
 
 
 def test_the_namnd_overrides_any_top_level_field(tmp_path: Path) -> None:

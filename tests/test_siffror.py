@@ -19,6 +19,7 @@ tabeller:
   - id: drift
     fil: drift.csv
     rubrik: Drift, tkr
+    kalla: Ekonomisystemet
     kolumner:
       - {kolumn: verksamhet, rubrik: Verksamhet}
       - {kolumn: utfall, rubrik: Utfall, typ: belopp}
@@ -26,6 +27,7 @@ tabeller:
   - id: besok
     fil: besok.csv
     rubrik: Besök per anläggning
+    kalla: Besöksräknaren
     kolumner:
       - {kolumn: anläggning, id: anlaggning}
       - {kolumn: antal, rubrik: Antal besök, typ: heltal}

@@ -33,7 +33,10 @@ MINUS = "\u2212"
 
 def table_yaml(columns: str, extra: str = "", fil: str = "t.csv", block: str = "tabell: t"
                ) -> str:
-    """A main file body with one declared table ``t`` shown in one section."""
+    """A main file body with one declared table ``t`` shown in one section, with a source
+    unless ``extra`` gives one."""
+    if "kalla:" not in extra:
+        extra += "    kalla: Testsystemet\n"
     return dedent(f"""\
         tabeller:
           - id: t
@@ -136,7 +139,8 @@ def test_note_marks_follow_the_number_and_text_cells_are_inline_markdown(tmp_pat
     assert [type(i).__name__ for i in first] == ["Strong", "Text", "Emph", "Footnote"]
     assert doc.plain(first[3].children) == "Fotnoten."
     assert [doc.plain(n.children) for n in table.notes] == ["* Preliminär siffra.",
-                                                            "** Uppskattad."]
+                                                            "** Uppskattad.",
+                                                            "Källa: Testsystemet"]
 
 
 def test_a_note_starting_with_its_mark_is_shown_as_written(tmp_path: Path) -> None:
@@ -145,7 +149,7 @@ def test_a_note_starting_with_its_mark_is_shown_as_written(tmp_path: Path) -> No
                          {"t.csv": "antal\n2 174 *\n"})
     _, document = compose(folder, tmp_path)
     assert [doc.plain(n.children) for n in only_table(document).notes] == [
-        "* Preliminär siffra."]
+        "* Preliminär siffra.", "Källa: Testsystemet"]
 
 
 def test_kalla_is_the_last_note(tmp_path: Path) -> None:
@@ -252,7 +256,7 @@ def test_a_table_with_forandring_on_a_zero_base_builds(tmp_path: Path) -> None:
     table = only_table(document)
     assert [row[4] for row in cell_texts(table)] == ["\u2013", "\u2013", f"{MINUS}50,0{NB}%"]
     assert [doc.plain(n.children) for n in table.notes] == [
-        NOT_MEANINGFUL_NOTE]
+        NOT_MEANINGFUL_NOTE, "Källa: Testsystemet"]
 
 
 @pytest.mark.parametrize(("calculation", "line"), [
@@ -750,3 +754,20 @@ def test_a_declared_table_nothing_shows_is_an_error(tmp_path: Path) -> None:
         "- rubrik: Avsnitt\n", "- rubrik: Avsnitt\n    text: \"Det är [tal: t | x | a].\"\n"),
         encoding="utf-8")
     load(folder)
+
+
+def test_a_columns_numbers_show_the_same_decimals(tmp_path: Path) -> None:
+    """A column that declares its decimals shows them in every cell ("−1,0"); one that
+    declares none shows as many as its most precise cell needs, so that it lines up."""
+    columns = """\
+    - {kolumn: namn}
+    - {kolumn: a, typ: tal}
+    - {kolumn: b, typ: tal, decimaler: 1}
+    - {kolumn: c, typ: tal}
+    """
+    folder = make_folder(tmp_path, table_yaml(columns),
+                         {"t.csv": "namn;a;b;c\nX;3,1;−1;2\nY;−1;0,94;3\nZ;0,25;7;4\n"})
+    _, document = compose(folder, tmp_path)
+    assert cell_texts(only_table(document)) == [
+        ["X", "3,10", f"{MINUS}1,0", "2"], ["Y", f"{MINUS}1,00", "0,9", "3"],
+        ["Z", "0,25", "7,0", "4"]]

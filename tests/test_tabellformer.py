@@ -6,6 +6,7 @@ another unit."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from vbgen import fmt
@@ -51,7 +52,7 @@ def test_a_block_shows_some_rows_under_its_own_caption_with_a_row_of_changes(
     assert cell_texts(table) == [
         ["Bibliotek", f"1{NB}740", f"1{NB}297", f"1{NB}259"],
         ["Procentuell förändring", "", f"{MINUS}26{NB}%", f"{MINUS}3{NB}%"]]
-    assert notes(table) == []
+    assert notes(table) == ["Källa: Testsystemet"]
 
 
 def test_a_change_from_a_negative_base_is_a_dash_with_its_note(tmp_path: Path) -> None:
@@ -63,7 +64,7 @@ def test_a_change_from_a_negative_base_is_a_dash_with_its_note(tmp_path: Path) -
     assert table.caption == "Tabellen"  # the table's own caption
     assert cell_texts(table)[1] == ["Procentuell förändring", "", fmt.NOT_MEANINGFUL,
                                     fmt.NOT_MEANINGFUL]
-    assert notes(table) == [fmt.NOT_MEANINGFUL_NOTE]
+    assert notes(table) == [fmt.NOT_MEANINGFUL_NOTE, "Källa: Testsystemet"]
 
 
 def test_a_row_the_block_names_must_exist(tmp_path: Path) -> None:
@@ -188,7 +189,7 @@ def test_a_group_of_one_line_counts_in_the_sum_and_rounding_is_noted(tmp_path: P
     # amounts give −3 352; the table says why.
     assert cell_texts(table)[2] == ["Köp", f"{MINUS}187{NB}927", f"{MINUS}191{NB}279",
                                     f"{MINUS}3{NB}351"]
-    assert notes(table) == [ROUNDING_NOTES[0]]
+    assert notes(table) == [ROUNDING_NOTES[0], "Källa: Testsystemet"]
     assert [r.role for r in table.body] == ["summa", "", "", "summa", "summa"]
 
 
@@ -204,7 +205,7 @@ def test_no_rounding_note_where_the_shown_figures_add_up(tmp_path: Path) -> None
     csv = "post;budget;utfall;radtyp\nA;100;90;\nB;50;55;\nSumma;150;145;summa\n"
     folder = make_folder(tmp_path, table_yaml(RESULT), {"t.csv": csv})
     _, document = compose(folder, tmp_path)
-    assert notes(only_table(document)) == []
+    assert notes(only_table(document)) == ["Källa: Testsystemet"]
 
 
 def test_the_change_of_amounts_written_with_a_minus_sign(tmp_path: Path) -> None:
@@ -220,7 +221,7 @@ def test_the_change_of_amounts_written_with_a_minus_sign(tmp_path: Path) -> None
     table = only_table(document)
     assert [r[-1] for r in cell_texts(table)] == [f"2,2{NB}%", f"{MINUS}22,4{NB}%",
                                                  fmt.NOT_MEANINGFUL]
-    assert notes(table) == [fmt.NOT_MEANINGFUL_NOTE]
+    assert notes(table) == [fmt.NOT_MEANINGFUL_NOTE, "Källa: Testsystemet"]
 
 
 def test_a_chart_from_a_table_in_another_unit(tmp_path: Path) -> None:
@@ -262,3 +263,90 @@ def test_a_table_not_shown_may_only_be_cited(tmp_path: Path) -> None:
     load(make_folder(tmp_path, table_yaml("- {kolumn: namn}\n", extra="    visas: nej\n",
                                           block="text: Inget"), {"t.csv": "namn\nBad\n"},
                      name="tyst"))
+
+
+def _long_groups() -> tuple[str, str]:
+    """A table whose first merged cell spans more rows than a page holds."""
+    columns = """\
+    - {kolumn: verksamhet, rubrik: Verksamhet, sammanfoga: ja}
+    - {kolumn: insats, rubrik: Insats}
+    - {kolumn: antal, rubrik: Antal, typ: heltal}
+    """
+    rows = [f"Barn och unga;Insats {i};{i}" for i in range(1, 91)]
+    rows += [f"Vuxna;Stöd {i};{i}" for i in range(1, 6)]
+    return columns, "verksamhet;insats;antal\n" + "\n".join(rows) + "\n"
+
+
+def test_a_merged_cell_cut_by_a_page_stands_again_on_the_next_page(tmp_path: Path) -> None:
+    import pdfplumber
+
+    from vbgen.build import Options, build
+
+    columns, csv = _long_groups()
+    folder = make_folder(tmp_path, table_yaml(columns), {"t.csv": csv})
+    (pdf,) = build(folder, Options(tmp_path / "ut", formats=("pdf",),
+                                   documents=("verksamhetsberattelse",)))
+    with pdfplumber.open(pdf) as document:
+        pages = [p.extract_words() for p in document.pages]
+    shown = [n for n, words in enumerate(pages) if any(w["text"] == "Insats" for w in words)]
+    assert len(shown) >= 2, "tabellen ska gå över minst två sidor"
+    for n in shown:
+        words = pages[n]
+        first = min((w for w in words if re.fullmatch(r"Insats|\d+", w["text"])
+                     and w["top"] > min(v["top"] for v in words if v["text"] == "Verksamhet")),
+                    key=lambda w: w["top"])
+        # The value stands at the top of each page's part, on the line of its first row.
+        value = [w for w in words if w["text"] == "Barn" and abs(w["top"] - first["top"]) < 2]
+        assert value, f"sida {n + 1}: Barn och unga står inte bredvid sin första rad"
+        text = " ".join(w["text"] for w in words)
+        assert ("Barn och unga (forts.)" in text) == (n != shown[0])
+
+
+def test_in_word_a_merged_cell_too_high_for_a_page_is_cut_into_parts_kept_on_a_page(
+        tmp_path: Path) -> None:
+    from docx.oxml.ns import qn
+
+    from vbgen.build import Options, build
+
+    from .conftest import word_document
+
+    columns, csv = _long_groups()
+    folder = make_folder(tmp_path, table_yaml(columns), {"t.csv": csv})
+    (path,) = build(folder, Options(tmp_path / "ut", formats=("docx",),
+                                    documents=("verksamhetsberattelse",)))
+    table = word_document(path).tables[0]
+    rows = table._tbl.tr_lst[1:]  # the body, below the header row
+    starts = [i for i, tr in enumerate(rows)
+              if (merge := tr.tc_lst[0].find(qn("w:tcPr")).find(qn("w:vMerge"))) is not None
+              and merge.get(qn("w:val")) == "restart"]
+    texts = [" ".join("".join(t.text or "" for t in rows[i].tc_lst[0].iter(qn("w:t"))).split())
+             for i in starts]
+    # 90 rows of Barn och unga do not fit on a page: two or more parts, each repeating it.
+    assert texts[0] == "Barn och unga" and len(texts) >= 3
+    assert set(texts[1:-1]) == {"Barn och unga (forts.)"} and texts[-1] == "Vuxna"
+    # Each part's rows keep together, and the parts may break apart.
+    def kept(tr) -> bool:  # noqa: ANN001
+        return tr.find(f".//{qn('w:keepNext')}") is not None
+    for start, end in zip(starts[:-1], starts[1:], strict=True):
+        assert all(kept(rows[i]) for i in range(start, end - 1))
+        assert not kept(rows[end - 1])
+
+
+def test_cutting_spans_repeats_each_cut_cell_in_its_column() -> None:
+    from vbgen.writers import spans
+
+    def cell(text: str, rowspan: int = 1) -> doc.Cell:
+        return doc.Cell([doc.Text(text)], rowspan=rowspan)
+
+    rows = [doc.Row([cell("Område", 4), cell("Mål A", 2), cell("a1")]),
+            doc.Row([cell("a2")]),
+            doc.Row([cell("Mål B", 2), cell("b1")]),
+            doc.Row([cell("b2")])]
+    cut = spans.cut(rows, {1, 3})
+    assert [[(doc.plain(c.children), c.rowspan) for c in r.cells] for r in cut] == [
+        [("Område", 1), ("Mål A", 1), ("a1", 1)],
+        [("Område (forts.)", 2), ("Mål A (forts.)", 1), ("a2", 1)],
+        [("Mål B", 1), ("b1", 1)],
+        [("Område (forts.)", 1), ("Mål B (forts.)", 1), ("b2", 1)]]
+    assert spans.group_starts(cut) == {0, 1, 3}
+    assert spans.past_a_page(rows, [10.0] * 4, 25.0) == {2}

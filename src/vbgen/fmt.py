@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -32,6 +33,14 @@ def shown(value: Number, decimals: int | None = 0) -> Decimal:
     """``value`` as :func:`number` shows it: rounded half up, to at most two decimals when
     ``decimals`` is None. A word chosen by a figure's sign is chosen by this."""
     return _round(value, 2).normalize() if decimals is None else _round(value, decimals)
+
+
+def decimals_shown(values: Iterable[Number | None]) -> int:
+    """The decimals that show every one of ``values`` as :func:`number` with ``None`` would
+    (at most two): the most any of them needs. Numbers side by side in a row or a column
+    shown with these line up ("3,1 / −1,0 / 0,9") where each alone would not ("−1")."""
+    return max((max(0, -int(shown(v, None).as_tuple().exponent)) for v in values
+                if v is not None), default=0)
 
 
 def number(value: Number | None, decimals: int | None = 0) -> str:

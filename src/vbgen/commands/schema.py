@@ -63,6 +63,7 @@ GROUPS = {
     "IndicatorTableOptions": ("indikatorer", "Ett måls indikatortabell, var som helst i "
                                              "rapporten."),
     "TocOptions": ("innehall", "Innehållsförteckningen."),
+    "GoalTableSources": ("kallor", "Källorna under tabellerna som vbgen gör av målträdet."),
     "DiagramDef": ("diagram", "Ett diagram vars tal står i en egen fil (se Diagram ovan)."),
     "Tjanstskrivelse": ("tjanstskrivelse", "Tjänsteskrivelsen som lägger fram "
                                            "verksamhetsberättelsen (se Tjänsteskrivelse ovan)."),

@@ -246,11 +246,11 @@ def _indicator(report: Report, mark: Mark) -> _Figure:
         value = None
     number = float(value) if isinstance(value, int | float) else None
     shown = fmt.MISSING if value is None else value if isinstance(value, str) else \
-        fmt.number(value, None)
+        tabellvy.indicator_number(ind, value)
     if comparator and number is not None:
         shown = f"{comparator}{fmt.NBSP}{shown}"  # as the indicator table shows it
     return _Figure(value, "tal" if isinstance(value, int | float | None) else "text", shown,
-                   number, None, 1.0, gap=gap)
+                   number, tabellvy.indicator_decimals(ind), 1.0, gap=gap)
 
 
 def _figure(report: Report, mark: Mark) -> _Figure:

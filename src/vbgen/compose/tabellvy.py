@@ -81,6 +81,15 @@ class TableView:
     #: The table's name for assistive technology: its caption's text, or for a table without
     #: a caption the names of its columns.
     name: str = ""
+    #: Its source, shown last under it ("Källa: …"); "" when the data names none, which is
+    #: a gap to fill at ``kalla_plats``.
+    kalla: str = ""
+    kalla_plats: str = ""
+
+    @property
+    def kalla_vad(self) -> str:
+        """What the gap of a table without a source says is missing."""
+        return f'källa för tabellen "{plain(self.caption) if self.caption else self.id}"'
 
 
 def required(table: DataTable, column: Column) -> bool:
@@ -137,6 +146,18 @@ def indicator_name(ind: Indicator) -> str:
     return ind.namn + (f", {sprak.KON[ind.kon]}" if ind.kon else "")
 
 
+def indicator_decimals(ind: Indicator) -> int:
+    """The decimals of every number in an indicator's row (its years, etappmål and
+    målvärde): the most any of them needs, at most two, so that the row's numbers line up."""
+    return fmt.decimals_shown(v for v in [*ind.values.values(), ind.etappmal, ind.malvarde]
+                              if isinstance(v, int | float))
+
+
+def indicator_number(ind: Indicator, value: float) -> str:
+    """A number of ``ind``'s row as its table and the prose citing it show it."""
+    return fmt.number(value, indicator_decimals(ind))
+
+
 def indicator_gap(ind: Indicator, column: int | str, year: int) -> CellGap:
     """What a cell of an indicator table lacks (``column`` a year, :data:`ETAPPMAL` or
     :data:`MALVARDE`) in the report of ``year``: the reason too, when the value is not
@@ -147,6 +168,12 @@ def indicator_gap(ind: Indicator, column: int | str, year: int) -> CellGap:
     return CellGap(f"{indicator_name(ind)}: {what}",
                    f"{ind.source.file}, rad {ind.source.row}, kolumn {column}",
                    (value.reason or UNAVAILABLE_MARK) if isinstance(value, Unavailable) else "")
+
+
+def indicator_source_gap(ind: Indicator) -> CellGap:
+    """The gap of an indicator that names no source, where its table says "Källa:"."""
+    return CellGap(f"källa för indikatorn {indicator_name(ind)}",
+                   f"{ind.source.file}, rad {ind.source.row}, kolumn källa", kort=False)
 
 
 #: The note under a table whose shown parts do not add up to a shown sum or difference,
@@ -293,12 +320,7 @@ def _change_row(row: DataRow, columns: list[Column], change: ChangeRow, notes: _
 def _rounded(table: DataTable, column: Column, value: Value | None) -> Decimal | None:
     """A cell's number rounded as the table shows it."""
     number = display_number(table, column, value)
-    return None if number is None else fmt.shown(number, _shown_decimals(table, column))
-
-
-def _shown_decimals(table: DataTable, column: Column) -> int:
-    found = decimals(table, column)
-    return 2 if found is None else found
+    return None if number is None else fmt.shown(number, decimals(table, column))
 
 
 def rounding_note(table: DataTable, rows: list[DataRow]) -> str:
@@ -320,7 +342,7 @@ def rounding_note(table: DataTable, rows: list[DataRow]) -> str:
                 continue
             whole = (parts[0] - sum(parts[1:], Decimal(0)) if calc[0] == "skillnad"
                      else sum(parts, Decimal(0)))
-            if fmt.shown(whole, _shown_decimals(table, c)) != own:
+            if fmt.shown(whole, decimals(table, c)) != own:
                 differs.append(c)
     listed = {id(r) for r in rows}
     for row, parts_rows, _ in total_parts(table):
@@ -339,9 +361,11 @@ def rounding_note(table: DataTable, rows: list[DataRow]) -> str:
     return ROUNDING_NOTES[0 if any(c.typ == "belopp" for c in differs) else 1]
 
 
-def view(table: DataTable, options: TableOptions | None = None) -> TableView:
-    """What ``table`` shows: grouped headers, formatted cells and its notes; with
-    ``options``, only the rows they name, under their caption, with a row of changes."""
+def view(table: DataTable, options: TableOptions | None = None, kalla_plats: str = ""
+         ) -> TableView:
+    """What ``table`` shows: grouped headers, formatted cells, its notes and its source
+    (to be written at ``kalla_plats`` in the data when it has none); with ``options``, only
+    the rows they name, under their caption, with a row of changes."""
     columns = table.columns
     align = {str(c.id): "right" if c.numeric or c.typ == "rang" else "left" for c in columns}
     rows = table.rows
@@ -365,13 +389,12 @@ def view(table: DataTable, options: TableOptions | None = None) -> TableView:
         footer.append(fmt.NOT_MEANINGFUL_NOTE)
     if rounding := rounding_note(table, rows):
         footer.append(rounding)
-    if table.decl.kalla:
-        footer.append(f"Källa: {table.decl.kalla}")
     caption = (options.rubrik if options is not None and options.rubrik is not None
                else table.decl.rubrik) or ""
     name = plain(caption) if caption else "Tabell: " + ", ".join(
         plain(str(c.rubrik)) for c in columns)
-    return TableView(table.decl.id, caption, _head(columns, align), body, footer, name)
+    return TableView(table.decl.id, caption, _head(columns, align), body, footer, name,
+                     (table.decl.kalla or "").strip(), kalla_plats)
 
 
 @dataclass(frozen=True)

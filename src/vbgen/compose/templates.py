@@ -298,6 +298,18 @@ def _missing_global(context: jinja2.runtime.Context, vad: str, plats: str = "",
     return missing(vad, plats, reason, kort)
 
 
+@jinja2.pass_context
+def _source_note(context: jinja2.runtime.Context, kalla: str | None, vad: str,
+                 plats: str = "", falt: str = "") -> Markup:
+    """``kallnot(kalla, vad, …)``: the note "Källa: …" under a table, as a reader must be
+    able to tell where its figures come from. Without ``kalla`` the source is a gap, saying
+    what is missing (``vad``) and where to write it (``plats``, or the field ``falt`` of
+    vb.yaml)."""
+    if kalla and str(kalla).strip():
+        return Markup("<p>{}</p>").format(_md_row(context, f"Källa: {str(kalla).strip()}"))
+    return Markup("<p>Källa: {}</p>").format(_missing_global(context, vad, plats, falt=falt))
+
+
 # --- Jinja ------------------------------------------------------------------------------
 
 
@@ -348,6 +360,7 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     # The same, for a macro whose own argument is named lucka.
     env.globals["visa_lucka"] = _gap_global
     env.globals["saknas"] = _missing_global
+    env.globals["kallnot"] = _source_note
     env.globals["textfalt"] = _text_block
     return env
 
@@ -438,8 +451,9 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
 
     def table(shown: str | TableOptions) -> tabellvy.TableView:
         if isinstance(shown, str):
-            return tabellvy.view(_declared(shown))
-        return tabellvy.view(_declared(shown.tabell), shown)
+            return tabellvy.view(_declared(shown), None, kalla_plats(report, "tabeller", shown))
+        return tabellvy.view(_declared(shown.tabell), shown,
+                             kalla_plats(report, "tabeller", shown.tabell))
 
     def _declared(table_id: str) -> DataTable:
         found = report.tabelldata.get(table_id)
@@ -479,7 +493,8 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
             return Markup(fmt.MISSING)
         if isinstance(value, str):
             return Markup("{}").format(value)
-        return Markup("{}").format((sign + fmt.NBSP if sign else "") + fmt.number(value, None))
+        return Markup("{}").format((sign + fmt.NBSP if sign else "")
+                                   + tabellvy.indicator_number(ind, value))
 
     def figure(mark: str) -> Markup:
         text = mark.strip()
@@ -487,7 +502,9 @@ def report_globals(report: Report, renderer: ChartRenderer) -> dict[str, Callabl
 
     return {"tabell": table, "kort": cards, "malrader": goal_rows,
             "indikatortabell_vy": indicator_table, "diagram_ur_tabell": table_chart,
-            "indikatorcell": indicator_cell, "tal": figure}
+            "indikatorcell": indicator_cell, "tal": figure,
+            "indikatorkallor_luckor": lambda vy: [tabellvy.indicator_source_gap(i)
+                                                  for i in vy.unsourced]}
 
 
 #: The section templates vbgen once had, which a main file of the old form may name.

@@ -328,6 +328,10 @@ class IndicatorTable:
     etappmal_lines: list[Indicator]
     notes: list[str]
     count: EtappmalCount
+    #: The sources of its indicators (their ``kalla``, or Kolada for one with only a Kolada
+    #: id), each once in the order of the rows; and the indicators that name none.
+    sources: list[str]
+    unsourced: list[Indicator]
 
 
 def indicator_table(report: Report, goal: Goal) -> IndicatorTable:
@@ -351,7 +355,16 @@ def indicator_table(report: Report, goal: Goal) -> IndicatorTable:
     # Each mark the table's rows carry, explained once under it, in the order they appear.
     marks = [m for m in dict.fromkeys(i.not_ for i in rows if i.not_)
              if m in report.indikatormarkeringar]
+    sources: dict[str, None] = {}
+    unsourced: list[Indicator] = []
+    for ind in {id(i): i for i in [*rows, *lines]}.values():
+        source = ind.kalla.strip() or ("Kolada" if ind.kolada_id else "")
+        if source:
+            sources[source] = None
+        else:
+            unsourced.append(ind)
     return IndicatorTable(
+        sources=list(sources), unsourced=unsourced,
         rows=rows, years=sorted({y for i in scope for y in i.values}),
         etappmal_column=etappmal_column, malvarde_column=with_values, etappmal_lines=lines,
         notes=[f"{m} {report.indikatormarkeringar[m]}" for m in marks]

@@ -140,9 +140,13 @@ def _shown_text(table: DataTable, column_id: str, cells: dict[str, Value]) -> st
 
 
 def derive_table(table: DataTable) -> None:
-    """Fill the derived and composed columns of every row, in declaration order."""
-    for row in table.rows:
-        for c in table.decl.kolumner:
+    """Fill the derived and composed columns of every row, in declaration order.
+
+    Column by column: a composed column shows the columns before it as the table does, and
+    a column's decimals are those its every row needs."""
+    table.shown_decimals.clear()
+    for c in table.decl.kolumner:
+        for row in table.rows:
             if c.berakning is not None:
                 row.cells[str(c.id)] = compute_column(c.berakning, row.cells)
             elif c.sammansatt is not None:
@@ -185,8 +189,11 @@ def total_parts(table: DataTable) -> list[tuple[DataRow, list[DataRow], str]]:
     return out
 
 
-def decimals(table: DataTable, column: Column) -> int | None:
-    """The decimals a numeric column is shown with; None keeps up to two significant."""
+def decimals(table: DataTable, column: Column) -> int:
+    """The decimals every number of a numeric column is shown with: as the column or the
+    table declares them; else 1 for a percentage or an amount shown in a larger unit, 0 for
+    a whole number or an amount, and for any other number the most its cells need (at most
+    two), so that the column's numbers line up."""
     if column.decimaler is not None:
         return column.decimaler
     if table.decl.decimaler is not None:
@@ -195,7 +202,13 @@ def decimals(table: DataTable, column: Column) -> int | None:
         return 1
     if column.typ == "belopp" and table.decl.shown_unit != table.decl.enhet:
         return 1
-    return 0 if column.typ in ("heltal", "belopp") else None
+    if column.typ in ("heltal", "belopp"):
+        return 0
+    key = str(column.id)
+    if key not in table.shown_decimals:
+        table.shown_decimals[key] = fmt.decimals_shown(
+            display_number(table, column, row.cells.get(key)) for row in table.rows)
+    return table.shown_decimals[key]
 
 
 def empty_mark(table: DataTable, column: Column) -> str:
@@ -224,6 +237,6 @@ def show_value(table: DataTable, column: Column, value: Value | None) -> str:
     if isinstance(value.value, str):
         return value.value
     shown = display_number(table, column, value)
-    text = (fmt.percent(shown, decimals(table, column) or 0) if column.typ == "procent"
+    text = (fmt.percent(shown, decimals(table, column)) if column.typ == "procent"
             else fmt.number(shown, decimals(table, column)))
     return f"{text}{fmt.NBSP}{value.mark}" if value.mark else text

@@ -456,6 +456,18 @@ class KoladaColumn(_Strict):
                                                  "högsta värdet (standard), nej om det lägsta.")
 
 
+class GoalTableSources(_Strict):
+    """The sources of the tables vbgen makes of the goal tree (docs/dataformat.md)."""
+
+    malbedomning: str | None = Field(
+        None, description="Källan under målbedömningstabellen, i rapporten och "
+                          "tjänsteskrivelsen: var bedömningarna är gjorda och sparade, till "
+                          "exempel planerings- och uppföljningssystemet.")
+    uppdrag: str | None = Field(
+        None, description="Källan under uppdragstabellerna: var uppdragen och deras status "
+                          "följs upp.")
+
+
 class KoladaSettings(_Strict):
     """The kommun's ids in Kolada, usually in the kommun profile (docs/kolada.md)."""
 
@@ -585,7 +597,8 @@ class TableDecl(_Strict):
         None, description="Tabellens rubrik (caption), inline-Markdown: en fotnot ^[…] går "
                           "bra. Utan rubrik visas ingen, men tabellen har ändå ett namn för "
                           "skärmläsare: dess kolumnrubriker.")
-    kalla: str | None = Field(None, description="Källa, visas under tabellen.")
+    kalla: str | None = Field(None, description='Källa, visas under tabellen som "Källa: …"; '
+                                                "utan den är källan en lucka.")
     enhet: str = Field("tkr", description="Enheten för belopp i filen: kr, tkr eller mnkr.")
     visa: str | None = Field(None, description="Enheten belopp visas i; som standard enhet.")
     decimaler: int | None = Field(None, ge=0, le=6,
@@ -1017,6 +1030,11 @@ class Meta(_Strict):
         None, description="Filen med nämndens uppdrag; som standard uppdrag.csv eller "
                           "uppdrag.xlsx.")
     diagram: list[DiagramDef] = Field(default_factory=list)
+    kallor: GoalTableSources = Field(
+        default_factory=lambda: GoalTableSources.model_validate({}),
+        description="Källorna under tabellerna som vbgen gör av målträdet: målbedömningen och "
+                    "uppdragen. Indikatortabellerna har indikatorernas egna källor och en "
+                    "deklarerad tabell sin kalla.")
     tjanstskrivelse: Tjanstskrivelse | None = None
     kolada: KoladaSettings | None = Field(
         None, description="Kommunens id i Kolada och jämförelsekommunerna, för vbgen kolada; "

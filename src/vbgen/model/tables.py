@@ -79,6 +79,9 @@ class DataTable:
     rows: list[DataRow] = field(default_factory=list)
     #: The report's year, which decides the columns whose cells are required.
     ar: int | None = None
+    #: The decimals of each column that declares none, by its id, once computed
+    #: (``derive.tables.decimals``).
+    shown_decimals: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def columns(self) -> list[Column]:

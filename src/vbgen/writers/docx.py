@@ -15,7 +15,7 @@ from pathlib import Path
 import docx
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
@@ -46,12 +46,16 @@ from ..model.utkast import (
 )
 from ..paths import MAX_UNPACKED_BYTES, zip_too_large
 from ..resources import styles_dir
-from . import docxfonts, markdown, referens, stil, typografi
+from . import docxfonts, markdown, referens, spans, stil, typografi
 from .widths import (
     CELL_PADDING_PT,
+    LINE_PT,
+    ROW_PADDING_PT,
     SMALL_TABLE_FONT_PT,
+    TEXT_HEIGHT_PT,
     column_widths,
     measure_with,
+    row_heights,
     table_font_pt,
 )
 
@@ -581,7 +585,7 @@ class DocxWriter(doc.Visitor[None]):
             cap = self.new_paragraph(STYLES["caption"])
             self.inlines(cap, t.caption_inlines())
             cap.paragraph_format.keep_with_next = True
-        rows = t.head + t.body
+        rows = t.head + _cut_spans(t)
         places = _placements(rows)
         ncols = max((c + cell.colspan for (_, c), (cell, _) in places.items()), default=1)
         table = self.d.add_table(rows=len(rows), cols=ncols)
@@ -642,9 +646,10 @@ class DocxWriter(doc.Visitor[None]):
                         ST_Merge.CONTINUE
             elif cell_model.colspan > 1 or cell_model.rowspan > 1:
                 grid[r][c].merge(grid[r + cell_model.rowspan - 1][c + cell_model.colspan - 1])
-        for note in t.notes:
+        for k, note in enumerate(t.notes):
             p = self.new_paragraph(STYLES["table_note"])
             self.inlines(p, note.children)
+            _note_spacing(p, first=k == 0, last=k == len(t.notes) - 1)
         if not t.notes:
             # An empty paragraph keeps two following tables from merging in Word.
             spacer = self.new_paragraph(STYLES["body"])
@@ -676,10 +681,15 @@ class DocxWriter(doc.Visitor[None]):
         # The column widths are decided from the content (vbgen.writers.widths); Word keeps them.
         tblPr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
         # The cell padding those widths count on, written out: LibreOffice does not take it
-        # from the table style and would wrap the numbers.
+        # from the table style and would wrap the numbers. Above and below the text as in
+        # the PDF (td in rapport.css), so that a row is as high in both formats and the
+        # pages hold as much; less the point of the borders Word adds to a row's height,
+        # where the PDF's collapsed borders share it with the rows beside.
         pad = round(CELL_PADDING_PT / 2 * 20)
+        pad_v = round((ROW_PADDING_PT - 1) / 2 * 20)
         tblPr.append(parse_xml(
-            f'<w:tblCellMar {nsdecls("w")}><w:left w:w="{pad}" w:type="dxa"/>'
+            f'<w:tblCellMar {nsdecls("w")}><w:top w:w="{pad_v}" w:type="dxa"/>'
+            f'<w:left w:w="{pad}" w:type="dxa"/><w:bottom w:w="{pad_v}" w:type="dxa"/>'
             f'<w:right w:w="{pad}" w:type="dxa"/></w:tblCellMar>'))
         _schema_order(tblPr, _TBLPR_ORDER)
 
@@ -729,6 +739,33 @@ def clean_package(document: DocxDocument) -> None:
     for rel in package.rels.values():
         if rel.reltype == RT.EXTENDED_PROPERTIES:
             rel.target_part._blob = _APP_XML.encode("utf-8")
+
+
+#: A table note's size (pt), and the room (em of it) the PDF's p.not (rapport.css) leaves
+#: after the table and after each note: a table's margin of 1em less the note's −0.6em, and
+#: its own bottom margin, which a following note's −0.6em takes back in part.
+NOTE_PT, NOTE_AFTER_TABLE_PT, NOTE_BETWEEN_PT, NOTE_AFTER_PT = 8.0, 3.7, 3.2, 8.0
+
+
+def _note_spacing(p: DocxParagraph, first: bool, last: bool) -> None:
+    """Space a table's note as the PDF does, so that a page holds as much in both formats
+    and the contents' page numbers, taken from the PDF, hold in Word too."""
+    f = p.paragraph_format
+    f.line_spacing = Pt(referens.LINE_HEIGHT["text"] * NOTE_PT)
+    f.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+    f.space_before = Pt(NOTE_AFTER_TABLE_PT if first else 0)
+    f.space_after = Pt(NOTE_AFTER_PT if last else NOTE_BETWEEN_PT)
+
+
+def _cut_spans(t: doc.Table) -> list[doc.Row]:
+    """The table's body with each merged cell too high for a page cut into parts that fit,
+    each part repeating the value (:mod:`vbgen.writers.spans`): where Word breaks its pages
+    is unknown here, so a part is kept on one page and what a page holds is estimated."""
+    if all(c.rowspan == 1 for row in t.body for c in row.cells):
+        return t.body
+    # Room for the caption, the repeated header rows and a little to spare.
+    room = 0.85 * TEXT_HEIGHT_PT - sum(row_heights(t, t.head)) - 2 * LINE_PT
+    return spans.cut(t.body, spans.past_a_page(t.body, row_heights(t, t.body), room))
 
 
 def _placements(rows: list[doc.Row]) -> dict[tuple[int, int], tuple[doc.Cell, str]]:

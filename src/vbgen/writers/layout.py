@@ -65,6 +65,9 @@ class Facts:
     refused: list[str] = field(default_factory=list)
     #: What the style sheet has that WeasyPrint ignores, as the user is told it.
     warnings: list[str] = field(default_factory=list)
+    #: The first row beside a merged cell on each page a table continues on, by its mark
+    #: ("table.row", :data:`~vbgen.writers.pdf.ROW_MARK`).
+    continued: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -254,7 +257,7 @@ def lay(job: Job) -> tuple[Laid, Facts]:
         overflow=bool(own) and _only_footnotes(own[-1]),
         lost=[t for t in job.targets
               if not any(t in page.anchors for page in document.pages[pages:])],
-        refused=refused, warnings=warnings)
+        refused=refused, warnings=warnings, continued=_continued_rows(own))
     return Laid(document, context, pages, job.targets, job.title), facts
 
 
@@ -335,6 +338,29 @@ def _bookmarks(page: Any) -> list[Bookmark]:
 def _footnotes(pages: list[Any]) -> int:
     return len({id(box.element) for page in pages for box in page._page_box.descendants()
                 if (box.element_tag or "").endswith("::footnote-call")})
+
+
+def _continued_rows(pages: list[Any]) -> list[str]:
+    """The mark of the first marked table row on each page whose table had marked rows on
+    a page before it: where a page break may have cut a merged cell."""
+    from .pdf import ROW_MARK
+
+    seen: set[str] = set()
+    found = []
+    for page in pages:
+        here: set[str] = set()
+        for box in page._page_box.descendants():
+            element = box.element
+            mark = element.get(ROW_MARK) if box.element_tag == "tr" and element is not None \
+                else None
+            if not mark:
+                continue
+            table = mark.partition(".")[0]
+            if table in seen and table not in here:
+                found.append(mark)
+            here.add(table)
+        seen |= here
+    return found
 
 
 def _edge_break(pages: list[Any], first: bool) -> str:

@@ -24,7 +24,7 @@ import pikepdf
 
 from ..errors import StyleError
 from ..model import doc
-from . import typografi
+from . import spans, typografi
 from .widths import column_widths, measure_with
 
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 #: How a footnote begins in the HTML: WeasyPrint floats it to the foot of the page.
 FOOTNOTE = '<span class="fotnot">'
+#: The attribute of a table row beside a merged cell: "table.row", both numbered from 0.
+ROW_MARK = "data-rad"
 
 
 def _inlines(nodes: list[doc.Inline], cell: bool = False) -> str:
@@ -80,10 +82,17 @@ _HTML_INLINES = _HtmlInlines()
 class HtmlWriter(doc.Visitor[str]):
     """Turn a :class:`~vbgen.model.doc.Document` into one HTML page for print."""
 
-    def __init__(self, document: doc.Document, leads_in: set[int] | None = None) -> None:
+    def __init__(self, document: doc.Document, leads_in: set[int] | None = None,
+                 cuts: dict[int, set[int]] | None = None) -> None:
         self.document = document
         #: Paragraphs kept on the page of the figure or table they announce ("nedan").
         self.leads_in = document.leads_in() if leads_in is None else leads_in
+        #: The body rows of each table (by its number in the document, from 0) where a
+        #: page break cuts a merged cell, which then stands again at the top of the next
+        #: page (:mod:`vbgen.writers.spans`).
+        self.cuts = cuts or {}
+        #: The tables written, in the order of their numbers.
+        self.tables: list[doc.Table] = []
 
     def write(self) -> str:
         return self.page("\n".join(self.visit(b) for b in self.document.blocks))
@@ -128,7 +137,7 @@ class HtmlWriter(doc.Visitor[str]):
                 items.append("<li>" + lead + "".join(self.visit(b) for b in rest) + "</li>")
         return f"<{tag}>{''.join(items)}</{tag}>"
 
-    def _row(self, row: doc.Row, head: bool) -> str:
+    def _row(self, row: doc.Row, head: bool, mark: str = "") -> str:
         cells = []
         for c in row.cells:
             tag = "th" if head or c.header else "td"
@@ -141,7 +150,9 @@ class HtmlWriter(doc.Visitor[str]):
                 attrs += f' class="{c.align}"'
             cells.append(f"<{tag}{attrs}>{_inlines(c.children, cell=not head)}</{tag}>")
         cls = f' class="{row.role}"' if row.role else ""
-        return f"<tr{cls}>{''.join(cells)}</tr>"
+        # The row's table and place, by which the layout tells a merged cell cut by a page.
+        at = f' {ROW_MARK}="{mark}"' if mark else ""
+        return f"<tr{cls}{at}>{''.join(cells)}</tr>"
 
     def visit_table(self, t: doc.Table) -> str:
         widths = column_widths(t)
@@ -149,15 +160,27 @@ class HtmlWriter(doc.Visitor[str]):
         cols = "<colgroup>" + "".join(
             f'<col style="width:{w / total * 100:.2f}%">' for w in widths) + "</colgroup>"
         head = "".join(self._row(r, True) for r in t.head)
-        groups = _span_groups(t.body)
-        if len(groups) > 1:
+        number = len(self.tables)
+        self.tables.append(t)
+        cuts = self.cuts.get(number, set())
+        rows = spans.cut(t.body, cuts)
+        groups = spans.span_groups(rows)
+        if len(groups) < len(rows):
             # Rows joined by a spanning cell stay on one page: a span cut by a page break
             # leaves a table grid that assistive technology cannot read. Not the first group:
             # WeasyPrint lays out a table whose first group avoids breaks as if the page were
-            # empty, and then cuts that group's rows instead of moving the table on.
-            body = "".join(('<tbody class="grupp">' if i else "<tbody>")
-                           + "".join(self._row(r, False) for r in g) + "</tbody>"
-                           for i, g in enumerate(groups))
+            # empty, and then cuts that group's rows instead of moving the table on. Nor a
+            # group longer than a page, found cut and cut here: its parts stand where the
+            # page breaks them.
+            parts, start = [], 0
+            for i, g in enumerate(groups):
+                end = start + len(g)
+                kept = i > 0 and start not in cuts and end not in cuts
+                parts.append(('<tbody class="grupp">' if kept else "<tbody>") + "".join(
+                    self._row(r, False, f"{number}.{k}")
+                    for k, r in enumerate(g, start=start)) + "</tbody>")
+                start = end
+            body = "".join(parts)
         else:
             body = "<tbody>" + "".join(self._row(r, False) for r in t.body) + "</tbody>"
         notes = "".join(f'<p class="not">{_inlines(n.children)}</p>' for n in t.notes)
@@ -219,8 +242,9 @@ class _PrintWriter(HtmlWriter):
     placeholder of its size, which :func:`_place_charts` replaces by that drawing."""
 
     def __init__(self, document: doc.Document, readable: list[Path],
-                 leads_in: set[int] | None = None) -> None:
-        super().__init__(document, leads_in)
+                 leads_in: set[int] | None = None,
+                 cuts: dict[int, set[int]] | None = None) -> None:
+        super().__init__(document, leads_in, cuts)
         self.readable = readable
         #: The charts' PDF files, by the number in their placeholder.
         self.charts: list[Path] = []
@@ -426,18 +450,6 @@ def heading_pages(data: bytes) -> dict[str, int]:
             if isinstance(target, pikepdf.Dictionary) and target.objgen in numbers:
                 found[str(name)] = numbers[target.objgen]
         return found
-
-
-def _span_groups(rows: list[doc.Row]) -> list[list[doc.Row]]:
-    """Split rows where no cell from a row above spans across."""
-    groups: list[list[doc.Row]] = []
-    reach = 0  # the first row index not covered by any span seen so far
-    for i, row in enumerate(rows):
-        if i >= reach:
-            groups.append([])
-        groups[-1].append(row)
-        reach = max(reach, i + max((c.rowspan for c in row.cells), default=1))
-    return groups
 
 
 # --- Tagging repairs --------------------------------------------------------------------------

@@ -11,6 +11,9 @@ The steps, for each document (:class:`Typeset`):
 3. Check what the chapters said of themselves: each begins with a forced page break, keeps
    its footnotes, holds the footnotes counted for it. A chapter that does not is joined to
    the one before, and the steps are taken again.
+   A merged cell whose rows a page break cuts is cut there too, its value standing again
+   at the top of the next page (:mod:`vbgen.writers.spans`), and its chapter laid out
+   again.
 4. Number and write each chapter whose PDF with these numbers is not in the cache, by the
    process that laid it out, and join the PDFs (:mod:`vbgen.writers.join`).
 
@@ -29,7 +32,7 @@ import pikepdf
 
 from ..errors import environment_problem
 from ..model import doc
-from . import chapters
+from . import chapters, spans
 from .cache import LayoutCache
 from .chapters import Chapter, Sheet, digest
 from .join import Part, join
@@ -42,6 +45,8 @@ from .workers import Pool, Ticket
 _FORCED = {"page", "left", "right", "recto", "verso"}
 #: How many times the chapters with links are laid out again for their page numbers.
 _ROUNDS = 4
+#: How many times chapters are laid out again with the merged cells a page break cut.
+_CUT_ROUNDS = 3
 #: A document with less HTML than this (about five pages) is laid out in one piece: cutting
 #: it would gain nothing.
 SMALL = 20_000
@@ -111,6 +116,9 @@ class Typeset:
         self._done: dict[str, tuple[bytes, dict[str, str]]] = {}
         self._fonts: dict[str, Path] | None = None
         self._anchors: dict[str, int] | None = None
+        #: The body rows of each table (by its number) where a merged cell is cut.
+        self._cuts: dict[int, set[int]] = {}
+        self._cut_rounds = 0
         self._render()
         self._plan()
 
@@ -151,7 +159,7 @@ class Typeset:
         from .pdf import _PrintWriter
 
         writer = _PrintWriter(self.document, [*self._readable, self._stylesheet.parent],
-                              self._leads_in)
+                              self._leads_in, self._cuts)
         self._html: list[str] = []
         self._block_charts: list[range] = []
         for block in self.document.blocks:
@@ -159,6 +167,7 @@ class Typeset:
             self._html.append(writer.visit(block))
             self._block_charts.append(range(before, len(writer.charts)))
         self._charts = writer.charts
+        self._tables = writer.tables
 
     def _boundary(self, html: list[str], start: int) -> str:
         """What decides whether a chapter may begin at ``start``: the style sheet and the
@@ -224,6 +233,10 @@ class Typeset:
                 keys = self._number_linked()
                 broken = self._check(keys)
                 if not broken:
+                    if self._cut_spans(keys):
+                        self._render()
+                        self._plan()
+                        continue
                     break
                 self._joined |= broken
                 self._plan()
@@ -291,6 +304,24 @@ class Typeset:
                 broken.add(self._chapters[n].first)
                 self._cache.not_apart(self._boundary(self._html, self._chapters[n].first))
         return broken
+
+    def _cut_spans(self, keys: list[str]) -> bool:
+        """Cut each merged cell where the chapters' pages cut its rows; whether any was."""
+        if self._cut_rounds >= _CUT_ROUNDS:
+            return False
+        found = False
+        for mark in (m for k in keys for m in self._facts[k].continued):
+            table, _, row = mark.partition(".")
+            if not (table.isdigit() and row.isdigit() and int(table) < len(self._tables)):
+                continue
+            n, i = int(table), int(row)
+            cuts = self._cuts.setdefault(n, set())
+            body = self._tables[n].body
+            if i < len(body) and i not in spans.group_starts(spans.cut(body, cuts)):
+                cuts.add(i)
+                found = True
+        self._cut_rounds += found
+        return found
 
     # --- Step 4 -------------------------------------------------------------------------
 

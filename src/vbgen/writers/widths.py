@@ -83,18 +83,59 @@ def _width(text: str, bold: bool) -> float:
     return float(font.getlength(text)) / 100
 
 
+#: How much larger than its text an assessment symbol is set (a span "niva-N"): ``.niva-N``
+#: in rapport.css and the character styles "Måluppfyllelse N" in the Word styles.
+SYMBOL_SCALE = 1.5
+
+#: A piece of a cell's text and the scale of its size.
+_Piece = tuple[str, float]
+
+
+def _pieces(nodes: list[doc.Inline], scale: float = 1.0) -> list[_Piece]:
+    """The text of ``nodes`` as it is set, each piece with its size's scale: an assessment
+    symbol larger than the text beside it."""
+    out: list[_Piece] = []
+    for node in nodes:
+        if isinstance(node, doc.Footnote):
+            continue
+        if isinstance(node, doc.Span) and node.role.startswith("niva-"):
+            out += _pieces(node.children, SYMBOL_SCALE)
+        elif isinstance(node, doc.Strong | doc.Emph | doc.Span | doc.Link):
+            out += _pieces(node.children, scale)
+        else:
+            out.append((doc.plain([node]), scale))
+    return out
+
+
+def _split(pieces: list[_Piece], at: str) -> list[list[_Piece]]:
+    """``pieces`` cut at every ``at``, which is dropped."""
+    parts: list[list[_Piece]] = [[]]
+    for text, scale in pieces:
+        for i, part in enumerate(text.split(at)):
+            if i:
+                parts.append([])
+            if part:
+                parts[-1].append((part, scale))
+    return parts
+
+
+def _width(pieces: list[_Piece], bold: bool, size: float) -> float:
+    return sum(text_width(text, bold, size * scale) for text, scale in pieces)
+
+
 def _cell_needs(cell: doc.Cell, bold: bool, header: bool,
                 size: float = TABLE_FONT_PT) -> tuple[float, float]:
     """The least width of a cell and the width that shows it on one line, both in pt."""
-    # As the writers set it: a no-break space (typografi) joins its words into one.
+    # As the writers set it: a no-break space (typografi) joins its words into one, and an
+    # assessment symbol with the first word after it.
     shown = typografi.inlines([i for i in cell.children if not isinstance(i, doc.Footnote)],
                               cell=not header)
-    lines = doc.plain(shown).split("\n")
-    widest = max((text_width(line, bold, size) for line in lines), default=0.0)
-    words = [w for line in lines for w in line.split(" ") if w]
+    lines = _split(_pieces(shown), "\n")
+    widest = max((_width(line, bold, size) for line in lines), default=0.0)
+    words = [w for line in lines for w in _split(line, " ") if w]
     least = 0.0
     for word in words:
-        w = text_width(word, bold, size)
+        w = _width(word, bold, size)
         least = max(least, w)
     if header:
         # A header may take two lines; it should not widen its column beyond that. Word
@@ -153,3 +194,42 @@ def _fit(most: list[float], least: list[float], total: float) -> list[float]:
     spare = total - sum(least)
     stretch = [m - lo for m, lo in zip(most, least, strict=True)]
     return [lo + spare * s / sum(stretch) for lo, s in zip(least, stretch, strict=True)]
+
+
+#: The text height of an A4 page with the margins in rapport.css and referens.docx (pt).
+TEXT_HEIGHT_PT = (29.7 - 2.5 - 2.5) / 2.54 * 72
+#: A table line's height and a row's top plus bottom padding (pt), as in rapport.css
+#: (``table``'s line-height, ``td``'s padding) and so in the Word file.
+LINE_PT = 1.3 * TABLE_FONT_PT
+ROW_PADDING_PT = 0.6 * TABLE_FONT_PT
+
+
+def _lines(cell: doc.Cell, width: float, size: float) -> int:
+    """How many lines ``cell`` takes at ``width`` (pt), its words wrapped as a writer does."""
+    shown = typografi.inlines([i for i in cell.children if not isinstance(i, doc.Footnote)],
+                              cell=True)
+    room = width - CELL_PADDING_PT
+    count = 0
+    for line in _split(_pieces(shown), "\n"):
+        count += 1
+        used = 0.0
+        for word in _split(line, " "):
+            w = _width(word, False, size) + text_width(" ", size=size)
+            if used and used + w > room:
+                count += 1
+                used = 0.0
+            used += w
+    return max(count, 1)
+
+
+def row_heights(table: doc.Table, rows: list[doc.Row]) -> list[float]:
+    """The height (pt) each of ``rows`` (the table's head or body) will about take with the
+    table's column widths; a cell spanning rows is left out, its rows sharing its height."""
+    from .spans import columns
+
+    widths = column_widths(table)
+    size = table_font_pt(table)
+    return [max((_lines(cell, sum(widths[c:c + cell.colspan]), size) for c, cell in here
+                 if cell.rowspan == 1), default=1) * LINE_PT * size / TABLE_FONT_PT
+            + ROW_PADDING_PT for here in columns(rows)]
+
