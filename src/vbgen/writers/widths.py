@@ -45,7 +45,7 @@ def measure_with(stylesheet: Path) -> None:
         _MEASURED.clear()
         _MEASURED.update(found)
         _font.cache_clear()
-        _width.cache_clear()
+        _unit_width.cache_clear()
 
 
 @lru_cache(maxsize=4)
@@ -71,11 +71,11 @@ def table_font_pt(table: doc.Table) -> float:
 
 def text_width(text: str, bold: bool = False, size: float = TABLE_FONT_PT) -> float:
     """The width of ``text`` in pt at ``size``, measured with the report's font."""
-    return _width(text, bold) * size
+    return _unit_width(text, bold) * size
 
 
 @lru_cache(maxsize=8192)
-def _width(text: str, bold: bool) -> float:
+def _unit_width(text: str, bold: bool) -> float:
     """The width of ``text`` at 1 pt: the same words recur in every table's cells."""
     font = _font(bold)
     if font is None:
