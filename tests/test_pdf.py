@@ -97,3 +97,33 @@ def test_a_chart_goes_into_the_pdf_as_its_own_pdf_drawing(tmp_path):
     with pytest.raises(StyleError):
         typeset(document, styles_dir() / "rapport.css", tmp_path,
                 readable=[tmp_path / "annan"]).write()
+
+
+def test_a_section_introduction_stays_with_its_figure_on_a_page(tmp_path):
+    """A heading, its one paragraph and the chart after them are never cut between the
+    paragraph and the chart: the heading and its introduction would stand alone at the
+    page's foot."""
+    import subprocess
+
+    from PIL import Image
+
+    from vbgen.model import doc
+    from vbgen.resources import styles_dir
+    from vbgen.writers.pdf import typeset
+
+    Image.new("RGB", (800, 500), "white").save(tmp_path / "bild.png")
+    figure = doc.Figure(str(tmp_path / "bild.png"), "En bild.", [doc.Text("Bilden")])
+    intro = doc.Paragraph([doc.Text("Diagrammet visar årens tal.")])
+    # Four paragraphs leave room for the heading and its paragraph, not for the chart.
+    filler = [doc.Paragraph([doc.Text("Text som fyller sidan. " * 40)]) for _ in range(4)]
+    document = doc.Document(title="Prov", lang="sv-SE", blocks=[
+        doc.Heading(1, [doc.Text("Kapitel")], id="kapitel"), *filler,
+        doc.Heading(2, [doc.Text("Årens tal")], id="tal"), intro, figure])
+    assert document.leads_in() == {id(intro)}
+    (tmp_path / "ut.pdf").write_bytes(typeset(document, styles_dir() / "rapport.css",
+                                              tmp_path, readable=[tmp_path]).write())
+    pages = subprocess.run(["pdftotext", str(tmp_path / "ut.pdf"), "-"], capture_output=True,
+                           text=True, check=True).stdout.split("\f")
+    with_intro = next(p for p in pages if "Diagrammet visar" in p)
+    assert "Årens tal" in with_intro and "Bilden" in with_intro
+    assert "Text som fyller" not in with_intro  # moved together to a page of their own

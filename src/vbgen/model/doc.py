@@ -309,9 +309,15 @@ class Document:
     gaps: list[Gap] = field(default_factory=list)
 
     def leads_in(self) -> set[int]:
-        """The ``id()`` of every paragraph that speaks of the figure or table right after it."""
-        return {id(b) for b, after in zip(self.blocks, self.blocks[1:], strict=False)
-                if points_forward(b) and isinstance(after, Figure | Table)}
+        """The ``id()`` of every paragraph the writers keep on the page of the figure or table
+        right after it: one that speaks of it, or a section's only introduction to it (a
+        heading, a paragraph, the table), so that a heading and its introduction never stand
+        at a page's foot with the table overleaf."""
+        blocks = self.blocks
+        return {id(b) for before, b, after in zip([None, *blocks], blocks, blocks[1:],
+                                                  strict=False)
+                if isinstance(after, Figure | Table) and isinstance(b, Paragraph)
+                and (points_forward(b) or isinstance(before, Heading))}
 
     def headings(self, max_level: int = 6) -> list[Heading]:
         return [b for b in self.blocks if isinstance(b, Heading) and b.level <= max_level]
