@@ -187,3 +187,44 @@ def test_short_tables_keep_together_and_long_ones_may_break(document):
             assert kept[:heads + 1] == [True] * (heads + 1)
             assert not any(kept[heads + 1:])
     assert short and long
+
+
+def test_contents_renumbered_in_a_written_file_are_as_if_written_anew() -> None:
+    """When the PDF's pages turn out other than the last build's, a build sets the new
+    numbers in the Word file it wrote, which must then read as one written with them."""
+    import datetime as dt
+    import io
+    import zipfile
+
+    from vbgen.model import doc
+    from vbgen.resources import styles_dir
+    from vbgen.writers.docx import write_docx
+    from vbgen.writers.docxpages import renumber
+
+    blocks: list[doc.Block] = [doc.TableOfContents("Innehåll", depth=2)]
+    for n in range(1, 4):
+        blocks += [doc.Heading(1, [doc.Text(f"Kapitel {n}")], id=f"k{n}"),
+                   doc.Heading(2, [doc.Text(f"Avsnitt {n}")], id=f"a{n}"),
+                   doc.Paragraph([doc.Text("Text.")])]
+    document = doc.Document(title="Prov", lang="sv-SE", blocks=blocks)
+    built = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    old = {"k1": 3, "a1": 3, "k2": 5, "a2": 6, "k3": 8, "a3": 8}
+    new = {"k1": 3, "a1": 4, "k2": 7, "a2": 7, "k3": 12}  # a3 not known: no number
+
+    def xml(data: bytes) -> str:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return package.read("word/document.xml").decode()
+
+    reference = styles_dir() / "referens.docx"
+    first = write_docx(document, reference, built, old)
+    again = renumber(first, document, new)
+    assert again is not None
+    assert xml(again) == xml(write_docx(document, reference, built, new))
+    assert xml(again) != xml(first)
+    with zipfile.ZipFile(io.BytesIO(first)) as a, zipfile.ZipFile(io.BytesIO(again)) as b:
+        assert a.namelist() == b.namelist()
+        assert all(a.read(n) == b.read(n) for n in a.namelist() if n != "word/document.xml")
+    # A file whose contents are not as vbgen writes them is written anew instead.
+    assert renumber(first, doc.Document(title="Prov", lang="sv-SE", blocks=[
+        doc.TableOfContents("Innehåll"), doc.Heading(1, [doc.Text("Annat")], id="x")]),
+        new) is None

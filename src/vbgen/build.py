@@ -576,6 +576,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
     from .writers.cache import LayoutCache
     from .writers.charts import FORMATS as CHART_FILES
     from .writers.charts import drawing_pool
+    from .writers.docxpages import renumber
     from .writers.pdf import typeset
     from .writers.workers import Pool
 
@@ -643,10 +644,13 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
         for name, (ticket, pages) in words.items():
             assert pool is not None  # only there when there is a pool
             progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")
+            word = pool.wait([ticket])[0]
             if laid[name].pages() != pages:
-                ticket = pool.docx(f"{name} igen", documents[name], reference,
-                                   laid[name].pages(), stylesheet, overrides)
-            outputs[bases[name].with_suffix(".docx")] = pool.wait([ticket])[0]
+                # Only the contents' page numbers differ: set in the file as written.
+                word = renumber(word, documents[name], laid[name].pages()) or pool.wait([
+                    pool.docx(f"{name} igen", documents[name], reference, laid[name].pages(),
+                              stylesheet, overrides)])[0]
+            outputs[bases[name].with_suffix(".docx")] = word
         progress.phase("sparar filerna")
         staged = cache.save() if laid else []
         images = sorted(p for p in work.iterdir()

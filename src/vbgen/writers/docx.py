@@ -46,7 +46,7 @@ from ..model.utkast import (
 )
 from ..paths import MAX_UNPACKED_BYTES, zip_too_large
 from ..resources import styles_dir
-from . import docxfonts, markdown, referens, spans, stil, typografi
+from . import docxfonts, docxpages, markdown, referens, spans, stil, typografi
 from .widths import (
     CELL_PADDING_PT,
     LINE_PT,
@@ -493,8 +493,7 @@ class DocxWriter(doc.Visitor[None]):
 
     def visit_tableofcontents(self, toc: doc.TableOfContents) -> None:
         self.paragraph("toc_heading").add_run(toc.title)
-        entries: list[doc.Heading | None] = [h for h in self.document.headings(toc.depth)
-                                             if h.toc]
+        entries: list[doc.Heading | None] = [*docxpages.entries(self.document, toc.depth)]
         # A TOC field whose result is already filled in: each entry links to its heading's
         # bookmark, so the list is readable and clickable as opened. The page numbers are
         # the PDF's when it is built in the same run (the same font widths and margins);
@@ -512,8 +511,7 @@ class DocxWriter(doc.Visitor[None]):
                 continue
             text = _attr(doc.plain(typografi.inlines(
                 [i for i in h.children if not isinstance(i, doc.Footnote)])))
-            page = self.pages.get(h.id)
-            number = f"<w:r><w:tab/></w:r><w:r><w:t>{page}</w:t></w:r>" if page else ""
+            number = docxpages.number_runs(self.pages.get(h.id))
             p._p.append(parse_xml(
                 f'<w:hyperlink {nsdecls("w")} w:anchor="{self.bookmarks[id(h)]}" '
                 f'w:history="1"><w:r><w:t xml:space="preserve">{text}</w:t></w:r>{number}'
