@@ -115,6 +115,10 @@ _APP_XML = (
 _PLAIN_RUN = re.compile(r"[^\t\n\r]+")
 _W_R, _W_RPR, _W_B, _W_I, _W_T, _W_PPR, _W_PSTYLE, _W_VAL = (
     qn(f"w:{tag}") for tag in ("r", "rPr", "b", "i", "t", "pPr", "pStyle", "val"))
+_W_JC, _W_KEEPNEXT, _W_CANTSPLIT, _W_TBLHEADER = (
+    qn(f"w:{tag}") for tag in ("jc", "keepNext", "cantSplit", "tblHeader"))
+#: A cell's alignment as Word writes it (w:jc).
+_JC = {"left": "left", "right": "right", "center": "center"}
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 class _Footnotes:
@@ -590,11 +594,11 @@ class DocxWriter(doc.Visitor[None]):
         table._tbl.tblPr.style = self.style_id(STYLES["table"])
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         self._table_properties(table, t)
-        for i, row in enumerate(table.rows):
-            trPr = row._tr.get_or_add_trPr()
-            trPr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+        for i, tr in enumerate(table._tbl.tr_lst):
+            trPr = tr.get_or_add_trPr()
+            trPr.append(trPr.makeelement(_W_CANTSPLIT))
             if i < len(t.head):
-                trPr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+                trPr.append(trPr.makeelement(_W_TBLHEADER))
         widths = [Pt(w) for w in column_widths(t)]
         small = table_font_pt(t) == SMALL_TABLE_FONT_PT  # a wide table declared "liten"
         for i, col in enumerate(table.columns):
@@ -610,7 +614,8 @@ class DocxWriter(doc.Visitor[None]):
         for (r, c), (cell_model, role) in places.items():
             p = grid[r][c].paragraphs[0]
             self.set_style(p, STYLES["table_text"])
-            p.alignment = _ALIGN[cell_model.align]
+            # Its properties are only the style so far: the alignment goes last, in order.
+            etree.SubElement(p._p.pPr, _W_JC).set(_W_VAL, _JC[cell_model.align])
             head = r < len(t.head)
             self.inlines(p, cell_model.children, bold=role == "summa" or head, cell=not head)
             if small:
@@ -633,8 +638,12 @@ class DocxWriter(doc.Visitor[None]):
             kept.update(range(r, r + cell_model.rowspan - 1))
         for r in sorted(kept):
             for cell in grid[r]:
-                for para in cell.paragraphs:
-                    para.paragraph_format.keep_with_next = True
+                for para in cell._tc.p_lst:
+                    ppr = para.get_or_add_pPr()
+                    if ppr.find(_W_KEEPNEXT) is None:
+                        # Right after the style, where it belongs among the properties.
+                        ppr.insert(1 if ppr.pStyle is not None else 0,
+                                   ppr.makeelement(_W_KEEPNEXT))
         for (r, c), (cell_model, _) in places.items():
             if cell_model.colspan == 1 and cell_model.rowspan > 1:
                 # Marked directly: python-docx's merge recurses once per row, too deep for a
