@@ -777,19 +777,9 @@ def _cut_spans(t: doc.Table) -> list[doc.Row]:
 
 def _placements(rows: list[doc.Row]) -> dict[tuple[int, int], tuple[doc.Cell, str]]:
     """Where each cell starts in the grid, skipping places taken by spans from above."""
-    taken: set[tuple[int, int]] = set()
-    out: dict[tuple[int, int], tuple[doc.Cell, str]] = {}
-    for r, row in enumerate(rows):
-        c = 0
-        for cell in row.cells:
-            while (r, c) in taken:
-                c += 1
-            out[(r, c)] = (cell, row.role)
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((r + dr, c + dc))
-            c += cell.colspan
-    return out
+    return {(r, c): (cell, row.role)
+            for r, (row, placed) in enumerate(zip(rows, spans.columns(rows), strict=True))
+            for c, cell in placed}
 
 
 def _schema_order(parent, order: list[str]) -> None:

@@ -59,6 +59,16 @@ def _libraries() -> tuple[ctypes.CDLL, ctypes.CDLL] | None:
     return hb, sub
 
 
+def _bytes(hb: ctypes.CDLL, face: int) -> bytes | None:
+    """The font file of the subset ``face``, or None if it is empty."""
+    out = hb.hb_face_reference_blob(face)
+    length = ctypes.c_uint()
+    data = hb.hb_blob_get_data(out, ctypes.byref(length))
+    result = ctypes.string_at(data, length.value) if data else None
+    hb.hb_blob_destroy(out)
+    return result or None
+
+
 def available() -> bool:
     """Whether fonts can be cut here as WeasyPrint cuts them."""
     return _libraries() is not None
@@ -96,12 +106,7 @@ def subset(font: bytes, glyphs: set[int], index: int = 0) -> bytes | None:
         faces.append(sub.hb_subset_or_fail(faces[-1], request))
         if not faces[-1]:
             return None
-        out = hb.hb_face_reference_blob(faces[-1])
-        length = ctypes.c_uint()
-        data = hb.hb_blob_get_data(out, ctypes.byref(length))
-        result = ctypes.string_at(data, length.value) if data else None
-        hb.hb_blob_destroy(out)
-        return result or None
+        return _bytes(hb, faces[-1])
     finally:
         for made in faces:
             if made:
@@ -136,12 +141,7 @@ def by_characters(font: bytes, characters: set[int]) -> bytes | None:
         made = sub.hb_subset_or_fail(face, request)
         if not made:
             return None
-        out = hb.hb_face_reference_blob(made)
-        length = ctypes.c_uint()
-        data = hb.hb_blob_get_data(out, ctypes.byref(length))
-        result = ctypes.string_at(data, length.value) if data else None
-        hb.hb_blob_destroy(out)
-        return result or None
+        return _bytes(hb, made)
     finally:
         if made:
             hb.hb_face_destroy(made)

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..model import doc
 from ..resources import styles_dir
 from . import typografi
+from .spans import columns
 
 #: The text width of an A4 page with the margins in rapport.css and referens.docx (cm).
 TEXT_WIDTH_CM = 21.0 - 2.5 - 2.2
@@ -156,22 +157,15 @@ def column_widths(table: doc.Table, total_pt: float = TEXT_WIDTH_CM / 2.54 * 72)
         return []
     least = [CELL_PADDING_PT] * ncols
     most = [CELL_PADDING_PT] * ncols
-    rows = [(r, True) for r in table.head] + [(r, False) for r in table.body]
-    taken: set[tuple[int, int]] = set()
-    for r, (row, head) in enumerate(rows):
-        c = 0
-        for cell in row.cells:
-            while (r, c) in taken:
-                c += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((r + dr, c + dc))
+    rows = table.head + table.body
+    for r, (row, placed) in enumerate(zip(rows, columns(rows), strict=True)):
+        head = r < len(table.head)
+        for c, cell in placed:
             if cell.colspan == 1 and c < ncols:
                 lo, hi = _cell_needs(cell, head or cell.header or row.role == "summa", head,
                                      table_font_pt(table))
                 least[c] = max(least[c], lo)
                 most[c] = max(most[c], hi)
-            c += cell.colspan
     if table.widths and len(table.widths) == ncols:
         # The template's proportions, but never below what a column's content needs.
         share = sum(table.widths)
@@ -225,8 +219,6 @@ def _lines(cell: doc.Cell, width: float, size: float) -> int:
 def row_heights(table: doc.Table, rows: list[doc.Row]) -> list[float]:
     """The height (pt) each of ``rows`` (the table's head or body) will about take with the
     table's column widths; a cell spanning rows is left out, its rows sharing its height."""
-    from .spans import columns
-
     widths = column_widths(table)
     size = table_font_pt(table)
     return [max((_lines(cell, sum(widths[c:c + cell.colspan]), size) for c, cell in here
