@@ -458,7 +458,8 @@ def compose_all(folder: Path, options: Options, notes: list[str] | None = None,
     will_draw = draw and _will_draw(report, options.out / CACHE)
     if drawing is not None and not will_draw:
         drawing.close()
-    pool = (drawing or drawing_pool(workers)) if will_draw else None
+    pool = (drawing or drawing_pool(workers, staging or options.out / CACHE)) if will_draw \
+        else None
     renderer = ChartRenderer if draw else _unrendered()
     charts = renderer(options.out / CACHE, chart_style, palette=palette, staging=staging,
                       workers=workers, formats=chart_files or EVERY_FILE, pool=pool)
@@ -588,7 +589,8 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
     pool = Pool.start(_likely_stylesheet(folder, options)) if "pdf" in options.formats else None
     # An output folder without a cache is a first build, which draws every chart: the
     # drawing processes load matplotlib while the data is read, not after.
-    drawing = drawing_pool(DRAWING_PROCESSES) if not (options.out / CACHE).is_dir() else None
+    drawing = drawing_pool(DRAWING_PROCESSES, work) if not (options.out / CACHE).is_dir() \
+        else None
     try:
         # New charts are drawn in two other processes while the templates are rendered.
         # The chart files the documents show; the SVG is only for the preview.

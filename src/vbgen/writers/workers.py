@@ -106,9 +106,15 @@ def _do(task: str, key: str, args: tuple[Any, ...], held: dict[str, Any]) -> Any
         layout.warm(*args)
         return None
     if task == "prepare":
+        import gc
+
         from .charts import prepare_drawing
 
-        prepare_drawing()
+        prepare_drawing(*args)
+        # What is loaded now (matplotlib, its fonts) stays for the life of the process: the
+        # collector need not look at it again. A full collection over it took as long as
+        # drawing half a chart, and came every few charts.
+        gc.freeze()
         return None
     if task == "draw":
         from .charts import draw_atomic
@@ -180,9 +186,10 @@ class Pool:
     others are copies of it made once it has."""
 
     def __init__(self, processes: int, stylesheet: Path | None = None,
-                 prepare: str = "warm") -> None:
+                 prepare: str = "warm", argument: Path | None = None) -> None:
         self._processes = [_Process.start()] if processes else []
-        first_task = ("warm", "", (stylesheet,)) if prepare == "warm" else (prepare, "", ())
+        first_task: _Message = ("warm", "", (stylesheet,)) if prepare == "warm" else \
+            (prepare, "", (argument,))
         for first in self._processes:
             first.queue.extend([first_task] + [("copy", "", ())] * (processes - 1))
         #: Tasks any process may do, in order.
@@ -199,12 +206,13 @@ class Pool:
         return cls(min(os.cpu_count() or 1, MOST) if may_fork() else 0, stylesheet)
 
     @classmethod
-    def drawing(cls, processes: int) -> Pool:
-        """``processes`` processes to draw charts, where allowed: the first loads what
-        drawing needs (:func:`~vbgen.writers.charts.prepare_drawing`), the others are
-        copies of it, so matplotlib is loaded once."""
+    def drawing(cls, processes: int, folder: Path | None = None) -> Pool:
+        """``processes`` processes to draw charts (into ``folder``, if known), where
+        allowed: the first loads what drawing needs
+        (:func:`~vbgen.writers.charts.prepare_drawing`), the others are copies of it, so
+        matplotlib is loaded once."""
         return cls(min(os.cpu_count() or 1, processes) if may_fork() else 0,
-                   prepare="prepare")
+                   prepare="prepare", argument=folder)
 
     def draw(self, key: str, *args: Any) -> Ticket:
         """Draw a chart's files (:func:`~vbgen.writers.charts.draw_atomic`)."""
