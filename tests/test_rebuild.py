@@ -131,3 +131,40 @@ def test_artifacts_by_byte_edit_equal_those_by_parsing():
     assert pages[True] == pages[False]
     assert any(ops[0] == ["/Artifact", str(pikepdf.Dictionary(Type=pikepdf.Name.Pagination))]
                for page in pages[True] for ops in page)
+
+
+def _document_xml(path):
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        return package.read("word/document.xml")
+
+
+@pytest.mark.langsam
+def test_a_word_file_written_while_the_pdf_is_laid_out_reads_as_one_written_after(
+        sample_copy, tmp_path, warm_charts):
+    """After an edit the Word file is written from the last build's page numbers, in a
+    process of its own while the PDF is laid out, and its contents numbered again where the
+    PDF's pages moved: it must read as the Word file of a first build, written after."""
+    from lxml import etree
+
+    from vbgen.writers.docxpages import _contents_links
+
+    out = tmp_path / "ut"
+    warm_charts(out)
+    assert _build_cli(sample_copy, out).exit_code == 0
+    before = _document_xml(next(out.glob("*.docx")))
+    # Long enough to move the chapters after it a page on.
+    with (sample_copy / "text" / "sammanfattning.md").open("a", encoding="utf-8") as fh:
+        fh.write("\n" + "Ett nytt stycke om året som går. " * 120 + "\n")
+    assert _build_cli(sample_copy, out).exit_code == 0
+    edited = _document_xml(next(out.glob("*.docx")))
+    first = tmp_path / "forsta"
+    warm_charts(first)
+    assert _build_cli(sample_copy, first).exit_code == 0
+    assert edited == _document_xml(next(first.glob("*.docx")))
+
+    def numbers(xml):
+        return ["".join(link.itertext()) for link in _contents_links(etree.fromstring(xml))]
+
+    assert numbers(edited) != numbers(before)  # the pages moved: numbered again

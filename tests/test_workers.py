@@ -101,3 +101,20 @@ def test_a_build_leaves_no_font_folder_behind(tmp_path: Path, copied: bool) -> N
     assert "Exception ignored" not in done.stderr
     assert list((tmp_path / "ut").glob("*.pdf"))
     assert not list(temporary.iterdir())
+
+
+def test_the_word_process_is_a_copy_made_now_and_given_each_file_as_it_comes() -> None:
+    """The Word files are written by a copy of the build made when asked, with the
+    documents in it, and each is sent to it at once: it goes from one to the next while the
+    build is busy with the PDF and does not ask."""
+    reference = styles_dir() / "referens.docx"
+    with Pool.word() as pool:
+        (process,) = pool._processes
+        assert _parent(process.pid) == os.getpid()
+        tickets = [pool.docx(str(n), DOCUMENT, reference, {"rubrik": n}, SHEET)
+                   for n in (1, 2)]
+        # A Word file takes far longer to write than two tasks to give.
+        assert list(process.sent) == tickets
+        for data in pool.wait(tickets):
+            assert docx.Document(io.BytesIO(data)).paragraphs
+        assert not process.sent

@@ -591,6 +591,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
     # drawing processes load matplotlib while the data is read, not after.
     drawing = drawing_pool(DRAWING_PROCESSES, work) if not (options.out / CACHE).is_dir() \
         else None
+    writer: Pool | None = None  # the process that writes the Word files, if one is started
     try:
         # New charts are drawn in two other processes while the templates are rendered.
         # The chart files the documents show; the SVG is only for the preview.
@@ -609,14 +610,29 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
         check_stylesheet(stylesheet, [stylesheet.parent, styles_dir()])
         # The tokens the identitet.css files set over the style sheet, in both formats.
         overrides = styles.overrides()
+        reference = styles.file("referens.docx")
+        words: dict[str, tuple[Pool, tuple[str, str], dict[str, int]]] = {}
+        # The Word file's contents take the PDF's page numbers; those of the last build most
+        # likely. Where they are known, the Word files are written from now on, by a copy
+        # of this process made with the documents in it, while the PDF is laid out (they
+        # are set again below if the PDF's turn out otherwise); the others once the PDF's
+        # page numbers are known.
+        guessed = {name: cache.pages(name) for name in documents
+                   if pool is not None and "docx" in options.formats}
+        if any(pages is not None for pages in guessed.values()):
+            writer = word = Pool.word()
+            # The largest last (see Pool.word).
+            for name in sorted(guessed, key=lambda n: len(documents[n].blocks)):
+                pages = guessed[name]
+                if pages is not None:
+                    words[name] = (word, word.docx(name, documents[name], reference, pages,
+                                                   stylesheet, overrides), pages)
         # Every document's chapters are laid out at once, before any is written.
         laid = {name: typeset(document, stylesheet, base_url=folder,
                               readable=readable, pool=pool, cache=cache, name=name,
                               overrides=overrides, folders=styles.folders)
                 for name, document in documents.items()} if pool is not None else {}
-        reference = styles.file("referens.docx")
         outputs: dict[Path, bytes] = {}
-        words: dict[str, tuple[tuple[str, str], dict[str, int]]] = {}
         bases = {name: options.out / stem(report, name, options.slutlig) for name in documents}
         for name, document in documents.items():
             base = bases[name]
@@ -630,29 +646,24 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
                 outputs[base.with_suffix(".docx")] = _word(document, reference, {}, stylesheet,
                                                          overrides)
                 continue
-            # The Word file's contents take the PDF's page numbers; those of the last build
-            # most likely, so that it is written while the PDF is laid out. It is written
-            # again below if the PDF's page numbers turn out otherwise.
-            pages = laid[name].guess_pages()
-            if pages is None:
+            if name not in words:
                 pages = laid[name].pages()
-            words[name] = (pool.docx(name, document, reference, pages, stylesheet, overrides),
-                           pages)
+                words[name] = (pool, pool.docx(name, document, reference, pages, stylesheet,
+                                               overrides), pages)
             outputs[base.with_suffix(".docx")] = b""
         for name in laid:
             progress.phase(f"skriver {DOCUMENTS[name].label} som PDF")
             outputs[bases[name].with_suffix(".pdf")] = laid[name].write()
             said.extend(w for w in laid[name].warnings() if w not in said)
-        for name, (ticket, pages) in words.items():
-            assert pool is not None  # only there when there is a pool
+        for name, (by, ticket, pages) in words.items():
             progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")
-            word = pool.wait([ticket])[0]
+            written = by.wait([ticket])[0]
             if laid[name].pages() != pages:
                 # Only the contents' page numbers differ: set in the file as written.
-                word = renumber(word, documents[name], laid[name].pages()) or pool.wait([
-                    pool.docx(f"{name} igen", documents[name], reference, laid[name].pages(),
-                              stylesheet, overrides)])[0]
-            outputs[bases[name].with_suffix(".docx")] = word
+                written = renumber(written, documents[name], laid[name].pages()) or by.wait([
+                    by.docx(f"{name} igen", documents[name], reference, laid[name].pages(),
+                            stylesheet, overrides)])[0]
+            outputs[bases[name].with_suffix(".docx")] = written
         progress.phase("sparar filerna")
         staged = cache.save() if laid else []
         images = sorted(p for p in work.iterdir()
@@ -664,7 +675,7 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
         _commit(options.out, outputs, [*images, *staged, work / fingerprint.RECORD],
                 options.force, cache.files() if laid else None)
     finally:
-        for started in (pool, drawing):
+        for started in (pool, drawing, writer):
             if started is not None:
                 started.close()  # a second time does nothing
         shutil.rmtree(work, ignore_errors=True)

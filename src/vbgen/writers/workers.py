@@ -148,7 +148,8 @@ class _Process:
         self.process = process
         #: Tasks only this process can do (numbering what it holds), in order.
         self.queue: deque[_Message] = deque()
-        self.busy: Ticket | None = None
+        #: The tasks sent and not yet answered, in order.
+        self.sent: deque[Ticket] = deque()
 
     @classmethod
     def start(cls) -> _Process:
@@ -160,7 +161,7 @@ class _Process:
         return cls(conn, process.pid or 0, process)
 
     def stop(self) -> None:
-        if self.busy is None:
+        if not self.sent:
             try:
                 self.conn.send(None)
                 return
@@ -186,18 +187,21 @@ class Pool:
     others are copies of it made once it has."""
 
     def __init__(self, processes: int, stylesheet: Path | None = None,
-                 prepare: str = "warm", argument: Path | None = None) -> None:
+                 prepare: str | None = "warm", argument: Path | None = None) -> None:
         self._processes = [_Process.start()] if processes else []
         first_task: _Message = ("warm", "", (stylesheet,)) if prepare == "warm" else \
-            (prepare, "", (argument,))
+            (prepare or "", "", (argument,))
         for first in self._processes:
-            first.queue.extend([first_task] + [("copy", "", ())] * (processes - 1))
+            first.queue.extend(([first_task] if prepare else [])
+                               + [("copy", "", ())] * (processes - 1))
         #: Tasks any process may do, in order.
         self._shared: deque[_Message] = deque()
         self._holder: dict[str, _Process] = {}
         self._results: dict[Ticket, tuple[Any, BaseException | None]] = {}
         #: The chapters this process holds, when it does the work itself.
         self._held: dict[str, Any] = {}
+        #: Whether every task is sent at once, not one to each idle process (see :meth:`word`).
+        self._ahead = False
         self._pump()
 
     @classmethod
@@ -213,6 +217,17 @@ class Pool:
         matplotlib is loaded once."""
         return cls(min(os.cpu_count() or 1, processes) if may_fork() else 0,
                    prepare="prepare", argument=folder)
+
+    @classmethod
+    def word(cls) -> Pool:
+        """One process to write Word files, where allowed: a copy of this one made now,
+        with what it has loaded and made (the documents), so it starts at once. Each task
+        is sent to it as it is given, so that it goes from one file to the next while this
+        process is busy elsewhere: give the largest last, since the process waits to hand
+        over an answer larger than the connection holds until this process takes it."""
+        pool = cls(1 if may_fork() else 0, prepare=None)
+        pool._ahead = True
+        return pool
 
     def draw(self, key: str, *args: Any) -> Ticket:
         """Draw a chart's files (:func:`~vbgen.writers.charts.draw_atomic`)."""
@@ -254,27 +269,26 @@ class Pool:
         return task, key
 
     def _pump(self) -> None:
-        """Give each idle process its next task."""
+        """Give each idle process its next task; with :attr:`_ahead`, every task at once."""
         for process in self._processes:
-            if process.busy is not None:
-                continue
-            if process.queue:
-                message = process.queue.popleft()
-            elif self._shared:
-                message = self._shared.popleft()
-            else:
-                continue
-            task, key, _ = message
-            if task == "lay":
-                self._holder[key] = process
-            process.conn.send(message)
-            process.busy = (task, key)
+            while not process.sent or self._ahead:
+                if process.queue:
+                    message = process.queue.popleft()
+                elif self._shared:
+                    message = self._shared.popleft()
+                else:
+                    break
+                task, key, _ = message
+                if task == "lay":
+                    self._holder[key] = process
+                process.conn.send(message)
+                process.sent.append((task, key))
 
     def wait(self, tickets: list[Ticket]) -> list[Any]:
         """The results of ``tickets``, in order, once all are done; an error is raised as
         soon as one of them fails."""
         while any(t not in self._results for t in tickets):
-            if not any(p.busy is not None for p in self._processes):
+            if not any(p.sent for p in self._processes):
                 raise RuntimeError(f"ingen process arbetar med {tickets}")
             self._receive(tickets, None)
         done = [self._results.pop(t) for t in tickets]
@@ -286,7 +300,7 @@ class Pool:
     def _receive(self, tickets: list[Ticket], timeout: float | None) -> None:
         """Take the answers the processes have sent (waiting up to ``timeout`` for one),
         and give the processes that answered their next task."""
-        busy: dict[Any, _Process] = {p.conn: p for p in self._processes if p.busy is not None}
+        busy: dict[Any, _Process] = {p.conn: p for p in self._processes if p.sent}
         for conn in wait(list(busy), timeout):
             process = busy[conn]
             try:
@@ -294,7 +308,7 @@ class Pool:
             except (EOFError, OSError) as exc:
                 raise RuntimeError("en process som skrev PDF eller Word avslutades "
                                    "oväntat") from exc
-            process.busy = None
+            process.sent.popleft()
             if ticket[0] == "copy":
                 fd = multiprocessing.reduction.recv_handle(process.conn)
                 self._processes.append(_Process(Connection(fd), result))
