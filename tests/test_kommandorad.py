@@ -169,3 +169,23 @@ def test_init_takes_last_years_folder_by_either_name(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         assert f"vbgen kontrollera {tmp_path / name}" in result.output
     assert (tmp_path / "a" / "vb.yaml").read_bytes() == (tmp_path / "b" / "vb.yaml").read_bytes()
+
+
+def test_the_command_ends_with_its_status_after_the_exit_handlers(tmp_path) -> None:
+    """``vbgen`` leaves without taking the interpreter down piece by piece, but only after
+    the exit handlers have run, and with the command's status."""
+    import subprocess
+    import sys
+
+    from vbgen import __version__
+
+    code = ("import atexit; from vbgen.cli import run; "
+            "atexit.register(lambda: print('städat')); run()")
+    ok = subprocess.run([sys.executable, "-c", code, "--version"], capture_output=True,
+                        text=True, check=False)
+    assert (ok.returncode, ok.stdout.split()) == (0, ["vbgen", __version__, "städat"])
+    wrong = subprocess.run([sys.executable, "-c", code, "bygg", str(tmp_path / "saknas")],
+                           capture_output=True, text=True, check=False)
+    assert (wrong.returncode, wrong.stdout.split()) == (1, ["städat"])
+    assert "mappen finns inte" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
