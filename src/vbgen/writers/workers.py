@@ -5,10 +5,11 @@ A build starts one first, which loads WeasyPrint while the data is read, and the
 copies of it once it has (so WeasyPrint is loaded once); the processes that draw charts are
 started the same way, the first loading matplotlib. A chapter is laid out by whichever
 process is free (:meth:`Pool.lay`) and numbered and written by the one that holds it
-(:meth:`Pool.write`); a Word file by whichever is free (:meth:`Pool.docx`). Where processes
-cannot be copied (not Linux, one core, a build that is itself one of several at once, or a
-process running threads, such as the preview), the same work is done in this process, in
-turn.
+(:meth:`Pool.write`); a Word file by whichever is free (:meth:`Pool.docx`), or by a
+process of its own, a copy of the build made once the documents are composed
+(:meth:`Pool.word`). Where processes cannot be copied (not Linux, one core, a build that is
+itself one of several at once, or a process running threads, such as the preview), the same
+work is done in this process, in turn.
 """
 
 from __future__ import annotations
