@@ -103,18 +103,35 @@ def test_a_build_leaves_no_font_folder_behind(tmp_path: Path, copied: bool) -> N
     assert not list(temporary.iterdir())
 
 
-def test_the_word_process_is_a_copy_made_now_and_given_each_file_as_it_comes() -> None:
+def test_the_word_process_is_a_copy_made_now_and_given_each_file_as_it_comes(
+        tmp_path: Path) -> None:
     """The Word files are written by a copy of the build made when asked, with the
-    documents in it, and each is sent to it at once: it goes from one to the next while the
-    build is busy with the PDF and does not ask."""
+    documents in it, and each is sent to it at once and written into a folder: it goes from
+    one to the next while the build is busy with the PDF and does not ask, however large
+    the first file."""
+    import random
+
+    from PIL import Image
+
     reference = styles_dir() / "referens.docx"
+    noise = tmp_path / "brus.png"  # does not pack: a file larger than a connection holds
+    rng = random.Random(1)
+    Image.frombytes("RGB", (600, 600), rng.randbytes(600 * 600 * 3)).save(noise)
+    large = doc.Document("Prov", [*DOCUMENT.blocks, doc.Figure(str(noise), "Brus.")])
     with Pool.word() as pool:
         (process,) = pool._processes
         assert _parent(process.pid) == os.getpid()
-        tickets = [pool.docx(str(n), DOCUMENT, reference, {"rubrik": n}, SHEET)
-                   for n in (1, 2)]
+        tickets = [pool.docx(str(n), document, reference, {"rubrik": n}, SHEET,
+                             into=tmp_path / f"{n}.docx")
+                   for n, document in enumerate([large, DOCUMENT])]
         # A Word file takes far longer to write than two tasks to give.
         assert list(process.sent) == tickets
-        for data in pool.wait(tickets):
-            assert docx.Document(io.BytesIO(data)).paragraphs
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "1.docx").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (tmp_path / "0.docx").stat().st_size > 1_000_000
+        assert (tmp_path / "1.docx").exists()
+        assert pool.wait(tickets) == [tmp_path / "0.docx", tmp_path / "1.docx"]
+        for n in range(2):
+            assert docx.Document(tmp_path / f"{n}.docx").paragraphs
         assert not process.sent

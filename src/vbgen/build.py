@@ -621,12 +621,11 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
                    if pool is not None and "docx" in options.formats}
         if any(pages is not None for pages in guessed.values()):
             writer = word = Pool.word()
-            # The largest last (see Pool.word).
-            for name in sorted(guessed, key=lambda n: len(documents[n].blocks)):
-                pages = guessed[name]
+            for name, pages in guessed.items():
                 if pages is not None:
                     words[name] = (word, word.docx(name, documents[name], reference, pages,
-                                                   stylesheet, overrides), pages)
+                                                   stylesheet, overrides,
+                                                   into=work / f"{name}.docx"), pages)
         # Every document's chapters are laid out at once, before any is written.
         laid = {name: typeset(document, stylesheet, base_url=folder,
                               readable=readable, pool=pool, cache=cache, name=name,
@@ -658,6 +657,8 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
         for name, (by, ticket, pages) in words.items():
             progress.phase(f"skriver {DOCUMENTS[name].label} som Word-fil")
             written = by.wait([ticket])[0]
+            if isinstance(written, Path):
+                written = written.read_bytes()
             if laid[name].pages() != pages:
                 # Only the contents' page numbers differ: set in the file as written.
                 written = renumber(written, documents[name], laid[name].pages()) or by.wait([

@@ -133,9 +133,13 @@ def _do(task: str, key: str, args: tuple[Any, ...], held: dict[str, Any]) -> Any
     if task == "docx":
         from .docx import write_docx
 
-        document, reference, pages, stylesheet, *overrides = args
-        return write_docx(document, reference, pages=pages, stylesheet=stylesheet,
-                          overrides=overrides[0] if overrides else None)
+        document, reference, pages, stylesheet, overrides, into = args
+        data = write_docx(document, reference, pages=pages, stylesheet=stylesheet,
+                          overrides=overrides)
+        if into is None:
+            return data
+        into.write_bytes(data)
+        return into
     raise ValueError(task)
 
 
@@ -224,8 +228,9 @@ class Pool:
         """One process to write Word files, where allowed: a copy of this one made now,
         with what it has loaded and made (the documents), so it starts at once. Each task
         is sent to it as it is given, so that it goes from one file to the next while this
-        process is busy elsewhere: give the largest last, since the process waits to hand
-        over an answer larger than the connection holds until this process takes it."""
+        process is busy elsewhere: have it write each file into a folder (``into``), since
+        it would wait to hand over an answer larger than the connection holds until this
+        process takes it."""
         pool = cls(1 if may_fork() else 0, prepare=None)
         pool._ahead = True
         return pool
@@ -247,11 +252,15 @@ class Pool:
         process that laid it out."""
         return self._submit("write", key, args)
 
-    def docx(self, key: str, *args: Any) -> Ticket:
+    def docx(self, key: str, document: Any, reference: Path, pages: dict[str, int],
+             stylesheet: Path, overrides: dict[str, str] | None = None,
+             into: Path | None = None) -> Ticket:
         """Write a Word file (:func:`~vbgen.writers.docx.write_docx`: document, reference
         document, page numbers, the style sheet whose identity it follows and, if given, the
-        tokens set over it)."""
-        return self._submit("docx", key, args)
+        tokens set over it); its bytes are the answer, or, given ``into``, written there and
+        the answer is that path."""
+        return self._submit("docx", key, (document, reference, pages, stylesheet, overrides,
+                                          into))
 
     def _submit(self, task: str, key: str, args: tuple[Any, ...]) -> Ticket:
         if not self._processes:
