@@ -245,11 +245,6 @@ class Typeset:
             self._cache.put_pages(self._name, self._anchors)
         return self._anchors
 
-    def guess_pages(self) -> dict[str, int] | None:
-        """The page numbers of the last build, if it had this document: what :meth:`pages`
-        most likely says, known before any chapter is laid out."""
-        return self._cache.pages(self._name)
-
     def _number_linked(self) -> list[str]:
         """Lay out the chapters with links, with their page numbers; return every
         chapter's key."""
