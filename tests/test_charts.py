@@ -468,15 +468,70 @@ def test_the_chart_font_copy_is_the_font_without_its_layout_tables_and_the_same_
     import matplotlib
     from fontTools.ttLib import TTFont
 
-    from vbgen.writers.charts import LAYOUT_TABLES, _add_fonts, chart_font
+    from vbgen.writers import subset
+    from vbgen.writers.charts import LAYOUT_TABLES, SMALL_REPERTOIRE, _add_fonts, chart_font
 
     style = styles_dir() / "diagram.mplstyle"
     _add_fonts(style)
-    with matplotlib.rc_context(fname=str(style)):
-        copy = chart_font(tmp_path)
     original = TTFont(styles_dir() / "fonts" / "LiberationSans-Regular.ttf")
-    font = TTFont(copy)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with matplotlib.rc_context(fname=str(style)):
+        whole = chart_font(tmp_path / "a", "Ω")
+        small = chart_font(tmp_path / "a", "Kvinnor och män")
+        assert chart_font(tmp_path / "b", "Åsa").read_bytes() == small.read_bytes()
+    font = TTFont(whole)
     assert not set(LAYOUT_TABLES) & set(font.keys())
     assert font["head"].modified == original["head"].modified
     assert font["kern"].kernTables[0].kernTable == original["kern"].kernTables[0].kernTable
     assert font.getBestCmap() == original.getBestCmap()
+    if not subset.available():
+        assert small == whole  # without HarfBuzz, every chart from the whole font
+        return
+    cut = TTFont(small)
+    assert not set(LAYOUT_TABLES) & set(cut.keys())
+    assert cut["head"].modified == original["head"].modified
+    assert cut.getBestCmap() == {c: g for c, g in original.getBestCmap().items()
+                                 if chr(c) in SMALL_REPERTOIRE}
+    kept = set(cut.getGlyphOrder())
+    assert cut["kern"].kernTables[0].kernTable == {
+        pair: value for pair, value in original["kern"].kernTables[0].kernTable.items()
+        if set(pair) <= kept}
+    assert len(kept) < len(original.getGlyphOrder()) / 3
+
+
+def test_a_chart_looks_the_same_from_either_copy_of_the_font(tmp_path, monkeypatch):
+    """The small copy keeps the hinting and kerning of the Latin letters: a chart drawn from
+    it is, pixel for pixel, the chart drawn from the whole font; one that writes a letter
+    outside it is drawn from the whole font."""
+    from fontTools.ttLib import TTFont
+    from PIL import Image, ImageChops
+
+    from vbgen.writers import charts, subset
+
+    if not subset.available():
+        pytest.skip("utan HarfBuzz ritas alla diagram ur hela typsnittet")
+    chart = Chart(id="kern", typ="grupperad_stapel", titel="Prov",
+                  kategorier=["AVTAL Tv", "Yta, Wå", "Öppen vård"], enhet="%",
+                  serier=[Series("Förvaltning Väst", [7.4, -3.25, 11.0]),
+                          Series("Åtgärd “Ja”", [6.9, 4.5, 2.0])])
+    style = styles_dir() / "diagram.mplstyle"
+    _draw(chart, tmp_path / "liten.png", style, PALETTE, (".png",))
+    used = {p.name for p in tmp_path.iterdir() if p.name.startswith(FONT_COPY)}
+    assert len(used) == 1
+    whole = tmp_path / "hela"
+    whole.mkdir()
+    monkeypatch.setattr(charts, "SMALL_REPERTOIRE", frozenset())
+    _draw(chart, whole / "hela.png", style, PALETTE, (".png",))
+    assert {p.name for p in whole.iterdir() if p.name.startswith(FONT_COPY)} != used
+    small, big = Image.open(tmp_path / "liten.png"), Image.open(whole / "hela.png")
+    assert small.size == big.size
+    assert ImageChops.difference(small.convert("RGB"), big.convert("RGB")).getbbox() is None
+    monkeypatch.undo()
+    other = tmp_path / "annat"
+    other.mkdir()
+    _draw(Chart(id="pil", typ="stapel", titel="Prov", kategorier=["a → b", "c"],
+                serier=[Series("s", [1.0, 2.0])]), other / "pil.png", style, PALETTE, (".png",))
+    (copy,) = [p for p in other.iterdir() if p.name.startswith(FONT_COPY)]
+    assert copy.name not in used  # the whole font, which has the arrow
+    assert 0x2192 in TTFont(copy).getBestCmap()

@@ -5,8 +5,9 @@ once, cut from the font file with every chapter's glyphs (:mod:`vbgen.writers.jo
 is WeasyPrint's (glyph ids kept, the same tables dropped, no hinting), so the font comes out
 as a document laid out in one piece would embed it. A Word file's fonts are cut by the
 characters they must show (:func:`by_characters`), layout tables kept, in a thousandth of
-fontTools' time. Without HarfBuzz's subsetting library (``libharfbuzz-subset``)
-:func:`available` is false: each chapter keeps its own fonts, and fontTools cuts Word's.
+fontTools' time; so is the charts' font (:func:`vbgen.writers.charts.chart_font`). Without
+HarfBuzz's subsetting library (``libharfbuzz-subset``) :func:`available` is false: each
+chapter keeps its own fonts, fontTools cuts Word's, and charts embed from the whole font.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ _RETAIN_GIDS = 0x02
 _DESUBROUTINIZE = 0x04
 _NO_HINTING = 0x01
 _PASSTHROUGH_UNRECOGNIZED = 0x20
+_GLYPH_NAMES = 0x80
 # hb_subset_sets_t
 _UNICODE = 1
 _DROP_TABLE_TAG = 3
@@ -117,9 +119,11 @@ def subset(font: bytes, glyphs: set[int], index: int = 0) -> bytes | None:
         hb.hb_blob_destroy(blob)
 
 
-def by_characters(font: bytes, characters: set[int]) -> bytes | None:
+def by_characters(font: bytes, characters: set[int], *, hinting: bool = False,
+                  glyph_names: bool = False, drop: tuple[bytes, ...] = ()) -> bytes | None:
     """The font file ``font`` with the glyphs of ``characters`` and what its layout tables
-    reach from them, every name kept and no hinting; None without HarfBuzz."""
+    reach from them, every name kept, without the tables ``drop``, and with its hinting or
+    glyph names only if asked; None without HarfBuzz."""
     libraries = _libraries()
     if libraries is None:
         return None
@@ -137,7 +141,11 @@ def by_characters(font: bytes, characters: set[int]) -> bytes | None:
         names = sub.hb_subset_input_set(request, _NAME_ID)
         for name_id in range(256):  # the font's names as they are: Word shows the family
             hb.hb_set_add(names, name_id)
-        sub.hb_subset_input_set_flags(request, _NO_HINTING)
+        dropped = sub.hb_subset_input_set(request, _DROP_TABLE_TAG)
+        for tag in drop:
+            hb.hb_set_add(dropped, hb.hb_tag_from_string(tag, -1))
+        sub.hb_subset_input_set_flags(request, (0 if hinting else _NO_HINTING)
+                                      | (_GLYPH_NAMES if glyph_names else 0))
         made = sub.hb_subset_or_fail(face, request)
         if not made:
             return None
