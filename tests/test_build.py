@@ -218,3 +218,22 @@ def test_validate_checks_own_styles_and_templates_as_build_does(sample_copy, tmp
     result = run_cli("validate", str(sample_copy), "--mallar", str(templates))
     assert result.exit_code == 1
     assert result.output.startswith("Fel i mallarna: verksamhetsberattelse.j2, rad 1:")
+
+
+def test_a_first_build_that_stops_leaves_no_process_and_no_folder_behind(sample_copy, tmp_path,
+                                                                        monkeypatch):
+    """A first build starts its drawing processes before it has read anything; when the data
+    then stops it, they are stopped and its own folder is removed."""
+    import multiprocessing
+    import tempfile
+
+    from vbgen.errors import DataError
+
+    own = tmp_path / "tillfalligt"
+    own.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(own))
+    (sample_copy / "vb.yaml").write_text("nämnd: [\n", encoding="utf-8")
+    with pytest.raises(DataError):
+        build(sample_copy, Options(tmp_path / "ut"))
+    assert multiprocessing.active_children() == []
+    assert list(own.iterdir()) == []

@@ -566,9 +566,22 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
     What the user should know goes into ``notes``: the notes on the assessments, or that
     nothing changed since the last build. A draft's gaps to fill go into ``gaps``.
     """
-    settings = _settings(folder, options)
-    same = _unchanged(options, settings)
+    from .writers.charts import drawing_pool
+
+    work = Path(tempfile.mkdtemp(prefix="vbgen-"))
+    # An output folder without a cache is a first build, which draws every chart and has
+    # nothing to compare with: the drawing processes start at once, and load matplotlib
+    # while the data is read, since the charts are the first the build waits for.
+    drawing = drawing_pool(DRAWING_PROCESSES, work) if not (options.out / CACHE).is_dir() \
+        else None
+    try:
+        settings = _settings(folder, options)
+        same = _unchanged(options, settings)
+    except BaseException:
+        _stop(drawing, work)
+        raise
     if same is not None:
+        _stop(drawing, work)
         if notes is not None:
             notes.extend([*same, fingerprint.NOTHING_CHANGED.format(out=options.out)])
         return []
@@ -576,23 +589,19 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
     found_gaps: list[GapEntry] = gaps if gaps is not None else []
     from .writers.cache import LayoutCache
     from .writers.charts import FORMATS as CHART_FILES
-    from .writers.charts import drawing_pool
     from .writers.docxpages import renumber
     from .writers.pdf import typeset
     from .writers.workers import Pool
 
     said: list[str] = []
-    work = Path(tempfile.mkdtemp(prefix="vbgen-"))
-    cache = LayoutCache(options.out / CACHE, work)
-    # The processes that lay the PDF out and write the Word files start first, and load
-    # WeasyPrint and the style sheet's fonts while the data is read.
-    pool = Pool.start(_likely_stylesheet(folder, options)) if "pdf" in options.formats else None
-    # An output folder without a cache is a first build, which draws every chart: the
-    # drawing processes load matplotlib while the data is read, not after.
-    drawing = drawing_pool(DRAWING_PROCESSES, work) if not (options.out / CACHE).is_dir() \
-        else None
+    pool: Pool | None = None
     writer: Pool | None = None  # the process that writes the Word files, if one is started
     try:
+        cache = LayoutCache(options.out / CACHE, work)
+        # The processes that lay the PDF out and write the Word files start next, and load
+        # WeasyPrint and the style sheet's fonts while the data is read.
+        if "pdf" in options.formats:
+            pool = Pool.start(_likely_stylesheet(folder, options), work)
         # New charts are drawn in two other processes while the templates are rendered.
         # The chart files the documents show; the SVG is only for the preview.
         files = tuple(CHART_FILES[f] for f in options.formats)
@@ -683,6 +692,14 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
         if notes is not None:
             notes.extend(said)
     return list(outputs)
+
+
+def _stop(drawing: Pool | None, work: Path) -> None:
+    """Stop the drawing processes a build started and remove its folder, when it ends
+    before it begins its work."""
+    if drawing is not None:
+        drawing.close()
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def _word(document: doc.Document, reference: Path, pages: dict[str, int],

@@ -44,14 +44,22 @@ def may_fork() -> bool:
             and (os.cpu_count() or 1) > 1 and multiprocessing.parent_process() is None)
 
 
-def _serve(conn: Connection, theirs: Connection | None = None) -> None:
+def _serve(conn: Connection, theirs: Connection | None = None,
+           temporary: Path | None = None) -> None:
     """A worker process: do each task sent, answer with its result or its error.
 
     ``theirs``, the build's end of the connection, copied into this process with it, is
-    closed, so that the connection ends when the build does, however it ends.
+    closed, so that the connection ends when the build does, however it ends. The
+    temporary files this process and its copies make (WeasyPrint's fonts) go into
+    ``temporary``, if given: the build's own folder, which it removes however the process
+    ends, even stopped in the middle of a task.
     """
     if theirs is not None:
         theirs.close()
+    if temporary is not None:
+        import tempfile
+
+        tempfile.tempdir = str(temporary)
     # Ctrl+C is for the build, which stops its workers; they say nothing of it themselves.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     held: dict[str, Any] = {}
@@ -157,10 +165,10 @@ class _Process:
         self.sent: deque[Ticket] = deque()
 
     @classmethod
-    def start(cls) -> _Process:
+    def start(cls, temporary: Path | None = None) -> _Process:
         context = multiprocessing.get_context("fork")
         conn, child = context.Pipe()
-        process = context.Process(target=_serve, args=(child, conn), daemon=True)
+        process = context.Process(target=_serve, args=(child, conn, temporary), daemon=True)
         process.start()
         child.close()
         return cls(conn, process.pid or 0, process)
@@ -192,8 +200,9 @@ class Pool:
     others are copies of it made once it has."""
 
     def __init__(self, processes: int, stylesheet: Path | None = None,
-                 prepare: str | None = "warm", argument: Path | None = None) -> None:
-        self._processes = [_Process.start()] if processes else []
+                 prepare: str | None = "warm", argument: Path | None = None,
+                 temporary: Path | None = None) -> None:
+        self._processes = [_Process.start(temporary)] if processes else []
         first_task: _Message = ("warm", "", (stylesheet,)) if prepare == "warm" else \
             (prepare or "", "", (argument,))
         for first in self._processes:
@@ -210,9 +219,11 @@ class Pool:
         self._pump()
 
     @classmethod
-    def start(cls, stylesheet: Path | None = None) -> Pool:
-        """Processes for a build: one per core (at most :data:`MOST`), where allowed."""
-        return cls(min(os.cpu_count() or 1, MOST) if may_fork() else 0, stylesheet)
+    def start(cls, stylesheet: Path | None = None, temporary: Path | None = None) -> Pool:
+        """Processes for a build: one per core (at most :data:`MOST`), where allowed, their
+        temporary files in the folder ``temporary`` (see :func:`_serve`), if given."""
+        return cls(min(os.cpu_count() or 1, MOST) if may_fork() else 0, stylesheet,
+                   temporary=temporary)
 
     @classmethod
     def drawing(cls, processes: int, folder: Path | None = None) -> Pool:
@@ -221,7 +232,7 @@ class Pool:
         (:func:`~vbgen.writers.charts.prepare_drawing`), the others are copies of it, so
         matplotlib is loaded once."""
         return cls(min(os.cpu_count() or 1, processes) if may_fork() else 0,
-                   prepare="prepare", argument=folder)
+                   prepare="prepare", argument=folder, temporary=folder)
 
     @classmethod
     def word(cls) -> Pool:
