@@ -373,6 +373,33 @@ def phases_in_process(folder: Path, out: Path, log: Path) -> None:
     build(folder, Options(out))
 
 
+def chart_wall_in_process(folder: Path, out: Path, log: Path) -> None:
+    """Build once with the charts' wall time taken and no other timer: nothing is imported
+    before the build that it would not import first itself, so the templates ask for the
+    first chart when they would (the phases' timers import vbgen's modules beforehand)."""
+    _time_chart_wall(log)
+    from vbgen.build import Options, build
+
+    build(folder, Options(out))
+
+
+def chart_walls(folder: Path, runs: int, variants: dict[str, Path | None]
+                ) -> dict[str, list[float]]:
+    """The charts' wall time in ``runs`` cold builds of each variant, taking turns."""
+    walls: dict[str, list[float]] = {v: [] for v in variants}
+    for _ in range(runs):
+        for n, (variant, source) in enumerate(variants.items()):
+            out = WORK / f"diagram-{n}"
+            shutil.rmtree(out, ignore_errors=True)
+            with tempfile.NamedTemporaryFile(dir=WORK, suffix=".tsv", delete=False) as tmp:
+                log = Path(tmp.name)
+            fresh([sys.executable, __file__, "--diagram-i-process", str(folder), str(out),
+                   str(log)], variant_env(source))
+            walls[variant].append(_phase_totals(log).get(CHARTS_WALL, 0.0))
+            log.unlink()
+    return walls
+
+
 #: The builds whose phases are measured, as in :func:`vbgen_scenarios`.
 PHASE_BUILDS = ("kall", "varm", "en text ändrad")
 
@@ -488,6 +515,12 @@ def report(results: dict[str, Any]) -> str:
             if base:
                 line += f" {med / base:5.2f}×"
         lines.append(line)
+    walls = results.get("diagram", {})
+    if walls:
+        lines.append(f"\n{CHARTS_WALL}, kalla byggen med bara den tidtagningen (median, "
+                     "min–max, s): " + " | ".join(
+                         f"{v} {statistics.median(w):.2f} ({min(w):.2f}–{max(w):.2f})"
+                         for v, w in walls.items()))
     lines += report_phases(results.get("faser", {}), anchor["faser"] if anchor else {})
     return "\n".join(lines)
 
@@ -539,6 +572,9 @@ def main() -> None:
     if len(sys.argv) == 5 and sys.argv[1] == "--faser-i-process":
         phases_in_process(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
         return
+    if len(sys.argv) == 5 and sys.argv[1] == "--diagram-i-process":
+        chart_wall_in_process(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
+        return
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("mapp", nargs="?", type=Path,
@@ -574,6 +610,7 @@ def main() -> None:
         compile_vbgen(source)
     results["vbgen"] = vbgen_scenarios(folder, args.runs, variants, args.skala)
     if args.phases:
+        results["diagram"] = chart_walls(folder, args.runs, variants)
         results["faser"] = phases(folder, args.runs, variants)
     results["maskin"]["belastning efter"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(report(results))
