@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
+from typing import Any
 
 _RETAIN_GIDS = 0x02
 _DESUBROUTINIZE = 0x04
@@ -76,47 +79,60 @@ def available() -> bool:
     return _libraries() is not None
 
 
+@contextmanager
+def _request(hb: ctypes.CDLL, sub: ctypes.CDLL, font: bytes, index: int = 0
+             ) -> Iterator[tuple[Any, Any, list[Any]]]:
+    """HarfBuzz's face of ``font`` (read-only, not copied), a subset request for it (empty
+    if HarfBuzz could not make one) and a list for the faces cut from it: all destroyed
+    when done."""
+    blob = hb.hb_blob_create(font, len(font), 1, None, None)
+    face = hb.hb_face_create(blob, index)
+    request = sub.hb_subset_input_create_or_fail()
+    made: list[Any] = []
+    try:
+        yield face, request, made
+    finally:
+        for cut in made:
+            if cut:
+                hb.hb_face_destroy(cut)
+        if request:
+            sub.hb_subset_input_destroy(request)
+        hb.hb_face_destroy(face)
+        hb.hb_blob_destroy(blob)
+
+
+def _drop(hb: ctypes.CDLL, sub: ctypes.CDLL, request: Any, tags: tuple[bytes, ...]) -> None:
+    """Have ``request`` leave the tables ``tags`` out, besides those HarfBuzz leaves out."""
+    dropped = sub.hb_subset_input_set(request, _DROP_TABLE_TAG)
+    for tag in tags:
+        hb.hb_set_add(dropped, hb.hb_tag_from_string(tag, -1))
+
+
 def subset(font: bytes, glyphs: set[int], index: int = 0) -> bytes | None:
     """The font file ``font`` with only ``glyphs`` (by glyph id, ids kept), or None."""
     libraries = _libraries()
     if libraries is None or not glyphs:
         return None
     hb, sub = libraries
-    blob = hb.hb_blob_create(font, len(font), 1, None, None)  # read-only, not copied
-    face = hb.hb_face_create(blob, index)
-    request = sub.hb_subset_input_create_or_fail()
-    faces = []
-    try:
+    with _request(hb, sub, font, index) as (face, request, made):
         if not request:
             return None
         for glyph in sorted(glyphs):
             hb.hb_set_add(sub.hb_subset_input_glyph_set(request), glyph)
-        dropped = sub.hb_subset_input_set(request, _DROP_TABLE_TAG)
-        for tag in _DROPPED:
-            hb.hb_set_add(dropped, hb.hb_tag_from_string(tag, -1))
+        _drop(hb, sub, request, _DROPPED)
         # As WeasyPrint: first keep the glyphs in their places, then drop the empty glyphs
         # after the last one used.
         sub.hb_subset_input_set_flags(request, _RETAIN_GIDS | _PASSTHROUGH_UNRECOGNIZED
                                       | _DESUBROUTINIZE)
-        faces.append(sub.hb_subset_or_fail(face, request))
-        if not faces[-1]:
+        made.append(sub.hb_subset_or_fail(face, request))
+        if not made[-1]:
             return None
         for glyph in range(max(glyphs) + 1):
             hb.hb_set_add(sub.hb_subset_input_glyph_set(request), glyph)
         sub.hb_subset_input_set_flags(request, _PASSTHROUGH_UNRECOGNIZED | _DESUBROUTINIZE
                                       | _NO_HINTING)
-        faces.append(sub.hb_subset_or_fail(faces[-1], request))
-        if not faces[-1]:
-            return None
-        return _bytes(hb, faces[-1])
-    finally:
-        for made in faces:
-            if made:
-                hb.hb_face_destroy(made)
-        if request:
-            sub.hb_subset_input_destroy(request)
-        hb.hb_face_destroy(face)
-        hb.hb_blob_destroy(blob)
+        made.append(sub.hb_subset_or_fail(made[-1], request))
+        return _bytes(hb, made[-1]) if made[-1] else None
 
 
 def by_characters(font: bytes, characters: set[int], *, hinting: bool = False,
@@ -128,11 +144,7 @@ def by_characters(font: bytes, characters: set[int], *, hinting: bool = False,
     if libraries is None:
         return None
     hb, sub = libraries
-    blob = hb.hb_blob_create(font, len(font), 1, None, None)
-    face = hb.hb_face_create(blob, 0)
-    request = sub.hb_subset_input_create_or_fail()
-    made = None
-    try:
+    with _request(hb, sub, font) as (face, request, made):
         if not request:
             return None
         wanted = sub.hb_subset_input_unicode_set(request)
@@ -141,19 +153,8 @@ def by_characters(font: bytes, characters: set[int], *, hinting: bool = False,
         names = sub.hb_subset_input_set(request, _NAME_ID)
         for name_id in range(256):  # the font's names as they are: Word shows the family
             hb.hb_set_add(names, name_id)
-        dropped = sub.hb_subset_input_set(request, _DROP_TABLE_TAG)
-        for tag in drop:
-            hb.hb_set_add(dropped, hb.hb_tag_from_string(tag, -1))
+        _drop(hb, sub, request, drop)
         sub.hb_subset_input_set_flags(request, (0 if hinting else _NO_HINTING)
                                       | (_GLYPH_NAMES if glyph_names else 0))
-        made = sub.hb_subset_or_fail(face, request)
-        if not made:
-            return None
-        return _bytes(hb, made)
-    finally:
-        if made:
-            hb.hb_face_destroy(made)
-        if request:
-            sub.hb_subset_input_destroy(request)
-        hb.hb_face_destroy(face)
-        hb.hb_blob_destroy(blob)
+        made.append(sub.hb_subset_or_fail(face, request))
+        return _bytes(hb, made[-1]) if made[-1] else None
