@@ -578,10 +578,10 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
         settings = _settings(folder, options)
         same = _unchanged(options, settings)
     except BaseException:
-        _stop(drawing, work)
+        _stop(work, drawing)
         raise
     if same is not None:
-        _stop(drawing, work)
+        _stop(work, drawing)
         if notes is not None:
             notes.extend([*same, fingerprint.NOTHING_CHANGED.format(out=options.out)])
         return []
@@ -685,20 +685,18 @@ def build(folder: Path, options: Options, notes: list[str] | None = None,
         _commit(options.out, outputs, [*images, *staged, work / fingerprint.RECORD],
                 options.force, cache.files() if laid else None)
     finally:
-        for started in (pool, drawing, writer):
-            if started is not None:
-                started.close()  # a second time does nothing
-        shutil.rmtree(work, ignore_errors=True)
+        _stop(work, pool, drawing, writer)
         if notes is not None:
             notes.extend(said)
     return list(outputs)
 
 
-def _stop(drawing: Pool | None, work: Path) -> None:
-    """Stop the drawing processes a build started and remove its folder, when it ends
-    before it begins its work."""
-    if drawing is not None:
-        drawing.close()
+def _stop(work: Path, *started: Pool | None) -> None:
+    """Stop the processes a build ``started`` and remove its folder ``work``, however the
+    build ends."""
+    for processes in started:
+        if processes is not None:
+            processes.close()  # a second time does nothing
     shutil.rmtree(work, ignore_errors=True)
 
 
