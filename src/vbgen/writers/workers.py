@@ -195,19 +195,18 @@ class _Process:
 
 
 class Pool:
-    """``processes`` worker processes, or this process if 0: the first loads WeasyPrint at
-    once (and lays a sample page out with ``stylesheet``, the one most likely used), the
-    others are copies of it made once it has."""
+    """``processes`` worker processes, or this process if 0: the first begins with the task
+    ``first`` (loading WeasyPrint or matplotlib, see :meth:`start` and :meth:`drawing`), the
+    others are copies of it made once it has; their temporary files go into ``temporary``
+    (see :func:`_serve`). With ``ahead``, every task is sent as it is given (see
+    :meth:`word`)."""
 
-    def __init__(self, processes: int, stylesheet: Path | None = None,
-                 prepare: str | None = "warm", argument: Path | None = None,
-                 temporary: Path | None = None) -> None:
+    def __init__(self, processes: int, first: _Message | None = None,
+                 temporary: Path | None = None, ahead: bool = False) -> None:
         self._processes = [_Process.start(temporary)] if processes else []
-        first_task: _Message = ("warm", "", (stylesheet,)) if prepare == "warm" else \
-            (prepare or "", "", (argument,))
-        for first in self._processes:
-            first.queue.extend(([first_task] if prepare else [])
-                               + [("copy", "", ())] * (processes - 1))
+        for process in self._processes:
+            process.queue.extend(([first] if first else [])
+                                 + [("copy", "", ())] * (processes - 1))
         #: Tasks any process may do, in order.
         self._shared: deque[_Message] = deque()
         self._holder: dict[str, _Process] = {}
@@ -215,15 +214,15 @@ class Pool:
         #: The chapters this process holds, when it does the work itself.
         self._held: dict[str, Any] = {}
         #: Whether every task is sent at once, not one to each idle process (see :meth:`word`).
-        self._ahead = False
+        self._ahead = ahead
         self._pump()
 
     @classmethod
     def start(cls, stylesheet: Path | None = None, temporary: Path | None = None) -> Pool:
         """Processes for a build: one per core (at most :data:`MOST`), where allowed, their
         temporary files in the folder ``temporary`` (see :func:`_serve`), if given."""
-        return cls(min(os.cpu_count() or 1, MOST) if may_fork() else 0, stylesheet,
-                   temporary=temporary)
+        return cls(min(os.cpu_count() or 1, MOST) if may_fork() else 0,
+                   ("warm", "", (stylesheet,)), temporary)
 
     @classmethod
     def drawing(cls, processes: int, folder: Path | None = None) -> Pool:
@@ -232,7 +231,7 @@ class Pool:
         (:func:`~vbgen.writers.charts.prepare_drawing`), the others are copies of it, so
         matplotlib is loaded once."""
         return cls(min(os.cpu_count() or 1, processes) if may_fork() else 0,
-                   prepare="prepare", argument=folder, temporary=folder)
+                   ("prepare", "", (folder,)), folder)
 
     @classmethod
     def word(cls) -> Pool:
@@ -242,9 +241,7 @@ class Pool:
         process is busy elsewhere: have it write each file into a folder (``into``), since
         it would wait to hand over an answer larger than the connection holds until this
         process takes it."""
-        pool = cls(1 if may_fork() else 0, prepare=None)
-        pool._ahead = True
-        return pool
+        return cls(1 if may_fork() else 0, ahead=True)
 
     def draw(self, key: str, *args: Any) -> Ticket:
         """Draw a chart's files (:func:`~vbgen.writers.charts.draw_atomic`)."""
