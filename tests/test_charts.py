@@ -207,6 +207,33 @@ def test_chart_is_drawn_as_pdf_and_svg_beside_the_png_for_word(tmp_path):
     assert image.path.read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.parametrize("background", ["white", "none"])
+def test_png_has_the_pixels_matplotlib_draws(tmp_path, background):
+    """The Word file's image is matplotlib's drawing pixel for pixel, at 200 dpi; without an
+    alpha channel unless the style's background lets the page show through."""
+    import matplotlib
+    from PIL import Image, ImageChops
+
+    from vbgen.writers.charts import DPI, _Drawing, chart_font
+
+    style = tmp_path / "diagram.mplstyle"
+    style.write_text((styles_dir() / "diagram.mplstyle").read_text(encoding="utf-8")
+                     + f"figure.facecolor: {background}\n", encoding="utf-8")
+    _draw(CHART, tmp_path / "d.png", style, PALETTE, (".png",))
+    with Image.open(tmp_path / "d.png") as opened:
+        drawn = opened.copy()
+        dpi = opened.info["dpi"]
+    with matplotlib.rc_context(matplotlib.rc_params_from_file(style, False)):
+        figure = _Drawing(CHART, PALETTE, chart_font(tmp_path)).draw()
+        figure.savefig(tmp_path / "matplotlib.png", dpi=DPI, facecolor=background)
+    with Image.open(tmp_path / "matplotlib.png") as opened:
+        by_matplotlib = opened.copy()
+    assert drawn.mode == ("RGB" if background == "white" else "RGBA")
+    assert [round(v) for v in dpi] == [DPI, DPI]
+    assert drawn.size == by_matplotlib.size
+    assert ImageChops.difference(drawn.convert("RGBA"), by_matplotlib).getbbox() is None
+
+
 def test_each_hatched_series_is_one_path_in_the_svg(tmp_path):
     """A renderer fills each hatch once per series instead of once per bar."""
     grouped = Chart(id="g", typ="grupperad_stapel", titel="t", kategorier=["A", "B", "C"],

@@ -856,19 +856,20 @@ def _draw(chart: Chart, path: Path, style: Path | None, colours: list[str],
 
 
 def _save_png(figure: Figure, path: Path) -> None:
-    """Draw ``figure`` as PNG at :data:`DPI`, packed quickly: a fifth larger, in half the
-    time; without an alpha channel where every pixel is opaque, a tenth faster again."""
+    """Draw ``figure`` as PNG at :data:`DPI` (packed by :mod:`vbgen.writers.png`), without
+    an alpha channel where every pixel is opaque."""
+    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
+
+    from . import png
 
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
-    image = Image.frombuffer("RGBA", canvas.get_width_height(physical=True),
-                             canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    pixels = np.asarray(canvas.buffer_rgba())
     background = tuple(figure.patch.get_facecolor())
     if figure.patch.get_visible() and background[-1] == 1:
-        image = image.convert("RGB")  # the background is drawn first: nothing shows through
-    image.save(path, format="png", dpi=(DPI, DPI), compress_level=1)
+        pixels = pixels[:, :, :3]  # the background is drawn first: nothing shows through
+    png.write(path, pixels, DPI)
 
 
 _NUMBER = r"(-?[\d.]+)"
