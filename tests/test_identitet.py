@@ -182,3 +182,38 @@ def test_a_styles_folder_that_links_out_of_the_data_folder_is_refused(
     assert result.exit_code == 1
     assert (f"Fel i stilarna: {kultur / 'stilar'}: mappen är en länk ut ur datamappen; vbgen "
             "läser bara stilar inuti datamappen") in result.output
+
+
+def test_the_title_pages_field_follows_the_namnds_identity_in_both_formats(
+        kultur: Path, tmp_path: Path) -> None:
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    from .test_layout import title_page_field
+
+    path = kultur / "stilar" / "identitet.css"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "--zebra", "--titelsida-falt: 14pt;\n  --zebra"), encoding="utf-8")
+    files = {p.suffix: p for p in build(kultur, Options(tmp_path / "ut",
+                                                        documents=("verksamhetsberattelse",)))}
+    plum = (0x6B, 0x2C, 0x5F)
+    assert title_page_field(files[".pdf"], plum, tmp_path / "pdf") == (14, 624)
+    word = docx.Document(str(files[".docx"]))
+    (anchor,) = word.element.body.iter(qn("wp:anchor"))
+    # Behind the text, at the corner of the margins, the size the identity declares.
+    assert anchor.get("behindDoc") == "1"
+    assert [anchor.find(f"{qn(f'wp:position{axis}')}/{qn('wp:posOffset')}").text
+            for axis in "HV"] == ["0", "0"]
+    extent = anchor.find(qn("wp:extent"))
+    assert (int(extent.get("cx")), int(extent.get("cy"))) == (14 * 12700, 624 * 12700)
+    # Decoration: no alt text, and marked as such for Word's accessibility checker.
+    described = anchor.find(qn("wp:docPr"))
+    assert described.get("descr") == ""
+    assert b'decorative" val="1"' in etree.tostring(described)
+    blip = next(anchor.iter(qn("a:blip")))
+    picture = word.part.related_parts[blip.get(qn("r:embed"))].blob
+    with Image.open(io.BytesIO(picture)) as image:
+        assert image.convert("RGB").getpixel((0, 0)) == plum
+    # The cover's lines stand as far from the field as it is wide, as in the PDF.
+    title = next(p for p in word.paragraphs if p.style.name == "Title")
+    assert title.paragraph_format.left_indent.pt == 28

@@ -360,12 +360,19 @@ class Rendering:
     """A sample report as a reader gets it, page by page, with the look its identity
     declares (the accent colour, the size of a chapter's heading)."""
 
-    def __init__(self, pdf: Path, stylesheet: Path) -> None:
+    def __init__(self, pdf: Path, stylesheet: Path, identity: Path | None = None) -> None:
+        from vbgen.stylechain import read_identity
         from vbgen.writers import stil
 
         tokens = stil.identity(stylesheet, styles_dir() / "rapport.css")
+        if identity is not None:  # the nämnd's own values over the kommun's
+            tokens |= {name: value for name, value, _ in read_identity(identity)}
         self.accent = tuple(int(tokens["accent"][i:i + 2], 16) / 255 for i in (1, 3, 5))
         self.chapter_size = stil.points(tokens["rubrik-1"])
+        #: The title page's field of the accent colour, as declared: width and height (pt).
+        self.field = (stil.points(tokens["titelsida-falt"]),
+                      stil.points(tokens["titelsida-falt-hojd"]))
+        self.pdf = pdf
         with pdfplumber.open(pdf) as document:
             self.pages = [(p.extract_words(extra_attrs=["size", "non_stroking_color",
                                                         "fontname"]),
@@ -400,17 +407,17 @@ def renderings(built, tmp_path_factory) -> dict[str, Rendering]:
     files = {p.suffix: p for p in build(kultur, Options(
         tmp_path_factory.mktemp("ut"), documents=("verksamhetsberattelse",)))}
     profile_styles = kultur.parent / "norrviks-kommun" / "stilar"
-    samples = {"social": ({".pdf": built["pdf"], ".docx": built["docx"]}, styles_dir()),
-               "kultur": (files, profile_styles)}
+    samples = {"social": ({".pdf": built["pdf"], ".docx": built["docx"]}, styles_dir(), None),
+               "kultur": (files, profile_styles, kultur / "stilar" / "identitet.css")}
     out: dict[str, Rendering] = {}
-    for sample, (paths, styles) in samples.items():
+    for sample, (paths, styles, identity) in samples.items():
         sheet = styles / "rapport.css"
         work = tmp_path_factory.mktemp(sample)
-        out[f"{sample}-pdf"] = Rendering(paths[".pdf"], sheet)
+        out[f"{sample}-pdf"] = Rendering(paths[".pdf"], sheet, identity)
         out[f"{sample}-word"] = Rendering(
-            _office_pdf(paths[".docx"], work / "med", styles / "fonts"), sheet)
+            _office_pdf(paths[".docx"], work / "med", styles / "fonts"), sheet, identity)
         out[f"{sample}-word-utan-typsnitt"] = Rendering(
-            _office_pdf(paths[".docx"], work / "utan", None), sheet)
+            _office_pdf(paths[".docx"], work / "utan", None), sheet, identity)
     return out
 
 
@@ -564,3 +571,34 @@ def test_the_word_file_brings_its_fonts(renderings, name):
     fallback = {w["text"] for words, _, _ in renderings[name].pages for w in words
                 if "Mono" in w["fontname"]}
     assert not fallback, f"satt i ett ersättningstypsnitt: {sorted(fallback)[:20]}"
+
+
+def title_page_field(pdf: Path, accent: tuple[int, int, int], at: Path) -> tuple[int, int]:
+    """The field of the ``accent`` colour along the left of ``pdf``'s first page, as a
+    reader sees it: its width and height in points (0, 0 where there is none)."""
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", "-singlefile",
+                    str(pdf), str(at)], check=True)
+    with Image.open(at.with_suffix(".png")) as image:
+        pixels = image.convert("RGB")
+        width, height = pixels.size
+        # At 72 dpi a pixel is a point: the columns of the colour taller than any text.
+        tall = [run for x in range(width // 3)
+                if (run := sum(1 for y in range(height)
+                               if max(abs(a - b) for a, b in zip(pixels.getpixel((x, y)), accent,
+                                                                  strict=True)) <= 6)) > 100]
+    return len(tall), max(tall, default=0)
+
+
+@pytest.mark.parametrize("name", RENDERINGS)
+def test_the_title_page_has_the_field_its_identity_declares(renderings, name, tmp_path):
+    """The field along the title page's left edge, where the identity has one: as wide and
+    as tall as declared, in the accent colour, in the PDF and in the Word file alike."""
+    rendering = renderings[name]
+    accent = tuple(round(c * 255) for c in rendering.accent)
+    wide, high = title_page_field(rendering.pdf, accent, tmp_path / "titelsida")
+    declared_wide, declared_high = rendering.field
+    assert abs(wide - declared_wide) <= 2, f"fältet är {wide} pt brett, inte {declared_wide}"
+    if declared_wide:
+        assert abs(high - declared_high) <= 3, f"fältet är {high} pt högt, inte {declared_high}"

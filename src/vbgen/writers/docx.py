@@ -485,15 +485,52 @@ class DocxWriter(doc.Visitor[None]):
                 el.set(qn("w:val"), value)
 
     def visit_titlepage(self, tp: doc.TitlePage) -> None:
+        cover: list[DocxParagraph] = []
         if tp.logo:
-            shape = self.new_paragraph(STYLES["body"]).add_run().add_picture(
-                word_image(tp.logo), width=Cm(LOGO_WIDTH_CM))
+            cover.append(self.new_paragraph(STYLES["body"]))
+            shape = cover[0].add_run().add_picture(word_image(tp.logo), width=Cm(LOGO_WIDTH_CM))
             shape._inline.docPr.set("descr", tp.logo_alt)
-        self.new_paragraph(STYLES["title"], tp.title)
+        cover.append(self.new_paragraph(STYLES["title"], tp.title))
         for line in tp.lines:
-            self.new_paragraph(STYLES["subtitle"], typografi.apply(line))
+            cover.append(self.new_paragraph(STYLES["subtitle"], typografi.apply(line)))
         if tp.draft:
-            self.new_paragraph(STYLES["draft"], tp.draft)
+            cover.append(self.new_paragraph(STYLES["draft"], tp.draft))
+        width = stil.points(self.tokens["titelsida-falt"])
+        if width > 0:
+            self._cover_field(cover[0], width, stil.points(self.tokens["titelsida-falt-hojd"]))
+            for p in cover:  # as far from the field as it is wide, as in the PDF
+                p.paragraph_format.left_indent = Pt(2 * width)
+
+    def _cover_field(self, p: DocxParagraph, width: float, height: float) -> None:
+        """The title page's field of the accent colour along the left edge of the text,
+        ``width`` × ``height`` pt: a picture of that colour behind the text, anchored at
+        the margins' corner, marked as decoration (nothing for a screen reader to say)."""
+        import numpy as np
+
+        from . import png
+
+        colour = [int(self.tokens["accent"].lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+        pixel = np.array([[colour]], np.uint8)
+        inline = p.add_run().add_picture(io.BytesIO(png.encode(pixel, 72)),
+                                         width=Pt(width), height=Pt(height))._inline
+        inline.docPr.set("name", "Färgfält")
+        inline.docPr.set("descr", "")
+        inline.docPr.append(parse_xml(
+            f'<a:extLst {nsdecls("a")}><a:ext uri="{{C183D7F6-B498-43B3-948B-1728B52AA6E4}}">'
+            '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/'
+            'decorative" val="1"/></a:ext></a:extLst>'))
+        anchor = parse_xml(
+            f'<wp:anchor {nsdecls("wp")} distT="0" distB="0" distL="0" distR="0" '
+            'simplePos="0" relativeHeight="0" behindDoc="1" locked="1" layoutInCell="1" '
+            'allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+            '<wp:positionH relativeFrom="margin"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+            '<wp:positionV relativeFrom="margin"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+            f'<wp:extent cx="{inline.extent.cx}" cy="{inline.extent.cy}"/>'
+            '<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/></wp:anchor>')
+        # The picture's name, frame and graphic move over, in the order an anchor has them.
+        anchor.extend([child for child in inline if etree.QName(child).localname in
+                       ("docPr", "cNvGraphicFramePr", "graphic")])
+        inline.getparent().replace(inline, anchor)
 
     def visit_tableofcontents(self, toc: doc.TableOfContents) -> None:
         self.paragraph("toc_heading").add_run(toc.title)
