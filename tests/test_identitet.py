@@ -217,3 +217,31 @@ def test_the_title_pages_field_follows_the_namnds_identity_in_both_formats(
     # The cover's lines stand as far from the field as it is wide, as in the PDF.
     title = next(p for p in word.paragraphs if p.style.name == "Title")
     assert title.paragraph_format.left_indent.pt == 28
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("--rubrik-1: 20pt;", "--rubrik-1: 1.6em;",
+     '--rubrik-1 har värdet "1.6em", som inte är en storlek vbgen tar; skriv storleken i '
+     "punkter, till exempel 18pt"),
+    ("--titelsida-falt: 26pt;", "--titelsida-falt: 0.9cm;",
+     '--titelsida-falt har värdet "0.9cm", som inte är en storlek vbgen tar; skriv storleken '
+     "i punkter, till exempel 0pt"),
+    ("--utkast: #b3261e;", "--utkast: #fff;",
+     '--utkast har värdet "#fff", som inte är en färg vbgen tar; skriv färgen som #rrggbb, '
+     "till exempel #a3193b"),
+])
+def test_a_style_sheets_identity_the_word_file_cannot_read_is_named_with_its_line(
+        kultur: Path, tmp_path: Path, old: str, new: str, message: str) -> None:
+    from .conftest import line_of, replace_text
+
+    sheet = kultur.parent / "norrviks-kommun" / "stilar" / "rapport.css"
+    replace_text(sheet, old, new)
+    expected = f"Fel i stilarna: {sheet} rad {line_of(sheet, new)}: {message}"
+    for command in (["kontrollera", str(kultur)],
+                    ["bygg", str(kultur), "--ut", str(tmp_path / "ut")],
+                    ["stil", str(tmp_path / "ny"), "--fran", str(sheet.parent)]):
+        result = run_cli(*command)
+        assert result.exit_code == 1, result.output
+        assert expected in result.output
+    assert not (tmp_path / "ut").exists() or not list((tmp_path / "ut").iterdir())
+    assert not (tmp_path / "ny").exists()

@@ -104,11 +104,14 @@ class StyleChain:
 
     def check(self) -> None:
         """Every ``identitet.css`` of the chain sets known tokens to values both formats
-        take; a message names the file and line of the first that does not."""
+        take, and so does the style sheet; a message names the file and line of the first
+        that does not."""
         for folder in self.folders:
             own = _own_file(folder, IDENTITY_FILE)
             if own is not None:
                 read_identity(own)
+        if self.stylesheet != styles_dir() / "rapport.css":
+            check_style_sheet(self.stylesheet)
 
 
 def _own_file(folder: Path, name: str) -> Path | None:
@@ -194,18 +197,48 @@ def read_identity(path: Path) -> list[tuple[str, str, int]]:
     return found
 
 
+def check_style_sheet(path: Path) -> None:
+    """The tokens a ``rapport.css`` sets in its ``:root`` rules that the Word styles and
+    the charts read take values they can: a colour as ``#rrggbb``, a size in pt. A message
+    names the file and line of the first that does not; other custom properties are the
+    style sheet's own."""
+    try:
+        text = read_file(path.parent, path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise StyleError(f"{path}: filen är inte sparad som UTF-8") from None
+    except Refused as exc:
+        raise StyleError(f"{path}: filen {exc}") from None
+    except OSError as exc:
+        raise environment_problem(exc, "kan inte läsa", path) from None
+    known = _known()
+    for name, value in stil.tokens(path).items():
+        if name in FONT_TOKENS or not _is_token(name, known):
+            continue
+        # The last place it is set is the one that counts.
+        places = [m.start() for m in re.finditer(rf"--{re.escape(name)}\s*:", text)]
+        line = text.count("\n", 0, places[-1]) + 1 if places else 1
+        _check_value(f"{path} rad {line}", name, value, known)
+
+
+def _is_token(name: str, known: dict[str, str]) -> bool:
+    return name in known or re.fullmatch(r"(diagram|niva)-\d+", name) is not None
+
+
 def _check_token(where: str, name: str, value: str, known: dict[str, str]) -> None:
     if name in FONT_TOKENS:
         raise StyleError(f"{where}: --{name} anger ett typsnitt, och typsnitt byts i en "
                          "rapport.css (med sina @font-face-regler och filer i fonts/), inte i "
                          f"{IDENTITY_FILE}")
-    numbered = re.fullmatch(r"(diagram|niva)-\d+", name)
-    if name not in known and not numbered:
+    if not _is_token(name, known):
         close = difflib.get_close_matches(name, list(known), n=1)
         hint = f" (menade du --{close[0]}?)" if close else ""
         allowed = ", ".join(f"--{n}" for n in known if n not in FONT_TOKENS)
         raise StyleError(f"{where}: variabeln --{name} finns inte{hint}; de som går att ange "
                          f"är {allowed}")
+    _check_value(where, name, value, known)
+
+
+def _check_value(where: str, name: str, value: str, known: dict[str, str]) -> None:
     example = known.get(name) or known.get(f"{name.split('-')[0]}-1", "")
     if _COLOUR.fullmatch(example):
         if not _COLOUR.fullmatch(value):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import StyleError
 from ..resources import styles_dir
+from ..stylechain import check_style_sheet
 from ..writers import referens, stil
 
 #: The files a styles folder may hold besides ``fonts/``, copied from the source.
@@ -39,6 +40,8 @@ def make(new: Path, source: Path | None = None) -> list[Path]:
     sheet = source / "rapport.css"
     if not sheet.is_file():
         sheet = styles_dir() / "rapport.css"
+    if sheet != styles_dir() / "rapport.css":
+        check_style_sheet(sheet)  # the reference document is made from its identity
     missing = missing_fonts(sheet)
     if missing:
         raise StyleError(f"{sheet}: typsnittet {', '.join(missing)} saknas i mappen "
