@@ -369,6 +369,8 @@ class Rendering:
             tokens |= {name: value for name, value, _ in read_identity(identity)}
         self.accent = tuple(int(tokens["accent"][i:i + 2], 16) / 255 for i in (1, 3, 5))
         self.chapter_size = stil.points(tokens["rubrik-1"])
+        self.title_size = stil.points(tokens["titel"])
+        self.logo_width = stil.points(tokens["logotyp-bredd"])
         #: The title page's field of the accent colour, as declared: width and height (pt).
         self.field = (stil.points(tokens["titelsida-falt"]),
                       stil.points(tokens["titelsida-falt-hojd"]))
@@ -602,3 +604,28 @@ def test_the_title_page_has_the_field_its_identity_declares(renderings, name, tm
     assert abs(wide - declared_wide) <= 2, f"fältet är {wide} pt brett, inte {declared_wide}"
     if declared_wide:
         assert abs(high - declared_high) <= 3, f"fältet är {high} pt högt, inte {declared_high}"
+
+
+@pytest.mark.parametrize("name", [r for r in RENDERINGS if "-word" in r])
+def test_the_title_page_reads_as_in_the_pdf(renderings, name):
+    """The Word file's title page as the PDF's: the title as far down and as far in, the
+    logotype as wide (the identity's --titel-avstand, --titelsida-falt, --logotyp-bredd)."""
+    word = renderings[name]
+    pdf = renderings[name.split("-")[0] + "-pdf"]
+
+    def title(rendering: Rendering) -> dict:
+        words = [w for w in rendering.pages[0][0] if w["size"] >= rendering.title_size - 1]
+        assert words, "ingen titel på titelsidan"
+        return min(words, key=lambda w: (round(w["top"]), w["x0"]))
+
+    assert abs(title(word)["top"] - title(pdf)["top"]) <= 6
+    assert abs(title(word)["x0"] - title(pdf)["x0"]) <= 3
+
+    # The PDF draws an SVG logotype as paths; the Word file's is the widest picture (the
+    # field is one too), as wide as the identity declares.
+    with pdfplumber.open(word.pdf) as document:
+        widths = [i["x1"] - i["x0"] for i in document.pages[0].images if i["width"] < 300]
+    if name.startswith("kultur"):
+        assert abs(max(widths) - word.logo_width) <= 1
+    else:
+        assert not widths  # the built-in styles have no logotype

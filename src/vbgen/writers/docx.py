@@ -60,7 +60,6 @@ from .widths import (
 )
 
 #: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
-LOGO_WIDTH_CM = 5.0
 
 #: Every style the writer uses, by role, by Word's internal (English) name; Word shows the
 #: built-in ones in its own language ("toc 1" is "Innehåll 1" in Swedish Word). The reference
@@ -488,7 +487,8 @@ class DocxWriter(doc.Visitor[None]):
         cover: list[DocxParagraph] = []
         if tp.logo:
             cover.append(self.new_paragraph(STYLES["body"]))
-            shape = cover[0].add_run().add_picture(word_image(tp.logo), width=Cm(LOGO_WIDTH_CM))
+            shape = cover[0].add_run().add_picture(
+                word_image(tp.logo), width=Pt(stil.points(self.tokens["logotyp-bredd"])))
             shape._inline.docPr.set("descr", tp.logo_alt)
         cover.append(self.new_paragraph(STYLES["title"], tp.title))
         for line in tp.lines:

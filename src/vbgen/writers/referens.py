@@ -148,6 +148,8 @@ def restyle(d: DocxDocument, tokens: dict[str, str]) -> None:
     title = _style(d, "Title")
     title.font.name = heading_font
     title.font.size = Pt(stil.points(tokens["titel"]))
+    # As far down as in the PDF: below the logotype, or the top of the page.
+    title.paragraph_format.space_before = Pt(stil.points(tokens["titel-avstand"]))
     title.font.color.rgb = accent
     _style(d, "Subtitle").font.color.rgb = text
     _style(d, "Caption").font.color.rgb = accent
@@ -159,7 +161,7 @@ def restyle(d: DocxDocument, tokens: dict[str, str]) -> None:
                      font=heading_font)
     band = d.styles[DRAFT_STYLE]
     band.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    band.paragraph_format.space_before = Pt(24)
+    band.paragraph_format.space_before = Cm(2)  # .titelsida .utkast { margin-top }
     ppr = band.element.get_or_add_pPr()
     for el in ppr.findall(qn("w:shd")):
         ppr.remove(el)
@@ -284,10 +286,9 @@ def make(tokens: dict[str, str]) -> DocxDocument:
         # pane, but not a built-in heading style, which is what the contents are made of.
         _paragraph_style(d, f"Rubrik {level} utanför innehåll", base=f"Heading {level}")
 
-    # The cover as in the PDF: the title a third down the page, in the accent colour.
+    # The cover as in the PDF (the title's size, colour and place: restyle).
     _paragraph_style(d, "Title", bold=True)
     title = d.styles["Title"]
-    title.paragraph_format.space_before = Cm(5.5)
     title.paragraph_format.space_after = Pt(12)
     for el in title.element.pPr.findall(qn("w:pBdr")):  # the template's rule under the title
         title.element.pPr.remove(el)
