@@ -78,3 +78,38 @@ def test_a_build_names_the_missing_fonts_folder(sample_copy: Path, own_styles: P
         f"Fel i stilarna: {own_styles / 'rapport.css'} hänvisar till typsnitt som inte finns: "
         f"mappen {own_styles / 'fonts'} finns inte ({FONTS}). {_remedy()}")
     assert not list(out.glob("*.pdf"))
+
+
+def test_stil_identitet_writes_a_namnds_identity_over_the_kommuns(kultur: Path) -> None:
+    from vbgen.build import style_chain
+    from vbgen.load import load
+    from vbgen.stylechain import read_identity
+
+    from .conftest import replace_text
+
+    kommun = kultur.parent / "norrviks-kommun" / "stilar"
+    (kultur / "stilar" / "identitet.css").unlink()
+    (kultur / "stilar" / "logotyp.png").write_bytes(b"")  # a folder with files of its own
+    result = run_cli("stil", str(kultur / "stilar"), "--identitet", "--fran", str(kommun))
+    assert result.exit_code == 0, result.output
+    written = kultur / "stilar" / "identitet.css"
+    assert result.output.strip() == (
+        f"Skrev {written}. Ta bort kommentartecknen runt det nämnden ändrar; resten tas från "
+        f"stilarna i {kommun}.")
+    # As written it changes nothing: every value is the kommun's, as a comment.
+    assert read_identity(written) == []
+    text = written.read_text(encoding="utf-8")
+    assert "  /* --accent: #1b4379; */" in text and "  /* --titelsida-falt: 26pt; */" in text
+    assert "--brodtext:" not in text  # a font is changed in a rapport.css
+    (kultur / "stilar" / "logotyp.png").unlink()
+    # One line uncommented and changed is the nämnd's, in the identity both formats follow.
+    replace_text(written, "/* --accent: #1b4379; */", "--accent: #2e5e1e;")
+    report = load(kultur)
+    tokens = style_chain(kultur, report).tokens()
+    assert tokens["accent"] == "#2e5e1e" and tokens["zebra"] == "#eef2f9"
+    # An existing file is never overwritten.
+    again = run_cli("stil", str(kultur / "stilar"), "--identitet", "--fran", str(kommun))
+    assert again.exit_code == 1
+    assert again.output.strip() == (f"Fel i stilarna: {written}: filen finns redan; ändra i "
+                                    "den, eller välj en annan mapp")
+    assert "--accent: #2e5e1e;" in written.read_text(encoding="utf-8")

@@ -632,19 +632,35 @@ def schema_command(profile: bool) -> None:
     examples=[
         ("vbgen stil norrviks-kommun/stilar", "en stilmapp ur de inbyggda stilarna"),
         ("vbgen stil nya-stilar --fran norrviks-kommun/stilar", "en ur en annan stilmapp"),
+        ("vbgen stil kultur-2024/stilar --identitet --fran norrviks-kommun/stilar",
+         "bara nämndens identitet.css över kommunens stilar"),
     ])
 @click.argument("ny", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--fran", "--from", "fran", metavar="MAPP",
               type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Stilmappen att utgå från; utan den de inbyggda stilarna.")
-def stil_command(ny: Path, fran: Path | None) -> None:
+@click.option("--identitet", "--identity", "identity", is_flag=True,
+              help="Skriv bara NY/identitet.css: nämndens egna färger och storlekar över "
+                   "stilarna i --fran, alla som kommentarer att ändra.")
+def stil_command(ny: Path, fran: Path | None, identity: bool) -> None:
     """Skapa stilmappen NY: stilmall, typsnitt och Word-referensdokument, färdiga att ändra.
     Färgerna och typsnitten står under :root i NY/rapport.css; bygg med --stilar NY.
+    Med --identitet skrivs bara NY/identitet.css, för en nämnd som ser ut som sin kommun
+    utom i det den anger där.
     """
-    from .commands.stilmapp import make
+    from .commands.stilmapp import make, make_identity
 
-    _guarded(lambda: click.echo(f"Skrev {len(make(ny, fran))} filer i {ny}. Ändra färger "
-                                f"och typsnitt under :root i {ny / 'rapport.css'}."))
+    def act() -> None:
+        if identity:
+            written = make_identity(ny, fran)
+            under = f"stilarna i {fran}" if fran else "de inbyggda stilarna"
+            click.echo(f"Skrev {written}. Ta bort kommentartecknen runt det nämnden ändrar; "
+                       f"resten tas från {under}.")
+        else:
+            click.echo(f"Skrev {len(make(ny, fran))} filer i {ny}. Ändra färger och typsnitt "
+                       f"under :root i {ny / 'rapport.css'}.")
+
+    _guarded(act)
 
 
 def run() -> None:

@@ -1,4 +1,5 @@
-"""``vbgen stil NY [--fran MAPP]``: a styles folder that works, for a kommun's own look.
+"""``vbgen stil NY [--fran MAPP]``: a styles folder that works, for a kommun's own look;
+with ``--identitet``, only a nämnd's ``identitet.css`` over a kommun's styles.
 
 The new folder gets the style sheet (whose ``:root`` rule is the identity of both formats),
 the chart style, the fonts the style sheet names with their licences, the logotype if the
@@ -13,8 +14,9 @@ import shutil
 from pathlib import Path
 
 from ..errors import StyleError
+from ..paths import present
 from ..resources import styles_dir
-from ..stylechain import check_style_sheet
+from ..stylechain import FONT_TOKENS, IDENTITY_FILE, StyleChain, check_style_sheet
 from ..writers import referens, stil
 
 #: The files a styles folder may hold besides ``fonts/``, copied from the source.
@@ -64,3 +66,34 @@ def make(new: Path, source: Path | None = None) -> list[Path]:
                 written.append(Path(shutil.copyfile(font, new / "fonts" / font.name)))
     written.append(referens.write(new, styles_dir()))
     return written
+
+
+def make_identity(new: Path, source: Path | None = None) -> Path:
+    """Write ``new/identitet.css`` for a nämnd over the styles of ``source`` (the built-in
+    styles without one): every variable it may set, each commented out with its value
+    there, to uncomment and change; return the file. An existing file is left alone."""
+    source = source or styles_dir()
+    if not source.is_dir():
+        raise StyleError(f"{source}: stilmappen finns inte")
+    target = new / IDENTITY_FILE
+    if present(target):
+        raise StyleError(f"{target}: filen finns redan; ändra i den, eller välj en annan mapp")
+    if present(new) and not new.is_dir():
+        raise StyleError(f"{new}: finns redan och är ingen mapp; välj ett nytt namn")
+    chain = StyleChain.of(source)
+    chain.check()  # a value the formats cannot read is named before anything is written
+    values = chain.tokens()
+    names = [n for n in values if n not in FONT_TOKENS]
+    lines = [
+        f"/* Nämndens egen identitet över stilarna i {source} (se docs/stilar.md).",
+        "   Ta bort kommentartecknen runt det nämnden ändrar och skriv det nya värdet: det",
+        "   gäller i PDF:en, Word-filen och diagrammen. Det som står kvar som kommentar tas",
+        "   från stilarna under, också när de ändras. En färg skrivs #rrggbb, en storlek i",
+        "   punkter (pt). Typsnitten byts i en rapport.css. */",
+        ":root {",
+        *(f"  /* --{name}: {values[name]}; */" for name in names),
+        "}",
+    ]
+    new.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
