@@ -228,3 +228,21 @@ def test_contents_renumbered_in_a_written_file_are_as_if_written_anew() -> None:
     assert renumber(first, doc.Document(title="Prov", lang="sv-SE", blocks=[
         doc.TableOfContents("Innehåll"), doc.Heading(1, [doc.Text("Annat")], id="x")]),
         new) is None
+
+
+def test_every_property_stands_in_the_schemas_order(built_all, tmp_path):
+    """Word asks to repair a file whose properties stand out of the schema's order; both
+    samples' Word files, a draft with a title page's field among them, have none."""
+    from docx.oxml.text.parfmt import CT_PPr
+
+    from vbgen.build import Options, build
+
+    from .conftest import copy_kultur
+    from .ooxml import child_order, out_of_order
+
+    assert child_order(CT_PPr)[:2] == ("w:pStyle", "w:keepNext")  # the check can see
+    kultur = build(copy_kultur(tmp_path), Options(tmp_path / "ut",
+                                                  documents=("verksamhetsberattelse",)))
+    files = [p for p in [*built_all, *kultur] if p.suffix == ".docx"]
+    assert len(files) == 3
+    assert not {f.name: out_of_order(f) for f in files if out_of_order(f)}

@@ -36,6 +36,15 @@ DRAFT_STYLE = "Utkastmärke"
 BULLETS = ("•", "–", "▪")
 
 
+#: What follows a paragraph's shading (``w:shd``) in its properties, in the schema's order.
+AFTER_SHADING = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+                 "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
+                 "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                 "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                 "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+                 "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
 def _rgb(tokens: dict[str, str], name: str) -> RGBColor:
     return RGBColor.from_string(_hex(tokens, name))
 
@@ -165,8 +174,10 @@ def restyle(d: DocxDocument, tokens: dict[str, str]) -> None:
     ppr = band.element.get_or_add_pPr()
     for el in ppr.findall(qn("w:shd")):
         ppr.remove(el)
-    ppr.append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" '
-                         f'w:fill="{_hex(tokens, "utkast")}"/>'))
+    # In its place among the paragraph's properties: Word reads them in the schema's order.
+    ppr.insert_element_before(
+        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" '
+                  f'w:fill="{_hex(tokens, "utkast")}"/>'), *AFTER_SHADING)
 
     for n, colour in enumerate(stil.level_colours_of(tokens), start=1):
         level = _style(d, f"Måluppfyllelse {n}", WD_STYLE_TYPE.CHARACTER)
