@@ -620,6 +620,14 @@ def test_the_title_page_reads_as_in_the_pdf(renderings, name):
 
     assert abs(title(word)["top"] - title(pdf)["top"]) <= 6
     assert abs(title(word)["x0"] - title(pdf)["x0"]) <= 3
+    # A draft's band: as far down, its word as wide (the letters as far apart).
+    band = [[w for w in r.pages[0][0] if w["text"] == "Utkast" and w["size"] > 15]
+            for r in (word, pdf)]
+    assert len(band[0]) == len(band[1]) == (1 if name.startswith("kultur") else 0)
+    if band[0]:
+        (in_word,), (in_pdf,) = band
+        assert abs(in_word["top"] - in_pdf["top"]) <= 4
+        assert abs((in_word["x1"] - in_word["x0"]) - (in_pdf["x1"] - in_pdf["x0"])) <= 3
 
     # The PDF draws an SVG logotype as paths; the Word file's is the widest picture (the
     # field is one too), as wide as the identity declares.

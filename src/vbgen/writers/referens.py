@@ -45,6 +45,13 @@ AFTER_SHADING = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
                  "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
+#: What follows a run's letter spacing (``w:spacing``) in its properties, in the schema's order.
+AFTER_LETTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
+                        "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl",
+                        "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish",
+                        "w:oMath")
+
+
 def _rgb(tokens: dict[str, str], name: str) -> RGBColor:
     return RGBColor.from_string(_hex(tokens, name))
 
@@ -172,12 +179,25 @@ def restyle(d: DocxDocument, tokens: dict[str, str]) -> None:
     band.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     band.paragraph_format.space_before = Cm(2)  # .titelsida .utkast { margin-top }
     ppr = band.element.get_or_add_pPr()
-    for el in ppr.findall(qn("w:shd")):
+    for el in ppr.findall(qn("w:pBdr")) + ppr.findall(qn("w:shd")):
         ppr.remove(el)
-    # In its place among the paragraph's properties: Word reads them in the schema's order.
+    # The band's padding (0.3em) as borders of its own colour, 6 pt from the text: the
+    # shading fills up to them. In their place among the paragraph's properties: Word reads
+    # them in the schema's order.
+    colour = _hex(tokens, "utkast")
+    edge = f'w:val="single" w:sz="4" w:space="6" w:color="{colour}"'
     ppr.insert_element_before(
-        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" '
-                  f'w:fill="{_hex(tokens, "utkast")}"/>'), *AFTER_SHADING)
+        parse_xml(f'<w:pBdr {nsdecls("w")}><w:top {edge}/><w:bottom {edge}/></w:pBdr>'),
+        "w:shd", *AFTER_SHADING)
+    ppr.insert_element_before(
+        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{colour}"/>'),
+        *AFTER_SHADING)
+    # The letters 0.12em apart, as in the PDF: 2.4 pt at 20 pt, in twentieths of a point.
+    rpr = band.element.get_or_add_rPr()
+    for el in rpr.findall(qn("w:spacing")):
+        rpr.remove(el)
+    rpr.insert_element_before(parse_xml(f'<w:spacing {nsdecls("w")} w:val="48"/>'),
+                              *AFTER_LETTER_SPACING)
 
     for n, colour in enumerate(stil.level_colours_of(tokens), start=1):
         level = _style(d, f"Måluppfyllelse {n}", WD_STYLE_TYPE.CHARACTER)
