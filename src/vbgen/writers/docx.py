@@ -59,8 +59,6 @@ from .widths import (
     table_font_pt,
 )
 
-#: The logotype's width on the title page; the PDF's is set in rapport.css (.logotyp).
-
 #: Every style the writer uses, by role, by Word's internal (English) name; Word shows the
 #: built-in ones in its own language ("toc 1" is "Innehåll 1" in Swedish Word). The reference
 #: document must define them.
