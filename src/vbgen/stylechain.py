@@ -162,14 +162,7 @@ def read_identity(path: Path) -> list[tuple[str, str, int]]:
     """
     import tinycss2
 
-    try:
-        text = read_file(path.parent, path).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise StyleError(f"{path}: filen är inte sparad som UTF-8") from None
-    except Refused as exc:
-        raise StyleError(f"{path}: filen {exc}") from None
-    except OSError as exc:
-        raise environment_problem(exc, "kan inte läsa", path) from None
+    text = _read_style_file(path)
     known = _known()
     found = []
     for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
@@ -202,22 +195,28 @@ def check_style_sheet(path: Path) -> None:
     the charts read take values they can: a colour as ``#rrggbb``, a size in pt. A message
     names the file and line of the first that does not; other custom properties are the
     style sheet's own."""
-    try:
-        text = read_file(path.parent, path).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise StyleError(f"{path}: filen är inte sparad som UTF-8") from None
-    except Refused as exc:
-        raise StyleError(f"{path}: filen {exc}") from None
-    except OSError as exc:
-        raise environment_problem(exc, "kan inte läsa", path) from None
+    text = _read_style_file(path)
     known = _known()
-    for name, value in stil.tokens(path).items():
+    for name, value in stil.tokens_in(text).items():
         if name in FONT_TOKENS or not _is_token(name, known):
             continue
         # The last place it is set is the one that counts.
         places = [m.start() for m in re.finditer(rf"--{re.escape(name)}\s*:", text)]
         line = text.count("\n", 0, places[-1]) + 1 if places else 1
         _check_value(f"{path} rad {line}", name, value, known)
+
+
+def _read_style_file(path: Path) -> str:
+    """The text of the style file ``path``, read as the files of its folder are; a file
+    that is no regular file inside it, or not UTF-8, is refused with its name."""
+    try:
+        return read_file(path.parent, path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise StyleError(f"{path}: filen är inte sparad som UTF-8") from None
+    except Refused as exc:
+        raise StyleError(f"{path}: filen {exc}") from None
+    except OSError as exc:
+        raise environment_problem(exc, "kan inte läsa", path) from None
 
 
 def _is_token(name: str, known: dict[str, str]) -> bool:

@@ -17,7 +17,12 @@ _PROPERTY = re.compile(r"--([\w-]+)\s*:\s*([^;]+);")
 
 def tokens(css: Path) -> dict[str, str]:
     """The custom properties of the stylesheet's ``:root`` rules, by name without ``--``."""
-    text = _COMMENT.sub("", css.read_text(encoding="utf-8"))
+    return tokens_in(css.read_text(encoding="utf-8"))
+
+
+def tokens_in(text: str) -> dict[str, str]:
+    """The custom properties of the ``:root`` rules in the style sheet ``text``."""
+    text = _COMMENT.sub("", text)
     found: dict[str, str] = {}
     for block in _ROOT.findall(text):
         for name, value in _PROPERTY.findall(block):
