@@ -507,8 +507,8 @@ class DocxWriter(doc.Visitor[None]):
 
         from . import png
 
-        colour = [int(self.tokens["accent"].lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
-        pixel = np.array([[colour]], np.uint8)
+        pixel = np.array([[RGBColor.from_string(self.tokens["accent"].lstrip("#"))]],
+                         np.uint8)
         inline = p.add_run().add_picture(io.BytesIO(png.encode(pixel, 72)),
                                          width=Pt(width), height=Pt(height))._inline
         inline.docPr.set("name", "Färgfält")
