@@ -7,7 +7,8 @@ misstates: the value axis from :func:`value_scale` (round steps, each label its 
 exact value, every figure inside the labelled range), bars from zero, the legend in the
 series' order. Meaning is never carried by colour alone: lines differ in marker and dash,
 bars in hatching. Each chart is drawn from one figure as PDF (vector, put into the PDF as
-it is), SVG (vector, for the preview) and PNG (for the Word file). Images are cached by
+it is) and SVG (vector, for the preview); its PNG, for the Word file, is the PDF rendered by
+PDFium, so that Word shows the same drawing as the PDF. Images are cached by
 content, so an unchanged chart is not drawn again; a build draws new ones in two
 processes at once (:meth:`vbgen.writers.workers.Pool.drawing`: the first loads matplotlib,
 the second is a copy of it), started as soon as it knows it will draw.
@@ -23,6 +24,7 @@ import os
 import re
 import tempfile
 import textwrap
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -51,7 +53,7 @@ HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
 KINDS = ("linje", "stapel", "grupperad_stapel", "liggande_stapel")
 #: The kinds as an error message lists them.
 KINDS_LISTED = ", ".join(f'"{k}"' for k in KINDS)
-_VERSION = "12"  # bump when drawing code changes, to invalidate cached images
+_VERSION = "13"  # bump when drawing code changes, to invalidate cached images
 #: The files of one chart, by the document format that shows it: PDF for the PDF, PNG for
 #: the Word file; SVG (for the preview) is drawn only where asked for.
 FORMATS = {"pdf": ".pdf", "docx": ".png"}
@@ -161,9 +163,9 @@ class ChartRenderer:
 
 
 #: What drawing a chart imports, imported beforehand by a process that will draw.
-DRAWING_MODULES = ("matplotlib.figure", "matplotlib.backends.backend_agg",
-                   "matplotlib.backends.backend_pdf", "matplotlib.collections",
-                   "matplotlib.lines", "matplotlib.patches", "fontTools.subset", "PIL.ImageFont")
+DRAWING_MODULES = ("matplotlib.figure", "matplotlib.backends.backend_pdf",
+                   "matplotlib.collections", "matplotlib.lines", "matplotlib.patches",
+                   "fontTools.subset", "PIL.ImageFont", "pypdfium2")
 
 
 def prepare_drawing(folder: Path | None = None) -> None:
@@ -829,7 +831,8 @@ def _style_params(style: Path, size: int, mtime: int) -> Any:
 def _draw(chart: Chart, path: Path, style: Path | None, colours: list[str],
           formats: tuple[str, ...] = EVERY_FILE) -> None:
     """Draw ``chart`` as PNG at ``path`` and as SVG and PDF beside it (same name), those of
-    them in ``formats``."""
+    them in ``formats``; the PNG is the PDF rendered (see :func:`_save_png`), so the PDF is
+    drawn for it too."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -840,36 +843,61 @@ def _draw(chart: Chart, path: Path, style: Path | None, colours: list[str],
         params = {**_style_params(style, stat.st_size, stat.st_mtime_ns)}
     # Text in a PDF as text in the embedded font (a subset), which PDF/UA maps to Unicode.
     params["pdf.fonttype"] = 42
+    drawing = path.with_suffix(".pdf")
     with matplotlib.rc_context(params):
         figure = _Drawing(chart, colours, chart_font(path.parent, _characters(chart))).draw()
-        if ".png" in formats:
-            _save_png(figure, path)
         if ".svg" in formats:
             figure.savefig(path.with_suffix(".svg"), format="svg",
                            metadata={"Date": None, "Creator": None})
-        if ".pdf" in formats:
-            figure.savefig(path.with_suffix(".pdf"), format="pdf",
+        if ".pdf" in formats or ".png" in formats:
+            figure.savefig(drawing, format="pdf",
                            metadata={"Creator": None, "Producer": None, "CreationDate": None})
+            size = (int(figure.bbox.width * DPI / figure.dpi),
+                    int(figure.bbox.height * DPI / figure.dpi))
+            opaque = _opaque(figure)
+    if ".png" in formats:
+        _save_png(drawing, path, size, opaque)
     if ".svg" in formats:
         svg = path.with_suffix(".svg")
         svg.write_text(rounder_dots(svg.read_text(encoding="utf-8")), encoding="utf-8")
 
 
-def _save_png(figure: Figure, path: Path) -> None:
-    """Draw ``figure`` as PNG at :data:`DPI` (packed by :mod:`vbgen.writers.png`), without
-    an alpha channel where every pixel is opaque."""
-    import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+def _opaque(figure: Figure) -> bool:
+    """Whether the figure, saved with the settings in effect, covers itself with a
+    background without transparency."""
+    import matplotlib
+    from matplotlib.colors import to_rgba
+
+    face = matplotlib.rcParams["savefig.facecolor"]
+    if isinstance(face, str) and face == "auto":
+        face = figure.get_facecolor()
+    return not matplotlib.rcParams["savefig.transparent"] and to_rgba(face)[3] == 1
+
+
+#: PDFium may not be called from two threads at once (a preview draws in its own threads).
+_RENDERING = threading.Lock()
+
+
+def _save_png(drawing: Path, path: Path, size: tuple[int, int], opaque: bool) -> None:
+    """Write the chart's PDF ``drawing`` as PNG at ``path``, rendered by PDFium at :data:`DPI`
+    and packed by :mod:`vbgen.writers.png`: the Word file shows the same drawing as the PDF,
+    for a fraction of what drawing the figure once more would take. The PNG is ``size``
+    pixels, as matplotlib would have drawn it, with an alpha channel unless the chart's
+    background is ``opaque``."""
+    import pypdfium2
 
     from . import png
 
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()
-    pixels = np.asarray(canvas.buffer_rgba())
-    background = tuple(figure.patch.get_facecolor())
-    if figure.patch.get_visible() and background[-1] == 1:
-        pixels = pixels[:, :, :3]  # the background is drawn first: nothing shows through
-    png.write(path, pixels, DPI)
+    with _RENDERING:
+        document = pypdfium2.PdfDocument(drawing)
+        try:
+            bitmap = document[0].render(scale=DPI / 72, rev_byteorder=True, may_draw_forms=False,
+                                        fill_color=(255, 255, 255, 255 if opaque else 0))
+            pixels = bitmap.to_numpy()
+        finally:
+            document.close()
+    # PDFium rounds a page's size in pixels up, matplotlib down.
+    png.write(path, pixels[:size[1], :size[0]], DPI)
 
 
 _NUMBER = r"(-?[\d.]+)"
