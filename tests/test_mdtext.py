@@ -50,3 +50,12 @@ def test_marks_gaps_and_footnotes():
     ]
     assert mdtext.to_markdown(blocks, 4) == ("Ett **fett** ord.[^1]\n\n[tabell: besok]\n\n"
                                              "\\- inte en lista, 2 \\* 3\n\n[^1]: En not.")
+
+
+def test_an_empty_item_takes_no_number():
+    """An ordered list's item with nothing to write is left out, and the next takes its
+    number: the list read back starts at 1, as it did."""
+    blocks: list[doc.Block] = [doc.ListBlock([[doc.Paragraph([doc.Text(" ")])],
+                                              [doc.Paragraph([doc.Text("Ett")])],
+                                              [doc.Paragraph([doc.Text("Två")])]], True)]
+    assert mdtext.to_markdown(blocks, 4) == "1. Ett\n2. Två"

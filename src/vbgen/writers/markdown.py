@@ -68,7 +68,8 @@ class _Markdown(doc.Visitor[str]):
 
     def visit_listblock(self, b: doc.ListBlock, indent: str) -> str:
         lines: list[str] = []
-        for n, item in enumerate(b.items, start=1):
+        n = 1
+        for item in b.items:
             mark = f"{n}. " if b.ordered else "- "
             pad = indent + " " * len(mark)
             first = True
@@ -81,6 +82,9 @@ class _Markdown(doc.Visitor[str]):
                     continue
                 lines.append((indent + mark if first else "\n" + pad) + body)
                 first = False
+            # An item with nothing to write takes no number: "2." first would be read as
+            # a list starting at 2.
+            n += not first
         return "\n".join(lines)
 
     def visit_table(self, b: doc.Table | doc.Figure, indent: str) -> str:
