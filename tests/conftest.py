@@ -5,6 +5,7 @@ import io
 import logging
 import re
 import shutil
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -242,3 +243,10 @@ def words_of(text: str) -> str:
     """Shown text with the no-break spaces the report's typography sets beside a word as
     spaces; those inside a number and before its % stay (``fmt`` writes them)."""
     return re.sub(r"(?<=[^\W\d])\u00a0|\u00a0(?=[^\W\d])", " ", text)
+
+
+def answers_ctrl_c() -> None:
+    """For a process started to be stopped with Ctrl+C: SIGINT as a terminal gives it, even
+    where the tests run as a background job, whose commands ignore it (and Python then
+    leaves it ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

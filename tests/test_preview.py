@@ -21,7 +21,7 @@ import pytest
 from vbgen.commands.preview import Assets, Preview, PreviewError, PreviewWriter, page_box
 from vbgen.model import doc
 
-from .conftest import PROFILE, ROOT, copy_kultur, line_of, replace_text
+from .conftest import PROFILE, ROOT, answers_ctrl_c, copy_kultur, line_of, replace_text
 
 # The preview starts servers and layout processes.
 pytestmark = pytest.mark.langsam
@@ -251,7 +251,7 @@ def test_command_stops_cleanly_on_ctrl_c(folder: Path, tmp_path: Path) -> None:
     (tmp_path / "tmp").mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "vbgen.cli", "preview", str(folder),
                              "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env=env)
+                            text=True, env=env, preexec_fn=answers_ctrl_c)
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()

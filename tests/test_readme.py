@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, answers_ctrl_c
 
 #: The commands that are not run here, and why: they run this very test suite.
 NOT_RUN = {"bash scripts/test.sh": "kör hela testsviten, som det här testet hör till",
@@ -76,7 +76,7 @@ def _preview(command: str, copy: Path) -> None:
     args = shlex.split(command) + ([] if named else ["--port", "0"])
     # Without a shell between, so that Ctrl+C reaches vbgen as it does in a terminal.
     process = subprocess.Popen(args, cwd=copy, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+                               stderr=subprocess.STDOUT, text=True, preexec_fn=answers_ctrl_c)
     try:
         assert process.stdout is not None
         first = process.stdout.readline()
