@@ -229,6 +229,10 @@ def test_the_title_pages_field_follows_the_namnds_identity_in_both_formats(
     ("--utkast: #b3261e;", "--utkast: #fff;",
      '--utkast har värdet "#fff", som inte är en färg vbgen tar; skriv färgen som #rrggbb, '
      "till exempel #a3193b"),
+    # The line that sets it, not a comment after it that names it too.
+    ("--utkast: #b3261e;", "--utkast: #fff;\n  /* förr: --utkast: #b3261e; */",
+     '--utkast har värdet "#fff", som inte är en färg vbgen tar; skriv färgen som #rrggbb, '
+     "till exempel #a3193b"),
 ])
 def test_a_style_sheets_identity_the_word_file_cannot_read_is_named_with_its_line(
         kultur: Path, tmp_path: Path, old: str, new: str, message: str) -> None:
@@ -236,7 +240,7 @@ def test_a_style_sheets_identity_the_word_file_cannot_read_is_named_with_its_lin
 
     sheet = kultur.parent / "norrviks-kommun" / "stilar" / "rapport.css"
     replace_text(sheet, old, new)
-    expected = f"Fel i stilarna: {sheet} rad {line_of(sheet, new)}: {message}"
+    expected = f"Fel i stilarna: {sheet} rad {line_of(sheet, new.splitlines()[0])}: {message}"
     for command in (["kontrollera", str(kultur)],
                     ["bygg", str(kultur), "--ut", str(tmp_path / "ut")],
                     ["stil", str(tmp_path / "ny"), "--fran", str(sheet.parent)]):

@@ -197,13 +197,10 @@ def check_style_sheet(path: Path) -> None:
     style sheet's own."""
     text = _read_style_file(path)
     known = _known()
+    lines = stil.token_lines(text)
     for name, value in stil.tokens_in(text).items():
-        if name in FONT_TOKENS or not _is_token(name, known):
-            continue
-        # The last place it is set is the one that counts.
-        places = [m.start() for m in re.finditer(rf"--{re.escape(name)}\s*:", text)]
-        line = text.count("\n", 0, places[-1]) + 1 if places else 1
-        _check_value(f"{path} rad {line}", name, value, known)
+        if name not in FONT_TOKENS and _is_token(name, known):
+            _check_value(f"{path} rad {lines[name]}", name, value, known)
 
 
 def _read_style_file(path: Path) -> str:

@@ -91,6 +91,18 @@ _DESCRIPTOR = re.compile(r"([\w-]+)\s*:\s*([^;]+);?")
 _URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 
 
+def token_lines(text: str) -> dict[str, int]:
+    """The line of the style sheet ``text`` where each custom property of its ``:root``
+    rules is set: the last such place, the one that counts."""
+    # A comment gives way to its line breaks, so that lines count as in ``text``.
+    text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
+    lines: dict[str, int] = {}
+    for root in _ROOT.finditer(text):
+        for prop in _PROPERTY.finditer(text, root.start(1), root.end(1)):
+            lines[prop.group(1)] = text.count("\n", 0, prop.start()) + 1
+    return lines
+
+
 def font_faces(css: Path) -> dict[str, dict[tuple[bool, bool], Path]]:
     """The font files the style sheet's ``@font-face`` rules declare: by family, by
     (bold, italic), each file beside the style sheet."""
