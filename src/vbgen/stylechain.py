@@ -110,8 +110,7 @@ class StyleChain:
             own = _own_file(folder, IDENTITY_FILE)
             if own is not None:
                 read_identity(own)
-        if self.stylesheet != styles_dir() / "rapport.css":
-            check_style_sheet(self.stylesheet)
+        check_style_sheet(self.stylesheet)
 
 
 def _own_file(folder: Path, name: str) -> Path | None:
@@ -194,7 +193,9 @@ def check_style_sheet(path: Path) -> None:
     """The tokens a ``rapport.css`` sets in its ``:root`` rules that the Word styles and
     the charts read take values they can: a colour as ``#rrggbb``, a size in pt. A message
     names the file and line of the first that does not; other custom properties are the
-    style sheet's own."""
+    style sheet's own. The built-in style sheet is not read: its values are vbgen's own."""
+    if path == styles_dir() / "rapport.css":
+        return
     text = _read_style_file(path)
     known = _known()
     lines = stil.token_lines(text)
