@@ -84,7 +84,8 @@ class _Markdown(doc.Visitor[str]):
                 first = False
             # An item with nothing to write takes no number: "2." first would be read as
             # a list starting at 2.
-            n += not first
+            if not first:
+                n += 1
         return "\n".join(lines)
 
     def visit_table(self, b: doc.Table | doc.Figure, indent: str) -> str:

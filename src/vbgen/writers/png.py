@@ -26,8 +26,8 @@ def encode(pixels: npt.NDArray[np.uint8], dpi: int) -> bytes:
     height, width, channels = pixels.shape
     stride = width * channels + 1
     rows = np.zeros(height * stride, np.uint8)  # each row's first byte, its filter: none
-    # The pixels after each row's first byte, as one view, filled in one pass; from an
-    # image with alpha as well, of which ``pixels`` may be a view without it.
+    # The pixels after each row's first byte, as one view, filled in one pass; also where
+    # ``pixels`` is itself a view with gaps (a cropped drawing, or one without its alpha).
     np.ndarray((height, width, channels), np.uint8, buffer=rows, offset=1,
                strides=(stride, channels, 1))[...] = pixels
     per_metre = round(dpi / 0.0254)
